@@ -1,0 +1,89 @@
+"""Checks shared by the readers and stages (private)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geoprestatie.errors import InputError
+
+RD_NEW = "EPSG:28992"
+
+#: CBS codes for secret, not applicable or missing values in kerncijfers columns.
+CBS_MISSING_CODES: tuple[int, ...] = (
+    -99999999,
+    -99999998,
+    -99999997,
+    -99999996,
+    -99999995,
+    -99999994,
+    -99999993,
+    -99999992,
+    -99999991,
+    -99999990,
+    -99999,
+    -99998,
+    -99997,
+    -99996,
+    -99995,
+)
+
+BUURTCODE_PATTERN = r"BU\d{8}"
+WIJKCODE_PATTERN = r"WK\d{6}"
+GEMEENTECODE_PATTERN = r"GM\d{4}"
+
+
+def require_columns(df: pd.DataFrame, required: Iterable[str], *, source: str | Path) -> None:
+    """Raise :class:`InputError` listing found and expected columns if any is missing."""
+    required = list(required)
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"missing required column(s) {missing}; expected {required}, "
+            f"found {list(map(str, df.columns))}",
+            source=source,
+        )
+
+
+def to_rd_new(
+    gdf: gpd.GeoDataFrame, *, source: str | Path, assume_crs: str | None = None
+) -> gpd.GeoDataFrame:
+    """Return ``gdf`` in EPSG:28992; a missing CRS is an error unless ``assume_crs`` is given."""
+    if gdf.crs is None:
+        if assume_crs is None:
+            raise InputError(
+                "the file has no coordinate reference system (CRS); expected EPSG:28992 "
+                "(RD New) or any CRS that can be reprojected. Fix: add a .prj / set the CRS "
+                "in QGIS, or pass crs='EPSG:28992' (CLI: --crs EPSG:28992) if the "
+                "coordinates are RD New metres",
+                source=source,
+            )
+        gdf = gdf.set_crs(assume_crs)
+    if gdf.crs is not None and gdf.crs.to_epsg() != 28992:
+        gdf = gdf.to_crs(RD_NEW)
+    return gdf
+
+
+def rows_where(mask: pd.Series) -> list[int]:
+    """1-based positions (data rows as a user counts them) where ``mask`` is true."""
+    return [int(i) + 1 for i in mask.to_numpy().nonzero()[0]]
+
+
+def lower_map(columns: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Map actual column names to canonical names through case-insensitive aliases.
+
+    The first alias found wins; a canonical name already present is kept as is.
+    """
+    actual = {str(c).lower().strip(): str(c) for c in columns}
+    rename: dict[str, str] = {}
+    for canonical, names in aliases.items():
+        for name in (canonical, *names):
+            hit = actual.get(name.lower())
+            if hit is not None:
+                if hit != canonical:
+                    rename[hit] = canonical
+                break
+    return rename

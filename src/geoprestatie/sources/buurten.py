@@ -1,0 +1,260 @@
+"""Reader for CBS wijk- en buurtkaart geometries (any year since 2018)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geoprestatie._validate import (
+    BUURTCODE_PATTERN,
+    CBS_MISSING_CODES,
+    lower_map,
+    rows_where,
+    to_rd_new,
+)
+from geoprestatie.errors import DataWarning, InputError
+
+__all__ = ["BUURT_ALIASES", "BUURT_COLUMNS", "read_buurten", "select_gemeente"]
+
+#: The canonical buurt schema, in this order, followed by any kept attributes.
+BUURT_COLUMNS: tuple[str, ...] = (
+    "buurtcode",
+    "buurtnaam",
+    "wijkcode",
+    "gemeentecode",
+    "gemeentenaam",
+)
+
+#: CBS field names over the years (case-insensitive) for each canonical column.
+BUURT_ALIASES: dict[str, tuple[str, ...]] = {
+    "buurtcode": ("BU_CODE", "statcode", "bu_code", "code"),
+    "buurtnaam": ("BU_NAAM", "statnaam", "bu_naam", "naam"),
+    "wijkcode": ("WK_CODE", "wk_code"),
+    "gemeentecode": ("GM_CODE", "gmcode", "gm_code"),
+    "gemeentenaam": ("GM_NAAM", "gm_naam", "gmnaam"),
+}
+
+
+def _choose_layer(path: Path, layer: str | None) -> str | None:
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises its own DataSourceError family
+        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
+    if layer is not None:
+        if layer not in layers:
+            raise InputError(
+                f"`layer` was {layer!r} but the file has the layers {layers}", source=path
+            )
+        return layer
+    if len(layers) <= 1:
+        return None
+    for candidate in layers:
+        if candidate.lower() in ("buurten", "buurt", "cbs_buurten"):
+            return candidate
+    buurt_like = [name for name in layers if "buurt" in name.lower()]
+    if len(buurt_like) == 1:
+        return buurt_like[0]
+    raise InputError(
+        f"the file has several layers {layers}; choose one with layer=... (CLI: --layer)",
+        source=path,
+    )
+
+
+def select_gemeente(
+    buurten: gpd.GeoDataFrame, gemeente: str, *, source: str | Path = "buurten"
+) -> gpd.GeoDataFrame:
+    """Keep the buurten of one municipality, given by name or GM code (case-insensitive).
+
+    Raises
+    ------
+    ValueError
+        If no buurt matches; the message lists the municipalities available.
+    """
+    wanted = gemeente.strip().lower()
+    codes = buurten["gemeentecode"].astype("string").str.lower()
+    names = buurten["gemeentenaam"].astype("string").str.lower()
+    if wanted.isdigit():
+        wanted = f"gm{int(wanted):04d}"
+    mask = (codes == wanted) | (names == wanted)
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        pairs = (
+            buurten[["gemeentenaam", "gemeentecode"]]
+            .drop_duplicates()
+            .sort_values("gemeentenaam")
+            .astype("string")
+            .fillna("?")
+        )
+        available = ", ".join(f"{n} ({c})" for n, c in pairs.itertuples(index=False))
+        raise InputError(
+            f"`gemeente` was {gemeente!r} but is expected to be one of: {available}",
+            source=source,
+        )
+    return buurten.loc[mask].reset_index(drop=True)
+
+
+def _clean_secrecy_codes(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col == "geometry" or not pd.api.types.is_numeric_dtype(out[col]):
+            continue
+        if pd.api.types.is_bool_dtype(out[col]):
+            continue
+        hit = out[col].isin(CBS_MISSING_CODES)
+        if hit.any():
+            out[col] = out[col].astype("float64").mask(hit)
+    return out
+
+
+def _repair_geometries(gdf: gpd.GeoDataFrame, *, source: str | Path) -> gpd.GeoDataFrame:
+    geoms = gdf.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        rows = rows_where(pd.Series(missing))
+        codes = gdf.loc[missing, "buurtcode"].tolist()[:10]
+        raise InputError(
+            f"buurt(en) without geometry {codes}; every buurt needs a polygon",
+            source=source,
+            column="geometry",
+            rows=rows,
+        )
+    invalid = ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return gdf
+    reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
+    fixed = shapely.make_valid(geoms[invalid])
+    # make_valid may return collections with lines or points: keep the polygonal part only
+    polys = shapely.get_parts(fixed, return_index=True)
+    parts, idx = polys
+    keep = np.isin(shapely.get_type_id(parts), (3, 6))
+    merged = np.array(
+        [
+            shapely.multipolygons(shapely.get_parts(parts[keep & (idx == i)]))
+            for i in range(len(fixed))
+        ],
+        dtype=object,
+    )
+    out = gdf.copy()
+    out.loc[invalid, "geometry"] = merged
+    codes = gdf.loc[invalid, "buurtcode"].tolist()
+    detail = "; ".join(f"{c}: {r}" for c, r in list(zip(codes, reasons, strict=True))[:10])
+    msg = f"{source}: repaired {int(invalid.sum())} invalid geometr(y/ies) ({detail})"
+    out.attrs.setdefault("geoprestatie_repairs", []).append(msg)
+    warnings.warn(msg, DataWarning, stacklevel=3)
+    return out
+
+
+def read_buurten(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    gemeente: str | None = None,
+    crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a CBS wijk- en buurtkaart file into the canonical buurt schema.
+
+    Accepts GeoPackage, shapefile or GeoJSON of any year since 2018: CBS's changing
+    field names (``BU_CODE``/``buurtcode``/``statcode``, ``BU_NAAM``/``buurtnaam``/``statnaam``,
+    ``WK_CODE``, ``GM_CODE``, ``GM_NAAM``, any case) are mapped to ``buurtcode, buurtnaam,
+    wijkcode, gemeentecode, gemeentenaam, geometry``; other attributes are kept, with CBS
+    secrecy codes (-99999999, -99997, ...) turned into missing values.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    layer
+        Layer name for multi-layer files; by default the single layer, or the one called
+        ``buurten``.
+    gemeente
+        Keep one municipality, by name or GM code (case-insensitive).
+    crs
+        CRS to assume when the file has none (e.g. ``"EPSG:28992"``). A file without CRS
+        is an error otherwise.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per buurt, in EPSG:28992.
+
+    Raises
+    ------
+    InputError
+        Missing file, missing code column, missing CRS, duplicate buurtcodes or codes not of
+        the form ``BU`` + 8 digits (naming the rows), or an unknown ``gemeente``.
+
+    Warns
+    -----
+    DataWarning
+        Invalid geometries were repaired (the buurtcodes and reasons are named).
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import data_path
+    >>> b = read_buurten(data_path("cbs_buurten/cbs_buurten_2022_4gemeenten.gpkg"),
+    ...                  gemeente="Enschede")
+    >>> len(b), b.crs.to_epsg(), list(b.columns[:5])
+    (70, 28992, ['buurtcode', 'buurtnaam', 'wijkcode', 'gemeentecode', 'gemeentenaam'])
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", source=path)
+    chosen = _choose_layer(path, layer)
+    try:
+        gdf = gpd.read_file(path, layer=chosen) if chosen else gpd.read_file(path)
+    except Exception as exc:
+        raise InputError(f"cannot be read as a vector file: {exc}", source=path) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
+        raise InputError("the file has no geometry column", source=path)
+
+    gdf = gdf.rename(columns=lower_map(gdf.columns, BUURT_ALIASES))
+    if "buurtcode" not in gdf.columns:
+        raise InputError(
+            "no buurt code column found; expected one of "
+            f"{['buurtcode', *BUURT_ALIASES['buurtcode']]} (any case), "
+            f"found {[c for c in gdf.columns if c != 'geometry']}",
+            source=path,
+        )
+    gdf = to_rd_new(gdf, source=path, assume_crs=crs)
+
+    codes = gdf["buurtcode"].astype("string").str.strip()
+    bad = ~codes.str.fullmatch(BUURTCODE_PATTERN).fillna(False).astype(bool)
+    if bad.any():
+        shown = codes[bad].fillna("<leeg>").tolist()[:10]
+        raise InputError(
+            f"buurtcode(s) {shown} are not of the form 'BU' + 8 digits (e.g. BU03070100)",
+            source=path,
+            column="buurtcode",
+            rows=rows_where(bad),
+        )
+    dup = codes.duplicated(keep=False)
+    if dup.any():
+        raise InputError(
+            f"duplicate buurtcode(s) {sorted(set(codes[dup]))[:10]}; each buurt must occur once",
+            source=path,
+            column="buurtcode",
+            rows=rows_where(dup),
+        )
+    gdf["buurtcode"] = codes.astype(str)
+    if "wijkcode" not in gdf.columns:
+        gdf["wijkcode"] = "WK" + gdf["buurtcode"].str[2:8]
+    if "gemeentecode" not in gdf.columns:
+        gdf["gemeentecode"] = "GM" + gdf["buurtcode"].str[2:6]
+    for col in ("buurtnaam", "gemeentenaam"):
+        if col not in gdf.columns:
+            gdf[col] = pd.Series(pd.NA, index=gdf.index, dtype="string")
+    gdf = _clean_secrecy_codes(gdf)
+    if gemeente is not None:
+        gdf = select_gemeente(gdf, gemeente, source=path)
+    gdf = _repair_geometries(gdf, source=path)
+    rest = [c for c in gdf.columns if c not in (*BUURT_COLUMNS, "geometry")]
+    out = gdf[[*BUURT_COLUMNS, *rest, "geometry"]].reset_index(drop=True)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
+    out.attrs["source"] = str(path)
+    return out

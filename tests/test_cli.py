@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from geoprestatie.cli import main
+
+
+def test_buurten_map(tmp_path: Path) -> None:
+    out = tmp_path / "b.html"
+    res = CliRunner().invoke(main, ["buurten", "--gemeente", "Enschede", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "70 buurten" in res.output
+    html = out.read_text(encoding="utf-8")
+    assert "BU01530000" in html and "leaflet" in html.lower()
+
+
+def test_buurten_unknown_gemeente_is_one_line(tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        main, ["buurten", "--gemeente", "Atlantis", "--out", str(tmp_path / "x.html")]
+    )
+    assert res.exit_code == 1
+    assert res.output.startswith("Error: ")
+    assert "Traceback" not in res.output
+    assert "Enschede (GM0153)" in res.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_help_and_version() -> None:
+    res = CliRunner().invoke(main, ["--help"])
+    assert res.exit_code == 0 and "buurten" in res.output
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0
