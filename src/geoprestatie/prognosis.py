@@ -190,7 +190,7 @@ def _numbers(values: pd.Series) -> pd.Series:
     text = text.where(
         ~text.str.fullmatch(_DECIMAL_COMMA.pattern).fillna(False), text.str.replace(",", ".")
     )
-    return pd.to_numeric(text.replace("", pd.NA), errors="coerce").astype("float64")
+    return pd.to_numeric(text.mask(lambda x: x == ""), errors="coerce").astype("float64")
 
 
 def _whole_counts(
@@ -232,7 +232,8 @@ def _bools(values: pd.Series, *, column: str, source: str | Path, rows: pd.Serie
     bad = ~text.isin(_TRUE | _FALSE)
     if bad.any():
         raise InputError(
-            f"`{column}` must be ja/nee (or true/false, 1/0); found {text[bad].unique().tolist()[:5]}",
+            f"`{column}` must be ja/nee (or true/false, 1/0); "
+            f"found {text[bad].unique().tolist()[:5]}",
             source=source,
             column=column,
             rows=rows[bad].astype(int).tolist(),
@@ -241,7 +242,7 @@ def _bools(values: pd.Series, *, column: str, source: str | Path, rows: pd.Serie
 
 
 def _buurtcodes(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd.Series:
-    codes = values.astype("string").str.strip().str.upper().replace("", pd.NA)
+    codes = values.astype("string").str.strip().str.upper().mask(lambda x: x == "")
     # a bare 8-digit code is a buurtcode without its prefix
     codes = codes.where(~codes.str.fullmatch(r"\d{8}").fillna(False), "BU" + codes)
     bad = codes.notna() & ~codes.str.fullmatch(r"BU\d{8}").fillna(False)
@@ -388,7 +389,7 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
         out["buurtcode"] = pd.Series(pd.NA, index=out.index, dtype="string")
 
     if "huurklasse" in out.columns:
-        hk = out["huurklasse"].astype("string").str.strip().str.lower().replace("", pd.NA)
+        hk = out["huurklasse"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
         bad = hk.notna() & ~hk.isin(list(RENT_CLASSES))
         if bad.any():
             raise InputError(
@@ -495,7 +496,7 @@ def start_from_frame(
             rows=rows[dup].astype(int).tolist(),
         )
     if "peildatum" in out.columns:
-        values = out["peildatum"].astype("string").str.strip().replace("", pd.NA).dropna()
+        values = out["peildatum"].astype("string").str.strip().mask(lambda x: x == "").dropna()
         if peildatum is None:
             if values.nunique() != 1:
                 raise InputError(
@@ -704,7 +705,7 @@ def _ensure_plans(plans: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plan_rows(plans: pd.DataFrame, mask: pd.Series) -> list[int]:
-    return plans.loc[mask, "bron_rij"].astype(int).tolist()
+    return [int(v) for v in plans.loc[mask, "bron_rij"]]
 
 
 def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig) -> pd.DataFrame:
@@ -1027,11 +1028,12 @@ def target_gaps(
             gemeten: Any = pd.NA
             if year in per_year.index and (t.soort != "netto_groei" or lo in per_year.index):
                 if t.soort == "netto_groei":
-                    gemeten = int(per_year.loc[year, "eindstand"] - per_year.loc[lo, "beginstand"])
+                    end = per_year.at[year, "eindstand"]
+                    gemeten = int(end) - int(per_year.at[lo, "beginstand"])  # type: ignore[arg-type]
                     if not t.inclusief_sloop and "sloop" in per_year.columns:
                         gemeten -= int(per_year.loc[lo:year, "sloop"].sum())
                 else:
-                    gemeten = int(per_year.loc[year, "eindstand"])
+                    gemeten = int(per_year.at[year, "eindstand"])  # type: ignore[arg-type]
             records.append(
                 {
                     "doel_id": t.id,
@@ -1141,13 +1143,17 @@ def rent_class_prognosis(
                 .astype("float64")
             )
             rest = float(row["eindstand"]) - float(planned.sum())
-            shares = mix.loc[name] if name in mix.index else pd.Series(0.0, index=classes)
-            total = float(shares.sum())
+            shares = pd.Series(
+                mix.loc[name].to_numpy() if name in mix.index else 0.0, index=classes
+            )
+            total = float(shares.to_numpy().sum())
             if total > 0:
                 split = shares / total * rest
             else:  # no dwellings with a rent: all of the rest is unknown
                 split = pd.Series(0.0, index=classes)
                 split["onbekend"] = rest
             values = (split + planned).round(1)
-            records.append({"corporatie": name, "jaar": year, **values.to_dict()})
+            records.append(
+                {"corporatie": name, "jaar": year, **{str(k): float(v) for k, v in values.items()}}
+            )
     return pd.DataFrame(records, columns=["corporatie", "jaar", *classes])
