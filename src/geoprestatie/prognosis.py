@@ -1152,7 +1152,7 @@ def rent_class_prognosis(
             else:  # no dwellings with a rent: all of the rest is unknown
                 split = pd.Series(0.0, index=classes)
                 split["onbekend"] = rest
-            values = (split + planned).round(1)
+            values = split + planned
             records.append(
                 {"corporatie": name, "jaar": year, **{str(k): float(v) for k, v in values.items()}}
             )
