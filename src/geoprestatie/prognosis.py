@@ -50,6 +50,7 @@ __all__ = [
     "plans_from_frame",
     "project",
     "read_mutation_plans",
+    "read_prognosis",
     "read_start_stock",
     "rent_class_prognosis",
     "start_from_frame",
@@ -898,6 +899,43 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     for col in columns[len(keys) :]:
         result[col] = result[col].astype("Int64")
     return result
+
+
+def read_prognosis(path: str | Path) -> pd.DataFrame:
+    """Read a ``prognose.csv``/``.xlsx`` written by ``geoprestatie prognose`` back in.
+
+    Requires ``corporatie``, ``jaar``, ``beginstand`` and ``eindstand``; every other column
+    except ``buurtcode`` is read as a whole count (Int64).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "p.csv").write_text("corporatie;jaar;beginstand;eindstand\\nA;2022;5;6\\n")
+    >>> read_prognosis(d / "p.csv")["eindstand"].tolist()
+    [6]
+    """
+    raw = _read_table(path)
+    require_columns(raw, ["corporatie", "jaar", "beginstand", "eindstand"], source=path)
+    out = raw.copy()
+    rows = pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
+    out["corporatie"] = _names(out["corporatie"], column="corporatie", source=path, rows=rows)
+    if "buurtcode" in out.columns:
+        out["buurtcode"] = _buurtcodes(out["buurtcode"], source=path, rows=rows)
+    for col in out.columns:
+        if col in ("corporatie", "buurtcode"):
+            continue
+        num = _numbers(out[col])
+        bad = num.isna() | (np.floor(num) != num)
+        if bad.any():
+            raise InputError(
+                f"`{col}` must hold whole numbers; found {out.loc[bad, col].tolist()[:5]}",
+                source=path,
+                column=col,
+                rows=rows[bad].astype(int).tolist(),
+            )
+        out[col] = num.astype("Int64")
+    return out
 
 
 def aggregate(prognosis: pd.DataFrame, by: Sequence[str] = ("corporatie",)) -> pd.DataFrame:
