@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -74,7 +75,7 @@ SALES_BAN = Agreement(
 )
 
 
-def _status(agreement: Agreement, **data: pd.DataFrame | None) -> pd.Series:
+def _status(agreement: Agreement, **data: Any) -> pd.Series:
     return evaluate([agreement], **data).iloc[0]
 
 
@@ -402,8 +403,10 @@ def test_example_agreements_file() -> None:
     assert {a.soort for a in agreements} == {"verbod", "aandeel", "aantal", "prognose"}
     assert all(a.bron == "Prestatieafspraken Amersfoort 2022-2023" for a in agreements)
     share = next(a for a in agreements if a.soort == "aandeel")
-    assert share.voorwaarde[0].waarde == 663.40  # aftoppingsgrens_hoog, prijspeil 2020
-    table = evaluate(agreements, stock=STOCK)
+    assert share.voorwaarde[0].huurgrens == "aftoppingsgrens_hoog"
+    with pytest.raises(ConfigError, match=r"afspraak 'B1'.*needs the monitored year"):
+        evaluate(agreements, stock=STOCK)
+    table = evaluate(agreements, stock=STOCK, jaar=2023)
     assert list(table.columns) == list(RESULT_COLUMNS)
     # no sales and no prognosis: those rules are onbekend, never green
     by_id = dict(zip(table["afspraak_id"], table["status"], strict=True))
@@ -441,3 +444,34 @@ def test_outputs_escape_and_write(tmp_path: Path) -> None:
     assert back["status"].tolist() == ["rood"]
     recs = pd.read_csv(paths[3], dtype=str)
     assert recs["afspraak_id"].tolist() == ["<x>"] and recs["vhe_id"].tolist() == ["4"]
+
+
+def test_rent_limit_of_the_monitored_year() -> None:
+    rule = agreement_from_dict(
+        {
+            "id": "B2",
+            "tekst": "alles tot de hoge aftoppingsgrens",
+            "partij": "Alliantie",
+            "soort": "aandeel",
+            "selectie": [{"kolom": "corporatie", "op": "==", "waarde": "Alliantie"}],
+            "voorwaarde": [{"kolom": "huurprijs", "op": "<=", "huurgrens": "aftoppingsgrens_hoog"}],
+            "norm": 1.0,
+        }
+    )
+    stock = _stock([("1", "Alliantie", "C", 690.0, 2)])
+    # 690 is above the 2020 limit (663.40) but under the 2023 limit (693.60)
+    assert _status(rule, stock=stock, jaar=2020)["status"] == "rood"
+    assert _status(rule, stock=stock, jaar=2023)["status"] == "groen"
+    with pytest.raises(ConfigError, match="no rent limits for year 2031"):
+        evaluate([rule], stock=stock, jaar=2031)
+    with pytest.raises(ConfigError, match="without `waarde`"):
+        agreement_from_dict(
+            {
+                "id": "B3",
+                "tekst": "t",
+                "partij": "p",
+                "soort": "aandeel",
+                "norm": 1.0,
+                "voorwaarde": [{"kolom": "huurprijs", "op": "<=", "huurgrens": "x"}],
+            }
+        )

@@ -119,6 +119,8 @@ def test_monitor_writes_stoplight_outputs(tmp_path: Path) -> None:
         str(stock),
         "--verkoop",
         str(sales),
+        "--jaar",
+        "2023",
         "--out",
         str(out_dir),
     )
@@ -147,3 +149,17 @@ def test_monitor_rule_on_unknown_column_is_one_line(tmp_path: Path) -> None:
     )
     assert code == 1 and out.startswith("Error: ")
     assert "afspraak 'X': column 'lable' is not in dataset 'voorraad'" in out
+
+
+def test_monitor_without_year_for_an_indexed_limit(tmp_path: Path) -> None:
+    stock, _ = _write_stock_and_sales(tmp_path)
+    code, out = _run(
+        "monitor",
+        "--afspraken",
+        str(EXAMPLES / "afspraken_amersfoort.toml"),
+        "--voorraad",
+        str(stock),
+        "--out",
+        str(tmp_path / "m"),
+    )
+    assert code == 1 and "--jaar" in out and "Traceback" not in out

@@ -87,6 +87,13 @@ def test_amersfoort_table_from_mutation_rows() -> None:
     expected = AMERSFOORT[["Alliantie", "Omnia Wonen", "Portaal", "Totaal"]]
     pd.testing.assert_frame_equal(table, expected, check_names=False, check_dtype=False)
     assert table.index.name == "2022-2023"
+    ordered = summary_table(
+        project(start, plans, config=PrognosisConfig()),
+        corporaties=["Alliantie", "Portaal", "Omnia Wonen"],
+    )
+    assert list(ordered.columns) == list(AMERSFOORT.columns)
+    with pytest.raises(ValueError, match="must list each corporation"):
+        summary_table(project(start, plans, config=PrognosisConfig()), corporaties=["Portaal"])
 
 
 def test_example_files_reproduce_the_amersfoort_table() -> None:

@@ -10,8 +10,8 @@ the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`
     with ``combinatie = "of"`` (default) or ``"en"``). Sales are joined to the stock on
     ``vhe_id`` for the dwelling's attributes (own sales columns win).
     *groen*: no record violates. *oranje*: violations only among planned records
-    (``status = voorgenomen``: still preventable). *rood*: a realised violation (or a
-    violation in a set without ``status``).
+    (``status = voorgenomen``: still preventable). *rood*: a realised violation (any status
+    other than ``voorgenomen``, a missing status included, or a set without ``status``).
 ``aandeel``
     A share threshold on a filtered set, e.g. *>= 85% of the stock of corporation X has a rent
     up to the hoge aftoppingsgrens*: ``selectie``, ``voorwaarde`` (conditions), ``vergelijking``
@@ -35,8 +35,11 @@ colour is that colour reported. A rule is never silently green.
 
 A condition is ``{ kolom = "...", op = "...", waarde = ... }`` with ``op`` in
 :data:`OPERATORS`. On an ordered categorical column (``energielabel``: ``A++++`` < ... < ``G``)
-``>=``/``<=`` follow the category order. On ``huurprijs`` the value may be a rent limit:
-``{ kolom = "huurprijs", op = "<=", huurgrens = "aftoppingsgrens_hoog", huurjaar = 2020 }``.
+``>=``/``<=`` follow the category order. On ``huurprijs`` the value may be a rent limit of
+:mod:`geoprestatie.huur`: ``{ kolom = "huurprijs", op = "<=", huurgrens =
+"aftoppingsgrens_hoog" }`` is the limit of the monitored year (``monitor(..., jaar=)``, CLI
+``--jaar``): an amount "at price level 2020" indexed as the limit itself is; add
+``huurjaar = 2020`` to freeze the amount of one year instead.
 A condition on a column that is neither in the data nor in the canonical schema is a
 :class:`ConfigError` (a typo), not *onbekend*.
 """
@@ -47,7 +50,7 @@ import html
 import math
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -124,11 +127,16 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition ``kolom op waarde`` (see the module docs)."""
+    """One condition ``kolom op waarde`` (see the module docs).
+
+    ``huurgrens`` names a :class:`geoprestatie.huur.RentLimits` field whose value of the
+    monitored year becomes ``waarde`` at evaluation (``waarde`` is then ``None``).
+    """
 
     kolom: str
     op: str
     waarde: Any
+    huurgrens: str | None = None
 
     def __post_init__(self) -> None:
         if self.op not in OPERATORS:
@@ -137,6 +145,8 @@ class Condition:
             raise ConfigError(f"`op` {self.op!r} needs a list as `waarde`, got {self.waarde!r}")
 
     def describe(self) -> str:
+        if self.huurgrens is not None and self.waarde is None:
+            return f"{self.kolom} {self.op} {self.huurgrens}"
         value = (
             ", ".join(map(str, self.waarde))
             if isinstance(self.waarde, list | tuple)
@@ -243,18 +253,26 @@ def _condition(data: Any, *, where: str) -> Condition:
             f"`huurjaar`); unknown keys {unknown}"
         )
     value = data.get("waarde")
+    limit: str | None = None
     if "huurgrens" in data:
-        fields = huur.RentLimits.__dataclass_fields__
-        if data["huurgrens"] not in fields or "huurjaar" not in data:
+        fields = list(huur.RentLimits.__dataclass_fields__)
+        if data["huurgrens"] not in fields or "waarde" in data:
             raise ConfigError(
-                f"{where}: `huurgrens` must be one of {list(fields)} with a `huurjaar`; got "
-                f"{data.get('huurgrens')!r}, huurjaar {data.get('huurjaar')!r}"
+                f"{where}: `huurgrens` must be one of {fields} (without `waarde`); got "
+                f"{data.get('huurgrens')!r}"
             )
-        value = getattr(huur.limits_for(int(data["huurjaar"])), str(data["huurgrens"]))
+        limit = str(data["huurgrens"])
+        if "huurjaar" in data:
+            try:
+                value = getattr(huur.limits_for(int(data["huurjaar"])), limit)
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
     elif "waarde" not in data:
         raise ConfigError(f"{where}: condition {dict(data)} has no `waarde`")
     try:
-        return Condition(kolom=str(data["kolom"]), op=str(data["op"]), waarde=value)
+        return Condition(
+            kolom=str(data["kolom"]), op=str(data["op"]), waarde=value, huurgrens=limit
+        )
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
@@ -619,12 +637,41 @@ def _eval_prognose(agreement: Agreement, prognosis: pd.DataFrame) -> _Outcome:
     return _Outcome(status, measured, note, len(failing), failing.reset_index(drop=True))
 
 
+def _resolve_limits(
+    agreement: Agreement, jaar: int | None, limits: Mapping[int, huur.RentLimits] | None
+) -> Agreement:
+    """Fill in conditions that name a rent limit of the monitored year."""
+
+    def fix(conds: tuple[Condition, ...]) -> tuple[Condition, ...]:
+        out = []
+        for c in conds:
+            if c.huurgrens is not None and c.waarde is None:
+                if jaar is None:
+                    raise ConfigError(
+                        f"afspraak {agreement.id!r}: `huurgrens` {c.huurgrens!r} without "
+                        "`huurjaar` needs the monitored year: pass jaar= (CLI: --jaar 2023)"
+                    )
+                try:
+                    value = getattr(huur.limits_for(jaar, limits), c.huurgrens)
+                except ConfigError as exc:
+                    raise ConfigError(f"afspraak {agreement.id!r}: {exc}") from None
+                c = replace(c, waarde=value)
+            out.append(c)
+        return tuple(out)
+
+    return replace(
+        agreement, selectie=fix(agreement.selectie), voorwaarde=fix(agreement.voorwaarde)
+    )
+
+
 def monitor(
     agreements: Sequence[Agreement],
     *,
     stock: pd.DataFrame | None = None,
     sales: pd.DataFrame | None = None,
     prognosis: pd.DataFrame | None = None,
+    jaar: int | None = None,
+    rent_limits: Mapping[int, huur.RentLimits] | None = None,
 ) -> MonitorResult:
     """Evaluate each agreement; return the table and the offending records per afspraak.
 
@@ -638,6 +685,11 @@ def monitor(
     prognosis
         A :func:`geoprestatie.prognosis.project` table; ``None`` makes prognosis rules
         *onbekend*.
+    jaar
+        The monitored year: resolves conditions on a rent limit (``huurgrens``) without
+        ``huurjaar``.
+    rent_limits
+        Rent limits per year; default :data:`geoprestatie.huur.DEFAULT_LIMITS`.
 
     Raises
     ------
@@ -647,6 +699,7 @@ def monitor(
     rows: list[dict[str, Any]] = []
     records: dict[str, pd.DataFrame] = {}
     for agreement in agreements:
+        agreement = _resolve_limits(agreement, jaar, rent_limits)
         if agreement.soort == "prognose":
             if prognosis is None:
                 outcome = _Outcome("onbekend", math.nan, "geen prognose opgegeven", None)
@@ -712,6 +765,8 @@ def evaluate(
     stock: pd.DataFrame | None = None,
     sales: pd.DataFrame | None = None,
     prognosis: pd.DataFrame | None = None,
+    jaar: int | None = None,
+    rent_limits: Mapping[int, huur.RentLimits] | None = None,
 ) -> pd.DataFrame:
     """The monitor table only (see :func:`monitor`, which also returns offending records).
 
@@ -726,7 +781,14 @@ def evaluate(
       afspraak_id status
     0          V1  groen
     """
-    return monitor(agreements, stock=stock, sales=sales, prognosis=prognosis).table
+    return monitor(
+        agreements,
+        stock=stock,
+        sales=sales,
+        prognosis=prognosis,
+        jaar=jaar,
+        rent_limits=rent_limits,
+    ).table
 
 
 # --------------------------------------------------------------------------------------------

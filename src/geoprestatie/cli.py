@@ -295,6 +295,12 @@ def _read_canonical(path: Path, kind: str) -> Any:
     help="prognose.csv written by `geoprestatie prognose`.",
 )
 @click.option(
+    "--jaar",
+    type=int,
+    default=None,
+    help="Monitored year: rent limits (huurgrens) of this year are used.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("monitor"),
@@ -307,6 +313,7 @@ def monitor(
     stock_file: Path | None,
     sales_file: Path | None,
     prognosis_file: Path | None,
+    jaar: int | None,
     out: Path,
 ) -> None:
     """Check the agreements (stoplicht: groen/oranje/rood/onbekend).
@@ -321,7 +328,7 @@ def monitor(
     stock = _read_canonical(stock_file, "voorraad") if stock_file else None
     sales = _read_canonical(sales_file, "verkoop") if sales_file else None
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
-    result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis)
+    result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
     ag.write_monitor(result, out)
     counts = result.table["status"].value_counts()
     click.echo(

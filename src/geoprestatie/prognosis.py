@@ -278,7 +278,8 @@ def read_mutation_plans(path: str | Path) -> pd.DataFrame:
     (one of :data:`MUTATIONS`), ``aantal`` (positive whole number; the sign follows the type),
     optional ``buurtcode``, ``zekerheid`` (``hard``/``zacht``/``ambitie``; absent = hard),
     ``tijdelijk`` (ja/nee; absent = nee) and ``huurklasse`` (one of
-    :data:`geoprestatie.huur.RENT_CLASSES`). Extra columns are kept.
+    :data:`geoprestatie.huur.RENT_CLASSES`). Extra columns are kept. Lines starting with
+    ``#`` are comments; row numbers in messages count data rows (not the header or comments).
 
     Returns
     -------
@@ -969,14 +970,16 @@ def summary_table(
     *,
     van: int | None = None,
     tot: int | None = None,
+    corporaties: Sequence[str] | None = None,
     totaal: str = "Totaal",
 ) -> pd.DataFrame:
     """The agreement-style table: mutations over ``van``..``tot`` per corporation and in total.
 
     Rows are :data:`SUMMARY_ROWS` (the optional ``Onttrekking tijdelijk`` and
-    ``Saldo splitsing/samenvoeging`` only when non-zero); columns the corporations (sorted)
-    and ``totaal``. Net growth is the change of the permanent stock: the sum of all permanent
-    mutations, which equals eindstand(tot) - beginstand(van).
+    ``Saldo splitsing/samenvoeging`` only when non-zero); columns the corporations (sorted, or
+    in the order of ``corporaties``, which must list every corporation) and ``totaal``. Net
+    growth is the change of the permanent stock: the sum of all permanent mutations, which
+    equals eindstand(tot) - beginstand(van).
 
     Examples
     --------
@@ -1011,6 +1014,14 @@ def summary_table(
     }
     table = pd.DataFrame(rows).T
     table.columns = [str(c) for c in table.columns]
+    if corporaties is not None:
+        order = [str(c) for c in corporaties]
+        if sorted(order) != sorted(table.columns):
+            raise ValueError(
+                f"`corporaties` was {order} but must list each corporation of the prognosis "
+                f"once: {sorted(table.columns)}"
+            )
+        table = table[order]
     table[totaal] = table.sum(axis=1)
     drop = [r for r in _OPTIONAL_ROWS if (table.loc[r] == 0).all()]
     table = table.drop(index=drop).astype("int64")
