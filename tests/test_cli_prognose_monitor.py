@@ -163,3 +163,41 @@ def test_monitor_without_year_for_an_indexed_limit(tmp_path: Path) -> None:
         str(tmp_path / "m"),
     )
     assert code == 1 and "--jaar" in out and "Traceback" not in out
+
+
+def test_prognose_config_targets_and_rent_classes(tmp_path: Path) -> None:
+    start = tmp_path / "start.csv"
+    start.write_text("corporatie,aantal,peildatum\nA,2,2022-01-01\n", encoding="utf-8")
+    plans = tmp_path / "plannen.csv"
+    plans.write_text(
+        "corporatie,jaar,mutatie,aantal,zekerheid\nA,2022,nieuwbouw,2,hard\n"
+        "A,2023,nieuwbouw,5,ambitie\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "run.toml"
+    config.write_text(
+        '[prognose]\nscenario = "alles"\neindjaar = 2023\n'
+        '[[prognose.doelen]]\nid = "groei"\nsoort = "netto_groei"\nnorm = 5\n'
+        "van = 2022\ntot = 2023\n",
+        encoding="utf-8",
+    )
+    stock = tmp_path / "voorraad.csv"
+    stock.write_text("vhe_id,corporatie,huurprijs\n1,A,400\n2,A,\n", encoding="utf-8")
+    args = ["prognose", "--beginstand", str(start), "--plannen", str(plans)]
+    code, out = _run(
+        *args, "--config", str(config), "--voorraad", str(stock), "--out", str(tmp_path / "o")
+    )
+    assert code == 0, out
+    gaps = pd.read_csv(tmp_path / "o" / "doelen.csv")
+    assert gaps["gemeten"].tolist() == [2, 7] and gaps["tekort"].tolist() == [3.0, -2.0]
+    classes = pd.read_csv(tmp_path / "o" / "huurklassen.csv")
+    # 2022: eindstand 4 split by the start mix: 1 goedkoop (400), 1 without rent
+    assert classes.loc[0, ["goedkoop", "onbekend"]].tolist() == [2.0, 2.0]
+    sheets = pd.read_excel(tmp_path / "o" / "prognose.xlsx", sheet_name=None)
+    assert {"doelen", "huurklassen"} <= set(sheets)
+    # the command line wins over the config
+    code, out = _run(
+        *args, "--config", str(config), "--scenario", "hard", "--out", str(tmp_path / "h")
+    )
+    assert code == 0, out
+    assert pd.read_csv(tmp_path / "h" / "doelen.csv")["gemeten"].tolist() == [2, 2]

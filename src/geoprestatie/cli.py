@@ -113,9 +113,23 @@ def buurten(
 @click.option(
     "--scenario",
     type=click.Choice(["hard", "zacht", "alles"]),
-    default="hard",
-    show_default=True,
-    help="hard; zacht = hard + zacht; alles = hard + zacht + ambitie.",
+    default=None,
+    help="hard (default); zacht = hard + zacht; alles = hard + zacht + ambitie.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML with a [prognose] table: scenario, eindjaar, huurstijging, [[prognose.doelen]], "
+    "[prognose.huurgrenzen.<jaar>]. Options given on the command line win.",
+)
+@click.option(
+    "--voorraad",
+    "stock_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Stock file (canonical columns, with huurprijs) for the prognosis per rent class.",
 )
 @click.option("--peildatum", default=None, help="Date of the start stock if the file has none.")
 @click.option("--eindjaar", type=int, default=None, help="Last year (default: last plan year).")
@@ -137,7 +151,9 @@ def buurten(
 def prognose(
     start_file: Path,
     plans_file: Path,
-    scenario: str,
+    scenario: str | None,
+    config_file: Path | None,
+    stock_file: Path | None,
     peildatum: str | None,
     eindjaar: int | None,
     buurten_file: Path | None,
@@ -146,21 +162,44 @@ def prognose(
     """Project the stock per corporation (and buurt) per year from mutation plans.
 
     Writes prognose.csv and prognose.xlsx (sheets prognose, per_corporatie, totaal,
-    samenvatting), samenvatting.csv and, when buurtcodes are given, one map per year in
-    kaarten/.
+    samenvatting, and doelen / huurklassen when asked), samenvatting.csv, doelen.csv (targets
+    from --config), huurklassen.csv (with --voorraad) and, when buurtcodes are given, one map
+    per year in kaarten/.
     """
+    import dataclasses
+    import tomllib
+
     import pandas as pd
 
     from geoprestatie import prognosis as pg
     from geoprestatie._atomic import atomic_path, write_text
+    from geoprestatie.errors import ConfigError
+
+    config = pg.PrognosisConfig()
+    if config_file is not None:
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file}: invalid TOML: {exc}") from None
+        config = pg.PrognosisConfig.from_dict(data.get("prognose", {}))
+    if scenario is not None:
+        config = dataclasses.replace(config, scenario=scenario)
+    if eindjaar is not None:
+        config = dataclasses.replace(config, eindjaar=eindjaar)
+    scenario = config.scenario
 
     start = pg.read_start_stock(start_file, peildatum=peildatum)
     plans = pg.read_mutation_plans(plans_file)
-    config = pg.PrognosisConfig(scenario=scenario, eindjaar=eindjaar)
     result = pg.project(start, plans, config=config)
     per_corp = pg.aggregate(result, by=("corporatie",))
     total = pg.aggregate(result, by=())
     summary = pg.summary_table(result)
+    extra: dict[str, pd.DataFrame] = {}
+    if config.targets:
+        extra["doelen"] = pg.target_gaps(result, config=config)
+    if stock_file is not None:
+        stock = _read_canonical(stock_file, "voorraad")
+        extra["huurklassen"] = pg.rent_class_prognosis(stock, result, plans, config=config)
 
     out.mkdir(parents=True, exist_ok=True)
     with atomic_path(out / "prognose.csv") as tmp:
@@ -172,6 +211,11 @@ def prognose(
         per_corp.to_excel(xw, sheet_name="per_corporatie", index=False)
         total.to_excel(xw, sheet_name="totaal", index=False)
         summary.to_excel(xw, sheet_name="samenvatting")
+        for name, frame in extra.items():
+            frame.to_excel(xw, sheet_name=name, index=False)
+    for name, frame in extra.items():
+        with atomic_path(out / f"{name}.csv") as tmp:
+            frame.to_csv(tmp, index=False)
     # example data marks itself synthetisch (a column or comment): say so on every map
     synthetic = any(b"synthetisch" in f.read_bytes().lower() for f in (start_file, plans_file))
     title_suffix = " (synthetische gegevens)" if synthetic else ""
@@ -203,6 +247,7 @@ def prognose(
         f"prognose {years[0]}-{years[-1]} (scenario {scenario}), {result['corporatie'].nunique()} "
         f"corporatie(s), {len(result)} rijen -> {out}/prognose.csv, prognose.xlsx"
         + (f", {maps_written} kaart(en)" if maps_written else "")
+        + "".join(f", {name}.csv" for name in extra)
     )
     if synthetic:
         click.echo("Let op: de invoer bevat synthetische gegevens (zie de bestanden)", err=True)

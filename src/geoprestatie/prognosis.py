@@ -288,7 +288,6 @@ def read_mutation_plans(path: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from importlib.resources import files
     >>> import geoprestatie
     >>> p = Path(geoprestatie.__file__).parents[2] / "examples/plannen_amersfoort_2022_2023.csv"
     >>> plans = read_mutation_plans(p)
