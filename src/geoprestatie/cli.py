@@ -92,3 +92,292 @@ def buurten(
     write_text(out, m.get_root().render())
     n_gem = gdf["gemeentecode"].nunique()
     click.echo(f"{len(gdf)} buurten in {n_gem} gemeente(n) -> {out}")
+
+
+@main.command()
+@click.option(
+    "--beginstand",
+    "start_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Start stock table (CSV/XLSX): corporatie, [buurtcode], aantal, [peildatum].",
+)
+@click.option(
+    "--plannen",
+    "plans_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mutation plans (CSV/XLSX): corporatie, jaar, mutatie, aantal, [buurtcode, "
+    "zekerheid, tijdelijk].",
+)
+@click.option(
+    "--scenario",
+    type=click.Choice(["hard", "zacht", "alles"]),
+    default=None,
+    help="hard (default); zacht = hard + zacht; alles = hard + zacht + ambitie.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML with a [prognose] table: scenario, eindjaar, huurstijging, [[prognose.doelen]], "
+    "[prognose.huurgrenzen.<jaar>]. Options given on the command line win.",
+)
+@click.option(
+    "--voorraad",
+    "stock_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Stock file (canonical columns, with huurprijs) for the prognosis per rent class.",
+)
+@click.option("--peildatum", default=None, help="Date of the start stock if the file has none.")
+@click.option("--eindjaar", type=int, default=None, help="Last year (default: last plan year).")
+@click.option(
+    "--buurten",
+    "buurten_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CBS buurten for the maps (default: embedded CBS 2022).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("prognose"),
+    show_default=True,
+    help="Output folder.",
+)
+@_handled
+def prognose(
+    start_file: Path,
+    plans_file: Path,
+    scenario: str | None,
+    config_file: Path | None,
+    stock_file: Path | None,
+    peildatum: str | None,
+    eindjaar: int | None,
+    buurten_file: Path | None,
+    out: Path,
+) -> None:
+    """Project the stock per corporation (and buurt) per year from mutation plans.
+
+    Writes prognose.csv and prognose.xlsx (sheets prognose, per_corporatie, totaal,
+    samenvatting, and doelen / huurklassen when asked), samenvatting.csv, doelen.csv (targets
+    from --config), huurklassen.csv (with --voorraad) and, when buurtcodes are given, one map
+    per year in kaarten/.
+    """
+    import dataclasses
+    import tomllib
+
+    import pandas as pd
+
+    from geoprestatie import prognosis as pg
+    from geoprestatie._atomic import atomic_path, write_text
+    from geoprestatie.errors import ConfigError
+
+    config = pg.PrognosisConfig()
+    if config_file is not None:
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file}: invalid TOML: {exc}") from None
+        config = pg.PrognosisConfig.from_dict(data.get("prognose", {}))
+    if scenario is not None:
+        config = dataclasses.replace(config, scenario=scenario)
+    if eindjaar is not None:
+        config = dataclasses.replace(config, eindjaar=eindjaar)
+    scenario = config.scenario
+
+    start = pg.read_start_stock(start_file, peildatum=peildatum)
+    plans = pg.read_mutation_plans(plans_file)
+    result = pg.project(start, plans, config=config)
+    per_corp = pg.aggregate(result, by=("corporatie",))
+    total = pg.aggregate(result, by=())
+    summary = pg.summary_table(result)
+    extra: dict[str, pd.DataFrame] = {}
+    if config.targets:
+        extra["doelen"] = pg.target_gaps(result, config=config)
+    if stock_file is not None:
+        stock = _read_canonical(stock_file, "voorraad")
+        extra["huurklassen"] = pg.rent_class_prognosis(stock, result, plans, config=config)
+
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out / "prognose.csv") as tmp:
+        result.to_csv(tmp, index=False)
+    with atomic_path(out / "samenvatting.csv") as tmp:
+        summary.to_csv(tmp)
+    with atomic_path(out / "prognose.xlsx") as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        result.to_excel(xw, sheet_name="prognose", index=False)
+        per_corp.to_excel(xw, sheet_name="per_corporatie", index=False)
+        total.to_excel(xw, sheet_name="totaal", index=False)
+        summary.to_excel(xw, sheet_name="samenvatting")
+        for name, frame in extra.items():
+            frame.to_excel(xw, sheet_name=name, index=False)
+    for name, frame in extra.items():
+        with atomic_path(out / f"{name}.csv") as tmp:
+            frame.to_csv(tmp, index=False)
+    # example data marks itself synthetisch (a column or comment): say so on every map
+    synthetic = any(b"synthetisch" in f.read_bytes().lower() for f in (start_file, plans_file))
+    title_suffix = " (synthetische gegevens)" if synthetic else ""
+    maps_written = 0
+    if "buurtcode" in result.columns and result["buurtcode"].notna().any():
+        from geoprestatie import datasets
+        from geoprestatie._prognosis_map import prognosis_map
+        from geoprestatie.sources import read_buurten
+
+        codes = set(result["buurtcode"].dropna().astype(str))
+        buurten = datasets.load_buurten() if buurten_file is None else read_buurten(buurten_file)
+        buurten = buurten[buurten["buurtcode"].isin(codes)]
+        if buurten.empty:
+            click.echo(
+                "Let op: geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True
+            )
+        else:
+            for year in sorted(set(result["jaar"].astype(int))):
+                m = prognosis_map(
+                    result,
+                    buurten,
+                    jaar=year,
+                    title=f"Prognose sociale huurvoorraad {year}{title_suffix}",
+                )
+                write_text(out / "kaarten" / f"prognose_{year}.html", m.get_root().render())
+                maps_written += 1
+    years = sorted(set(result["jaar"].astype(int)))
+    click.echo(
+        f"prognose {years[0]}-{years[-1]} (scenario {scenario}), {result['corporatie'].nunique()} "
+        f"corporatie(s), {len(result)} rijen -> {out}/prognose.csv, prognose.xlsx"
+        + (f", {maps_written} kaart(en)" if maps_written else "")
+        + "".join(f", {name}.csv" for name in extra)
+    )
+    if synthetic:
+        click.echo("Let op: de invoer bevat synthetische gegevens (zie de bestanden)", err=True)
+    click.echo(summary.to_string())
+
+
+def _read_canonical(path: Path, kind: str) -> Any:
+    """Read a stock or sales CSV/XLSX that already has the canonical columns (stopgap until
+    ``geoprestatie.sources.read_stock`` / ``read_sales`` are wired in)."""
+    import pandas as pd
+
+    from geoprestatie._validate import require_columns
+    from geoprestatie.errors import InputError
+    from geoprestatie.prognosis import _numbers, _read_table
+
+    raw = _read_table(path)
+    required = ["vhe_id", "corporatie"] if kind == "voorraad" else ["vhe_id", "jaar", "status"]
+    require_columns(raw, required, source=path)
+    out = raw.copy()
+    for col in out.columns:
+        out[col] = out[col].astype("string").str.strip().mask(lambda s: s == "")
+    if "bron_rij" not in out.columns:
+        out["bron_rij"] = pd.Series(range(1, len(out) + 1), dtype="Int64")
+    for col in ("huurprijs",):
+        if col in out.columns:
+            out[col] = _numbers(out[col])
+    for col in ("bouwjaar", "conditiescore", "jaar", "bron_rij"):
+        if col in out.columns:
+            num = _numbers(out[col])
+            bad = out[col].notna() & num.isna()
+            if bad.any():
+                raise InputError(
+                    f"`{col}` must be a whole number; found {out.loc[bad, col].tolist()[:5]}",
+                    source=path,
+                    column=col,
+                    rows=[int(i) + 1 for i in bad.to_numpy().nonzero()[0]],
+                )
+            out[col] = num.round().astype("Int64")
+    if "energielabel" in out.columns:
+        labels = ["A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G"]
+        text = out["energielabel"].str.upper()
+        bad = text.notna() & ~text.isin(labels)
+        if bad.any():
+            raise InputError(
+                f"unknown energy label {text[bad].unique().tolist()[:5]}; expected {labels}",
+                source=path,
+                column="energielabel",
+                rows=[int(i) + 1 for i in bad.to_numpy().nonzero()[0]],
+            )
+        out["energielabel"] = pd.Categorical(text, categories=labels, ordered=True)
+    if "status" in out.columns:
+        out["status"] = out["status"].str.lower()
+    if "daeb" in out.columns:
+        out["daeb"] = (
+            out["daeb"]
+            .str.lower()
+            .map({"ja": True, "true": True, "1": True, "nee": False, "false": False, "0": False})
+            .astype("boolean")
+        )
+    return out
+
+
+@main.command()
+@click.option(
+    "--afspraken",
+    "agreements_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Agreements file (TOML, [[afspraak]] tables).",
+)
+@click.option(
+    "--voorraad",
+    "stock_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Stock file with the canonical columns (vhe_id, corporatie, energielabel, ...).",
+)
+@click.option(
+    "--verkoop",
+    "sales_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Sales file with the canonical columns (vhe_id, jaar, status).",
+)
+@click.option(
+    "--prognose",
+    "prognosis_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="prognose.csv written by `geoprestatie prognose`.",
+)
+@click.option(
+    "--jaar",
+    type=int,
+    default=None,
+    help="Monitored year: rent limits (huurgrens) of this year are used.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("monitor"),
+    show_default=True,
+    help="Output folder.",
+)
+@_handled
+def monitor(
+    agreements_file: Path,
+    stock_file: Path | None,
+    sales_file: Path | None,
+    prognosis_file: Path | None,
+    jaar: int | None,
+    out: Path,
+) -> None:
+    """Check the agreements (stoplicht: groen/oranje/rood/onbekend).
+
+    Writes monitor.csv, monitor.md, monitor.html and overtredingen.csv (the offending
+    records per afspraak). Rules whose data is not given are reported as onbekend.
+    """
+    from geoprestatie import agreements as ag
+    from geoprestatie.prognosis import read_prognosis
+
+    rules = ag.read_agreements(agreements_file)
+    stock = _read_canonical(stock_file, "voorraad") if stock_file else None
+    sales = _read_canonical(sales_file, "verkoop") if sales_file else None
+    prognosis = read_prognosis(prognosis_file) if prognosis_file else None
+    result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
+    ag.write_monitor(result, out)
+    counts = result.table["status"].value_counts()
+    click.echo(
+        f"{len(rules)} afspraken: "
+        + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ag.STATUSES)
+        + f" -> {out}/monitor.csv, monitor.md, monitor.html"
+    )

@@ -1,0 +1,940 @@
+"""Agreements monitor (stoplichtrapportage): check prestatieafspraken against the data.
+
+An agreements file (TOML) lists ``[[afspraak]]`` tables. Each has an ``id``, its ``tekst``,
+the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`RULE_KINDS`:
+
+``verbod``
+    A per-record prohibition on a set, e.g. *no sales of dwellings with label F or G or
+    NEN 2767 condition 4 or worse*. ``dataset`` (``verkoop`` or ``voorraad``), optional
+    ``selectie`` (conditions that all hold: the set), ``verboden_als`` (conditions; combined
+    with ``combinatie = "of"`` (default) or ``"en"``). Sales are joined to the stock on
+    ``vhe_id`` for the dwelling's attributes (own sales columns win).
+    *groen*: no record violates. *oranje*: violations only among planned records
+    (``status = voorgenomen``: still preventable). *rood*: a realised violation (any status
+    other than ``voorgenomen``, a missing status included, or a set without ``status``).
+``aandeel``
+    A share threshold on a filtered set, e.g. *>= 85% of the stock of corporation X has a rent
+    up to the hoge aftoppingsgrens*: ``selectie``, ``voorwaarde`` (conditions), ``vergelijking``
+    (``>=``, ``>``, ``<=``, ``<``), ``norm`` (a fraction 0-1), ``marge``.
+``aantal``
+    A minimum or maximum count of records in ``selectie``: ``vergelijking``, ``norm``,
+    ``marge`` (dwellings).
+``prognose``
+    A prognosis target: ``doel = "netto_groei"`` (permanent net growth over ``van``..``tot``,
+    measured at the end of ``tot``; ``inclusief_sloop``) or ``doel = "minimum_voorraad"``
+    (the lowest projected eindstand over ``van``..``tot``); optional ``corporatie``;
+    ``vergelijking`` (default ``>=``), ``norm``, ``marge``.
+
+For ``aandeel``, ``aantal`` and ``prognose``: *groen* when the comparison holds; *oranje* when
+it fails by at most ``marge`` (default 0: no orange band); *rood* otherwise.
+
+*onbekend* whenever the data cannot decide: the dataset or prognosis is missing, the set is
+empty (``aandeel``), or records with missing values could change the colour. Missing values
+are bounded both ways (all of them passing / all failing); only when both bounds give the same
+colour is that colour reported. A rule is never silently green.
+
+A condition is ``{ kolom = "...", op = "...", waarde = ... }`` with ``op`` in
+:data:`OPERATORS`. On an ordered categorical column (``energielabel``: ``A++++`` < ... < ``G``)
+``>=``/``<=`` follow the category order. On ``huurprijs`` the value may be a rent limit of
+:mod:`geoprestatie.huur`: ``{ kolom = "huurprijs", op = "<=", huurgrens =
+"aftoppingsgrens_hoog" }`` is the limit of the monitored year (``monitor(..., jaar=)``, CLI
+``--jaar``): an amount "at price level 2020" indexed as the limit itself is; add
+``huurjaar = 2020`` to freeze the amount of one year instead.
+A condition on a column that is neither in the data nor in the canonical schema is a
+:class:`ConfigError` (a typo), not *onbekend*.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geoprestatie import huur
+from geoprestatie._atomic import atomic_path, write_text
+from geoprestatie.errors import ConfigError
+from geoprestatie.prognosis import Target, target_gaps
+
+__all__ = [
+    "COMPARISONS",
+    "OPERATORS",
+    "RESULT_COLUMNS",
+    "RULE_KINDS",
+    "STATUSES",
+    "Agreement",
+    "Condition",
+    "MonitorResult",
+    "evaluate",
+    "monitor",
+    "read_agreements",
+    "to_html",
+    "to_markdown",
+    "write_monitor",
+]
+
+RULE_KINDS: tuple[str, ...] = ("verbod", "aandeel", "aantal", "prognose")
+DATASETS: tuple[str, ...] = ("voorraad", "verkoop")
+STATUSES: tuple[str, ...] = ("groen", "oranje", "rood", "onbekend")
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+}
+OPERATORS: tuple[str, ...] = ("==", "!=", "<", "<=", ">", ">=", "in", "niet_in")
+PROGNOSIS_GOALS: tuple[str, ...] = ("netto_groei", "minimum_voorraad")
+RESULT_COLUMNS: tuple[str, ...] = (
+    "afspraak_id",
+    "tekst",
+    "partij",
+    "status",
+    "gemeten",
+    "norm",
+    "toelichting",
+    "n_overtredingen",
+    "soort",
+    "vergelijking",
+    "bron",
+)
+
+#: Canonical columns per dataset (docs/architecture.md); a rule on another column must find
+#: it in the data, else it is a typo.
+_STOCK_COLUMNS = (
+    "vhe_id",
+    "corporatie",
+    "buurtcode",
+    "energielabel",
+    "bouwjaar",
+    "woningtype",
+    "huurprijs",
+    "daeb",
+    "conditiescore",
+    "bron_rij",
+)
+_SALES_COLUMNS = ("vhe_id", "jaar", "status", "bron_rij")
+_CANONICAL: dict[str, tuple[str, ...]] = {
+    "voorraad": _STOCK_COLUMNS,
+    "verkoop": (*_SALES_COLUMNS, *_STOCK_COLUMNS),
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition ``kolom op waarde`` (see the module docs).
+
+    ``huurgrens`` names a :class:`geoprestatie.huur.RentLimits` field whose value of the
+    monitored year becomes ``waarde`` at evaluation (``waarde`` is then ``None``).
+    """
+
+    kolom: str
+    op: str
+    waarde: Any
+    huurgrens: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.op not in OPERATORS:
+            raise ConfigError(f"`op` was {self.op!r} but is expected to be in {list(OPERATORS)}")
+        if self.op in ("in", "niet_in") and not isinstance(self.waarde, list | tuple):
+            raise ConfigError(f"`op` {self.op!r} needs a list as `waarde`, got {self.waarde!r}")
+
+    def describe(self) -> str:
+        if self.huurgrens is not None and self.waarde is None:
+            return f"{self.kolom} {self.op} {self.huurgrens}"
+        value = (
+            ", ".join(map(str, self.waarde))
+            if isinstance(self.waarde, list | tuple)
+            else self.waarde
+        )
+        op = {"in": "in", "niet_in": "niet in"}.get(self.op, self.op)
+        return f"{self.kolom} {op} {value}"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One afspraak and its rule (fields as the TOML keys; see the module docs)."""
+
+    id: str
+    tekst: str
+    partij: str
+    soort: str
+    bron: str = ""
+    dataset: str = "voorraad"
+    selectie: tuple[Condition, ...] = ()
+    voorwaarde: tuple[Condition, ...] = ()
+    combinatie: str = "of"
+    vergelijking: str = ">="
+    norm: float = 0.0
+    marge: float = 0.0
+    doel: str | None = None
+    corporatie: str | None = None
+    van: int | None = None
+    tot: int | None = None
+    inclusief_sloop: bool = True
+
+    def __post_init__(self) -> None:
+        where = f"afspraak {self.id!r}"
+        if self.soort not in RULE_KINDS:
+            raise ConfigError(
+                f"{where}: `soort` was {self.soort!r} but is expected to be in {list(RULE_KINDS)}"
+            )
+        if self.dataset not in DATASETS:
+            raise ConfigError(
+                f"{where}: `dataset` was {self.dataset!r} but is expected to be in {list(DATASETS)}"
+            )
+        if self.combinatie not in ("of", "en"):
+            raise ConfigError(
+                f"{where}: `combinatie` was {self.combinatie!r}; expected 'of' or 'en'"
+            )
+        if self.vergelijking not in COMPARISONS:
+            raise ConfigError(
+                f"{where}: `vergelijking` was {self.vergelijking!r} but is expected to be in "
+                f"{list(COMPARISONS)}"
+            )
+        if self.marge < 0:
+            raise ConfigError(f"{where}: `marge` must be >= 0, got {self.marge}")
+        if self.soort in ("verbod", "aandeel") and not self.voorwaarde:
+            key = "verboden_als" if self.soort == "verbod" else "voorwaarde"
+            raise ConfigError(f"{where}: soort {self.soort!r} needs `{key}` (a list of conditions)")
+        if self.soort == "aandeel" and not 0 <= self.norm <= 1:
+            raise ConfigError(f"{where}: an aandeel `norm` is a fraction 0-1, got {self.norm}")
+        if self.soort == "prognose":
+            if self.doel not in PROGNOSIS_GOALS:
+                raise ConfigError(
+                    f"{where}: `doel` was {self.doel!r} but is expected to be in "
+                    f"{list(PROGNOSIS_GOALS)}"
+                )
+            if self.doel == "netto_groei" and (self.van is None or self.tot is None):
+                raise ConfigError(f"{where}: doel 'netto_groei' needs `van` and `tot` (years)")
+
+    def norm_text(self) -> str:
+        if self.soort == "verbod":
+            return "0 overtredingen"
+        if self.soort == "aandeel":
+            return f"{self.vergelijking} {self.norm:.0%}"
+        return f"{self.vergelijking} {self.norm:g}"
+
+
+_COMMON_KEYS = {"id", "tekst", "partij", "soort", "bron"}
+_KEYS: dict[str, set[str]] = {
+    "verbod": _COMMON_KEYS | {"dataset", "selectie", "verboden_als", "combinatie"},
+    "aandeel": _COMMON_KEYS
+    | {"dataset", "selectie", "voorwaarde", "combinatie", "vergelijking", "norm", "marge"},
+    "aantal": _COMMON_KEYS | {"dataset", "selectie", "vergelijking", "norm", "marge"},
+    "prognose": _COMMON_KEYS
+    | {
+        "doel",
+        "corporatie",
+        "van",
+        "tot",
+        "jaar",
+        "inclusief_sloop",
+        "vergelijking",
+        "norm",
+        "marge",
+    },
+}
+
+
+def _condition(data: Any, *, where: str) -> Condition:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: a condition is a table {{kolom, op, waarde}}, got {data!r}")
+    allowed = {"kolom", "op", "waarde", "huurgrens", "huurjaar"}
+    unknown = sorted(set(data) - allowed)
+    if unknown or "kolom" not in data or "op" not in data:
+        raise ConfigError(
+            f"{where}: condition {dict(data)} needs `kolom`, `op` and `waarde` (or `huurgrens` + "
+            f"`huurjaar`); unknown keys {unknown}"
+        )
+    value = data.get("waarde")
+    limit: str | None = None
+    if "huurgrens" in data:
+        fields = list(huur.RentLimits.__dataclass_fields__)
+        if data["huurgrens"] not in fields or "waarde" in data:
+            raise ConfigError(
+                f"{where}: `huurgrens` must be one of {fields} (without `waarde`); got "
+                f"{data.get('huurgrens')!r}"
+            )
+        limit = str(data["huurgrens"])
+        if "huurjaar" in data:
+            try:
+                value = getattr(huur.limits_for(int(data["huurjaar"])), limit)
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+    elif "waarde" not in data:
+        raise ConfigError(f"{where}: condition {dict(data)} has no `waarde`")
+    try:
+        return Condition(
+            kolom=str(data["kolom"]), op=str(data["op"]), waarde=value, huurgrens=limit
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
+    """Build one :class:`Agreement` from a TOML ``[[afspraak]]`` table."""
+    ident = str(data.get("id", "?"))
+    where = f"afspraak {ident!r}"
+    for key in ("id", "tekst", "partij", "soort"):
+        if key not in data:
+            raise ConfigError(f"{where}: missing key {key!r}")
+    soort = str(data["soort"])
+    if soort not in RULE_KINDS:
+        raise ConfigError(
+            f"{where}: `soort` was {soort!r} but is expected to be in {list(RULE_KINDS)}"
+        )
+    unknown = sorted(set(data) - _KEYS[soort])
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {unknown} for soort {soort!r}; allowed {sorted(_KEYS[soort])}"
+        )
+    if soort in ("aandeel", "aantal", "prognose") and "norm" not in data:
+        raise ConfigError(f"{where}: soort {soort!r} needs a `norm`")
+
+    def conditions(key: str) -> tuple[Condition, ...]:
+        raw = data.get(key, [])
+        if isinstance(raw, Mapping):
+            raw = [raw]
+        return tuple(_condition(c, where=f"{where}, {key}") for c in raw)
+
+    van, tot = data.get("van"), data.get("tot")
+    if "jaar" in data:
+        van = tot = data["jaar"]
+    return Agreement(
+        id=ident,
+        tekst=str(data["tekst"]),
+        partij=str(data["partij"]),
+        soort=soort,
+        bron=str(data.get("bron", "")),
+        dataset=str(data.get("dataset", "verkoop" if soort == "verbod" else "voorraad")),
+        selectie=conditions("selectie"),
+        voorwaarde=conditions("verboden_als" if soort == "verbod" else "voorwaarde"),
+        combinatie=str(data.get("combinatie", "of")),
+        vergelijking=str(data.get("vergelijking", ">=")),
+        norm=float(data.get("norm", 0.0)),
+        marge=float(data.get("marge", 0.0)),
+        doel=None if data.get("doel") is None else str(data["doel"]),
+        corporatie=None if data.get("corporatie") is None else str(data["corporatie"]),
+        van=None if van is None else int(van),
+        tot=None if tot is None else int(tot),
+        inclusief_sloop=bool(data.get("inclusief_sloop", True)),
+    )
+
+
+def read_agreements(path: str | Path) -> list[Agreement]:
+    """Read an agreements file (TOML, ``[[afspraak]]`` tables).
+
+    Raises
+    ------
+    ConfigError
+        Invalid TOML, unknown rule kinds/keys/operators or duplicate ids (naming the afspraak).
+
+    Examples
+    --------
+    >>> import geoprestatie
+    >>> p = Path(geoprestatie.__file__).parents[2] / "examples/afspraken_amersfoort.toml"
+    >>> [a.soort for a in read_agreements(p)][:3]
+    ['verbod', 'aandeel', 'aantal']
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    tables = data.get("afspraak")
+    if not isinstance(tables, list) or not tables:
+        raise ConfigError(f"{path}: no [[afspraak]] tables found")
+    try:
+        agreements = [agreement_from_dict(t) for t in tables]
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    ids = [a.id for a in agreements]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ConfigError(f"{path}: duplicate afspraak id(s) {dup}")
+    return agreements
+
+
+# --------------------------------------------------------------------------------------------
+# evaluation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    gemeten: float
+    toelichting: str
+    n_overtredingen: int | None
+    records: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class MonitorResult:
+    """The monitor table (:data:`RESULT_COLUMNS`) and the offending records per afspraak id."""
+
+    table: pd.DataFrame
+    overtredingen: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _check_column(frame: pd.DataFrame, cond: Condition, agreement: Agreement) -> bool:
+    """True when the column is in the data; False when canonical but absent (-> onbekend)."""
+    if cond.kolom in frame.columns:
+        return True
+    if cond.kolom in _CANONICAL[agreement.dataset]:
+        return False
+    raise ConfigError(
+        f"afspraak {agreement.id!r}: column {cond.kolom!r} is not in dataset "
+        f"{agreement.dataset!r}; available columns: {sorted(map(str, frame.columns))}"
+    )
+
+
+def _evaluate_condition(
+    frame: pd.DataFrame, cond: Condition, agreement: Agreement
+) -> tuple[np.ndarray, np.ndarray]:
+    """(holds, known) boolean arrays: three-valued logic, a missing value is unknown."""
+    col = frame[cond.kolom]
+    known = col.notna().to_numpy(dtype=bool)
+    where = f"afspraak {agreement.id!r}, {cond.describe()}"
+    values = cond.waarde if isinstance(cond.waarde, list | tuple) else [cond.waarde]
+    if isinstance(col.dtype, pd.CategoricalDtype) and col.dtype.ordered:
+        cats = [str(c) for c in col.dtype.categories]
+        bad = [v for v in values if str(v) not in cats]
+        if bad:
+            raise ConfigError(f"{where}: value(s) {bad} not in the categories {cats}")
+        left = col.cat.codes.to_numpy().astype("float64")
+        right = [float(cats.index(str(v))) for v in values]
+    elif pd.api.types.is_bool_dtype(col):
+        left = col.astype("float64").to_numpy(na_value=np.nan)
+        truth = {"true": 1.0, "ja": 1.0, "1": 1.0, "false": 0.0, "nee": 0.0, "0": 0.0}
+        try:
+            right = [truth[str(v).lower()] for v in values]
+        except KeyError:
+            raise ConfigError(f"{where}: {cond.kolom!r} is ja/nee; got {values}") from None
+    elif pd.api.types.is_numeric_dtype(col):
+        left = col.astype("float64").to_numpy(na_value=np.nan)
+        try:
+            right = [float(v) for v in values]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: {cond.kolom!r} is numeric; got {values}") from None
+    else:
+        if cond.op in ("<", "<=", ">", ">="):
+            raise ConfigError(f"{where}: {cond.op!r} needs a numeric or ordered column")
+        text = col.astype("string").str.strip().str.casefold()
+        wanted = {str(v).strip().casefold() for v in values}
+        hit = text.isin(wanted).fillna(False).to_numpy(dtype=bool)
+        holds = hit if cond.op in ("==", "in") else ~hit
+        return holds & known, known
+    ops: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "==": lambda a: a == right[0],
+        "!=": lambda a: a != right[0],
+        "<": lambda a: a < right[0],
+        "<=": lambda a: a <= right[0],
+        ">": lambda a: a > right[0],
+        ">=": lambda a: a >= right[0],
+        "in": lambda a: np.isin(a, right),
+        "niet_in": lambda a: ~np.isin(a, right),
+    }
+    with np.errstate(invalid="ignore"):
+        holds = ops[cond.op](left)
+    return holds & known, known
+
+
+def _combine(
+    frame: pd.DataFrame, conds: Sequence[Condition], how: str, agreement: Agreement
+) -> tuple[np.ndarray, np.ndarray]:
+    """(true, false) masks of a combination; neither = undecided."""
+    n = len(frame)
+    if not conds:
+        return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    parts = [_evaluate_condition(frame, c, agreement) for c in conds]
+    if how == "of":
+        true = np.logical_or.reduce([h for h, _ in parts])
+        false = np.logical_and.reduce([k & ~h for h, k in parts])
+    else:
+        true = np.logical_and.reduce([h for h, _ in parts])
+        false = np.logical_or.reduce([k & ~h for h, k in parts])
+    return true, false
+
+
+def _compare(value: float, agreement: Agreement) -> str:
+    if COMPARISONS[agreement.vergelijking](value, agreement.norm):
+        return "groen"
+    return "oranje" if abs(value - agreement.norm) <= agreement.marge + 1e-12 else "rood"
+
+
+def _dataset(
+    agreement: Agreement, stock: pd.DataFrame | None, sales: pd.DataFrame | None
+) -> pd.DataFrame | None:
+    if agreement.dataset == "voorraad":
+        return stock
+    if sales is None:
+        return None
+    if stock is None:
+        return sales
+    extra = [c for c in stock.columns if c not in sales.columns and c != "geometry"]
+    attrs = stock[["vhe_id", *extra]].drop_duplicates("vhe_id")
+    return sales.merge(attrs, on="vhe_id", how="left", validate="many_to_one")
+
+
+def _missing_columns(frame: pd.DataFrame, agreement: Agreement) -> list[str]:
+    conds = [*agreement.selectie, *agreement.voorwaarde]
+    return sorted({c.kolom for c in conds if not _check_column(frame, c, agreement)})
+
+
+def _record_view(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    cols = [c for c in frame.columns if c != "geometry"]
+    return pd.DataFrame(frame.loc[mask, cols]).reset_index(drop=True)
+
+
+def _eval_verbod(agreement: Agreement, frame: pd.DataFrame) -> _Outcome:
+    in_set, out_set = _combine(frame, agreement.selectie, "en", agreement)
+    bad, good = _combine(frame, agreement.voorwaarde, agreement.combinatie, agreement)
+    violating = in_set & bad
+    undecided = ~out_set & ~good & ~violating
+    n_bad, n_und = int(violating.sum()), int(undecided.sum())
+    rule = f" {agreement.combinatie} ".join(c.describe() for c in agreement.voorwaarde)
+    records = _record_view(frame, violating)
+    if n_bad:
+        if "status" in frame.columns:
+            status = frame["status"].astype("string").str.casefold()
+            realised = violating & ~status.eq("voorgenomen").fillna(False).to_numpy(dtype=bool)
+        else:
+            realised = violating
+        n_real = int(realised.sum())
+        colour = "rood" if n_real else "oranje"
+        note = (
+            f"{n_bad} record(s) met {rule}, waarvan {n_real} gerealiseerd"
+            if "status" in frame.columns
+            else f"{n_bad} record(s) met {rule}"
+        )
+        if n_und:
+            note += f"; {n_und} record(s) niet te beoordelen (ontbrekende gegevens)"
+        return _Outcome(colour, float(n_bad), note, n_bad, records)
+    if n_und:
+        return _Outcome(
+            "onbekend",
+            math.nan,
+            f"geen overtreding gevonden, maar {n_und} record(s) niet te beoordelen "
+            f"(ontbrekende gegevens voor {rule})",
+            0,
+            _record_view(frame, undecided),
+        )
+    return _Outcome(
+        "groen", 0.0, f"{int(in_set.sum())} record(s) gecontroleerd op {rule}", 0, records
+    )
+
+
+def _eval_aandeel(agreement: Agreement, frame: pd.DataFrame) -> _Outcome:
+    in_set, out_set = _combine(frame, agreement.selectie, "en", agreement)
+    maybe_in = ~in_set & ~out_set
+    ok, fail = _combine(frame, agreement.voorwaarde, agreement.combinatie, agreement)
+    n_ok = int((in_set & ok).sum())
+    n_fail = int((in_set & fail).sum())
+    n_unk = int((in_set & ~ok & ~fail).sum()) + int(maybe_in.sum())
+    total = n_ok + n_fail + n_unk
+    records = _record_view(frame, in_set & fail)
+    if total == 0:
+        return _Outcome("onbekend", math.nan, "geen records in de selectie", None, records)
+    low = n_ok / total
+    high = (n_ok + n_unk) / total
+    measured = n_ok / (n_ok + n_fail) if n_ok + n_fail else math.nan
+    cond = f" {agreement.combinatie} ".join(c.describe() for c in agreement.voorwaarde)
+    note = f"{n_ok} van {n_ok + n_fail} records met {cond}"
+    lo_status, hi_status = _compare(low, agreement), _compare(high, agreement)
+    if lo_status != hi_status:
+        return _Outcome(
+            "onbekend",
+            measured,
+            f"{note}; {n_unk} record(s) met ontbrekende gegevens: aandeel tussen "
+            f"{low:.1%} en {high:.1%}",
+            n_fail,
+            records,
+        )
+    if n_unk:
+        note += f"; {n_unk} record(s) zonder gegevens veranderen de kleur niet"
+    return _Outcome(lo_status, measured if n_unk == 0 else low, note, n_fail, records)
+
+
+def _eval_aantal(agreement: Agreement, frame: pd.DataFrame) -> _Outcome:
+    in_set, out_set = _combine(frame, agreement.selectie, "en", agreement)
+    n_in, n_maybe = int(in_set.sum()), int((~in_set & ~out_set).sum())
+    lo_status = _compare(float(n_in), agreement)
+    hi_status = _compare(float(n_in + n_maybe), agreement)
+    too_many = agreement.vergelijking in ("<=", "<")
+    records = (
+        _record_view(frame, in_set) if too_many else _record_view(frame, np.zeros(len(frame), bool))
+    )
+    if lo_status != hi_status:
+        return _Outcome(
+            "onbekend",
+            float(n_in),
+            f"{n_in} records zeker in de selectie, {n_maybe} onzeker (ontbrekende gegevens)",
+            None,
+            records,
+        )
+    status = lo_status
+    note = f"{n_in} records in de selectie" + (f" (+{n_maybe} onzeker)" if n_maybe else "")
+    n_viol = (
+        0
+        if status == "groen"
+        else (
+            int(abs(n_in - agreement.norm)) if not too_many else int(max(0, n_in - agreement.norm))
+        )
+    )
+    return _Outcome(status, float(n_in), note, n_viol, records if status != "groen" else None)
+
+
+def _eval_prognose(agreement: Agreement, prognosis: pd.DataFrame) -> _Outcome:
+    target = Target(
+        id=agreement.id,
+        soort=str(agreement.doel),
+        norm=agreement.norm,
+        corporatie=agreement.corporatie,
+        van=agreement.van,
+        tot=agreement.tot,
+        inclusief_sloop=agreement.inclusief_sloop,
+    )
+    if agreement.corporatie is not None and agreement.corporatie not in set(
+        prognosis["corporatie"].astype(str)
+    ):
+        return _Outcome(
+            "onbekend",
+            math.nan,
+            f"corporatie {agreement.corporatie!r} niet in de prognose",
+            None,
+        )
+    gaps = target_gaps(prognosis, [target])
+    if gaps.empty or gaps["gemeten"].isna().any():
+        years = sorted(set(prognosis["jaar"].astype(int)))
+        return _Outcome(
+            "onbekend",
+            math.nan,
+            f"de prognose dekt de jaren {years[0] if years else '-'}-{years[-1] if years else '-'} "
+            f"niet de gevraagde periode {target.van}-{target.tot}",
+            None,
+        )
+    if agreement.doel == "netto_groei":
+        row = gaps.iloc[-1]
+        measured = float(row["gemeten"])
+        note = f"netto groei {int(row['gemeten'])} over {target.van}-{target.tot}"
+    else:
+        row = gaps.iloc[int(np.argmin(gaps["gemeten"].astype("float64").to_numpy()))]
+        measured = float(row["gemeten"])
+        note = f"laagste eindstand {int(row['gemeten'])} in {int(row['jaar'])}"
+    status = _compare(measured, agreement)
+    failing = gaps[
+        [not COMPARISONS[agreement.vergelijking](float(v), agreement.norm) for v in gaps["gemeten"]]
+    ]
+    if agreement.doel == "netto_groei":
+        failing = failing.iloc[-1:] if status != "groen" else failing.iloc[0:0]
+    return _Outcome(status, measured, note, len(failing), failing.reset_index(drop=True))
+
+
+def _resolve_limits(
+    agreement: Agreement, jaar: int | None, limits: Mapping[int, huur.RentLimits] | None
+) -> Agreement:
+    """Fill in conditions that name a rent limit of the monitored year."""
+
+    def fix(conds: tuple[Condition, ...]) -> tuple[Condition, ...]:
+        out = []
+        for c in conds:
+            if c.huurgrens is not None and c.waarde is None:
+                if jaar is None:
+                    raise ConfigError(
+                        f"afspraak {agreement.id!r}: `huurgrens` {c.huurgrens!r} without "
+                        "`huurjaar` needs the monitored year: pass jaar= (CLI: --jaar 2023)"
+                    )
+                try:
+                    value = getattr(huur.limits_for(jaar, limits), c.huurgrens)
+                except ConfigError as exc:
+                    raise ConfigError(f"afspraak {agreement.id!r}: {exc}") from None
+                c = replace(c, waarde=value)
+            out.append(c)
+        return tuple(out)
+
+    return replace(
+        agreement, selectie=fix(agreement.selectie), voorwaarde=fix(agreement.voorwaarde)
+    )
+
+
+def monitor(
+    agreements: Sequence[Agreement],
+    *,
+    stock: pd.DataFrame | None = None,
+    sales: pd.DataFrame | None = None,
+    prognosis: pd.DataFrame | None = None,
+    jaar: int | None = None,
+    rent_limits: Mapping[int, huur.RentLimits] | None = None,
+) -> MonitorResult:
+    """Evaluate each agreement; return the table and the offending records per afspraak.
+
+    Parameters
+    ----------
+    agreements
+        From :func:`read_agreements`.
+    stock, sales
+        Canonical stock and sales frames (``read_stock`` / ``read_sales``); ``None`` makes
+        the rules on them *onbekend*.
+    prognosis
+        A :func:`geoprestatie.prognosis.project` table; ``None`` makes prognosis rules
+        *onbekend*.
+    jaar
+        The monitored year: resolves conditions on a rent limit (``huurgrens``) without
+        ``huurjaar``.
+    rent_limits
+        Rent limits per year; default :data:`geoprestatie.huur.DEFAULT_LIMITS`.
+
+    Raises
+    ------
+    ConfigError
+        A rule on a column that is not in the data nor in the canonical schema.
+    """
+    rows: list[dict[str, Any]] = []
+    records: dict[str, pd.DataFrame] = {}
+    for agreement in agreements:
+        agreement = _resolve_limits(agreement, jaar, rent_limits)
+        if agreement.soort == "prognose":
+            if prognosis is None:
+                outcome = _Outcome("onbekend", math.nan, "geen prognose opgegeven", None)
+            else:
+                outcome = _eval_prognose(agreement, prognosis)
+        else:
+            frame = _dataset(agreement, stock, sales)
+            if frame is None:
+                outcome = _Outcome(
+                    "onbekend",
+                    math.nan,
+                    f"geen gegevens: dataset {agreement.dataset!r} ontbreekt",
+                    None,
+                )
+            else:
+                missing = _missing_columns(frame, agreement)
+                if missing:
+                    hint = (
+                        " (koppel de verkopen aan de voorraad)"
+                        if agreement.dataset == "verkoop"
+                        else ""
+                    )
+                    outcome = _Outcome(
+                        "onbekend",
+                        math.nan,
+                        f"kolom(men) {missing} ontbreken in de gegevens{hint}",
+                        None,
+                    )
+                else:
+                    evaluator = {
+                        "verbod": _eval_verbod,
+                        "aandeel": _eval_aandeel,
+                        "aantal": _eval_aantal,
+                    }
+                    outcome = evaluator[agreement.soort](agreement, frame)
+        if outcome.records is not None and len(outcome.records):
+            records[agreement.id] = outcome.records
+        rows.append(
+            {
+                "afspraak_id": agreement.id,
+                "tekst": agreement.tekst,
+                "partij": agreement.partij,
+                "status": outcome.status,
+                "gemeten": outcome.gemeten,
+                "norm": agreement.norm,
+                "toelichting": outcome.toelichting,
+                "n_overtredingen": outcome.n_overtredingen,
+                "soort": agreement.soort,
+                "vergelijking": agreement.norm_text(),
+                "bron": agreement.bron,
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    table["gemeten"] = table["gemeten"].astype("float64")
+    table["norm"] = table["norm"].astype("float64")
+    table["n_overtredingen"] = table["n_overtredingen"].astype("Int64")
+    return MonitorResult(table=table, overtredingen=records)
+
+
+def evaluate(
+    agreements: Sequence[Agreement],
+    *,
+    stock: pd.DataFrame | None = None,
+    sales: pd.DataFrame | None = None,
+    prognosis: pd.DataFrame | None = None,
+    jaar: int | None = None,
+    rent_limits: Mapping[int, huur.RentLimits] | None = None,
+) -> pd.DataFrame:
+    """The monitor table only (see :func:`monitor`, which also returns offending records).
+
+    Examples
+    --------
+    >>> a = Agreement(id="V1", tekst="Geen verkoop F/G", partij="corporaties",
+    ...               soort="verbod", dataset="verkoop",
+    ...               voorwaarde=(Condition("energielabel", "in", ["F", "G"]),))
+    >>> sales = pd.DataFrame({"vhe_id": ["1"], "jaar": [2022], "status": ["gerealiseerd"],
+    ...                       "energielabel": ["C"]})
+    >>> evaluate([a], sales=sales)[["afspraak_id", "status"]]
+      afspraak_id status
+    0          V1  groen
+    """
+    return monitor(
+        agreements,
+        stock=stock,
+        sales=sales,
+        prognosis=prognosis,
+        jaar=jaar,
+        rent_limits=rent_limits,
+    ).table
+
+
+# --------------------------------------------------------------------------------------------
+# output
+# --------------------------------------------------------------------------------------------
+
+_STATUS_COLOURS = {
+    "groen": "#1a9641",
+    "oranje": "#fdae61",
+    "rood": "#d7191c",
+    "onbekend": "#999999",
+}
+
+
+def _fmt_measured(row: Mapping[Any, Any]) -> str:
+    value = row["gemeten"]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if row["soort"] == "aandeel":
+        return f"{float(value):.1%}"
+    return f"{float(value):g}"
+
+
+def _table(result: MonitorResult | pd.DataFrame) -> pd.DataFrame:
+    return result.table if isinstance(result, MonitorResult) else result
+
+
+def to_markdown(
+    result: MonitorResult | pd.DataFrame, *, title: str = "Monitor prestatieafspraken"
+) -> str:
+    """The monitor as a Markdown table (``|`` in texts escaped).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"afspraak_id": "A|1", "tekst": "t", "partij": "p",
+    ...     "status": "groen", "gemeten": 0.0, "norm": 0.0, "toelichting": "",
+    ...     "n_overtredingen": 0, "soort": "verbod", "vergelijking": "0 overtredingen",
+    ...     "bron": ""}])
+    >>> "A\\\\|1" in to_markdown(t)
+    True
+    """
+    table = _table(result)
+
+    def cell(v: Any) -> str:
+        return str(v).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    counts = table["status"].value_counts()
+    lines = [
+        f"# {cell(title)}",
+        "",
+        " · ".join(f"{s}: {int(counts.get(s, 0))}" for s in STATUSES),
+        "",
+        "| id | afspraak | partij | status | gemeten | norm | toelichting | bron |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in table.to_dict("records"):
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(v)
+                for v in (
+                    row["afspraak_id"],
+                    row["tekst"],
+                    row["partij"],
+                    str(row["status"]).upper(),
+                    _fmt_measured(row),
+                    row["vergelijking"],
+                    row["toelichting"],
+                    row["bron"],
+                )
+            )
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def to_html(
+    result: MonitorResult | pd.DataFrame,
+    *,
+    title: str = "Monitor prestatieafspraken",
+    max_records: int = 50,
+) -> str:
+    """A standalone HTML stoplight report; every user string is HTML-escaped.
+
+    Offending records (up to ``max_records`` per afspraak) follow the table.
+    """
+    table = _table(result)
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="nl"><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
+        ".status{color:#fff;font-weight:bold;text-align:center}</style>",
+        "</head><body>",
+        f"<h1>{esc(title)}</h1>",
+        "<table><thead><tr><th>id</th><th>afspraak</th><th>partij</th><th>status</th>"
+        "<th>gemeten</th><th>norm</th><th>toelichting</th><th>bron</th></tr></thead><tbody>",
+    ]
+    for row in table.to_dict("records"):
+        status = str(row["status"])
+        colour = _STATUS_COLOURS.get(status, "#999999")
+        parts.append(
+            "<tr>"
+            f"<td>{esc(str(row['afspraak_id']))}</td><td>{esc(str(row['tekst']))}</td>"
+            f"<td>{esc(str(row['partij']))}</td>"
+            f'<td class="status" style="background:{colour}">{esc(status)}</td>'
+            f"<td>{esc(_fmt_measured(row))}</td><td>{esc(str(row['vergelijking']))}</td>"
+            f"<td>{esc(str(row['toelichting']))}</td><td>{esc(str(row['bron']))}</td>"
+            "</tr>"
+        )
+    parts.append("</tbody></table>")
+    if isinstance(result, MonitorResult):
+        for ident, recs in result.overtredingen.items():
+            parts.append(f"<h2>Records bij afspraak {esc(ident)} ({len(recs)})</h2>")
+            shown = recs.head(max_records).astype("string").fillna("")
+            parts.append(shown.to_html(index=False, escape=True, na_rep=""))
+            if len(recs) > max_records:
+                parts.append(f"<p>… en {len(recs) - max_records} meer (zie overtredingen.csv)</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_monitor(result: MonitorResult, out_dir: str | Path) -> list[Path]:
+    """Write ``monitor.csv``, ``monitor.md``, ``monitor.html`` and ``overtredingen.csv``
+    (all offending records with their ``afspraak_id``) atomically; return the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [
+        out / "monitor.csv",
+        out / "monitor.md",
+        out / "monitor.html",
+        out / "overtredingen.csv",
+    ]
+    with atomic_path(paths[0]) as tmp:
+        result.table.to_csv(tmp, index=False)
+    write_text(paths[1], to_markdown(result))
+    write_text(paths[2], to_html(result))
+    frames = [
+        recs.astype("string").assign(afspraak_id=ident)[["afspraak_id", *map(str, recs.columns)]]
+        for ident, recs in result.overtredingen.items()
+    ]
+    merged = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["afspraak_id"])
+    )
+    with atomic_path(paths[3]) as tmp:
+        merged.to_csv(tmp, index=False)
+    return paths

@@ -1,0 +1,1207 @@
+"""Adaptive programming: project the corporation stock per year from mutation plans.
+
+The start stock (per corporation, optionally per buurt, at a *peildatum*) is rolled forward
+year by year with the planned mutations. Each plan row is one mutation of a documented type
+(:data:`MUTATIONS`): additions count positive, removals negative, whatever sign the user wrote
+(``aantal`` must be a positive whole number). Temporary units (``tijdelijk``) are kept apart
+from the permanent stock, as the prestatieafspraken do.
+
+The projection of a year is::
+
+    eindstand = beginstand + additions - removals      (permanent units only)
+    beginstand(year + 1) = eindstand(year)
+
+The first projected year (``startjaar``) is the year of the peildatum when it is 1 January,
+else the year after it (a stock counted on 31 December 2021 is the beginstand of 2022). A plan
+row in a year before ``startjaar`` is an error: it lies in the past of the start stock.
+
+Scenarios select plan rows by certainty (``zekerheid``): ``hard``; ``zacht`` (hard + zacht);
+``alles`` (hard + zacht + ambitie). A plan file without a ``zekerheid`` column is all hard.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geoprestatie._validate import lower_map, require_columns
+from geoprestatie.errors import ConfigError, DataWarning, InputError, format_rows
+from geoprestatie.huur import DEFAULT_LIMITS, RENT_CLASSES, RentLimits, classify_rent, limits_for
+
+__all__ = [
+    "ADDITIONS",
+    "MUTATIONS",
+    "REMOVALS",
+    "SCENARIOS",
+    "SUMMARY_ROWS",
+    "PrognosisConfig",
+    "Target",
+    "aggregate",
+    "plans_from_frame",
+    "project",
+    "read_mutation_plans",
+    "read_prognosis",
+    "read_start_stock",
+    "rent_class_prognosis",
+    "start_from_frame",
+    "start_stock_from_stock",
+    "startjaar",
+    "summary_table",
+    "target_gaps",
+]
+
+#: Mutation types and their sign: +1 adds to the social stock, -1 removes from it.
+MUTATIONS: dict[str, int] = {
+    "nieuwbouw": 1,  # new construction
+    "transformatie": 1,  # conversion of non-residential buildings into dwellings
+    "aankoop": 1,  # purchase of existing dwellings
+    "deliberalisatie": 1,  # a free-sector dwelling brought back under the liberalisatiegrens
+    "splitsing": 1,  # one dwelling split into several (the net extra units)
+    "sloop": -1,  # demolition
+    "verkoop": -1,  # sale
+    "liberalisatie": -1,  # rent raised above the liberalisatiegrens (leaves the social stock)
+    "samenvoeging": -1,  # dwellings merged into fewer (the net units lost)
+}
+ADDITIONS: tuple[str, ...] = tuple(m for m, s in MUTATIONS.items() if s > 0)
+REMOVALS: tuple[str, ...] = tuple(m for m, s in MUTATIONS.items() if s < 0)
+
+#: Scenario name -> the certainty levels (``zekerheid``) it includes.
+SCENARIOS: dict[str, tuple[str, ...]] = {
+    "hard": ("hard",),
+    "zacht": ("hard", "zacht"),
+    "alles": ("hard", "zacht", "ambitie"),
+}
+CERTAINTIES: tuple[str, ...] = SCENARIOS["alles"]
+
+#: Rows of :func:`summary_table`, in the order of the prestatieafspraken.
+SUMMARY_ROWS: tuple[str, ...] = (
+    "Toevoeging permanente nieuwbouw, transformatie, aankoop",
+    "Toevoeging tijdelijk (>5 jr)",
+    "Onttrekking tijdelijk",
+    "Saldo (de)liberalisatie",
+    "Saldo splitsing/samenvoeging",
+    "Sloop",
+    "Verkoop",
+    "Permanente netto groei inclusief sloop",
+    "Permanente netto groei exclusief sloop",
+)
+#: Rows of :data:`SUMMARY_ROWS` shown only when some value is non-zero.
+_OPTIONAL_ROWS = ("Onttrekking tijdelijk", "Saldo splitsing/samenvoeging")
+
+TEMP_COLUMNS: tuple[str, ...] = (
+    "tijdelijk_beginstand",
+    "tijdelijk_toevoeging",
+    "tijdelijk_onttrekking",
+    "tijdelijk_eindstand",
+)
+
+_PLAN_ALIASES: dict[str, tuple[str, ...]] = {
+    "corporatie": ("woningcorporatie", "wooncorporatie", "corporation", "toegelaten instelling"),
+    "jaar": ("year", "opleverjaar", "planjaar"),
+    "mutatie": ("mutatietype", "type mutatie", "soort", "type"),
+    "aantal": ("aantal woningen", "aantal_woningen", "n", "count"),
+    "buurtcode": ("bu_code", "buurt_code", "buurt code", "code buurt"),
+    "zekerheid": ("hardheid", "planstatus", "certainty"),
+    "tijdelijk": ("temporary", "tijdelijke woningen"),
+    "huurklasse": ("rent_class",),
+}
+_START_ALIASES: dict[str, tuple[str, ...]] = {
+    "corporatie": _PLAN_ALIASES["corporatie"],
+    "buurtcode": _PLAN_ALIASES["buurtcode"],
+    "aantal": ("aantal woningen", "aantal_woningen", "voorraad", "woningen", "n", "count"),
+    "peildatum": ("datum", "peil datum", "reference date"),
+    "tijdelijk": ("aantal_tijdelijk", "tijdelijke woningen"),
+}
+_TRUE = {"ja", "j", "true", "waar", "1", "yes", "y", "x"}
+_FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------------
+
+
+def _read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV (``;`` or ``,``; utf-8, utf-8-sig or cp1252) or XLSX file as strings.
+
+    Empty cells become ``""``; numbers are parsed by the caller (decimal comma allowed).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        frame = pd.read_excel(path, dtype=object)
+        return frame.map(lambda v: "" if v is None or _isna(v) else _cell_text(v))
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything
+        raise InputError("cannot decode the file as utf-8 or cp1252", source=path)
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        raise InputError("the file is empty", source=path)
+    sep = ";" if lines[0].count(";") >= lines[0].count(",") and ";" in lines[0] else ","
+    try:
+        return pd.read_csv(
+            io.StringIO("\n".join(lines)),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
+    except pd.errors.ParserError as exc:
+        raise InputError(f"cannot parse as a {sep!r}-separated table: {exc}", source=path) from None
+
+
+def _isna(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if hasattr(v, "isoformat"):
+        return str(v.isoformat())
+    return str(v)
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Strings to floats (decimal comma allowed); unparseable -> NaN, empty -> NaN."""
+    text = values.astype("string").str.strip()
+    text = text.where(
+        ~text.str.fullmatch(_DECIMAL_COMMA.pattern).fillna(False), text.str.replace(",", ".")
+    )
+    return pd.to_numeric(text.mask(lambda x: x == ""), errors="coerce").astype("float64")
+
+
+def _whole_counts(
+    values: pd.Series, *, column: str, source: str | Path, rows: pd.Series, allow_zero: bool
+) -> pd.Series:
+    """Validate counts: present, numeric, whole, positive (or >= 0); error names the rows."""
+    text = values.astype("string").str.strip().fillna("")
+    num = _numbers(values)
+    checks: list[tuple[pd.Series, str]] = [
+        (text.eq(""), "is empty; expected a whole number"),
+        (num.isna() & text.ne(""), "is not a number"),
+        (
+            num.notna() & (num < 0),
+            "is negative; `aantal` is always positive, the sign follows "
+            "the mutation type (additions +, removals -)",
+        ),
+        (
+            num.notna() & (num >= 0) & (np.floor(num) != num),
+            "is fractional; expected a whole number of dwellings (no thousands separators)",
+        ),
+    ]
+    if not allow_zero:
+        checks.append((num.eq(0), "is zero; leave the row out instead"))
+    for mask, why in checks:
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            bad = text[mask].tolist()[:5]
+            raise InputError(
+                f"`{column}` {why}; found {bad}",
+                source=source,
+                column=column,
+                rows=rows[mask].astype(int).tolist(),
+            )
+    return num.astype("Int64")
+
+
+def _bools(values: pd.Series, *, column: str, source: str | Path, rows: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip().str.lower().fillna("")
+    bad = ~text.isin(_TRUE | _FALSE)
+    if bad.any():
+        raise InputError(
+            f"`{column}` must be ja/nee (or true/false, 1/0); "
+            f"found {text[bad].unique().tolist()[:5]}",
+            source=source,
+            column=column,
+            rows=rows[bad].astype(int).tolist(),
+        )
+    return text.isin(_TRUE).astype("boolean")
+
+
+def _buurtcodes(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd.Series:
+    codes = values.astype("string").str.strip().str.upper().mask(lambda x: x == "")
+    # a bare 8-digit code is a buurtcode without its prefix
+    codes = codes.where(~codes.str.fullmatch(r"\d{8}").fillna(False), "BU" + codes)
+    bad = codes.notna() & ~codes.str.fullmatch(r"BU\d{8}").fillna(False)
+    if bad.any():
+        raise InputError(
+            "`buurtcode` must be a CBS buurtcode like 'BU03070000' (BU + 8 digits); found "
+            f"{codes[bad].unique().tolist()[:5]}",
+            source=source,
+            column="buurtcode",
+            rows=rows[bad].astype(int).tolist(),
+        )
+    return codes
+
+
+def _names(values: pd.Series, *, column: str, source: str | Path, rows: pd.Series) -> pd.Series:
+    names = values.astype("string").str.strip()
+    empty = names.isna() | names.eq("")
+    if empty.any():
+        raise InputError(
+            f"`{column}` is empty; every row needs a {column}",
+            source=source,
+            column=column,
+            rows=rows[empty].astype(int).tolist(),
+        )
+    return names
+
+
+def read_mutation_plans(path: str | Path) -> pd.DataFrame:
+    """Read a mutation-plan file (CSV or XLSX), one row per planned mutation.
+
+    Columns (case-insensitive, common aliases accepted): ``corporatie``, ``jaar``, ``mutatie``
+    (one of :data:`MUTATIONS`), ``aantal`` (positive whole number; the sign follows the type),
+    optional ``buurtcode``, ``zekerheid`` (``hard``/``zacht``/``ambitie``; absent = hard),
+    ``tijdelijk`` (ja/nee; absent = nee) and ``huurklasse`` (one of
+    :data:`geoprestatie.huur.RENT_CLASSES`). Extra columns are kept. Lines starting with
+    ``#`` are comments; row numbers in messages count data rows (not the header or comments).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`plans_from_frame`.
+
+    Examples
+    --------
+    >>> import geoprestatie
+    >>> p = Path(geoprestatie.__file__).parents[2] / "examples/plannen_amersfoort_2022_2023.csv"
+    >>> plans = read_mutation_plans(p)
+    >>> int(plans.loc[plans["mutatie"] == "sloop", "aantal"].sum())
+    148
+    """
+    return plans_from_frame(_read_table(path), source=path)
+
+
+def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.DataFrame:
+    """Validate a plan table (strings or numbers) into the canonical plan frame.
+
+    Returns a new frame with ``corporatie`` (str), ``jaar`` (Int64), ``mutatie`` (str),
+    ``aantal`` (Int64, > 0), ``buurtcode`` (str or NA), ``zekerheid`` (str), ``tijdelijk``
+    (boolean), ``huurklasse`` (str or NA), ``bron_rij`` (1-based data row) and any extra columns.
+
+    Raises
+    ------
+    InputError
+        Naming the file, column and rows: unknown mutation type (listing the valid ones),
+        empty/negative/fractional ``aantal``, a bad year, certainty or buurtcode.
+
+    Examples
+    --------
+    >>> plans_from_frame(pd.DataFrame({"corporatie": ["A"], "jaar": [2022],
+    ...     "mutatie": ["Sloop"], "aantal": ["3"]}))[["mutatie", "aantal", "zekerheid"]]
+      mutatie  aantal zekerheid
+    0   sloop       3      hard
+    """
+    out = df.rename(columns=lower_map(df.columns, _PLAN_ALIASES)).copy()
+    out.columns = [str(c) for c in out.columns]
+    require_columns(out, ["corporatie", "jaar", "mutatie", "aantal"], source=source)
+    rows = (
+        pd.to_numeric(out["bron_rij"], errors="coerce").astype("Int64")
+        if "bron_rij" in out.columns
+        else pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
+    )
+    out["bron_rij"] = rows
+    out["corporatie"] = _names(out["corporatie"], column="corporatie", source=source, rows=rows)
+
+    mut = out["mutatie"].astype("string").str.strip().str.lower().fillna("")
+    unknown = ~mut.isin(list(MUTATIONS))
+    if unknown.any():
+        raise InputError(
+            f"unknown mutation type(s) {mut[unknown].unique().tolist()[:5]}; valid types are "
+            f"additions {list(ADDITIONS)} and removals {list(REMOVALS)}",
+            source=source,
+            column="mutatie",
+            rows=rows[unknown].astype(int).tolist(),
+        )
+    out["mutatie"] = mut
+
+    year = _numbers(out["jaar"])
+    bad_year = year.isna() | (np.floor(year) != year) | (year < 1900) | (year > 2200)
+    if bad_year.any():
+        raise InputError(
+            f"`jaar` must be a year like 2023; found "
+            f"{out.loc[bad_year, 'jaar'].astype('string').tolist()[:5]}",
+            source=source,
+            column="jaar",
+            rows=rows[bad_year].astype(int).tolist(),
+        )
+    out["jaar"] = year.astype("Int64")
+    out["aantal"] = _whole_counts(
+        out["aantal"], column="aantal", source=source, rows=rows, allow_zero=False
+    )
+
+    if "zekerheid" in out.columns:
+        zek = out["zekerheid"].astype("string").str.strip().str.lower().fillna("")
+        empty = zek.eq("")
+        if empty.any():
+            warnings.warn(
+                f"{source}: column 'zekerheid' is empty in {format_rows(rows[empty].tolist())}; "
+                "taken as 'hard'",
+                DataWarning,
+                stacklevel=2,
+            )
+            zek = zek.where(~empty, "hard")
+        bad = ~zek.isin(list(CERTAINTIES))
+        if bad.any():
+            raise InputError(
+                f"unknown certainty {zek[bad].unique().tolist()[:5]}; expected one of "
+                f"{list(CERTAINTIES)}",
+                source=source,
+                column="zekerheid",
+                rows=rows[bad].astype(int).tolist(),
+            )
+        out["zekerheid"] = zek
+    else:
+        out["zekerheid"] = pd.Series("hard", index=out.index, dtype="string")
+
+    if "tijdelijk" in out.columns:
+        out["tijdelijk"] = _bools(out["tijdelijk"], column="tijdelijk", source=source, rows=rows)
+    else:
+        out["tijdelijk"] = pd.Series(False, index=out.index, dtype="boolean")
+
+    if "buurtcode" in out.columns:
+        out["buurtcode"] = _buurtcodes(out["buurtcode"], source=source, rows=rows)
+    else:
+        out["buurtcode"] = pd.Series(pd.NA, index=out.index, dtype="string")
+
+    if "huurklasse" in out.columns:
+        hk = out["huurklasse"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
+        bad = hk.notna() & ~hk.isin(list(RENT_CLASSES))
+        if bad.any():
+            raise InputError(
+                f"unknown rent class {hk[bad].unique().tolist()[:5]}; expected one of "
+                f"{list(RENT_CLASSES)} or empty",
+                source=source,
+                column="huurklasse",
+                rows=rows[bad].astype(int).tolist(),
+            )
+        out["huurklasse"] = hk
+    else:
+        out["huurklasse"] = pd.Series(pd.NA, index=out.index, dtype="string")
+
+    first = ["corporatie", "jaar", "mutatie", "aantal", "buurtcode", "zekerheid", "tijdelijk"]
+    rest = [c for c in out.columns if c not in first]
+    return out[first + rest].reset_index(drop=True)
+
+
+def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) -> date:
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for dayfirst in (False, True):
+        pattern = r"\d{4}-\d{1,2}-\d{1,2}" if not dayfirst else r"\d{1,2}[-/]\d{1,2}[-/]\d{4}"
+        if re.fullmatch(pattern, text.split("T")[0]):
+            try:
+                return pd.Timestamp(pd.to_datetime(text, dayfirst=dayfirst)).date()
+            except (ValueError, TypeError):
+                break
+    raise InputError(
+        f"`peildatum` {text!r} is not a date; expected e.g. 2022-01-01 or 1-1-2022",
+        source=source,
+        column="peildatum",
+        rows=list(rows),
+    )
+
+
+def read_start_stock(path: str | Path, *, peildatum: date | str | None = None) -> pd.DataFrame:
+    """Read a start-stock table ``corporatie, [buurtcode], aantal`` with its peildatum.
+
+    The peildatum comes from a ``peildatum`` column (one value for the whole file) or from
+    the ``peildatum`` argument; one of the two is required. An optional column ``tijdelijk``
+    holds the number of temporary units at the peildatum (default 0).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`start_from_frame`.
+
+    Examples
+    --------
+    >>> import geoprestatie
+    >>> p = Path(geoprestatie.__file__).parents[2] / "examples/beginstand_amersfoort.csv"
+    >>> start = read_start_stock(p)
+    >>> sorted(start["corporatie"].unique()), str(start["peildatum"].iloc[0])
+    (['Alliantie', 'Omnia Wonen', 'Portaal'], '2022-01-01')
+    """
+    return start_from_frame(_read_table(path), peildatum=peildatum, source=path)
+
+
+def start_from_frame(
+    df: pd.DataFrame, *, peildatum: date | str | None = None, source: str | Path = "beginstand"
+) -> pd.DataFrame:
+    """Validate a start-stock table into the canonical start frame.
+
+    Returns a new frame with ``corporatie``, ``buurtcode`` (only when given), ``aantal``
+    (Int64 >= 0), ``tijdelijk`` (Int64 >= 0) and ``peildatum`` (a :class:`datetime.date`,
+    the same on every row). Duplicate (corporatie, buurtcode) rows are an error.
+
+    Examples
+    --------
+    >>> start_from_frame(pd.DataFrame({"corporatie": ["A"], "aantal": [10]}),
+    ...                  peildatum="2022-01-01")
+      corporatie  aantal  tijdelijk   peildatum
+    0          A      10          0  2022-01-01
+    """
+    out = df.rename(columns=lower_map(df.columns, _START_ALIASES)).copy()
+    out.columns = [str(c) for c in out.columns]
+    require_columns(out, ["corporatie", "aantal"], source=source)
+    rows = pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
+    out["corporatie"] = _names(out["corporatie"], column="corporatie", source=source, rows=rows)
+    out["aantal"] = _whole_counts(
+        out["aantal"], column="aantal", source=source, rows=rows, allow_zero=True
+    )
+    if "tijdelijk" in out.columns:
+        out["tijdelijk"] = _whole_counts(
+            out["tijdelijk"].astype("string").replace("", "0"),
+            column="tijdelijk",
+            source=source,
+            rows=rows,
+            allow_zero=True,
+        )
+    else:
+        out["tijdelijk"] = pd.Series(0, index=out.index, dtype="Int64")
+    keys = ["corporatie"]
+    if "buurtcode" in out.columns:
+        out["buurtcode"] = _buurtcodes(out["buurtcode"], source=source, rows=rows)
+        keys.append("buurtcode")
+    dup = out.duplicated(keys, keep=False)
+    if dup.any():
+        raise InputError(
+            f"duplicate start stock for {keys}: each combination may occur once",
+            source=source,
+            rows=rows[dup].astype(int).tolist(),
+        )
+    if "peildatum" in out.columns:
+        values = out["peildatum"].astype("string").str.strip().mask(lambda x: x == "").dropna()
+        if peildatum is None:
+            if values.nunique() != 1:
+                raise InputError(
+                    f"`peildatum` must hold one date for the whole file; found "
+                    f"{values.unique().tolist()[:5] or 'none'}",
+                    source=source,
+                    column="peildatum",
+                )
+            peildatum = str(values.iloc[0])
+    if peildatum is None:
+        raise InputError(
+            "the start stock has no peildatum: add a column `peildatum` or pass "
+            "peildatum= (CLI: --peildatum 2022-01-01)",
+            source=source,
+        )
+    pd_date = _parse_date(peildatum, source=source)
+    out["peildatum"] = pd.Series([pd_date] * len(out), index=out.index, dtype=object)
+    return out[[*keys, "aantal", "tijdelijk", "peildatum"]].reset_index(drop=True)
+
+
+def start_stock_from_stock(
+    stock: pd.DataFrame, *, peildatum: date | str, by_buurt: bool = True
+) -> pd.DataFrame:
+    """Count the canonical stock frame (one row per vhe) per corporation and buurt.
+
+    Dwellings without a buurtcode are counted under buurtcode NA (nothing is dropped).
+
+    Examples
+    --------
+    >>> stock = pd.DataFrame({"vhe_id": ["1", "2", "3"], "corporatie": ["A", "A", "B"],
+    ...                       "buurtcode": ["BU00000001", "BU00000001", None]})
+    >>> start_stock_from_stock(stock, peildatum="2022-01-01")[["corporatie", "buurtcode", "aantal"]]
+      corporatie   buurtcode  aantal
+    0          A  BU00000001       2
+    1          B        <NA>       1
+    """
+    require_columns(stock, ["vhe_id", "corporatie"], source="voorraad")
+    keys = (
+        ["corporatie", "buurtcode"] if by_buurt and "buurtcode" in stock.columns else ["corporatie"]
+    )
+    frame = stock[keys].copy()
+    for k in keys:
+        frame[k] = frame[k].astype("string")
+    counts = frame.groupby(keys, dropna=False, sort=True).size().rename("aantal").reset_index()
+    counts["aantal"] = counts["aantal"].astype("Int64")
+    counts["tijdelijk"] = pd.Series(0, index=counts.index, dtype="Int64")
+    counts["peildatum"] = pd.Series(
+        [_parse_date(peildatum, source="peildatum")] * len(counts), index=counts.index, dtype=object
+    )
+    return counts
+
+
+def startjaar(peildatum: date) -> int:
+    """First projected year: the peildatum's year on 1 January, else the next year.
+
+    Examples
+    --------
+    >>> startjaar(date(2022, 1, 1)), startjaar(date(2021, 12, 31))
+    (2022, 2022)
+    """
+    return peildatum.year if (peildatum.month, peildatum.day) == (1, 1) else peildatum.year + 1
+
+
+# --------------------------------------------------------------------------------------------
+# config
+# --------------------------------------------------------------------------------------------
+
+TARGET_KINDS: tuple[str, ...] = ("netto_groei", "minimum_voorraad")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A prognosis target of the agreements.
+
+    ``netto_groei``: permanent net growth over ``van``..``tot`` (inclusive years) of at least
+    ``norm`` (``inclusief_sloop=False``: demolition not subtracted). ``minimum_voorraad``:
+    permanent stock at the end of each year ``van``..``tot`` (default: every projected year)
+    of at least ``norm``. ``corporatie=None`` means all corporations together.
+    """
+
+    id: str
+    soort: str
+    norm: float
+    corporatie: str | None = None
+    van: int | None = None
+    tot: int | None = None
+    inclusief_sloop: bool = True
+
+    def __post_init__(self) -> None:
+        if self.soort not in TARGET_KINDS:
+            raise ConfigError(
+                f"target {self.id!r}: `soort` was {self.soort!r} but is expected to be in "
+                f"{list(TARGET_KINDS)}"
+            )
+        if self.soort == "netto_groei" and (self.van is None or self.tot is None):
+            raise ConfigError(f"target {self.id!r}: netto_groei needs `van` and `tot` (years)")
+        if self.van is not None and self.tot is not None and self.tot < self.van:
+            raise ConfigError(
+                f"target {self.id!r}: `tot` ({self.tot}) is before `van` ({self.van})"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Target:
+        """Build from a TOML table (keys as the fields)."""
+        known = {"id", "soort", "norm", "corporatie", "van", "tot", "inclusief_sloop"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"target: unknown key(s) {unknown}; expected {sorted(known)}")
+        for key in ("id", "soort", "norm"):
+            if key not in data:
+                raise ConfigError(f"target: missing key {key!r} in {dict(data)}")
+        return cls(
+            id=str(data["id"]),
+            soort=str(data["soort"]),
+            norm=float(data["norm"]),
+            corporatie=None if data.get("corporatie") is None else str(data["corporatie"]),
+            van=None if data.get("van") is None else int(data["van"]),
+            tot=None if data.get("tot") is None else int(data["tot"]),
+            inclusief_sloop=bool(data.get("inclusief_sloop", True)),
+        )
+
+
+@dataclass(frozen=True)
+class PrognosisConfig:
+    """Options of :func:`project` and :func:`rent_class_prognosis`.
+
+    Parameters
+    ----------
+    scenario
+        One of :data:`SCENARIOS`: ``hard``, ``zacht`` (hard + zacht) or ``alles``.
+    eindjaar
+        Last projected year; default the last plan year (or ``startjaar`` without plans).
+        Plan rows after it are left out with a :class:`DataWarning`.
+    targets
+        Targets for :func:`target_gaps`.
+    rent_limits
+        Rent limits per year for the rent-class prognosis; default
+        :data:`geoprestatie.huur.DEFAULT_LIMITS`.
+    huurstijging
+        Yearly rent increase (fraction, e.g. 0.03) applied to the start stock's rents in the
+        rent-class prognosis.
+
+    Examples
+    --------
+    >>> PrognosisConfig.from_dict({"scenario": "zacht", "eindjaar": 2025}).scenario
+    'zacht'
+    """
+
+    scenario: str = "hard"
+    eindjaar: int | None = None
+    targets: tuple[Target, ...] = ()
+    rent_limits: Mapping[int, RentLimits] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    huurstijging: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.scenario not in SCENARIOS:
+            raise ConfigError(
+                f"`scenario` was {self.scenario!r} but is expected to be in {list(SCENARIOS)}"
+            )
+        if not -0.5 < self.huurstijging < 0.5:
+            raise ConfigError(
+                f"`huurstijging` was {self.huurstijging!r}; expected a yearly fraction such as 0.03"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PrognosisConfig:
+        """Build from a TOML table: ``scenario``, ``eindjaar``, ``huurstijging``,
+        ``[[doelen]]`` (see :class:`Target`) and ``[huurgrenzen.<jaar>]`` tables."""
+        known = {"scenario", "eindjaar", "doelen", "huurgrenzen", "huurstijging"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"prognose: unknown key(s) {unknown}; expected {sorted(known)}")
+        limits = dict(DEFAULT_LIMITS)
+        for year, table in dict(data.get("huurgrenzen", {})).items():
+            try:
+                limits[int(year)] = RentLimits(**{k: float(v) for k, v in dict(table).items()})
+            except TypeError as exc:
+                raise ConfigError(f"huurgrenzen.{year}: {exc}") from None
+        return cls(
+            scenario=str(data.get("scenario", "hard")),
+            eindjaar=None if data.get("eindjaar") is None else int(data["eindjaar"]),
+            targets=tuple(Target.from_dict(t) for t in data.get("doelen", ())),
+            rent_limits=limits,
+            huurstijging=float(data.get("huurstijging", 0.0)),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# projection
+# --------------------------------------------------------------------------------------------
+
+
+def _ensure_start(start: pd.DataFrame) -> pd.DataFrame:
+    if "peildatum" not in start.columns or "aantal" not in start.columns:
+        return start_from_frame(start)
+    if "tijdelijk" not in start.columns:
+        start = start.assign(tijdelijk=pd.Series(0, index=start.index, dtype="Int64"))
+    return start
+
+
+def _ensure_plans(plans: pd.DataFrame) -> pd.DataFrame:
+    needed = {"corporatie", "jaar", "mutatie", "aantal", "zekerheid", "tijdelijk", "buurtcode"}
+    if not needed <= set(plans.columns) or "bron_rij" not in plans.columns:
+        return plans_from_frame(plans)
+    return plans
+
+
+def _plan_rows(plans: pd.DataFrame, mask: pd.Series) -> list[int]:
+    return [int(v) for v in plans.loc[mask, "bron_rij"]]
+
+
+def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig) -> pd.DataFrame:
+    """Project the stock per corporation (and buurt, when the start stock has buurtcodes).
+
+    Parameters
+    ----------
+    start
+        Canonical start stock (:func:`read_start_stock`, :func:`start_stock_from_stock`).
+    plans
+        Canonical plans (:func:`read_mutation_plans`, :func:`plans_from_frame`).
+    config
+        Scenario and last year.
+
+    Returns
+    -------
+    DataFrame
+        One row per corporation, [buurtcode] and year: ``corporatie``, [``buurtcode``],
+        ``jaar``, ``beginstand``, one column per :data:`MUTATIONS` type (additions positive,
+        removals negative), ``eindstand`` (permanent units), then ``tijdelijk_beginstand``,
+        ``tijdelijk_toevoeging``, ``tijdelijk_onttrekking`` (negative), ``tijdelijk_eindstand``.
+        All counts Int64.
+
+    Raises
+    ------
+    InputError
+        A plan year before the start year, or plan corporations without start stock
+        (naming the plan rows).
+
+    Examples
+    --------
+    >>> start = start_from_frame(pd.DataFrame({"corporatie": ["A"], "aantal": [100]}),
+    ...                          peildatum="2022-01-01")
+    >>> plans = plans_from_frame(pd.DataFrame({"corporatie": ["A", "A"], "jaar": [2022, 2023],
+    ...     "mutatie": ["nieuwbouw", "sloop"], "aantal": [10, 4]}))
+    >>> project(start, plans, config=PrognosisConfig())[
+    ...     ["jaar", "beginstand", "nieuwbouw", "sloop", "eindstand"]]
+       jaar  beginstand  nieuwbouw  sloop  eindstand
+    0  2022         100         10      0        110
+    1  2023         110          0     -4        106
+    """
+    start = _ensure_start(start)
+    plans = _ensure_plans(plans)
+    peil = start["peildatum"].iloc[0] if len(start) else None
+    if peil is None:
+        raise InputError("the start stock is empty", source="beginstand")
+    first = startjaar(peil)
+
+    early = plans["jaar"] < first
+    if early.any():
+        raise InputError(
+            f"plan year(s) {sorted(set(plans.loc[early, 'jaar'].astype(int)))} lie before the "
+            f"start stock (peildatum {peil}, first projected year {first}); move them into the "
+            "start stock or correct the year",
+            source="plannen",
+            column="jaar",
+            rows=_plan_rows(plans, early),
+        )
+    known = set(start["corporatie"].astype(str))
+    orphan = ~plans["corporatie"].astype(str).isin(known)
+    if orphan.any():
+        raise InputError(
+            f"corporation(s) {sorted(set(plans.loc[orphan, 'corporatie'].astype(str)))} have plans "
+            f"but no start stock; the start stock has {sorted(known)}. Add them to the start "
+            "stock (with aantal 0 if they own nothing yet) or correct the name",
+            source="plannen",
+            column="corporatie",
+            rows=_plan_rows(plans, orphan),
+        )
+
+    by_buurt = "buurtcode" in start.columns
+    keys = ["corporatie", "buurtcode"] if by_buurt else ["corporatie"]
+    if not by_buurt and plans["buurtcode"].notna().any():
+        warnings.warn(
+            "the plans have buurtcodes but the start stock is not per buurt; the prognosis is "
+            "per corporation only",
+            DataWarning,
+            stacklevel=2,
+        )
+    if by_buurt:
+        no_buurt = plans["buurtcode"].isna()
+        if no_buurt.any():
+            warnings.warn(
+                f"plannen: {int(no_buurt.sum())} plan row(s) without buurtcode "
+                f"({format_rows(_plan_rows(plans, no_buurt))}) are projected under buurtcode "
+                "<NA> ('buurt onbekend') of their corporation",
+                DataWarning,
+                stacklevel=2,
+            )
+
+    selected = plans[plans["zekerheid"].isin(SCENARIOS[config.scenario])]
+    last = (
+        config.eindjaar
+        if config.eindjaar is not None
+        else int(selected["jaar"].max())
+        if len(selected)
+        else first
+    )
+    if last < first:
+        raise ConfigError(f"`eindjaar` ({last}) is before the first projected year ({first})")
+    late = selected["jaar"] > last
+    if late.any():
+        warnings.warn(
+            f"plannen: {int(late.sum())} plan row(s) after eindjaar {last} are left out "
+            f"({format_rows(selected.loc[late, 'bron_rij'].astype(int).tolist())})",
+            DataWarning,
+            stacklevel=2,
+        )
+        selected = selected[~late]
+
+    years = list(range(first, last + 1))
+    sign = selected["mutatie"].map(MUTATIONS).astype("int64")
+    moves = pd.DataFrame(
+        {k: selected[k].astype("string") for k in keys}
+        | {
+            "jaar": selected["jaar"].astype("int64"),
+            "mutatie": selected["mutatie"].astype(str),
+            "tijdelijk": selected["tijdelijk"].fillna(False).astype(bool),
+            "netto": selected["aantal"].astype("int64") * sign,
+        }
+    )
+
+    begin = start[keys].astype("string").copy()
+    begin["_start"] = start["aantal"].astype("int64").to_numpy()
+    begin["_start_tijd"] = start["tijdelijk"].astype("int64").to_numpy()
+    all_keys = pd.concat([begin[keys], moves[keys]], ignore_index=True).drop_duplicates()
+    grid = all_keys.merge(pd.DataFrame({"jaar": years}), how="cross")
+
+    perm = moves[~moves["tijdelijk"]]
+    wide = (
+        perm.pivot_table(
+            index=[*keys, "jaar"], columns="mutatie", values="netto", aggfunc="sum", dropna=False
+        )
+        if len(perm)
+        else pd.DataFrame()
+    )
+    temp = moves[moves["tijdelijk"]]
+    temp_sums = (
+        temp.assign(
+            tijdelijk_toevoeging=temp["netto"].clip(lower=0),
+            tijdelijk_onttrekking=temp["netto"].clip(upper=0),
+        )
+        .groupby([*keys, "jaar"], dropna=False)[["tijdelijk_toevoeging", "tijdelijk_onttrekking"]]
+        .sum()
+    )
+
+    out = grid.merge(begin, on=keys, how="left")
+    if len(wide):
+        wide = wide.reset_index()
+        for k in keys:
+            wide[k] = wide[k].astype("string")
+        out = out.merge(wide, on=[*keys, "jaar"], how="left")
+    if len(temp_sums):
+        temp_sums = temp_sums.reset_index()
+        for k in keys:
+            temp_sums[k] = temp_sums[k].astype("string")
+        out = out.merge(temp_sums, on=[*keys, "jaar"], how="left")
+    for col in [
+        *MUTATIONS,
+        "_start",
+        "_start_tijd",
+        "tijdelijk_toevoeging",
+        "tijdelijk_onttrekking",
+    ]:
+        if col not in out.columns:
+            out[col] = 0
+        out[col] = out[col].fillna(0).astype("int64")
+
+    out = out.sort_values([*keys, "jaar"], na_position="last").reset_index(drop=True)
+    netto = out[list(MUTATIONS)].sum(axis=1)
+    groups = [out[k].fillna("\x00") for k in keys]
+    cum = netto.groupby(groups).cumsum()
+    out["eindstand"] = out["_start"] + cum
+    out["beginstand"] = out["eindstand"] - netto
+    tnet = out["tijdelijk_toevoeging"] + out["tijdelijk_onttrekking"]
+    out["tijdelijk_eindstand"] = out["_start_tijd"] + tnet.groupby(groups).cumsum()
+    out["tijdelijk_beginstand"] = out["tijdelijk_eindstand"] - tnet
+
+    negative = (out["eindstand"] < 0) | (out["tijdelijk_eindstand"] < 0)
+    if negative.any():
+        where = out.loc[negative, [*keys, "jaar"]].head(5).to_dict("records")
+        warnings.warn(
+            f"the projected stock falls below zero in {int(negative.sum())} row(s), e.g. {where}: "
+            "more removals are planned than the start stock holds",
+            DataWarning,
+            stacklevel=2,
+        )
+    columns = [*keys, "jaar", "beginstand", *MUTATIONS, "eindstand", *TEMP_COLUMNS]
+    result = out[columns].copy()
+    for col in columns[len(keys) :]:
+        result[col] = result[col].astype("Int64")
+    return result
+
+
+def read_prognosis(path: str | Path) -> pd.DataFrame:
+    """Read a ``prognose.csv``/``.xlsx`` written by ``geoprestatie prognose`` back in.
+
+    Requires ``corporatie``, ``jaar``, ``beginstand`` and ``eindstand``; every other column
+    except ``buurtcode`` is read as a whole count (Int64).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "p.csv").write_text("corporatie;jaar;beginstand;eindstand\\nA;2022;5;6\\n")
+    >>> read_prognosis(d / "p.csv")["eindstand"].tolist()
+    [6]
+    """
+    raw = _read_table(path)
+    require_columns(raw, ["corporatie", "jaar", "beginstand", "eindstand"], source=path)
+    out = raw.copy()
+    rows = pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
+    out["corporatie"] = _names(out["corporatie"], column="corporatie", source=path, rows=rows)
+    if "buurtcode" in out.columns:
+        out["buurtcode"] = _buurtcodes(out["buurtcode"], source=path, rows=rows)
+    for col in out.columns:
+        if col in ("corporatie", "buurtcode"):
+            continue
+        num = _numbers(out[col])
+        bad = num.isna() | (np.floor(num) != num)
+        if bad.any():
+            raise InputError(
+                f"`{col}` must hold whole numbers; found {out.loc[bad, col].tolist()[:5]}",
+                source=path,
+                column=col,
+                rows=rows[bad].astype(int).tolist(),
+            )
+        out[col] = num.astype("Int64")
+    return out
+
+
+def aggregate(prognosis: pd.DataFrame, by: Sequence[str] = ("corporatie",)) -> pd.DataFrame:
+    """Sum a prognosis over buurten (``by=("corporatie",)``) or to the municipality (``()``).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"corporatie": ["A", "B"], "jaar": [2022, 2022],
+    ...                   "beginstand": [5, 7], "eindstand": [6, 7]})
+    >>> aggregate(p, by=())
+       jaar  beginstand  eindstand
+    0  2022          12         13
+    """
+    by = list(by)
+    unknown = [c for c in by if c not in prognosis.columns]
+    if unknown:
+        raise ValueError(
+            f"`by` has column(s) {unknown} not in the prognosis {list(prognosis.columns)}"
+        )
+    numbers = [
+        c
+        for c in prognosis.columns
+        if c not in (*by, "jaar", "corporatie", "buurtcode")
+        and pd.api.types.is_numeric_dtype(prognosis[c])
+    ]
+    return prognosis.groupby([*by, "jaar"], dropna=False, sort=True)[numbers].sum().reset_index()
+
+
+def summary_table(
+    prognosis: pd.DataFrame,
+    *,
+    van: int | None = None,
+    tot: int | None = None,
+    corporaties: Sequence[str] | None = None,
+    totaal: str = "Totaal",
+) -> pd.DataFrame:
+    """The agreement-style table: mutations over ``van``..``tot`` per corporation and in total.
+
+    Rows are :data:`SUMMARY_ROWS` (the optional ``Onttrekking tijdelijk`` and
+    ``Saldo splitsing/samenvoeging`` only when non-zero); columns the corporations (sorted, or
+    in the order of ``corporaties``, which must list every corporation) and ``totaal``. Net
+    growth is the change of the permanent stock: the sum of all permanent mutations, which
+    equals eindstand(tot) - beginstand(van).
+
+    Examples
+    --------
+    >>> start = start_from_frame(pd.DataFrame({"corporatie": ["A"], "aantal": [100]}),
+    ...                          peildatum="2022-01-01")
+    >>> plans = plans_from_frame(pd.DataFrame({"corporatie": ["A", "A"], "jaar": [2022, 2023],
+    ...     "mutatie": ["nieuwbouw", "sloop"], "aantal": [10, 4]}))
+    >>> summary_table(project(start, plans, config=PrognosisConfig())).loc[
+    ...     ["Sloop", "Permanente netto groei exclusief sloop"], "Totaal"].tolist()
+    [-4, 10]
+    """
+    years = prognosis["jaar"].astype("int64")
+    lo = int(years.min()) if van is None else van
+    hi = int(years.max()) if tot is None else tot
+    part = prognosis[(years >= lo) & (years <= hi)]
+    if part.empty:
+        raise ValueError(
+            f"the prognosis has no years in {lo}..{hi}; it covers {sorted(set(years))}"
+        )
+    per = part.groupby("corporatie", sort=True)[[*MUTATIONS, *TEMP_COLUMNS]].sum()
+    permanent = per[list(MUTATIONS)].sum(axis=1)
+    rows = {
+        SUMMARY_ROWS[0]: per["nieuwbouw"] + per["transformatie"] + per["aankoop"],
+        SUMMARY_ROWS[1]: per["tijdelijk_toevoeging"],
+        SUMMARY_ROWS[2]: per["tijdelijk_onttrekking"],
+        SUMMARY_ROWS[3]: per["deliberalisatie"] + per["liberalisatie"],
+        SUMMARY_ROWS[4]: per["splitsing"] + per["samenvoeging"],
+        SUMMARY_ROWS[5]: per["sloop"],
+        SUMMARY_ROWS[6]: per["verkoop"],
+        SUMMARY_ROWS[7]: permanent,
+        SUMMARY_ROWS[8]: permanent - per["sloop"],
+    }
+    table = pd.DataFrame(rows).T
+    table.columns = [str(c) for c in table.columns]
+    if corporaties is not None:
+        order = [str(c) for c in corporaties]
+        if sorted(order) != sorted(table.columns):
+            raise ValueError(
+                f"`corporaties` was {order} but must list each corporation of the prognosis "
+                f"once: {sorted(table.columns)}"
+            )
+        table = table[order]
+    table[totaal] = table.sum(axis=1)
+    drop = [r for r in _OPTIONAL_ROWS if (table.loc[r] == 0).all()]
+    table = table.drop(index=drop).astype("int64")
+    table.index.name = f"{lo}-{hi}" if lo != hi else str(lo)
+    return table
+
+
+def target_gaps(
+    prognosis: pd.DataFrame,
+    targets: Iterable[Target] | None = None,
+    *,
+    config: PrognosisConfig | None = None,
+) -> pd.DataFrame:
+    """Measured value against each target per year, and the gap (``norm - gemeten``).
+
+    For ``netto_groei`` the measured value in year *y* is the permanent net growth from the
+    start of ``van`` to the end of *y* (``inclusief_sloop=False`` adds demolition back); for
+    ``minimum_voorraad`` it is the eindstand of *y*. ``tekort`` > 0 means the target is not
+    (yet) met. Years or corporations the prognosis does not cover get ``gemeten`` NA.
+
+    Returns
+    -------
+    DataFrame
+        ``doel_id, soort, corporatie, jaar, gemeten, norm, tekort`` (``corporatie`` is
+        ``"Totaal"`` for a target on all corporations).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"corporatie": ["A", "A"], "jaar": [2022, 2023],
+    ...                   "beginstand": [100, 110], "eindstand": [110, 106], "sloop": [0, -4]})
+    >>> target_gaps(p, [Target("g", "netto_groei", 8, van=2022, tot=2023)])[
+    ...     ["jaar", "gemeten", "tekort"]]
+       jaar  gemeten  tekort
+    0  2022       10    -2.0
+    1  2023        6     2.0
+    """
+    if targets is None:
+        targets = config.targets if config is not None else ()
+    records: list[dict[str, Any]] = []
+    years_all = sorted(set(prognosis["jaar"].astype(int)))
+    for t in targets:
+        part = (
+            prognosis
+            if t.corporatie is None
+            else prognosis[prognosis["corporatie"] == t.corporatie]
+        )
+        per_year = part.groupby(part["jaar"].astype(int))[
+            [c for c in ("beginstand", "eindstand", "sloop") if c in part.columns]
+        ].sum()
+        lo = t.van if t.van is not None else (years_all[0] if years_all else 0)
+        hi = t.tot if t.tot is not None else (years_all[-1] if years_all else -1)
+        for year in range(lo, hi + 1):
+            gemeten: Any = pd.NA
+            if year in per_year.index and (t.soort != "netto_groei" or lo in per_year.index):
+                if t.soort == "netto_groei":
+                    end = per_year.at[year, "eindstand"]
+                    gemeten = int(end) - int(per_year.at[lo, "beginstand"])  # type: ignore[arg-type]
+                    if not t.inclusief_sloop and "sloop" in per_year.columns:
+                        gemeten -= int(per_year.loc[lo:year, "sloop"].sum())
+                else:
+                    gemeten = int(per_year.at[year, "eindstand"])  # type: ignore[arg-type]
+            records.append(
+                {
+                    "doel_id": t.id,
+                    "soort": t.soort,
+                    "corporatie": t.corporatie if t.corporatie is not None else "Totaal",
+                    "jaar": year,
+                    "gemeten": gemeten,
+                    "norm": t.norm,
+                    "tekort": (t.norm - gemeten) if gemeten is not pd.NA else math.nan,
+                }
+            )
+    out = pd.DataFrame(
+        records, columns=["doel_id", "soort", "corporatie", "jaar", "gemeten", "norm", "tekort"]
+    )
+    out["gemeten"] = out["gemeten"].astype("Int64")
+    out["tekort"] = out["tekort"].astype("float64")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# rent classes
+# --------------------------------------------------------------------------------------------
+
+
+def rent_class_prognosis(
+    stock: pd.DataFrame,
+    prognosis: pd.DataFrame,
+    plans: pd.DataFrame | None = None,
+    *,
+    config: PrognosisConfig,
+) -> pd.DataFrame:
+    """Projected permanent stock per corporation, year and rent class.
+
+    The model, per corporation and year *y*:
+
+    1. The start stock's dwellings (``stock``, canonical, one row per vhe) get their rent
+       raised by ``config.huurstijging`` per year since the start year and are classified with
+       the limits of *y* (``config.rent_limits``): this gives the class mix of year *y*.
+    2. Plan rows in the scenario with a ``huurklasse`` add to (additions) or take from
+       (removals) that class, cumulatively up to *y*.
+    3. The rest of the projected eindstand (eindstand minus the classified plan balance) is
+       split by the mix of step 1. Dwellings without a known rent are class ``onbekend``.
+
+    Returns
+    -------
+    DataFrame
+        ``corporatie, jaar`` and one float column per class in
+        :data:`geoprestatie.huur.RENT_CLASSES` plus ``onbekend``; the columns of a row sum
+        to the corporation's eindstand.
+
+    Raises
+    ------
+    ConfigError
+        No rent limits for a projected year (add ``[huurgrenzen.<jaar>]``).
+
+    Examples
+    --------
+    >>> stock = pd.DataFrame({"vhe_id": ["1", "2"], "corporatie": ["A", "A"],
+    ...                       "huurprijs": [400.0, 700.0]})
+    >>> p = pd.DataFrame({"corporatie": ["A"], "jaar": [2022], "eindstand": [4]})
+    >>> rent_class_prognosis(stock, p, config=PrognosisConfig())[["goedkoop", "duur"]]
+       goedkoop  duur
+    0       2.0   2.0
+    """
+    require_columns(stock, ["corporatie", "huurprijs"], source="voorraad")
+    corp = aggregate(prognosis, by=("corporatie",))
+    years = sorted(set(corp["jaar"].astype(int)))
+    if not years:
+        return pd.DataFrame(columns=["corporatie", "jaar", *RENT_CLASSES, "onbekend"])
+    first = years[0]
+    classes = [*RENT_CLASSES, "onbekend"]
+
+    balance = pd.DataFrame(columns=["corporatie", "jaar", "huurklasse", "netto"])
+    if plans is not None:
+        plans = _ensure_plans(plans)
+        sel = plans[
+            plans["zekerheid"].isin(SCENARIOS[config.scenario])
+            & plans["huurklasse"].notna()
+            & ~plans["tijdelijk"].fillna(False).astype(bool)
+        ]
+        balance = pd.DataFrame(
+            {
+                "corporatie": sel["corporatie"].astype(str),
+                "jaar": sel["jaar"].astype(int),
+                "huurklasse": sel["huurklasse"].astype(str),
+                "netto": sel["aantal"].astype("int64") * sel["mutatie"].map(MUTATIONS),
+            }
+        )
+    rents = pd.to_numeric(stock["huurprijs"], errors="coerce")
+    records: list[dict[str, Any]] = []
+    for year in years:
+        limits = limits_for(year, config.rent_limits)
+        indexed = rents * (1.0 + config.huurstijging) ** (year - first)
+        klass = classify_rent(indexed, limits).astype(object).where(rents.notna(), "onbekend")
+        mix = (
+            pd.crosstab(stock["corporatie"].astype(str), klass.astype(str))
+            .reindex(columns=classes, fill_value=0)
+            .astype("float64")
+        )
+        for _, row in corp[corp["jaar"] == year].iterrows():
+            name = str(row["corporatie"])
+            planned = (
+                balance[(balance["corporatie"] == name) & (balance["jaar"] <= year)]
+                .groupby("huurklasse")["netto"]
+                .sum()
+                .reindex(classes, fill_value=0)
+                .astype("float64")
+            )
+            rest = float(row["eindstand"]) - float(planned.sum())
+            shares = pd.Series(
+                mix.loc[name].to_numpy() if name in mix.index else 0.0, index=classes
+            )
+            total = float(shares.to_numpy().sum())
+            if total > 0:
+                split = shares / total * rest
+            else:  # no dwellings with a rent: all of the rest is unknown
+                split = pd.Series(0.0, index=classes)
+                split["onbekend"] = rest
+            values = split + planned
+            records.append(
+                {"corporatie": name, "jaar": year, **{str(k): float(v) for k, v in values.items()}}
+            )
+    return pd.DataFrame(records, columns=["corporatie", "jaar", *classes])

@@ -1,0 +1,477 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from geoprestatie.agreements import (
+    RESULT_COLUMNS,
+    Agreement,
+    Condition,
+    agreement_from_dict,
+    evaluate,
+    monitor,
+    read_agreements,
+    to_html,
+    to_markdown,
+    write_monitor,
+)
+from geoprestatie.errors import ConfigError
+from geoprestatie.prognosis import PrognosisConfig, plans_from_frame, project, start_from_frame
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+LABELS = ["A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G"]
+
+
+def _stock(rows: list[tuple[str, str, str | None, float | None, int | None]]) -> pd.DataFrame:
+    """Canonical stock: (vhe_id, corporatie, energielabel, huurprijs, conditiescore)."""
+    df = pd.DataFrame(rows, columns=["vhe_id", "corporatie", "energielabel", "huurprijs", "cs"])
+    return pd.DataFrame(
+        {
+            "vhe_id": df["vhe_id"].astype("string"),
+            "corporatie": df["corporatie"].astype("string"),
+            "buurtcode": pd.Series(["BU03070100"] * len(df), dtype="string"),
+            "energielabel": pd.Categorical(df["energielabel"], categories=LABELS, ordered=True),
+            "bouwjaar": pd.Series([1970] * len(df), dtype="Int64"),
+            "woningtype": pd.Series(["eengezins"] * len(df), dtype="string"),
+            "huurprijs": df["huurprijs"].astype("float64"),
+            "daeb": pd.Series([True] * len(df), dtype="boolean"),
+            "conditiescore": df["cs"].astype("Int64"),
+            "bron_rij": pd.Series(range(1, len(df) + 1), dtype="Int64"),
+        }
+    )
+
+
+def _sales(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["vhe_id", "jaar", "status"])
+    df["vhe_id"] = df["vhe_id"].astype("string")
+    df["jaar"] = df["jaar"].astype("Int64")
+    df["bron_rij"] = pd.Series(range(1, len(df) + 1), dtype="Int64")
+    return df
+
+
+STOCK = _stock(
+    [
+        ("1", "Alliantie", "B", 500.0, 2),
+        ("2", "Alliantie", "F", 600.0, 3),
+        ("3", "Alliantie", "C", 650.0, 4),
+        ("4", "Portaal", "G", 700.0, 1),
+        ("5", "Portaal", None, 800.0, None),
+    ]
+)
+
+SALES_BAN = Agreement(
+    id="V1",
+    tekst="Geen verkoop van label F/G of conditie >= 4",
+    partij="corporaties",
+    soort="verbod",
+    dataset="verkoop",
+    voorwaarde=(
+        Condition("energielabel", "in", ["F", "G"]),
+        Condition("conditiescore", ">=", 4),
+    ),
+)
+
+
+def _status(agreement: Agreement, **data: Any) -> pd.Series:
+    return evaluate([agreement], **data).iloc[0]
+
+
+# --- verbod ----------------------------------------------------------------------------------
+
+
+def test_verbod_green_orange_red() -> None:
+    green = _status(SALES_BAN, stock=STOCK, sales=_sales([("1", 2022, "gerealiseerd")]))
+    assert (green["status"], green["gemeten"], green["n_overtredingen"]) == ("groen", 0.0, 0)
+    orange = _status(
+        SALES_BAN,
+        stock=STOCK,
+        sales=_sales([("1", 2022, "gerealiseerd"), ("2", 2023, "voorgenomen")]),
+    )
+    assert orange["status"] == "oranje" and orange["n_overtredingen"] == 1
+    result = monitor(
+        [SALES_BAN],
+        stock=STOCK,
+        sales=_sales([("3", 2022, "gerealiseerd"), ("4", 2023, "voorgenomen")]),
+    )
+    row = result.table.iloc[0]
+    assert row["status"] == "rood" and row["n_overtredingen"] == 2
+    assert "waarvan 1 gerealiseerd" in row["toelichting"]
+    offending = result.overtredingen["V1"]
+    assert offending["vhe_id"].tolist() == ["3", "4"]  # condition 4; label G
+    assert offending["bron_rij"].tolist() == [1, 2]  # the sales rows, not the stock rows
+
+
+def test_verbod_missing_data_is_onbekend_not_green() -> None:
+    # vhe 5 has no label and no condition; vhe 9 is not in the stock at all
+    res = monitor(
+        [SALES_BAN],
+        stock=STOCK,
+        sales=_sales([("5", 2022, "gerealiseerd"), ("9", 2022, "gerealiseerd")]),
+    )
+    row = res.table.iloc[0]
+    assert row["status"] == "onbekend"
+    assert "2 record(s) niet te beoordelen" in row["toelichting"]
+    assert sorted(res.overtredingen["V1"]["vhe_id"]) == ["5", "9"]
+    # a missing value does not hide a violation found through the other condition
+    known = _status(
+        SALES_BAN, stock=STOCK, sales=_sales([("5", 2022, "gerealiseerd"), ("2", 2022, "x")])
+    )
+    assert known["status"] == "rood"
+    # no sales file / no stock to get labels from
+    assert _status(SALES_BAN, stock=STOCK)["status"] == "onbekend"
+    no_stock = _status(SALES_BAN, sales=_sales([("1", 2022, "gerealiseerd")]))
+    assert no_stock["status"] == "onbekend" and "ontbreken" in no_stock["toelichting"]
+
+
+def test_verbod_with_selectie_and_en() -> None:
+    rule = Agreement(
+        id="V2",
+        tekst="Portaal verkoopt geen G-woningen met conditie 1",
+        partij="Portaal",
+        soort="verbod",
+        dataset="verkoop",
+        combinatie="en",
+        selectie=(Condition("corporatie", "==", "portaal"),),  # case-insensitive
+        voorwaarde=(Condition("energielabel", ">=", "G"), Condition("conditiescore", "<=", 1)),
+    )
+    sales = _sales([("2", 2022, "gerealiseerd"), ("4", 2022, "gerealiseerd")])
+    row = _status(rule, stock=STOCK, sales=sales)
+    assert row["status"] == "rood" and row["n_overtredingen"] == 1
+
+
+# --- aandeel ---------------------------------------------------------------------------------
+
+
+def _share_rule(marge: float = 0.02) -> Agreement:
+    return agreement_from_dict(
+        {
+            "id": "B1",
+            "tekst": ">= 85% tot de hoge aftoppingsgrens",
+            "partij": "Alliantie",
+            "soort": "aandeel",
+            "selectie": [{"kolom": "corporatie", "op": "==", "waarde": "Alliantie"}],
+            "voorwaarde": [
+                {
+                    "kolom": "huurprijs",
+                    "op": "<=",
+                    "huurgrens": "aftoppingsgrens_hoog",
+                    "huurjaar": 2020,
+                }
+            ],
+            "norm": 0.85,
+            "marge": marge,
+        }
+    )
+
+
+def _rent_stock(n_low: int, n_high: int, n_missing: int = 0, other: int = 3) -> pd.DataFrame:
+    rows = [(f"l{i}", "Alliantie", "C", 663.40, 2) for i in range(n_low)]  # limit itself: in
+    rows += [(f"h{i}", "Alliantie", "C", 663.41, 2) for i in range(n_high)]
+    rows += [(f"m{i}", "Alliantie", "C", None, 2) for i in range(n_missing)]
+    rows += [(f"o{i}", "Portaal", "C", 900.0, 2) for i in range(other)]  # not in the selection
+    return _stock(rows)
+
+
+@pytest.mark.parametrize(
+    ("n_low", "n_high", "status"),
+    [
+        (90, 10, "groen"),
+        (85, 15, "groen"),
+        (84, 16, "oranje"),
+        (83, 17, "oranje"),
+        (82, 18, "rood"),
+    ],
+)
+def test_aandeel_colours(n_low: int, n_high: int, status: str) -> None:
+    res = monitor([_share_rule()], stock=_rent_stock(n_low, n_high))
+    row = res.table.iloc[0]
+    assert row["status"] == status
+    assert row["gemeten"] == pytest.approx(n_low / 100)
+    assert row["n_overtredingen"] == n_high
+    if status != "groen":
+        assert len(res.overtredingen["B1"]) == n_high
+
+
+def test_aandeel_without_marge_has_no_orange() -> None:
+    assert _status(_share_rule(marge=0), stock=_rent_stock(84, 16))["status"] == "rood"
+
+
+def test_aandeel_missing_values_bounded() -> None:
+    # 86 of 96 known pass; 4 missing: share between 86% and 90% -> green either way
+    row = _status(_share_rule(), stock=_rent_stock(86, 10, n_missing=4))
+    assert row["status"] == "groen" and row["gemeten"] == pytest.approx(0.86)
+    # 84 pass, 10 fail, 6 missing: between 84% (orange) and 90% (green) -> onbekend
+    row = _status(_share_rule(), stock=_rent_stock(84, 10, n_missing=6))
+    assert row["status"] == "onbekend"
+    assert "tussen 84.0% en 90.0%" in row["toelichting"]
+    # empty selection
+    assert _status(_share_rule(), stock=_rent_stock(0, 0))["status"] == "onbekend"
+    assert _status(_share_rule())["status"] == "onbekend"
+
+
+# --- aantal ----------------------------------------------------------------------------------
+
+
+def _count_rule(vergelijking: str, norm: float, marge: float) -> Agreement:
+    return Agreement(
+        id="M1",
+        tekst="aantal",
+        partij="Portaal",
+        soort="aantal",
+        selectie=(Condition("corporatie", "==", "Portaal"),),
+        vergelijking=vergelijking,
+        norm=norm,
+        marge=marge,
+    )
+
+
+@pytest.mark.parametrize(
+    ("vergelijking", "norm", "marge", "status"),
+    [
+        (">=", 2, 0, "groen"),
+        (">=", 3, 1, "oranje"),
+        (">=", 4, 1, "rood"),
+        ("<=", 2, 0, "groen"),
+        ("<=", 1, 1, "oranje"),
+        ("<=", 0, 1, "rood"),
+    ],
+)
+def test_aantal_colours(vergelijking: str, norm: float, marge: float, status: str) -> None:
+    res = monitor([_count_rule(vergelijking, norm, marge)], stock=STOCK)
+    row = res.table.iloc[0]
+    assert (row["status"], row["gemeten"]) == (status, 2.0)
+    if vergelijking == "<=" and status != "groen":
+        assert res.overtredingen["M1"]["vhe_id"].tolist() == ["4", "5"]
+
+
+def test_aantal_unknown_selection_and_missing_data() -> None:
+    stock = STOCK.copy()
+    stock["corporatie"] = pd.Series(["Alliantie", None, None, "Portaal", "Portaal"], dtype="string")
+    # 2 certain, 2 unknown: between 2 and 4 against >= 3
+    assert _status(_count_rule(">=", 3, 0), stock=stock)["status"] == "onbekend"
+    # 2..4 against >= 2: green either way
+    assert _status(_count_rule(">=", 2, 0), stock=stock)["status"] == "groen"
+    assert _status(_count_rule(">=", 2, 0))["status"] == "onbekend"
+
+
+# --- prognose --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def prognosis() -> pd.DataFrame:
+    start = start_from_frame(
+        pd.DataFrame({"corporatie": ["A", "B"], "aantal": [1000, 1520]}), peildatum="2022-01-01"
+    )
+    plans = plans_from_frame(
+        pd.DataFrame(
+            {
+                "corporatie": ["A", "A", "B"],
+                "jaar": [2022, 2023, 2023],
+                "mutatie": ["nieuwbouw", "sloop", "verkoop"],
+                "aantal": [250, 40, 30],
+            }
+        )
+    )
+    return project(start, plans, config=PrognosisConfig())
+
+
+def _growth(norm: float, marge: float = 0, **kw: object) -> Agreement:
+    return agreement_from_dict(
+        {
+            "id": "P1",
+            "tekst": "groei",
+            "partij": "allen",
+            "soort": "prognose",
+            "doel": "netto_groei",
+            "van": 2022,
+            "tot": 2023,
+            "norm": norm,
+            "marge": marge,
+            **kw,
+        }
+    )
+
+
+def test_prognose_growth(prognosis: pd.DataFrame) -> None:
+    # net growth 2022-2023 = 250 - 40 - 30 = 180
+    assert _status(_growth(180), prognosis=prognosis)["status"] == "groen"
+    orange = _status(_growth(190, marge=10), prognosis=prognosis)
+    assert (orange["status"], orange["gemeten"]) == ("oranje", 180.0)
+    assert _status(_growth(191, marge=10), prognosis=prognosis)["status"] == "rood"
+    # excluding demolition: 220
+    assert _status(_growth(220, inclusief_sloop=False), prognosis=prognosis)["status"] == "groen"
+    assert _status(_growth(180))["status"] == "onbekend"
+    late = _status(_growth(1, tot=2030), prognosis=prognosis)
+    assert late["status"] == "onbekend" and "2022-2023" in late["toelichting"]
+
+
+def test_prognose_minimum_stock(prognosis: pd.DataFrame) -> None:
+    def rule(norm: float, marge: float = 0, corporatie: str = "B") -> Agreement:
+        return agreement_from_dict(
+            {
+                "id": "P2",
+                "tekst": "minimum",
+                "partij": corporatie,
+                "soort": "prognose",
+                "doel": "minimum_voorraad",
+                "corporatie": corporatie,
+                "norm": norm,
+                "marge": marge,
+            }
+        )
+
+    assert _status(rule(1490), prognosis=prognosis)["status"] == "groen"  # lowest 1490
+    res = monitor([rule(1500, marge=50)], prognosis=prognosis)
+    assert res.table.iloc[0]["status"] == "oranje"
+    assert res.overtredingen["P2"]["jaar"].tolist() == [2023]
+    assert _status(rule(1600, marge=50), prognosis=prognosis)["status"] == "rood"
+    assert _status(rule(1, corporatie="Z"), prognosis=prognosis)["status"] == "onbekend"
+
+
+# --- config and errors -----------------------------------------------------------------------
+
+
+def test_rule_on_unknown_column_is_an_error() -> None:
+    typo = Agreement(
+        id="T1",
+        tekst="typo",
+        partij="x",
+        soort="verbod",
+        dataset="voorraad",
+        voorwaarde=(Condition("energielabl", "in", ["F"]),),
+    )
+    with pytest.raises(ConfigError, match=r"afspraak 'T1': column 'energielabl' is not in"):
+        evaluate([typo], stock=STOCK)
+
+
+def test_bad_agreement_definitions() -> None:
+    base = {"id": "X", "tekst": "t", "partij": "p"}
+    with pytest.raises(ConfigError, match=r"\['verbod', 'aandeel', 'aantal', 'prognose'\]"):
+        agreement_from_dict({**base, "soort": "wens"})
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \['nrom'\]"):
+        agreement_from_dict({**base, "soort": "aantal", "nrom": 3, "norm": 3})
+    with pytest.raises(ConfigError, match="is expected to be in"):
+        agreement_from_dict(
+            {**base, "soort": "verbod", "verboden_als": [{"kolom": "a", "op": "~", "waarde": 1}]}
+        )
+    with pytest.raises(ConfigError, match="needs `verboden_als`"):
+        agreement_from_dict({**base, "soort": "verbod"})
+    with pytest.raises(ConfigError, match="fraction"):
+        agreement_from_dict(
+            {
+                **base,
+                "soort": "aandeel",
+                "norm": 85,
+                "voorwaarde": [{"kolom": "huurprijs", "op": "<=", "waarde": 663}],
+            }
+        )
+    with pytest.raises(ConfigError, match="not in the categories"):
+        evaluate(
+            [
+                Agreement(
+                    id="L",
+                    tekst="t",
+                    partij="p",
+                    soort="verbod",
+                    dataset="voorraad",
+                    voorwaarde=(Condition("energielabel", ">=", "H"),),
+                )
+            ],
+            stock=STOCK,
+        )
+
+
+def test_read_agreements_file_errors(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    path.write_text(
+        '[[afspraak]]\nid="A"\ntekst="t"\npartij="p"\nsoort="aantal"\nnorm=1\n'
+        '[[afspraak]]\nid="A"\ntekst="t"\npartij="p"\nsoort="aantal"\nnorm=2\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"duplicate afspraak id\(s\) \['A'\]"):
+        read_agreements(path)
+    path.write_text("[[afspraak]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        read_agreements(path)
+
+
+def test_example_agreements_file() -> None:
+    agreements = read_agreements(EXAMPLES / "afspraken_amersfoort.toml")
+    assert {a.soort for a in agreements} == {"verbod", "aandeel", "aantal", "prognose"}
+    assert all(a.bron == "Prestatieafspraken Amersfoort 2022-2023" for a in agreements)
+    share = next(a for a in agreements if a.soort == "aandeel")
+    assert share.voorwaarde[0].huurgrens == "aftoppingsgrens_hoog"
+    with pytest.raises(ConfigError, match=r"afspraak 'B1'.*needs the monitored year"):
+        evaluate(agreements, stock=STOCK)
+    table = evaluate(agreements, stock=STOCK, jaar=2023)
+    assert list(table.columns) == list(RESULT_COLUMNS)
+    # no sales and no prognosis: those rules are onbekend, never green
+    by_id = dict(zip(table["afspraak_id"], table["status"], strict=True))
+    assert by_id["V1"] == by_id["P1"] == by_id["P2"] == "onbekend"
+    assert by_id["M1"] == "rood"  # Omnia Wonen has no dwellings in this stock
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def test_outputs_escape_and_write(tmp_path: Path) -> None:
+    evil = Agreement(
+        id="<x>",
+        tekst="<script>alert(1)</script> | pijp",
+        partij="A & B",
+        soort="verbod",
+        dataset="voorraad",
+        voorwaarde=(Condition("energielabel", "in", ["G"]),),
+    )
+    stock = STOCK.assign(woningtype=pd.Series(["<img src=x>"] * len(STOCK), dtype="string"))
+    result = monitor([evil], stock=stock)
+    page = to_html(result)
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "A &amp; B" in page and "&lt;img src=x&gt;" in page
+    md = to_markdown(result)
+    assert "\\| pijp" in md and "ROOD" in md
+    paths = write_monitor(result, tmp_path / "out")
+    assert [p.name for p in paths] == [
+        "monitor.csv",
+        "monitor.md",
+        "monitor.html",
+        "overtredingen.csv",
+    ]
+    back = pd.read_csv(paths[0])
+    assert back["status"].tolist() == ["rood"]
+    recs = pd.read_csv(paths[3], dtype=str)
+    assert recs["afspraak_id"].tolist() == ["<x>"] and recs["vhe_id"].tolist() == ["4"]
+
+
+def test_rent_limit_of_the_monitored_year() -> None:
+    rule = agreement_from_dict(
+        {
+            "id": "B2",
+            "tekst": "alles tot de hoge aftoppingsgrens",
+            "partij": "Alliantie",
+            "soort": "aandeel",
+            "selectie": [{"kolom": "corporatie", "op": "==", "waarde": "Alliantie"}],
+            "voorwaarde": [{"kolom": "huurprijs", "op": "<=", "huurgrens": "aftoppingsgrens_hoog"}],
+            "norm": 1.0,
+        }
+    )
+    stock = _stock([("1", "Alliantie", "C", 690.0, 2)])
+    # 690 is above the 2020 limit (663.40) but under the 2023 limit (693.60)
+    assert _status(rule, stock=stock, jaar=2020)["status"] == "rood"
+    assert _status(rule, stock=stock, jaar=2023)["status"] == "groen"
+    with pytest.raises(ConfigError, match="no rent limits for year 2031"):
+        evaluate([rule], stock=stock, jaar=2031)
+    with pytest.raises(ConfigError, match="without `waarde`"):
+        agreement_from_dict(
+            {
+                "id": "B3",
+                "tekst": "t",
+                "partij": "p",
+                "soort": "aandeel",
+                "norm": 1.0,
+                "voorwaarde": [{"kolom": "huurprijs", "op": "<=", "huurgrens": "x"}],
+            }
+        )

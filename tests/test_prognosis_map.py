@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geoprestatie._prognosis_map import prognosis_map
+from geoprestatie.errors import DataWarning
+
+
+def _prognosis() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "corporatie": ["<b>Corp</b>", "B", "B"],
+            "buurtcode": ["BU99990000", "BU99990000", None],
+            "jaar": [2022, 2022, 2022],
+            "beginstand": [10, 5, 3],
+            "eindstand": [12, 4, 3],
+        }
+    )
+
+
+def test_map_sums_corporations_and_escapes(grid_buurten) -> None:  # type: ignore[no-untyped-def]
+    with pytest.warns(DataWarning, match="3 dwelling"):
+        m = prognosis_map(_prognosis(), grid_buurten, jaar=2022, title="<i>t</i>")
+    page = m.get_root().render()
+    # escaped, then JSON-encoded by folium (& -> \u0026)
+    assert "<b>Corp" not in page and "\\u0026lt;b\\u0026gt;Corp" in page
+    assert "&lt;i&gt;t&lt;/i&gt;" in page
+    assert '"eindstand": 16' in page and '"verandering": 1' in page
+    assert "Buurt 1" not in page  # only buurten with a prognosis are drawn
+
+
+def test_map_bad_year(grid_buurten) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=r"covers \[2022\]"):
+        prognosis_map(_prognosis().dropna(), grid_buurten, jaar=2030)
