@@ -17,9 +17,26 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-__all__ = ["ATTRIBUTION_CBS", "add_attribution", "buurten_map", "escape_frame", "to_web"]
+__all__ = [
+    "ATTRIBUTION_CBS",
+    "ATTRIBUTION_LEEFBAAROMETER",
+    "ATTRIBUTION_SYNTHETIC",
+    "SCHEMES",
+    "add_attribution",
+    "buurten_map",
+    "classify",
+    "criterion_label",
+    "escape_frame",
+    "palette",
+    "prognose_map",
+    "prognosis_totals",
+    "sia_map",
+    "to_web",
+]
 
 ATTRIBUTION_CBS = "Bron: CBS, Kadaster (wijk- en buurtindeling, gegeneraliseerd)"
+ATTRIBUTION_LEEFBAAROMETER = "Leefbaarometer 3.0 (BZK)"
+ATTRIBUTION_SYNTHETIC = "Corporatiegegevens: synthetisch (gegenereerd, geen echte woningen)"
 
 
 def to_web(
