@@ -7,6 +7,7 @@ totals per buurt and year.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def class_labels(lower: float, bins: Sequence[float], decimals: int = 1) -> tupl
     """
     edges = [lower, *bins]
     return tuple(
-        f"{nl_num(a, decimals)} – {nl_num(b, decimals)}" for a, b in zip(edges, edges[1:])
+        f"{nl_num(a, decimals)} – {nl_num(b, decimals)}" for a, b in itertools.pairwise(edges)
     )
 
 
@@ -149,7 +150,9 @@ def classify(
     with warnings.catch_warnings():
         # quantiles with ties: mapclassify warns and merges classes, which is what we want
         warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
-        warnings.filterwarnings("ignore", message="Warning: Not enough unique", category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message="Warning: Not enough unique", category=UserWarning
+        )
         fitted = getattr(mapclassify, SCHEMES[scheme])(y[ok], k=k)
     bins = tuple(float(b) for b in fitted.bins)
     index[ok] = np.asarray(fitted.yb, dtype=int)
