@@ -62,7 +62,10 @@ ASSETS: dict[str, tuple[str, str] | None] = {
     ),
     # cdnjs has 2.0.2; the npm registry's nearest release of the same plugin is 2.0.5
     "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
-    "leaflet.awesome-markers.js": ("leaflet.awesome-markers@2.0.5", "dist/leaflet.awesome-markers.js"),
+    "leaflet.awesome-markers.js": (
+        "leaflet.awesome-markers@2.0.5",
+        "dist/leaflet.awesome-markers.js",
+    ),
     "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
     "leaflet.awesome-markers.css": (
         "leaflet.awesome-markers@2.0.5",

@@ -47,8 +47,10 @@ def synthetic_sia(buurten: gpd.GeoDataFrame, *, seed: int = 0) -> gpd.GeoDataFra
     top = rank.to_numpy() <= 25
     counts = out.loc[top, "wijkcode"].value_counts()
     wijken = sorted(counts[counts >= 2].index)
-    names = {w: f"DIA {i + 1}: {out.loc[(out['wijkcode'] == w) & top, 'buurtnaam'].iloc[0]}"
-             for i, w in enumerate(wijken)}
+    names = {
+        w: f"DIA {i + 1}: {out.loc[(out['wijkcode'] == w) & top, 'buurtnaam'].iloc[0]}"
+        for i, w in enumerate(wijken)
+    }
     in_dia = top & out["wijkcode"].isin(wijken).to_numpy()
     out["dia_id"] = pd.array(
         [f"DIA{wijken.index(w) + 1:02d}" if t else None for w, t in zip(out["wijkcode"], in_dia)],
@@ -63,7 +65,9 @@ def synthetic_sia(buurten: gpd.GeoDataFrame, *, seed: int = 0) -> gpd.GeoDataFra
 def synthetic_dia_areas(scored: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Dissolved DIA polygons: ``dia_id``, ``dia_naam``, ``n_buurten``, ``geometry``."""
     members = scored[scored["dia_id"].notna()]
-    areas = members.dissolve(by=["dia_id", "dia_naam"], as_index=False, aggfunc={"buurtcode": "count"})
+    areas = members.dissolve(
+        by=["dia_id", "dia_naam"], as_index=False, aggfunc={"buurtcode": "count"}
+    )
     areas = areas.rename(columns={"buurtcode": "n_buurten"})
     return areas[["dia_id", "dia_naam", "n_buurten", "geometry"]]
 

@@ -32,8 +32,8 @@ SCHEMES: dict[str, str] = {
 #: sequential and diverging palettes that stay distinguishable with colour-vision deficiency
 PALETTES = ("YlOrRd", "YlGnBu", "Purples", "Blues", "viridis", "cividis", "PuOr", "BrBG")
 
-COLOUR_NOT_ELIGIBLE = "#bdbdbd"
-COLOUR_SUPPRESSED = "#f0f0f0"
+COLOUR_NOT_ELIGIBLE = "#a3a3a3"
+COLOUR_SUPPRESSED = "#dcdcdc"
 COLOUR_ROBUST = "#000000"
 COLOUR_DIA = "#08519c"
 
