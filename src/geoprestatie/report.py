@@ -123,7 +123,9 @@ def _offending_summary(
         f"< {min_dwellings}" if s else nl_int(v)
         for v, s in zip(out["woningen"].astype(object), out["onderdrukt"], strict=True)
     ]
-    return out.drop(columns=["onderdrukt"])
+    return out.drop(columns=["onderdrukt"]).rename(
+        columns={"buurtcode": "Buurtcode", "woningen": "Woningen"}
+    )
 
 
 def monitor_html(
@@ -175,7 +177,9 @@ def monitor_html(
     rows = []
     for rec in monitor_frame.to_dict("records"):
         colour, label = STATUS_COLOURS[str(rec["status"])]
-        gemeten, _ = _cell(rec["gemeten"], decimals=1)
+        value = rec["gemeten"]
+        whole = isinstance(value, (int, float, np.number)) and float(value).is_integer()
+        gemeten, _ = _cell(value, decimals=0 if whole else 1)
         rows.append(
             "<tr>"
             f'<td><span class="light" style="background:{colour}"></span>{label}</td>'
