@@ -79,8 +79,10 @@ ASSETS: dict[str, tuple[str, str] | None] = {
 
 PROBE = """<script>
 (function () {
-  var probe = {errors: [], failed: []};
+  var probe = {errors: [], failed: [], alerts: []};
   window.__gpProbe = probe;
+  // an injected <script> from data would typically call alert(): record, never block
+  window.alert = function (m) { probe.alerts.push(String(m)); };
   window.addEventListener('error', function (e) {
     var t = e.target;
     if (t && t !== window && (t.src || t.href)) { probe.failed.push(t.src || t.href); return; }
@@ -214,7 +216,7 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -288,6 +290,7 @@ def check_page(
 def problems(result: dict[str, Any], *, min_polygons: int) -> list[str]:
     """What is wrong with a probe result (empty: all good)."""
     out = [f"JavaScript error: {e}" for e in result.get("errors", [])]
+    out += [f"alert() was called (injected script?): {a}" for a in result.get("alerts", [])]
     out += [f"local asset failed to load: {u}" for u in result.get("failed", [])]
     if result.get("polygons", 0) < min_polygons:
         out.append(f"{result.get('polygons', 0)} polygon paths, expected >= {min_polygons}")

@@ -53,11 +53,15 @@ def synthetic_sia(buurten: gpd.GeoDataFrame, *, seed: int = 0) -> gpd.GeoDataFra
     }
     in_dia = top & out["wijkcode"].isin(wijken).to_numpy()
     out["dia_id"] = pd.array(
-        [f"DIA{wijken.index(w) + 1:02d}" if t else None for w, t in zip(out["wijkcode"], in_dia)],
+        [
+            f"DIA{wijken.index(w) + 1:02d}" if t else None
+            for w, t in zip(out["wijkcode"], in_dia, strict=True)
+        ],
         dtype="string",
     )
     out["dia_naam"] = pd.array(
-        [names[w] if t else None for w, t in zip(out["wijkcode"], in_dia)], dtype="string"
+        [names[w] if t else None for w, t in zip(out["wijkcode"], in_dia, strict=True)],
+        dtype="string",
     )
     return out
 

@@ -288,16 +288,16 @@ def prognosis_totals(
         if corporatie not in known:
             raise ValueError(f"`corporatie` was {corporatie!r} but is expected to be in {known}")
         df = df[df[corporation_col] == corporatie]
-    totals = (
-        df.groupby(["buurtcode", year_col], as_index=False, sort=True)[stock_col]
-        .sum()
-        .rename(columns={year_col: "jaar", stock_col: "voorraad"})
-    )
+    grouped: pd.DataFrame = df.groupby(["buurtcode", year_col], as_index=False, sort=True)[
+        [stock_col]
+    ].sum()
+    totals = grouped.rename(columns={year_col: "jaar", stock_col: "voorraad"})
     totals["voorraad"] = totals["voorraad"].astype("int64")
     totals["verandering"] = totals.groupby("buurtcode")["voorraad"].diff().astype("Int64")
     first = totals.groupby("buurtcode")["voorraad"].transform("first")
     totals["verandering_start"] = (totals["voorraad"] - first).astype("int64")
-    return totals.reset_index(drop=True)
+    result: pd.DataFrame = totals.reset_index(drop=True)
+    return result
 
 
 def change_classes(change: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:

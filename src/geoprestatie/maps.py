@@ -750,5 +750,5 @@ def _per_corporation_text(
             + (f"&lt; {min_dwellings}" if v < min_dwellings else nl_int(v))
             for c, v in zip(grp["corporatie"], grp["voorraad"], strict=True)
         ]
-        out[(str(code), int(year))] = "<br>".join(parts)
+        out[(str(code), int(str(year)))] = "<br>".join(parts)
     return out

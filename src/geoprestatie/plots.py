@@ -19,7 +19,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.patheffects import withStroke
 
 from geoprestatie import _mapdata as _md
 from geoprestatie._atomic import atomic_path
@@ -41,7 +40,7 @@ SOURCE_SYNTHETIC = "corporatiegegevens synthetisch (geen echte woningen)"
 
 
 def _figure(title: str, subtitle: str | None) -> tuple[Figure, mpl.axes.Axes]:
-    fig = Figure(figsize=(8, 7.0), dpi=DPI, layout="none")
+    fig = Figure(figsize=(8, 7.0), dpi=DPI, layout=None)
     ax = fig.add_axes((0.02, 0.07, 0.96, 0.8))
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -274,11 +273,9 @@ def dia_png(
     okabe = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
     colours = [okabe[i % len(okabe)] for i in range(len(names))]
     areas = dia_areas.to_crs(28992)
-    areas.plot(ax=ax, color=colours, alpha=0.75, edgecolor="none")
+    areas.plot(ax=ax, color=colours, edgecolor="none")
     entries = _label_dia(ax, areas)
-    handles = [
-        Patch(facecolor=c, alpha=0.75, label=n) for c, n in zip(colours, entries, strict=True)
-    ]
+    handles = [Patch(facecolor=c, label=n) for c, n in zip(colours, entries, strict=True)]
     ax.legend(handles=handles, loc="upper left", fontsize=7.5, title="DIA", title_fontsize=9)
     _layout(fig, ax)
     _sources_line(fig, sources, synthetic=synthetic)
@@ -314,6 +311,9 @@ def prognose_png(
     if year not in years:
         raise ValueError(f"`year` was {year!r} but is expected to be in {years}")
     start = years[0]
+    # municipal totals count every dwelling; only the per-buurt figures are suppressed
+    total_start = int(totals.loc[totals["jaar"] == start, "voorraad"].sum())
+    total_now = int(totals.loc[totals["jaar"] == year, "voorraad"].sum())
     totals = suppress_small(
         totals,
         count_col="voorraad",
@@ -345,8 +345,6 @@ def prognose_png(
     handles.append(
         Patch(facecolor=COLOUR_SUPPRESSED, label=f"< {min_dwellings} woningen (onderdrukt)")
     )
-    total_start = int(totals.loc[totals["jaar"] == start, "voorraad"].sum())
-    total_now = int(now["voorraad"].sum())
     ax.legend(handles=handles, loc="upper left", fontsize=8, title="Woningen", title_fontsize=9)
     _layout(fig, ax)
     fig.text(

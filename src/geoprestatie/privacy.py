@@ -97,9 +97,7 @@ def suppress_small(
             series = series.astype("Float64")
         else:
             series = series.astype(object)
-        series = series.copy()
-        series[small] = pd.NA
-        out[col] = series
+        out[col] = series.mask(pd.Series(small, index=series.index), pd.NA)
     out[flag_col] = pd.array(small, dtype="boolean")
     return out
 
