@@ -96,6 +96,26 @@ PROBE = """<script>
     probe.errors.push(Array.prototype.map.call(arguments, String).join(' '));
     return origError.apply(console, arguments);
   };
+  // for screenshots: open the tooltip of the buurt ranked first (or the first feature)
+  function openTopTooltip() {
+    Object.keys(window).forEach(function (k) {
+      var m = window[k];
+      if (!(m && typeof L !== 'undefined' && m instanceof L.Map) || probe.tooltip) { return; }
+      m.eachLayer(function (g) {
+        if (probe.tooltip || !(g instanceof L.GeoJSON) || !g.getTooltip()) { return; }
+        var pick = null;
+        g.eachLayer(function (f) {
+          var p = f.feature && f.feature.properties;
+          if (!pick || (p && p.rang && p.rang.indexOf('1 van') === 0)) { pick = f; }
+        });
+        if (pick) {
+          var c = pick.getBounds().getCenter();
+          pick.fire('mouseover', {latlng: c, originalEvent: {}}, true);
+          probe.tooltip = g.getTooltip().getElement() ? g.getTooltip().getElement().innerText : '';
+        }
+      });
+    });
+  }
   window.addEventListener('load', function () {
     setTimeout(function () {
       probe.polygons = document.querySelectorAll('path.leaflet-interactive').length;
@@ -108,6 +128,9 @@ PROBE = """<script>
         document.querySelectorAll('.gp-title'), function (e) { return e.innerText; });
       probe.leaflet = typeof L !== 'undefined' ? L.version : null;
       probe.injected_scripts = document.querySelectorAll('script:not([src])').length;
+      if (window.location.hash === '#tooltip') {
+        try { openTopTooltip(); } catch (err) { probe.errors.push('tooltip: ' + err); }
+      }
       var pre = document.createElement('pre');
       pre.id = 'gp-probe';
       pre.textContent = JSON.stringify(probe);
@@ -235,6 +258,7 @@ def check_page(
     page_path: Path,
     *,
     screenshot: Path | None = None,
+    tooltip: bool = False,
     window: tuple[int, int] = (1400, 1000),
     chromium: str | None = None,
     assets: Path | None = None,
@@ -256,7 +280,7 @@ def check_page(
         with serve(site) as base:
             page, unknown = localise(page_path.read_text(encoding="utf-8"), base)
             (site / "page.html").write_text(page, encoding="utf-8")
-            url = f"{base}/page.html"
+            url = f"{base}/page.html" + ("#tooltip" if tooltip else "")
             dom = _chromium(
                 chromium,
                 root / "profile1",
@@ -308,10 +332,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("page", type=Path, help="the generated HTML map, e.g. maps/sia.html")
     parser.add_argument("--min-polygons", type=int, default=1)
     parser.add_argument("--screenshot", type=Path, default=None)
+    parser.add_argument(
+        "--tooltip", action="store_true", help="open the tooltip of the top-ranked buurt"
+    )
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=1000)
     args = parser.parse_args(argv)
-    result = check_page(args.page, screenshot=args.screenshot, window=(args.width, args.height))
+    result = check_page(
+        args.page,
+        screenshot=args.screenshot,
+        tooltip=args.tooltip,
+        window=(args.width, args.height),
+    )
     found = problems(result, min_polygons=args.min_polygons)
     print(json.dumps({"result": result, "problems": found}, indent=2, ensure_ascii=False))
     return 1 if found else 0

@@ -58,3 +58,23 @@ def test_sia_html_renders_in_chromium(
     assert any("SIA-score" in t for t in result["legend_text"])
     assert any("synthetisch" in t.lower() for t in result["title"])
     assert (tmp_path / "sia.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_check_catches_errors(grid_buurten: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    """The check can fail: a script error, an alert and a missing legend are reported."""
+    if bc.find_chromium() is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    try:
+        bc.fetch_assets()
+    except (RuntimeError, OSError) as exc:
+        pytest.skip(f"Leaflet & co. could not be fetched from the npm registry: {exc}")
+    page = tmp_path / "kapot.html"
+    html = maps.buurten_map(grid_buurten).get_root().render()
+    html = html.replace("</body>", "<script>alert('x'); geenFunctie();</script></body>")
+    page.write_text(html, encoding="utf-8")
+    found = bc.problems(bc.check_page(page), min_polygons=100)
+    assert any("geenFunctie" in p for p in found)
+    assert any("alert()" in p for p in found)
+    assert any("9 polygon paths" in p for p in found)
+    assert any("no legend" in p for p in found)

@@ -240,6 +240,21 @@ class _Control(MacroElement):
         self.css_class = css_class
 
 
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (Dutch users read km, not miles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 150})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MetricScale"
+
+
 def _title_html(title: str, subtitle: str | None, *, synthetic: bool) -> str:
     parts = [html.escape(title)]
     if subtitle:
@@ -260,7 +275,8 @@ def _legend_html(heading: str, rows: Sequence[tuple[str, str]]) -> str:
 
 def _new_map(web: gpd.GeoDataFrame, tiles: str | None) -> folium.Map:
     minx, miny, maxx, maxy = web.total_bounds
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25)
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
+    _MetricScale().add_to(m)
     if tiles:
         # an always-on background, outside the layer control: the year layers of the
         # prognosis are the map's base layers (radio buttons)
