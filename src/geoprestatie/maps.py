@@ -229,15 +229,35 @@ class _Control(MacroElement):
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- if this.layers %}
+        (function (map, control) {
+            var layers = [{{ this.layers|join(", ") }}];
+            function update() {
+                var on = layers.some(function (l) { return map.hasLayer(l); });
+                control.getContainer().style.display = on ? "" : "none";
+            }
+            map.on("overlayadd overlayremove", update);
+            update();
+        })({{ this._parent.get_name() }}, {{ this.get_name() }});
+        {%- endif %}
         {% endmacro %}"""
     )
 
-    def __init__(self, html_text: str, *, position: str, css_class: str) -> None:
+    def __init__(
+        self,
+        html_text: str,
+        *,
+        position: str,
+        css_class: str,
+        layers: Sequence[str] = (),
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Control"
         self.html = html_text
         self.position = position
         self.css_class = css_class
+        # JS names of the layers this control belongs to: shown only while one is on
+        self.layers = list(layers)
 
 
 class _MetricScale(MacroElement):
@@ -302,7 +322,7 @@ def _finish(
     *,
     title: str,
     subtitle: str | None,
-    legends: Sequence[str],
+    legends: Sequence[tuple[str, Sequence[str]]],
     sources: Sequence[str],
     synthetic: bool,
 ) -> folium.Map:
@@ -311,8 +331,10 @@ def _finish(
         position="topright",
         css_class="gp-box gp-title",
     ).add_to(m)
-    for legend in legends:
-        _Control(legend, position="bottomright", css_class="gp-box gp-legend").add_to(m)
+    for legend, layers in legends:
+        _Control(
+            legend, position="bottomright", css_class="gp-box gp-legend", layers=layers
+        ).add_to(m)
     for line in sources:
         add_attribution(m, line)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
@@ -480,6 +502,7 @@ def sia_map(
 
     # one layer per criterion; one classification over all criteria keeps them comparable
     crit_legend: str | None = None
+    crit_layers: list[str] = []
     if crit_cols:
         stacked = pd.concat([shown[c].where(is_prio) for c in crit_cols], ignore_index=True)
         crit_classes = classify(stacked, scheme=scheme, k=k)
@@ -492,7 +515,7 @@ def sia_map(
                 crit_colours[i] if i >= 0 else _FILL_BY_STATUS[st]
                 for i, st in zip(idx, shown["_status"], strict=True)
             ]
-            folium.GeoJson(
+            crit_layer = folium.GeoJson(
                 _geojson(layer, ["naam", col, "_fill"]),
                 name=f"Bijdrage: {html.escape(labels[col])}",
                 show=False,
@@ -505,7 +528,9 @@ def sia_map(
                 tooltip=folium.GeoJsonTooltip(
                     fields=["naam", col], aliases=["Buurt", html.escape(labels[col])], sticky=True
                 ),
-            ).add_to(m)
+            )
+            crit_layer.add_to(m)
+            crit_layers.append(crit_layer.get_name())
         crit_legend = _legend_html(
             "Bijdrage per criterium (scorepunten)",
             [
@@ -540,9 +565,10 @@ def sia_map(
         rows.append((f"border:3px solid {COLOUR_ROBUST};background:#fff", "robuuste prioriteit"))
     if dia_areas is not None:
         rows.append((f"border:3px dashed {COLOUR_DIA};background:#fff", "DIA (investeringsgebied)"))
-    legends = [_legend_html("SIA-score (0–100)", rows)]
+    legends: list[tuple[str, Sequence[str]]] = [(_legend_html("SIA-score (0–100)", rows), ())]
     if crit_legend:
-        legends.append(crit_legend)
+        # shown only while a criterion layer is switched on
+        legends.append((crit_legend, crit_layers))
     gemeente = _gemeente_label(scored)
     return _finish(
         m,
@@ -738,7 +764,7 @@ def prognose_map(
         m,
         title=title or f"Prognose corporatievoorraad ({who})",
         subtitle=f"Kies het jaar rechtsboven; kleur: verandering t.o.v. {start}",
-        legends=[_legend_html(f"Verandering t.o.v. {start} (woningen)", rows_legend)],
+        legends=[(_legend_html(f"Verandering t.o.v. {start} (woningen)", rows_legend), ())],
         sources=_sources(buurten, sources, synthetic=synthetic),
         synthetic=synthetic,
     )
