@@ -44,6 +44,8 @@ import json  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from maps_fixtures import synthetic_dia_areas, synthetic_prognosis, synthetic_sia  # noqa: E402
 
 from geoprestatie._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
@@ -244,3 +246,34 @@ def test_prognose_map_amersfoort(amersfoort: gpd.GeoDataFrame) -> None:
     html = m.get_root().render()
     assert html.count('"Voorraad 20') >= 6 and "Synthetische gegevens" in html
     assert len(html.encode()) < 1.5 * 1024 * 1024
+
+
+# the fixture is only read (assign returns a copy), so sharing it across examples is safe
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    counts=st.lists(st.integers(0, 40), min_size=9, max_size=9),
+    min_dwellings=st.integers(0, 30),
+)
+def test_sia_map_never_shows_small_figures(
+    counts: list[int], min_dwellings: int, grid_buurten: gpd.GeoDataFrame
+) -> None:
+    g = grid_buurten.assign(
+        woningen_corporaties=counts,
+        sia_score=[11.11 * (i + 1) for i in range(9)],
+        sia_rang=list(range(9, 0, -1)),
+        sia_geschikt=True,
+        bijdrage_x=[1.01 * (i + 1) for i in range(9)],
+    )
+    html = maps.sia_map(g, min_dwellings=min_dwellings).get_root().render()
+    props = [p for p in _geojson_features(html) if "score" in p]
+    assert len(props) == 9  # every buurt drawn, suppressed or not
+    for p, n, i in zip(props, counts, range(9), strict=True):
+        shown = p["score"] != "–"
+        assert shown == (n >= min_dwellings)
+        if not shown:
+            assert p["bijdrage_x"] == "–" and p["rang"] == "–"
+            assert p["_fill"] == COLOUR_SUPPRESSED
+        else:
+            assert p["score"] == f"{11.11 * (i + 1):.1f}".replace(".", ",")

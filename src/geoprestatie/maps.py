@@ -416,7 +416,7 @@ def sia_map(
     is_prio = shown["_status"].to_numpy() == "prioriteit"
 
     classes = classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
-    colours = palette("YlOrRd", max(1, len(classes.labels)))
+    colours = palette("YlOrRd", len(classes.labels)) if classes.labels else []
     fill = [
         colours[i] if i >= 0 else _FILL_BY_STATUS[st]
         for i, st in zip(classes.index, shown["_status"], strict=True)
@@ -506,7 +506,7 @@ def sia_map(
     if crit_cols:
         stacked = pd.concat([shown[c].where(is_prio) for c in crit_cols], ignore_index=True)
         crit_classes = classify(stacked, scheme=scheme, k=k)
-        crit_colours = palette("Purples", max(1, len(crit_classes.labels)))
+        crit_colours = palette("Purples", len(crit_classes.labels)) if crit_classes.labels else []
         n = len(shown)
         for j, col in enumerate(crit_cols):
             idx = crit_classes.index[j * n : (j + 1) * n]

@@ -166,7 +166,7 @@ def sia_png(
     shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
     is_prio = shown["_status"].to_numpy() == "prioriteit"
     classes = _md.classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
-    colours = _md.palette("YlOrRd", max(1, len(classes.labels)))
+    colours = _md.palette("YlOrRd", len(classes.labels)) if classes.labels else []
     fill = [
         colours[i] if i >= 0 else (COLOUR_SUPPRESSED if st == "onderdrukt" else COLOUR_NOT_ELIGIBLE)
         for i, st in zip(classes.index, shown["_status"], strict=True)
