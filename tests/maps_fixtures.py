@@ -115,3 +115,28 @@ def synthetic_monitor() -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return monitor, offending
+
+
+def hand_scored(grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The conftest 3 x 3 grid with SIA columns whose display is worked out by hand:
+    buurten 0-6 eligible with known scores, 7 not eligible, 8 has only 3 dwellings."""
+    g = grid.copy()
+    g["woningen_corporaties"] = [1234, 800, 600, 400, 300, 200, 100, 50, 3]
+    g["sia_score"] = [91.26, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, np.nan, 42.42]
+    g["sia_rang"] = pd.array([1, 2, 3, 4, 5, 6, 7, None, 8], dtype="Int64")
+    g["sia_geschikt"] = [True] * 7 + [False, True]
+    g["sia_reden"] = [""] * 7 + ["geen Leefbaarometer-score", ""]
+    g["bijdrage_aandeel_efg"] = [51.26, 40, 30, 20, 10, 5, 1, np.nan, 21.21]
+    g["bijdrage_leefbaarometer"] = [40.0, 40, 40, 40, 40, 35, 29, np.nan, 21.21]
+    g["kans_top_k"] = [0.97, 0.9, 0.5, 0.2, 0.1, 0.0, 0.0, np.nan, 0.3]
+    g["rang_p05"] = pd.array([1, 1, 2, 3, 4, 5, 6, None, 7], dtype="Int64")
+    g["rang_p95"] = pd.array([2, 3, 5, 6, 7, 7, 7, None, 8], dtype="Int64")
+    g["robuust"] = [True, True, False, False, False, False, False, False, True]
+    g["dia_id"] = pd.array(["D1", "D1"] + [None] * 7, dtype="string")
+    g["dia_naam"] = pd.array(["Noord", "Noord"] + [None] * 7, dtype="string")
+    return g
+
+
+def hand_dia(scored: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The one DIA of :func:`hand_scored`: buurten 0 and 1 ("Noord", 2 km2)."""
+    return scored.iloc[:2].dissolve(by=["dia_id", "dia_naam"], as_index=False)

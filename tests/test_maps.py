@@ -41,12 +41,17 @@ def test_to_web_keeps_coverage(amersfoort: gpd.GeoDataFrame) -> None:
 
 import json  # noqa: E402
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from maps_fixtures import synthetic_dia_areas, synthetic_prognosis, synthetic_sia  # noqa: E402
+from maps_fixtures import (  # noqa: E402
+    hand_dia,
+    hand_scored,
+    synthetic_dia_areas,
+    synthetic_prognosis,
+    synthetic_sia,
+)
 
 from geoprestatie._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
 from geoprestatie.errors import InputError  # noqa: E402
@@ -54,27 +59,12 @@ from geoprestatie.errors import InputError  # noqa: E402
 
 @pytest.fixture
 def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """9 buurten: 0-6 eligible with known scores, 7 not eligible, 8 has 3 dwellings."""
-    g = grid_buurten.copy()
-    g["woningen_corporaties"] = [1234, 800, 600, 400, 300, 200, 100, 50, 3]
-    g["sia_score"] = [91.26, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, np.nan, 42.42]
-    g["sia_rang"] = pd.array([1, 2, 3, 4, 5, 6, 7, None, 8], dtype="Int64")
-    g["sia_geschikt"] = [True] * 7 + [False, True]
-    g["sia_reden"] = [""] * 7 + ["geen Leefbaarometer-score", ""]
-    g["bijdrage_aandeel_efg"] = [51.26, 40, 30, 20, 10, 5, 1, np.nan, 21.21]
-    g["bijdrage_leefbaarometer"] = [40.0, 40, 40, 40, 40, 35, 29, np.nan, 21.21]
-    g["kans_top_k"] = [0.97, 0.9, 0.5, 0.2, 0.1, 0.0, 0.0, np.nan, 0.3]
-    g["rang_p05"] = pd.array([1, 1, 2, 3, 4, 5, 6, None, 7], dtype="Int64")
-    g["rang_p95"] = pd.array([2, 3, 5, 6, 7, 7, 7, None, 8], dtype="Int64")
-    g["robuust"] = [True, True, False, False, False, False, False, False, True]
-    g["dia_id"] = pd.array(["D1", "D1"] + [None] * 7, dtype="string")
-    g["dia_naam"] = pd.array(["Noord", "Noord"] + [None] * 7, dtype="string")
-    return g
+    return hand_scored(grid_buurten)
 
 
 @pytest.fixture
 def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return scored_grid.iloc[:2].dissolve(by=["dia_id", "dia_naam"], as_index=False)
+    return hand_dia(scored_grid)
 
 
 def _geojson_features(html: str) -> list[dict]:

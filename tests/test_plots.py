@@ -7,11 +7,21 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
+from maps_fixtures import hand_dia, hand_scored
 from matplotlib.colors import to_rgb
-from test_maps import dia_grid, scored_grid  # noqa: F401  (fixtures)
 
 from geoprestatie import plots
 from geoprestatie._mapdata import COLOUR_SUPPRESSED, palette
+
+
+@pytest.fixture
+def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return hand_scored(grid_buurten)
+
+
+@pytest.fixture
+def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return hand_dia(scored_grid)
 
 
 def _has_colour(img: np.ndarray, hex_colour: str, *, min_pixels: int = 50) -> bool:
@@ -32,8 +42,8 @@ def _texts(fig) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_sia_png_file_and_colours(
-    scored_grid: gpd.GeoDataFrame,  # noqa: F811
-    dia_grid: gpd.GeoDataFrame,  # noqa: F811
+    scored_grid: gpd.GeoDataFrame,
+    dia_grid: gpd.GeoDataFrame,
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "sia.png"
@@ -60,8 +70,8 @@ def test_scale_bar_length() -> None:
 
 
 def test_dia_and_prognose_png(
-    scored_grid: gpd.GeoDataFrame,  # noqa: F811
-    dia_grid: gpd.GeoDataFrame,  # noqa: F811
+    scored_grid: gpd.GeoDataFrame,
+    dia_grid: gpd.GeoDataFrame,
     grid_buurten: gpd.GeoDataFrame,
     tmp_path: Path,
 ) -> None:

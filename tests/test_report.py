@@ -7,11 +7,21 @@ import re
 import geopandas as gpd
 import pandas as pd
 import pytest
-from maps_fixtures import synthetic_monitor
-from test_maps import dia_grid, scored_grid  # noqa: F401  (fixtures)
+from maps_fixtures import hand_dia, hand_scored, synthetic_monitor
 
 from geoprestatie import maps, report
 from geoprestatie.errors import InputError
+
+
+@pytest.fixture
+def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return hand_scored(grid_buurten)
+
+
+@pytest.fixture
+def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return hand_dia(scored_grid)
+
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -53,8 +63,8 @@ def test_monitor_escapes_and_validates() -> None:
 
 
 def test_report_html_self_contained(
-    scored_grid: gpd.GeoDataFrame,  # noqa: F811
-    dia_grid: gpd.GeoDataFrame,  # noqa: F811
+    scored_grid: gpd.GeoDataFrame,
+    dia_grid: gpd.GeoDataFrame,
 ) -> None:
     evil = scored_grid.copy()
     evil["buurtnaam"] = evil["buurtnaam"].astype(object)
