@@ -95,3 +95,12 @@ def test_dia_and_prognose_png(
     assert _has_colour(img, COLOUR_SUPPRESSED)  # the buurt with 3 dwellings in 2030
     with pytest.raises(ValueError, match="`year` was 2040"):
         plots.prognose_png(p, grid_buurten, year=2040)
+
+
+def test_user_text_is_literal(
+    scored_grid: gpd.GeoDataFrame, dia_grid: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A "$" in a name must not switch matplotlib to mathtext (or fail when unbalanced)."""
+    dia = dia_grid.assign(dia_naam=["Noord $x^2$ en $"])
+    fig = plots.sia_png(scored_grid, dia_areas=dia, title="Kosten in $", path=tmp_path / "a.png")
+    assert "1: Noord \\$x^2\\$ en \\$" in _texts(fig)

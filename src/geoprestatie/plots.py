@@ -39,14 +39,25 @@ SOURCE_CBS = "Bron: CBS, Kadaster (wijk- en buurtindeling, gegeneraliseerd)"
 SOURCE_SYNTHETIC = "corporatiegegevens synthetisch (geen echte woningen)"
 
 
+def _plain(text: str) -> str:
+    """User text shown literally: matplotlib would read ``$...$`` as mathtext.
+
+    Examples
+    --------
+    >>> print(_plain("Buurt $A$"))
+    Buurt \\$A\\$
+    """
+    return text.replace("$", r"\$")
+
+
 def _figure(title: str, subtitle: str | None) -> tuple[Figure, mpl.axes.Axes]:
     fig = Figure(figsize=(8, 7.0), dpi=DPI, layout=None)
     ax = fig.add_axes((0.02, 0.07, 0.96, 0.8))
     ax.set_axis_off()
     ax.set_aspect("equal")
-    fig.text(0.03, 0.965, title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, 0.965, _plain(title), fontsize=15, fontweight="bold", va="top")
     if subtitle:
-        fig.text(0.03, 0.915, subtitle, fontsize=9.5, va="top", color="#333333")
+        fig.text(0.03, 0.915, _plain(subtitle), fontsize=9.5, va="top", color="#333333")
     return fig, ax
 
 
@@ -87,7 +98,9 @@ def _sources_line(fig: Figure, sources: Sequence[str], *, synthetic: bool) -> No
     parts = [SOURCE_CBS, *sources]
     if synthetic:
         parts.append(SOURCE_SYNTHETIC)
-    fig.text(0.03, 0.02, "; ".join(dict.fromkeys(parts)), fontsize=7, color="#333333", wrap=True)
+    fig.text(
+        0.03, 0.02, _plain("; ".join(dict.fromkeys(parts))), fontsize=7, color="#333333", wrap=True
+    )
 
 
 def _save(fig: Figure, path: str | Path | None) -> Figure:
@@ -117,7 +130,7 @@ def _label_dia(ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame) -> list[str]:
             zorder=11,
             bbox={"boxstyle": "circle,pad=0.25", "facecolor": COLOUR_DIA, "edgecolor": "white"},
         )
-        entries.append(f"{i}: {name}")
+        entries.append(_plain(f"{i}: {name}"))
     return entries
 
 
