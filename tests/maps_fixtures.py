@@ -47,10 +47,7 @@ def synthetic_sia(buurten: gpd.GeoDataFrame, *, seed: int = 0) -> gpd.GeoDataFra
     top = rank.to_numpy() <= 25
     counts = out.loc[top, "wijkcode"].value_counts()
     wijken = sorted(counts[counts >= 2].index)
-    names = {
-        w: f"DIA {i + 1}: {out.loc[(out['wijkcode'] == w) & top, 'buurtnaam'].iloc[0]}"
-        for i, w in enumerate(wijken)
-    }
+    names = {w: str(out.loc[(out["wijkcode"] == w) & top, "buurtnaam"].iloc[0]) for w in wijken}
     in_dia = top & out["wijkcode"].isin(wijken).to_numpy()
     out["dia_id"] = pd.array(
         [
