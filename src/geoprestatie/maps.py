@@ -7,19 +7,48 @@ coverage (shared borders stay shared) and coordinates rounded, to keep maps smal
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-__all__ = ["ATTRIBUTION_CBS", "add_attribution", "buurten_map", "escape_frame", "to_web"]
+from geoprestatie import _mapdata as _md
+from geoprestatie._fmt import is_missing, nl_int, nl_num, nl_pct
+from geoprestatie._mapdata import (
+    COLOUR_DIA,
+    COLOUR_NOT_ELIGIBLE,
+    COLOUR_ROBUST,
+    COLOUR_SUPPRESSED,
+)
+from geoprestatie.errors import InputError
+from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+
+__all__ = [
+    "ATTRIBUTION_CBS",
+    "ATTRIBUTION_LEEFBAAROMETER",
+    "ATTRIBUTION_SYNTHETIC",
+    "SCHEMES",
+    "add_attribution",
+    "buurten_map",
+    "classify",
+    "criterion_label",
+    "escape_frame",
+    "palette",
+    "prognose_map",
+    "prognosis_totals",
+    "sia_map",
+    "to_web",
+]
 
 ATTRIBUTION_CBS = "Bron: CBS, Kadaster (wijk- en buurtindeling, gegeneraliseerd)"
+ATTRIBUTION_LEEFBAAROMETER = "Leefbaarometer 3.0 (BZK)"
+ATTRIBUTION_SYNTHETIC = "Corporatiegegevens: synthetisch (gegenereerd, geen echte woningen)"
 
 
 def to_web(
@@ -162,3 +191,606 @@ def add_attribution(m: folium.Map, text: str) -> folium.Map:
     """Add an (escaped) source line to the map's attribution control."""
     _Attribution(text).add_to(m)
     return m
+
+
+# ------------------------------------------------------------------------ shared pieces
+
+classify = _md.classify
+palette = _md.palette
+criterion_label = _md.criterion_label
+prognosis_totals = _md.prognosis_totals
+SCHEMES = _md.SCHEMES
+
+_CSS = """<style>
+.gp-box{background:#fff;padding:6px 10px;border:1px solid #888;border-radius:4px;
+ font:13px/1.35 'Helvetica Neue',Arial,sans-serif;color:#111;box-shadow:0 1px 4px rgba(0,0,0,.3)}
+.gp-title{font-weight:600;font-size:15px;max-width:340px}
+.gp-title small{display:block;font-weight:400;font-size:11px;color:#333}
+.gp-title .gp-synth{display:block;color:#7a0177;font-weight:700;font-size:12px}
+.gp-legend h4{margin:0 0 4px;font-size:13px}
+.gp-legend .gp-row{display:flex;align-items:center;gap:6px;margin:1px 0;white-space:nowrap}
+.gp-legend .gp-sw{display:inline-block;width:18px;height:12px;border:1px solid #555;flex:none}
+.leaflet-control-attribution{max-width:55vw;white-space:normal}
+.gp-dia-label div{font:700 12px Arial,sans-serif;color:#08306b;white-space:nowrap;
+ text-shadow:-1px -1px 0 #fff,1px -1px 0 #fff,-1px 1px 0 #fff,1px 1px 0 #fff}
+</style>"""
+
+
+class _Control(MacroElement):
+    """A Leaflet control holding fixed (already escaped) HTML, stacked with the others."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- if this.layers %}
+        (function (map, control) {
+            var layers = [{{ this.layers|join(", ") }}];
+            function update() {
+                var on = layers.some(function (l) { return map.hasLayer(l); });
+                control.getContainer().style.display = on ? "" : "none";
+            }
+            map.on("overlayadd overlayremove", update);
+            update();
+        })({{ this._parent.get_name() }}, {{ this.get_name() }});
+        {%- endif %}
+        {% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        html_text: str,
+        *,
+        position: str,
+        css_class: str,
+        layers: Sequence[str] = (),
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Control"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+        # JS names of the layers this control belongs to: shown only while one is on
+        self.layers = list(layers)
+
+
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres only (Dutch users read km, not miles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 150})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MetricScale"
+
+
+def _title_html(title: str, subtitle: str | None, *, synthetic: bool) -> str:
+    parts = [html.escape(title)]
+    if subtitle:
+        parts.append(f"<small>{html.escape(subtitle)}</small>")
+    if synthetic:
+        parts.append('<span class="gp-synth">Synthetische gegevens (geen echte woningen)</span>')
+    return "".join(parts)
+
+
+def _legend_html(heading: str, rows: Sequence[tuple[str, str]]) -> str:
+    """Rows of (swatch CSS, already-escaped label)."""
+    body = "".join(
+        f'<div class="gp-row"><span class="gp-sw" style="{sw}"></span>{label}</div>'
+        for sw, label in rows
+    )
+    return f"<h4>{html.escape(heading)}</h4>{body}"
+
+
+def _new_map(web: gpd.GeoDataFrame, tiles: str | None) -> folium.Map:
+    minx, miny, maxx, maxy = web.total_bounds
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
+    _MetricScale().add_to(m)
+    if tiles:
+        # an always-on background, outside the layer control: the year layers of the
+        # prognosis are the map's base layers (radio buttons)
+        folium.TileLayer(tiles, overlay=True, control=False, opacity=0.6).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    root: Any = m.get_root()
+    root.header.add_child(folium.Element(_CSS))
+    return m
+
+
+def _sources(frame: pd.DataFrame, extra: Sequence[str], *, synthetic: bool) -> list[str]:
+    lines = [ATTRIBUTION_CBS]
+    if any(str(c).startswith(("leefbaarometer", "bijdrage_leefbaarometer")) for c in frame):
+        lines.append(ATTRIBUTION_LEEFBAAROMETER)
+    lines.extend(extra)
+    if synthetic:
+        lines.append(ATTRIBUTION_SYNTHETIC)
+    return list(dict.fromkeys(lines))
+
+
+def _finish(
+    m: folium.Map,
+    *,
+    title: str,
+    subtitle: str | None,
+    legends: Sequence[tuple[str, Sequence[str]]],
+    sources: Sequence[str],
+    synthetic: bool,
+) -> folium.Map:
+    _Control(
+        _title_html(title, subtitle, synthetic=synthetic),
+        position="topright",
+        css_class="gp-box gp-title",
+    ).add_to(m)
+    for legend, layers in legends:
+        _Control(
+            legend, position="bottomright", css_class="gp-box gp-legend", layers=layers
+        ).add_to(m)
+    for line in sources:
+        add_attribution(m, line)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    return m
+
+
+def _fmt_col(values: pd.Series, fmt: Any) -> list[str]:
+    return [fmt(v) for v in values.astype(object)]
+
+
+# ------------------------------------------------------------------------------ SIA map
+
+
+def sia_map(
+    scored: gpd.GeoDataFrame,
+    *,
+    dia_areas: gpd.GeoDataFrame | None = None,
+    criteria: Sequence[str] | None = None,
+    criterion_labels: Mapping[str, str] | None = None,
+    synthetic: bool = False,
+    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    count_col: str = "woningen_corporaties",
+    scheme: str = "quantiles",
+    k: int = 5,
+    top_k: int | None = None,
+    title: str | None = None,
+    sources: Sequence[str] = (),
+    tiles: str | None = "OpenStreetMap",
+    simplify_m: float = 5.0,
+) -> folium.Map:
+    """Interactive SIA map: classified score, a layer per criterion, DIAs, robust priorities.
+
+    Parameters
+    ----------
+    scored
+        Buurten with the SIA columns (``sia_score``, ``sia_rang``, ``sia_geschikt``,
+        optional ``sia_reden``, ``bijdrage_<criterium>``, ``kans_top_k``, ``rang_p05``,
+        ``rang_p95``, ``robuust``, ``dia_naam``) in EPSG:28992; not modified.
+    dia_areas
+        Dissolved DIA polygons with ``dia_naam`` (and ``dia_id``), drawn as outlines with
+        their names.
+    criteria
+        Which criteria get a layer (suffixes of ``bijdrage_*``); default all.
+    criterion_labels
+        Dutch labels by criterion, overriding the built-in ones.
+    synthetic
+        The corporation data are synthetic: the title and the attribution say so.
+    min_dwellings
+        Buurten with fewer corporation dwellings (``count_col``) show no figures (privacy);
+        ``0`` switches this off.
+    scheme, k
+        Classification of the score (see :data:`SCHEMES`) and number of classes.
+    top_k
+        The ``k`` of ``kans_top_k``, for its tooltip label.
+    title, sources, tiles, simplify_m
+        Title box, extra attribution lines, background tiles (``None``: none) and the
+        coverage simplification tolerance in metres.
+
+    Returns
+    -------
+    folium.Map
+        Shows inline in Jupyter; ``m.save("sia.html")`` writes it.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede").head(6)
+    >>> b = b.assign(sia_score=[80.0, 60, 40, 20, 10, None], sia_rang=[1, 2, 3, 4, 5, None],
+    ...              sia_geschikt=[True] * 5 + [False], sia_reden=[""] * 5 + ["geen data"],
+    ...              bijdrage_aandeel_efg=[50.0, 30, 20, 10, 5, None],
+    ...              woningen_corporaties=[100, 80, 3, 50, 40, 0])
+    >>> html = sia_map(b, synthetic=True).get_root().render()
+    >>> "SIA-score" in html and "Bijdrage: Energielabels E/F/G" in html and "synthetisch" in html
+    True
+    """
+    shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
+    crit_cols = _md.criteria_columns(shown, criteria)
+    labels = {c: criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit_cols}
+    is_prio = shown["_status"].to_numpy() == "prioriteit"
+
+    classes = classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
+    colours = palette("YlOrRd", len(classes.labels)) if classes.labels else []
+    fill = [
+        colours[i] if i >= 0 else _FILL_BY_STATUS[st]
+        for i, st in zip(classes.index, shown["_status"], strict=True)
+    ]
+    n_total = int(is_prio.sum())
+    props = pd.DataFrame(index=shown.index)
+    props["naam"] = (
+        shown["buurtnaam"].astype(object).where(shown["buurtnaam"].notna(), "(naamloos)")
+    )
+    props["code"] = shown["buurtcode"].astype(object)
+    props["score"] = [
+        nl_num(v, 1) if p else "–"
+        for v, p in zip(shown["sia_score"].astype(object), is_prio, strict=True)
+    ]
+    props["rang"] = [
+        f"{nl_int(v)} van {nl_int(n_total)}" if p and not is_missing(v) else "–"
+        for v, p in zip(shown["sia_rang"].astype(object), is_prio, strict=True)
+    ]
+    props["status"] = shown["_reden"]
+    for col in crit_cols:
+        props[col] = [
+            f"{nl_num(v, 1)} punten" if p and not is_missing(v) else "–"
+            for v, p in zip(shown[col].astype(object), is_prio, strict=True)
+        ]
+    robust_fields: list[tuple[str, str]] = []
+    if "kans_top_k" in shown:
+        props["kans"] = [
+            nl_pct(v, 0) if p else "–"
+            for v, p in zip(shown["kans_top_k"].astype(object), is_prio, strict=True)
+        ]
+        robust_fields.append(("kans", f"Kans in top {top_k}" if top_k else "Kans in de top"))
+    if "rang_p05" in shown and "rang_p95" in shown:
+        props["band"] = [
+            f"{nl_int(a)} – {nl_int(b)}" if p and not (is_missing(a) or is_missing(b)) else "–"
+            for a, b, p in zip(
+                shown["rang_p05"].astype(object),
+                shown["rang_p95"].astype(object),
+                is_prio,
+                strict=True,
+            )
+        ]
+        robust_fields.append(("band", "Rang (5–95 %)"))
+    robust = np.zeros(len(shown), dtype=bool)
+    if "robuust" in shown:
+        robust = shown["robuust"].astype("boolean").fillna(False).to_numpy(dtype=bool) & is_prio
+        props["robuust"] = np.where(robust, "ja", np.where(is_prio, "nee", "–"))
+        robust_fields.append(("robuust", "Robuuste prioriteit"))
+    if "dia_naam" in shown:
+        props["dia"] = shown["dia_naam"].astype(object).where(shown["dia_naam"].notna(), "–")
+        robust_fields.append(("dia", "DIA"))
+    props["_fill"] = fill
+    props["_robuust"] = robust
+    props = escape_frame(props)
+    web = to_web(
+        gpd.GeoDataFrame(props, geometry=shown.geometry.to_numpy(), crs=shown.crs),
+        simplify_m=simplify_m,
+    )
+
+    m = _new_map(web, tiles)
+    fields = [
+        ("naam", "Buurt"),
+        ("code", "Code"),
+        ("score", "SIA-score (0–100)"),
+        ("rang", "Rang"),
+        ("status", "Status"),
+        *[(c, labels[c]) for c in crit_cols],
+        *robust_fields,
+    ]
+    folium.GeoJson(
+        _geojson(web, [f for f, _ in fields] + ["_fill", "_robuust"]),
+        name="SIA-score",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["_fill"],
+            "fillOpacity": 0.8,
+            "color": "#000000" if f["properties"]["_robuust"] else "#555555",
+            "weight": 3.5 if f["properties"]["_robuust"] else 0.6,
+        },
+        highlight_function=lambda _f: {"weight": 4, "color": "#2171b5"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=[f for f, _ in fields], aliases=[a for _, a in fields], sticky=True
+        ),
+    ).add_to(m)
+
+    # one layer per criterion; one classification over all criteria keeps them comparable
+    crit_legend: str | None = None
+    crit_layers: list[str] = []
+    if crit_cols:
+        stacked = pd.concat([shown[c].where(is_prio) for c in crit_cols], ignore_index=True)
+        crit_classes = classify(stacked, scheme=scheme, k=k)
+        crit_colours = palette("Purples", len(crit_classes.labels)) if crit_classes.labels else []
+        n = len(shown)
+        for j, col in enumerate(crit_cols):
+            idx = crit_classes.index[j * n : (j + 1) * n]
+            layer = web[["naam", col, "geometry"]].copy()
+            layer["_fill"] = [
+                crit_colours[i] if i >= 0 else _FILL_BY_STATUS[st]
+                for i, st in zip(idx, shown["_status"], strict=True)
+            ]
+            crit_layer = folium.GeoJson(
+                _geojson(layer, ["naam", col, "_fill"]),
+                name=f"Bijdrage: {html.escape(labels[col])}",
+                show=False,
+                style_function=lambda f: {
+                    "fillColor": f["properties"]["_fill"],
+                    "fillOpacity": 0.85,
+                    "color": "#555555",
+                    "weight": 0.6,
+                },
+                tooltip=folium.GeoJsonTooltip(
+                    fields=["naam", col], aliases=["Buurt", html.escape(labels[col])], sticky=True
+                ),
+            )
+            crit_layer.add_to(m)
+            crit_layers.append(crit_layer.get_name())
+        crit_legend = _legend_html(
+            "Bijdrage per criterium (scorepunten)",
+            [
+                (f"background:{c}", html.escape(lab))
+                for c, lab in zip(crit_colours, crit_classes.labels, strict=True)
+            ],
+        )
+
+    if robust.any():
+        folium.GeoJson(
+            _geojson(web[robust], ["naam"]),
+            name="Robuuste prioriteiten",
+            style_function=lambda _f: {"fill": False, "color": COLOUR_ROBUST, "weight": 4},
+            interactive=False,
+        ).add_to(m)
+
+    if dia_areas is not None:
+        _add_dia(m, dia_areas, simplify_m=simplify_m)
+
+    rows = [
+        (f"background:{c}", html.escape(lab))
+        for c, lab in zip(colours, classes.labels, strict=True)
+    ]
+    statuses = set(shown["_status"])
+    if "niet_geschikt" in statuses:
+        rows.append((f"background:{COLOUR_NOT_ELIGIBLE}", "niet geschikt (zie reden)"))
+    if "onderdrukt" in statuses:
+        rows.append(
+            (f"background:{COLOUR_SUPPRESSED}", f"&lt; {min_dwellings} woningen (onderdrukt)")
+        )
+    if robust.any():
+        rows.append((f"border:3px solid {COLOUR_ROBUST};background:#fff", "robuuste prioriteit"))
+    if dia_areas is not None:
+        rows.append((f"border:3px dashed {COLOUR_DIA};background:#fff", "DIA (investeringsgebied)"))
+    legends: list[tuple[str, Sequence[str]]] = [(_legend_html("SIA-score (0–100)", rows), ())]
+    if crit_legend:
+        # shown only while a criterion layer is switched on
+        legends.append((crit_legend, crit_layers))
+    gemeente = _gemeente_label(scored)
+    return _finish(
+        m,
+        title=title or (f"SIA-prioriteiten {gemeente}" if gemeente else "SIA-prioriteiten"),
+        subtitle=f"Klassen: {_SCHEME_NL[scheme]}; beweeg over een buurt voor details",
+        legends=legends,
+        sources=_sources(scored, sources, synthetic=synthetic),
+        synthetic=synthetic,
+    )
+
+
+_SCHEME_NL = {
+    "quantiles": "kwantielen",
+    "fisher_jenks": "natuurlijke breuken (Fisher-Jenks)",
+    "equal_interval": "gelijke intervallen",
+}
+_FILL_BY_STATUS = {
+    "niet_geschikt": COLOUR_NOT_ELIGIBLE,
+    "onderdrukt": COLOUR_SUPPRESSED,
+    "prioriteit": COLOUR_NOT_ELIGIBLE,
+}
+
+
+def _gemeente_label(frame: pd.DataFrame) -> str | None:
+    if "gemeentenaam" not in frame:
+        return None
+    names = sorted(map(str, frame["gemeentenaam"].dropna().unique()))
+    return ", ".join(names) if 0 < len(names) <= 3 else None
+
+
+def _geojson(web: gpd.GeoDataFrame, columns: Sequence[str]) -> str:
+    return str(web[[*columns, "geometry"]].to_json(drop_id=True))
+
+
+def _add_dia(m: folium.Map, dia_areas: gpd.GeoDataFrame, *, simplify_m: float) -> None:
+    if "dia_naam" not in dia_areas or dia_areas.crs is None:
+        raise InputError(
+            "`dia_areas` needs a CRS and a 'dia_naam' column; found "
+            f"{list(map(str, dia_areas.columns))}",
+            source="dia_areas",
+            column="dia_naam",
+        )
+    dia = dia_areas[["dia_naam", "geometry"]].copy()
+    dia["dia_naam"] = dia["dia_naam"].astype(object).where(dia["dia_naam"].notna(), "DIA")
+    if "dia_id" in dia_areas:
+        dia["dia_id"] = dia_areas["dia_id"].astype(str)
+    rd = dia.to_crs(28992)
+    points = gpd.GeoSeries(rd.geometry.representative_point(), crs=28992).to_crs(4326)
+    web = escape_frame(to_web(rd, simplify_m=0 if simplify_m <= 0 else simplify_m))
+    group = folium.FeatureGroup(name="DIA's (investeringsgebieden)", show=True)
+    folium.GeoJson(
+        _geojson(web, ["dia_naam"]),
+        style_function=lambda _f: {
+            "fill": False,
+            "color": COLOUR_DIA,
+            "weight": 3,
+            "dashArray": "8 5",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["dia_naam"], aliases=["DIA"]),
+    ).add_to(group)
+    for name, pt in zip(web["dia_naam"], points, strict=True):
+        folium.Marker(
+            [pt.y, pt.x],
+            icon=folium.DivIcon(
+                html=f"<div>{name}</div>", class_name="gp-dia-label", icon_size=(0, 0)
+            ),
+        ).add_to(group)
+    group.add_to(m)
+
+
+# ------------------------------------------------------------------------- prognosis map
+
+
+def prognose_map(
+    prognosis_per_buurt: pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    *,
+    corporatie: str | None = None,
+    years: Sequence[int] | None = None,
+    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    synthetic: bool = False,
+    title: str | None = None,
+    sources: Sequence[str] = (),
+    tiles: str | None = "OpenStreetMap",
+    simplify_m: float = 5.0,
+) -> folium.Map:
+    """Interactive prognosis map: one layer per year (radio buttons), stock and change.
+
+    Parameters
+    ----------
+    prognosis_per_buurt
+        Long frame with ``buurtcode``, ``jaar``, ``voorraad`` (stock at the end of the year)
+        and optionally ``corporatie``; not modified.
+    buurten
+        The buurt polygons (``buurtcode``, ``buurtnaam``, ``geometry``), EPSG:28992.
+    corporatie
+        Show one corporation's stock only; default the sum of all. The tooltip lists the
+        stock per corporation either way.
+    years
+        The years to show (default all); the last one is shown first.
+    min_dwellings
+        Buurt-years with fewer dwellings show no figures (privacy); ``0`` switches it off.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede").head(3)
+    >>> p = pd.DataFrame({"buurtcode": list(b["buurtcode"]) * 2, "jaar": [2025] * 3 + [2030] * 3,
+    ...                   "corporatie": "Woonbron", "voorraad": [10, 20, 30, 12, 15, 30]})
+    >>> html = prognose_map(p, b).get_root().render()
+    >>> "Voorraad 2030" in html and "afname" in html
+    True
+    """
+    totals = prognosis_totals(prognosis_per_buurt, corporatie=corporatie)
+    all_years = sorted(int(y) for y in totals["jaar"].unique())
+    if years is None:
+        years = all_years
+    unknown = [y for y in years if y not in all_years]
+    if unknown:
+        raise ValueError(f"`years` {unknown} are not in the prognosis; expected from {all_years}")
+    start = all_years[0]
+    shown = suppress_small(
+        totals,
+        count_col="voorraad",
+        min_count=min_dwellings,
+        columns=["verandering", "verandering_start"],
+    )
+    per_corp = _per_corporation_text(prognosis_per_buurt, min_dwellings=min_dwellings)
+    idx, labels = _md.change_classes(shown["verandering_start"].where(shown["jaar"] != start))
+    shown["_klasse"] = idx
+    colours = palette("PuOr", 5)[::-1]  # purple = decrease, orange = increase
+
+    missing = sorted(set(shown["buurtcode"]) - set(buurten["buurtcode"]))
+    if missing:
+        raise InputError(
+            f"{len(missing)} buurtcode(s) of the prognosis are not in `buurten`: {missing[:5]}",
+            source="prognosis",
+            column="buurtcode",
+        )
+    base = buurten[["buurtcode", "buurtnaam", "geometry"]]
+    base = base[base["buurtcode"].isin(set(shown["buurtcode"]))]
+    web = to_web(escape_frame(base), simplify_m=simplify_m)
+    m = _new_map(web, tiles)
+    for year in years:
+        rows = shown[shown["jaar"] == year].set_index("buurtcode")
+        layer = web.copy()
+        layer["naam"] = layer["buurtnaam"].astype(object).where(layer["buurtnaam"].notna(), "")
+        r = rows.reindex(layer["buurtcode"])
+        suppressed = r["onderdrukt"].fillna(True).to_numpy(dtype=bool)
+        layer["voorraad"] = [
+            "&lt; " + str(min_dwellings) if s else nl_int(v)
+            for v, s in zip(r["voorraad"].astype(object), suppressed, strict=True)
+        ]
+        layer["vorig"] = [_signed(v) for v in r["verandering"].astype(object)]
+        layer["start"] = [_signed(v) for v in r["verandering_start"].astype(object)]
+        layer["corp"] = [per_corp.get((c, year), "–") for c in layer["buurtcode"]]
+        layer["_fill"] = [
+            COLOUR_SUPPRESSED if s else (colours[i] if i >= 0 else "#ffffff")
+            for i, s in zip(r["_klasse"].fillna(-1).astype(int), suppressed, strict=True)
+        ]
+        fields = [
+            ("naam", "Buurt"),
+            ("buurtcode", "Code"),
+            ("voorraad", f"Voorraad {year}"),
+            ("vorig", "Verandering t.o.v. vorig jaar"),
+            ("start", f"Verandering t.o.v. {start}"),
+            ("corp", "Per corporatie"),
+        ]
+        folium.GeoJson(
+            _geojson(layer, [f for f, _ in fields] + ["_fill"]),
+            name=f"Voorraad {year}",
+            overlay=False,
+            show=year == years[-1],
+            style_function=lambda f: {
+                "fillColor": f["properties"]["_fill"],
+                "fillOpacity": 0.8,
+                "color": "#555555",
+                "weight": 0.6,
+            },
+            highlight_function=lambda _f: {"weight": 3, "color": "#2171b5"},
+            tooltip=folium.GeoJsonTooltip(
+                fields=[f for f, _ in fields], aliases=[a for _, a in fields], sticky=True
+            ),
+        ).add_to(m)
+    rows_legend = [
+        (f"background:{c}", html.escape(lab)) for c, lab in zip(colours, labels, strict=True)
+    ]
+    rows_legend.append(
+        (f"background:{COLOUR_SUPPRESSED}", f"&lt; {min_dwellings} woningen (onderdrukt)")
+    )
+    who = f"corporatie {corporatie}" if corporatie else "alle corporaties"
+    return _finish(
+        m,
+        title=title or f"Prognose corporatievoorraad ({who})",
+        subtitle=f"Kies het jaar rechtsboven; kleur: verandering t.o.v. {start}",
+        legends=[(_legend_html(f"Verandering t.o.v. {start} (woningen)", rows_legend), ())],
+        sources=_sources(buurten, sources, synthetic=synthetic),
+        synthetic=synthetic,
+    )
+
+
+def _signed(v: Any) -> str:
+    if is_missing(v):
+        return "–"
+    return f"+{nl_int(v)}" if float(v) > 0 else nl_int(v)
+
+
+def _per_corporation_text(
+    prognosis: pd.DataFrame, *, min_dwellings: int
+) -> dict[tuple[str, int], str]:
+    """Escaped ``"Naam: 120<br>Ander: &lt; 5"`` per (buurtcode, jaar)."""
+    if "corporatie" not in prognosis:
+        return {}
+    per = prognosis.groupby(["buurtcode", "jaar", "corporatie"], as_index=False, sort=True)[
+        "voorraad"
+    ].sum()
+    out: dict[tuple[str, int], str] = {}
+    for (code, year), grp in per.groupby(["buurtcode", "jaar"], sort=False):
+        parts = [
+            f"{html.escape(str(c))}: "
+            + (f"&lt; {min_dwellings}" if v < min_dwellings else nl_int(v))
+            for c, v in zip(grp["corporatie"], grp["voorraad"], strict=True)
+        ]
+        out[(str(code), int(str(year)))] = "<br>".join(parts)
+    return out

@@ -1,0 +1,334 @@
+"""Data preparation shared by the interactive maps, static plots and the report (private).
+
+Classification (mapclassify, chosen by name), colour-blind-safe palettes, Dutch class
+labels, the SIA display status of each buurt (with privacy suppression) and the prognosis
+totals per buurt and year.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import mapclassify
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_hex
+
+from geoprestatie._fmt import nl_num
+from geoprestatie.errors import InputError
+from geoprestatie.privacy import FLAG_COLUMN, suppress_small, suppressed_text
+
+#: classification schemes by name -> mapclassify class name (deterministic ones only)
+SCHEMES: dict[str, str] = {
+    "quantiles": "Quantiles",
+    "fisher_jenks": "FisherJenks",
+    "equal_interval": "EqualInterval",
+}
+
+#: sequential and diverging palettes that stay distinguishable with colour-vision deficiency
+PALETTES = ("YlOrRd", "YlGnBu", "Purples", "Blues", "viridis", "cividis", "PuOr", "BrBG")
+
+COLOUR_NOT_ELIGIBLE = "#a3a3a3"
+COLOUR_SUPPRESSED = "#dcdcdc"
+COLOUR_ROBUST = "#000000"
+COLOUR_DIA = "#08519c"
+
+#: Dutch labels of known SIA criteria (suffix of ``bijdrage_<criterium>``)
+CRITERION_LABELS: dict[str, str] = {
+    "efg": "Energielabels E/F/G",
+    "aandeel_efg": "Energielabels E/F/G",
+    "leefbaarometer": "Leefbaarometer",
+    "leefbaarometer_score": "Leefbaarometer",
+    "aandeel_corporatie": "Aandeel corporatiewoningen",
+    "corporatie": "Aandeel corporatiewoningen",
+    "bouwjaar": "Bouwjaar",
+    "bouwjaar_mediaan": "Bouwjaar (mediaan)",
+    "verkoop": "Verkoop",
+    "verkoop_aandeel": "Aandeel verkoop",
+    "warmte": "Warmtetransitie",
+    "warmte_startjaar": "Startjaar warmtetransitie",
+}
+
+
+def criterion_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """Dutch label of a criterion (the suffix of a ``bijdrage_*`` column).
+
+    Examples
+    --------
+    >>> criterion_label("aandeel_efg"), criterion_label("geluid_weg")
+    ('Energielabels E/F/G', 'Geluid weg')
+    >>> criterion_label("x", {"x": "Mijn criterium"})
+    'Mijn criterium'
+    """
+    if labels and name in labels:
+        return labels[name]
+    if name in CRITERION_LABELS:
+        return CRITERION_LABELS[name]
+    return name.replace("_", " ").strip().capitalize()
+
+
+def palette(name: str, k: int) -> list[str]:
+    """``k`` hex colours sampled from a named colour-blind-safe matplotlib colormap.
+
+    Examples
+    --------
+    >>> palette("YlOrRd", 3)
+    ['#ffe998', '#fc6631', '#800026']
+    >>> palette("rainbow", 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: `palette` was 'rainbow' but is expected to be in ('YlOrRd', ...
+    """
+    if name not in PALETTES:
+        raise ValueError(f"`palette` was {name!r} but is expected to be in {PALETTES}")
+    if k < 1:
+        raise ValueError(f"`k` was {k} but is expected to be >= 1")
+    cmap = mpl.colormaps[name]
+    # skip the palest end of sequential maps: it vanishes against a white background
+    lo = 0.0 if name in ("viridis", "cividis", "PuOr", "BrBG") else 0.15
+    positions = [0.5] if k == 1 else list(np.linspace(lo, 1.0, k))
+    return [to_hex(cmap(float(p))) for p in positions]
+
+
+@dataclass(frozen=True)
+class Classes:
+    """A classification: upper ``bins``, per-value class index (-1 for missing), labels."""
+
+    bins: tuple[float, ...]
+    index: np.ndarray
+    labels: tuple[str, ...]
+
+
+def class_labels(lower: float, bins: Sequence[float], decimals: int = 1) -> tuple[str, ...]:
+    """Dutch class labels ``"0,0 – 20,0"`` from the minimum and the upper bounds.
+
+    Examples
+    --------
+    >>> class_labels(0, [20, 50.5, 100])
+    ('0,0 – 20,0', '20,0 – 50,5', '50,5 – 100,0')
+    """
+    edges = [lower, *bins]
+    return tuple(
+        f"{nl_num(a, decimals)} – {nl_num(b, decimals)}" for a, b in itertools.pairwise(edges)
+    )
+
+
+def classify(
+    values: pd.Series | np.ndarray, *, scheme: str = "quantiles", k: int = 5, decimals: int = 1
+) -> Classes:
+    """Classify values with a mapclassify scheme chosen by name; missing values get -1.
+
+    ``k`` shrinks to the number of distinct values when there are fewer.
+
+    Examples
+    --------
+    >>> c = classify(pd.Series([0.0, 10, 20, 30, None]), scheme="equal_interval", k=3)
+    >>> c.index.tolist(), c.labels
+    ([0, 0, 1, 2, -1], ('0,0 – 10,0', '10,0 – 20,0', '20,0 – 30,0'))
+    >>> classify(pd.Series([1.0]), scheme="jenks")
+    Traceback (most recent call last):
+    ...
+    ValueError: `scheme` was 'jenks' but is expected to be in ['quantiles', 'fisher_jenks', ...
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"`scheme` was {scheme!r} but is expected to be in {list(SCHEMES)}")
+    y = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").to_numpy()
+    ok = ~np.isnan(y)
+    index = np.full(len(y), -1, dtype=int)
+    if not ok.any():
+        return Classes((), index, ())
+    distinct = np.unique(y[ok])
+    k = max(1, min(k, len(distinct)))
+    if k == 1:
+        index[ok] = 0
+        v = float(distinct[0])
+        return Classes((v,), index, (nl_num(v, decimals),))
+    with warnings.catch_warnings():
+        # quantiles with ties: mapclassify warns and merges classes, which is what we want
+        warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message="Warning: Not enough unique", category=UserWarning
+        )
+        fitted = getattr(mapclassify, SCHEMES[scheme])(y[ok], k=k)
+    bins = tuple(float(b) for b in fitted.bins)
+    index[ok] = np.asarray(fitted.yb, dtype=int)
+    return Classes(bins, index, class_labels(float(y[ok].min()), bins, decimals))
+
+
+# ---------------------------------------------------------------------------- SIA
+
+SIA_REQUIRED = ("buurtcode", "buurtnaam", "sia_score", "sia_rang", "sia_geschikt", "geometry")
+
+
+def criteria_columns(scored: pd.DataFrame, criteria: Sequence[str] | None) -> list[str]:
+    """The ``bijdrage_*`` columns to show: all of them, or those of ``criteria`` in order."""
+    if criteria is None:
+        return [str(c) for c in scored.columns if str(c).startswith("bijdrage_")]
+    cols = [f"bijdrage_{c}" if not c.startswith("bijdrage_") else c for c in criteria]
+    missing = [c for c in cols if c not in scored.columns]
+    if missing:
+        found = [str(c) for c in scored.columns if str(c).startswith("bijdrage_")]
+        raise InputError(
+            f"criteria {missing} have no contribution column; found {found}",
+            column=missing[0],
+        )
+    return cols
+
+
+def sia_status(
+    scored: pd.DataFrame,
+    *,
+    min_dwellings: int,
+    count_col: str = "woningen_corporaties",
+) -> pd.DataFrame:
+    """Suppress small buurten and add ``_status`` (``prioriteit``/``niet_geschikt``/
+    ``onderdrukt``) and ``_reden`` (Dutch reason) for display.
+
+    A buurt is shown with its score only when it is eligible (``sia_geschikt``), has a score
+    and is based on at least ``min_dwellings`` corporation dwellings.
+    """
+    missing = [c for c in SIA_REQUIRED if c not in scored.columns]
+    if missing:
+        raise InputError(
+            f"missing SIA column(s) {missing}; expected the SIA contract {list(SIA_REQUIRED)} "
+            f"(see docs/architecture.md), found {list(map(str, scored.columns))}",
+            source="scored",
+        )
+    if min_dwellings and count_col not in scored.columns:
+        raise InputError(
+            f"column {count_col!r} is needed to suppress buurten with fewer than "
+            f"{min_dwellings} dwellings (privacy); pass min_dwellings=0 to switch it off",
+            source="scored",
+            column=count_col,
+        )
+    keep_bool = [c for c in ("sia_geschikt",) if c in scored.columns]
+    if min_dwellings:
+        numeric = [
+            str(c)
+            for c in scored.columns
+            if c != "geometry"
+            and str(c) not in keep_bool
+            and (pd.api.types.is_numeric_dtype(scored[c]) or pd.api.types.is_bool_dtype(scored[c]))
+        ]
+        out = suppress_small(scored, count_col=count_col, min_count=min_dwellings, columns=numeric)
+    else:
+        out = scored.copy()
+        out[FLAG_COLUMN] = pd.array([False] * len(out), dtype="boolean")
+    suppressed = out[FLAG_COLUMN].fillna(True).to_numpy(dtype=bool)
+    eligible = out["sia_geschikt"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    has_score = pd.to_numeric(out["sia_score"], errors="coerce").notna().to_numpy()
+    status = np.where(
+        suppressed, "onderdrukt", np.where(eligible & has_score, "prioriteit", "niet_geschikt")
+    )
+    reason_col = (
+        out["sia_reden"].astype(object)
+        if "sia_reden" in out
+        else pd.Series([None] * len(out), index=out.index, dtype=object)
+    )
+    reasons = []
+    for st, r in zip(status, reason_col, strict=True):
+        if st == "onderdrukt":
+            reasons.append(suppressed_text(min_dwellings))
+        elif st == "niet_geschikt":
+            reasons.append(str(r) if isinstance(r, str) and r else "niet geschikt (geen score)")
+        else:
+            reasons.append("geschikt")
+    out["_status"] = status
+    out["_reden"] = reasons
+    return out
+
+
+# ---------------------------------------------------------------------------- prognosis
+
+PROGNOSIS_REQUIRED = ("buurtcode", "jaar", "voorraad")
+
+
+def prognosis_totals(
+    prognosis: pd.DataFrame,
+    *,
+    corporatie: str | None = None,
+    corporation_col: str = "corporatie",
+    stock_col: str = "voorraad",
+    year_col: str = "jaar",
+) -> pd.DataFrame:
+    """Stock per buurt and year (summed over corporations, or of one) with the changes.
+
+    Returns columns ``buurtcode``, ``jaar``, ``voorraad``, ``verandering`` (against the
+    previous year; NA in the first year), ``verandering_start`` (against the first year).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"buurtcode": ["BU1"] * 4, "jaar": [2025, 2025, 2026, 2026],
+    ...                   "corporatie": ["A", "B", "A", "B"], "voorraad": [10, 5, 12, 2]})
+    >>> prognosis_totals(p)[["jaar", "voorraad", "verandering_start"]].to_numpy().tolist()
+    [[2025, 15, 0], [2026, 14, -1]]
+    """
+    required = [c if c != "voorraad" else stock_col for c in PROGNOSIS_REQUIRED]
+    required = [c if c != "jaar" else year_col for c in required]
+    missing = [c for c in required if c not in prognosis.columns]
+    if missing:
+        raise InputError(
+            f"missing prognosis column(s) {missing}; expected {required} "
+            f"(one row per buurt, year and optionally {corporation_col!r})",
+            source="prognosis",
+        )
+    df = prognosis
+    if corporatie is not None:
+        if corporation_col not in df.columns:
+            raise InputError(
+                f"cannot select corporatie {corporatie!r}: no column {corporation_col!r}",
+                source="prognosis",
+                column=corporation_col,
+            )
+        known = sorted(map(str, df[corporation_col].dropna().unique()))
+        if corporatie not in known:
+            raise ValueError(f"`corporatie` was {corporatie!r} but is expected to be in {known}")
+        df = df[df[corporation_col] == corporatie]
+    grouped: pd.DataFrame = df.groupby(["buurtcode", year_col], as_index=False, sort=True)[
+        [stock_col]
+    ].sum()
+    totals = grouped.rename(columns={year_col: "jaar", stock_col: "voorraad"})
+    totals["voorraad"] = totals["voorraad"].astype("int64")
+    totals["verandering"] = totals.groupby("buurtcode")["voorraad"].diff().astype("Int64")
+    first = totals.groupby("buurtcode")["voorraad"].transform("first")
+    totals["verandering_start"] = (totals["voorraad"] - first).astype("int64")
+    result: pd.DataFrame = totals.reset_index(drop=True)
+    return result
+
+
+def change_classes(change: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Five symmetric classes of a stock change: strong/some decrease, none, some/strong
+    increase; the threshold is the median absolute non-zero change.
+
+    Examples
+    --------
+    >>> idx, labels = change_classes(pd.Series([-30, -2, 0, 3, 40, None]))
+    >>> idx.tolist()
+    [0, 1, 2, 3, 4, -1]
+    >>> labels[2]
+    'geen verandering'
+    """
+    x = pd.to_numeric(change, errors="coerce").astype("float64").to_numpy()
+    ok = ~np.isnan(x)
+    nonzero = np.abs(x[ok & (x != 0)])
+    t = float(np.median(nonzero)) if nonzero.size else 1.0
+    t = max(1.0, float(np.ceil(t)))
+    idx = np.full(len(x), -1, dtype=int)
+    idx[ok & (x <= -t)] = 0
+    idx[ok & (x > -t) & (x < 0)] = 1
+    idx[ok & (x == 0)] = 2
+    idx[ok & (x > 0) & (x < t)] = 3
+    idx[ok & (x >= t)] = 4
+    tt = nl_num(t, 0)
+    labels = (
+        f"afname {tt} of meer",
+        f"afname minder dan {tt}",
+        "geen verandering",
+        f"toename minder dan {tt}",
+        f"toename {tt} of meer",
+    )
+    return idx, labels

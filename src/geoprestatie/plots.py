@@ -1,0 +1,378 @@
+"""Static print-quality maps (matplotlib, Agg): SIA, DIA and prognosis PNGs for reports.
+
+Each function returns the :class:`matplotlib.figure.Figure` and, given ``path``, writes a
+PNG atomically (200 dpi). Every map has a title, a legend with Dutch class labels, a scale
+bar in metres (EPSG:28992 is metric, so the bar is exact and independent of north) and a
+source line; synthetic data say "synthetisch". Published figures suppress buurten with fewer
+than ``min_dwellings`` corporation dwellings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from geoprestatie import _mapdata as _md
+from geoprestatie._atomic import atomic_path
+from geoprestatie._fmt import nl_int
+from geoprestatie._mapdata import (
+    COLOUR_DIA,
+    COLOUR_NOT_ELIGIBLE,
+    COLOUR_ROBUST,
+    COLOUR_SUPPRESSED,
+)
+from geoprestatie.errors import InputError
+from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+
+__all__ = ["DPI", "dia_png", "prognose_png", "sia_png"]
+
+DPI = 200
+SOURCE_CBS = "Bron: CBS, Kadaster (wijk- en buurtindeling, gegeneraliseerd)"
+SOURCE_SYNTHETIC = "corporatiegegevens synthetisch (geen echte woningen)"
+
+
+def _plain(text: str) -> str:
+    """User text shown literally: matplotlib would read ``$...$`` as mathtext.
+
+    Examples
+    --------
+    >>> print(_plain("Buurt $A$"))
+    Buurt \\$A\\$
+    """
+    return text.replace("$", r"\$")
+
+
+def _figure(title: str, subtitle: str | None) -> tuple[Figure, mpl.axes.Axes]:
+    fig = Figure(figsize=(8, 7.0), dpi=DPI, layout=None)
+    ax = fig.add_axes((0.02, 0.07, 0.96, 0.8))
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    fig.text(0.03, 0.965, _plain(title), fontsize=15, fontweight="bold", va="top")
+    if subtitle:
+        fig.text(0.03, 0.915, _plain(subtitle), fontsize=9.5, va="top", color="#333333")
+    return fig, ax
+
+
+def _nice_length(span_m: float) -> float:
+    """A round scale bar length of about a fifth of the map width."""
+    target = span_m / 5
+    exp = 10 ** np.floor(np.log10(target))
+    for step in (5, 2, 1):
+        if step * exp <= target:
+            return float(step * exp)
+    return float(exp)
+
+
+def _scale_bar(ax: mpl.axes.Axes) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    h = (y1 - y0) * 0.012
+    bx, by = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.03
+    for i in range(2):
+        ax.add_patch(
+            Rectangle(
+                (bx + i * length / 2, by),
+                length / 2,
+                h,
+                facecolor="black" if i == 0 else "white",
+                edgecolor="black",
+                linewidth=0.8,
+                zorder=10,
+            )
+        )
+    label = f"{nl_int(length / 1000)} km" if length >= 1000 else f"{nl_int(length)} m"
+    for x, text in ((bx, "0"), (bx + length, label)):
+        ax.text(x, by + h * 1.6, text, ha="center", va="bottom", fontsize=8, zorder=10)
+
+
+def _sources_line(fig: Figure, sources: Sequence[str], *, synthetic: bool) -> None:
+    parts = [SOURCE_CBS, *sources]
+    if synthetic:
+        parts.append(SOURCE_SYNTHETIC)
+    fig.text(
+        0.03, 0.02, _plain("; ".join(dict.fromkeys(parts))), fontsize=7, color="#333333", wrap=True
+    )
+
+
+def _save(fig: Figure, path: str | Path | None) -> Figure:
+    if path is not None:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format="png", dpi=DPI, facecolor="white")
+    return fig
+
+
+def _label_dia(ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame) -> list[str]:
+    """Outline the DIAs and mark each with its number; return ``"n: naam"`` for a legend
+    (numbers on the map, names in the legend: long names would overlap)."""
+    rd = dia_areas.to_crs(28992)
+    rd.boundary.plot(ax=ax, color=COLOUR_DIA, linewidth=1.8, linestyle=(0, (4, 2)), zorder=6)
+    entries = []
+    for i, (name, pt) in enumerate(
+        zip(rd["dia_naam"], rd.geometry.representative_point(), strict=True), start=1
+    ):
+        ax.annotate(
+            str(i),
+            (pt.x, pt.y),
+            fontsize=8,
+            fontweight="bold",
+            color="white",
+            ha="center",
+            va="center",
+            zorder=11,
+            bbox={"boxstyle": "circle,pad=0.25", "facecolor": COLOUR_DIA, "edgecolor": "white"},
+        )
+        entries.append(_plain(f"{i}: {name}"))
+    return entries
+
+
+def _dia_legend(ax: mpl.axes.Axes, entries: Sequence[str], *, anchor_y: float) -> None:
+    first = ax.get_legend()
+    handles = [Patch(facecolor="none", edgecolor="none", label=e) for e in entries]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, anchor_y),
+        fontsize=7.5,
+        title="DIA's",
+        title_fontsize=9,
+        handlelength=0,
+        handletextpad=0,
+    )
+    if first is not None:
+        ax.add_artist(first)
+
+
+def sia_png(
+    scored: gpd.GeoDataFrame,
+    *,
+    dia_areas: gpd.GeoDataFrame | None = None,
+    path: str | Path | None = None,
+    title: str = "SIA-prioriteiten",
+    synthetic: bool = False,
+    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    count_col: str = "woningen_corporaties",
+    scheme: str = "quantiles",
+    k: int = 5,
+    sources: Sequence[str] = (),
+) -> Figure:
+    """Static SIA map: classified score, robust priorities outlined, DIAs labelled.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede").head(4).assign(
+    ...     sia_score=[80.0, 50, 20, 10], sia_rang=[1, 2, 3, 4], sia_geschikt=True,
+    ...     woningen_corporaties=[50, 60, 70, 2])
+    >>> fig = sia_png(b)
+    >>> fig.texts[0].get_text()
+    'SIA-prioriteiten'
+    """
+    shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
+    is_prio = shown["_status"].to_numpy() == "prioriteit"
+    classes = _md.classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
+    colours = _md.palette("YlOrRd", len(classes.labels)) if classes.labels else []
+    fill = [
+        colours[i] if i >= 0 else (COLOUR_SUPPRESSED if st == "onderdrukt" else COLOUR_NOT_ELIGIBLE)
+        for i, st in zip(classes.index, shown["_status"], strict=True)
+    ]
+    gdf = gpd.GeoDataFrame({"_fill": fill}, geometry=shown.geometry.to_numpy(), crs=shown.crs)
+    gdf = gdf.to_crs(28992)
+    subtitle = "SIA-score (0–100), klassen: " + _SCHEME_NL[scheme]
+    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""))
+    gdf.plot(ax=ax, color=gdf["_fill"], edgecolor="#666666", linewidth=0.3)
+    handles: list[Patch | Line2D] = [
+        Patch(facecolor=c, edgecolor="#666666", label=lab)
+        for c, lab in zip(colours, classes.labels, strict=True)
+    ]
+    statuses = set(shown["_status"])
+    if "niet_geschikt" in statuses:
+        handles.append(Patch(facecolor=COLOUR_NOT_ELIGIBLE, label="niet geschikt"))
+    if "onderdrukt" in statuses:
+        handles.append(
+            Patch(facecolor=COLOUR_SUPPRESSED, label=f"< {min_dwellings} woningen (onderdrukt)")
+        )
+    if "robuust" in shown:
+        robust = shown["robuust"].astype("boolean").fillna(False).to_numpy(dtype=bool) & is_prio
+        if robust.any():
+            gdf[robust].boundary.plot(ax=ax, color=COLOUR_ROBUST, linewidth=1.6, zorder=5)
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=COLOUR_ROBUST,
+                    linewidth=1.6,
+                    label="robuuste prioriteit",
+                )
+            )
+    dia_entries: list[str] = []
+    if dia_areas is not None:
+        dia_entries = _label_dia(ax, dia_areas)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=COLOUR_DIA,
+                linestyle=(0, (4, 2)),
+                linewidth=1.8,
+                label="DIA (investeringsgebied)",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=8,
+        title="SIA-score",
+        title_fontsize=9,
+        frameon=True,
+    )
+    _layout(fig, ax)
+    if dia_entries:
+        _dia_legend(ax, dia_entries, anchor_y=0.45)
+    _sources_line(fig, sources, synthetic=synthetic)
+    return _save(fig, path)
+
+
+def _layout(fig: Figure, ax: mpl.axes.Axes) -> None:
+    """Make room right of the map for the legend, then draw the scale bar."""
+    ax.set_position((0.02, 0.07, 0.64, 0.8))
+    leg = ax.get_legend()
+    if leg is not None:
+        leg.set_bbox_to_anchor((1.01, 1.0))
+    _scale_bar(ax)
+
+
+def dia_png(
+    scored: gpd.GeoDataFrame,
+    dia_areas: gpd.GeoDataFrame,
+    *,
+    path: str | Path | None = None,
+    title: str = "Duurzame investeringsgebieden (DIA)",
+    synthetic: bool = False,
+    sources: Sequence[str] = (),
+) -> Figure:
+    """Static DIA map: each DIA in its own colour with its name, other buurten light.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede").head(4).assign(dia_id=["D1", "D1", None, None],
+    ...                                            dia_naam=["Oost", "Oost", None, None])
+    >>> areas = b.iloc[:2].dissolve(by=["dia_id", "dia_naam"], as_index=False)
+    >>> dia_png(b, areas).texts[0].get_text()
+    'Duurzame investeringsgebieden (DIA)'
+    """
+    for frame, name in ((scored, "scored"), (dia_areas, "dia_areas")):
+        if "dia_naam" not in frame:
+            raise InputError(
+                "missing column 'dia_naam' (the DIA contract)", source=name, column="dia_naam"
+            )
+    rd = scored.to_crs(28992)
+    fig, ax = _figure(
+        title,
+        "Aaneengesloten buurten met prioriteit" + (" — synthetische gegevens" if synthetic else ""),
+    )
+    rd.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.3)
+    names = [str(n) for n in dia_areas["dia_naam"]]
+    # categorical, colour-blind safe (Okabe-Ito), repeated if there are more DIAs
+    okabe = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+    colours = [okabe[i % len(okabe)] for i in range(len(names))]
+    areas = dia_areas.to_crs(28992)
+    areas.plot(ax=ax, color=colours, edgecolor="none")
+    entries = _label_dia(ax, areas)
+    handles = [Patch(facecolor=c, label=n) for c, n in zip(colours, entries, strict=True)]
+    ax.legend(handles=handles, loc="upper left", fontsize=7.5, title="DIA", title_fontsize=9)
+    _layout(fig, ax)
+    _sources_line(fig, sources, synthetic=synthetic)
+    return _save(fig, path)
+
+
+def prognose_png(
+    prognosis_per_buurt: pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    *,
+    year: int | None = None,
+    corporatie: str | None = None,
+    path: str | Path | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    sources: Sequence[str] = (),
+) -> Figure:
+    """Static prognosis map: change of the corporation stock from the first year to ``year``.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede").head(2)
+    >>> p = pd.DataFrame({"buurtcode": list(b["buurtcode"]) * 2, "jaar": [2025, 2025, 2030, 2030],
+    ...                   "voorraad": [10, 20, 12, 15]})
+    >>> prognose_png(p, b).texts[0].get_text()
+    'Prognose corporatievoorraad 2030'
+    """
+    totals = _md.prognosis_totals(prognosis_per_buurt, corporatie=corporatie)
+    years = sorted(int(y) for y in totals["jaar"].unique())
+    year = years[-1] if year is None else year
+    if year not in years:
+        raise ValueError(f"`year` was {year!r} but is expected to be in {years}")
+    start = years[0]
+    # municipal totals count every dwelling; only the per-buurt figures are suppressed
+    total_start = int(totals.loc[totals["jaar"] == start, "voorraad"].sum())
+    total_now = int(totals.loc[totals["jaar"] == year, "voorraad"].sum())
+    totals = suppress_small(
+        totals,
+        count_col="voorraad",
+        min_count=min_dwellings,
+        columns=["verandering", "verandering_start"],
+    )
+    now = totals[totals["jaar"] == year].set_index("buurtcode")
+    rd = buurten.to_crs(28992)
+    rd = rd[rd["buurtcode"].isin(set(totals["buurtcode"]))]
+    r = now.reindex(rd["buurtcode"])
+    idx, labels = _md.change_classes(r["verandering_start"])
+    colours = _md.palette("PuOr", 5)[::-1]
+    suppressed = r["onderdrukt"].fillna(True).to_numpy(dtype=bool)
+    fill = [
+        COLOUR_SUPPRESSED if s else (colours[i] if i >= 0 else "#ffffff")
+        for i, s in zip(idx, suppressed, strict=True)
+    ]
+    who = f"corporatie {corporatie}" if corporatie else "alle corporaties"
+    fig, ax = _figure(
+        title or f"Prognose corporatievoorraad {year}",
+        f"Verandering {start}–{year} per buurt, {who}"
+        + (" — synthetische gegevens" if synthetic else ""),
+    )
+    rd.plot(ax=ax, color=fill, edgecolor="#666666", linewidth=0.3)
+    handles = [
+        Patch(facecolor=c, edgecolor="#666666", label=lab)
+        for c, lab in zip(colours, labels, strict=True)
+    ]
+    handles.append(
+        Patch(facecolor=COLOUR_SUPPRESSED, label=f"< {min_dwellings} woningen (onderdrukt)")
+    )
+    ax.legend(handles=handles, loc="upper left", fontsize=8, title="Woningen", title_fontsize=9)
+    _layout(fig, ax)
+    fig.text(
+        0.70,
+        0.12,
+        f"Totaal {start}: {nl_int(total_start)}\nTotaal {year}: {nl_int(total_now)}",
+        fontsize=8.5,
+        va="bottom",
+    )
+    _sources_line(fig, sources, synthetic=synthetic)
+    return _save(fig, path)
+
+
+_SCHEME_NL: Mapping[str, str] = {
+    "quantiles": "kwantielen",
+    "fisher_jenks": "natuurlijke breuken",
+    "equal_interval": "gelijke intervallen",
+}

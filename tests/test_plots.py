@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+import pytest
+from maps_fixtures import hand_dia, hand_scored
+from matplotlib.colors import to_rgb
+
+from geoprestatie import plots
+from geoprestatie._mapdata import COLOUR_SUPPRESSED, palette
+
+
+@pytest.fixture
+def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return hand_scored(grid_buurten)
+
+
+@pytest.fixture
+def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return hand_dia(scored_grid)
+
+
+def _has_colour(img: np.ndarray, hex_colour: str, *, min_pixels: int = 50) -> bool:
+    rgb = np.asarray(to_rgb(hex_colour))
+    close = np.abs(img[..., :3] - rgb).max(axis=-1) < 2 / 255
+    return int(close.sum()) >= min_pixels
+
+
+def _texts(fig) -> str:  # type: ignore[no-untyped-def]
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+        for leg in [ax.get_legend(), *[a for a in ax.artists]]:
+            if leg is not None and hasattr(leg, "get_texts"):
+                out += [t.get_text() for t in leg.get_texts()]
+                out.append(leg.get_title().get_text())
+    return "\n".join(out)
+
+
+def test_sia_png_file_and_colours(
+    scored_grid: gpd.GeoDataFrame,
+    dia_grid: gpd.GeoDataFrame,
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "sia.png"
+    fig = plots.sia_png(
+        scored_grid, dia_areas=dia_grid, path=target, synthetic=True, title="SIA Testdorp"
+    )
+    assert target.exists() and [p.name for p in tmp_path.iterdir()] == ["sia.png"]
+    img = mpimg.imread(target)
+    assert img.shape[:2] == (1400, 1600)  # 8 x 7 inch at 200 dpi
+    assert _has_colour(img, palette("YlOrRd", 5)[-1])  # the top class is drawn
+    assert _has_colour(img, COLOUR_SUPPRESSED)  # the 3-dwelling buurt, suppressed
+    text = _texts(fig)
+    assert "SIA Testdorp" in text and "synthetische gegevens" in text
+    assert "91,3" in text  # Dutch class bounds in the legend
+    assert "1: Noord" in text and "robuuste prioriteit" in text
+    assert "Bron: CBS, Kadaster" in text and "synthetisch" in text
+    assert "km" in text or " m" in text  # the scale bar
+
+
+def test_scale_bar_length() -> None:
+    assert plots._nice_length(3000) == 500
+    assert plots._nice_length(14_000) == 2000
+    assert plots._nice_length(40_000) == 5000
+
+
+def test_dia_and_prognose_png(
+    scored_grid: gpd.GeoDataFrame,
+    dia_grid: gpd.GeoDataFrame,
+    grid_buurten: gpd.GeoDataFrame,
+    tmp_path: Path,
+) -> None:
+    fig = plots.dia_png(scored_grid, dia_grid, path=tmp_path / "dia.png")
+    assert "1: Noord" in _texts(fig)
+    img = mpimg.imread(tmp_path / "dia.png")
+    assert _has_colour(img, "#E69F00")  # the first DIA's colour
+    codes = list(grid_buurten["buurtcode"])
+    p = pd.DataFrame(
+        {
+            "buurtcode": codes * 2,
+            "jaar": [2025] * 9 + [2030] * 9,
+            "voorraad": [100] * 9 + [40] * 8 + [3],
+        }
+    )
+    fig = plots.prognose_png(p, grid_buurten, path=tmp_path / "prognose.png")
+    text = _texts(fig)
+    assert "Prognose corporatievoorraad 2030" in text and "Totaal 2025: 900" in text
+    assert "Totaal 2030: 323" in text
+    img = mpimg.imread(tmp_path / "prognose.png")
+    assert _has_colour(img, COLOUR_SUPPRESSED)  # the buurt with 3 dwellings in 2030
+    with pytest.raises(ValueError, match="`year` was 2040"):
+        plots.prognose_png(p, grid_buurten, year=2040)
+
+
+def test_user_text_is_literal(
+    scored_grid: gpd.GeoDataFrame, dia_grid: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A "$" in a name must not switch matplotlib to mathtext (or fail when unbalanced)."""
+    dia = dia_grid.assign(dia_naam=["Noord $x^2$ en $"])
+    fig = plots.sia_png(scored_grid, dia_areas=dia, title="Kosten in $", path=tmp_path / "a.png")
+    assert "1: Noord \\$x^2\\$ en \\$" in _texts(fig)
