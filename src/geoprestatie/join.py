@@ -359,6 +359,7 @@ def join_sources(
     sales: gpd.GeoDataFrame | pd.DataFrame | None = None,
     liveability: pd.DataFrame | None = None,
     heat: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
     config: JoinConfig = JoinConfig(),
 ) -> JoinResult:
     """Join stock, sales, liveability and heat plans to the buurten, with accounting.
@@ -381,6 +382,10 @@ def join_sources(
     heat
         From :func:`geoprestatie.sources.read_heat_plans`; wijk rows apply to all buurten
         of the wijk, a buurt row overrides its wijk's row.
+    indicators
+        Other per-buurt attributes by ``buurtcode``, e.g. the CBS kerncijfers of
+        :func:`geoprestatie.datasets.load_indicators` when the liveability comes from a
+        raster; only columns not yet in the table are added (liveability wins).
     config
         :class:`JoinConfig`.
 
@@ -473,6 +478,11 @@ def join_sources(
     if liveability is not None:
         table, live_count, live_rec = _join_liveability(table, liveability, codes)
         book(*live_count, live_rec)
+    if indicators is not None:
+        table, ind_count, ind_rec = _join_liveability(
+            table, indicators, codes, bron="indicatoren", required=["buurtcode"]
+        )
+        book(*ind_count, ind_rec)
     for col in ("leefbaarometer_score", "leefbaarometer_dekking"):
         if col not in table:
             table[col] = np.nan
@@ -514,6 +524,7 @@ def build_buurt_table(
     sales: gpd.GeoDataFrame | pd.DataFrame | None = None,
     liveability: pd.DataFrame | None = None,
     heat: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
     config: JoinConfig = JoinConfig(),
 ) -> gpd.GeoDataFrame:
     """The buurt table of :func:`join_sources` (use that for the accounting).
@@ -526,7 +537,13 @@ def build_buurt_table(
     (70, True)
     """
     return join_sources(
-        buurten, stock=stock, sales=sales, liveability=liveability, heat=heat, config=config
+        buurten,
+        stock=stock,
+        sales=sales,
+        liveability=liveability,
+        heat=heat,
+        indicators=indicators,
+        config=config,
     ).table
 
 
@@ -703,10 +720,15 @@ def _per_code_accounting(
 
 
 def _join_liveability(
-    table: pd.DataFrame, live: pd.DataFrame, codes: pd.Index
+    table: pd.DataFrame,
+    live: pd.DataFrame,
+    codes: pd.Index,
+    *,
+    bron: str = "leefbaarometer",
+    required: tuple[str, ...] | list[str] = ("buurtcode", "leefbaarometer_score"),
 ) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[dict[str, Any]]]:
-    bestand, n_read, rejected = _accounting(live, "leefbaarometer")
-    require_columns(live, ["buurtcode", "leefbaarometer_score"], source=bestand)
+    bestand, n_read, rejected = _accounting(live, bron)
+    require_columns(live, required, source=bestand)
     lv = live.reset_index(drop=True)
     if lv["buurtcode"].duplicated().any():
         dup = lv.loc[lv["buurtcode"].duplicated(), "buurtcode"].tolist()[:10]
@@ -737,7 +759,7 @@ def _join_liveability(
             table["leefbaarometer_klasse"], errors="coerce"
         ).astype("Int64")
     eenheid = "rastercellen" if weights is not None else "rijen"
-    return table, ("leefbaarometer", bestand, eenheid, n_read, joined, 0), rejected
+    return table, (bron, bestand, eenheid, n_read, joined, 0), rejected
 
 
 def _join_heat(
