@@ -1,7 +1,7 @@
 """Readers, one per source, each returning the canonical schema.
 
 Rows a reader cannot accept are not dropped silently: they travel in the returned frame's
-``attrs`` (``bron``, ``rijen_gelezen``, ``afgewezen``) to the accounting of
+``attrs`` (``bestand``, ``rijen_gelezen``, ``afgewezen``) to the accounting of
 :func:`geoprestatie.join.join_sources`; see :mod:`geoprestatie.sources._tabular`. Every
 accepted column alias is listed in :mod:`geoprestatie.sources.aliases`.
 """

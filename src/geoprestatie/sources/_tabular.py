@@ -11,7 +11,7 @@ Readers return the accepted rows, each with ``bron_rij`` (the row as the user se
 Excel or a text editor: the header is row 1, the first data row is row 2; for vector files
 the feature number, 1-based). What they could not accept travels in the frame's ``attrs``:
 
-``attrs["bron"]``
+``attrs["bestand"]``
     the file name (or the name given to an in-memory frame);
 ``attrs["rijen_gelezen"]``
     the number of records read (rows; raster cells with data for a raster);
@@ -37,7 +37,7 @@ import pandas as pd
 from geoprestatie._validate import lower_map
 from geoprestatie.errors import InputError
 
-ATTR_SOURCE = "bron"
+ATTR_SOURCE = "bestand"
 ATTR_READ = "rijen_gelezen"
 ATTR_REJECTED = "afgewezen"
 
