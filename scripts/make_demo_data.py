@@ -17,7 +17,7 @@ import pandas as pd
 import rasterio
 import shapely
 from rasterio import features
-from rasterio.transform import from_origin
+from affine import Affine
 
 from geoprestatie import datasets
 
@@ -171,7 +171,7 @@ def make_raster(buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Gen
     minx, miny = np.floor(minx / 100) * 100, np.floor(miny / 100) * 100
     maxx, maxy = np.ceil(maxx / 100) * 100, np.ceil(maxy / 100) * 100
     width, height = int((maxx - minx) / 100), int((maxy - miny) / 100)
-    transform = from_origin(minx, maxy, 100, 100)
+    transform = Affine(100, 0, minx, 0, -100, maxy)
     score = buurten.merge(ind[["buurtcode", "leefbaarometer_score"]], on="buurtcode", how="left")
     score = score.dropna(subset=["leefbaarometer_score"])
     base = features.rasterize(
