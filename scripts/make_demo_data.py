@@ -69,9 +69,7 @@ def make_stock(
         corp = rng.choice(3, size=n, p=mix)
         new = float(row["bouwjaar_vanaf_2000_percentage"]) / 100
         new = 0.1 if np.isnan(new) else new
-        period = np.where(
-            rng.random(n) < new, 4, rng.choice(4, size=n, p=PERIOD_WEIGHTS_PRE2000)
-        )
+        period = np.where(rng.random(n) < new, 4, rng.choice(4, size=n, p=PERIOD_WEIGHTS_PRE2000))
         lo = np.array([PERIODS[p][0] for p in period])
         hi = np.array([PERIODS[p][1] for p in period])
         bouwjaar = rng.integers(lo, hi + 1)
@@ -103,7 +101,9 @@ def make_stock(
     return stock.drop(columns="corp")
 
 
-def add_flaws(stock: pd.DataFrame, buurten: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def add_flaws(
+    stock: pd.DataFrame, buurten: gpd.GeoDataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     """Deliberate problems so the accounting has something to show."""
     out = stock.astype({"x": object, "y": object, "energielabel": object, "bouwjaar": object})
     out["buurtcode"] = ""
@@ -116,7 +116,9 @@ def add_flaws(stock: pd.DataFrame, buurten: gpd.GeoDataFrame, rng: np.random.Gen
         dx, dy = p.x - centre.x, p.y - centre.y
         norm = float(np.hypot(dx, dy))
         q = (p.x + dx / norm * dist, p.y + dy / norm * dist)
-        if shapely.contains_xy(outline, *q) or (dist < 50 and outline.distance(shapely.Point(q)) > 49):
+        if shapely.contains_xy(outline, *q) or (
+            dist < 50 and outline.distance(shapely.Point(q)) > 49
+        ):
             q = (p.x + dx / norm * 5, p.y + dy / norm * 5)
         out.loc[picks[k], ["x", "y"]] = [round(q[0]), round(q[1])]
     out.loc[picks[5], "energielabel"] = "H"
@@ -139,18 +141,25 @@ def make_sales(stock: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     sales = pd.DataFrame(
         {
             "vhe_id": stock["vhe_id"].to_numpy()[idx],
-            "jaar": np.where(planned, rng.integers(2025, 2030, len(idx)), rng.integers(2022, 2025, len(idx))),
+            "jaar": np.where(
+                planned, rng.integers(2025, 2030, len(idx)), rng.integers(2022, 2025, len(idx))
+            ),
             "status": np.where(planned, "voorgenomen", "gerealiseerd"),
         }
     ).sort_values("vhe_id", ignore_index=True)
     extra = pd.DataFrame(
-        {"vhe_id": ["XX000001", "XX000002", sales["vhe_id"].iloc[0] + "B"], "jaar": [2026, 2027, 2026],
-         "status": ["voorgenomen", "voorgenomen", "misschien"]}
+        {
+            "vhe_id": ["XX000001", "XX000002", sales["vhe_id"].iloc[0] + "B"],
+            "jaar": [2026, 2027, 2026],
+            "status": ["voorgenomen", "voorgenomen", "misschien"],
+        }
     )
     return pd.concat([sales, extra], ignore_index=True)
 
 
-def make_heat(buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def make_heat(
+    buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     data = buurten.merge(ind[["buurtcode", "meergezinswoning_percentage"]], on="buurtcode")
     per_wijk = data.groupby("wijkcode")["meergezinswoning_percentage"].mean().fillna(30)
     rows = []
@@ -166,7 +175,9 @@ def make_heat(buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Gener
     return pd.DataFrame(rows)
 
 
-def make_raster(buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Generator, path: Path) -> None:
+def make_raster(
+    buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Generator, path: Path
+) -> None:
     minx, miny, maxx, maxy = buurten.total_bounds
     minx, miny = np.floor(minx / 100) * 100, np.floor(miny / 100) * 100
     maxx, maxy = np.ceil(maxx / 100) * 100, np.ceil(maxy / 100) * 100
@@ -176,13 +187,23 @@ def make_raster(buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Gen
     score = score.dropna(subset=["leefbaarometer_score"])
     base = features.rasterize(
         zip(score.geometry, score["leefbaarometer_score"], strict=True),
-        out_shape=(height, width), transform=transform, fill=np.nan, dtype="float32",
+        out_shape=(height, width),
+        transform=transform,
+        fill=np.nan,
+        dtype="float32",
     )
     noise = rng.normal(0, 0.05, size=base.shape).astype("float32")
     arr = np.where(np.isnan(base), -9999, np.round(base + noise, 2)).astype("float32")
     profile = {
-        "driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "float32",
-        "crs": "EPSG:28992", "transform": transform, "nodata": -9999, "compress": "deflate",
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:28992",
+        "transform": transform,
+        "nodata": -9999,
+        "compress": "deflate",
         "predictor": 3,
     }
     with rasterio.open(path, "w", **profile) as dst:

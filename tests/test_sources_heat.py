@@ -45,9 +45,7 @@ def test_periods_and_strategies(tmp_path: Path) -> None:
     ]
 
 
-def test_polygons_largest_overlap_and_split(
-    tmp_path: Path, grid_buurten: gpd.GeoDataFrame
-) -> None:
+def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> None:
     # plan A covers the west 1.7 km, plan B the rest; plan C lies far away
     plans = gpd.GeoDataFrame(
         {"startjaar": ["2030", "2035", "2040"], "strategie": ["warmtenet", "hybride", "hybride"]},

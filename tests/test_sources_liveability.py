@@ -120,5 +120,7 @@ def test_table_with_class_and_dimensions(tmp_path: Path) -> None:
 def test_table_missing_score(tmp_path: Path) -> None:
     path = tmp_path / "lbm.csv"
     path.write_text("buurtcode;iets\nBU03070100;1\n")
-    with pytest.raises(InputError, match=r"\['leefbaarometer_score'\].*found \['buurtcode', 'iets'\]"):
+    with pytest.raises(
+        InputError, match=r"\['leefbaarometer_score'\].*found \['buurtcode', 'iets'\]"
+    ):
         read_liveability(path)

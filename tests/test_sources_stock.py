@@ -84,7 +84,9 @@ def test_wgs84_in_xy_is_an_error(tmp_path: Path) -> None:
 
 
 def test_single_wgs84_row_in_xy_is_reported(tmp_path: Path) -> None:
-    text = HEADER + "1;Portaal;5,38;52,15;B;1970;;600;ja;3\n2;Portaal;155000;463000;B;1970;;600;ja;3\n"
+    text = (
+        HEADER + "1;Portaal;5,38;52,15;B;1970;;600;ja;3\n2;Portaal;155000;463000;B;1970;;600;ja;3\n"
+    )
     with pytest.warns(DataWarning):
         s = read_stock(_write(tmp_path, text))
     assert s["vhe_id"].tolist() == ["2"]
