@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import rasterio
 import shapely
-from rasterio import features
 from affine import Affine
+from rasterio import features
 
 from geoprestatie import datasets
 

@@ -76,5 +76,5 @@ def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.Ge
 def test_missing_columns(tmp_path: Path) -> None:
     path = tmp_path / "tvw.csv"
     path.write_text("code;opmerking\nWK030701;x\n")
-    with pytest.raises(InputError, match="expected 'code'.*found \\['code', 'opmerking'\\]"):
+    with pytest.raises(InputError, match=r"expected 'code'.*found \['code', 'opmerking'\]"):
         read_heat_plans(path)

@@ -46,7 +46,10 @@ def test_cp1252_semicolon_decimal_comma(tmp_path: Path) -> None:
 
 
 def test_utf8_bom_comma_separated_aliases(tmp_path: Path) -> None:
-    text = "\ufeffVHE,Corporatie,X_RD,Y_RD,Label,Huur,Buurt_code\nB7,Omnia Wonen,156000,464000,b,700.5,\n"
+    text = (
+        "\ufeffVHE,Corporatie,X_RD,Y_RD,Label,Huur,Buurt_code\n"
+        "B7,Omnia Wonen,156000,464000,b,700.5,\n"
+    )
     s = read_stock(_write(tmp_path, text))
     assert s["vhe_id"].tolist() == ["B7"]  # BOM stripped, alias VHE recognised
     assert s["huurprijs"].tolist() == [700.5]
@@ -79,7 +82,7 @@ def test_bad_values_are_reported_not_dropped(tmp_path: Path) -> None:
 
 def test_wgs84_in_xy_is_an_error(tmp_path: Path) -> None:
     text = HEADER + "1;Portaal;5.38;52.15;B;1970;;600;ja;3\n2;Portaal;5.39;52.16;B;1970;;600;ja;3\n"
-    with pytest.raises(InputError, match="WGS84 degrees.*lon/lat"):
+    with pytest.raises(InputError, match=r"WGS84 degrees.*lon/lat"):
         read_stock(_write(tmp_path, text))
 
 
