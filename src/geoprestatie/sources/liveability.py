@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -41,6 +43,7 @@ def zonal_statistics(
     transform: object,
     *,
     nodata: float | None = None,
+    with_median: bool = True,
 ) -> pd.DataFrame:
     """Mean, median, cell counts and coverage of a raster per buurt (vectorised).
 
@@ -58,6 +61,8 @@ def zonal_statistics(
         The raster's affine transform.
     nodata
         Value meaning "no data" (NaN always means no data).
+    with_median
+        Also compute the median (one sort of the values in the buurten' window).
 
     Returns
     -------
@@ -79,24 +84,42 @@ def zonal_statistics(
     >>> z[["gemiddelde", "mediaan", "dekking"]].values.tolist()
     [[2.5, 2.5, 1.0], [7.0, 7.0, 0.75]]
     """
+    from affine import Affine
     from rasterio import features
 
     arr = np.asarray(values)
     if arr.ndim != 2:
         raise ValueError(f"`values` must be 2-D, got shape {arr.shape}")
     n = len(buurten)
-    zones = features.rasterize(
-        zip(buurten.geometry.to_numpy(), range(1, n + 1), strict=True),
-        out_shape=arr.shape,
-        transform=transform,
-        fill=0,
-        all_touched=False,
-        dtype="int32",
-    ).ravel()
-    flat = arr.ravel().astype("float64", copy=False)
-    valid = np.isfinite(flat)
+    valid_all = np.isfinite(arr)
     if nodata is not None and not np.isnan(nodata):
-        valid &= flat != nodata
+        valid_all &= arr != nodata
+    n_valid = int(np.count_nonzero(valid_all))
+    # only the window around the buurten is rasterised (a municipality on a national grid)
+    t = Affine(*tuple(cast(Sequence[float], transform))[:6])
+    r0, r1, c0, c1 = 0, arr.shape[0], 0, arr.shape[1]
+    if n and t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0:
+        minx, miny, maxx, maxy = buurten.total_bounds
+        c0 = int(np.clip(np.floor((minx - t.c) / t.a), 0, arr.shape[1]))
+        c1 = int(np.clip(np.ceil((maxx - t.c) / t.a), 0, arr.shape[1]))
+        r0 = int(np.clip(np.floor((maxy - t.f) / t.e), 0, arr.shape[0]))
+        r1 = int(np.clip(np.ceil((miny - t.f) / t.e), 0, arr.shape[0]))
+    if r1 > r0 and c1 > c0 and n:
+        window_t = Affine(t.a, t.b, t.c + c0 * t.a, t.d, t.e, t.f + r0 * t.e)
+        zones = features.rasterize(
+            zip(buurten.geometry.to_numpy(), range(1, n + 1), strict=True),
+            out_shape=(r1 - r0, c1 - c0),
+            transform=window_t,
+            fill=0,
+            all_touched=False,
+            dtype="int32",
+        ).ravel()
+        flat = arr[r0:r1, c0:c1].ravel().astype("float64", copy=False)
+        valid = valid_all[r0:r1, c0:c1].ravel()
+    else:
+        zones = np.zeros(0, dtype="int32")
+        flat = np.zeros(0)
+        valid = np.zeros(0, dtype=bool)
     total = np.bincount(zones, minlength=n + 1)
     vz = zones[valid]
     vv = flat[valid]
@@ -105,17 +128,18 @@ def zonal_statistics(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = sums / count
         cover = count / total
-    # median: sort in-buurt values by (zone, value) once
-    inside = vz > 0
-    order = np.lexsort((vv[inside], vz[inside]))
-    sorted_v = vv[inside][order]
-    starts = np.concatenate(([0], np.cumsum(count[1:])[:-1]))
     c = count[1:]
-    lo = starts + np.maximum(c - 1, 0) // 2
-    hi = starts + c // 2
     median = np.full(n, np.nan)
     has = c > 0
-    if has.any():
+    if with_median and has.any():
+        # one sort by value, then a stable (radix) sort by buurt
+        inside = vz > 0
+        by_value = np.argsort(vv[inside])
+        order = by_value[np.argsort(vz[inside][by_value], kind="stable")]
+        sorted_v = vv[inside][order]
+        starts = np.concatenate(([0], np.cumsum(c)[:-1]))
+        lo = starts + np.maximum(c - 1, 0) // 2
+        hi = starts + c // 2
         median[has] = (sorted_v[lo[has]] + sorted_v[hi[has]]) / 2
     out = pd.DataFrame(
         {
@@ -127,8 +151,8 @@ def zonal_statistics(
             "dekking": cover[1:],
         }
     )
-    out.attrs["cellen_met_data"] = int(valid.sum())
-    out.attrs["cellen_buiten"] = int(count[0])
+    out.attrs["cellen_met_data"] = n_valid
+    out.attrs["cellen_buiten"] = n_valid - int(c.sum())
     return out
 
 
