@@ -273,17 +273,23 @@ def assign_buurten(
         how[first_inp] = 0
     rest = np.flatnonzero((pos < 0) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
     if len(rest) and tolerance_m > 0:
-        r_inp, r_tr = tree.nearest(geoms[rest], max_distance=tolerance_m, return_all=False)
-        if len(r_inp):
-            pos[rest[r_inp]] = r_tr
-            how[rest[r_inp]] = 1
+        # candidates by envelope first (cheap), exact distances only for those
+        c_inp, c_tr = tree.query(geoms[rest], predicate="dwithin", distance=tolerance_m)
+        if len(c_inp):
+            dist = shapely.distance(geoms[rest][c_inp], buurten.geometry.to_numpy()[c_tr])
+            order = np.lexsort((c_tr, dist, c_inp))  # nearest first, ties: lowest position
+            c_inp, c_tr = c_inp[order], c_tr[order]
+            first = np.unique(c_inp, return_index=True)[1]
+            pos[rest[c_inp[first]]] = c_tr[first]
+            how[rest[c_inp[first]]] = 1
     return pos, how
 
 
-def _accounting(frame: pd.DataFrame, default_name: str) -> tuple[str, int, list[dict[str, Any]]]:
+def _accounting(frame: pd.DataFrame, default_name: str) -> tuple[str, int, list[pd.DataFrame]]:
     bestand = str(frame.attrs.get(ATTR_SOURCE, default_name))
     n_read = int(frame.attrs.get(ATTR_READ, len(frame)))
-    rejected = [dict(r) for r in frame.attrs.get(ATTR_REJECTED, [])]
+    records = list(frame.attrs.get(ATTR_REJECTED, []))
+    rejected = [pd.DataFrame(records, columns=list(REJECT_COLUMNS))] if records else []
     return bestand, n_read, rejected
 
 
@@ -302,20 +308,23 @@ def _records(
     column: str | None,
     values: pd.Series | list[Any],
     counts: pd.Series | None = None,
-) -> list[dict[str, Any]]:
-    values = list(values)
-    counts_l = [1] * len(values) if counts is None else [int(c) for c in counts]
-    return [
+) -> list[pd.DataFrame]:
+    """Not-joined records as a one-element list of frames (empty list when none)."""
+    n = len(rows)
+    if n == 0:
+        return []
+    waarde = pd.Series(list(values) if isinstance(values, list) else values.to_numpy())
+    frame = pd.DataFrame(
         {
             "bestand": bestand,
-            "bron_rij": None if pd.isna(r) else int(r),
+            "bron_rij": pd.to_numeric(pd.Series(rows.to_numpy())).astype("Int64"),
             "reden": reason,
             "kolom": column,
-            "waarde": None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
-            "aantal": c,
+            "waarde": waarde.astype("string").astype(object).where(waarde.notna(), None),
+            "aantal": np.ones(n, dtype="int64") if counts is None else counts.to_numpy("int64"),
         }
-        for r, v, c in zip(rows, values, counts_l, strict=True)
-    ]
+    )
+    return [frame]
 
 
 def _locate_frame(
@@ -422,9 +431,16 @@ def join_sources(
         n_read: int,
         joined: int,
         snapped: int,
-        rejected: list[dict[str, Any]],
+        rejected: list[pd.DataFrame],
     ) -> None:
-        nj = pd.DataFrame(rejected, columns=list(REJECT_COLUMNS))
+        frames = [r for r in rejected if not r.empty]
+        nj = (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=list(REJECT_COLUMNS))
+        )
+        nj["bron_rij"] = nj["bron_rij"].astype("Int64")
+        nj["aantal"] = nj["aantal"].astype("int64")
         nj.insert(0, "bron", bron)
         records.append(nj)
         by_reason = nj.groupby("reden")["aantal"].sum()
@@ -549,12 +565,13 @@ def build_buurt_table(
 
 def _not_located(
     frame: pd.DataFrame, bestand: str, pos: np.ndarray, how: np.ndarray
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+) -> list[pd.DataFrame]:
+    out: list[pd.DataFrame] = []
     outside = how == -2
     if outside.any():
         geoms = frame.geometry.to_numpy()[outside]
-        vals = [f"{g.x:.1f}, {g.y:.1f}" for g in geoms]
+        xs = pd.Series(shapely.get_x(geoms)).round(1).astype(str)
+        vals = xs + ", " + pd.Series(shapely.get_y(geoms)).round(1).astype(str)
         out += _records(
             bestand, _rows_of(frame, outside), "buiten_buurten", column="x, y", values=vals
         )
@@ -593,35 +610,41 @@ def _stock_indicators(
             table[f"huur_{klasse}"] = pd.array([pd.NA] * n, dtype="Int64")
         return table
     key = pd.Index(table["buurtcode"].astype(str))
-    code = stock["buurtcode"].astype(str)
-    per_corp = pd.crosstab(code, stock["corporatie"].astype(str).map(slug))
-    per_corp = per_corp.reindex(key, fill_value=0)
-    for corp in sorted(per_corp.columns):
-        table[f"woningen_{corp}"] = per_corp[corp].to_numpy().astype("int64")
-    table["woningen_corporaties"] = per_corp.sum(axis=1).to_numpy().astype("int64")
-    table["n_corporaties"] = (per_corp > 0).sum(axis=1).to_numpy().astype("int64")
-    label = stock["energielabel"].astype(object) if "energielabel" in stock else None
-    if label is not None:
-        known = pd.Series(label).notna()
-        efg = pd.Series(label).isin(_EFG)
-        grp = pd.DataFrame({"c": code, "k": known, "e": efg}).groupby("c")[["k", "e"]].sum()
-        grp = grp.reindex(key, fill_value=0)
-        table["aandeel_efg"] = (grp["e"] / grp["k"].where(grp["k"] > 0)).to_numpy()
+    nb = len(key)
+    bi = key.get_indexer(pd.Index(stock["buurtcode"].astype(str)))
+    if (bi < 0).any():  # pragma: no cover - join_sources only passes placed dwellings
+        raise RuntimeError("stock rows without a buurt reached the indicators")
+    corp_code, corp_names = pd.factorize(stock["corporatie"].astype(str))
+    slugs = sorted({slug(c) for c in corp_names})
+    to_slug = np.array([slugs.index(slug(c)) for c in corp_names], dtype="int64")
+    ns = len(slugs)
+    per_corp = np.bincount(bi * ns + to_slug[corp_code], minlength=nb * ns).reshape(nb, ns)
+    for j, name in enumerate(slugs):
+        table[f"woningen_{name}"] = per_corp[:, j].astype("int64")
+    table["woningen_corporaties"] = per_corp.sum(axis=1).astype("int64")
+    table["n_corporaties"] = (per_corp > 0).sum(axis=1).astype("int64")
+    if "energielabel" in stock:
+        label = pd.Series(stock["energielabel"])
+        known = np.bincount(bi, weights=label.notna().to_numpy(), minlength=nb)
+        efg = np.bincount(bi, weights=label.isin(_EFG).to_numpy(), minlength=nb)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["aandeel_efg"] = np.where(known > 0, efg / known, np.nan)
     else:
         table["aandeel_efg"] = np.nan
     if "bouwjaar" in stock:
         bj = pd.to_numeric(stock["bouwjaar"], errors="coerce").astype("float64")
-        med = bj.groupby(code.to_numpy()).median().reindex(key)
-        table["bouwjaar_mediaan"] = med.to_numpy()
+        med = pd.Series(bj.to_numpy()).groupby(bi).median()
+        table["bouwjaar_mediaan"] = med.reindex(range(nb)).to_numpy()
     else:
         table["bouwjaar_mediaan"] = np.nan
     limits = limits_for(config.huur_jaar, config.huurgrenzen)
     rent = stock["huurprijs"] if "huurprijs" in stock else pd.Series(np.nan, index=stock.index)
-    rent_class = pd.Series(classify_rent(rent, limits).astype(object).fillna("onbekend"))
-    ct = pd.crosstab(code, rent_class).reindex(index=key, fill_value=0)
-    for k in (*RENT_CLASSES, "onbekend"):
-        col = ct[k] if k in ct else pd.Series(0, index=key)
-        table[f"huur_{k}"] = col.to_numpy().astype("int64")
+    rc = classify_rent(rent, limits).cat.codes.to_numpy().astype("int64")
+    nk = len(RENT_CLASSES) + 1
+    rc = np.where(rc < 0, nk - 1, rc)  # NA -> onbekend
+    per_class = np.bincount(bi * nk + rc, minlength=nb * nk).reshape(nb, nk)
+    for j, k in enumerate((*RENT_CLASSES, "onbekend")):
+        table[f"huur_{k}"] = per_class[:, j].astype("int64")
     return table
 
 
@@ -632,7 +655,7 @@ def _join_sales(
     codes: pd.Index,
     *,
     config: JoinConfig,
-) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[dict[str, Any]]]:
+) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
     bestand, n_read, rejected = _accounting(sales, "verkoop")
     require_columns(sales, ["jaar", "status"], source=bestand)
     s = sales.reset_index(drop=True)
@@ -726,7 +749,7 @@ def _join_liveability(
     *,
     bron: str = "leefbaarometer",
     required: tuple[str, ...] | list[str] = ("buurtcode", "leefbaarometer_score"),
-) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[dict[str, Any]]]:
+) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
     bestand, n_read, rejected = _accounting(live, bron)
     require_columns(live, required, source=bestand)
     lv = live.reset_index(drop=True)
@@ -764,7 +787,7 @@ def _join_liveability(
 
 def _join_heat(
     table: pd.DataFrame, heat: pd.DataFrame, codes: pd.Index
-) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[dict[str, Any]]]:
+) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
     bestand, n_read, rejected = _accounting(heat, "warmte")
     require_columns(heat, ["code", "niveau", "startjaar", "strategie"], source=bestand)
     h = heat.reset_index(drop=True)
