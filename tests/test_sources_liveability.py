@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 from affine import Affine
@@ -124,3 +125,17 @@ def test_table_missing_score(tmp_path: Path) -> None:
         InputError, match=r"\['leefbaarometer_score'\].*found \['buurtcode', 'iets'\]"
     ):
         read_liveability(path)
+
+
+def test_per_municipality_windows_match_one_window(grid_buurten: gpd.GeoDataFrame) -> None:
+    rng = np.random.default_rng(5)
+    arr = rng.normal(4, 1, (60, 70))  # grid larger than the buurten, offset origin
+    arr[rng.random(arr.shape) < 0.2] = np.nan
+    transform = Affine(100, 0, 149_500, 0, -100, 452_000)
+    two = grid_buurten.assign(gemeentecode=["GM0001"] * 4 + ["GM0002"] * 5)
+    one = grid_buurten.drop(columns="gemeentecode")
+    a = zonal_statistics(two, arr, transform)
+    b = zonal_statistics(one, arr, transform)
+    pd.testing.assert_frame_equal(a, b)
+    assert a.attrs == b.attrs and a.attrs["cellen_buiten"] > 0
+    assert (a["n_cellen_totaal"] == 100).all()

@@ -293,6 +293,11 @@ def _accounting(frame: pd.DataFrame, default_name: str) -> tuple[str, int, list[
     return bestand, n_read, rejected
 
 
+def _take_codes(codes: pd.Index, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The buurtcodes at ``positions`` as a string array (one conversion of the few codes)."""
+    return pd.array(codes.to_numpy(dtype=object), dtype="string").take(positions)
+
+
 def _rows_of(frame: pd.DataFrame, mask: np.ndarray | pd.Series) -> pd.Series:
     if "bron_rij" in frame:
         rows: pd.Series = frame.loc[np.asarray(mask), "bron_rij"]
@@ -313,14 +318,18 @@ def _records(
     n = len(rows)
     if n == 0:
         return []
-    waarde = pd.Series(list(values) if isinstance(values, list) else values.to_numpy())
+    waarde = np.array(list(values) if isinstance(values, list) else values.to_numpy(), dtype=object)
+    missing = pd.isna(waarde)
+    waarde[missing] = None
+    if not all(isinstance(v, str) for v in waarde[~missing]):
+        waarde[~missing] = [str(v) for v in waarde[~missing]]
     frame = pd.DataFrame(
         {
             "bestand": bestand,
             "bron_rij": pd.to_numeric(pd.Series(rows.to_numpy())).astype("Int64"),
             "reden": reason,
             "kolom": column,
-            "waarde": waarde.astype("string").astype(object).where(waarde.notna(), None),
+            "waarde": waarde,
             "aantal": np.ones(n, dtype="int64") if counts is None else counts.to_numpy("int64"),
         }
     )
@@ -467,7 +476,7 @@ def join_sources(
         if isinstance(stock, gpd.GeoDataFrame) and stock.crs is not None:
             joined_stock = joined_stock.set_crs(stock.crs, allow_override=True)
         given = joined_stock.get("buurtcode", None)
-        joined_stock["buurtcode"] = pd.array(codes[pos[ok]].to_numpy(dtype=object), dtype="string")
+        joined_stock["buurtcode"] = _take_codes(codes, pos[ok])
         if given is not None:
             differ = given.notna() & (given.astype("string") != joined_stock["buurtcode"])
             if differ.any():
@@ -479,7 +488,7 @@ def join_sources(
             np.asarray(KOPPELING, dtype=object)[how[ok]], categories=list(KOPPELING)
         )
         book("voorraad", bestand, "rijen", n_read, int(ok.sum()), int((how == 1).sum()), rejected)
-        table = _stock_indicators(table, joined_stock, config)
+        table = _stock_indicators(table, joined_stock, config, positions=pos[ok])
     else:
         table = _stock_indicators(table, None, config)
 
@@ -570,8 +579,8 @@ def _not_located(
     outside = how == -2
     if outside.any():
         geoms = frame.geometry.to_numpy()[outside]
-        xs = pd.Series(shapely.get_x(geoms)).round(1).astype(str)
-        vals = xs + ", " + pd.Series(shapely.get_y(geoms)).round(1).astype(str)
+        xy = zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(), strict=True)
+        vals = [f"{x:.1f}, {y:.1f}" for x, y in xy]
         out += _records(
             bestand, _rows_of(frame, outside), "buiten_buurten", column="x, y", values=vals
         )
@@ -597,7 +606,11 @@ def _not_located(
 
 
 def _stock_indicators(
-    table: pd.DataFrame, stock: pd.DataFrame | None, config: JoinConfig
+    table: pd.DataFrame,
+    stock: pd.DataFrame | None,
+    config: JoinConfig,
+    *,
+    positions: np.ndarray | None = None,
 ) -> pd.DataFrame:
     table = table.copy()
     n = len(table)
@@ -611,12 +624,18 @@ def _stock_indicators(
         return table
     key = pd.Index(table["buurtcode"].astype(str))
     nb = len(key)
-    bi = key.get_indexer(pd.Index(stock["buurtcode"].astype(str)))
+    bi = (
+        positions
+        if positions is not None
+        else key.get_indexer(pd.Index(stock["buurtcode"].astype(str)))
+    )
     if (bi < 0).any():  # pragma: no cover - join_sources only passes placed dwellings
         raise RuntimeError("stock rows without a buurt reached the indicators")
-    corp_code, corp_names = pd.factorize(stock["corporatie"].astype(str))
-    slugs = sorted({slug(c) for c in corp_names})
-    to_slug = np.array([slugs.index(slug(c)) for c in corp_names], dtype="int64")
+    corp_code, corp_names = pd.factorize(stock["corporatie"])
+    if (corp_code < 0).any():
+        raise InputError("`corporatie` is missing in some rows", source="voorraad")
+    slugs = sorted({slug(str(c)) for c in corp_names})
+    to_slug = np.array([slugs.index(slug(str(c))) for c in corp_names], dtype="int64")
     ns = len(slugs)
     per_corp = np.bincount(bi * ns + to_slug[corp_code], minlength=nb * ns).reshape(nb, ns)
     for j, name in enumerate(slugs):
@@ -693,7 +712,7 @@ def _join_sales(
     rejected += _not_located(s, bestand, pos, np.where(unknown_vhe, 0, how_rest))
     ok = pos >= 0
     out = s.loc[ok].copy().reset_index(drop=True)
-    out["buurtcode"] = pd.array(codes[pos[ok]].to_numpy(dtype=object), dtype="string")
+    out["buurtcode"] = _take_codes(codes, pos[ok])
     names = np.asarray(("binnen", "dichtstbij", "buurtcode", "vhe_id"), dtype=object)
     out["koppeling"] = pd.Categorical(
         names[how[ok]], categories=["binnen", "dichtstbij", "buurtcode", "vhe_id"]

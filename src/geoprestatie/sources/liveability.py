@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import shapely
 
 from geoprestatie._validate import BUURTCODE_PATTERN
 from geoprestatie.errors import InputError
@@ -37,6 +38,18 @@ LIVEABILITY_DIMENSIONS: dict[str, str] = {
 _RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".asc")
 
 
+def _window(geoms: np.ndarray, t: Any, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """Rows r0:r1 and columns c0:c1 of the grid covering ``geoms`` (whole grid if rotated)."""
+    if not (t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0) or len(geoms) == 0:
+        return 0, shape[0], 0, shape[1]
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    c0 = int(np.clip(np.floor((minx - t.c) / t.a), 0, shape[1]))
+    c1 = int(np.clip(np.ceil((maxx - t.c) / t.a), 0, shape[1]))
+    r0 = int(np.clip(np.floor((maxy - t.f) / t.e), 0, shape[0]))
+    r1 = int(np.clip(np.ceil((miny - t.f) / t.e), 0, shape[0]))
+    return r0, r1, c0, c1
+
+
 def zonal_statistics(
     buurten: gpd.GeoDataFrame,
     values: npt.NDArray[np.floating] | npt.NDArray[np.integer],
@@ -50,6 +63,8 @@ def zonal_statistics(
     The buurten are rasterised once onto the raster grid (a cell belongs to the buurt that
     contains its centre, as in ``rasterstats`` with ``all_touched=False``) and the values are
     aggregated with :func:`numpy.bincount`; the median from one sort by (buurt, value).
+    Buurten with a ``gemeentecode`` are rasterised per municipality, each in the window of
+    the grid it covers, so a municipality on the national grid costs only its own cells.
 
     Parameters
     ----------
@@ -95,34 +110,40 @@ def zonal_statistics(
     if nodata is not None and not np.isnan(nodata):
         valid_all &= arr != nodata
     n_valid = int(np.count_nonzero(valid_all))
-    # only the window around the buurten is rasterised (a municipality on a national grid)
     t = Affine(*tuple(cast(Sequence[float], transform))[:6])
-    r0, r1, c0, c1 = 0, arr.shape[0], 0, arr.shape[1]
-    if n and t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0:
-        minx, miny, maxx, maxy = buurten.total_bounds
-        c0 = int(np.clip(np.floor((minx - t.c) / t.a), 0, arr.shape[1]))
-        c1 = int(np.clip(np.ceil((maxx - t.c) / t.a), 0, arr.shape[1]))
-        r0 = int(np.clip(np.floor((maxy - t.f) / t.e), 0, arr.shape[0]))
-        r1 = int(np.clip(np.ceil((miny - t.f) / t.e), 0, arr.shape[0]))
-    if r1 > r0 and c1 > c0 and n:
+    # rasterise per municipality window (a few municipalities on a national grid stay cheap);
+    # each cell centre lies in at most one buurt, so the windows never count a cell twice
+    groups = (
+        [np.flatnonzero((buurten["gemeentecode"] == g).to_numpy()) for g in
+         pd.unique(buurten["gemeentecode"])]
+        if "gemeentecode" in buurten and buurten["gemeentecode"].notna().all()
+        else [np.arange(n)]
+    )  # fmt: skip
+    zone_parts, value_parts, valid_parts = [], [], []
+    geoms = buurten.geometry.to_numpy()
+    for members in groups:
+        r0, r1, c0, c1 = _window(geoms[members], t, arr.shape)
+        if r1 <= r0 or c1 <= c0:
+            continue
         window_t = Affine(t.a, t.b, t.c + c0 * t.a, t.d, t.e, t.f + r0 * t.e)
         zones = features.rasterize(
-            zip(buurten.geometry.to_numpy(), range(1, n + 1), strict=True),
+            zip(geoms[members], (members + 1).tolist(), strict=True),
             out_shape=(r1 - r0, c1 - c0),
             transform=window_t,
             fill=0,
             all_touched=False,
             dtype="int32",
         ).ravel()
-        flat = arr[r0:r1, c0:c1].ravel().astype("float64", copy=False)
-        valid = valid_all[r0:r1, c0:c1].ravel()
-    else:
-        zones = np.zeros(0, dtype="int32")
-        flat = np.zeros(0)
-        valid = np.zeros(0, dtype=bool)
-    total = np.bincount(zones, minlength=n + 1)
-    vz = zones[valid]
-    vv = flat[valid]
+        cells = np.flatnonzero(zones)
+        zone_parts.append(zones[cells])
+        value_parts.append(arr[r0:r1, c0:c1].ravel()[cells])
+        valid_parts.append(valid_all[r0:r1, c0:c1].ravel()[cells])
+    zones_in = np.concatenate(zone_parts) if zone_parts else np.zeros(0, dtype="int32")
+    values_in = np.concatenate(value_parts) if value_parts else np.zeros(0)
+    valid = np.concatenate(valid_parts) if valid_parts else np.zeros(0, dtype=bool)
+    total = np.bincount(zones_in, minlength=n + 1)
+    vz = zones_in[valid]
+    vv = values_in[valid].astype("float64")
     count = np.bincount(vz, minlength=n + 1)
     sums = np.bincount(vz, weights=vv, minlength=n + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
