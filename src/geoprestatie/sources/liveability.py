@@ -38,6 +38,14 @@ LIVEABILITY_DIMENSIONS: dict[str, str] = {
 _RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".asc")
 
 
+def _valid(values: np.ndarray, nodata: float | None) -> np.ndarray:
+    """Cells with data: finite and not ``nodata``."""
+    valid: np.ndarray = np.isfinite(values)
+    if nodata is not None and not np.isnan(nodata):
+        valid &= values != nodata
+    return valid
+
+
 def _window(geoms: np.ndarray, t: Any, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
     """Rows r0:r1 and columns c0:c1 of the grid covering ``geoms`` (whole grid if rotated)."""
     if not (t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0) or len(geoms) == 0:
@@ -84,9 +92,7 @@ def zonal_statistics(
     pandas.DataFrame
         One row per buurt, in order: ``buurtcode``, ``gemiddelde``, ``mediaan``,
         ``n_cellen`` (cells with data), ``n_cellen_totaal`` and ``dekking`` (share of the
-        buurt's cells with data; NaN when no cell centre falls in the buurt). ``attrs``
-        holds ``cellen_met_data`` and ``cellen_buiten`` (cells with data outside all
-        buurten).
+        buurt's cells with data; NaN when no cell centre falls in the buurt).
 
     Examples
     --------
@@ -106,10 +112,6 @@ def zonal_statistics(
     if arr.ndim != 2:
         raise ValueError(f"`values` must be 2-D, got shape {arr.shape}")
     n = len(buurten)
-    valid_all = np.isfinite(arr)
-    if nodata is not None and not np.isnan(nodata):
-        valid_all &= arr != nodata
-    n_valid = int(np.count_nonzero(valid_all))
     t = Affine(*tuple(cast(Sequence[float], transform))[:6])
     # rasterise per municipality window (a few municipalities on a national grid stay cheap);
     # each cell centre lies in at most one buurt, so the windows never count a cell twice
@@ -119,7 +121,10 @@ def zonal_statistics(
         if "gemeentecode" in buurten and buurten["gemeentecode"].notna().all()
         else [np.arange(n)]
     )  # fmt: skip
-    zone_parts, value_parts, valid_parts = [], [], []
+    total = np.zeros(n + 1, dtype="int64")
+    count = np.zeros(n + 1, dtype="int64")
+    sums = np.zeros(n + 1)
+    sorted_parts: list[tuple[np.ndarray, np.ndarray]] = []
     geoms = buurten.geometry.to_numpy()
     for members in groups:
         r0, r1, c0, c1 = _window(geoms[members], t, arr.shape)
@@ -134,18 +139,17 @@ def zonal_statistics(
             all_touched=False,
             dtype="int32",
         ).ravel()
-        cells = np.flatnonzero(zones)
-        zone_parts.append(zones[cells])
-        value_parts.append(arr[r0:r1, c0:c1].ravel()[cells])
-        valid_parts.append(valid_all[r0:r1, c0:c1].ravel()[cells])
-    zones_in = np.concatenate(zone_parts) if zone_parts else np.zeros(0, dtype="int32")
-    values_in = np.concatenate(value_parts) if value_parts else np.zeros(0)
-    valid = np.concatenate(valid_parts) if valid_parts else np.zeros(0, dtype=bool)
-    total = np.bincount(zones_in, minlength=n + 1)
-    vz = zones_in[valid]
-    vv = values_in[valid].astype("float64")
-    count = np.bincount(vz, minlength=n + 1)
-    sums = np.bincount(vz, weights=vv, minlength=n + 1)
+        values_w = arr[r0:r1, c0:c1].ravel()
+        valid_w = _valid(values_w, nodata)
+        # cells without data go to bin 0, which is never reported (no boolean gathers)
+        zv = np.where(valid_w, zones, 0)
+        total += np.bincount(zones, minlength=n + 1)
+        count += np.bincount(zv, minlength=n + 1)
+        with np.errstate(invalid="ignore"):
+            sums += np.bincount(zv, weights=np.where(valid_w, values_w, 0), minlength=n + 1)
+        if with_median:
+            keep = zv > 0
+            sorted_parts.append((zv[keep], values_w[keep].astype("float64")))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = sums / count
         cover = count / total
@@ -154,10 +158,11 @@ def zonal_statistics(
     has = c > 0
     if with_median and has.any():
         # one sort by value, then a stable (radix) sort by buurt
-        inside = vz > 0
-        by_value = np.argsort(vv[inside])
-        order = by_value[np.argsort(vz[inside][by_value], kind="stable")]
-        sorted_v = vv[inside][order]
+        vz = np.concatenate([p[0] for p in sorted_parts])
+        vv = np.concatenate([p[1] for p in sorted_parts])
+        by_value = np.argsort(vv)
+        order = by_value[np.argsort(vz[by_value], kind="stable")]
+        sorted_v = vv[order]
         starts = np.concatenate(([0], np.cumsum(c)[:-1]))
         lo = starts + np.maximum(c - 1, 0) // 2
         hi = starts + c // 2
@@ -172,8 +177,6 @@ def zonal_statistics(
             "dekking": cover[1:],
         }
     )
-    out.attrs["cellen_met_data"] = n_valid
-    out.attrs["cellen_buiten"] = n_valid - int(c.sum())
     return out
 
 
@@ -206,6 +209,8 @@ def _read_raster(
         nodata = src.nodata
     zones = buurten[["buurtcode", "geometry"]].to_crs(raster_crs)
     z = zonal_statistics(zones, arr, transform, nodata=nodata)
+    n_valid = int(np.count_nonzero(_valid(arr, nodata)))
+    outside = n_valid - int(z["n_cellen"].sum())
     out = pd.DataFrame(
         {
             "buurtcode": z["buurtcode"].astype("string"),
@@ -217,7 +222,7 @@ def _read_raster(
         }
     )
     rejects = Rejects(path.name)
-    if z.attrs["cellen_buiten"]:
+    if outside:
         rejects.records.append(
             {
                 "bestand": path.name,
@@ -225,10 +230,10 @@ def _read_raster(
                 "reden": "buiten_buurten",
                 "kolom": None,
                 "waarde": "rastercellen / raster cells",
-                "aantal": z.attrs["cellen_buiten"],
+                "aantal": outside,
             }
         )
-    attach(out, source=path.name, n_read=z.attrs["cellen_met_data"], rejects=rejects)
+    attach(out, source=path.name, n_read=n_valid, rejects=rejects)
     return out
 
 
