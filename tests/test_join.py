@@ -250,3 +250,12 @@ def test_demo_data_one_row_per_buurt_and_accounting() -> None:
     assert {"woningen_de_alliantie", "woningen_portaal", "woningen_omnia_wonen"} <= set(t.columns)
     assert t["aandeel_corporatie"].dropna().between(0, 0.61).all()  # 0.6 of rented, by design
     assert t["warmte_startjaar"].notna().any() and t["leefbaarometer_dekking"].max() == 1.0
+
+
+def test_coordinates_win_over_a_conflicting_buurtcode(grid_buurten: gpd.GeoDataFrame) -> None:
+    stock = _stock([("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0)])
+    stock["buurtcode"] = "BU99990008"  # the point lies in BU99990000
+    res = join_sources(grid_buurten, stock=stock)
+    assert res.stock is not None and res.stock["buurtcode"].tolist() == ["BU99990000"]
+    assert any("other than the buurt" in note for note in res.report.notes)
+    assert "Let op / note" in str(res.report)

@@ -472,20 +472,21 @@ def join_sources(
         pos, how = _locate_frame(stock, b, codes, tolerance_m=config.tolerance_m)
         rejected += _not_located(stock, bestand, pos, how)
         ok = pos >= 0
-        joined_stock = gpd.GeoDataFrame(stock.loc[ok].copy()).reset_index(drop=True)
-        if isinstance(stock, gpd.GeoDataFrame) and stock.crs is not None:
-            joined_stock = joined_stock.set_crs(stock.crs, allow_override=True)
+        kept = stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
+        joined_stock = kept if isinstance(kept, gpd.GeoDataFrame) else gpd.GeoDataFrame(kept)
+        joined_stock.attrs = {ATTR_SOURCE: bestand}
         given = joined_stock.get("buurtcode", None)
         joined_stock["buurtcode"] = _take_codes(codes, pos[ok])
-        if given is not None:
-            differ = given.notna() & (given.astype("string") != joined_stock["buurtcode"])
+        if given is not None and given.notna().any():
+            has = given.notna().to_numpy()
+            differ = given[has].astype(str).to_numpy() != codes[pos[ok][has]].to_numpy()
             if differ.any():
                 notes.append(
                     f"voorraad: {int(differ.sum())} dwelling(s) had a buurtcode other than "
                     "the buurt their coordinates fall in; the coordinates were used"
                 )
-        joined_stock["koppeling"] = pd.Categorical(
-            np.asarray(KOPPELING, dtype=object)[how[ok]], categories=list(KOPPELING)
+        joined_stock["koppeling"] = pd.Categorical.from_codes(
+            how[ok].astype("int64"), categories=pd.Index(KOPPELING)
         )
         book("voorraad", bestand, "rijen", n_read, int(ok.sum()), int((how == 1).sum()), rejected)
         table = _stock_indicators(table, joined_stock, config, positions=pos[ok])
