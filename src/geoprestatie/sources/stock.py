@@ -226,8 +226,17 @@ def read_stock(
 
     Examples
     --------
-    >>> from geoprestatie.datasets import data_path
-    >>> s = read_stock(data_path("demo/voorraad_synthetisch.csv"))  # doctest: +SKIP
+    A ``;``-separated file with decimal commas, as Dutch Excel writes it:
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "voorraad.csv"
+    >>> _ = p.write_text("vhe;corporatie;x;y;label;huur\\n"
+    ...                  "A1;Portaal;155000;463000;a+;612,30\\n", encoding="cp1252")
+    >>> s = read_stock(p)
+    >>> s[["vhe_id", "energielabel", "huurprijs"]].values.tolist()
+    [['A1', 'A+', 612.3]]
+    >>> s.attrs["rijen_gelezen"], s.attrs["afgewezen"]
+    (1, [])
     """
     path = Path(path)
     raw = canonical_columns(read_frame(path, layer=layer), STOCK_ALIASES)
