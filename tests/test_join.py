@@ -259,3 +259,44 @@ def test_coordinates_win_over_a_conflicting_buurtcode(grid_buurten: gpd.GeoDataF
     assert res.stock is not None and res.stock["buurtcode"].tolist() == ["BU99990000"]
     assert any("other than the buurt" in note for note in res.report.notes)
     assert "Let op / note" in str(res.report)
+
+
+_sale = st.fixed_dictionaries(
+    {
+        "vhe": st.sampled_from(["", "1", "2", "3", "99"]),
+        "x": st.one_of(st.none(), st.floats(149_000, 154_000)),
+        "jaar": st.sampled_from(["2026", "20x6", ""]),
+        "status": st.sampled_from(["voorgenomen", "verkocht", "misschien"]),
+    }
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_sale, min_size=1, max_size=15))
+def test_sales_read_equals_joined_plus_not_joined(
+    rows: list[dict[str, object]],
+    grid_buurten: gpd.GeoDataFrame,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    stock = _stock(
+        [("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0),
+         ("2", "Portaal", 151_500, 450_500, "A", 2005, 400.0)]
+    )  # fmt: skip
+    lines = ["vhe_id;x;y;jaar;status"]
+    for r in rows:
+        x = "" if r["x"] is None else str(r["x"])
+        y = "" if r["x"] is None else "450500"
+        lines.append(f"{r['vhe']};{x};{y};{r['jaar']};{r['status']}")
+    path = tmp_path_factory.mktemp("s") / "verkoop.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        res = join_sources(grid_buurten, stock=stock, sales=read_sales(path))
+    count = {s.bron: s for s in res.report.sources}["verkoop"]
+    assert count.gelezen == len(rows) == count.gekoppeld + count.niet_gekoppeld_totaal
+    assert res.sales is not None and len(res.sales) == count.gekoppeld
+    nj = res.report.not_joined
+    rows_seen = sorted([*nj.loc[nj["bron"] == "verkoop", "bron_rij"], *res.sales["bron_rij"]])
+    assert rows_seen == list(range(2, len(rows) + 2))
