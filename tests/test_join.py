@@ -300,3 +300,18 @@ def test_sales_read_equals_joined_plus_not_joined(
     nj = res.report.not_joined
     rows_seen = sorted([*nj.loc[nj["bron"] == "verkoop", "bron_rij"], *res.sales["bron_rij"]])
     assert rows_seen == list(range(2, len(rows) + 2))
+
+
+def test_real_pbl_wijken_apply_to_all_their_buurten() -> None:
+    from geoprestatie.datasets import STARTANALYSE_CSV
+
+    buurten = datasets.load_buurten("Terneuzen")
+    res = join_sources(buurten, heat=read_heat_plans(datasets.data_path(STARTANALYSE_CSV)))
+    [count] = res.report.sources
+    assert (count.gelezen, count.gekoppeld) == (30, 30)
+    t = res.table
+    assert t["warmte_strategie"].notna().all()
+    # every buurt carries the strategy of its own wijk
+    pbl = read_heat_plans(datasets.data_path(STARTANALYSE_CSV)).set_index("code")["strategie"]
+    assert (t["warmte_strategie"] == pbl.reindex(t["wijkcode"]).to_numpy()).all()
+    assert t.groupby("wijkcode").size().max() > 1  # wijken with several buurten exist
