@@ -315,3 +315,12 @@ def test_real_pbl_wijken_apply_to_all_their_buurten() -> None:
     pbl = read_heat_plans(datasets.data_path(STARTANALYSE_CSV)).set_index("code")["strategie"]
     assert (t["warmte_strategie"] == pbl.reindex(t["wijkcode"]).to_numpy()).all()
     assert t.groupby("wijkcode").size().max() > 1  # wijken with several buurten exist
+
+
+def test_aandeel_corporatie_from_cbs_map_column(grid_buurten: gpd.GeoDataFrame) -> None:
+    b = grid_buurten.assign(WONINGVOORRAAD=[4, 0, 10, 10, 10, 10, 10, 10, 10])
+    stock = _stock([("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0)])
+    t = join_sources(b, stock=stock).table
+    assert t["aandeel_corporatie"].iloc[0] == 0.25
+    assert np.isnan(t["aandeel_corporatie"].iloc[1])  # no dwellings: no share
+    assert t["aandeel_corporatie"].iloc[2] == 0.0

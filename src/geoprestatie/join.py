@@ -522,7 +522,9 @@ def join_sources(
         table["warmte_startjaar"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["warmte_strategie"] = pd.array([pd.NA] * len(table), dtype="string")
 
-    woningvoorraad = table.get("woningvoorraad")
+    # CBS names it woningvoorraad (kerncijfers) or WONINGVOORRAAD (wijk- en buurtkaart)
+    wv_col = next((c for c in table.columns if str(c).lower() == "woningvoorraad"), None)
+    woningvoorraad = table[wv_col] if wv_col is not None else None
     if woningvoorraad is not None and stock is not None:
         stock_total = table["woningen_corporaties"].astype("float64")
         wv = pd.to_numeric(woningvoorraad, errors="coerce").astype("float64")
