@@ -10,6 +10,7 @@ from shapely.geometry import box
 
 from geoprestatie.datasets import STARTANALYSE_CSV, data_path
 from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.join import join_sources
 from geoprestatie.sources import read_heat_plans
 
 
@@ -71,6 +72,10 @@ def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.Ge
     }  # fmt: skip
     assert h.loc[h["gesplitst"], "code"].tolist() == ["BU99990001", "BU99990004", "BU99990007"]
     assert [(r["bron_rij"], r["reden"]) for r in h.attrs["afgewezen"]] == [(3, "geen_overlap")]
+    res = join_sources(grid_buurten, heat=h)
+    assert res.report.sources[0].niet_gekoppeld == {"geen_overlap": 1}
+    assert (res.report.sources[0].gelezen, res.report.sources[0].gekoppeld) == (3, 2)
+    assert "3 buurt(en) split" in str(res.report)
 
 
 def test_missing_columns(tmp_path: Path) -> None:

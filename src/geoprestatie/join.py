@@ -518,6 +518,13 @@ def join_sources(
     if heat is not None:
         table, heat_count, heat_rec = _join_heat(table, heat, codes)
         book(*heat_count, heat_rec)
+        if "gesplitst" in heat and heat["gesplitst"].fillna(False).astype(bool).any():
+            split = sorted(heat.loc[heat["gesplitst"].fillna(False).astype(bool), "code"])
+            shown = ", ".join(map(str, split[:10])) + (" …" if len(split) > 10 else "")
+            notes.append(
+                f"warmte: {len(split)} buurt(en) split between plan areas, assigned to the "
+                f"largest overlap: {shown}"
+            )
     else:
         table["warmte_startjaar"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["warmte_strategie"] = pd.array([pd.NA] * len(table), dtype="string")
