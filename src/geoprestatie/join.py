@@ -717,9 +717,8 @@ def _join_sales(
         column="vhe_id",
         values=vhe[unknown_vhe],
     )
-    how_rest = how.copy()
-    how_rest[unknown_vhe] = 0
-    rejected += _not_located(s, bestand, pos, np.where(unknown_vhe, 0, how_rest))
+    # rows reported as unknown vhe_id are not reported again as "no location"
+    rejected += _not_located(s, bestand, pos, np.where(unknown_vhe, 0, how))
     ok = pos >= 0
     out = s.loc[ok].copy().reset_index(drop=True)
     out["buurtcode"] = _take_codes(codes, pos[ok])
