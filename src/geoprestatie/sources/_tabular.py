@@ -131,13 +131,19 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
             raise InputError(
                 f"cannot be read as CSV (separator {sep!r}): {exc}", source=path
             ) from None
-        df = df.map(_cell_text)
+        df = df.apply(_strip_text)
     df.columns = [str(c).strip() for c in df.columns]
     df.index = pd.RangeIndex(2, len(df) + 2)
     df = df.loc[df.notna().any(axis=1)]
     if df.empty:
         raise InputError(f"the file has a header {list(df.columns)} but no data rows", source=path)
     return df
+
+
+def _strip_text(column: pd.Series) -> pd.Series:
+    """Strip a text column; an empty cell becomes NA (vectorised, for CSV)."""
+    text = column.astype("string").str.strip()
+    return text.mask(text == "")
 
 
 def _cell_text(value: Any) -> Any:
