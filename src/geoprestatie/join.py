@@ -1,0 +1,861 @@
+"""Join the parties' data to CBS buurten, accounting for every record.
+
+:func:`join_sources` places each dwelling in a buurt (point in polygon; points within
+``tolerance_m`` of a buurt go to the nearest one, because CBS boundaries are generalised;
+or by the ``buurtcode`` given), links sales to the stock by ``vhe_id``, adds liveability and
+heat plans by code, and aggregates one row per buurt. Its :class:`JoinReport` says per
+source how many records were read, joined (of which snapped to the nearest buurt) and not
+joined, by reason; ``read == joined + not joined`` always holds (:meth:`JoinReport.check`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geoprestatie._validate import RD_NEW, require_columns, to_rd_new
+from geoprestatie.errors import ConfigError, InputError
+from geoprestatie.huur import RENT_CLASSES, RentLimits, classify_rent, limits_for
+from geoprestatie.sources._tabular import (
+    ATTR_READ,
+    ATTR_REJECTED,
+    ATTR_SOURCE,
+    REASONS,
+    REJECT_COLUMNS,
+)
+
+__all__ = [
+    "KOPPELING",
+    "JoinConfig",
+    "JoinReport",
+    "JoinResult",
+    "SourceCount",
+    "assign_buurten",
+    "build_buurt_table",
+    "join_sources",
+    "slug",
+]
+
+#: How a record was placed in its buurt (the ``koppeling`` column).
+KOPPELING: tuple[str, ...] = ("binnen", "dichtstbij", "buurtcode")
+
+_EFG = ("E", "F", "G")
+_NOT_JOINED_COLUMNS = ("bron", *REJECT_COLUMNS)
+
+
+def slug(name: str) -> str:
+    """Column-safe slug of a name: ASCII, lower case, ``_`` between words.
+
+    Examples
+    --------
+    >>> slug("de Alliantie"), slug("Woonstichting Vidomes"), slug("Ons Huis/Über")
+    ('de_alliantie', 'woonstichting_vidomes', 'ons_huis_uber')
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_") or "onbekend"
+
+
+@dataclass(frozen=True)
+class JoinConfig:
+    """Options of :func:`join_sources`.
+
+    Attributes
+    ----------
+    tolerance_m
+        Points outside every buurt but within this distance (metres) of one go to the
+        nearest buurt (CBS boundaries are generalised). 0 turns snapping off.
+    huur_jaar
+        Year of the rent limits used for the ``huur_<klasse>`` counts.
+    huurgrenzen
+        Rent limits per year; ``None`` uses :data:`geoprestatie.huur.DEFAULT_LIMITS`.
+    verkoop_status
+        Sales statuses counted in ``verkoop_gepland``.
+
+    Examples
+    --------
+    >>> JoinConfig.from_dict({"tolerance_m": 25, "huur_jaar": 2025}).tolerance_m
+    25.0
+    """
+
+    tolerance_m: float = 50.0
+    huur_jaar: int = 2024
+    huurgrenzen: Mapping[int, RentLimits] | None = None
+    verkoop_status: tuple[str, ...] = ("voorgenomen",)
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.tolerance_m) or self.tolerance_m < 0:
+            raise ConfigError(f"`tolerance_m` was {self.tolerance_m!r} but must be >= 0 metres")
+        object.__setattr__(self, "tolerance_m", float(self.tolerance_m))
+        limits_for(self.huur_jaar, self.huurgrenzen)  # unknown year -> ConfigError
+        bad = set(self.verkoop_status) - {"voorgenomen", "gerealiseerd"}
+        if bad:
+            raise ConfigError(
+                f"`verkoop_status` has {sorted(bad)} but values must be in "
+                "['gerealiseerd', 'voorgenomen']"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JoinConfig:
+        """Build from a TOML table; ``huurgrenzen`` as ``{jaar: {grens: euro}}``."""
+        valid = [f.name for f in fields(cls)]
+        unknown = sorted(set(data) - set(valid))
+        if unknown:
+            raise ConfigError(f"unknown key(s) {unknown} in [join]; valid keys are {valid}")
+        kwargs = dict(data)
+        if kwargs.get("huurgrenzen") is not None:
+            try:
+                kwargs["huurgrenzen"] = {
+                    int(year): RentLimits(**values)
+                    for year, values in kwargs["huurgrenzen"].items()
+                }
+            except TypeError as exc:
+                raise ConfigError(f"[join.huurgrenzen]: {exc}") from None
+        if "verkoop_status" in kwargs:
+            kwargs["verkoop_status"] = tuple(kwargs["verkoop_status"])
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """The accounting of one source."""
+
+    bron: str
+    bestand: str
+    eenheid: str
+    gelezen: int
+    gekoppeld: int
+    dichtstbij: int
+    niet_gekoppeld: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def niet_gekoppeld_totaal(self) -> int:
+        return int(sum(self.niet_gekoppeld.values()))
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    """Per source: records read, joined (snapped to nearest), not joined by reason.
+
+    ``not_joined`` lists the records not joined: ``bron`` (source), ``bestand`` (file),
+    ``bron_rij`` (row as the user sees it; NA for raster cells), ``reden``, ``kolom``,
+    ``waarde``, ``aantal`` (1 per row; the number of cells for raster records).
+    """
+
+    sources: tuple[SourceCount, ...]
+    not_joined: pd.DataFrame
+    tolerance_m: float
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per source with the counts and one column per reason."""
+        reasons = [r for r in REASONS if any(r in s.niet_gekoppeld for s in self.sources)]
+        rows = []
+        for s in self.sources:
+            row: dict[str, Any] = {
+                "bron": s.bron,
+                "bestand": s.bestand,
+                "eenheid": s.eenheid,
+                "gelezen": s.gelezen,
+                "gekoppeld": s.gekoppeld,
+                "waarvan_dichtstbij": s.dichtstbij,
+                "niet_gekoppeld": s.niet_gekoppeld_totaal,
+            }
+            row.update({r: s.niet_gekoppeld.get(r, 0) for r in reasons})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def check(self) -> None:
+        """Raise :class:`RuntimeError` unless read == joined + not joined for every source.
+
+        Also checks that the ``not_joined`` frame adds up to the reported counts.
+        """
+        for s in self.sources:
+            if s.gelezen != s.gekoppeld + s.niet_gekoppeld_totaal:
+                raise RuntimeError(
+                    f"accounting of {s.bron} does not add up: read {s.gelezen} != joined "
+                    f"{s.gekoppeld} + not joined {s.niet_gekoppeld_totaal}"
+                )
+            mine = self.not_joined.loc[self.not_joined["bron"] == s.bron]
+            listed = mine.groupby("reden")["aantal"].sum().to_dict()
+            if {k: int(v) for k, v in listed.items()} != {
+                k: v for k, v in s.niet_gekoppeld.items() if v
+            }:
+                raise RuntimeError(f"not-joined records of {s.bron} do not match the counts")
+
+    def __str__(self) -> str:
+        lines = [
+            "Koppelverantwoording / join accounting "
+            f"(tolerantie / tolerance {self.tolerance_m:g} m)",
+        ]
+        frame = self.to_frame()
+        if frame.empty:
+            lines.append("(geen bronnen / no sources)")
+        else:
+            head = ["bron", "bestand", "eenheid", "gelezen", "gekoppeld"]
+            head += ["waarvan_dichtstbij", "niet_gekoppeld"]
+            lines.append(frame[head].to_string(index=False))
+        if not self.not_joined.empty:
+            lines.append("")
+            lines.append("Niet gekoppeld, per reden / not joined, by reason:")
+            nj = self.not_joined.assign(kolom=self.not_joined["kolom"].fillna("-"))
+            grouped = nj.groupby(["bron", "reden", "kolom"], sort=False)["aantal"].sum()
+            for keys, n in grouped.items():
+                bron, reden, kolom = (str(k) for k in cast(tuple[Any, ...], keys))
+                where = f" [{kolom}]" if kolom != "-" else ""
+                rows = nj.loc[
+                    (nj["bron"] == bron) & (nj["reden"] == reden) & (nj["kolom"] == kolom),
+                    "bron_rij",
+                ].dropna()
+                shown = ", ".join(str(int(r)) for r in rows.head(5))
+                more = " …" if len(rows) > 5 else ""
+                rij = f"  rij/row {shown}{more}" if shown else ""
+                lines.append(f"  {bron:<14} {REASONS[reden]}{where}: {int(n)}{rij}")
+        lines.extend(f"Let op / note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    """What :func:`join_sources` returns."""
+
+    table: gpd.GeoDataFrame
+    stock: gpd.GeoDataFrame | None
+    sales: pd.DataFrame | None
+    report: JoinReport
+
+
+def assign_buurten(
+    points: np.ndarray | gpd.GeoSeries,
+    buurten: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = 50.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Buurt position and how it was found (0 inside, 1 nearest within tolerance, -1 none).
+
+    A point on a shared border goes to the first buurt in ``buurten`` order.
+
+    Returns
+    -------
+    (positions, how)
+        ``positions`` is the row position in ``buurten`` (-1 when none).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> b = gpd.GeoDataFrame({"buurtcode": ["A", "B"]},
+    ...                      geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs=28992)
+    >>> pos, how = assign_buurten(np.array([Point(5, 5), Point(25, 5), Point(99, 5)]), b,
+    ...                           tolerance_m=10)
+    >>> pos.tolist(), how.tolist()
+    ([0, 1, -1], [0, 1, -1])
+    """
+    geoms = np.asarray(points.to_numpy() if isinstance(points, gpd.GeoSeries) else points)
+    n = len(geoms)
+    pos = np.full(n, -1, dtype="int64")
+    how = np.full(n, -1, dtype="int8")
+    if n == 0:
+        return pos, how
+    tree = buurten.sindex
+    inp, tr = tree.query(geoms, predicate="intersects")
+    if len(inp):
+        first_inp, first_at = np.unique(inp, return_index=True)
+        # the lowest buurt position per point (query output is sorted by input only)
+        best = np.minimum.reduceat(tr, first_at)
+        pos[first_inp] = best
+        how[first_inp] = 0
+    rest = np.flatnonzero((pos < 0) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    if len(rest) and tolerance_m > 0:
+        # candidates by envelope first (cheap), exact distances only for those
+        c_inp, c_tr = tree.query(geoms[rest], predicate="dwithin", distance=tolerance_m)
+        if len(c_inp):
+            dist = shapely.distance(geoms[rest][c_inp], buurten.geometry.to_numpy()[c_tr])
+            order = np.lexsort((c_tr, dist, c_inp))  # nearest first, ties: lowest position
+            c_inp, c_tr = c_inp[order], c_tr[order]
+            first = np.unique(c_inp, return_index=True)[1]
+            pos[rest[c_inp[first]]] = c_tr[first]
+            how[rest[c_inp[first]]] = 1
+    return pos, how
+
+
+def _accounting(frame: pd.DataFrame, default_name: str) -> tuple[str, int, list[pd.DataFrame]]:
+    bestand = str(frame.attrs.get(ATTR_SOURCE, default_name))
+    n_read = int(frame.attrs.get(ATTR_READ, len(frame)))
+    records = list(frame.attrs.get(ATTR_REJECTED, []))
+    rejected = [pd.DataFrame(records, columns=list(REJECT_COLUMNS))] if records else []
+    return bestand, n_read, rejected
+
+
+def _take_codes(codes: pd.Index, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The buurtcodes at ``positions`` as a string array (one conversion of the few codes)."""
+    return pd.array(codes.to_numpy(dtype=object), dtype="string").take(positions)
+
+
+def _rows_of(frame: pd.DataFrame, mask: np.ndarray | pd.Series) -> pd.Series:
+    if "bron_rij" in frame:
+        rows: pd.Series = frame.loc[np.asarray(mask), "bron_rij"]
+        return rows
+    return pd.Series(np.flatnonzero(np.asarray(mask)) + 1)
+
+
+def _records(
+    bestand: str,
+    rows: pd.Series,
+    reason: str,
+    *,
+    column: str | None,
+    values: pd.Series | list[Any],
+    counts: pd.Series | None = None,
+) -> list[pd.DataFrame]:
+    """Not-joined records as a one-element list of frames (empty list when none)."""
+    n = len(rows)
+    if n == 0:
+        return []
+    waarde = np.array(list(values) if isinstance(values, list) else values.to_numpy(), dtype=object)
+    missing = pd.isna(waarde)
+    waarde[missing] = None
+    if not all(isinstance(v, str) for v in waarde[~missing]):
+        waarde[~missing] = [str(v) for v in waarde[~missing]]
+    frame = pd.DataFrame(
+        {
+            "bestand": bestand,
+            "bron_rij": pd.to_numeric(pd.Series(rows.to_numpy())).astype("Int64"),
+            "reden": reason,
+            "kolom": column,
+            "waarde": waarde,
+            "aantal": np.ones(n, dtype="int64") if counts is None else counts.to_numpy("int64"),
+        }
+    )
+    return [frame]
+
+
+def _locate_frame(
+    frame: gpd.GeoDataFrame | pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    codes: pd.Index,
+    *,
+    tolerance_m: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Buurt position per row (-1 none) and koppeling code (0 binnen, 1 dichtstbij, 2 code)."""
+    n = len(frame)
+    pos = np.full(n, -1, dtype="int64")
+    how = np.full(n, -1, dtype="int8")
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
+        if frame.crs is not None and frame.crs.to_epsg() != 28992:
+            frame = frame.to_crs(RD_NEW)
+        geoms = frame.geometry.to_numpy()
+        has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        if has.any():
+            p, h = assign_buurten(geoms[has], buurten, tolerance_m=tolerance_m)
+            pos[has] = p
+            how[has] = h
+            # a point with no buurt is "outside", whatever buurtcode it also has
+            how[has & (pos < 0)] = -2
+    else:
+        has = np.zeros(n, dtype=bool)
+    if "buurtcode" in frame:
+        by_code = ~has & frame["buurtcode"].notna().to_numpy()
+        if by_code.any():
+            found = codes.get_indexer(pd.Index(frame["buurtcode"].to_numpy()[by_code]))
+            idx = np.flatnonzero(by_code)
+            pos[idx] = found
+            how[idx] = np.where(found >= 0, 2, -3)
+    return pos, how
+
+
+def join_sources(
+    buurten: gpd.GeoDataFrame,
+    *,
+    stock: gpd.GeoDataFrame | pd.DataFrame | None = None,
+    sales: gpd.GeoDataFrame | pd.DataFrame | None = None,
+    liveability: pd.DataFrame | None = None,
+    heat: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    config: JoinConfig = JoinConfig(),
+) -> JoinResult:
+    """Join stock, sales, liveability and heat plans to the buurten, with accounting.
+
+    Parameters
+    ----------
+    buurten
+        Buurten in the canonical schema (``buurtcode`` unique); any CRS (reprojected to
+        EPSG:28992).
+    stock
+        From :func:`geoprestatie.sources.read_stock` (or a frame in that schema).
+    sales
+        From :func:`geoprestatie.sources.read_sales`; linked to the stock by ``vhe_id``,
+        else by its own location.
+    liveability
+        A per-buurt frame with ``buurtcode`` and ``leefbaarometer_score``: from
+        :func:`geoprestatie.sources.read_liveability` or
+        :func:`geoprestatie.datasets.load_indicators`. Its columns not already on the
+        buurten are added (so CBS ``woningvoorraad`` arrives with the indicators).
+    heat
+        From :func:`geoprestatie.sources.read_heat_plans`; wijk rows apply to all buurten
+        of the wijk, a buurt row overrides its wijk's row.
+    indicators
+        Other per-buurt attributes by ``buurtcode``, e.g. the CBS kerncijfers of
+        :func:`geoprestatie.datasets.load_indicators` when the liveability comes from a
+        raster; only columns not yet in the table are added (liveability wins).
+    config
+        :class:`JoinConfig`.
+
+    Returns
+    -------
+    JoinResult
+        ``table`` (one row per buurt, columns in ``docs/architecture.md``), ``stock`` and
+        ``sales`` (joined rows with ``buurtcode`` and ``koppeling``), ``report``.
+
+    Examples
+    --------
+    >>> from geoprestatie import datasets
+    >>> res = join_sources(datasets.load_buurten("Amersfoort"),
+    ...                    liveability=datasets.load_indicators("Amersfoort"))
+    >>> len(res.table), res.report.sources[0].gekoppeld
+    (145, 145)
+    """
+    require_columns(buurten, ["buurtcode"], source="buurten")
+    b = to_rd_new(buurten, source="buurten")
+    if b["buurtcode"].duplicated().any():
+        dup = b.loc[b["buurtcode"].duplicated(), "buurtcode"].tolist()[:10]
+        raise InputError(f"buurtcode must be unique; duplicated: {dup}", source="buurten")
+    b = b.reset_index(drop=True)
+    codes = pd.Index(b["buurtcode"].astype(str))
+    table = b.copy()
+    counts: list[SourceCount] = []
+    records: list[pd.DataFrame] = []
+    notes: list[str] = []
+
+    def book(
+        bron: str,
+        bestand: str,
+        eenheid: str,
+        n_read: int,
+        joined: int,
+        snapped: int,
+        rejected: list[pd.DataFrame],
+    ) -> None:
+        frames = [r for r in rejected if not r.empty]
+        nj = (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=list(REJECT_COLUMNS))
+        )
+        nj["bron_rij"] = nj["bron_rij"].astype("Int64")
+        nj["aantal"] = nj["aantal"].astype("int64")
+        nj.insert(0, "bron", bron)
+        records.append(nj)
+        by_reason = nj.groupby("reden")["aantal"].sum()
+        counts.append(
+            SourceCount(
+                bron,
+                bestand,
+                eenheid,
+                n_read,
+                joined,
+                snapped,
+                {str(k): int(v) for k, v in by_reason.items()},
+            )
+        )
+
+    joined_stock: gpd.GeoDataFrame | None = None
+    if stock is not None:
+        bestand, n_read, rejected = _accounting(stock, "voorraad")
+        require_columns(stock, ["vhe_id", "corporatie"], source=bestand)
+        pos, how = _locate_frame(stock, b, codes, tolerance_m=config.tolerance_m)
+        rejected += _not_located(stock, bestand, pos, how)
+        ok = pos >= 0
+        kept = stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
+        joined_stock = kept if isinstance(kept, gpd.GeoDataFrame) else gpd.GeoDataFrame(kept)
+        joined_stock.attrs = {ATTR_SOURCE: bestand}
+        given = joined_stock.get("buurtcode", None)
+        joined_stock["buurtcode"] = _take_codes(codes, pos[ok])
+        if given is not None and given.notna().any():
+            has = given.notna().to_numpy()
+            differ = given[has].astype(str).to_numpy() != codes[pos[ok][has]].to_numpy()
+            if differ.any():
+                notes.append(
+                    f"voorraad: {int(differ.sum())} dwelling(s) had a buurtcode other than "
+                    "the buurt their coordinates fall in; the coordinates were used"
+                )
+        joined_stock["koppeling"] = pd.Categorical.from_codes(
+            how[ok].astype("int64"), categories=pd.Index(KOPPELING)
+        )
+        book("voorraad", bestand, "rijen", n_read, int(ok.sum()), int((how == 1).sum()), rejected)
+        table = _stock_indicators(table, joined_stock, config, positions=pos[ok])
+    else:
+        table = _stock_indicators(table, None, config)
+
+    joined_sales: pd.DataFrame | None = None
+    if sales is not None:
+        joined_sales, sale_count, sale_rec = _join_sales(
+            sales, joined_stock, b, codes, config=config
+        )
+        book(*sale_count, sale_rec)
+    table = _sales_indicators(table, joined_sales, config)
+
+    if liveability is not None:
+        table, live_count, live_rec = _join_liveability(table, liveability, codes)
+        book(*live_count, live_rec)
+    if indicators is not None:
+        table, ind_count, ind_rec = _join_liveability(
+            table, indicators, codes, bron="indicatoren", required=["buurtcode"]
+        )
+        book(*ind_count, ind_rec)
+    for col in ("leefbaarometer_score", "leefbaarometer_dekking"):
+        if col not in table:
+            table[col] = np.nan
+    if "leefbaarometer_klasse" not in table:
+        table["leefbaarometer_klasse"] = pd.array([pd.NA] * len(table), dtype="Int64")
+
+    if heat is not None:
+        table, heat_count, heat_rec = _join_heat(table, heat, codes)
+        book(*heat_count, heat_rec)
+        if "gesplitst" in heat and heat["gesplitst"].fillna(False).astype(bool).any():
+            split = sorted(heat.loc[heat["gesplitst"].fillna(False).astype(bool), "code"])
+            shown = ", ".join(map(str, split[:10])) + (" …" if len(split) > 10 else "")
+            notes.append(
+                f"warmte: {len(split)} buurt(en) split between plan areas, assigned to the "
+                f"largest overlap: {shown}"
+            )
+    else:
+        table["warmte_startjaar"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["warmte_strategie"] = pd.array([pd.NA] * len(table), dtype="string")
+
+    # CBS names it woningvoorraad (kerncijfers) or WONINGVOORRAAD (wijk- en buurtkaart)
+    wv_col = next((c for c in table.columns if str(c).lower() == "woningvoorraad"), None)
+    woningvoorraad = table[wv_col] if wv_col is not None else None
+    if woningvoorraad is not None and stock is not None:
+        stock_total = table["woningen_corporaties"].astype("float64")
+        wv = pd.to_numeric(woningvoorraad, errors="coerce").astype("float64")
+        table["aandeel_corporatie"] = (stock_total / wv).where(wv > 0)
+    else:
+        table["aandeel_corporatie"] = np.nan
+
+    not_joined = (
+        pd.concat([r for r in records if not r.empty], ignore_index=True)
+        if any(not r.empty for r in records)
+        else pd.DataFrame(columns=list(_NOT_JOINED_COLUMNS))
+    )
+    not_joined["bron_rij"] = not_joined["bron_rij"].astype("Int64")
+    not_joined["aantal"] = not_joined["aantal"].astype("int64")
+    report = JoinReport(tuple(counts), not_joined, config.tolerance_m, tuple(notes))
+    report.check()
+    out = gpd.GeoDataFrame(table, geometry=b.geometry.name, crs=b.crs)
+    return JoinResult(out, joined_stock, joined_sales, report)
+
+
+def build_buurt_table(
+    buurten: gpd.GeoDataFrame,
+    *,
+    stock: gpd.GeoDataFrame | pd.DataFrame | None = None,
+    sales: gpd.GeoDataFrame | pd.DataFrame | None = None,
+    liveability: pd.DataFrame | None = None,
+    heat: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    config: JoinConfig = JoinConfig(),
+) -> gpd.GeoDataFrame:
+    """The buurt table of :func:`join_sources` (use that for the accounting).
+
+    Examples
+    --------
+    >>> from geoprestatie import datasets
+    >>> t = build_buurt_table(datasets.load_buurten("Enschede"))
+    >>> len(t), "aandeel_efg" in t
+    (70, True)
+    """
+    return join_sources(
+        buurten,
+        stock=stock,
+        sales=sales,
+        liveability=liveability,
+        heat=heat,
+        indicators=indicators,
+        config=config,
+    ).table
+
+
+def _not_located(
+    frame: pd.DataFrame, bestand: str, pos: np.ndarray, how: np.ndarray
+) -> list[pd.DataFrame]:
+    out: list[pd.DataFrame] = []
+    outside = how == -2
+    if outside.any():
+        geoms = frame.geometry.to_numpy()[outside]
+        xy = zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(), strict=True)
+        vals = [f"{x:.1f}, {y:.1f}" for x, y in xy]
+        out += _records(
+            bestand, _rows_of(frame, outside), "buiten_buurten", column="x, y", values=vals
+        )
+    unknown = how == -3
+    if unknown.any():
+        out += _records(
+            bestand,
+            _rows_of(frame, unknown),
+            "onbekende_buurtcode",
+            column="buurtcode",
+            values=frame.loc[unknown, "buurtcode"],
+        )
+    none = how == -1
+    if none.any():
+        out += _records(
+            bestand,
+            _rows_of(frame, none),
+            "geen_locatie",
+            column=None,
+            values=[None] * int(none.sum()),
+        )
+    return out
+
+
+def _stock_indicators(
+    table: pd.DataFrame,
+    stock: pd.DataFrame | None,
+    config: JoinConfig,
+    *,
+    positions: np.ndarray | None = None,
+) -> pd.DataFrame:
+    table = table.copy()
+    n = len(table)
+    if stock is None:
+        table["woningen_corporaties"] = pd.array([pd.NA] * n, dtype="Int64")
+        table["n_corporaties"] = pd.array([pd.NA] * n, dtype="Int64")
+        table["aandeel_efg"] = np.nan
+        table["bouwjaar_mediaan"] = np.nan
+        for klasse in (*RENT_CLASSES, "onbekend"):
+            table[f"huur_{klasse}"] = pd.array([pd.NA] * n, dtype="Int64")
+        return table
+    key = pd.Index(table["buurtcode"].astype(str))
+    nb = len(key)
+    bi = (
+        positions
+        if positions is not None
+        else key.get_indexer(pd.Index(stock["buurtcode"].astype(str)))
+    )
+    if (bi < 0).any():  # pragma: no cover - join_sources only passes placed dwellings
+        raise RuntimeError("stock rows without a buurt reached the indicators")
+    corp_code, corp_names = pd.factorize(stock["corporatie"])
+    if (corp_code < 0).any():
+        raise InputError("`corporatie` is missing in some rows", source="voorraad")
+    slugs = sorted({slug(str(c)) for c in corp_names})
+    to_slug = np.array([slugs.index(slug(str(c))) for c in corp_names], dtype="int64")
+    ns = len(slugs)
+    per_corp = np.bincount(bi * ns + to_slug[corp_code], minlength=nb * ns).reshape(nb, ns)
+    for j, name in enumerate(slugs):
+        table[f"woningen_{name}"] = per_corp[:, j].astype("int64")
+    table["woningen_corporaties"] = per_corp.sum(axis=1).astype("int64")
+    table["n_corporaties"] = (per_corp > 0).sum(axis=1).astype("int64")
+    if "energielabel" in stock:
+        label = pd.Series(stock["energielabel"])
+        known = np.bincount(bi, weights=label.notna().to_numpy(), minlength=nb)
+        efg = np.bincount(bi, weights=label.isin(_EFG).to_numpy(), minlength=nb)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["aandeel_efg"] = np.where(known > 0, efg / known, np.nan)
+    else:
+        table["aandeel_efg"] = np.nan
+    if "bouwjaar" in stock:
+        bj = pd.to_numeric(stock["bouwjaar"], errors="coerce").astype("float64")
+        med = pd.Series(bj.to_numpy()).groupby(bi).median()
+        table["bouwjaar_mediaan"] = med.reindex(range(nb)).to_numpy()
+    else:
+        table["bouwjaar_mediaan"] = np.nan
+    limits = limits_for(config.huur_jaar, config.huurgrenzen)
+    rent = stock["huurprijs"] if "huurprijs" in stock else pd.Series(np.nan, index=stock.index)
+    rc = classify_rent(rent, limits).cat.codes.to_numpy().astype("int64")
+    nk = len(RENT_CLASSES) + 1
+    rc = np.where(rc < 0, nk - 1, rc)  # NA -> onbekend
+    per_class = np.bincount(bi * nk + rc, minlength=nb * nk).reshape(nb, nk)
+    for j, k in enumerate((*RENT_CLASSES, "onbekend")):
+        table[f"huur_{k}"] = per_class[:, j].astype("int64")
+    return table
+
+
+def _join_sales(
+    sales: pd.DataFrame,
+    stock: pd.DataFrame | None,
+    b: gpd.GeoDataFrame,
+    codes: pd.Index,
+    *,
+    config: JoinConfig,
+) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
+    bestand, n_read, rejected = _accounting(sales, "verkoop")
+    require_columns(sales, ["jaar", "status"], source=bestand)
+    s = sales.reset_index(drop=True)
+    n = len(s)
+    pos = np.full(n, -1, dtype="int64")
+    how = np.full(n, -1, dtype="int8")
+    vhe = s["vhe_id"].astype("string") if "vhe_id" in s else pd.Series(pd.NA, index=s.index)
+    if stock is not None and len(stock):
+        lookup = pd.Index(stock["vhe_id"].astype(str))
+        hit = lookup.get_indexer(pd.Index(vhe.fillna("\x00").to_numpy(dtype=object)))
+        found = hit >= 0
+        pos[found] = codes.get_indexer(
+            pd.Index(stock["buurtcode"].to_numpy(dtype=object)[hit[found]])
+        )
+        how[found] = 3
+    else:
+        found = np.zeros(n, dtype=bool)
+    own = ~found
+    if own.any():
+        # only a sale without a match in the stock falls back to its own location
+        sub = s.loc[own]
+        p, h = _locate_frame(sub, b, codes, tolerance_m=config.tolerance_m)
+        pos[own] = p
+        how[own] = h
+    unknown_vhe = own & (how == -1) & vhe.notna().to_numpy()
+    rejected += _records(
+        bestand,
+        _rows_of(s, unknown_vhe),
+        "onbekend_vhe_id",
+        column="vhe_id",
+        values=vhe[unknown_vhe],
+    )
+    # rows reported as unknown vhe_id are not reported again as "no location"
+    rejected += _not_located(s, bestand, pos, np.where(unknown_vhe, 0, how))
+    ok = pos >= 0
+    out = s.loc[ok].copy().reset_index(drop=True)
+    out["buurtcode"] = _take_codes(codes, pos[ok])
+    names = np.asarray(("binnen", "dichtstbij", "buurtcode", "vhe_id"), dtype=object)
+    out["koppeling"] = pd.Categorical(
+        names[how[ok]], categories=["binnen", "dichtstbij", "buurtcode", "vhe_id"]
+    )
+    return (
+        out,
+        ("verkoop", bestand, "rijen", n_read, int(ok.sum()), int((how == 1).sum())),
+        rejected,
+    )
+
+
+def _sales_indicators(
+    table: pd.DataFrame, sales: pd.DataFrame | None, config: JoinConfig
+) -> pd.DataFrame:
+    table = table.copy()
+    if sales is None:
+        table["verkoop_gepland"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["verkoop_aandeel"] = np.nan
+        return table
+    key = pd.Index(table["buurtcode"].astype(str))
+    wanted = sales["status"].isin(config.verkoop_status).fillna(False).astype(bool)
+    n = sales.loc[wanted].groupby(sales.loc[wanted, "buurtcode"].astype(str)).size()
+    table["verkoop_gepland"] = n.reindex(key, fill_value=0).to_numpy().astype("int64")
+    stock_n = pd.to_numeric(table["woningen_corporaties"], errors="coerce").astype("float64")
+    table["verkoop_aandeel"] = (table["verkoop_gepland"] / stock_n.where(stock_n > 0)).to_numpy()
+    return table
+
+
+def _per_code_accounting(
+    frame: pd.DataFrame, matched: np.ndarray, weights: pd.Series | None
+) -> tuple[int, np.ndarray]:
+    """Joined count and the mask of rows whose source record matched nothing.
+
+    Several rows may come from one source record (same ``bron_rij``); a record is joined
+    when any of its rows matched.
+    """
+    if "bron_rij" in frame and frame["bron_rij"].notna().all():
+        rij = frame["bron_rij"].to_numpy()
+        any_match = pd.Series(matched).groupby(rij).transform("any").to_numpy()
+        first = ~pd.Series(rij).duplicated().to_numpy()
+    else:
+        any_match = matched
+        first = np.ones(len(frame), dtype=bool)
+    w = np.ones(len(frame)) if weights is None else weights.to_numpy(dtype="float64")
+    joined = int(w[first & any_match].sum())
+    return joined, first & ~any_match
+
+
+def _join_liveability(
+    table: pd.DataFrame,
+    live: pd.DataFrame,
+    codes: pd.Index,
+    *,
+    bron: str = "leefbaarometer",
+    required: tuple[str, ...] | list[str] = ("buurtcode", "leefbaarometer_score"),
+) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
+    bestand, n_read, rejected = _accounting(live, bron)
+    require_columns(live, required, source=bestand)
+    lv = live.reset_index(drop=True)
+    if lv["buurtcode"].duplicated().any():
+        dup = lv.loc[lv["buurtcode"].duplicated(), "buurtcode"].tolist()[:10]
+        raise InputError(f"buurtcode must be unique; duplicated: {dup}", source=bestand)
+    idx = codes.get_indexer(pd.Index(lv["buurtcode"].astype(str).to_numpy(dtype=object)))
+    matched = idx >= 0
+    weights = lv.get("n_cellen", None)
+    joined, missing = _per_code_accounting(lv, matched, weights)
+    rejected += _records(
+        bestand,
+        _rows_of(lv, missing)
+        if "bron_rij" in lv and lv["bron_rij"].notna().all()
+        else pd.Series([None] * int(missing.sum())),
+        "onbekende_buurtcode",
+        column="buurtcode",
+        values=lv.loc[missing, "buurtcode"],
+        counts=None if weights is None else weights[missing],
+    )
+    skip = {"buurtcode", "bron_rij", "n_cellen", "geometry"}
+    add = [c for c in lv.columns if c not in skip and c not in table.columns]
+    values = lv.loc[matched, add].set_axis(codes[idx[matched]], axis=0)
+    table = table.copy()
+    key = pd.Index(table["buurtcode"].astype(str))
+    for col in add:
+        table[col] = values[col].reindex(key).to_numpy()
+    if "leefbaarometer_klasse" in table:
+        table["leefbaarometer_klasse"] = pd.to_numeric(
+            table["leefbaarometer_klasse"], errors="coerce"
+        ).astype("Int64")
+    eenheid = "rastercellen" if weights is not None else "rijen"
+    return table, (bron, bestand, eenheid, n_read, joined, 0), rejected
+
+
+def _join_heat(
+    table: pd.DataFrame, heat: pd.DataFrame, codes: pd.Index
+) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
+    bestand, n_read, rejected = _accounting(heat, "warmte")
+    require_columns(heat, ["code", "niveau", "startjaar", "strategie"], source=bestand)
+    h = heat.reset_index(drop=True)
+    if h["code"].duplicated().any():
+        dup = h.loc[h["code"].duplicated(), "code"].tolist()[:10]
+        raise InputError(f"code must be unique; duplicated: {dup}", source=bestand)
+    table = table.copy()
+    key = pd.Index(table["buurtcode"].astype(str))
+    wijk = (
+        table["wijkcode"].astype("string")
+        if "wijkcode" in table
+        else pd.Series(pd.NA, index=table.index, dtype="string")
+    )
+    startjaar = pd.Series(pd.NA, index=key, dtype="Int64")
+    strategie = pd.Series(pd.NA, index=key, dtype="string")
+    matched = np.zeros(len(h), dtype=bool)
+    is_wijk = (h["niveau"] == "wijk").to_numpy()
+    # wijk rows first, then buurt rows override them
+    wijk_pos = pd.Index(h.loc[is_wijk, "code"].astype(str))
+    if is_wijk.any():
+        at = wijk_pos.get_indexer(pd.Index(wijk.fillna("").to_numpy(dtype=object)))
+        has = at >= 0
+        rows = np.flatnonzero(is_wijk)[at[has]]
+        startjaar.iloc[np.flatnonzero(has)] = h["startjaar"].to_numpy()[rows]
+        strategie.iloc[np.flatnonzero(has)] = h["strategie"].to_numpy()[rows]
+        matched[np.unique(rows)] = True
+    bu = ~is_wijk
+    if bu.any():
+        at = key.get_indexer(pd.Index(h.loc[bu, "code"].astype(str).to_numpy(dtype=object)))
+        rows = np.flatnonzero(bu)
+        ok = at >= 0
+        startjaar.iloc[at[ok]] = h["startjaar"].to_numpy()[rows[ok]]
+        strategie.iloc[at[ok]] = h["strategie"].to_numpy()[rows[ok]]
+        matched[rows[ok]] = True
+    joined, missing = _per_code_accounting(h, matched, None)
+    for level, reason in (("buurt", "onbekende_buurtcode"), ("wijk", "onbekende_wijkcode")):
+        m = missing & (h["niveau"] == level).to_numpy()
+        rejected += _records(
+            bestand, _rows_of(h, m), reason, column="code", values=h.loc[m, "code"]
+        )
+    table["warmte_startjaar"] = startjaar.astype("Int64").to_numpy()
+    table["warmte_strategie"] = strategie.astype("string").to_numpy()
+    return table, ("warmte", bestand, "rijen", n_read, joined, 0), rejected

@@ -1,0 +1,229 @@
+"""Tabular input (CSV/XLSX) and the hand-over of rejected rows (private).
+
+CSV files are sniffed: encoding (UTF-8, UTF-8 with BOM, or cp1252 as Dutch Excel writes it),
+separator (``,``, ``;``, tab or ``|``), and per numeric column decimal commas (``12,5``,
+``1.234,56``). Every cell is read as text first so that each reader can parse its columns
+itself and report a bad value with its row instead of losing it.
+
+Accounting hand-over
+--------------------
+Readers return the accepted rows, each with ``bron_rij`` (the row as the user sees it in
+Excel or a text editor: the header is row 1, the first data row is row 2; for vector files
+the feature number, 1-based). What they could not accept travels in the frame's ``attrs``:
+
+``attrs["bestand"]``
+    the file name (or the name given to an in-memory frame);
+``attrs["rijen_gelezen"]``
+    the number of records read (rows; raster cells with data for a raster);
+``attrs["afgewezen"]``
+    a list of dicts with the keys of :data:`REJECT_COLUMNS`, one per rejected row (``aantal``
+    is 1) or, for raster cells, one per reason with ``aantal`` the number of cells.
+
+:func:`geoprestatie.join.join_sources` reads these; a frame without them counts as
+``len(frame)`` rows read and nothing rejected. Fully empty lines are not records and are
+neither counted nor reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geoprestatie._validate import lower_map
+from geoprestatie.errors import InputError
+
+ATTR_SOURCE = "bestand"
+ATTR_READ = "rijen_gelezen"
+ATTR_REJECTED = "afgewezen"
+
+#: Columns of one rejected record (and of ``JoinReport.not_joined``).
+REJECT_COLUMNS: tuple[str, ...] = ("bestand", "bron_rij", "reden", "kolom", "waarde", "aantal")
+
+#: Reasons a record is not joined: code -> Dutch / English description.
+REASONS: dict[str, str] = {
+    "ongeldige_waarde": "ongeldige waarde / invalid value",
+    "dubbel_vhe_id": "dubbel vhe_id / duplicate vhe_id",
+    "geen_locatie": "geen locatie / no location",
+    "buiten_buurten": "buiten alle buurten / outside all buurten",
+    "onbekende_buurtcode": "onbekende buurtcode / unknown buurtcode",
+    "onbekende_wijkcode": "onbekende wijkcode / unknown wijkcode",
+    "onbekend_vhe_id": "onbekend vhe_id / unknown vhe_id",
+    "dubbele_code": "dubbele code / duplicate code",
+    "geen_overlap": "geen overlap met buurten / no overlap with buurten",
+    "kleinere_overlap": "elders overstemd (kleinere overlap) / outvoted by a larger overlap",
+}
+
+_SEPARATORS = (";", ",", "\t", "|")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM) or else cp1252; return (text, encoding).
+
+    Examples
+    --------
+    >>> decode("é".encode("cp1252"))
+    ('é', 'cp1252')
+    >>> decode(b"\\xef\\xbb\\xbfa;b")
+    ('a;b', 'utf-8-sig')
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_separator(header: str) -> str:
+    """The separator most frequent in the header line (``;`` wins a tie).
+
+    Examples
+    --------
+    >>> sniff_separator("vhe_id;x;y")
+    ';'
+    >>> sniff_separator("vhe_id,x,y")
+    ','
+    """
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel file with every cell as text (``NA`` for an empty cell).
+
+    Fully empty rows are dropped; the index holds the row number as the user sees it
+    (header is row 1). An empty file or one with only a header raises :class:`InputError`.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    if path.suffix.lower() in _EXCEL_SUFFIXES:
+        try:
+            df = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
+        except ValueError as exc:
+            raise InputError(f"cannot be read as Excel: {exc}", source=path) from None
+        df = df.map(_cell_text)
+    else:
+        text, _ = decode(path.read_bytes())
+        lines = text.splitlines()
+        first = next((ln for ln in lines if ln.strip()), None)
+        if first is None:
+            raise InputError("the file is empty; expected a header row and data rows", source=path)
+        sep = sniff_separator(first)
+        import io
+
+        try:
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+            )
+        except pd.errors.ParserError as exc:
+            raise InputError(
+                f"cannot be read as CSV (separator {sep!r}): {exc}", source=path
+            ) from None
+        df = df.apply(_strip_text)
+    df.columns = [str(c).strip() for c in df.columns]
+    df.index = pd.RangeIndex(2, len(df) + 2)
+    df = df.loc[df.notna().any(axis=1)]
+    if df.empty:
+        raise InputError(f"the file has a header {list(df.columns)} but no data rows", source=path)
+    return df
+
+
+def _strip_text(column: pd.Series) -> pd.Series:
+    """Strip a text column; an empty cell becomes NA (vectorised, for CSV)."""
+    text = column.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _cell_text(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text if text else pd.NA
+
+
+def canonical_columns(df: pd.DataFrame, aliases: Mapping[str, Iterable[str]]) -> pd.DataFrame:
+    """Rename alias columns to their canonical names (see :mod:`.aliases`)."""
+    return df.rename(columns=lower_map(df.columns, aliases))
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse text as numbers with ``.`` or ``,`` decimals; return (float64, invalid mask).
+
+    A value with a comma has its dots taken as thousands separators (``1.234,56``).
+    ``invalid`` is true where a value was given but is not a number.
+
+    Examples
+    --------
+    >>> v, bad = parse_number(pd.Series(["12,5", "1.234,56", "7", None, "abc"]))
+    >>> v.tolist()[:3], bad.tolist()
+    ([12.5, 1234.56, 7.0], [False, False, False, False, True])
+    """
+    text = values.astype("string").str.strip().str.replace(" ", "", regex=False)
+    has_comma = text.str.contains(",", regex=False).fillna(False)
+    fixed = text.where(~has_comma, text.str.replace(".", "", regex=False))
+    fixed = fixed.str.replace(",", ".", regex=False)
+    out = pd.to_numeric(fixed, errors="coerce").astype("float64")
+    given = values.notna()
+    invalid = given & out.isna()
+    return out, invalid.astype(bool)
+
+
+class Rejects:
+    """Collects rejected rows of one source (see the module docstring)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.records: list[dict[str, Any]] = []
+
+    def add(
+        self, rows: Iterable[int], reason: str, *, column: str | None, values: Iterable[Any]
+    ) -> None:
+        if reason not in REASONS:  # pragma: no cover - programming error
+            raise KeyError(reason)
+        for row, value in zip(rows, values, strict=True):
+            self.records.append(
+                {
+                    "bestand": self.source,
+                    "bron_rij": int(row),
+                    "reden": reason,
+                    "kolom": column,
+                    "waarde": None if pd.isna(value) else str(value),
+                    "aantal": 1,
+                }
+            )
+
+    def add_mask(
+        self, df: pd.DataFrame, mask: pd.Series, reason: str, *, column: str | None
+    ) -> pd.DataFrame:
+        """Record ``df`` rows where ``mask`` holds and return the other rows."""
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            hit = df.loc[mask]
+            vals = hit[column] if column is not None and column in hit else [None] * len(hit)
+            self.add(hit["bron_rij"], reason, column=column, values=vals)
+        return df.loc[~mask]
+
+
+def attach(df: Any, *, source: str, n_read: int, rejects: Rejects) -> Any:
+    """Store the accounting in ``df.attrs`` and return ``df``."""
+    df.attrs[ATTR_SOURCE] = source
+    df.attrs[ATTR_READ] = int(n_read)
+    df.attrs[ATTR_REJECTED] = list(rejects.records)
+    return df

@@ -1,0 +1,80 @@
+"""Every accepted column alias of the parties' files, in one place.
+
+Canonical names are Dutch (the users' words). Matching is case-insensitive and ignores
+leading/trailing spaces; the canonical name itself is always accepted. The first alias
+found in a file wins. To accept another spelling, add it here (and nowhere else).
+
+Examples
+--------
+>>> "label" in STOCK_ALIASES["energielabel"]
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "HEAT_ALIASES",
+    "LIVEABILITY_ALIASES",
+    "LOCATION_ALIASES",
+    "SALES_ALIASES",
+    "STOCK_ALIASES",
+]
+
+#: Location columns shared by stock and sales: RD New ``x``/``y``, WGS84 ``lon``/``lat``
+#: or a CBS ``buurtcode``.
+LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
+    "x": ("x_rd", "rd_x", "xcoord", "x_coord", "x-coordinaat", "x_coordinaat", "rdx"),
+    "y": ("y_rd", "rd_y", "ycoord", "y_coord", "y-coordinaat", "y_coordinaat", "rdy"),
+    "lon": ("longitude", "lng", "long", "lengtegraad"),
+    "lat": ("latitude", "breedtegraad"),
+    "buurtcode": ("bu_code", "buurt_code", "cbs_buurtcode", "statcode"),
+}
+
+#: Stock (one row per dwelling, vhe = verhuureenheid).
+STOCK_ALIASES: dict[str, tuple[str, ...]] = {
+    "vhe_id": ("vhe", "vhe_nr", "vhe_nummer", "vhenummer", "eenheid", "eenheidnummer", "id"),
+    "corporatie": ("corporation", "woningcorporatie", "toegelaten_instelling", "eigenaar"),
+    **LOCATION_ALIASES,
+    "energielabel": ("label", "energie_label", "ei_label", "energy_label"),
+    "bouwjaar": ("bouwjaar_vhe", "construction_year", "jaar_bouw"),
+    "woningtype": ("type", "woning_type", "type_woning", "dwelling_type"),
+    "huurprijs": ("kale_huur", "netto_huur", "huur", "rent", "kalehuur"),
+    "daeb": ("daeb_status", "is_daeb"),
+    "conditiescore": ("conditie", "nen2767", "nen_2767", "conditiemeting", "condition"),
+}
+
+#: Sales (planned or realised).
+SALES_ALIASES: dict[str, tuple[str, ...]] = {
+    "vhe_id": STOCK_ALIASES["vhe_id"],
+    **LOCATION_ALIASES,
+    "jaar": ("verkoopjaar", "year", "jaar_verkoop"),
+    "status": ("verkoopstatus", "status_verkoop", "fase"),
+}
+
+#: Per-buurt liveability (Leefbaarometer) tables; dimension columns named
+#: ``leefbaarometer_<dimensie>`` are kept as they are.
+LIVEABILITY_ALIASES: dict[str, tuple[str, ...]] = {
+    "buurtcode": LOCATION_ALIASES["buurtcode"],
+    "leefbaarometer_score": (
+        "leefbarometer_score",
+        "lbm_score",
+        "lbm",
+        "score",
+        "leefbaarheid",
+        "afw",
+    ),
+    "leefbaarometer_klasse": ("lbm_klasse", "klasse", "kl", "leefbarometer_klasse"),
+}
+
+#: Heat-transition plans (Transitievisie Warmte, wijkuitvoeringsplan, PBL Startanalyse).
+HEAT_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("buurtcode", "wijkcode", "bu_code", "wk_code", "statcode"),
+    "startjaar": ("start", "start_jaar", "jaar", "periode", "planperiode", "start_periode"),
+    "strategie": (
+        "warmtestrategie",
+        "warmte_strategie",
+        "alternatief",
+        "pbl_laagste_strategie",
+        "strategy",
+    ),
+}

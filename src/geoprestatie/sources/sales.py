@@ -1,0 +1,104 @@
+"""Reader for planned and realised sales of corporation dwellings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geoprestatie._validate import RD_NEW
+from geoprestatie.errors import InputError
+from geoprestatie.sources._tabular import Rejects, attach, canonical_columns, parse_number
+from geoprestatie.sources.aliases import SALES_ALIASES
+from geoprestatie.sources.stock import locate, read_frame, warn_rejected
+
+__all__ = ["SALES_STATUS", "read_sales"]
+
+#: Canonical status values and the spellings accepted for them (case-insensitive).
+SALES_STATUS: dict[str, tuple[str, ...]] = {
+    "voorgenomen": ("voorgenomen", "gepland", "planned", "verkoopvijver", "te koop", "intended"),
+    "gerealiseerd": ("gerealiseerd", "verkocht", "realised", "realized", "sold"),
+}
+
+
+def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read planned or realised sales into the sales schema.
+
+    Parameters
+    ----------
+    path
+        CSV, XLSX or a point vector file with ``vhe_id`` (referring to the stock) and/or an
+        own location (``x``/``y``, ``lon``/``lat`` or ``buurtcode``), ``jaar`` and ``status``
+        (:data:`SALES_STATUS`). Aliases: :data:`geoprestatie.sources.aliases.SALES_ALIASES`.
+    layer
+        Layer of a multi-layer vector file.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``vhe_id``, ``jaar`` (Int64), ``status``, ``buurtcode`` (own, or NA), ``bron_rij``,
+        geometry (own location or None); rejected rows in ``attrs`` as for
+        :func:`geoprestatie.sources.read_stock`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "verkoop.csv"
+    >>> _ = p.write_text("vhe_id;jaar;status\\nA1;2026;Gepland\\nA2;2027;verkocht\\n")
+    >>> read_sales(p)[["vhe_id", "jaar", "status"]].values.tolist()
+    [['A1', 2026, 'voorgenomen'], ['A2', 2027, 'gerealiseerd']]
+    """
+    path = Path(path)
+    raw = canonical_columns(read_frame(path, layer=layer), SALES_ALIASES)
+    has_loc = {"x", "y"} <= set(raw) or {"lon", "lat"} <= set(raw) or "buurtcode" in raw
+    required = ["jaar", "status"]
+    missing = [c for c in required if c not in raw.columns]
+    if missing or not ("vhe_id" in raw.columns or has_loc):
+        raise InputError(
+            f"missing required column(s) {missing or ['vhe_id']}; expected {required} and "
+            "vhe_id (referring to the stock) or an own location (x+y, lon+lat or buurtcode); "
+            f"found {list(raw.columns)}",
+            source=path,
+        )
+    source = path.name
+    rejects = Rejects(source)
+    df = raw.copy()
+    df["bron_rij"] = df.index.astype("int64")
+    if "vhe_id" not in df:
+        df["vhe_id"] = pd.NA
+    n_read = len(df)
+    df = rejects.add_mask(
+        df, df["vhe_id"].notna() & df["vhe_id"].duplicated(), "dubbel_vhe_id", column="vhe_id"
+    )
+    if has_loc:
+        df = locate(df, rejects, source=path, required=False)
+    else:
+        df = df.assign(x=float("nan"), y=float("nan"), buurtcode=pd.Series(pd.NA, index=df.index))
+    no_ref = df["vhe_id"].isna() & (df["x"].isna() | df["y"].isna()) & df["buurtcode"].isna()
+    df = rejects.add_mask(df, no_ref, "geen_locatie", column="vhe_id")
+    jaar, bad = parse_number(df["jaar"])
+    bad = bad | jaar.isna() | ~jaar.between(1900, 2100) | (jaar % 1 != 0)
+    df = rejects.add_mask(df, bad, "ongeldige_waarde", column="jaar")
+    lookup = {alias: canon for canon, names in SALES_STATUS.items() for alias in names}
+    status = df["status"].astype("string").str.strip().str.lower().map(lookup)
+    df = rejects.add_mask(df, status.isna(), "ongeldige_waarde", column="status")
+    out = pd.DataFrame(
+        {
+            "vhe_id": df["vhe_id"].astype("string"),
+            "jaar": jaar.loc[df.index].astype("Int64"),
+            "status": status.loc[df.index].astype("string"),
+            "buurtcode": df["buurtcode"].astype("string"),
+        }
+    )
+    extra = [c for c in df.columns if c not in {*out.columns, "x", "y", "lon", "lat", "bron_rij"}]
+    for col in extra:
+        out[col] = df[col]
+    out["bron_rij"] = df["bron_rij"].astype("int64")
+    has_xy = (df["x"].notna() & df["y"].notna()).to_numpy()
+    geom = gpd.points_from_xy(df["x"].fillna(0), df["y"].fillna(0), crs=RD_NEW)
+    geom[~has_xy] = None
+    gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geom, crs=RD_NEW)
+    attach(gdf, source=source, n_read=n_read, rejects=rejects)
+    warn_rejected(source, rejects)
+    return gdf

@@ -1,0 +1,326 @@
+"""Reader for the corporations' housing stock (one row per dwelling, vhe)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import Transformer
+
+from geoprestatie._validate import BUURTCODE_PATTERN, RD_NEW, to_rd_new
+from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.sources._tabular import (
+    Rejects,
+    _cell_text,
+    attach,
+    canonical_columns,
+    parse_number,
+    read_table,
+)
+from geoprestatie.sources.aliases import STOCK_ALIASES
+
+__all__ = ["ENERGIELABELS", "STOCK_COLUMNS", "normalise_label", "read_stock"]
+
+#: Energy labels, best first (the order of the categorical).
+ENERGIELABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
+
+#: Canonical stock columns in order; extra columns follow, then ``bron_rij`` and geometry.
+STOCK_COLUMNS: tuple[str, ...] = (
+    "vhe_id",
+    "corporatie",
+    "buurtcode",
+    "energielabel",
+    "bouwjaar",
+    "woningtype",
+    "huurprijs",
+    "daeb",
+    "conditiescore",
+)
+
+_VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml")
+_TRUE = {"1", "ja", "j", "true", "waar", "yes", "y", "daeb", "x"}
+_FALSE = {"0", "nee", "n", "false", "onwaar", "no", "niet-daeb", "niet daeb", "nietdaeb", "-"}
+# plausible RD New extent (m) and WGS84 extent (degrees) of the Netherlands
+_RD_X = (0.0, 300_000.0)
+_RD_Y = (289_000.0, 629_000.0)
+_LON = (3.0, 7.5)
+_LAT = (50.5, 53.8)
+_TO_RD = Transformer.from_crs("EPSG:4326", RD_NEW, always_xy=True)
+
+
+def normalise_label(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Normalise energy labels (case, spaces, ``A+`` forms); return (categorical, invalid).
+
+    Examples
+    --------
+    >>> lab, bad = normalise_label(pd.Series(["a ++", "c", "H", None, "A+++ +"]))
+    >>> lab.astype(object).tolist(), bad.tolist()
+    (['A++', 'C', nan, nan, 'A++++'], [False, False, True, False, False])
+    """
+    text = values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    text = text.str.removeprefix("LABEL")
+    ok = text.isin(ENERGIELABELS).fillna(False).astype(bool)
+    invalid = values.notna() & ~ok
+    cat = pd.Categorical(
+        text.where(ok).astype(object), categories=list(ENERGIELABELS), ordered=True
+    )
+    return pd.Series(cat, index=values.index, name="energielabel"), invalid.astype(bool)
+
+
+def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
+    """Read CSV/XLSX (all text) or a point vector file (``x``/``y`` in RD New from geometry)."""
+    path = Path(path)
+    if path.suffix.lower() not in _VECTOR_SUFFIXES:
+        return read_table(path)
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except pyogrio.errors.DataSourceError as exc:
+        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
+    if gdf.empty:
+        raise InputError("the file has no features", source=path)
+    gdf = to_rd_new(gdf, source=path)
+    geoms = gdf.geometry
+    has_geom = geoms.notna() & ~geoms.is_empty
+    not_point = has_geom & (geoms.geom_type != "Point")
+    if not_point.any():
+        raise InputError(
+            f"expected Point geometries, found {sorted(set(geoms[not_point].geom_type))}",
+            source=path,
+            column="geometry",
+        )
+    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).map(_cell_text)
+    df["x"] = pd.Series(np.where(has_geom, geoms.x, np.nan), index=df.index).map(_cell_text)
+    df["y"] = pd.Series(np.where(has_geom, geoms.y, np.nan), index=df.index).map(_cell_text)
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    return df
+
+
+def require_location(df: pd.DataFrame, required: list[str], *, source: str | Path) -> None:
+    """Raise listing found and expected columns if a required or location column is missing."""
+    missing = [c for c in required if c not in df.columns]
+    has_loc = {"x", "y"} <= set(df.columns) or {"lon", "lat"} <= set(df.columns)
+    has_loc = has_loc or "buurtcode" in df.columns
+    if missing or not has_loc:
+        what = f"missing required column(s) {missing}" if missing else "no location columns"
+        raise InputError(
+            f"{what}; expected {required} and a location: x+y (RD New), lon+lat (WGS84) or "
+            f"buurtcode (aliases: geoprestatie.sources.aliases); found {list(df.columns)}",
+            source=source,
+        )
+
+
+def locate(
+    df: pd.DataFrame, rejects: Rejects, *, source: str | Path, required: bool = True
+) -> pd.DataFrame:
+    """Parse the location columns into RD New ``x``/``y`` and a checked ``buurtcode``.
+
+    Rows with an unusable location are recorded in ``rejects`` and left out.
+    """
+    df = df.copy()
+    n = len(df)
+    x = pd.Series(np.nan, index=df.index)
+    y = pd.Series(np.nan, index=df.index)
+    if {"x", "y"} <= set(df.columns):
+        xs, bad_x = parse_number(df["x"])
+        ys, bad_y = parse_number(df["y"])
+        df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x")
+        bad_y = bad_y.loc[df.index]
+        df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y")
+        xs, ys = xs.loc[df.index], ys.loc[df.index]
+        given = xs.notna() & ys.notna()
+        degrees = given & xs.abs().le(180) & ys.abs().le(90)
+        if given.any() and degrees[given].all():
+            raise InputError(
+                "x/y hold values like WGS84 degrees (e.g. "
+                f"{xs[given].iloc[0]}, {ys[given].iloc[0]}); x/y must be RD New metres "
+                "(EPSG:28992). Rename the columns to lon/lat if they are WGS84",
+                source=source,
+                column="x",
+            )
+        outside = given & ~(xs.between(*_RD_X) & ys.between(*_RD_Y))
+        if outside.any():
+            df = df.copy()
+            df["x"] = df["x"].astype(object)
+            df.loc[outside, "x"] = [
+                f"{a}, {b} (niet in RD New / not RD New)"
+                for a, b in zip(df.loc[outside, "x"], df.loc[outside, "y"], strict=True)
+            ]
+            df = rejects.add_mask(df, outside, "ongeldige_waarde", column="x")
+        x = xs.loc[df.index]
+        y = ys.loc[df.index]
+    else:
+        x, y = x.loc[df.index], y.loc[df.index]
+    if {"lon", "lat"} <= set(df.columns):
+        lons, bad_lon = parse_number(df["lon"])
+        lats, bad_lat = parse_number(df["lat"])
+        use = x.isna() | y.isna()
+        df = rejects.add_mask(df, use & bad_lon, "ongeldige_waarde", column="lon")
+        df = rejects.add_mask(df, (use & bad_lat).loc[df.index], "ongeldige_waarde", column="lat")
+        lons, lats, use = lons.loc[df.index], lats.loc[df.index], use.loc[df.index]
+        given = use & lons.notna() & lats.notna()
+        outside = given & ~(lons.between(*_LON) & lats.between(*_LAT))
+        df = rejects.add_mask(df, outside, "ongeldige_waarde", column="lon")
+        x, y = x.loc[df.index], y.loc[df.index]
+        given = given.loc[df.index]
+        if given.any():
+            ex, ey = _TO_RD.transform(
+                lons.loc[df.index][given].to_numpy(), lats.loc[df.index][given].to_numpy()
+            )
+            x = x.copy()
+            y = y.copy()
+            x[given] = ex
+            y[given] = ey
+    code = pd.Series(pd.NA, index=df.index, dtype="string")
+    if "buurtcode" in df.columns:
+        code = df["buurtcode"].astype("string").str.upper().str.replace(" ", "", regex=False)
+        bad = code.notna() & ~code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column="buurtcode")
+        code = code.loc[df.index]
+        x, y = x.loc[df.index], y.loc[df.index]
+    if required:
+        no_loc = (x.isna() | y.isna()) & code.isna()
+        df = rejects.add_mask(df, no_loc, "geen_locatie", column=None)
+    out = df.copy()
+    out["x"] = x.loc[df.index].astype("float64")
+    out["y"] = y.loc[df.index].astype("float64")
+    out["buurtcode"] = code.loc[df.index]
+    assert len(out) <= n
+    return out
+
+
+def read_stock(
+    path: str | Path, *, layer: str | None = None, corporatie: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read a corporation's stock file (CSV, XLSX, GPKG/GeoJSON points) into the stock schema.
+
+    Parameters
+    ----------
+    path
+        The file. CSV may use ``,`` or ``;``, decimal commas, UTF-8 (with or without BOM) or
+        cp1252. Column aliases: :data:`geoprestatie.sources.aliases.STOCK_ALIASES`.
+    layer
+        Layer of a multi-layer vector file.
+    corporatie
+        Corporation name for files without a ``corporatie`` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The accepted dwellings in the canonical stock schema (EPSG:28992; geometry is None
+        where only a ``buurtcode`` was given), with ``bron_rij``. Rows that were not accepted
+        (invalid value per column, duplicate ``vhe_id``, no location) are in
+        ``attrs["afgewezen"]`` with ``attrs["rijen_gelezen"]`` (see
+        :mod:`geoprestatie.sources._tabular`), and a :class:`DataWarning` names them.
+
+    Raises
+    ------
+    InputError
+        Empty file, a missing required column (lists the columns found and expected), or
+        x/y holding WGS84 degrees.
+
+    Examples
+    --------
+    A ``;``-separated file with decimal commas, as Dutch Excel writes it:
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "voorraad.csv"
+    >>> _ = p.write_text("vhe;corporatie;x;y;label;huur\\n"
+    ...                  "A1;Portaal;155000;463000;a+;612,30\\n", encoding="cp1252")
+    >>> s = read_stock(p)
+    >>> s[["vhe_id", "energielabel", "huurprijs"]].values.tolist()
+    [['A1', 'A+', 612.3]]
+    >>> s.attrs["rijen_gelezen"], s.attrs["afgewezen"]
+    (1, [])
+    """
+    path = Path(path)
+    raw = canonical_columns(read_frame(path, layer=layer), STOCK_ALIASES)
+    if corporatie is not None and "corporatie" not in raw.columns:
+        raw["corporatie"] = corporatie
+    require_location(raw, ["vhe_id", "corporatie"], source=path)
+    source = path.name
+    rejects = Rejects(source)
+    df = raw.copy()
+    df["bron_rij"] = df.index.astype("int64")
+    n_read = len(df)
+    df = rejects.add_mask(df, df["vhe_id"].isna(), "ongeldige_waarde", column="vhe_id")
+    df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
+    df = rejects.add_mask(df, df["vhe_id"].duplicated(), "dubbel_vhe_id", column="vhe_id")
+    df = locate(df, rejects, source=path)
+
+    parsed: dict[str, pd.Series] = {}
+    if "energielabel" in df:
+        lab, bad = normalise_label(df["energielabel"])
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column="energielabel")
+        parsed["energielabel"] = lab.loc[df.index]
+    for col, lo, hi, integer in (
+        ("bouwjaar", 1000, 2100, True),
+        ("huurprijs", 0, 10_000, False),
+        ("conditiescore", 1, 6, True),
+    ):
+        if col not in df:
+            continue
+        num, bad = parse_number(df[col])
+        bad = bad | (num.notna() & ~num.between(lo, hi))
+        if integer:
+            bad = bad | (num.notna() & (num % 1 != 0))
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col)
+        num = num.loc[df.index]
+        parsed[col] = num.astype("Int64") if integer else num
+    if "daeb" in df:
+        low = df["daeb"].astype("string").str.strip().str.lower()
+        bad = low.notna() & ~low.isin(_TRUE | _FALSE).fillna(False)
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column="daeb")
+        low = low.loc[df.index]
+        parsed["daeb"] = low.map(lambda v: pd.NA if pd.isna(v) else v in _TRUE).astype("boolean")
+
+    out = pd.DataFrame(index=df.index)
+    out["vhe_id"] = df["vhe_id"].astype("string")
+    out["corporatie"] = df["corporatie"].astype("string")
+    out["buurtcode"] = df["buurtcode"].astype("string")
+    out["energielabel"] = parsed.get(
+        "energielabel",
+        pd.Series(
+            pd.Categorical([None] * len(df), categories=list(ENERGIELABELS), ordered=True),
+            index=df.index,
+        ),
+    )
+    out["bouwjaar"] = parsed.get("bouwjaar", pd.Series(pd.NA, index=df.index, dtype="Int64"))
+    out["woningtype"] = (
+        df["woningtype"].astype("string")
+        if "woningtype" in df
+        else pd.Series(pd.NA, index=df.index, dtype="string")
+    )
+    out["huurprijs"] = parsed.get("huurprijs", pd.Series(np.nan, index=df.index))
+    out["daeb"] = parsed.get("daeb", pd.Series(pd.NA, index=df.index, dtype="boolean"))
+    out["conditiescore"] = parsed.get(
+        "conditiescore", pd.Series(pd.NA, index=df.index, dtype="Int64")
+    )
+    skip = set(STOCK_COLUMNS) | {"x", "y", "lon", "lat", "bron_rij"}
+    for col in df.columns:
+        if col not in skip:
+            out[col] = df[col]
+    out["bron_rij"] = df["bron_rij"].astype("int64")
+    has_xy = df["x"].notna() & df["y"].notna()
+    geom = gpd.points_from_xy(df["x"].fillna(0), df["y"].fillna(0), crs=RD_NEW)
+    geom[~has_xy.to_numpy()] = None
+    gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geom, crs=RD_NEW)
+    attach(gdf, source=source, n_read=n_read, rejects=rejects)
+    warn_rejected(source, rejects)
+    return gdf
+
+
+def warn_rejected(source: str, rejects: Rejects) -> None:
+    if rejects.records:
+        rows = sorted(r["bron_rij"] for r in rejects.records)
+        shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+        warnings.warn(
+            f"{source}: {len(rows)} row(s) set aside and reported in the accounting (rows {shown})",
+            DataWarning,
+            stacklevel=3,
+        )

@@ -1,0 +1,326 @@
+"""join_sources: indicators worked out by hand, the accounting, and the demo data."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point
+
+from geoprestatie import datasets
+from geoprestatie.errors import ConfigError, DataWarning, InputError
+from geoprestatie.join import JoinConfig, assign_buurten, build_buurt_table, join_sources
+from geoprestatie.sources import read_heat_plans, read_liveability, read_sales, read_stock
+
+# grid_buurten: 3 x 3 buurten of 1 km, x 150000-153000, y 448000-451000, row-major from NW
+
+
+def _stock(
+    rows: list[tuple[str, str, float | None, float | None, str | None, int, float]],
+) -> gpd.GeoDataFrame:
+    df = pd.DataFrame(
+        rows, columns=["vhe_id", "corporatie", "x", "y", "energielabel", "bouwjaar", "huurprijs"]
+    )
+    geom = [None if x is None else Point(x, y) for x, y in zip(df["x"], df["y"], strict=True)]
+    out = gpd.GeoDataFrame(df.drop(columns=["x", "y"]), geometry=geom, crs=28992)
+    out["bouwjaar"] = out["bouwjaar"].astype("Int64")
+    out["bron_rij"] = np.arange(2, len(out) + 2)
+    return out
+
+
+def test_indicators_by_hand(grid_buurten: gpd.GeoDataFrame) -> None:
+    stock = _stock(
+        [
+            ("1", "de Alliantie", 150_500, 450_500, "A", 2005, 400.0),  # buurt 0, goedkoop
+            ("2", "de Alliantie", 150_600, 450_500, "F", 1965, 650.0),  # buurt 0, betaalbaar_laag
+            ("3", "Portaal", 150_700, 450_500, None, 1970, 800.0),  # buurt 0, duur (2024)
+            ("4", "Portaal", 151_500, 450_500, "G", 1950, 1000.0),  # buurt 1, vrije sector
+            ("5", "Portaal", 153_020, 450_500, "C", 1990, float("nan")),  # 20 m E of buurt 2
+            ("6", "Portaal", 160_000, 450_500, "C", 1990, 500.0),  # far outside
+        ]
+    )
+    res = join_sources(grid_buurten, stock=stock)
+    t = res.table.set_index("buurtcode")
+    assert t.loc["BU99990000", "woningen_de_alliantie"] == 2
+    assert t.loc["BU99990000", "woningen_portaal"] == 1
+    assert t.loc["BU99990000", "woningen_corporaties"] == 3
+    assert t.loc["BU99990000", "n_corporaties"] == 2
+    assert t.loc["BU99990000", "aandeel_efg"] == pytest.approx(1 / 2)  # F of {A, F}
+    assert t.loc["BU99990000", "bouwjaar_mediaan"] == 1970
+    assert t.loc["BU99990000", ["huur_goedkoop", "huur_betaalbaar_laag", "huur_duur"]].tolist() == [
+        1,
+        1,
+        1,
+    ]
+    assert t.loc["BU99990001", "huur_vrije_sector"] == 1
+    assert t.loc["BU99990002", "huur_onbekend"] == 1
+    assert np.isnan(t.loc["BU99990004", "aandeel_efg"])
+    assert t["woningen_corporaties"].sum() == 5
+    assert res.stock is not None
+    assert res.stock["koppeling"].astype(str).tolist() == ["binnen"] * 4 + ["dichtstbij"]
+    [count] = res.report.sources
+    assert (count.gelezen, count.gekoppeld, count.dichtstbij) == (6, 5, 1)
+    assert count.niet_gekoppeld == {"buiten_buurten": 1}
+    nj = res.report.not_joined
+    assert nj[["bron", "bron_rij", "reden"]].values.tolist() == [["voorraad", 7, "buiten_buurten"]]
+    assert "160000.0, 450500.0" in nj["waarde"].iloc[0]
+
+
+def test_tolerance_is_configurable(grid_buurten: gpd.GeoDataFrame) -> None:
+    stock = _stock([("5", "Portaal", 153_020, 450_500, "C", 1990, 500.0)])
+    res = join_sources(grid_buurten, stock=stock, config=JoinConfig(tolerance_m=10))
+    assert res.report.sources[0].niet_gekoppeld == {"buiten_buurten": 1}
+
+
+def test_border_point_goes_to_one_buurt(grid_buurten: gpd.GeoDataFrame) -> None:
+    pos, how = assign_buurten(np.array([Point(151_000, 450_500)]), grid_buurten)
+    assert pos.tolist() == [0] and how.tolist() == [0]
+
+
+def test_sales_heat_liveability(grid_buurten: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    stock = _stock(
+        [
+            ("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0),
+            ("2", "Portaal", 150_600, 450_500, "A", 2005, 400.0),
+            ("3", "Portaal", 151_500, 450_500, "A", 2005, 400.0),
+        ]
+    )
+    sales_csv = tmp_path / "verkoop.csv"
+    sales_csv.write_text(
+        "vhe_id;x;y;jaar;status\n1;;;2026;voorgenomen\n3;;;2023;gerealiseerd\n"
+        "99;;;2026;voorgenomen\n;152500;450500;2027;voorgenomen\n"
+    )
+    heat_csv = tmp_path / "warmte.csv"
+    heat_csv.write_text(
+        "code;startjaar;strategie\nWK999900;2030;warmtenet\nBU99990001;2026;all-electric\n"
+        "WK999901;2040;hybride\nWK123456;2030;hybride\n"
+    )
+    live = pd.DataFrame(
+        {"buurtcode": ["BU99990000", "BU12345678"], "leefbaarometer_score": [4.1, 3.9],
+         "leefbaarometer_klasse": [7, 6], "woningvoorraad": [10, 5]}
+    )  # fmt: skip
+    res = join_sources(
+        grid_buurten,
+        stock=stock,
+        sales=read_sales(sales_csv),
+        liveability=live,
+        heat=read_heat_plans(heat_csv),
+    )
+    t = res.table.set_index("buurtcode")
+    assert t["verkoop_gepland"].tolist() == [1, 0, 1, 0, 0, 0, 0, 0, 0]
+    assert t.loc["BU99990000", "verkoop_aandeel"] == 0.5
+    assert np.isnan(t.loc["BU99990002", "verkoop_aandeel"])  # own location, no stock there
+    assert t["warmte_startjaar"].tolist()[:6] == [2030, 2026, 2030, 2040, 2040, 2040]
+    assert t["warmte_strategie"].tolist()[:3] == ["warmtenet", "all-electric", "warmtenet"]
+    assert pd.isna(t.loc["BU99990006", "warmte_startjaar"])
+    assert t.loc["BU99990000", "leefbaarometer_score"] == 4.1
+    assert t.loc["BU99990000", "leefbaarometer_klasse"] == 7
+    assert t.loc["BU99990000", "aandeel_corporatie"] == pytest.approx(2 / 10)
+    by = {s.bron: s for s in res.report.sources}
+    assert by["verkoop"].niet_gekoppeld == {"onbekend_vhe_id": 1}
+    assert by["warmte"].niet_gekoppeld == {"onbekende_wijkcode": 1}
+    assert by["leefbaarometer"].niet_gekoppeld == {"onbekende_buurtcode": 1}
+    assert res.sales is not None and res.sales["koppeling"].astype(str).tolist() == [
+        "vhe_id", "vhe_id", "binnen"
+    ]  # fmt: skip
+    text = str(res.report)
+    assert "onbekend vhe_id / unknown vhe_id [vhe_id]: 1  rij/row 4" in text
+
+
+def test_buurtcode_only_and_unknown_code(grid_buurten: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text("vhe_id;corporatie;buurtcode\n1;Portaal;BU99990004\n2;Portaal;BU99998888\n")
+    res = join_sources(grid_buurten, stock=read_stock(path))
+    assert res.table.set_index("buurtcode").loc["BU99990004", "woningen_portaal"] == 1
+    assert res.report.sources[0].niet_gekoppeld == {"onbekende_buurtcode": 1}
+    assert res.stock is not None and res.stock["koppeling"].astype(str).tolist() == ["buurtcode"]
+
+
+def test_no_sources_keeps_buurten(grid_buurten: gpd.GeoDataFrame) -> None:
+    t = build_buurt_table(grid_buurten)
+    assert t["buurtcode"].tolist() == grid_buurten["buurtcode"].tolist()
+    assert t["woningen_corporaties"].isna().all()
+    assert t.crs.to_epsg() == 28992
+
+
+def test_inputs_not_mutated(grid_buurten: gpd.GeoDataFrame) -> None:
+    stock = _stock([("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0)])
+    before_b, before_s = grid_buurten.copy(), stock.copy()
+    join_sources(grid_buurten, stock=stock)
+    pd.testing.assert_frame_equal(grid_buurten, before_b)
+    pd.testing.assert_frame_equal(stock, before_s)
+
+
+def test_duplicate_buurtcode_is_an_error(grid_buurten: gpd.GeoDataFrame) -> None:
+    b = pd.concat([grid_buurten, grid_buurten.head(1)])
+    with pytest.raises(InputError, match="unique"):
+        join_sources(b)
+
+
+def test_config_from_dict() -> None:
+    cfg = JoinConfig.from_dict(
+        {"tolerance_m": 0, "huur_jaar": 2030,
+         "huurgrenzen": {"2030": {"kwaliteitskortingsgrens": 500, "aftoppingsgrens_laag": 700,
+                                  "aftoppingsgrens_hoog": 750, "liberalisatiegrens": 950}}}
+    )  # fmt: skip
+    assert cfg.huurgrenzen is not None and cfg.huurgrenzen[2030].liberalisatiegrens == 950
+    with pytest.raises(ConfigError, match="valid keys are"):
+        JoinConfig.from_dict({"tolerantie": 5})
+    with pytest.raises(ConfigError, match="known years"):
+        JoinConfig(huur_jaar=1990)
+    with pytest.raises(ConfigError, match=">= 0"):
+        JoinConfig(tolerance_m=-1)
+
+
+_row = st.fixed_dictionaries(
+    {
+        "x": st.one_of(st.none(), st.floats(149_000, 154_000), st.just("5,3")),
+        "y": st.one_of(st.none(), st.floats(447_000, 452_000)),
+        "label": st.sampled_from(["A", "b", "H", "", "G"]),
+        "id": st.integers(0, 15),
+        "code": st.sampled_from(["", "BU99990003", "BU00000000", "BUxx"]),
+    }
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_row, min_size=1, max_size=25))
+def test_read_equals_joined_plus_not_joined(
+    rows: list[dict[str, object]],
+    grid_buurten: gpd.GeoDataFrame,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    lines = ["vhe_id;corporatie;x;y;energielabel;buurtcode"]
+    for r in rows:
+        x = "" if r["x"] is None else str(r["x"]).replace(".", ",")
+        y = "" if r["y"] is None else str(r["y"])
+        lines.append(f"{r['id']};Portaal;{x};{y};{r['label']};{r['code']}")
+    path = tmp_path_factory.mktemp("h") / "v.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="cp1252")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # set-aside rows are the point here
+        try:
+            stock = read_stock(path)
+        except InputError:
+            return  # every given x/y looked like degrees: refused as a whole, nothing lost
+        res = join_sources(grid_buurten, stock=stock)
+    [count] = res.report.sources
+    assert count.gelezen == len(rows)
+    assert count.gelezen == count.gekoppeld + count.niet_gekoppeld_totaal
+    assert res.stock is not None and count.gekoppeld == len(res.stock)
+    assert res.table["woningen_corporaties"].sum() == count.gekoppeld
+    listed = set(res.report.not_joined["bron_rij"]) | set(res.stock["bron_rij"])
+    assert listed == set(range(2, len(rows) + 2))  # every row, once
+    assert len(res.report.not_joined) + len(res.stock) == len(rows)
+
+
+def test_demo_data_one_row_per_buurt_and_accounting() -> None:
+    buurten = datasets.load_buurten("Amersfoort")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # the demo has deliberate flaws
+        stock = read_stock(datasets.data_path("demo/voorraad_synthetisch.csv"))
+        sales = read_sales(datasets.data_path("demo/verkoop_synthetisch.csv"))
+    live = read_liveability(
+        datasets.data_path("demo/leefbaarometer_grid_synthetisch.tif"), buurten=buurten
+    )
+    heat = read_heat_plans(datasets.data_path("demo/warmte_synthetisch.csv"))
+    res = join_sources(
+        buurten, stock=stock, sales=sales, liveability=live, heat=heat,
+        indicators=datasets.load_indicators("Amersfoort"),
+    )  # fmt: skip
+    t = res.table
+    assert len(t) == len(buurten) == 145 and t["buurtcode"].is_unique
+    res.report.check()
+    frame = res.report.to_frame().set_index("bron")
+    assert (frame["gelezen"] == frame["gekoppeld"] + frame["niet_gekoppeld"]).all()
+    assert frame.loc["voorraad", "gelezen"] == 17_712
+    # the generator's deliberate flaws, one by one
+    assert frame.loc["voorraad", "waarvan_dichtstbij"] == 3
+    assert frame.loc["voorraad", "buiten_buurten"] == 2
+    assert frame.loc["voorraad", "dubbel_vhe_id"] == 1
+    assert t["woningen_corporaties"].sum() == frame.loc["voorraad", "gekoppeld"]
+    assert {"woningen_de_alliantie", "woningen_portaal", "woningen_omnia_wonen"} <= set(t.columns)
+    assert t["aandeel_corporatie"].dropna().between(0, 0.61).all()  # 0.6 of rented, by design
+    assert t["warmte_startjaar"].notna().any() and t["leefbaarometer_dekking"].max() == 1.0
+
+
+def test_coordinates_win_over_a_conflicting_buurtcode(grid_buurten: gpd.GeoDataFrame) -> None:
+    stock = _stock([("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0)])
+    stock["buurtcode"] = "BU99990008"  # the point lies in BU99990000
+    res = join_sources(grid_buurten, stock=stock)
+    assert res.stock is not None and res.stock["buurtcode"].tolist() == ["BU99990000"]
+    assert any("other than the buurt" in note for note in res.report.notes)
+    assert "Let op / note" in str(res.report)
+
+
+_sale = st.fixed_dictionaries(
+    {
+        "vhe": st.sampled_from(["", "1", "2", "3", "99"]),
+        "x": st.one_of(st.none(), st.floats(149_000, 154_000)),
+        "jaar": st.sampled_from(["2026", "20x6", ""]),
+        "status": st.sampled_from(["voorgenomen", "verkocht", "misschien"]),
+    }
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_sale, min_size=1, max_size=15))
+def test_sales_read_equals_joined_plus_not_joined(
+    rows: list[dict[str, object]],
+    grid_buurten: gpd.GeoDataFrame,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    stock = _stock(
+        [("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0),
+         ("2", "Portaal", 151_500, 450_500, "A", 2005, 400.0)]
+    )  # fmt: skip
+    lines = ["vhe_id;x;y;jaar;status"]
+    for r in rows:
+        x = "" if r["x"] is None else str(r["x"])
+        y = "" if r["x"] is None else "450500"
+        lines.append(f"{r['vhe']};{x};{y};{r['jaar']};{r['status']}")
+    path = tmp_path_factory.mktemp("s") / "verkoop.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        res = join_sources(grid_buurten, stock=stock, sales=read_sales(path))
+    count = {s.bron: s for s in res.report.sources}["verkoop"]
+    assert count.gelezen == len(rows) == count.gekoppeld + count.niet_gekoppeld_totaal
+    assert res.sales is not None and len(res.sales) == count.gekoppeld
+    nj = res.report.not_joined
+    rows_seen = sorted([*nj.loc[nj["bron"] == "verkoop", "bron_rij"], *res.sales["bron_rij"]])
+    assert rows_seen == list(range(2, len(rows) + 2))
+
+
+def test_real_pbl_wijken_apply_to_all_their_buurten() -> None:
+    from geoprestatie.datasets import STARTANALYSE_CSV
+
+    buurten = datasets.load_buurten("Terneuzen")
+    res = join_sources(buurten, heat=read_heat_plans(datasets.data_path(STARTANALYSE_CSV)))
+    [count] = res.report.sources
+    assert (count.gelezen, count.gekoppeld) == (30, 30)
+    t = res.table
+    assert t["warmte_strategie"].notna().all()
+    # every buurt carries the strategy of its own wijk
+    pbl = read_heat_plans(datasets.data_path(STARTANALYSE_CSV)).set_index("code")["strategie"]
+    assert (t["warmte_strategie"] == pbl.reindex(t["wijkcode"]).to_numpy()).all()
+    assert t.groupby("wijkcode").size().max() > 1  # wijken with several buurten exist
+
+
+def test_aandeel_corporatie_from_cbs_map_column(grid_buurten: gpd.GeoDataFrame) -> None:
+    b = grid_buurten.assign(WONINGVOORRAAD=[4, 0, 10, 10, 10, 10, 10, 10, 10])
+    stock = _stock([("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0)])
+    t = join_sources(b, stock=stock).table
+    assert t["aandeel_corporatie"].iloc[0] == 0.25
+    assert np.isnan(t["aandeel_corporatie"].iloc[1])  # no dwellings: no share
+    assert t["aandeel_corporatie"].iloc[2] == 0.0

@@ -1,0 +1,47 @@
+"""read_sales: status spellings, years, references and own locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.sources import read_sales
+
+
+def test_statuses_years_and_reports(tmp_path: Path) -> None:
+    path = tmp_path / "verkoop.csv"
+    path.write_text(
+        "VHE;Verkoopjaar;Status\nA1;2026;Gepland\nA2;2024;Verkocht\nA3;20xx;voorgenomen\n"
+        "A4;2027;misschien\nA1;2028;voorgenomen\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(DataWarning):
+        s = read_sales(path)
+    assert s[["vhe_id", "jaar", "status"]].values.tolist() == [
+        ["A1", 2026, "voorgenomen"],
+        ["A2", 2024, "gerealiseerd"],
+    ]
+    assert sorted((r["bron_rij"], r["reden"], r["kolom"]) for r in s.attrs["afgewezen"]) == [
+        (4, "ongeldige_waarde", "jaar"),
+        (5, "ongeldige_waarde", "status"),
+        (6, "dubbel_vhe_id", "vhe_id"),
+    ]
+    assert s.attrs["rijen_gelezen"] == 5
+
+
+def test_own_location_without_vhe_id(tmp_path: Path) -> None:
+    path = tmp_path / "verkoop.csv"
+    path.write_text("x,y,jaar,status\n155000,463000,2026,voorgenomen\n,,2026,voorgenomen\n")
+    with pytest.warns(DataWarning):
+        s = read_sales(path)
+    assert len(s) == 1 and s.geometry.iloc[0].x == 155000
+    assert [r["reden"] for r in s.attrs["afgewezen"]] == ["geen_locatie"]
+
+
+def test_missing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "verkoop.csv"
+    path.write_text("vhe_id;jaar\nA1;2026\n")
+    with pytest.raises(InputError, match=r"missing required column\(s\) \['status'\].*found"):
+        read_sales(path)

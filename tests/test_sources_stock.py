@@ -1,0 +1,170 @@
+"""read_stock on hand-made files with the flaws Dutch Excel exports have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.sources import read_stock
+from geoprestatie.sources.stock import normalise_label
+
+HEADER = "vhe_id;corporatie;x;y;energielabel;bouwjaar;woningtype;huurprijs;daeb;conditiescore\n"
+
+
+def _write(tmp_path: Path, text: str, *, name: str = "v.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _rejected(df: pd.DataFrame) -> list[tuple[int, str, str | None, str | None]]:
+    return sorted(
+        (r["bron_rij"], r["reden"], r["kolom"], r["waarde"]) for r in df.attrs["afgewezen"]
+    )
+
+
+def test_cp1252_semicolon_decimal_comma(tmp_path: Path) -> None:
+    text = HEADER + (
+        "A1;Portaal;155000,5;463000;a +;1970;eengezinswoning (één laag);612,30;ja;3\n"
+        "A2;Portaal;155100;463100;G;1931;benedenwoning;1.050,00;Niet-DAEB;6\n"
+    )
+    s = read_stock(_write(tmp_path, text, encoding="cp1252"))
+    assert s["vhe_id"].tolist() == ["A1", "A2"]
+    assert s.geometry.iloc[0].equals(Point(155000.5, 463000))
+    assert s["energielabel"].astype(str).tolist() == ["A+", "G"]
+    assert s["huurprijs"].tolist() == [612.30, 1050.0]
+    assert s["daeb"].tolist() == [True, False]
+    assert s["woningtype"].iloc[0] == "eengezinswoning (één laag)"
+    assert s["bron_rij"].tolist() == [2, 3]
+    assert s.crs.to_epsg() == 28992
+    assert s.attrs["rijen_gelezen"] == 2 and s.attrs["afgewezen"] == []
+
+
+def test_utf8_bom_comma_separated_aliases(tmp_path: Path) -> None:
+    text = (
+        "\ufeffVHE,Corporatie,X_RD,Y_RD,Label,Huur,Buurt_code\n"
+        "B7,Omnia Wonen,156000,464000,b,700.5,\n"
+    )
+    s = read_stock(_write(tmp_path, text))
+    assert s["vhe_id"].tolist() == ["B7"]  # BOM stripped, alias VHE recognised
+    assert s["huurprijs"].tolist() == [700.5]
+    assert s["energielabel"].astype(str).tolist() == ["B"]
+
+
+def test_bad_values_are_reported_not_dropped(tmp_path: Path) -> None:
+    text = HEADER + (
+        "1;Portaal;155000;463000;H;1970;;600;ja;3\n"
+        "2;Portaal;155000;463000;B;19x5;;600;ja;3\n"
+        "1;Portaal;155000;463000;B;1970;;600;ja;3\n"
+        "3;Portaal;;;B;1970;;600;ja;3\n"
+        "4;Portaal;155000;463000;B;1970;;600;misschien;3\n"
+        "5;Portaal;155000;463000;B;1970;;600;ja;7\n"
+        "6;Portaal;155000;463000;B;1970;;600;ja;2\n"
+    )
+    with pytest.warns(DataWarning, match="6 row"):
+        s = read_stock(_write(tmp_path, text))
+    assert s["vhe_id"].tolist() == ["6"]
+    assert s.attrs["rijen_gelezen"] == 7
+    assert _rejected(s) == [
+        (2, "ongeldige_waarde", "energielabel", "H"),
+        (3, "ongeldige_waarde", "bouwjaar", "19x5"),
+        (4, "dubbel_vhe_id", "vhe_id", "1"),
+        (5, "geen_locatie", None, None),
+        (6, "ongeldige_waarde", "daeb", "misschien"),
+        (7, "ongeldige_waarde", "conditiescore", "7"),
+    ]
+
+
+def test_wgs84_in_xy_is_an_error(tmp_path: Path) -> None:
+    text = HEADER + "1;Portaal;5.38;52.15;B;1970;;600;ja;3\n2;Portaal;5.39;52.16;B;1970;;600;ja;3\n"
+    with pytest.raises(InputError, match=r"WGS84 degrees.*lon/lat"):
+        read_stock(_write(tmp_path, text))
+
+
+def test_single_wgs84_row_in_xy_is_reported(tmp_path: Path) -> None:
+    text = (
+        HEADER + "1;Portaal;5,38;52,15;B;1970;;600;ja;3\n2;Portaal;155000;463000;B;1970;;600;ja;3\n"
+    )
+    with pytest.warns(DataWarning):
+        s = read_stock(_write(tmp_path, text))
+    assert s["vhe_id"].tolist() == ["2"]
+    [(row, reason, column, value)] = _rejected(s)
+    assert (row, reason, column) == (2, "ongeldige_waarde", "x")
+    assert value is not None and "not RD New" in value
+
+
+def test_lon_lat_are_projected(tmp_path: Path) -> None:
+    # Amersfoort's Onze Lieve Vrouwetoren, the origin of RD New: (155000, 463000)
+    text = "vhe_id,corporatie,lon,lat\n1,Portaal,5.38720621,52.15517440\n"
+    s = read_stock(_write(tmp_path, text))
+    assert s.geometry.iloc[0].distance(Point(155000, 463000)) < 1.0
+
+
+def test_empty_and_header_only(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="empty"):
+        read_stock(_write(tmp_path, ""))
+    with pytest.raises(InputError, match="no data rows"):
+        read_stock(_write(tmp_path, HEADER, name="h.csv"))
+
+
+def test_missing_column_lists_found_and_expected(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as exc:
+        read_stock(_write(tmp_path, "vhe_id;x;y\n1;155000;463000\n"))
+    msg = str(exc.value)
+    assert "missing required column(s) ['corporatie']" in msg
+    assert "expected ['vhe_id', 'corporatie']" in msg and "found ['vhe_id', 'x', 'y']" in msg
+
+
+def test_no_location_columns(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no location columns"):
+        read_stock(_write(tmp_path, "vhe_id;corporatie\n1;Portaal\n"))
+
+
+def test_xlsx_and_buurtcode_only(tmp_path: Path) -> None:
+    path = tmp_path / "v.xlsx"
+    pd.DataFrame(
+        {
+            "vhe_id": [10, 11],
+            "corporatie": ["de Alliantie", "de Alliantie"],
+            "buurtcode": ["BU03070100", "bu 0307 0101"],
+            "huurprijs": [612.3, 700],
+        }
+    ).to_excel(path, index=False)
+    s = read_stock(path)
+    assert s["vhe_id"].tolist() == ["10", "11"]
+    assert s["buurtcode"].tolist() == ["BU03070100", "BU03070101"]
+    assert s.geometry.isna().all()
+    assert s["huurprijs"].tolist() == [612.3, 700.0]
+
+
+def test_geopackage_points_in_wgs84(tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame(
+        {"vhe_id": ["a"], "corporatie": ["Portaal"], "energielabel": ["C"]},
+        geometry=[Point(5.38720621, 52.15517440)],
+        crs=4326,
+    )
+    path = tmp_path / "v.gpkg"
+    gdf.to_file(path)
+    s = read_stock(path)
+    assert s.geometry.iloc[0].distance(Point(155000, 463000)) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("A++++", "A++++"), ("a+++", "A+++"), ("A + +", "A++"), ("label b", "B"), ("g", "G")],
+)
+def test_normalise_label(raw: str, expected: str) -> None:
+    labels, bad = normalise_label(pd.Series([raw]))
+    assert labels.iloc[0] == expected and not bad.iloc[0]
+
+
+def test_input_file_untouched(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "1;Portaal;155000;463000;B;1970;;600;ja;3\n")
+    before = path.read_bytes()
+    read_stock(path)
+    assert path.read_bytes() == before
