@@ -255,18 +255,32 @@ def _split(
         try:
             np.random.seed(config.seed)  # noqa: NPY002
             model = region.MaxPHeuristic(sub, w, ["sia_score"], "_drempel", threshold, top_n=2)
-            model.solve()
+            with warnings.catch_warnings():
+                # spopt's max-p calls GeoDataFrame.drop(inplace=True), deprecated in pandas 3.1
+                warnings.filterwarnings("ignore", message="The inplace keyword")
+                model.solve()
         finally:
             np.random.set_state(state)  # noqa: NPY002
         return np.asarray(model.labels_, dtype=int), None
+    # homogeneous in score, and compact: z-scored sia_score (weight 1) and centroid x, y
+    # (weight 0.5 each), so that equal scores still give a split into compact parts
+    attrs = ["_score", "_x", "_y"]
+    centroids = sub.geometry.centroid
+    for name, values, weight in (
+        ("_score", sub["sia_score"].to_numpy(dtype=float), 1.0),
+        ("_x", centroids.x.to_numpy(), 0.5),
+        ("_y", centroids.y.to_numpy(), 0.5),
+    ):
+        sd = values.std()
+        sub[name] = weight * (values - values.mean()) / sd if sd > 0 else 0.0
     labels = np.zeros(n, dtype=int)
     first = math.ceil(n / config.max_buurten)
     last = max(first, n // config.min_buurten)
     for k in range(first, last + 1):
-        model = region.Skater(sub, w, ["sia_score"], n_clusters=k, floor=config.min_buurten)
+        model = region.Skater(sub, w, attrs, n_clusters=k, floor=config.min_buurten)
         with warnings.catch_warnings():
-            # spopt warns when the floor makes k clusters impossible; we check sizes ourselves
-            warnings.filterwarnings("ignore", category=UserWarning, module="spopt")
+            # SKATER warns when the floor leaves no valid cut; the sizes are checked below
+            warnings.filterwarnings("ignore", message="MSF contains no valid moves")
             model.solve()
         labels = np.asarray(model.labels_, dtype=int)
         if np.bincount(labels).max() <= config.max_buurten:
