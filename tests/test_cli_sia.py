@@ -91,7 +91,7 @@ def test_sia_default_criteria_skip_notes(tmp_path: Path, table_file: Path) -> No
     res = CliRunner().invoke(main, ["sia", "--tabel", str(table_file), "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     # the default set: only aandeel_efg and the eligibility filter apply to this table
-    assert "Let op: criteria.leefbaarheid overgeslagen" in res.stderr
+    assert "Let op: SIA: criteria.leefbaarheid overgeslagen" in res.stderr
     assert "bijdrage_energielabel_efg" in pd.read_csv(tmp_path / "sia_buurten.csv").columns
 
 
