@@ -171,6 +171,9 @@ def test_normalisations_by_hand() -> None:
     )
     # lower: share of thresholds with x <= t: 1 -> 2/2, 2 -> 2/2, 5 -> 0/2
     np.testing.assert_allclose(sia.NORMALISATIONS["classes"](x, False, ck), [1, 1, 1, 0, np.nan])
+    # a spread too small to represent (the standard deviation underflows): neutral
+    tiny = np.array([0.0, 3e-300])
+    np.testing.assert_allclose(sia.NORMALISATIONS["zscore"](tiny, True, cz), [0.5, 0.5])
     const = np.array([3.0, 3.0, np.nan])
     np.testing.assert_allclose(sia.NORMALISATIONS["minmax"](const, True, c), [0.5, 0.5, np.nan])
 

@@ -424,9 +424,10 @@ def _rank(x: Array, higher: bool, crit: Criterion) -> Array:
 
 
 def _zscore(x: Array, higher: bool, crit: Criterion) -> Array:
-    if _constant(x):
+    sd = float(np.nanstd(x)) if not _constant(x) else 0.0
+    if not sd > 0:  # constant, or a spread too small to represent (underflow)
         return np.where(np.isnan(x), np.nan, 0.5)
-    z = (x - np.nanmean(x)) / np.nanstd(x)
+    z = (x - np.nanmean(x)) / sd
     if not higher:
         z = -z
     return np.asarray((np.clip(z, -crit.clip, crit.clip) + crit.clip) / (2.0 * crit.clip), float)
