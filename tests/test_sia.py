@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 
 from geoprestatie import sia
-from geoprestatie.errors import ConfigError, DataWarning
+from geoprestatie.errors import ConfigError, DataWarning, InputError
 from geoprestatie.sia import SiaConfig
 
 # buurt i of the 3x3 grid: aandeel_efg, leefbaarometer_score, woningen_corporaties
@@ -272,6 +272,13 @@ def test_from_toml_reads_sia_table(tmp_path: Path) -> None:
     p.write_text("[sia]\nmethod = 'x'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=str(p.name)):
         SiaConfig.from_toml(p)
+
+
+def test_duplicate_buurtcode_names_rows(table: gpd.GeoDataFrame, config: SiaConfig) -> None:
+    t = table.copy()
+    t.loc[5, "buurtcode"] = t.loc[2, "buurtcode"]
+    with pytest.raises(InputError, match=r"rows 3, 6.*BU99990002"):
+        sia.score(t, config)
 
 
 def test_non_numeric_column(table: gpd.GeoDataFrame) -> None:
