@@ -156,6 +156,25 @@ def test_oversized_cluster_split_with_skater() -> None:
     assert any("gesplitst met skater in 2 delen" in n for n in res.notes)
 
 
+def test_split_that_cannot_meet_both_bounds_is_reported() -> None:
+    # five in a row, at least 3 and at most 4 per part: 3 + 2 or 4 + 1 break the minimum
+    res = dia.delineate(_row([90, 80, 70, 60, 50]), DiaConfig(min_buurten=3, max_buurten=4))
+    assert any("niet verder splitsen" in n for n in res.notes)
+    assert res.areas["n_buurten"].tolist() == [5]
+
+
+def test_large_cluster_split_on_real_geometries(amersfoort: gpd.GeoDataFrame) -> None:
+    # all 145 buurten of Amersfoort form one cluster; parts of at most 8, all contiguous
+    g = amersfoort.copy()
+    g["sia_score"] = np.linspace(0, 100, len(g))
+    g["robuust"] = True
+    res = dia.delineate(g, DiaConfig(max_buurten=8, max_dias=None))
+    assert res.areas["n_buurten"].between(2, 8).all()
+    assert res.areas["n_buurten"].sum() + res.buurten["dia_reden"].notna().sum() == 145
+    for _, members in res.buurten.dropna(subset=["dia_id"]).groupby("dia_id"):
+        assert dia.contiguity(members, snap_distance=10).n_components == 1
+
+
 def test_split_with_maxp_is_seeded_and_meets_floor() -> None:
     g = _row([90, 88, 86, 20, 22, 24, 50, 51])
     cfg = DiaConfig(max_buurten=4, min_buurten=1, min_woningen=200, split_method="maxp")
@@ -241,7 +260,7 @@ def test_dias_are_contiguous_and_meet_constraints(
     b = res.buurten
     assert len(res.areas) <= max_dias
     assert b.loc[~b["robuust"], "dia_id"].isna().all()
-    split_failed = any("niet in delen" in n for n in res.notes)
+    split_failed = any("niet verder splitsen" in n for n in res.notes)
     for ident, members in b.dropna(subset=["dia_id"]).groupby("dia_id"):
         assert len(members) >= min_buurten, ident
         assert members["woningen_corporaties"].sum() >= min_woningen

@@ -12,8 +12,9 @@ Steps (:func:`delineate`):
    ``min_buurten = 1`` and it meets ``min_woningen``; otherwise its ``dia_reden`` says so.
 4. **Splitting**: a cluster of more than ``max_buurten`` buurten is split by a
    regionalisation method of spopt, by name from :data:`SPLIT_METHODS` (``skater``:
-   the fewest SKATER regions of at most ``max_buurten`` buurten, each at least
-   ``min_buurten``, homogeneous in ``sia_score``; ``maxp``: max-p regions each with at
+   recursive SKATER bisection until every part has at most ``max_buurten`` buurten, each
+   side at least ``min_buurten``, homogeneous in ``sia_score`` and compact; ``maxp``:
+   max-p regions each with at
    least ``min_woningen`` corporation dwellings, or ``min_buurten`` buurten when
    ``min_woningen`` is 0, seeded).
 5. **Constraints**: parts with fewer than ``min_buurten`` buurten or ``min_woningen``
@@ -240,9 +241,9 @@ def _split(
     n = len(part)
     sub = part[["sia_score", "geometry"]].reset_index(drop=True)
     sub = gpd.GeoDataFrame(sub, geometry="geometry", crs=part.crs)
-    w = contiguity(sub, snap_distance=config.snap_distance)
     assert config.max_buurten is not None
     if config.split_method == "maxp":
+        w = contiguity(sub, snap_distance=config.snap_distance)
         if config.min_woningen > 0 and dwell is not None:
             sub["_drempel"] = part[dwell].fillna(0).to_numpy(dtype=float)
             threshold = config.min_woningen
@@ -273,23 +274,45 @@ def _split(
     ):
         sd = values.std()
         sub[name] = weight * (values - values.mean()) / sd if sd > 0 else 0.0
+    # recursive SKATER bisection: each oversized part is cut in two (each side at least
+    # min_buurten) until every part has at most max_buurten buurten. One cut costs
+    # O(size²) SKATER evaluations, so this is far cheaper than one k-way solve.
     labels = np.zeros(n, dtype=int)
-    first = math.ceil(n / config.max_buurten)
-    last = max(first, n // config.min_buurten)
-    for k in range(first, last + 1):
-        model = region.Skater(sub, w, attrs, n_clusters=k, floor=config.min_buurten)
+    todo = [np.arange(n)]
+    done: list[np.ndarray] = []
+    stuck: list[int] = []
+    while todo:
+        idx = todo.pop()
+        if len(idx) <= config.max_buurten:
+            done.append(idx)
+            continue
+        piece = sub.iloc[idx].reset_index(drop=True)
+        model = region.Skater(
+            piece,
+            contiguity(piece, snap_distance=config.snap_distance),
+            attrs,
+            n_clusters=2,
+            floor=config.min_buurten,
+        )
         with warnings.catch_warnings():
-            # SKATER warns when the floor leaves no valid cut; the sizes are checked below
+            # SKATER warns when the floor leaves no valid cut; handled below
             warnings.filterwarnings("ignore", message="MSF contains no valid moves")
             model.solve()
-        labels = np.asarray(model.labels_, dtype=int)
-        if np.bincount(labels).max() <= config.max_buurten:
-            return labels, None
-    note = (
-        f"cluster van {n} buurten kon met SKATER niet in delen van hoogstens "
-        f"{config.max_buurten} buurten worden gesplitst; grootste deel "
-        f"{int(np.bincount(labels).max())} buurten"
-    )
+        cut = np.asarray(model.labels_, dtype=int)
+        if len(np.unique(cut)) < 2:
+            done.append(idx)
+            stuck.append(len(idx))
+            continue
+        todo.extend(idx[cut == lab] for lab in np.unique(cut))
+    for number, idx in enumerate(sorted(done, key=lambda i: int(i.min()))):
+        labels[idx] = number
+    note = None
+    if stuck:
+        note = (
+            f"SKATER kon een deel van {max(stuck)} buurten niet verder splitsen in delen van "
+            f"minimaal {config.min_buurten} buurten; het blijft groter dan max_buurten "
+            f"({config.max_buurten})"
+        )
     return labels, note
 
 
