@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from geoprestatie import datasets, dia, sia
 from geoprestatie.dia import DiaConfig
-from geoprestatie.errors import ConfigError
+from geoprestatie.errors import ConfigError, InputError
 
 GAP = 4.0  # metres between neighbouring buurten: a generalisation gap
 
@@ -183,6 +183,15 @@ def test_split_with_maxp_is_seeded_and_meets_floor() -> None:
     pd.testing.assert_frame_equal(a.buurten, b.buurten)
     assert (a.areas["woningen_corporaties"] >= 200).all()
     assert a.buurten["dia_id"].notna().all()
+
+
+def test_crs_checked_at_the_door(prioritised: gpd.GeoDataFrame) -> None:
+    # another CRS is reprojected: areas in metres all the same
+    res = dia.delineate(prioritised.to_crs(4326), DiaConfig())
+    assert res.areas.crs.to_epsg() == 28992
+    assert res.areas["oppervlakte_ha"].iloc[0] == pytest.approx(3 * 100, rel=0.01)
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        dia.delineate(prioritised.set_crs(None, allow_override=True), DiaConfig())
 
 
 def test_config_errors(prioritised: gpd.GeoDataFrame) -> None:

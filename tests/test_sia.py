@@ -322,6 +322,31 @@ def test_robustness_matches_naive_loop(table: gpd.GeoDataFrame, config: SiaConfi
     pd.testing.assert_frame_equal(rob, sia.robustness(table, cfg))
 
 
+def test_topsis_robustness_matches_naive_loop(table: gpd.GeoDataFrame, config: SiaConfig) -> None:
+    cfg = SiaConfig(
+        criteria=config.criteria,
+        method="topsis",
+        eligibility=config.eligibility,
+        top_k=2,
+        robustness=sia.RobustnessConfig(draws=300, spread=0.4, seed=3),
+    )
+    rob = sia.robustness(table, cfg)
+    prep = sia._prepare(table, cfg)
+    draws = sia._draw_weights(prep.weights, cfg.robustness)
+    u = prep.u
+    closeness = []
+    for w in draws:  # TOPSIS written out per buurt and draw
+        row = []
+        for x in u:
+            d_minus = math.sqrt(sum((wi * xi) ** 2 for wi, xi in zip(w, x, strict=True)))
+            d_plus = math.sqrt(sum((wi * (1 - xi)) ** 2 for wi, xi in zip(w, x, strict=True)))
+            row.append(d_minus / (d_minus + d_plus))
+        closeness.append(row)
+    ranks = np.array([rankdata(-np.array(r), method="ordinal") for r in closeness])
+    elig = rob.index[rob["rang_p05"].notna()]
+    np.testing.assert_allclose(rob.loc[elig, "kans_top_k"], (ranks <= 2).mean(axis=0))
+
+
 def test_robuust_threshold(table: gpd.GeoDataFrame, config: SiaConfig) -> None:
     # 5 and 6 tie at the chosen weights: each is in the top 2 in part of the draws only
     base = {
