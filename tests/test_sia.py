@@ -347,6 +347,24 @@ def test_topsis_robustness_matches_naive_loop(table: gpd.GeoDataFrame, config: S
     np.testing.assert_allclose(rob.loc[elig, "kans_top_k"], (ranks <= 2).mean(axis=0))
 
 
+def test_identical_buurten_tie_by_buurtcode_in_every_draw() -> None:
+    # BU3 and BU1 are identical; BU2 is clearly first. Top 2: BU1 (lower code) every time.
+    t = pd.DataFrame(
+        {"buurtcode": ["BU3", "BU2", "BU1"], "a": [0.5, 1.0, 0.5], "b": [0.2, 1.0, 0.2]}
+    )
+    cfg = SiaConfig.from_dict(
+        {
+            "top_k": 2,
+            "criteria": [_crit("a", "a", "higher", 1), _crit("b", "b", "higher", 1)],
+            "robustness": {"draws": 200, "spread": 0.5},
+        }
+    )
+    p = sia.prioritise(t, cfg)
+    assert p["sia_rang"].tolist() == [3, 1, 2]
+    assert p["kans_top_k"].tolist() == [0.0, 1.0, 1.0]
+    assert p["rang_p05"].tolist() == [3, 1, 2] and p["rang_p95"].tolist() == [3, 1, 2]
+
+
 def test_robuust_threshold(table: gpd.GeoDataFrame, config: SiaConfig) -> None:
     # 5 and 6 tie at the chosen weights: each is in the top 2 in part of the draws only
     base = {

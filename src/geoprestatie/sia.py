@@ -703,10 +703,25 @@ def _draw_weights(weights: Array, rob: RobustnessConfig) -> Array:
 
 
 def _simulate_ranks(
-    u: Array, draws: Array, method: _Method, *, top_k: int, chunk_cells: int = 4_000_000
-) -> tuple[NDArray[np.int64], NDArray[Any]]:
-    """Top-k counts (n) and ranks (n × draws, compact integers) of every draw."""
+    u: Array,
+    draws: Array,
+    method: _Method,
+    *,
+    top_k: int,
+    codes: NDArray[Any],
+    chunk_cells: int = 4_000_000,
+) -> tuple[NDArray[np.int64], NDArray[Any], NDArray[np.intp]]:
+    """Top-k counts (n), ranks (n × draws, compact integers) and the row order used.
+
+    Equal scores are ordered by buurtcode, as in :func:`score`: the rows are put in code
+    order (``perm``; counts and ranks are in that order) and, when some buurten have
+    identical urgencies (the only way to tie in every draw), sorted with a stable sort.
+    """
     n, d = u.shape[0], draws.shape[0]
+    perm = np.argsort(codes.astype(str), kind="stable")
+    u = u[perm]
+    has_twins = len(np.unique(u, axis=0)) < n
+    kind: Literal["stable", "quicksort"] = "stable" if has_twins else "quicksort"
     rank_dtype = np.uint16 if n < np.iinfo(np.uint16).max else np.uint32
     ranks = np.empty((n, d), dtype=rank_dtype)
     in_top = np.zeros(n, dtype=np.int64)
@@ -714,12 +729,12 @@ def _simulate_ranks(
     positions = np.arange(1, n + 1, dtype=rank_dtype)
     for start in range(0, d, step):
         s = method.scores(u, draws[start : start + step])  # c × n
-        order = np.argsort(-s, axis=1)
+        order = np.argsort(-s, axis=1, kind=kind)
         r = np.empty(order.shape, dtype=rank_dtype)
         np.put_along_axis(r, order, np.broadcast_to(positions, order.shape), axis=1)
         in_top += (r <= top_k).sum(axis=0)
         ranks[:, start : start + step] = r.T
-    return in_top, ranks
+    return in_top, ranks, perm
 
 
 def _rank_interval(ranks: NDArray[Any], *, chunk: int = 2048) -> tuple[Array, Array]:
@@ -779,9 +794,12 @@ def _robustness(table: pd.DataFrame, prep: _Prepared, config: SiaConfig) -> pd.D
     if idx.size:
         draws = _draw_weights(prep.weights, config.robustness)
         k = min(config.top_k, idx.size)
-        in_top, ranks = _simulate_ranks(prep.u, draws, METHODS[config.method], top_k=k)
-        kans[idx] = in_top / draws.shape[0]
-        p05[idx], p95[idx] = _rank_interval(ranks)
+        in_top, ranks, perm = _simulate_ranks(
+            prep.u, draws, METHODS[config.method], top_k=k, codes=prep.codes
+        )
+        rows = idx[perm]
+        kans[rows] = in_top / draws.shape[0]
+        p05[rows], p95[rows] = _rank_interval(ranks)
     out = pd.DataFrame(
         {
             "buurtcode": table["buurtcode"].to_numpy(),
