@@ -522,3 +522,109 @@ def join(
     with atomic_path(out / "niet_gekoppeld.csv") as tmp:
         result.report.not_joined.to_csv(tmp, index=False)
     click.echo(f"{len(result.table)} buurten -> {out}/buurttabel.gpkg, buurttabel.csv")
+
+
+def _write_table(frame: Any, target: Path) -> Path:
+    """Write a (Geo)DataFrame atomically: GPKG (one layer, named after the file) or CSV."""
+    from geoprestatie._atomic import atomic_path
+
+    with atomic_path(target) as tmp:
+        if target.suffix == ".gpkg":
+            tmp.unlink()  # GDAL creates the GeoPackage itself
+            frame.to_file(tmp, layer=target.stem, driver="GPKG")
+        else:
+            plain = frame.drop(columns="geometry") if "geometry" in frame.columns else frame
+            plain.to_csv(tmp, index=False)
+    return target
+
+
+def _read_dia_set(path: Path) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+
+    if path.suffix.lower() == ".csv":
+        return pd.read_csv(path, dtype=str)
+    return gpd.read_file(path)
+
+
+@main.command()
+@click.option(
+    "--tabel",
+    "table_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="Buurt table (GPKG or other vector file), one row per buurt.",
+)
+@click.option("--layer", default=None, help="Layer in a multi-layer file.")
+@click.option(
+    "--criteria",
+    "criteria_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="TOML with [sia] criteria and [dia] settings; default: the shipped default set.",
+)
+@click.option(
+    "--vorige-dia",
+    "previous",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="An earlier dia_gebieden.gpkg/.csv (or buurtcode,dia_id CSV) to compare with.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("uitvoer/sia"),
+    show_default=True,
+    help="Output folder.",
+)
+@_handled
+def sia(
+    table_file: Path,
+    layer: str | None,
+    criteria_file: Path | None,
+    previous: Path | None,
+    out: Path,
+) -> None:
+    """Prioritise buurten (SIA) and delineate investment areas (DIA).
+
+    Writes sia_buurten (scores, ranks, contributions, robustness, DIA per buurt),
+    dia_gebieden (dissolved DIAs with aggregates) as GPKG and CSV, the one-at-a-time
+    weight sweep and, with --vorige-dia, the comparison with the earlier DIAs.
+    """
+    import geopandas as gpd
+
+    from geoprestatie import dia as dia_mod
+    from geoprestatie import sia as sia_mod
+    from geoprestatie._validate import to_rd_new
+
+    if criteria_file is None:
+        criteria_file = sia_mod.DEFAULT_CRITERIA_TOML
+    sia_cfg = sia_mod.SiaConfig.from_toml(criteria_file)
+    dia_cfg = dia_mod.DiaConfig.from_toml(criteria_file)
+    table = to_rd_new(gpd.read_file(table_file, layer=layer), source=table_file)
+    prioritised = sia_mod.prioritise(table, sia_cfg)
+    result = dia_mod.delineate(prioritised, dia_cfg)
+    sweep = sia_mod.weight_sweep(table, sia_cfg)
+
+    written = [
+        _write_table(result.buurten, out / "sia_buurten.gpkg"),
+        _write_table(result.buurten, out / "sia_buurten.csv"),
+        _write_table(result.areas, out / "dia_gebieden.csv"),
+        _write_table(sweep, out / "sia_gewichtsgevoeligheid.csv"),
+    ]
+    if len(result.areas):
+        written.append(_write_table(result.areas, out / "dia_gebieden.gpkg"))
+    if previous is not None:
+        cmp = dia_mod.compare_dia(_read_dia_set(previous), result)
+        written.append(_write_table(cmp, out / "dia_vergelijking.csv"))
+
+    b = result.buurten
+    click.echo(
+        f"{int(b['sia_geschikt'].sum())} van {len(b)} buurten geschikt; "
+        f"{int(b['robuust'].sum())} robuust in de top {prioritised.attrs['top_k']} "
+        f"({sia_cfg.robustness.draws} trekkingen); {len(result.areas)} DIA('s)"
+    )
+    for note in result.notes:  # skipped criteria are reported as DataWarnings by sia.score
+        click.echo(f"Let op: DIA: {note}", err=True)
+    for path in written:
+        click.echo(f"-> {path}")

@@ -1,0 +1,924 @@
+"""SIA: prioritise buurten with transparent, robust weights.
+
+A *criterion* turns one column of the buurt table into an urgency between 0 (least urgent)
+and 1 (most urgent) by a named normalisation; a named *method* combines the urgencies with
+the weights into a score 0-100 whose per-criterion contributions (``bijdrage_<naam>``) add
+up to the score. Eligibility filters and the missing-value policy decide which buurten are
+ranked at all (``sia_geschikt``, with the Dutch reason in ``sia_reden``).
+
+Robustness: the weights are perturbed by a seeded Dirichlet draw around the chosen weights;
+per buurt the share of draws in which it is in the top *k* (``kans_top_k``), the 5th-95th
+percentile of its rank (``rang_p05``, ``rang_p95``) and whether it is a robust priority
+(``robuust``: in the top *k* in at least ``robustness.threshold`` of the draws).
+
+Normalisations (all computed over the eligible buurten; 1 = most urgent):
+
+``minmax``
+    ``(x - min) / (max - min)``; reversed for ``direction = "lower"``.
+``rank``
+    percentile rank, ``(rank - 1) / (n - 1)`` with average ranks for ties.
+``zscore``
+    z-score clipped to ``[-clip, clip]`` and mapped linearly to ``[0, 1]``.
+``classes``
+    thresholds ``t1 < t2 < ... < tm``: the urgency is the share of thresholds reached
+    (``x >= t`` for ``direction = "higher"``, ``x <= t`` for ``"lower"``).
+
+A column that is constant over the eligible buurten does not discriminate: every buurt gets
+the neutral urgency 0.5 (``minmax``, ``rank``, ``zscore``).
+
+Missing values (``missing``): ``exclude`` (the buurt is not eligible), ``neutral`` (0.5),
+``most_urgent`` (1), ``least_urgent`` (0).
+
+Columns absent from the table: a criterion or filter with ``optional = true`` (all of the
+default set) is skipped, and so is an optional criterion without a value in any buurt; the
+note is in ``result.attrs["sia_overgeslagen"]`` and a :class:`~geoprestatie.errors.DataWarning`
+is emitted. In a criterion without ``optional = true`` (the default for user configs) an
+unknown column, or a column without any value, is a :class:`~geoprestatie.errors.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import tomllib
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from geoprestatie._validate import rows_where
+from geoprestatie.errors import ConfigError, DataWarning, InputError
+
+__all__ = [
+    "DIRECTIONS",
+    "METHODS",
+    "MISSING_POLICIES",
+    "NORMALISATIONS",
+    "Criterion",
+    "EligibilityFilter",
+    "RobustnessConfig",
+    "SiaConfig",
+    "default_config",
+    "prioritise",
+    "robustness",
+    "score",
+    "weight_sweep",
+]
+
+Array = NDArray[np.float64]
+
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+MISSING_POLICIES: tuple[str, ...] = ("exclude", "neutral", "most_urgent", "least_urgent")
+_MISSING_FILL = {"neutral": 0.5, "most_urgent": 1.0, "least_urgent": 0.0}
+_NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+DEFAULT_CRITERIA_TOML = Path(__file__).with_name("default_criteria.toml")
+
+
+# --------------------------------------------------------------------------- config
+
+
+def _check_keys(d: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+    if not isinstance(d, Mapping):
+        raise ConfigError(f"`{where}` was {d!r} but is expected to be a table (key = value)")
+    unknown = [k for k in d if k not in allowed]
+    if unknown:
+        raise ConfigError(
+            f"`{where}` has unknown key(s) {unknown}; allowed keys are {list(allowed)}"
+        )
+
+
+def _number(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"`{key}` was {value!r} but is expected to be a number")
+    if not math.isfinite(value):
+        raise ConfigError(f"`{key}` was {value!r} but is expected to be a finite number")
+    return float(value)
+
+
+def _choice(value: Any, key: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"`{key}` was {value!r} but is expected to be one of {list(allowed)}")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One SIA criterion: a column of the buurt table turned into an urgency 0-1.
+
+    Parameters
+    ----------
+    name
+        Identifier (lowercase, digits, ``_``); the contribution column is ``bijdrage_<name>``.
+    label
+        Dutch label shown to users, e.g. ``"Lage leefbaarheid"``.
+    column
+        Column of the buurt table.
+    direction
+        ``"higher"``: a higher value is more urgent; ``"lower"``: a lower value is.
+    weight
+        Non-negative weight (weights are used relative to their sum).
+    normalisation
+        A name in :data:`NORMALISATIONS`.
+    missing
+        Missing-value policy, one of :data:`MISSING_POLICIES`.
+    thresholds
+        Class thresholds for ``normalisation = "classes"`` (strictly increasing).
+    clip
+        Clip for ``normalisation = "zscore"`` (in standard deviations).
+    optional
+        Skip this criterion (with a note) if its column is absent or empty.
+    """
+
+    name: str
+    label: str
+    column: str
+    direction: Literal["higher", "lower"]
+    weight: float
+    normalisation: str = "minmax"
+    missing: str = "neutral"
+    thresholds: tuple[float, ...] = ()
+    clip: float = 2.5
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        where = f"criteria.{self.name}"
+        if not isinstance(self.name, str) or not _NAME_PATTERN.fullmatch(self.name):
+            raise ConfigError(
+                f"`criteria.name` was {self.name!r} but is expected to be lowercase letters, "
+                "digits and _ starting with a letter (it becomes the column bijdrage_<name>)"
+            )
+        for key in ("label", "column"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"`{where}.{key}` was {value!r} but is expected to be a text")
+        _choice(self.direction, f"{where}.direction", DIRECTIONS)
+        weight = _number(self.weight, f"{where}.weight")
+        if weight < 0:
+            raise ConfigError(
+                f"`{where}.weight` was {self.weight!r} but is expected to be >= 0 "
+                "(a negative weight would reward the opposite of the criterion; "
+                "use direction instead)"
+            )
+        _choice(self.normalisation, f"{where}.normalisation", list(NORMALISATIONS))
+        _choice(self.missing, f"{where}.missing", MISSING_POLICIES)
+        ths = tuple(_number(t, f"{where}.thresholds") for t in self.thresholds)
+        if self.normalisation == "classes":
+            if not ths or any(b <= a for a, b in itertools.pairwise(ths)):
+                raise ConfigError(
+                    f"`{where}.thresholds` was {list(self.thresholds)!r} but "
+                    "normalisation 'classes' expects at least one strictly increasing threshold"
+                )
+        elif ths:
+            raise ConfigError(
+                f"`{where}.thresholds` was given but is only used with normalisation 'classes' "
+                f"(normalisation is {self.normalisation!r})"
+            )
+        if _number(self.clip, f"{where}.clip") <= 0:
+            raise ConfigError(f"`{where}.clip` was {self.clip!r} but is expected to be > 0")
+        if not isinstance(self.optional, bool):
+            raise ConfigError(f"`{where}.optional` was {self.optional!r} but must be true/false")
+        object.__setattr__(self, "weight", weight)
+        object.__setattr__(self, "thresholds", ths)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Criterion:
+        """Build from a TOML table (the keys are the field names)."""
+        allowed = [f.name for f in fields(cls)]
+        _check_keys(d, allowed, f"criteria.{d.get('name', '?')}")
+        required = ["name", "label", "column", "direction", "weight"]
+        missing = [k for k in required if k not in d]
+        if missing:
+            raise ConfigError(
+                f"`criteria.{d.get('name', '?')}` misses required key(s) {missing}; "
+                f"required are {required}"
+            )
+        kwargs = dict(d)
+        if "thresholds" in kwargs:
+            if not isinstance(kwargs["thresholds"], list | tuple):
+                raise ConfigError(
+                    f"`criteria.{d['name']}.thresholds` was {kwargs['thresholds']!r} but is "
+                    "expected to be a list of numbers"
+                )
+            kwargs["thresholds"] = tuple(kwargs["thresholds"])
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class EligibilityFilter:
+    """A buurt is eligible only if ``min <= column <= max`` (each bound optional).
+
+    A missing value fails the filter. ``label`` (Dutch) is used in the reason text.
+    ``optional`` skips the filter with a note if the column is absent.
+    """
+
+    column: str
+    min: float | None = None
+    max: float | None = None
+    label: str = ""
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        where = f"eligibility.{self.column}"
+        if not isinstance(self.column, str) or not self.column:
+            raise ConfigError(f"`eligibility.column` was {self.column!r}; expected a text")
+        if self.min is None and self.max is None:
+            raise ConfigError(f"`{where}` needs `min`, `max` or both")
+        for key in ("min", "max"):
+            value = getattr(self, key)
+            if value is not None:
+                object.__setattr__(self, key, _number(value, f"{where}.{key}"))
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ConfigError(f"`{where}`: min {self.min} is larger than max {self.max}")
+        if not self.label:
+            object.__setattr__(self, "label", self.column)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> EligibilityFilter:
+        """Build from a TOML table (keys ``column``, ``min``, ``max``, ``label``, ``optional``)."""
+        _check_keys(d, [f.name for f in fields(cls)], "eligibility")
+        if "column" not in d:
+            raise ConfigError("`eligibility` table misses the required key 'column'")
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class RobustnessConfig:
+    """Monte Carlo perturbation of the weights.
+
+    Parameters
+    ----------
+    draws
+        Number of weight draws.
+    spread
+        Dirichlet spread: the concentration is ``1 / spread**2``, so a weight share ``w``
+        varies with a standard deviation of about ``spread * sqrt(w * (1 - w))``.
+    seed
+        Seed of the random generator (same seed, same result).
+    threshold
+        A buurt is a robust priority (``robuust``) if it is in the top *k* in at least
+        this share of the draws.
+    """
+
+    draws: int = 1000
+    spread: float = 0.1
+    seed: int = 20260101
+    threshold: float = 0.8
+
+    def __post_init__(self) -> None:
+        if isinstance(self.draws, bool) or not isinstance(self.draws, int) or self.draws < 1:
+            raise ConfigError(f"`robustness.draws` was {self.draws!r}; expected an integer >= 1")
+        if not 0 < _number(self.spread, "robustness.spread") < 1:
+            raise ConfigError(f"`robustness.spread` was {self.spread!r}; expected 0 < spread < 1")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ConfigError(f"`robustness.seed` was {self.seed!r}; expected an integer >= 0")
+        if not 0 < _number(self.threshold, "robustness.threshold") <= 1:
+            raise ConfigError(
+                f"`robustness.threshold` was {self.threshold!r}; expected 0 < threshold <= 1"
+            )
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> RobustnessConfig:
+        """Build from a TOML table (keys are the field names)."""
+        _check_keys(d, [f.name for f in fields(cls)], "robustness")
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class SiaConfig:
+    """Everything the SIA needs: criteria, method, eligibility, top *k*, robustness.
+
+    Load it from TOML (:meth:`from_toml`), from a dict (:meth:`from_dict`), or take
+    :func:`default_config`. The CLI and Python use the same object.
+
+    Examples
+    --------
+    >>> cfg = SiaConfig.from_dict({
+    ...     "method": "weighted_sum", "top_k": 3,
+    ...     "criteria": [{"name": "efg", "label": "Aandeel E/F/G", "column": "aandeel_efg",
+    ...                   "direction": "higher", "weight": 1}],
+    ... })
+    >>> cfg.criteria[0].normalisation, cfg.robustness.draws
+    ('minmax', 1000)
+    >>> SiaConfig.from_dict({"method": "ahp", "criteria": []})
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.ConfigError: `method` was 'ahp' but is expected to be one of [...]
+    """
+
+    criteria: tuple[Criterion, ...]
+    method: str = "weighted_sum"
+    eligibility: tuple[EligibilityFilter, ...] = ()
+    top_k: int = 10
+    robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+
+    def __post_init__(self) -> None:
+        _choice(self.method, "method", list(METHODS))
+        if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
+            raise ConfigError(f"`top_k` was {self.top_k!r}; expected an integer >= 1")
+        if not self.criteria:
+            raise ConfigError("`criteria` is empty; at least one criterion is needed")
+        names = [c.name for c in self.criteria]
+        doubles = sorted({n for n in names if names.count(n) > 1})
+        if doubles:
+            raise ConfigError(f"`criteria` names must be unique; repeated: {doubles}")
+        if sum(c.weight for c in self.criteria) <= 0:
+            raise ConfigError(
+                f"`criteria.weight` are all zero ({ {c.name: c.weight for c in self.criteria} }); "
+                "at least one weight must be > 0"
+            )
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> SiaConfig:
+        """Build from a dict shaped like the TOML table (see ``default_criteria.toml``)."""
+        _check_keys(d, ["criteria", "method", "eligibility", "top_k", "robustness"], "sia")
+        crits = d.get("criteria", [])
+        if not isinstance(crits, list):
+            raise ConfigError(f"`criteria` was {crits!r}; expected a list of tables")
+        elig = d.get("eligibility", [])
+        if not isinstance(elig, list):
+            raise ConfigError(f"`eligibility` was {elig!r}; expected a list of tables")
+        return cls(
+            criteria=tuple(Criterion.from_dict(c) for c in crits),
+            method=d.get("method", "weighted_sum"),
+            eligibility=tuple(EligibilityFilter.from_dict(e) for e in elig),
+            top_k=d.get("top_k", 10),
+            robustness=RobustnessConfig.from_dict(d.get("robustness", {})),
+        )
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> SiaConfig:
+        """Read a TOML file: its ``[sia]`` table if there is one, else the whole file
+        (a ``[dia]`` table beside it is left to :class:`geoprestatie.dia.DiaConfig`)."""
+        path = Path(path)
+        try:
+            with path.open("rb") as fh:
+                d = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        table = d.get("sia", {k: v for k, v in d.items() if k != "dia"})
+        try:
+            return cls.from_dict(table)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Weight share per criterion (summing to 1)."""
+        total = sum(c.weight for c in self.criteria)
+        return {c.name: c.weight / total for c in self.criteria}
+
+
+def default_config() -> SiaConfig:
+    """The documented default criteria set, read from the shipped ``default_criteria.toml``.
+
+    Grounded in the agreements: low liveability (Leefbaarometer, 0.25), share of corporation
+    stock (0.15), joint ownership by several corporations (0.10), share of E/F/G labels (0.20),
+    heat transition starting by 2030 or 2035 (a chance to combine works, 0.10), planned sales
+    (pressure on the buurt, 0.10) and the CBS socio-economic score (0.10). Eligible are
+    buurten with at least 25 corporation dwellings. Every default criterion and filter is
+    optional: a column the table lacks is skipped with a note.
+
+    Examples
+    --------
+    >>> cfg = default_config()
+    >>> [c.name for c in cfg.criteria]  # doctest: +NORMALIZE_WHITESPACE
+    ['leefbaarheid', 'corporatiebezit', 'gezamenlijk_bezit', 'energielabel_efg',
+     'warmtetransitie', 'verkoop', 'sociaal_economisch']
+    >>> round(sum(cfg.weights.values()), 6)
+    1.0
+    """
+    return SiaConfig.from_toml(DEFAULT_CRITERIA_TOML)
+
+
+# --------------------------------------------------------------------------- registries
+
+
+def _constant(x: Array) -> bool:
+    v = x[~np.isnan(x)]
+    return bool(v.size == 0 or np.ptp(v) == 0)
+
+
+def _minmax(x: Array, higher: bool, crit: Criterion) -> Array:
+    if _constant(x):
+        return np.where(np.isnan(x), np.nan, 0.5)
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    u = (x - lo) / (hi - lo)
+    return u if higher else 1.0 - u
+
+
+def _rank(x: Array, higher: bool, crit: Criterion) -> Array:
+    from scipy.stats import rankdata
+
+    if _constant(x):
+        return np.where(np.isnan(x), np.nan, 0.5)
+    ok = ~np.isnan(x)
+    r = rankdata(x[ok] if higher else -x[ok], method="average")
+    out = np.full(x.shape, np.nan)
+    out[ok] = (r - 1.0) / (ok.sum() - 1.0)
+    return out
+
+
+def _zscore(x: Array, higher: bool, crit: Criterion) -> Array:
+    sd = float(np.nanstd(x)) if not _constant(x) else 0.0
+    if not sd > 0:  # constant, or a spread too small to represent (underflow)
+        return np.where(np.isnan(x), np.nan, 0.5)
+    z = (x - np.nanmean(x)) / sd
+    if not higher:
+        z = -z
+    return np.asarray((np.clip(z, -crit.clip, crit.clip) + crit.clip) / (2.0 * crit.clip), float)
+
+
+def _classes(x: Array, higher: bool, crit: Criterion) -> Array:
+    t = np.asarray(crit.thresholds)
+    with np.errstate(invalid="ignore"):
+        reached = (x[:, None] >= t[None, :]) if higher else (x[:, None] <= t[None, :])
+    u = reached.sum(axis=1) / t.size
+    return np.where(np.isnan(x), np.nan, u)
+
+
+#: Normalisations by name: ``f(values, higher_is_urgent, criterion) -> urgency 0-1 (NaN kept)``.
+NORMALISATIONS: dict[str, Callable[[Array, bool, Criterion], Array]] = {
+    "minmax": _minmax,
+    "rank": _rank,
+    "zscore": _zscore,
+    "classes": _classes,
+}
+
+
+@dataclass(frozen=True)
+class _Method:
+    scores: Callable[[Array, Array], Array]  # (U n×m, W d×m shares) -> d×n scores 0-100
+    contributions: Callable[[Array, Array], Array]  # (U n×m, w m shares) -> n×m
+
+
+def _ws_scores(u: Array, w: Array) -> Array:
+    return np.asarray(100.0 * (w @ u.T), dtype=np.float64)
+
+
+def _ws_contributions(u: Array, w: Array) -> Array:
+    return np.asarray(100.0 * u * w[None, :], dtype=np.float64)
+
+
+def _topsis_scores(u: Array, w: Array) -> Array:
+    w2 = w * w
+    d_minus = np.sqrt(w2 @ (u * u).T)
+    d_plus = np.sqrt(w2 @ ((1.0 - u) ** 2).T)
+    total = d_minus + d_plus
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(total > 0, d_minus / total, 0.5)
+    return np.asarray(100.0 * c, dtype=np.float64)
+
+
+def _topsis_contributions(u: Array, w: Array) -> Array:
+    s = _topsis_scores(u, w[None, :])[0]
+    parts = (w * w)[None, :] * u * u
+    tot = parts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(tot > 0, parts / tot, 0.0)
+    return np.asarray(s[:, None] * share, dtype=np.float64)
+
+
+#: Scoring methods by name. ``weighted_sum``: score = 100 · Σ wᵢuᵢ, contribution 100 · wᵢuᵢ.
+#: ``topsis``: closeness 100 · d⁻/(d⁺ + d⁻) to the ideal (all urgencies 1) and anti-ideal
+#: (all 0) in weighted urgency space; the score is attributed to the criteria in proportion
+#: to their part of d⁻² (wᵢ²uᵢ²), so the contributions add up to the score.
+METHODS: dict[str, _Method] = {
+    "weighted_sum": _Method(_ws_scores, _ws_contributions),
+    "topsis": _Method(_topsis_scores, _topsis_contributions),
+}
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    criteria: tuple[Criterion, ...]  # used criteria (skipped ones left out)
+    weights: Array  # shares of the used criteria, sum 1
+    u: Array  # urgency of eligible buurten, n_eligible × m
+    eligible: NDArray[np.bool_]  # over all rows of the table
+    reasons: list[str | None]
+    codes: NDArray[Any]  # buurtcode of the eligible rows
+    notes: list[str]
+
+
+def _numeric(table: pd.DataFrame, column: str, what: str) -> Array:
+    s = table[column]
+    if not (pd.api.types.is_numeric_dtype(s) or s.isna().all()):
+        raise ConfigError(
+            f"`{what}` refers to column {column!r}, which is not numeric "
+            f"(dtype {s.dtype}); expected a numeric column"
+        )
+    return np.asarray(pd.to_numeric(s).astype("Float64").to_numpy(na_value=np.nan), float)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}".replace(".", ",")
+
+
+def _prepare(table: pd.DataFrame, config: SiaConfig) -> _Prepared:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"`table` was {type(table).__name__}; expected a (Geo)DataFrame")
+    if "buurtcode" not in table.columns:
+        raise ConfigError(
+            f"the buurt table has no column 'buurtcode'; found {list(map(str, table.columns))}"
+        )
+    doubles = table["buurtcode"].duplicated(keep=False)
+    if doubles.any():
+        raise InputError(
+            "buurtcode is not unique (one row per buurt expected): "
+            f"{sorted(set(table.loc[doubles, 'buurtcode'].astype(str)))[:10]}",
+            source="buurttabel",
+            column="buurtcode",
+            rows=rows_where(doubles),
+        )
+    available = [str(c) for c in table.columns if c != "geometry"]
+    notes: list[str] = []
+
+    def absent(column: str, what: str, optional: bool) -> bool:
+        if column in table.columns:
+            return False
+        if optional:
+            notes.append(f"{what} overgeslagen: kolom {column!r} ontbreekt in de buurttabel")
+            return True
+        raise ConfigError(
+            f"`{what}.column` was {column!r} but the buurt table has no such column; "
+            f"available columns: {available}"
+        )
+
+    n = len(table)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    for f in config.eligibility:
+        if absent(f.column, f"eligibility.{f.column}", f.optional):
+            continue
+        x = _numeric(table, f.column, f"eligibility.{f.column}")
+        for i, v in enumerate(x):
+            if np.isnan(v):
+                reasons[i].append(f"{f.label} onbekend")
+            elif f.min is not None and v < f.min:
+                reasons[i].append(f"{f.label} {_fmt(v)} (minimaal {_fmt(f.min)})")
+            elif f.max is not None and v > f.max:
+                reasons[i].append(f"{f.label} {_fmt(v)} (maximaal {_fmt(f.max)})")
+
+    used: list[Criterion] = []
+    values: list[Array] = []
+    for c in config.criteria:
+        if absent(c.column, f"criteria.{c.name}", c.optional):
+            continue
+        x = _numeric(table, c.column, f"criteria.{c.name}")
+        if n and np.isnan(x).all():
+            if c.optional:
+                notes.append(
+                    f"criteria.{c.name} overgeslagen: kolom {c.column!r} heeft geen enkele waarde"
+                )
+                continue
+            raise ConfigError(
+                f"`criteria.{c.name}.column` was {c.column!r}, but that column is missing "
+                "(empty) for every buurt; fill it or remove the criterion"
+            )
+        if c.missing == "exclude":
+            for pos in np.flatnonzero(np.isnan(x)):
+                reasons[pos].append(f"{c.label}: geen waarde")
+        used.append(c)
+        values.append(x)
+    if not used:
+        raise ConfigError(
+            "none of the criteria can be used on this buurt table "
+            f"({'; '.join(notes)}); available columns: {available}"
+        )
+    w = np.array([c.weight for c in used], dtype=float)
+    if w.sum() <= 0:
+        raise ConfigError(
+            "the criteria left after skipping absent columns all have weight 0 "
+            f"({[c.name for c in used]}); give at least one of them a weight > 0"
+        )
+    eligible = np.array([not r for r in reasons], dtype=bool)
+    u = np.empty((int(eligible.sum()), len(used)))
+    for j, (c, x) in enumerate(zip(used, values, strict=True)):
+        col = NORMALISATIONS[c.normalisation](x[eligible], c.direction == "higher", c)
+        fill = _MISSING_FILL.get(c.missing, np.nan)  # exclude: no NaN left among eligible
+        u[:, j] = np.where(np.isnan(col), fill, col)
+    codes = table["buurtcode"].astype("string").to_numpy(dtype=object)[eligible]
+    return _Prepared(
+        criteria=tuple(used),
+        weights=w / w.sum(),
+        u=u,
+        eligible=eligible,
+        reasons=["; ".join(r) if r else None for r in reasons],
+        codes=codes,
+        notes=notes,
+    )
+
+
+def _order(scores: Array, codes: NDArray[Any]) -> NDArray[np.intp]:
+    """Positions from most to least urgent; equal scores ordered by buurtcode."""
+    return np.lexsort((codes.astype(str), -np.round(scores, 9)))
+
+
+def _warn_notes(notes: list[str]) -> None:
+    for note in notes:
+        warnings.warn(f"SIA: {note}", DataWarning, stacklevel=3)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def score(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
+    """Score, rank and explain every buurt.
+
+    Parameters
+    ----------
+    table
+        Buurt table (one row per buurt, ``buurtcode`` unique), a GeoDataFrame or DataFrame.
+    config
+        The criteria, method and eligibility.
+
+    Returns
+    -------
+    A copy of ``table`` (same type and index) with ``sia_score`` (0-100), ``sia_rang``
+    (1 = most urgent; ties ordered by buurtcode), ``sia_geschikt``, ``sia_reden`` (why not
+    eligible) and ``bijdrage_<criterium>`` (the contributions, adding up to ``sia_score``).
+    Not eligible buurten have no score, rank or contributions. ``attrs["sia_overgeslagen"]``
+    lists skipped criteria, ``attrs["sia_gewichten"]`` the weight shares used.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "efg": [0.1, 0.5, 0.3],
+    ...                   "leef": [4.0, 3.5, 4.5]})
+    >>> cfg = SiaConfig.from_dict({"criteria": [
+    ...     {"name": "efg", "label": "E/F/G", "column": "efg", "direction": "higher",
+    ...      "weight": 3},
+    ...     {"name": "leef", "label": "Leefbaarheid", "column": "leef", "direction": "lower",
+    ...      "weight": 1}]})
+    >>> score(t, cfg)[["buurtcode", "sia_score", "sia_rang", "bijdrage_efg", "bijdrage_leef"]]
+      buurtcode  sia_score  sia_rang  bijdrage_efg  bijdrage_leef
+    0       BU1       12.5         3           0.0           12.5
+    1       BU2      100.0         1          75.0           25.0
+    2       BU3       37.5         2          37.5            0.0
+    """
+    prep = _prepare(table, config)
+    _warn_notes(prep.notes)
+    method = METHODS[config.method]
+    out = table.copy()
+    n = len(table)
+    idx = np.flatnonzero(prep.eligible)
+    s = method.scores(prep.u, prep.weights[None, :])[0] if idx.size else np.empty(0)
+    contrib = method.contributions(prep.u, prep.weights) if idx.size else np.empty((0, 0))
+    full = np.full(n, np.nan)
+    full[idx] = s
+    out["sia_score"] = full
+    rank = np.zeros(n, dtype=np.int64)
+    rank[idx[_order(s, prep.codes)]] = np.arange(1, idx.size + 1)
+    out["sia_rang"] = pd.array(np.where(prep.eligible, rank, 0), dtype="Int64")
+    out.loc[~prep.eligible, "sia_rang"] = pd.NA
+    out["sia_geschikt"] = prep.eligible
+    out["sia_reden"] = pd.array(prep.reasons, dtype="string")
+    for j, c in enumerate(prep.criteria):
+        col = np.full(n, np.nan)
+        col[idx] = contrib[:, j]
+        out[f"bijdrage_{c.name}"] = col
+    out.attrs["sia_overgeslagen"] = list(prep.notes)
+    out.attrs["sia_gewichten"] = {
+        c.name: float(w) for c, w in zip(prep.criteria, prep.weights, strict=True)
+    }
+    out.attrs["sia_methode"] = config.method
+    if not idx.size:
+        warnings.warn("SIA: geen enkele buurt is geschikt (zie sia_reden)", DataWarning, 2)
+    return out
+
+
+def _draw_weights(weights: Array, rob: RobustnessConfig) -> Array:
+    rng = np.random.default_rng(rob.seed)
+    pos = weights > 0
+    draws = np.zeros((rob.draws, weights.size))
+    draws[:, pos] = rng.dirichlet(weights[pos] / rob.spread**2, size=rob.draws)
+    return draws
+
+
+def _simulate_ranks(
+    u: Array,
+    draws: Array,
+    method: _Method,
+    *,
+    top_k: int,
+    codes: NDArray[Any],
+    chunk_cells: int = 4_000_000,
+) -> tuple[NDArray[np.int64], NDArray[Any], NDArray[np.intp]]:
+    """Top-k counts (n), ranks (n × draws, compact integers) and the row order used.
+
+    Equal scores are ordered by buurtcode, as in :func:`score`: the rows are put in code
+    order (``perm``; counts and ranks are in that order) and, when some buurten have
+    identical urgencies (the only way to tie in every draw), sorted with a stable sort.
+    """
+    n, d = u.shape[0], draws.shape[0]
+    perm = np.argsort(codes.astype(str), kind="stable")
+    u = u[perm]
+    has_twins = len(np.unique(u, axis=0)) < n
+    kind: Literal["stable", "quicksort"] = "stable" if has_twins else "quicksort"
+    rank_dtype = np.uint16 if n < np.iinfo(np.uint16).max else np.uint32
+    ranks = np.empty((n, d), dtype=rank_dtype)
+    in_top = np.zeros(n, dtype=np.int64)
+    step = max(1, chunk_cells // max(n, 1))
+    positions = np.arange(1, n + 1, dtype=rank_dtype)
+    for start in range(0, d, step):
+        s = method.scores(u, draws[start : start + step])  # c × n
+        order = np.argsort(-s, axis=1, kind=kind)
+        r = np.empty(order.shape, dtype=rank_dtype)
+        np.put_along_axis(r, order, np.broadcast_to(positions, order.shape), axis=1)
+        in_top += (r <= top_k).sum(axis=0)
+        ranks[:, start : start + step] = r.T
+    return in_top, ranks, perm
+
+
+def _rank_interval(ranks: NDArray[Any], *, chunk: int = 2048) -> tuple[Array, Array]:
+    """5th and 95th percentile of each row (conservative order statistics)."""
+    d = ranks.shape[1]
+    lo_k, hi_k = math.floor(0.05 * (d - 1)), math.ceil(0.95 * (d - 1))
+    lo = np.empty(ranks.shape[0])
+    hi = np.empty(ranks.shape[0])
+    for start in range(0, ranks.shape[0], chunk):
+        part = np.partition(ranks[start : start + chunk], [lo_k, hi_k], axis=1)
+        lo[start : start + chunk] = part[:, lo_k]
+        hi[start : start + chunk] = part[:, hi_k]
+    return lo, hi
+
+
+def robustness(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
+    """Monte Carlo robustness of the ranking under perturbed weights.
+
+    The weight shares are drawn from a Dirichlet distribution centred on the chosen shares
+    (``config.robustness``: ``draws``, ``spread``, ``seed``); each draw ranks the eligible
+    buurten with ``config.method``. Vectorised: all draws are scored as one matrix product
+    per chunk and ranked with one sort per draw; 10,000 draws over 15,000 buurten take about
+    6 s (``benchmarks/bench_sia.py``). The ranks of all draws are kept for the exact
+    percentiles: ``2 * n_buurten * draws`` bytes (300 MB for that case).
+
+    Returns
+    -------
+    A DataFrame on the table's index with ``buurtcode``, ``kans_top_k`` (share of draws
+    in the top ``config.top_k``), ``rang_p05`` and ``rang_p95`` (5th and 95th percentile of
+    the rank; the lower and upper order statistic, so the interval is never too narrow) and
+    ``robuust`` (``kans_top_k >= robustness.threshold``). Not eligible buurten: NA / False.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "a": [1.0, 0.0, 0.5],
+    ...                   "b": [1.0, 0.55, 0.0]})
+    >>> cfg = SiaConfig.from_dict({"top_k": 1, "criteria": [
+    ...     {"name": "a", "label": "A", "column": "a", "direction": "higher", "weight": 1},
+    ...     {"name": "b", "label": "B", "column": "b", "direction": "higher", "weight": 1}]})
+    >>> robustness(t, cfg)
+      buurtcode  kans_top_k  rang_p05  rang_p95  robuust
+    0       BU1         1.0         1         1     True
+    1       BU2         0.0         2         3    False
+    2       BU3         0.0         2         3    False
+    """
+    prep = _prepare(table, config)
+    return _robustness(table, prep, config)
+
+
+def _robustness(table: pd.DataFrame, prep: _Prepared, config: SiaConfig) -> pd.DataFrame:
+    n = len(table)
+    idx = np.flatnonzero(prep.eligible)
+    kans = np.full(n, np.nan)
+    p05 = np.full(n, np.nan)
+    p95 = np.full(n, np.nan)
+    if idx.size:
+        draws = _draw_weights(prep.weights, config.robustness)
+        k = min(config.top_k, idx.size)
+        in_top, ranks, perm = _simulate_ranks(
+            prep.u, draws, METHODS[config.method], top_k=k, codes=prep.codes
+        )
+        rows = idx[perm]
+        kans[rows] = in_top / draws.shape[0]
+        p05[rows], p95[rows] = _rank_interval(ranks)
+    out = pd.DataFrame(
+        {
+            "buurtcode": table["buurtcode"].to_numpy(),
+            "kans_top_k": kans,
+            "rang_p05": pd.array(np.where(np.isnan(p05), 0, p05).astype(np.int64), "Int64"),
+            "rang_p95": pd.array(np.where(np.isnan(p95), 0, p95).astype(np.int64), "Int64"),
+            "robuust": np.nan_to_num(kans, nan=0.0) >= config.robustness.threshold,
+        },
+        index=table.index,
+    )
+    out.loc[~prep.eligible, ["rang_p05", "rang_p95"]] = pd.NA
+    out.attrs["top_k"] = min(config.top_k, int(idx.size))
+    out.attrs["draws"] = config.robustness.draws
+    return out
+
+
+def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
+    """:func:`score` and :func:`robustness` in one frame (the SIA stage of the pipeline).
+
+    Examples
+    --------
+    >>> from geoprestatie import datasets
+    >>> import numpy as np
+    >>> t = datasets.load_buurten("Amersfoort").merge(
+    ...     datasets.load_indicators("Amersfoort").drop(columns=["buurtnaam", "gemeentenaam"]),
+    ...     on="buurtcode")
+    >>> cfg = SiaConfig.from_dict({"top_k": 5, "criteria": [
+    ...     {"name": "leefbaarheid", "label": "Lage leefbaarheid",
+    ...      "column": "leefbaarometer_score", "direction": "lower", "weight": 1,
+    ...      "normalisation": "rank", "missing": "exclude"}]})
+    >>> p = prioritise(t, cfg)
+    >>> int(p["sia_geschikt"].sum()), int(p["robuust"].sum())
+    (117, 5)
+    """
+    prep = _prepare(table, config)
+    scored = score(table, config)
+    rob = _robustness(table, prep, config).drop(columns="buurtcode")
+    out = scored.copy()
+    for col in rob.columns:
+        out[col] = rob[col]
+    out.attrs.update(scored.attrs)
+    out.attrs["top_k"] = rob.attrs["top_k"]
+    out.attrs["draws"] = rob.attrs["draws"]
+    return out
+
+
+def weight_sweep(
+    table: pd.DataFrame,
+    config: SiaConfig,
+    *,
+    factors: Sequence[float] = (0.0, 0.5, 1.5, 2.0),
+) -> pd.DataFrame:
+    """One-at-a-time weight sweep: multiply one criterion's weight, keep the others.
+
+    For every used criterion and factor the weights are re-normalised and the eligible
+    buurten re-ranked; the result says how the top *k* changes against the chosen weights.
+
+    Returns
+    -------
+    One row per (criterion, factor): ``criterium``, ``label``, ``factor``, ``gewicht``
+    (the criterion's weight share after the change), ``top_k_behouden`` (how many of the
+    top *k* stay), ``erbij`` / ``eraf`` (buurtcodes entering / leaving the top *k*,
+    comma-separated) and ``rangcorrelatie`` (Spearman correlation with the chosen ranking).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "a": [1.0, 0.0, 0.4],
+    ...                   "b": [0.0, 1.0, 0.5]})
+    >>> cfg = SiaConfig.from_dict({"top_k": 1, "criteria": [
+    ...     {"name": "a", "label": "A", "column": "a", "direction": "higher", "weight": 2},
+    ...     {"name": "b", "label": "B", "column": "b", "direction": "higher", "weight": 1}]})
+    >>> sw = weight_sweep(t, cfg, factors=[0.0, 3.0])
+    >>> sw.round(2)[["criterium", "factor", "gewicht", "top_k_behouden", "erbij", "eraf"]]
+      criterium  factor  gewicht  top_k_behouden erbij eraf
+    0         a     0.0     0.00               0   BU2  BU1
+    1         a     3.0     0.86               1
+    2         b     0.0     0.00               1
+    3         b     3.0     0.60               0   BU2  BU1
+    """
+    from scipy.stats import spearmanr
+
+    prep = _prepare(table, config)
+    method = METHODS[config.method]
+    if prep.u.shape[0] == 0:
+        raise ConfigError("no buurt is eligible, so there is nothing to sweep (see sia_reden)")
+    k = min(config.top_k, prep.u.shape[0])
+    base_scores = method.scores(prep.u, prep.weights[None, :])[0]
+    base_top = set(prep.codes[_order(base_scores, prep.codes)[:k]])
+    raw = np.array([c.weight for c in prep.criteria])
+    rows: list[dict[str, Any]] = []
+    for j, c in enumerate(prep.criteria):
+        for f in factors:
+            factor = _number(f, "factors")
+            if factor < 0:
+                raise ConfigError(f"`factors` contains {f!r}; expected factors >= 0")
+            w = raw.copy()
+            w[j] *= factor
+            row: dict[str, Any] = {"criterium": c.name, "label": c.label, "factor": factor}
+            if w.sum() <= 0:
+                row.update(gewicht=np.nan, top_k_behouden=pd.NA, erbij="", eraf="")
+                row["rangcorrelatie"] = np.nan
+            else:
+                w = w / w.sum()
+                s = method.scores(prep.u, w[None, :])[0]
+                top = set(prep.codes[_order(s, prep.codes)[:k]])
+                corr = (
+                    float(spearmanr(base_scores, s).statistic)
+                    if s.size > 2 and not _constant(s) and not _constant(base_scores)
+                    else np.nan
+                )
+                row.update(
+                    gewicht=float(w[j]),
+                    top_k_behouden=len(top & base_top),
+                    erbij=", ".join(sorted(top - base_top)),
+                    eraf=", ".join(sorted(base_top - top)),
+                    rangcorrelatie=corr,
+                )
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    out["top_k_behouden"] = out["top_k_behouden"].astype("Int64")
+    return out

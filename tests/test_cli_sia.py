@@ -1,0 +1,106 @@
+"""CLI `geoprestatie sia`: writes scored buurten and DIAs; bad config is one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from shapely.geometry import box
+
+from geoprestatie.cli import main
+
+CRITERIA = """
+[sia]
+top_k = 3
+[sia.robustness]
+draws = 200
+[[sia.criteria]]
+name = "efg"
+label = "Aandeel E/F/G"
+column = "aandeel_efg"
+direction = "higher"
+weight = 1
+[dia]
+min_buurten = 2
+"""
+
+
+@pytest.fixture
+def table_file(tmp_path: Path) -> Path:
+    # a row of six buurten; the first three are clearly the most urgent
+    g = gpd.GeoDataFrame(
+        {
+            "buurtcode": [f"BU0000000{i}" for i in range(6)],
+            "buurtnaam": [f"Buurt {i}" for i in range(6)],
+            "aandeel_efg": [0.9, 0.8, 0.7, 0.1, 0.0, 0.05],
+            "woningen_corporaties": [100, 200, 300, 10, 10, 10],
+        },
+        geometry=[box(i * 100, 0, i * 100 + 100, 100) for i in range(6)],
+        crs=28992,
+    )
+    path = tmp_path / "buurttabel.gpkg"
+    g.to_file(path, layer="buurttabel")
+    return path
+
+
+def test_sia_writes_outputs(tmp_path: Path, table_file: Path) -> None:
+    crit = tmp_path / "c.toml"
+    crit.write_text(CRITERIA, encoding="utf-8")
+    out = tmp_path / "uit"
+    res = CliRunner().invoke(
+        main, ["sia", "--tabel", str(table_file), "--criteria", str(crit), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "6 van 6 buurten geschikt; 3 robuust in de top 3" in res.output
+    assert "1 DIA('s)" in res.output
+    buurten = gpd.read_file(out / "sia_buurten.gpkg")
+    assert buurten["sia_rang"].tolist() == [1, 2, 3, 4, 6, 5]
+    assert buurten["dia_id"].tolist()[:3] == ["DIA-01"] * 3
+    areas = gpd.read_file(out / "dia_gebieden.gpkg")
+    assert areas["woningen_corporaties"].tolist() == [600]
+    assert pd.read_csv(out / "sia_buurten.csv")["bijdrage_efg"].notna().all()
+    assert (out / "sia_gewichtsgevoeligheid.csv").exists()
+    assert pyogrio.list_layers(out / "dia_gebieden.gpkg")[0][0] == "dia_gebieden"
+    assert not list(out.glob(".*"))  # no temporary files left
+
+    # a second run compared with the first
+    res = CliRunner().invoke(
+        main,
+        [
+            "sia",
+            "--tabel",
+            str(table_file),
+            "--criteria",
+            str(crit),
+            "--vorige-dia",
+            str(out / "dia_gebieden.csv"),
+            "--out",
+            str(tmp_path / "uit2"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    cmp = pd.read_csv(tmp_path / "uit2" / "dia_vergelijking.csv")
+    assert cmp["status"].tolist() == ["ongewijzigd"]
+
+
+def test_sia_default_criteria_skip_notes(tmp_path: Path, table_file: Path) -> None:
+    res = CliRunner().invoke(main, ["sia", "--tabel", str(table_file), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    # the default set: only aandeel_efg and the eligibility filter apply to this table
+    assert "Let op: SIA: criteria.leefbaarheid overgeslagen" in res.stderr
+    assert "bijdrage_energielabel_efg" in pd.read_csv(tmp_path / "sia_buurten.csv").columns
+
+
+def test_sia_bad_column_is_one_line(tmp_path: Path, table_file: Path) -> None:
+    crit = tmp_path / "c.toml"
+    crit.write_text(CRITERIA.replace('"aandeel_efg"', '"aandeel_egf"'), encoding="utf-8")
+    res = CliRunner().invoke(
+        main, ["sia", "--tabel", str(table_file), "--criteria", str(crit), "--out", str(tmp_path)]
+    )
+    assert res.exit_code == 1
+    assert res.output.startswith("Error: ") and "Traceback" not in res.output
+    assert "'aandeel_egf'" in res.output and "available columns" in res.output
