@@ -399,6 +399,24 @@ DIA_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+_PARTICLES = {"de", "het", "van", "der", "den", "en", "op", "aan"}
+
+
+def corporation_name(slug: str) -> str:
+    """A readable corporation name from the slug of a ``woningen_<slug>`` column.
+
+    The join stage keeps only the slug (``join.slug``); words of three letters or more are
+    capitalised, Dutch particles stay lower case.
+
+    Examples
+    --------
+    >>> corporation_name("de_alliantie"), corporation_name("omnia_wonen")
+    ('de Alliantie', 'Omnia Wonen')
+    """
+    words = slug.replace("_", " ").split()
+    return " ".join(w if w in _PARTICLES or len(w) < 3 else w[:1].upper() + w[1:] for w in words)
+
+
 def dia_display(areas: pd.DataFrame, *, min_dwellings: int) -> pd.DataFrame:
     """The DIA aggregates as Dutch display text, one column per label (not escaped).
 
@@ -424,7 +442,7 @@ def dia_display(areas: pd.DataFrame, *, min_dwellings: int) -> pd.DataFrame:
                 if str(c).startswith("woningen_") and str(c) != "woningen_corporaties"
             )
             fields.extend(
-                (c, "waarvan " + c.removeprefix("woningen_").replace("_", " "), "count")
+                (c, "waarvan " + corporation_name(c.removeprefix("woningen_")), "count")
                 for c in per_corp
             )
 

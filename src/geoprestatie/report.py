@@ -433,7 +433,13 @@ def report_html(
         from geoprestatie.datasets import available
 
         sources = available().rename(
-            columns={"name": "naam", "file": "bestand", "description": "omschrijving"}
+            columns={
+                "name": "Naam",
+                "file": "Bestand",
+                "description": "Omschrijving",
+                "source": "Bron",
+                "bron": "Bron",
+            }
         )
     src_body = html_table(sources)
     if synthetic:
@@ -463,13 +469,11 @@ def _top_table(
     min_dwellings: int,
     criterion_labels: Mapping[str, str] | None,
 ) -> str:
+    """Two tables of the top ``top_n``: rank and robustness, then the contributions."""
     shown = _md.sia_status(scored, min_dwellings=min_dwellings)
     prio = shown[shown["_status"] == "prioriteit"].sort_values("sia_rang").head(top_n)
     crit = _md.criteria_columns(shown, None)
     cols = {"sia_rang": "Rang", "buurtnaam": "Buurt", "buurtcode": "Code", "sia_score": "Score"}
-    cols.update(
-        {c: _md.criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit}
-    )
     if "kans_top_k" in prio:
         prio = prio.assign(kans_top_k=prio["kans_top_k"] * 100)
         k = scored.attrs.get("top_k")
@@ -483,11 +487,26 @@ def _top_table(
                 )
             ]
         )
-        cols["_band"] = "Rang 5–95 %"
+        cols["_band"] = "Rang (5–95 %)"
     if "robuust" in prio:
         cols["robuust"] = "Robuust"
     if "dia_naam" in prio:
-        cols["dia_naam"] = "DIA"
+        reasons = (
+            prio["dia_reden"].astype(object)
+            if "dia_reden" in prio
+            else pd.Series([None] * len(prio), index=prio.index, dtype=object)
+        )
+        prio = prio.assign(
+            _dia=[
+                str(n) if not is_missing(n) else (f"geen: {r}" if isinstance(r, str) and r else "–")
+                for n, r in zip(prio["dia_naam"].astype(object), reasons, strict=True)
+            ]
+        )
+        cols["_dia"] = "DIA"
+    contrib = {"sia_rang": "Rang", "buurtnaam": "Buurt"}
+    contrib.update(
+        {c: _md.criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit}
+    )
     n_out = int((shown["_status"] == "onderdrukt").sum())
     method = scored.attrs.get("sia_methode")
     draws = scored.attrs.get("draws")
@@ -497,10 +516,16 @@ def _top_table(
     if draws:
         how.append(f"robuustheid uit {nl_int(draws)} trekkingen van de gewichten")
     note = (
-        f'<p class="note">Bijdragen in scorepunten{"; " + ", ".join(how) if how else ""}. '
+        f'<p class="note">{"; ".join(how).capitalize() + ". " if how else ""}'
         f"{nl_int(n_out)} buurt(en) onderdrukt (minder dan {min_dwellings} woningen).</p>"
     )
-    return html_table(prio, columns=cols) + note
+    parts = [html_table(prio, columns=cols), note]
+    if crit:
+        parts += [
+            "<h3>Bijdrage per criterium (scorepunten)</h3>",
+            html_table(prio, columns=contrib),
+        ]
+    return "".join(parts)
 
 
 def _dia_table(dia_areas: pd.DataFrame, min_dwellings: int) -> str:
@@ -636,7 +661,7 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
                     "Bestand": bestand,
                     "Reden": _REASONS_NL.get(str(reden), str(reden).replace("_", " ")),
                     "Kolom": "–" if is_missing(kolom) else kolom,
-                    "Records": int(grp["aantal"].sum()),
+                    "Aantal": int(grp["aantal"].sum()),
                     "Rijen in het bestand": listed or "–",
                 }
             )
