@@ -272,6 +272,24 @@ def test_prognose_map_years_and_corporations(grid_buurten: gpd.GeoDataFrame) -> 
         maps.prognose_map(p, grid_buurten, years=[2030])
 
 
+def test_prognose_map_shows_stock_below_zero(grid_buurten: gpd.GeoDataFrame) -> None:
+    # B sells 5 of its 2 dwellings: a planning error, shown as such (not as "< 5")
+    p = pd.DataFrame(
+        {
+            "corporatie": ["A", "B"],
+            "buurtcode": ["BU99990000"] * 2,
+            "jaar": [2025, 2025],
+            "beginstand": [100, 2],
+            "verkoop": [0, -5],
+            "eindstand": [100, -3],
+        }
+    )
+    html = maps.prognose_map(p, grid_buurten).get_root().render()
+    f = next(f for f in _geojson_features(html) if f.get("buurtcode") == "BU99990000")
+    assert f["eindstand"] == "97" and f["mutaties"] == "verkoop -5"
+    assert "A: 100" in f["corp"] and "B: -3 (onder nul" in f["corp"]
+
+
 def test_prognose_map_real_chain() -> None:
     c = demo_chain()
     prognosis, buurten = c["prognosis"], c["buurten"]

@@ -856,9 +856,15 @@ def _per_corporation_text(
     ].sum()
     out: dict[tuple[str, int], str] = {}
     for (code, year), grp in per.groupby(["buurtcode", "jaar"], sort=False):
+        # below zero is no privacy matter but a planning error (more removed than there
+        # is): shown, not hidden behind "< 5"
         parts = [
             f"{html.escape(str(c))}: "
-            + (f"&lt; {min_dwellings}" if v < min_dwellings else nl_int(v))
+            + (
+                f"{nl_int(v)} (onder nul: plannen groter dan voorraad)"
+                if v < 0
+                else (f"&lt; {min_dwellings}" if v < min_dwellings else nl_int(v))
+            )
             for c, v in zip(grp["corporatie"], grp["eindstand"], strict=True)
         ]
         out[(str(code), int(str(year)))] = "<br>".join(parts)
