@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie._validate import lower_map
+from geoprestatie._validate import BUURTCODE_PATTERN, lower_map
 from geoprestatie.errors import InputError
 
 ATTR_SOURCE = "bestand"
@@ -183,6 +183,65 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     given = values.notna()
     invalid = given & out.isna()
     return out, invalid.astype(bool)
+
+
+#: Spellings of yes and no accepted in ja/nee columns (after trimming, case-insensitive).
+TRUE_WORDS: frozenset[str] = frozenset({"1", "ja", "j", "true", "waar", "yes", "y", "x"})
+FALSE_WORDS: frozenset[str] = frozenset({"0", "nee", "n", "false", "onwaar", "no"})
+
+
+def parse_bool(
+    values: pd.Series,
+    *,
+    true: Iterable[str] = (),
+    false: Iterable[str] = (),
+) -> tuple[pd.Series, pd.Series]:
+    """Parse ja/nee text; return (boolean with NA for an empty cell, invalid mask).
+
+    :data:`TRUE_WORDS` and :data:`FALSE_WORDS` are accepted, plus the column's own words in
+    ``true`` / ``false`` (e.g. ``daeb`` / ``niet-daeb``).
+
+    Examples
+    --------
+    >>> v, bad = parse_bool(pd.Series([" Ja", "nee", None, "misschien", "DAEB"]), true=["daeb"])
+    >>> v.tolist(), bad.tolist()
+    ([True, False, <NA>, <NA>, True], [False, False, False, True, False])
+    """
+    yes = TRUE_WORDS | {w.lower() for w in true}
+    no = FALSE_WORDS | {w.lower() for w in false}
+    low = values.astype("string").str.strip().str.lower().mask(lambda s: s == "")
+    known = low.isin(yes | no).fillna(False).astype(bool)
+    invalid = low.notna() & ~known
+    out = low.isin(yes).astype("boolean").where(known, pd.NA)
+    return out.astype("boolean"), invalid.astype(bool)
+
+
+def clean_code(values: pd.Series) -> pd.Series:
+    """CBS codes as written in files: upper case, without spaces; an empty cell is NA.
+
+    Examples
+    --------
+    >>> clean_code(pd.Series([" bu0307 0100", "", None])).tolist()
+    ['BU03070100', <NA>, <NA>]
+    """
+    code = values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    return code.mask(code == "")
+
+
+def parse_buurtcode(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Clean buurtcodes (:func:`clean_code`) and check them; return (codes, invalid mask).
+
+    A valid code is ``BU`` and 8 digits; an empty cell is NA and not invalid.
+
+    Examples
+    --------
+    >>> codes, bad = parse_buurtcode(pd.Series(["bu03070100", "WK030701", None]))
+    >>> codes.tolist(), bad.tolist()
+    (['BU03070100', 'WK030701', <NA>], [False, True, False])
+    """
+    code = clean_code(values)
+    invalid = code.notna() & ~code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
+    return code, invalid.astype(bool)
 
 
 class Rejects:

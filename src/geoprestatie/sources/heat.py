@@ -18,6 +18,7 @@ from geoprestatie.sources._tabular import (
     _cell_text,
     attach,
     canonical_columns,
+    clean_code,
     parse_number,
     read_table,
 )
@@ -141,7 +142,7 @@ def read_heat_plans(
     df = raw.copy()
     df["bron_rij"] = df.index.astype("int64")
     n_read = len(df)
-    code = df["code"].astype("string").str.upper().str.replace(" ", "", regex=False)
+    code = clean_code(df["code"])
     is_bu = code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
     is_wk = code.str.fullmatch(WIJKCODE_PATTERN).fillna(False)
     df["code"] = code
