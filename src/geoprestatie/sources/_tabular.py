@@ -212,8 +212,9 @@ def parse_bool(
     low = values.astype("string").str.strip().str.lower().mask(lambda s: s == "")
     known = low.isin(yes | no).fillna(False).astype(bool)
     invalid = low.notna() & ~known
-    out = low.isin(yes).astype("boolean").where(known, pd.NA)
-    return out.astype("boolean"), invalid.astype(bool)
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[known] = low[known].isin(yes)
+    return out, invalid.astype(bool)
 
 
 def clean_code(values: pd.Series) -> pd.Series:
