@@ -43,6 +43,7 @@ from geoprestatie.sources._tabular import (
     parse_buurtcode,
     parse_number,
     read_table,
+    with_source_rows,
 )
 
 __all__ = [
@@ -147,8 +148,7 @@ def _source_rows(df: pd.DataFrame) -> pd.Series:
 
 def _read_with_rows(path: str | Path) -> pd.DataFrame:
     """:func:`read_table` (all text, NA for an empty cell) with its row numbers in ``bron_rij``."""
-    raw = read_table(path)
-    return raw.assign(bron_rij=raw.index.to_numpy(dtype="int64"))
+    return with_source_rows(read_table(path))
 
 
 def _whole_counts(
@@ -214,6 +214,27 @@ def _buurtcodes(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd
             rows=rows[bad].astype(int).tolist(),
         )
     return codes
+
+
+def _check_choice(
+    values: pd.Series,
+    allowed: Iterable[str],
+    *,
+    what: str,
+    expected: str,
+    column: str,
+    source: str | Path,
+    rows: pd.Series,
+) -> None:
+    """Raise naming the rows whose (cleaned) value is given but not one of ``allowed``."""
+    bad = (values.notna() & ~values.isin(list(allowed))).fillna(False).astype(bool)
+    if bad.any():
+        raise InputError(
+            f"unknown {what} {values[bad].unique().tolist()[:5]}; {expected}",
+            source=source,
+            column=column,
+            rows=rows[bad].astype(int).tolist(),
+        )
 
 
 def _names(values: pd.Series, *, column: str, source: str | Path, rows: pd.Series) -> pd.Series:
@@ -291,15 +312,15 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
     out["corporatie"] = _names(out["corporatie"], column="corporatie", source=source, rows=rows)
 
     mut = out["mutatie"].astype("string").str.strip().str.lower().fillna("")
-    unknown = ~mut.isin(list(MUTATIONS))
-    if unknown.any():
-        raise InputError(
-            f"unknown mutation type(s) {mut[unknown].unique().tolist()[:5]}; valid types are "
-            f"additions {list(ADDITIONS)} and removals {list(REMOVALS)}",
-            source=source,
-            column="mutatie",
-            rows=rows[unknown].astype(int).tolist(),
-        )
+    _check_choice(
+        mut,
+        MUTATIONS,
+        what="mutation type(s)",
+        expected=f"valid types are additions {list(ADDITIONS)} and removals {list(REMOVALS)}",
+        column="mutatie",
+        source=source,
+        rows=rows,
+    )
     out["mutatie"] = mut
 
     year, _ = parse_number(out["jaar"])
@@ -328,15 +349,15 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
                 stacklevel=2,
             )
             zek = zek.where(~empty, "hard")
-        bad = ~zek.isin(list(CERTAINTIES))
-        if bad.any():
-            raise InputError(
-                f"unknown certainty {zek[bad].unique().tolist()[:5]}; expected one of "
-                f"{list(CERTAINTIES)}",
-                source=source,
-                column="zekerheid",
-                rows=rows[bad].astype(int).tolist(),
-            )
+        _check_choice(
+            zek,
+            CERTAINTIES,
+            what="certainty",
+            expected=f"expected one of {list(CERTAINTIES)}",
+            column="zekerheid",
+            source=source,
+            rows=rows,
+        )
         out["zekerheid"] = zek
     else:
         out["zekerheid"] = pd.Series("hard", index=out.index, dtype="string")
@@ -353,15 +374,15 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
 
     if "huurklasse" in out.columns:
         hk = out["huurklasse"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
-        bad = hk.notna() & ~hk.isin(list(RENT_CLASSES))
-        if bad.any():
-            raise InputError(
-                f"unknown rent class {hk[bad].unique().tolist()[:5]}; expected one of "
-                f"{list(RENT_CLASSES)} or empty",
-                source=source,
-                column="huurklasse",
-                rows=rows[bad].astype(int).tolist(),
-            )
+        _check_choice(
+            hk,
+            RENT_CLASSES,
+            what="rent class",
+            expected=f"expected one of {list(RENT_CLASSES)} or empty",
+            column="huurklasse",
+            source=source,
+            rows=rows,
+        )
         out["huurklasse"] = hk
     else:
         out["huurklasse"] = pd.Series(pd.NA, index=out.index, dtype="string")

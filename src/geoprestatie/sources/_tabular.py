@@ -1,4 +1,4 @@
-"""Tabular input (CSV/XLSX) and the hand-over of rejected rows (private).
+"""Shared reader helpers (private): tabular input (CSV/XLSX), vector files, rejected rows.
 
 CSV files are sniffed: encoding (UTF-8, UTF-8 with BOM, or cp1252 as Dutch Excel writes it),
 separator (``,``, ``;``, tab or ``|``), and per numeric column decimal commas (``12,5``,
@@ -31,10 +31,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 
-from geoprestatie._validate import BUURTCODE_PATTERN, lower_map
+from geoprestatie._validate import BUURTCODE_PATTERN, lower_map, to_rd_new
 from geoprestatie.errors import InputError
 
 ATTR_SOURCE = "bestand"
@@ -138,6 +140,38 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     if df.empty:
         raise InputError(f"the file has a header {list(df.columns)} but no data rows", source=path)
     return df
+
+
+def with_source_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a :func:`read_table` frame with its index, the row as the user sees it, in
+    ``bron_rij`` (int64): the one row convention of every reader and of their messages.
+
+    Examples
+    --------
+    >>> with_source_rows(pd.DataFrame({"a": ["x"]}, index=[2]))["bron_rij"].tolist()
+    [2]
+    """
+    out = df.copy()
+    out["bron_rij"] = out.index.to_numpy(dtype="int64")
+    return out
+
+
+def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read a vector file (GPKG, GeoJSON, SHP, ...) in EPSG:28992.
+
+    A missing file raises :class:`FileNotFoundError`; one that cannot be opened, has no
+    features or no CRS raises :class:`InputError`.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except pyogrio.errors.DataSourceError as exc:
+        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
+    if gdf.empty:
+        raise InputError("the file has no features", source=path)
+    return to_rd_new(gdf, source=path)
 
 
 def _strip_text(column: pd.Series) -> pd.Series:

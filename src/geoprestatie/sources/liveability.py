@@ -20,6 +20,7 @@ from geoprestatie.sources._tabular import (
     parse_buurtcode,
     parse_number,
     read_table,
+    with_source_rows,
 )
 from geoprestatie.sources.aliases import LIVEABILITY_ALIASES
 from geoprestatie.sources.stock import warn_rejected
@@ -291,8 +292,7 @@ def read_liveability(
         )
     source = path.name
     rejects = Rejects(source)
-    df = raw.copy()
-    df["bron_rij"] = df.index.astype("int64")
+    df = with_source_rows(raw)
     n_read = len(df)
     code, bad = parse_buurtcode(df["buurtcode"])
     df["buurtcode"] = code

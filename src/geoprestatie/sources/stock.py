@@ -8,10 +8,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 from pyproj import Transformer
 
-from geoprestatie._validate import RD_NEW, to_rd_new
+from geoprestatie._validate import RD_NEW
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
@@ -22,6 +21,8 @@ from geoprestatie.sources._tabular import (
     parse_buurtcode,
     parse_number,
     read_table,
+    read_vector,
+    with_source_rows,
 )
 from geoprestatie.sources.aliases import STOCK_ALIASES
 
@@ -79,15 +80,7 @@ def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     path = Path(path)
     if path.suffix.lower() not in _VECTOR_SUFFIXES:
         return read_table(path)
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file", str(path))
-    try:
-        gdf = gpd.read_file(path, layer=layer)
-    except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
-    if gdf.empty:
-        raise InputError("the file has no features", source=path)
-    gdf = to_rd_new(gdf, source=path)
+    gdf = read_vector(path, layer=layer)
     geoms = gdf.geometry
     has_geom = geoms.notna() & ~geoms.is_empty
     not_point = has_geom & (geoms.geom_type != "Point")
@@ -247,8 +240,7 @@ def read_stock(
     require_location(raw, ["vhe_id", "corporatie"], source=path)
     source = path.name
     rejects = Rejects(source)
-    df = raw.copy()
-    df["bron_rij"] = df.index.astype("int64")
+    df = with_source_rows(raw)
     n_read = len(df)
     df = rejects.add_mask(df, df["vhe_id"].isna(), "ongeldige_waarde", column="vhe_id")
     df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
