@@ -166,6 +166,9 @@ def prognose(
     samenvatting, and doelen / huurklassen when asked), samenvatting.csv, doelen.csv (targets
     from --config), huurklassen.csv (with --voorraad) and, when buurtcodes are given, one map
     per year in kaarten/.
+
+    Demo (synthetisch, with the real Amersfoort 2022-2023 plan totals): --beginstand
+    data/demo/beginstand_amersfoort.csv --plannen data/demo/plannen_amersfoort_2022_2023.csv.
     """
     import dataclasses
     import tomllib
