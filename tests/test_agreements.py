@@ -6,6 +6,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from geoprestatie import datasets
 from geoprestatie.agreements import (
     RESULT_COLUMNS,
     Agreement,
@@ -20,8 +21,9 @@ from geoprestatie.agreements import (
 )
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import PrognosisConfig, plans_from_frame, project, start_from_frame
+from geoprestatie.sources import read_sales, read_stock
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
+DEMO = datasets.data_path("demo")
 LABELS = ["A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G"]
 
 
@@ -124,6 +126,45 @@ def test_verbod_missing_data_is_onbekend_not_green() -> None:
     assert _status(SALES_BAN, stock=STOCK)["status"] == "onbekend"
     no_stock = _status(SALES_BAN, sales=_sales([("1", 2022, "gerealiseerd")]))
     assert no_stock["status"] == "onbekend" and "ontbreken" in no_stock["toelichting"]
+
+
+def test_verbod_on_frames_from_the_readers(tmp_path: Path) -> None:
+    """read_stock / read_sales frames (categorical label, Int64 condition, geometry, own
+    buurtcode column on the sales) merge on vhe_id; an empty sales value is the dwelling's."""
+    stock_file = tmp_path / "voorraad.csv"
+    stock_file.write_text(
+        "vhe_id;corporatie;x;y;buurtcode;energielabel;conditiescore\n"
+        "1;A;155000;463000;;B;2\n"
+        "2;A;;;BU03070100;F;3\n"
+        "3;A;;;BU03070101;C;5\n",
+        encoding="utf-8",
+    )
+    sales_file = tmp_path / "verkoop.csv"
+    sales_file.write_text(
+        "vhe_id;jaar;status;buurtcode\n1;2022;verkocht;\n2;2023;gepland;\n3;2023;gepland;BU03079999\n",
+        encoding="utf-8",
+    )
+    stock, sales = read_stock(stock_file), read_sales(sales_file)
+    assert isinstance(stock["energielabel"].dtype, pd.CategoricalDtype)
+    res = monitor([SALES_BAN], stock=stock, sales=sales)
+    row = res.table.iloc[0]
+    # vhe 2 (label F) and 3 (condition 5) violate, both only planned
+    assert (row["status"], row["n_overtredingen"]) == ("oranje", 2)
+    offending = res.overtredingen["V1"]
+    assert offending["vhe_id"].tolist() == ["2", "3"]
+    assert offending["bron_rij"].tolist() == [3, 4]  # the sales file rows (header = row 1)
+    # the sale's own buurtcode wins; an empty one is the dwelling's
+    assert offending["buurtcode"].tolist() == ["BU03070100", "BU03079999"]
+    by_code = Agreement(
+        id="V3",
+        tekst="geen verkoop in BU03070100",
+        partij="p",
+        soort="verbod",
+        dataset="verkoop",
+        voorwaarde=(Condition("buurtcode", "==", "BU03070100"),),
+    )
+    # vhe 1 has coordinates only (no buurtcode in the stock either): undecided
+    assert _status(by_code, stock=stock, sales=sales)["n_overtredingen"] == 1
 
 
 def test_verbod_with_selectie_and_en() -> None:
@@ -399,7 +440,7 @@ def test_read_agreements_file_errors(tmp_path: Path) -> None:
 
 
 def test_example_agreements_file() -> None:
-    agreements = read_agreements(EXAMPLES / "afspraken_amersfoort.toml")
+    agreements = read_agreements(DEMO / "afspraken_amersfoort.toml")
     assert {a.soort for a in agreements} == {"verbod", "aandeel", "aantal", "prognose"}
     assert all(a.bron == "Prestatieafspraken Amersfoort 2022-2023" for a in agreements)
     share = next(a for a in agreements if a.soort == "aandeel")
@@ -475,3 +516,25 @@ def test_rent_limit_of_the_monitored_year() -> None:
                 "voorwaarde": [{"kolom": "huurprijs", "op": "<=", "huurgrens": "x"}],
             }
         )
+
+
+def test_condition_on_a_ja_nee_column() -> None:
+    stock = STOCK.assign(daeb=pd.Series([True, False, True, None, True], dtype="boolean"))
+
+    def count(value: object) -> float:
+        rule = Agreement(
+            id="D",
+            tekst="t",
+            partij="p",
+            soort="aantal",
+            selectie=(Condition("daeb", "==", value),),
+            vergelijking=">=",
+            norm=0,
+        )
+        return float(_status(rule, stock=stock)["gemeten"])
+
+    # the ja/nee words of the readers (geoprestatie.sources._tabular.parse_bool)
+    assert count("ja") == count(True) == count("Waar") == 3.0
+    assert count("nee") == count(False) == count("0") == 1.0
+    with pytest.raises(ConfigError, match="'daeb' is ja/nee"):
+        count("misschien")

@@ -3,12 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
+from geoprestatie import datasets
 from geoprestatie.cli import main
 from geoprestatie.prognosis import read_prognosis
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
+DEMO = datasets.data_path("demo")
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -20,9 +22,9 @@ def test_prognose_writes_table_workbook_and_maps(tmp_path: Path) -> None:
     code, out = _run(
         "prognose",
         "--beginstand",
-        str(EXAMPLES / "beginstand_amersfoort.csv"),
+        str(DEMO / "beginstand_amersfoort.csv"),
         "--plannen",
-        str(EXAMPLES / "plannen_amersfoort_2022_2023.csv"),
+        str(DEMO / "plannen_amersfoort_2022_2023.csv"),
         "--out",
         str(tmp_path),
     )
@@ -90,17 +92,18 @@ def test_prognose_bad_row_is_one_line_and_writes_nothing(tmp_path: Path) -> None
     )
     assert code == 1
     assert out.startswith("Error: ") and "Traceback" not in out
-    assert "plannen.csv, column 'mutatie', row 2" in out and "nieuwbouw" in out
+    # the row as the user sees it in a text editor: header row 1, the bad plan row 3
+    assert "plannen.csv, column 'mutatie', row 3" in out and "nieuwbouw" in out
     assert not (tmp_path / "o" / "prognose.csv").exists()
 
 
 def _write_stock_and_sales(tmp_path: Path) -> tuple[Path, Path]:
     stock = tmp_path / "voorraad.csv"
     stock.write_text(
-        "vhe_id;corporatie;energielabel;huurprijs;conditiescore\n"
-        "1;Alliantie;B;500,00;2\n"
-        "2;Alliantie;F;600,00;3\n"
-        "3;Omnia Wonen;C;650;2\n",
+        "vhe_id;corporatie;buurtcode;energielabel;huurprijs;conditiescore\n"
+        "1;de Alliantie;BU03070100;B;500,00;2\n"
+        "2;de Alliantie;BU03070100;F;600,00;3\n"
+        "3;Omnia Wonen;BU03070101;C;650;2\n",
         encoding="utf-8",
     )
     sales = tmp_path / "verkoop.csv"
@@ -114,7 +117,7 @@ def test_monitor_writes_stoplight_outputs(tmp_path: Path) -> None:
     code, out = _run(
         "monitor",
         "--afspraken",
-        str(EXAMPLES / "afspraken_amersfoort.toml"),
+        str(DEMO / "afspraken_amersfoort.toml"),
         "--voorraad",
         str(stock),
         "--verkoop",
@@ -127,7 +130,7 @@ def test_monitor_writes_stoplight_outputs(tmp_path: Path) -> None:
     assert code == 0, out
     table = pd.read_csv(out_dir / "monitor.csv").set_index("afspraak_id")
     assert table.loc["V1", "status"] == "oranje"  # F-label sale still only planned
-    assert table.loc["B1", "status"] == "groen"  # 2 of 2 Alliantie rents <= 663.40
+    assert table.loc["B1", "status"] == "groen"  # 2 of 2 de Alliantie rents <= 693.60
     assert table.loc["M1", "status"] == "rood"  # 1 Omnia dwelling, not ~1,500
     assert table.loc["P1", "status"] == "onbekend"  # no prognosis given
     recs = pd.read_csv(out_dir / "overtredingen.csv", dtype=str)
@@ -156,7 +159,7 @@ def test_monitor_without_year_for_an_indexed_limit(tmp_path: Path) -> None:
     code, out = _run(
         "monitor",
         "--afspraken",
-        str(EXAMPLES / "afspraken_amersfoort.toml"),
+        str(DEMO / "afspraken_amersfoort.toml"),
         "--voorraad",
         str(stock),
         "--out",
@@ -182,7 +185,10 @@ def test_prognose_config_targets_and_rent_classes(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     stock = tmp_path / "voorraad.csv"
-    stock.write_text("vhe_id,corporatie,huurprijs\n1,A,400\n2,A,\n", encoding="utf-8")
+    stock.write_text(
+        "vhe_id,corporatie,buurtcode,huurprijs\n1,A,BU03070100,400\n2,A,BU03070100,\n",
+        encoding="utf-8",
+    )
     args = ["prognose", "--beginstand", str(start), "--plannen", str(plans)]
     code, out = _run(
         *args, "--config", str(config), "--voorraad", str(stock), "--out", str(tmp_path / "o")
@@ -201,3 +207,108 @@ def test_prognose_config_targets_and_rent_classes(tmp_path: Path) -> None:
     )
     assert code == 0, out
     assert pd.read_csv(tmp_path / "h" / "doelen.csv")["gemeten"].tolist() == [2, 2]
+
+
+def test_monitor_reads_files_with_the_source_readers(tmp_path: Path) -> None:
+    # aliases, cp1252, a bad row in each file: read as `join` reads them, nothing silent
+    stock = tmp_path / "voorraad.csv"
+    stock.write_bytes(
+        "vhe;eigenaar;bu_code;label;kale_huur;conditie\n"
+        "1;de Alliantie;BU03070100;g;500,00;2\n"
+        "2;de Alliantie;BU03070100;Z;600,00;3\n"  # label Z: row 3 set aside
+        "3;Omnia Wonen;BU03070101;C;650;2\n".encode("cp1252")
+    )
+    sales = tmp_path / "verkoop.csv"
+    sales.write_text(
+        "vhe_id;verkoopjaar;status\n1;2023;verkocht\n3;2023;misschien\n", encoding="utf-8"
+    )
+    rules = tmp_path / "a.toml"
+    rules.write_text(
+        '[[afspraak]]\nid = "V"\ntekst = "t"\npartij = "p"\nsoort = "verbod"\n'
+        'dataset = "verkoop"\n'
+        'verboden_als = [{ kolom = "energielabel", op = ">=", waarde = "F" }]\n',
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "m"
+    code, out = _run(
+        "monitor",
+        "--afspraken",
+        str(rules),
+        "--voorraad",
+        str(stock),
+        "--verkoop",
+        str(sales),
+        "--out",
+        str(out_dir),
+    )
+    assert code == 0, out
+    assert "Let op: voorraad.csv: 1 row(s) set aside" in out and "(rows 3)" in out
+    assert "Let op: verkoop.csv: 1 row(s) set aside" in out
+    table = pd.read_csv(out_dir / "monitor.csv")
+    assert table["status"].tolist() == ["rood"]  # sold dwelling 1 has label G (ordered >= F)
+    rejected = pd.read_csv(out_dir / "afgewezen.csv")
+    assert rejected[["bestand", "bron_rij", "kolom", "waarde"]].values.tolist() == [
+        ["voorraad.csv", 3, "energielabel", "Z"],
+        ["verkoop.csv", 3, "status", "misschien"],
+    ]
+    assert "afgewezen.csv (2 rij(en) niet gebruikt)" in out
+
+
+def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
+    """The shipped (synthetic) demo end to end: prognosis from the demo plans, then every
+    example afspraak on the demo stock and sales; statuses worked out from the data."""
+    code, out = _run(
+        "prognose",
+        "--beginstand",
+        str(DEMO / "beginstand_amersfoort.csv"),
+        "--plannen",
+        str(DEMO / "plannen_amersfoort_2022_2023.csv"),
+        "--out",
+        str(tmp_path / "p"),
+    )
+    assert code == 0, out
+    code, out = _run(
+        "monitor",
+        "--afspraken",
+        str(DEMO / "afspraken_amersfoort.toml"),
+        "--voorraad",
+        str(DEMO / "voorraad_synthetisch.csv"),
+        "--verkoop",
+        str(DEMO / "verkoop_synthetisch.csv"),
+        "--prognose",
+        str(tmp_path / "p" / "prognose.csv"),
+        "--jaar",
+        "2023",
+        "--out",
+        str(tmp_path / "m"),
+    )
+    assert code == 0, out
+    assert "Let op: voorraad_synthetisch.csv: 4 row(s) set aside" in out
+    assert "Let op: verkoop_synthetisch.csv: 1 row(s) set aside" in out
+    table = pd.read_csv(tmp_path / "m" / "monitor.csv").set_index("afspraak_id")
+    status = table["status"].to_dict()
+    assert status == {"V1": "rood", "B1": "rood", "M1": "groen", "P1": "groen", "P2": "groen"}
+    assert table.loc["P1", "gemeten"] == 213  # the real table total, from the demo plans
+    assert table.loc["M1", "gemeten"] == 3228  # Omnia Wonen dwellings in the demo stock
+    assert table.loc["P2", "gemeten"] == 3228  # its lowest projected eindstand (2022)
+    rejected = pd.read_csv(tmp_path / "m" / "afgewezen.csv")
+    assert len(rejected) == 5
+    # the same figures with plain pandas on the raw files, without the rejected rows
+    raw = pd.read_csv(
+        DEMO / "voorraad_synthetisch.csv", sep=";", decimal=",", dtype={"vhe_id": str}
+    )
+    raw.index = raw.index + 2  # file rows: the header is row 1
+    gone = rejected.loc[rejected["bestand"] == "voorraad_synthetisch.csv", "bron_rij"]
+    raw = raw.drop(index=gone)
+    alliantie = raw[raw["corporatie"] == "de Alliantie"]
+    share = (alliantie["huurprijs"] <= 693.60).mean()  # hoge aftoppingsgrens 2023
+    assert table.loc["B1", "gemeten"] == pytest.approx(share) and share < 0.85 - 0.02
+    sales = pd.read_csv(DEMO / "verkoop_synthetisch.csv", sep=";", dtype={"vhe_id": str})
+    sales = sales[sales["status"].isin(["voorgenomen", "gerealiseerd"])]
+    sold = sales.merge(raw, on="vhe_id", how="inner")
+    banned = sold["energielabel"].isin(["F", "G"]) | (sold["conditiescore"] >= 4)
+    assert table.loc["V1", "n_overtredingen"] == banned.sum()
+    assert (sold.loc[banned, "status"] == "gerealiseerd").sum() > 0  # hence rood, not oranje
+    recs = pd.read_csv(tmp_path / "m" / "overtredingen.csv", dtype=str)
+    v1 = recs[recs["afspraak_id"] == "V1"]
+    assert sorted(v1["vhe_id"]) == sorted(sold.loc[banned, "vhe_id"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -7,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geoprestatie import datasets
 from geoprestatie.errors import ConfigError, DataWarning, InputError
 from geoprestatie.huur import RentLimits
+from geoprestatie.join import join_sources
 from geoprestatie.prognosis import (
     ADDITIONS,
     MUTATIONS,
@@ -19,6 +22,7 @@ from geoprestatie.prognosis import (
     plans_from_frame,
     project,
     read_mutation_plans,
+    read_prognosis,
     read_start_stock,
     rent_class_prognosis,
     start_from_frame,
@@ -26,13 +30,14 @@ from geoprestatie.prognosis import (
     summary_table,
     target_gaps,
 )
+from geoprestatie.sources import read_stock
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
+DEMO = datasets.data_path("demo")
 
 #: Prestatieafspraken Amersfoort 2022-2023, sociale huurvoorraad, harde plannen.
 AMERSFOORT = pd.DataFrame(
     {
-        "Alliantie": [289, 0, -27, -144, -40, 78, 222],
+        "de Alliantie": [289, 0, -27, -144, -40, 78, 222],
         "Portaal": [161, 0, 0, -4, -43, 114, 118],
         "Omnia Wonen": [22, 40, -1, 0, 0, 21, 21],
         "Totaal": [472, 40, -28, -148, -83, 213, 361],
@@ -65,12 +70,12 @@ def test_amersfoort_table_from_mutation_rows() -> None:
     # a different split over years and types than the example file; same totals
     plans = _plans(
         [
-            ("Alliantie", 2022, "nieuwbouw", 200, "nee"),
-            ("Alliantie", 2023, "aankoop", 89, "nee"),
-            ("Alliantie", 2022, "liberalisatie", 27, "nee"),
-            ("Alliantie", 2022, "sloop", 100, "nee"),
-            ("Alliantie", 2023, "sloop", 44, "nee"),
-            ("Alliantie", 2023, "verkoop", 40, "nee"),
+            ("de Alliantie", 2022, "nieuwbouw", 200, "nee"),
+            ("de Alliantie", 2023, "aankoop", 89, "nee"),
+            ("de Alliantie", 2022, "liberalisatie", 27, "nee"),
+            ("de Alliantie", 2022, "sloop", 100, "nee"),
+            ("de Alliantie", 2023, "sloop", 44, "nee"),
+            ("de Alliantie", 2023, "verkoop", 40, "nee"),
             ("Portaal", 2022, "transformatie", 61, "nee"),
             ("Portaal", 2023, "nieuwbouw", 100, "nee"),
             ("Portaal", 2023, "sloop", 4, "nee"),
@@ -82,23 +87,23 @@ def test_amersfoort_table_from_mutation_rows() -> None:
         ],
         ("tijdelijk",),
     )
-    start = _start({"Alliantie": 15000, "Portaal": 5500, "Omnia Wonen": 1500})
+    start = _start({"de Alliantie": 15000, "Portaal": 5500, "Omnia Wonen": 1500})
     table = summary_table(project(start, plans, config=PrognosisConfig()))
-    expected = AMERSFOORT[["Alliantie", "Omnia Wonen", "Portaal", "Totaal"]]
+    expected = AMERSFOORT[["Omnia Wonen", "Portaal", "de Alliantie", "Totaal"]]
     pd.testing.assert_frame_equal(table, expected, check_names=False, check_dtype=False)
     assert table.index.name == "2022-2023"
     ordered = summary_table(
         project(start, plans, config=PrognosisConfig()),
-        corporaties=["Alliantie", "Portaal", "Omnia Wonen"],
+        corporaties=["de Alliantie", "Portaal", "Omnia Wonen"],
     )
     assert list(ordered.columns) == list(AMERSFOORT.columns)
     with pytest.raises(ValueError, match="must list each corporation"):
         summary_table(project(start, plans, config=PrognosisConfig()), corporaties=["Portaal"])
 
 
-def test_example_files_reproduce_the_amersfoort_table() -> None:
-    start = read_start_stock(EXAMPLES / "beginstand_amersfoort.csv")
-    plans = read_mutation_plans(EXAMPLES / "plannen_amersfoort_2022_2023.csv")
+def test_demo_files_reproduce_the_amersfoort_table() -> None:
+    start = read_start_stock(DEMO / "beginstand_amersfoort.csv")
+    plans = read_mutation_plans(DEMO / "plannen_amersfoort_2022_2023.csv")
     assert plans["herkomst"].str.contains("synthetisch").all()
     table = summary_table(project(start, plans, config=PrognosisConfig()))
     for col in AMERSFOORT.columns:
@@ -338,8 +343,8 @@ def test_reader_semicolon_cp1252_decimal_comma(tmp_path: Path) -> None:
     assert plans["corporatie"].tolist() == ["Wooncorporatie Ée"] * 2
     assert plans["aantal"].tolist() == [12, 3]
     assert plans["mutatie"].tolist() == ["nieuwbouw", "sloop"]
-    assert plans["Toelichting"].tolist() == ["café", ""]
-    assert plans["bron_rij"].tolist() == [1, 2]
+    assert plans["Toelichting"].tolist() == ["café", pd.NA]
+    assert plans["bron_rij"].tolist() == [2, 3]  # as in a text editor: the header is row 1
 
 
 def test_reader_xlsx_and_bad_row_in_file(tmp_path: Path) -> None:
@@ -352,7 +357,8 @@ def test_reader_xlsx_and_bad_row_in_file(tmp_path: Path) -> None:
             "aantal": [4, 2.5],
         }
     ).to_excel(path, index=False)
-    with pytest.raises(InputError, match=r"plannen.xlsx, column 'aantal', row 2: .*fractional"):
+    # Excel shows the header in row 1, so the second plan is in row 3
+    with pytest.raises(InputError, match=r"plannen.xlsx, column 'aantal', row 3: .*fractional"):
         read_mutation_plans(path)
 
 
@@ -361,6 +367,92 @@ def test_start_reader_utf8_sig(tmp_path: Path) -> None:
     path.write_bytes("\ufeffcorporatie,aantal,peildatum\nA,10,1-1-2022\n".encode())
     start = read_start_stock(path)
     assert start["aantal"].tolist() == [10] and str(start["peildatum"].iloc[0]) == "2022-01-01"
+
+
+def test_row_numbers_are_file_rows_with_blank_lines(tmp_path: Path) -> None:
+    # header = line 1, first plan line 2, a blank line 3, the bad plan on line 4
+    path = tmp_path / "plannen.csv"
+    path.write_text(
+        "corporatie;jaar;mutatie;aantal\nA;2022;sloop;1\n\nA;2022;sloop;-2\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"plannen.csv, column 'aantal', row 4: .*negative"):
+        read_mutation_plans(path)
+    start = tmp_path / "start.csv"
+    start.write_text("corporatie;aantal;peildatum\nA;1;2022-01-01\nB;x;2022-01-01\n", "utf-8")
+    with pytest.raises(InputError, match=r"start.csv, column 'aantal', row 3: .*not a number"):
+        read_start_stock(start)
+
+
+def test_a_hash_line_is_data_not_a_comment(tmp_path: Path) -> None:
+    # '#' lines are not skipped (no reader skips them): a note in the file is reported with
+    # its row instead of being dropped without a word
+    path = tmp_path / "plannen.csv"
+    path.write_text(
+        "corporatie,jaar,mutatie,aantal\n# harde plannen\nA,2022,sloop,1\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"plannen.csv, column 'mutatie', row 2: unknown"):
+        read_mutation_plans(path)
+
+
+def test_project_names_the_plan_file_and_row(tmp_path: Path) -> None:
+    path = tmp_path / "plannen.csv"
+    path.write_text(
+        "corporatie,jaar,mutatie,aantal\nA,2023,nieuwbouw,1\nA,2021,sloop,1\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"^\S*plannen.csv, column 'jaar', row 3: plan year"):
+        project(_start({"A": 5}), read_mutation_plans(path), config=PrognosisConfig())
+
+
+def test_start_stock_xlsx_with_a_date_cell(tmp_path: Path) -> None:
+    path = tmp_path / "start.xlsx"
+    pd.DataFrame(
+        {"corporatie": ["A", "B"], "aantal": [3, 4], "peildatum": [pd.Timestamp("2021-12-31")] * 2}
+    ).to_excel(path, index=False)
+    start = read_start_stock(path)
+    assert str(start["peildatum"].iloc[0]) == "2021-12-31"
+    assert start["aantal"].tolist() == [3, 4]
+
+
+def test_read_prognosis_names_the_file_row(tmp_path: Path) -> None:
+    path = tmp_path / "prognose.csv"
+    path.write_text(
+        "corporatie,jaar,beginstand,eindstand\nA,2022,5,6\nA,2023,6,6.5\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"column 'eindstand', row 3: .*whole numbers"):
+        read_prognosis(path)
+
+
+def test_demo_start_stock_is_the_demo_stock_per_buurt(amersfoort) -> None:
+    """The demo beginstand is the demo stock placed in buurten and counted; every plan row
+    lies in a buurt where its corporation has stock, removals no more than it has."""
+    with pytest.warns(DataWarning, match="4 row"):  # the demo stock's deliberate flaws
+        stock = read_stock(DEMO / "voorraad_synthetisch.csv")
+    joined = join_sources(amersfoort, stock=stock).stock
+    counted = start_stock_from_stock(joined, peildatum="2022-01-01")
+    start = read_start_stock(DEMO / "beginstand_amersfoort.csv")
+    key = ["corporatie", "buurtcode", "aantal"]
+    pd.testing.assert_frame_equal(start[key], counted[key], check_dtype=False)
+    assert start.groupby("corporatie")["aantal"].sum().to_dict() == {
+        "Omnia Wonen": 3228,
+        "Portaal": 7307,
+        "de Alliantie": 7171,
+    }
+    plans = read_mutation_plans(DEMO / "plannen_amersfoort_2022_2023.csv")
+    have = start.set_index(["corporatie", "buurtcode"])["aantal"]
+    pairs = list(zip(plans["corporatie"], plans["buurtcode"], strict=True))
+    assert all(have.get(pair, 0) > 0 for pair in pairs)
+    removals = plans[plans["mutatie"].isin(REMOVALS)].groupby(["corporatie", "buurtcode"])
+    assert all(n <= have[pair] for pair, n in removals["aantal"].sum().items())
+
+
+def test_demo_generator_reproduces_the_files(tmp_path: Path) -> None:
+    script = Path(__file__).parents[1] / "scripts" / "make_amersfoort_prognose.py"
+    spec = importlib.util.spec_from_file_location("make_amersfoort_prognose", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for path in module.main(tmp_path):
+        assert path.read_bytes() == (DEMO / path.name).read_bytes(), path.name
 
 
 # --- rent classes ----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`
     NEN 2767 condition 4 or worse*. ``dataset`` (``verkoop`` or ``voorraad``), optional
     ``selectie`` (conditions that all hold: the set), ``verboden_als`` (conditions; combined
     with ``combinatie = "of"`` (default) or ``"en"``). Sales are joined to the stock on
-    ``vhe_id`` for the dwelling's attributes (own sales columns win).
+    ``vhe_id`` for the dwelling's attributes (a sales column of its own wins where it has a
+    value).
     *groen*: no record violates. *oranje*: violations only among planned records
     (``status = voorgenomen``: still preventable). *rood*: a realised violation (any status
     other than ``voorgenomen``, a missing status included, or a set without ``status``).
@@ -61,6 +62,8 @@ from geoprestatie import huur
 from geoprestatie._atomic import atomic_path, write_text
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import Target, target_gaps
+from geoprestatie.sources._tabular import FALSE_WORDS, TRUE_WORDS
+from geoprestatie.sources.stock import STOCK_COLUMNS
 
 __all__ = [
     "COMPARISONS",
@@ -104,21 +107,10 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "bron",
 )
 
-#: Canonical columns per dataset (docs/architecture.md); a rule on another column must find
-#: it in the data, else it is a typo.
-_STOCK_COLUMNS = (
-    "vhe_id",
-    "corporatie",
-    "buurtcode",
-    "energielabel",
-    "bouwjaar",
-    "woningtype",
-    "huurprijs",
-    "daeb",
-    "conditiescore",
-    "bron_rij",
-)
-_SALES_COLUMNS = ("vhe_id", "jaar", "status", "bron_rij")
+#: Canonical columns per dataset (docs/architecture.md, :mod:`geoprestatie.sources`); a rule
+#: on another column must find it in the data, else it is a typo.
+_STOCK_COLUMNS = (*STOCK_COLUMNS, "bron_rij")
+_SALES_COLUMNS = ("vhe_id", "jaar", "status", "buurtcode", "bron_rij")
 _CANONICAL: dict[str, tuple[str, ...]] = {
     "voorraad": _STOCK_COLUMNS,
     "verkoop": (*_SALES_COLUMNS, *_STOCK_COLUMNS),
@@ -337,9 +329,11 @@ def read_agreements(path: str | Path) -> list[Agreement]:
 
     Examples
     --------
-    >>> import geoprestatie
-    >>> p = Path(geoprestatie.__file__).parents[2] / "examples/afspraken_amersfoort.toml"
-    >>> [a.soort for a in read_agreements(p)][:3]
+    The demo agreements (texts of the Prestatieafspraken Amersfoort 2022-2023; see
+    ``data/demo/README.md``):
+
+    >>> from geoprestatie.datasets import data_path
+    >>> [a.soort for a in read_agreements(data_path("demo/afspraken_amersfoort.toml"))][:3]
     ['verbod', 'aandeel', 'aantal']
     """
     path = Path(path)
@@ -412,11 +406,10 @@ def _evaluate_condition(
         right = [float(cats.index(str(v))) for v in values]
     elif pd.api.types.is_bool_dtype(col):
         left = col.astype("float64").to_numpy(na_value=np.nan)
-        truth = {"true": 1.0, "ja": 1.0, "1": 1.0, "false": 0.0, "nee": 0.0, "0": 0.0}
-        try:
-            right = [truth[str(v).lower()] for v in values]
-        except KeyError:
-            raise ConfigError(f"{where}: {cond.kolom!r} is ja/nee; got {values}") from None
+        words = [str(v).strip().lower() for v in values]
+        if not set(words) <= TRUE_WORDS | FALSE_WORDS:
+            raise ConfigError(f"{where}: {cond.kolom!r} is ja/nee; got {values}")
+        right = [1.0 if w in TRUE_WORDS else 0.0 for w in words]
     elif pd.api.types.is_numeric_dtype(col):
         left = col.astype("float64").to_numpy(na_value=np.nan)
         try:
@@ -478,9 +471,15 @@ def _dataset(
         return None
     if stock is None:
         return sales
-    extra = [c for c in stock.columns if c not in sales.columns and c != "geometry"]
-    attrs = stock[["vhe_id", *extra]].drop_duplicates("vhe_id")
-    return sales.merge(attrs, on="vhe_id", how="left", validate="many_to_one")
+    cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", "geometry")]
+    attrs = pd.DataFrame(stock[["vhe_id", *cols]]).drop_duplicates("vhe_id")
+    attrs = attrs[attrs["vhe_id"].notna()].rename(columns={c: f"{c}\x00" for c in cols})
+    merged = sales.merge(attrs, on="vhe_id", how="left", validate="many_to_one")
+    for col in cols:
+        dwelling = merged.pop(f"{col}\x00")
+        # a sales column of its own wins; where it is empty the dwelling's value fills in
+        merged[col] = dwelling if col not in sales.columns else merged[col].fillna(dwelling)
+    return merged
 
 
 def _missing_columns(frame: pd.DataFrame, agreement: Agreement) -> list[str]:

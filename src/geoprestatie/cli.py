@@ -129,7 +129,8 @@ def buurten(
     "stock_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Stock file (canonical columns, with huurprijs) for the prognosis per rent class.",
+    help="Stock file (CSV/XLSX/GPKG, one row per dwelling, with huurprijs; as for `join`) "
+    "for the prognosis per rent class.",
 )
 @click.option("--peildatum", default=None, help="Date of the start stock if the file has none.")
 @click.option("--eindjaar", type=int, default=None, help="Last year (default: last plan year).")
@@ -165,6 +166,9 @@ def prognose(
     samenvatting, and doelen / huurklassen when asked), samenvatting.csv, doelen.csv (targets
     from --config), huurklassen.csv (with --voorraad) and, when buurtcodes are given, one map
     per year in kaarten/.
+
+    Demo (synthetisch, with the real Amersfoort 2022-2023 plan totals): --beginstand
+    data/demo/beginstand_amersfoort.csv --plannen data/demo/plannen_amersfoort_2022_2023.csv.
     """
     import dataclasses
     import tomllib
@@ -198,7 +202,10 @@ def prognose(
     if config.targets:
         extra["doelen"] = pg.target_gaps(result, config=config)
     if stock_file is not None:
-        stock = _read_canonical(stock_file, "voorraad")
+        from geoprestatie.sources import read_stock
+
+        # rows the reader sets aside are named in a DataWarning ("Let op: ...")
+        stock = read_stock(stock_file)
         extra["huurklassen"] = pg.rent_class_prognosis(stock, result, plans, config=config)
 
     out.mkdir(parents=True, exist_ok=True)
@@ -216,7 +223,7 @@ def prognose(
     for name, frame in extra.items():
         with atomic_path(out / f"{name}.csv") as tmp:
             frame.to_csv(tmp, index=False)
-    # example data marks itself synthetisch (a column or comment): say so on every map
+    # the demo data marks itself synthetisch (column herkomst): say so on every map
     synthetic = any(b"synthetisch" in f.read_bytes().lower() for f in (start_file, plans_file))
     title_suffix = " (synthetische gegevens)" if synthetic else ""
     maps_written = 0
@@ -254,60 +261,16 @@ def prognose(
     click.echo(summary.to_string())
 
 
-def _read_canonical(path: Path, kind: str) -> Any:
-    """Read a stock or sales CSV/XLSX that already has the canonical columns (stopgap until
-    ``geoprestatie.sources.read_stock`` / ``read_sales`` are wired in)."""
+def _rejected_rows(*frames: Any) -> Any:
+    """The rows the readers set aside (``attrs["afgewezen"]``), one table for all files."""
     import pandas as pd
 
-    from geoprestatie._validate import require_columns
-    from geoprestatie.errors import InputError
-    from geoprestatie.prognosis import _numbers, _read_table
+    from geoprestatie.sources._tabular import ATTR_REJECTED, REJECT_COLUMNS
 
-    raw = _read_table(path)
-    required = ["vhe_id", "corporatie"] if kind == "voorraad" else ["vhe_id", "jaar", "status"]
-    require_columns(raw, required, source=path)
-    out = raw.copy()
-    for col in out.columns:
-        out[col] = out[col].astype("string").str.strip().mask(lambda s: s == "")
-    if "bron_rij" not in out.columns:
-        out["bron_rij"] = pd.Series(range(1, len(out) + 1), dtype="Int64")
-    for col in ("huurprijs",):
-        if col in out.columns:
-            out[col] = _numbers(out[col])
-    for col in ("bouwjaar", "conditiescore", "jaar", "bron_rij"):
-        if col in out.columns:
-            num = _numbers(out[col])
-            bad = out[col].notna() & num.isna()
-            if bad.any():
-                raise InputError(
-                    f"`{col}` must be a whole number; found {out.loc[bad, col].tolist()[:5]}",
-                    source=path,
-                    column=col,
-                    rows=[int(i) + 1 for i in bad.to_numpy().nonzero()[0]],
-                )
-            out[col] = num.round().astype("Int64")
-    if "energielabel" in out.columns:
-        labels = ["A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G"]
-        text = out["energielabel"].str.upper()
-        bad = text.notna() & ~text.isin(labels)
-        if bad.any():
-            raise InputError(
-                f"unknown energy label {text[bad].unique().tolist()[:5]}; expected {labels}",
-                source=path,
-                column="energielabel",
-                rows=[int(i) + 1 for i in bad.to_numpy().nonzero()[0]],
-            )
-        out["energielabel"] = pd.Categorical(text, categories=labels, ordered=True)
-    if "status" in out.columns:
-        out["status"] = out["status"].str.lower()
-    if "daeb" in out.columns:
-        out["daeb"] = (
-            out["daeb"]
-            .str.lower()
-            .map({"ja": True, "true": True, "1": True, "nee": False, "false": False, "0": False})
-            .astype("boolean")
-        )
-    return out
+    records = [r for f in frames if f is not None for r in f.attrs.get(ATTR_REJECTED, [])]
+    table = pd.DataFrame(records, columns=list(REJECT_COLUMNS))
+    table["bron_rij"] = table["bron_rij"].astype("Int64")
+    return table
 
 
 @main.command()
@@ -323,14 +286,14 @@ def _read_canonical(path: Path, kind: str) -> Any:
     "stock_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Stock file with the canonical columns (vhe_id, corporatie, energielabel, ...).",
+    help="Stock file (CSV/XLSX/GPKG), one row per dwelling, as for `join`.",
 )
 @click.option(
     "--verkoop",
     "sales_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Sales file with the canonical columns (vhe_id, jaar, status).",
+    help="Sales file (CSV/XLSX/GPKG): vhe_id, jaar, status; as for `join`.",
 )
 @click.option(
     "--prognose",
@@ -363,23 +326,35 @@ def monitor(
 ) -> None:
     """Check the agreements (stoplicht: groen/oranje/rood/onbekend).
 
-    Writes monitor.csv, monitor.md, monitor.html and overtredingen.csv (the offending
-    records per afspraak). Rules whose data is not given are reported as onbekend.
+    Writes monitor.csv, monitor.md, monitor.html, overtredingen.csv (the offending
+    records per afspraak) and afgewezen.csv (input rows the readers could not use: file,
+    row, reason). Rules whose data is not given are reported as onbekend.
+
+    Demo (synthetisch): --afspraken, --voorraad, --verkoop from data/demo/ with a prognosis
+    of data/demo/plannen_amersfoort_2022_2023.csv and --jaar 2023.
     """
     from geoprestatie import agreements as ag
+    from geoprestatie._atomic import atomic_path
     from geoprestatie.prognosis import read_prognosis
+    from geoprestatie.sources import read_sales, read_stock
 
     rules = ag.read_agreements(agreements_file)
-    stock = _read_canonical(stock_file, "voorraad") if stock_file else None
-    sales = _read_canonical(sales_file, "verkoop") if sales_file else None
+    # rows a reader sets aside are named in a DataWarning ("Let op: ...", one line per file)
+    # and written to afgewezen.csv with file, row, reason, column and value
+    stock = read_stock(stock_file) if stock_file else None
+    sales = read_sales(sales_file) if sales_file else None
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
     result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
     ag.write_monitor(result, out)
+    rejected = _rejected_rows(stock, sales)
+    with atomic_path(out / "afgewezen.csv") as tmp:
+        rejected.to_csv(tmp, index=False)
     counts = result.table["status"].value_counts()
     click.echo(
         f"{len(rules)} afspraken: "
         + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ag.STATUSES)
         + f" -> {out}/monitor.csv, monitor.md, monitor.html"
+        + (f", afgewezen.csv ({len(rejected)} rij(en) niet gebruikt)" if len(rejected) else "")
     )
 
 

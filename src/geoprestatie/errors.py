@@ -35,7 +35,9 @@ class InputError(GeoprestatieError):
     column
         The column concerned, if any.
     rows
-        The (1-based, as a user counts data rows) rows concerned, if any.
+        The rows concerned, if any, numbered as the user sees them in the file (Excel or a
+        text editor: the header is row 1, the first data row 2; for a vector file the
+        1-based feature), as ``bron_rij`` in :mod:`geoprestatie.sources._tabular`.
     """
 
     def __init__(

@@ -21,7 +21,6 @@ Scenarios select plan rows by certainty (``zekerheid``): ``hard``; ``zacht`` (ha
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import warnings
@@ -37,6 +36,15 @@ import pandas as pd
 from geoprestatie._validate import lower_map, require_columns
 from geoprestatie.errors import ConfigError, DataWarning, InputError, format_rows
 from geoprestatie.huur import DEFAULT_LIMITS, RENT_CLASSES, RentLimits, classify_rent, limits_for
+from geoprestatie.sources._tabular import (
+    ATTR_SOURCE,
+    clean_code,
+    parse_bool,
+    parse_buurtcode,
+    parse_number,
+    read_table,
+    with_source_rows,
+)
 
 __all__ = [
     "ADDITIONS",
@@ -122,8 +130,6 @@ _START_ALIASES: dict[str, tuple[str, ...]] = {
     "peildatum": ("datum", "peil datum", "reference date"),
     "tijdelijk": ("aantal_tijdelijk", "tijdelijke woningen"),
 }
-_TRUE = {"ja", "j", "true", "waar", "1", "yes", "y", "x"}
-_FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,67 +137,18 @@ _FALSE = {"nee", "n", "false", "onwaar", "0", "no", ""}
 # --------------------------------------------------------------------------------------------
 
 
-def _read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV (``;`` or ``,``; utf-8, utf-8-sig or cp1252) or XLSX file as strings.
-
-    Empty cells become ``""``; numbers are parsed by the caller (decimal comma allowed).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file", str(path))
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        frame = pd.read_excel(path, dtype=object)
-        return frame.map(lambda v: "" if v is None or _isna(v) else _cell_text(v))
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise InputError("cannot decode the file as utf-8 or cp1252", source=path)
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
-        raise InputError("the file is empty", source=path)
-    sep = ";" if lines[0].count(";") >= lines[0].count(",") and ";" in lines[0] else ","
-    try:
-        return pd.read_csv(
-            io.StringIO("\n".join(lines)),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(f"cannot parse as a {sep!r}-separated table: {exc}", source=path) from None
+def _source_rows(df: pd.DataFrame) -> pd.Series:
+    """Row numbers for messages: ``bron_rij`` when the frame has it (the readers add the row
+    as the user sees it in the file, header = row 1), else the 1-based position, as in
+    :mod:`geoprestatie.join`."""
+    if "bron_rij" in df.columns:
+        return pd.to_numeric(df["bron_rij"], errors="coerce").astype("Int64")
+    return pd.Series(np.arange(1, len(df) + 1), index=df.index, dtype="Int64")
 
 
-def _isna(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False
-
-
-def _cell_text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if hasattr(v, "isoformat"):
-        return str(v.isoformat())
-    return str(v)
-
-
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-def _numbers(values: pd.Series) -> pd.Series:
-    """Strings to floats (decimal comma allowed); unparseable -> NaN, empty -> NaN."""
-    text = values.astype("string").str.strip()
-    text = text.where(
-        ~text.str.fullmatch(_DECIMAL_COMMA.pattern).fillna(False), text.str.replace(",", ".")
-    )
-    return pd.to_numeric(text.mask(lambda x: x == ""), errors="coerce").astype("float64")
+def _read_with_rows(path: str | Path) -> pd.DataFrame:
+    """:func:`read_table` (all text, NA for an empty cell) with its row numbers in ``bron_rij``."""
+    return with_source_rows(read_table(path))
 
 
 def _whole_counts(
@@ -199,10 +156,10 @@ def _whole_counts(
 ) -> pd.Series:
     """Validate counts: present, numeric, whole, positive (or >= 0); error names the rows."""
     text = values.astype("string").str.strip().fillna("")
-    num = _numbers(values)
+    num, not_number = parse_number(values)
     checks: list[tuple[pd.Series, str]] = [
         (text.eq(""), "is empty; expected a whole number"),
-        (num.isna() & text.ne(""), "is not a number"),
+        (not_number & text.ne(""), "is not a number"),
         (
             num.notna() & (num < 0),
             "is negative; `aantal` is always positive, the sign follows "
@@ -229,9 +186,10 @@ def _whole_counts(
 
 
 def _bools(values: pd.Series, *, column: str, source: str | Path, rows: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower().fillna("")
-    bad = ~text.isin(_TRUE | _FALSE)
+    """ja/nee (:func:`geoprestatie.sources._tabular.parse_bool`); an empty cell is nee."""
+    flags, bad = parse_bool(values)
     if bad.any():
+        text = values.astype("string").str.strip().str.lower()
         raise InputError(
             f"`{column}` must be ja/nee (or true/false, 1/0); "
             f"found {text[bad].unique().tolist()[:5]}",
@@ -239,14 +197,14 @@ def _bools(values: pd.Series, *, column: str, source: str | Path, rows: pd.Serie
             column=column,
             rows=rows[bad].astype(int).tolist(),
         )
-    return text.isin(_TRUE).astype("boolean")
+    return flags.fillna(False).astype("boolean")
 
 
 def _buurtcodes(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd.Series:
-    codes = values.astype("string").str.strip().str.upper().mask(lambda x: x == "")
+    codes = clean_code(values)
     # a bare 8-digit code is a buurtcode without its prefix
     codes = codes.where(~codes.str.fullmatch(r"\d{8}").fillna(False), "BU" + codes)
-    bad = codes.notna() & ~codes.str.fullmatch(r"BU\d{8}").fillna(False)
+    codes, bad = parse_buurtcode(codes)
     if bad.any():
         raise InputError(
             "`buurtcode` must be a CBS buurtcode like 'BU03070000' (BU + 8 digits); found "
@@ -256,6 +214,27 @@ def _buurtcodes(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd
             rows=rows[bad].astype(int).tolist(),
         )
     return codes
+
+
+def _check_choice(
+    values: pd.Series,
+    allowed: Iterable[str],
+    *,
+    what: str,
+    expected: str,
+    column: str,
+    source: str | Path,
+    rows: pd.Series,
+) -> None:
+    """Raise naming the rows whose (cleaned) value is given but not one of ``allowed``."""
+    bad = (values.notna() & ~values.isin(list(allowed))).fillna(False).astype(bool)
+    if bad.any():
+        raise InputError(
+            f"unknown {what} {values[bad].unique().tolist()[:5]}; {expected}",
+            source=source,
+            column=column,
+            rows=rows[bad].astype(int).tolist(),
+        )
 
 
 def _names(values: pd.Series, *, column: str, source: str | Path, rows: pd.Series) -> pd.Series:
@@ -278,8 +257,10 @@ def read_mutation_plans(path: str | Path) -> pd.DataFrame:
     (one of :data:`MUTATIONS`), ``aantal`` (positive whole number; the sign follows the type),
     optional ``buurtcode``, ``zekerheid`` (``hard``/``zacht``/``ambitie``; absent = hard),
     ``tijdelijk`` (ja/nee; absent = nee) and ``huurklasse`` (one of
-    :data:`geoprestatie.huur.RENT_CLASSES`). Extra columns are kept. Lines starting with
-    ``#`` are comments; row numbers in messages count data rows (not the header or comments).
+    :data:`geoprestatie.huur.RENT_CLASSES`). Extra columns are kept. The file is read as the
+    other sources are (:func:`geoprestatie.sources._tabular.read_table`: ``,``/``;``,
+    decimal commas, UTF-8 or cp1252); row numbers (``bron_rij`` and in messages) are the rows
+    as the user sees them in Excel or a text editor: the header is row 1, the first plan row 2.
 
     Returns
     -------
@@ -288,13 +269,15 @@ def read_mutation_plans(path: str | Path) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import geoprestatie
-    >>> p = Path(geoprestatie.__file__).parents[2] / "examples/plannen_amersfoort_2022_2023.csv"
-    >>> plans = read_mutation_plans(p)
-    >>> int(plans.loc[plans["mutatie"] == "sloop", "aantal"].sum())
-    148
+    The demo plans (real totals of the Prestatieafspraken Amersfoort 2022-2023, synthetic
+    split; see ``data/demo/README.md``):
+
+    >>> from geoprestatie.datasets import data_path
+    >>> plans = read_mutation_plans(data_path("demo/plannen_amersfoort_2022_2023.csv"))
+    >>> int(plans.loc[plans["mutatie"] == "sloop", "aantal"].sum()), int(plans["bron_rij"].min())
+    (148, 2)
     """
-    return plans_from_frame(_read_table(path), source=path)
+    return plans_from_frame(_read_with_rows(path), source=path)
 
 
 def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.DataFrame:
@@ -302,7 +285,11 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
 
     Returns a new frame with ``corporatie`` (str), ``jaar`` (Int64), ``mutatie`` (str),
     ``aantal`` (Int64, > 0), ``buurtcode`` (str or NA), ``zekerheid`` (str), ``tijdelijk``
-    (boolean), ``huurklasse`` (str or NA), ``bron_rij`` (1-based data row) and any extra columns.
+    (boolean), ``huurklasse`` (str or NA), ``bron_rij`` and any extra columns. ``bron_rij`` is
+    the frame's own ``bron_rij`` column when it has one (the readers put the row as the user
+    sees it in the file there: header = row 1), else the 1-based position of the row; error
+    messages name rows by it. The frame's ``attrs["bestand"]`` is ``source``, so that
+    :func:`project` can name the file.
 
     Raises
     ------
@@ -320,27 +307,23 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
     out = df.rename(columns=lower_map(df.columns, _PLAN_ALIASES)).copy()
     out.columns = [str(c) for c in out.columns]
     require_columns(out, ["corporatie", "jaar", "mutatie", "aantal"], source=source)
-    rows = (
-        pd.to_numeric(out["bron_rij"], errors="coerce").astype("Int64")
-        if "bron_rij" in out.columns
-        else pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
-    )
+    rows = _source_rows(out)
     out["bron_rij"] = rows
     out["corporatie"] = _names(out["corporatie"], column="corporatie", source=source, rows=rows)
 
     mut = out["mutatie"].astype("string").str.strip().str.lower().fillna("")
-    unknown = ~mut.isin(list(MUTATIONS))
-    if unknown.any():
-        raise InputError(
-            f"unknown mutation type(s) {mut[unknown].unique().tolist()[:5]}; valid types are "
-            f"additions {list(ADDITIONS)} and removals {list(REMOVALS)}",
-            source=source,
-            column="mutatie",
-            rows=rows[unknown].astype(int).tolist(),
-        )
+    _check_choice(
+        mut,
+        MUTATIONS,
+        what="mutation type(s)",
+        expected=f"valid types are additions {list(ADDITIONS)} and removals {list(REMOVALS)}",
+        column="mutatie",
+        source=source,
+        rows=rows,
+    )
     out["mutatie"] = mut
 
-    year = _numbers(out["jaar"])
+    year, _ = parse_number(out["jaar"])
     bad_year = year.isna() | (np.floor(year) != year) | (year < 1900) | (year > 2200)
     if bad_year.any():
         raise InputError(
@@ -366,15 +349,15 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
                 stacklevel=2,
             )
             zek = zek.where(~empty, "hard")
-        bad = ~zek.isin(list(CERTAINTIES))
-        if bad.any():
-            raise InputError(
-                f"unknown certainty {zek[bad].unique().tolist()[:5]}; expected one of "
-                f"{list(CERTAINTIES)}",
-                source=source,
-                column="zekerheid",
-                rows=rows[bad].astype(int).tolist(),
-            )
+        _check_choice(
+            zek,
+            CERTAINTIES,
+            what="certainty",
+            expected=f"expected one of {list(CERTAINTIES)}",
+            column="zekerheid",
+            source=source,
+            rows=rows,
+        )
         out["zekerheid"] = zek
     else:
         out["zekerheid"] = pd.Series("hard", index=out.index, dtype="string")
@@ -391,22 +374,24 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
 
     if "huurklasse" in out.columns:
         hk = out["huurklasse"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
-        bad = hk.notna() & ~hk.isin(list(RENT_CLASSES))
-        if bad.any():
-            raise InputError(
-                f"unknown rent class {hk[bad].unique().tolist()[:5]}; expected one of "
-                f"{list(RENT_CLASSES)} or empty",
-                source=source,
-                column="huurklasse",
-                rows=rows[bad].astype(int).tolist(),
-            )
+        _check_choice(
+            hk,
+            RENT_CLASSES,
+            what="rent class",
+            expected=f"expected one of {list(RENT_CLASSES)} or empty",
+            column="huurklasse",
+            source=source,
+            rows=rows,
+        )
         out["huurklasse"] = hk
     else:
         out["huurklasse"] = pd.Series(pd.NA, index=out.index, dtype="string")
 
     first = ["corporatie", "jaar", "mutatie", "aantal", "buurtcode", "zekerheid", "tijdelijk"]
     rest = [c for c in out.columns if c not in first]
-    return out[first + rest].reset_index(drop=True)
+    result = out[first + rest].reset_index(drop=True)
+    result.attrs[ATTR_SOURCE] = str(source)
+    return result
 
 
 def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) -> date:
@@ -415,7 +400,8 @@ def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) 
     text = str(value).strip()
     for dayfirst in (False, True):
         pattern = r"\d{4}-\d{1,2}-\d{1,2}" if not dayfirst else r"\d{1,2}[-/]\d{1,2}[-/]\d{4}"
-        if re.fullmatch(pattern, text.split("T")[0]):
+        # an Excel date cell reads as "2022-01-01 00:00:00"
+        if re.fullmatch(pattern, re.split(r"[T ]", text)[0]):
             try:
                 return pd.Timestamp(pd.to_datetime(text, dayfirst=dayfirst)).date()
             except (ValueError, TypeError):
@@ -442,13 +428,12 @@ def read_start_stock(path: str | Path, *, peildatum: date | str | None = None) -
 
     Examples
     --------
-    >>> import geoprestatie
-    >>> p = Path(geoprestatie.__file__).parents[2] / "examples/beginstand_amersfoort.csv"
-    >>> start = read_start_stock(p)
+    >>> from geoprestatie.datasets import data_path
+    >>> start = read_start_stock(data_path("demo/beginstand_amersfoort.csv"))
     >>> sorted(start["corporatie"].unique()), str(start["peildatum"].iloc[0])
-    (['Alliantie', 'Omnia Wonen', 'Portaal'], '2022-01-01')
+    (['Omnia Wonen', 'Portaal', 'de Alliantie'], '2022-01-01')
     """
-    return start_from_frame(_read_table(path), peildatum=peildatum, source=path)
+    return start_from_frame(_read_with_rows(path), peildatum=peildatum, source=path)
 
 
 def start_from_frame(
@@ -470,14 +455,14 @@ def start_from_frame(
     out = df.rename(columns=lower_map(df.columns, _START_ALIASES)).copy()
     out.columns = [str(c) for c in out.columns]
     require_columns(out, ["corporatie", "aantal"], source=source)
-    rows = pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
+    rows = _source_rows(out)
     out["corporatie"] = _names(out["corporatie"], column="corporatie", source=source, rows=rows)
     out["aantal"] = _whole_counts(
         out["aantal"], column="aantal", source=source, rows=rows, allow_zero=True
     )
     if "tijdelijk" in out.columns:
         out["tijdelijk"] = _whole_counts(
-            out["tijdelijk"].astype("string").replace("", "0"),
+            out["tijdelijk"].astype("string").str.strip().fillna("0").replace("", "0"),
             column="tijdelijk",
             source=source,
             rows=rows,
@@ -750,6 +735,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     """
     start = _ensure_start(start)
     plans = _ensure_plans(plans)
+    plans_source = str(plans.attrs.get(ATTR_SOURCE, "plannen"))
     peil = start["peildatum"].iloc[0] if len(start) else None
     if peil is None:
         raise InputError("the start stock is empty", source="beginstand")
@@ -761,7 +747,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
             f"plan year(s) {sorted(set(plans.loc[early, 'jaar'].astype(int)))} lie before the "
             f"start stock (peildatum {peil}, first projected year {first}); move them into the "
             "start stock or correct the year",
-            source="plannen",
+            source=plans_source,
             column="jaar",
             rows=_plan_rows(plans, early),
         )
@@ -772,7 +758,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
             f"corporation(s) {sorted(set(plans.loc[orphan, 'corporatie'].astype(str)))} have plans "
             f"but no start stock; the start stock has {sorted(known)}. Add them to the start "
             "stock (with aantal 0 if they own nothing yet) or correct the name",
-            source="plannen",
+            source=plans_source,
             column="corporatie",
             rows=_plan_rows(plans, orphan),
         )
@@ -790,7 +776,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
         no_buurt = plans["buurtcode"].isna()
         if no_buurt.any():
             warnings.warn(
-                f"plannen: {int(no_buurt.sum())} plan row(s) without buurtcode "
+                f"{plans_source}: {int(no_buurt.sum())} plan row(s) without buurtcode "
                 f"({format_rows(_plan_rows(plans, no_buurt))}) are projected under buurtcode "
                 "<NA> ('buurt onbekend') of their corporation",
                 DataWarning,
@@ -810,7 +796,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     late = selected["jaar"] > last
     if late.any():
         warnings.warn(
-            f"plannen: {int(late.sum())} plan row(s) after eindjaar {last} are left out "
+            f"{plans_source}: {int(late.sum())} plan row(s) after eindjaar {last} are left out "
             f"({format_rows(selected.loc[late, 'bron_rij'].astype(int).tolist())})",
             DataWarning,
             stacklevel=2,
@@ -915,17 +901,17 @@ def read_prognosis(path: str | Path) -> pd.DataFrame:
     >>> read_prognosis(d / "p.csv")["eindstand"].tolist()
     [6]
     """
-    raw = _read_table(path)
+    raw = read_table(path)
     require_columns(raw, ["corporatie", "jaar", "beginstand", "eindstand"], source=path)
     out = raw.copy()
-    rows = pd.Series(np.arange(1, len(out) + 1), index=out.index, dtype="Int64")
+    rows = pd.Series(raw.index.to_numpy(), index=out.index, dtype="Int64")
     out["corporatie"] = _names(out["corporatie"], column="corporatie", source=path, rows=rows)
     if "buurtcode" in out.columns:
         out["buurtcode"] = _buurtcodes(out["buurtcode"], source=path, rows=rows)
     for col in out.columns:
         if col in ("corporatie", "buurtcode"):
             continue
-        num = _numbers(out[col])
+        num, _ = parse_number(out[col])
         bad = num.isna() | (np.floor(num) != num)
         if bad.any():
             raise InputError(
@@ -935,7 +921,7 @@ def read_prognosis(path: str | Path) -> pd.DataFrame:
                 rows=rows[bad].astype(int).tolist(),
             )
         out[col] = num.astype("Int64")
-    return out
+    return out.reset_index(drop=True)
 
 
 def aggregate(prognosis: pd.DataFrame, by: Sequence[str] = ("corporatie",)) -> pd.DataFrame:

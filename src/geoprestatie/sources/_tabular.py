@@ -1,4 +1,4 @@
-"""Tabular input (CSV/XLSX) and the hand-over of rejected rows (private).
+"""Shared reader helpers (private): tabular input (CSV/XLSX), vector files, rejected rows.
 
 CSV files are sniffed: encoding (UTF-8, UTF-8 with BOM, or cp1252 as Dutch Excel writes it),
 separator (``,``, ``;``, tab or ``|``), and per numeric column decimal commas (``12,5``,
@@ -31,10 +31,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 
-from geoprestatie._validate import lower_map
+from geoprestatie._validate import BUURTCODE_PATTERN, lower_map, to_rd_new
 from geoprestatie.errors import InputError
 
 ATTR_SOURCE = "bestand"
@@ -140,6 +142,38 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     return df
 
 
+def with_source_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a :func:`read_table` frame with its index, the row as the user sees it, in
+    ``bron_rij`` (int64): the one row convention of every reader and of their messages.
+
+    Examples
+    --------
+    >>> with_source_rows(pd.DataFrame({"a": ["x"]}, index=[2]))["bron_rij"].tolist()
+    [2]
+    """
+    out = df.copy()
+    out["bron_rij"] = out.index.to_numpy(dtype="int64")
+    return out
+
+
+def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read a vector file (GPKG, GeoJSON, SHP, ...) in EPSG:28992.
+
+    A missing file raises :class:`FileNotFoundError`; one that cannot be opened, has no
+    features or no CRS raises :class:`InputError`.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except pyogrio.errors.DataSourceError as exc:
+        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
+    if gdf.empty:
+        raise InputError("the file has no features", source=path)
+    return to_rd_new(gdf, source=path)
+
+
 def _strip_text(column: pd.Series) -> pd.Series:
     """Strip a text column; an empty cell becomes NA (vectorised, for CSV)."""
     text = column.astype("string").str.strip()
@@ -183,6 +217,66 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     given = values.notna()
     invalid = given & out.isna()
     return out, invalid.astype(bool)
+
+
+#: Spellings of yes and no accepted in ja/nee columns (after trimming, case-insensitive).
+TRUE_WORDS: frozenset[str] = frozenset({"1", "ja", "j", "true", "waar", "yes", "y", "x"})
+FALSE_WORDS: frozenset[str] = frozenset({"0", "nee", "n", "false", "onwaar", "no"})
+
+
+def parse_bool(
+    values: pd.Series,
+    *,
+    true: Iterable[str] = (),
+    false: Iterable[str] = (),
+) -> tuple[pd.Series, pd.Series]:
+    """Parse ja/nee text; return (boolean with NA for an empty cell, invalid mask).
+
+    :data:`TRUE_WORDS` and :data:`FALSE_WORDS` are accepted, plus the column's own words in
+    ``true`` / ``false`` (e.g. ``daeb`` / ``niet-daeb``).
+
+    Examples
+    --------
+    >>> v, bad = parse_bool(pd.Series([" Ja", "nee", None, "misschien", "DAEB"]), true=["daeb"])
+    >>> v.tolist(), bad.tolist()
+    ([True, False, <NA>, <NA>, True], [False, False, False, True, False])
+    """
+    yes = TRUE_WORDS | {w.lower() for w in true}
+    no = FALSE_WORDS | {w.lower() for w in false}
+    low = values.astype("string").str.strip().str.lower().mask(lambda s: s == "")
+    known = low.isin(yes | no).fillna(False).astype(bool)
+    invalid = low.notna() & ~known
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[known] = low[known].isin(yes)
+    return out, invalid.astype(bool)
+
+
+def clean_code(values: pd.Series) -> pd.Series:
+    """CBS codes as written in files: upper case, without spaces; an empty cell is NA.
+
+    Examples
+    --------
+    >>> clean_code(pd.Series([" bu0307 0100", "", None])).tolist()
+    ['BU03070100', <NA>, <NA>]
+    """
+    code = values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    return code.mask(code == "")
+
+
+def parse_buurtcode(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Clean buurtcodes (:func:`clean_code`) and check them; return (codes, invalid mask).
+
+    A valid code is ``BU`` and 8 digits; an empty cell is NA and not invalid.
+
+    Examples
+    --------
+    >>> codes, bad = parse_buurtcode(pd.Series(["bu03070100", "WK030701", None]))
+    >>> codes.tolist(), bad.tolist()
+    (['BU03070100', 'WK030701', <NA>], [False, True, False])
+    """
+    code = clean_code(values)
+    invalid = code.notna() & ~code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
+    return code, invalid.astype(bool)
 
 
 class Rejects:

@@ -9,17 +9,19 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
-from geoprestatie._validate import BUURTCODE_PATTERN, WIJKCODE_PATTERN, to_rd_new
+from geoprestatie._validate import BUURTCODE_PATTERN, WIJKCODE_PATTERN
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
     _cell_text,
     attach,
     canonical_columns,
+    clean_code,
     parse_number,
     read_table,
+    read_vector,
+    with_source_rows,
 )
 from geoprestatie.sources.aliases import HEAT_ALIASES
 from geoprestatie.sources.stock import warn_rejected
@@ -138,10 +140,9 @@ def read_heat_plans(
         )
     source = path.name
     rejects = Rejects(source)
-    df = raw.copy()
-    df["bron_rij"] = df.index.astype("int64")
+    df = with_source_rows(raw)
     n_read = len(df)
-    code = df["code"].astype("string").str.upper().str.replace(" ", "", regex=False)
+    code = clean_code(df["code"])
     is_bu = code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
     is_wk = code.str.fullmatch(WIJKCODE_PATTERN).fillna(False)
     df["code"] = code
@@ -194,13 +195,7 @@ def _read_polygons(
             "plan polygons need the buurten to assign them to: read_heat_plans(path, buurten=...)",
             source=path,
         )
-    try:
-        gdf = gpd.read_file(path, layer=layer)
-    except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
-    if gdf.empty:
-        raise InputError("the file has no features", source=path)
-    gdf = to_rd_new(gdf, source=path)
+    gdf = read_vector(path, layer=layer)
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).map(_cell_text)
     attrs = canonical_columns(attrs.drop(columns=["code"], errors="ignore"), HEAT_ALIASES)
     if not ({"startjaar", "strategie"} & set(attrs.columns)):

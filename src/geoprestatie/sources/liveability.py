@@ -12,14 +12,15 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geoprestatie._validate import BUURTCODE_PATTERN
 from geoprestatie.errors import InputError
 from geoprestatie.sources._tabular import (
     Rejects,
     attach,
     canonical_columns,
+    parse_buurtcode,
     parse_number,
     read_table,
+    with_source_rows,
 )
 from geoprestatie.sources.aliases import LIVEABILITY_ALIASES
 from geoprestatie.sources.stock import warn_rejected
@@ -291,12 +292,11 @@ def read_liveability(
         )
     source = path.name
     rejects = Rejects(source)
-    df = raw.copy()
-    df["bron_rij"] = df.index.astype("int64")
+    df = with_source_rows(raw)
     n_read = len(df)
-    code = df["buurtcode"].astype("string").str.upper().str.replace(" ", "", regex=False)
+    code, bad = parse_buurtcode(df["buurtcode"])
     df["buurtcode"] = code
-    bad = ~code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
+    bad = bad | code.isna()
     df = rejects.add_mask(df, bad, "ongeldige_waarde", column="buurtcode")
     df = rejects.add_mask(df, df["buurtcode"].duplicated(), "dubbele_code", column="buurtcode")
     numeric = [c for c in df.columns if c.startswith("leefbaarometer_")]

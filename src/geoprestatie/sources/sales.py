@@ -9,7 +9,13 @@ import pandas as pd
 
 from geoprestatie._validate import RD_NEW
 from geoprestatie.errors import InputError
-from geoprestatie.sources._tabular import Rejects, attach, canonical_columns, parse_number
+from geoprestatie.sources._tabular import (
+    Rejects,
+    attach,
+    canonical_columns,
+    parse_number,
+    with_source_rows,
+)
 from geoprestatie.sources.aliases import SALES_ALIASES
 from geoprestatie.sources.stock import locate, read_frame, warn_rejected
 
@@ -63,8 +69,7 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
         )
     source = path.name
     rejects = Rejects(source)
-    df = raw.copy()
-    df["bron_rij"] = df.index.astype("int64")
+    df = with_source_rows(raw)
     if "vhe_id" not in df:
         df["vhe_id"] = pd.NA
     n_read = len(df)

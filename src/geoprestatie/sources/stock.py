@@ -8,18 +8,21 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 from pyproj import Transformer
 
-from geoprestatie._validate import BUURTCODE_PATTERN, RD_NEW, to_rd_new
+from geoprestatie._validate import RD_NEW
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
     _cell_text,
     attach,
     canonical_columns,
+    parse_bool,
+    parse_buurtcode,
     parse_number,
     read_table,
+    read_vector,
+    with_source_rows,
 )
 from geoprestatie.sources.aliases import STOCK_ALIASES
 
@@ -42,8 +45,9 @@ STOCK_COLUMNS: tuple[str, ...] = (
 )
 
 _VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml")
-_TRUE = {"1", "ja", "j", "true", "waar", "yes", "y", "daeb", "x"}
-_FALSE = {"0", "nee", "n", "false", "onwaar", "no", "niet-daeb", "niet daeb", "nietdaeb", "-"}
+# besides the ja/nee words of geoprestatie.sources._tabular.parse_bool
+_DAEB_TRUE = ("daeb",)
+_DAEB_FALSE = ("niet-daeb", "niet daeb", "nietdaeb", "-")
 # plausible RD New extent (m) and WGS84 extent (degrees) of the Netherlands
 _RD_X = (0.0, 300_000.0)
 _RD_Y = (289_000.0, 629_000.0)
@@ -76,15 +80,7 @@ def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     path = Path(path)
     if path.suffix.lower() not in _VECTOR_SUFFIXES:
         return read_table(path)
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file", str(path))
-    try:
-        gdf = gpd.read_file(path, layer=layer)
-    except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
-    if gdf.empty:
-        raise InputError("the file has no features", source=path)
-    gdf = to_rd_new(gdf, source=path)
+    gdf = read_vector(path, layer=layer)
     geoms = gdf.geometry
     has_geom = geoms.notna() & ~geoms.is_empty
     not_point = has_geom & (geoms.geom_type != "Point")
@@ -178,8 +174,7 @@ def locate(
             y[given] = ey
     code = pd.Series(pd.NA, index=df.index, dtype="string")
     if "buurtcode" in df.columns:
-        code = df["buurtcode"].astype("string").str.upper().str.replace(" ", "", regex=False)
-        bad = code.notna() & ~code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
+        code, bad = parse_buurtcode(df["buurtcode"])
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="buurtcode")
         code = code.loc[df.index]
         x, y = x.loc[df.index], y.loc[df.index]
@@ -245,8 +240,7 @@ def read_stock(
     require_location(raw, ["vhe_id", "corporatie"], source=path)
     source = path.name
     rejects = Rejects(source)
-    df = raw.copy()
-    df["bron_rij"] = df.index.astype("int64")
+    df = with_source_rows(raw)
     n_read = len(df)
     df = rejects.add_mask(df, df["vhe_id"].isna(), "ongeldige_waarde", column="vhe_id")
     df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
@@ -273,11 +267,9 @@ def read_stock(
         num = num.loc[df.index]
         parsed[col] = num.astype("Int64") if integer else num
     if "daeb" in df:
-        low = df["daeb"].astype("string").str.strip().str.lower()
-        bad = low.notna() & ~low.isin(_TRUE | _FALSE).fillna(False)
+        daeb, bad = parse_bool(df["daeb"], true=_DAEB_TRUE, false=_DAEB_FALSE)
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="daeb")
-        low = low.loc[df.index]
-        parsed["daeb"] = low.map(lambda v: pd.NA if pd.isna(v) else v in _TRUE).astype("boolean")
+        parsed["daeb"] = daeb.loc[df.index]
 
     out = pd.DataFrame(index=df.index)
     out["vhe_id"] = df["vhe_id"].astype("string")
