@@ -2,7 +2,7 @@
 """Write every presentation output from the real chain on the Amersfoort demo data.
 
 Buurten, CBS indicators and Leefbaarometer scores are real; the corporation stock, sales,
-heat plans and plans are the SYNTHETISCHE demo data (data/demo/, examples/) and every
+heat plans, plans and agreements are the SYNTHETISCHE demo data (data/demo/) and every
 output says so. Used for the README screenshots and the browser check::
 
     PYTHONPATH=src python scripts/demo_outputs.py --out maps
@@ -26,7 +26,6 @@ from geoprestatie.sources import read_heat_plans, read_sales, read_stock
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
-EXAMPLES = REPO / "examples"
 
 
 def build_chain(*, draws: int | None = None) -> dict[str, Any]:
@@ -54,12 +53,10 @@ def build_chain(*, draws: int | None = None) -> dict[str, Any]:
         prioritised = sia.prioritise(joined.table, config)
         dia_result = dia.delineate(prioritised, dia.DiaConfig())
         start = pg.start_stock_from_stock(joined.stock, peildatum="2022-01-01")
-        plans = pg.read_mutation_plans(EXAMPLES / "plannen_amersfoort_2022_2023.csv")
-        # TODO: drop once the plans move to data/demo/ with the corporation named "de Alliantie"
-        plans["corporatie"] = plans["corporatie"].replace({"Alliantie": "de Alliantie"})
+        plans = pg.read_mutation_plans(DEMO / "plannen_amersfoort_2022_2023.csv")
         projected = pg.project(start, plans, config=pg.PrognosisConfig())
         monitored = agreements.monitor(
-            agreements.read_agreements(EXAMPLES / "afspraken_amersfoort.toml"),
+            agreements.read_agreements(DEMO / "afspraken_amersfoort.toml"),
             stock=joined.stock,
             sales=joined.sales,
             prognosis=projected,
