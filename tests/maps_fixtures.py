@@ -1,117 +1,30 @@
-"""Seeded synthetic SIA/DIA/prognosis/monitor frames on real buurten, in the contract shape.
+"""Fixtures for the presentation tests: the real chain on the demo data, and hand-made frames.
 
-For the presentation tests and the demo outputs (scripts/demo_outputs.py) only: the numbers
-are synthetic (no open data on corporation stock exists), so every output made from them
-must say "synthetisch".
+:func:`demo_chain` runs the real join -> SIA -> DIA -> prognosis -> monitor chain on the
+Amersfoort demo data (scripts/demo_outputs.py, synthetic corporation data) once per test
+session; the hand-made frames are for tests whose expected answer is worked out by hand.
 """
 
 from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-CRITERIA = ("aandeel_efg", "leefbaarometer", "bouwjaar")
-WEIGHTS = (0.4, 0.35, 0.25)
-CORPORATIONS = ("Corporatie A", "Corporatie B", "Corporatie C")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from demo_outputs import build_chain
 
 
-def synthetic_sia(buurten: gpd.GeoDataFrame, *, seed: int = 0) -> gpd.GeoDataFrame:
-    """Buurten plus SIA, robustness and DIA columns (``dia_id``/``dia_naam``)."""
-    rng = np.random.default_rng(seed)
-    n = len(buurten)
-    out = buurten.copy()
-    woningen = rng.integers(0, 900, n)
-    small = rng.random(n) < 0.1
-    woningen[small] = rng.integers(0, 5, int(small.sum()))
-    out["woningen_corporaties"] = woningen.astype("int64")
-    raw = rng.random((n, len(CRITERIA)))
-    contrib = raw * np.array(WEIGHTS) * 100
-    for j, c in enumerate(CRITERIA):
-        out[f"bijdrage_{c}"] = contrib[:, j].round(3)
-    eligible = woningen >= 50
-    score = contrib.sum(axis=1)
-    out["sia_score"] = np.where(eligible, score.round(3), np.nan)
-    out["sia_geschikt"] = eligible
-    out["sia_reden"] = np.where(eligible, "", "minder dan 50 corporatiewoningen")
-    rank = pd.Series(np.where(eligible, -score, np.nan)).rank(method="first")
-    out["sia_rang"] = pd.array(rank.to_numpy(), dtype="Float64").astype("Int64")
-    n_ok = int(eligible.sum())
-    kans = np.clip(1.2 - rank.to_numpy() / max(1, n_ok) * 4 + rng.normal(0, 0.1, n), 0, 1)
-    out["kans_top_k"] = np.where(eligible, kans.round(3), np.nan)
-    spread = rng.integers(1, 8, n)
-    out["rang_p05"] = pd.array(np.maximum(1, rank - spread), dtype="Float64").astype("Int64")
-    out["rang_p95"] = pd.array(rank + spread, dtype="Float64").astype("Int64")
-    out["robuust"] = eligible & (kans >= 0.8)
-    # DIAs: wijken with at least two of the 25 highest ranked buurten
-    top = rank.to_numpy() <= 25
-    counts = out.loc[top, "wijkcode"].value_counts()
-    wijken = sorted(counts[counts >= 2].index)
-    names = {w: str(out.loc[(out["wijkcode"] == w) & top, "buurtnaam"].iloc[0]) for w in wijken}
-    in_dia = top & out["wijkcode"].isin(wijken).to_numpy()
-    out["dia_id"] = pd.array(
-        [
-            f"DIA{wijken.index(w) + 1:02d}" if t else None
-            for w, t in zip(out["wijkcode"], in_dia, strict=True)
-        ],
-        dtype="string",
-    )
-    out["dia_naam"] = pd.array(
-        [names[w] if t else None for w, t in zip(out["wijkcode"], in_dia, strict=True)],
-        dtype="string",
-    )
-    return out
-
-
-def synthetic_dia_areas(scored: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Dissolved DIA polygons: ``dia_id``, ``dia_naam``, ``n_buurten``, ``geometry``."""
-    members = scored[scored["dia_id"].notna()]
-    areas = members.dissolve(
-        by=["dia_id", "dia_naam"], as_index=False, aggfunc={"buurtcode": "count"}
-    )
-    areas = areas.rename(columns={"buurtcode": "n_buurten"})
-    return areas[["dia_id", "dia_naam", "n_buurten", "geometry"]]
-
-
-def synthetic_prognosis(
-    buurten: gpd.GeoDataFrame, *, years: range = range(2025, 2031), seed: int = 1
-) -> pd.DataFrame:
-    """Stock per buurt, corporation and year: ``buurtcode, jaar, corporatie, voorraad``."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for code in buurten["buurtcode"]:
-        for corp in CORPORATIONS:
-            stock = int(rng.integers(0, 300)) if rng.random() < 0.8 else int(rng.integers(0, 5))
-            trend = int(rng.integers(-12, 13))
-            for year in years:
-                rows.append((code, year, corp, stock))
-                stock = max(0, stock + trend + int(rng.integers(-3, 4)))
-    return pd.DataFrame(rows, columns=["buurtcode", "jaar", "corporatie", "voorraad"])
-
-
-def synthetic_monitor() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A monitor frame and its offending records (dwelling level)."""
-    monitor = pd.DataFrame(
-        {
-            "afspraak": [
-                "Sociale huurvoorraad minimaal 12.000",
-                "Geen E/F/G-labels na 2028",
-                "Verkoop maximaal 50 per jaar",
-            ],
-            "gemeten": [12345.0, 37.0, 61.0],
-            "norm": [">= 12.000", "0", "<= 50"],
-            "status": ["groen", "oranje", "rood"],
-        }
-    )
-    offending = pd.DataFrame(
-        {
-            "afspraak": ["Geen E/F/G-labels na 2028"] * 7 + ["Verkoop maximaal 50 per jaar"] * 3,
-            "vhe_id": [f"V{i:04d}" for i in range(10)],
-            "buurtcode": ["BU03070000"] * 6 + ["BU03070001"] + ["BU03070002"] * 3,
-            "energielabel": ["F"] * 7 + ["C"] * 3,
-        }
-    )
-    return monitor, offending
+@functools.cache
+def demo_chain() -> dict[str, Any]:
+    """The stage outputs of the demo chain (200 robustness draws; cached: do not modify)."""
+    return build_chain(draws=200)
 
 
 def hand_scored(grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -45,13 +45,14 @@ def test_sia_html_renders_in_chromium(
         bc.fetch_assets()
     except (RuntimeError, OSError) as exc:  # no npm or no registry: cannot serve Leaflet
         pytest.skip(f"Leaflet & co. could not be fetched from the npm registry: {exc}")
-    from maps_fixtures import synthetic_dia_areas, synthetic_sia
+    from maps_fixtures import demo_chain
 
-    scored = synthetic_sia(amersfoort)
+    result = demo_chain()["dia"]
+    scored = result.buurten.copy()
     scored["buurtnaam"] = scored["buurtnaam"].astype(object)
     scored.loc[scored.index[0], "buurtnaam"] = "<script>alert(1)</script>"
     page = tmp_path / "sia.html"
-    maps.sia_map(scored, dia_areas=synthetic_dia_areas(scored), synthetic=True).save(str(page))
+    maps.sia_map(scored, dia_areas=result.areas, synthetic=True).save(str(page))
     result = bc.check_page(page, screenshot=tmp_path / "sia.png")
     assert bc.problems(result, min_polygons=len(amersfoort)) == []
     assert result["leaflet"] == "1.9.3" and result["alerts"] == []

@@ -45,16 +45,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from maps_fixtures import (  # noqa: E402
-    hand_dia,
-    hand_scored,
-    synthetic_dia_areas,
-    synthetic_prognosis,
-    synthetic_sia,
-)
+from maps_fixtures import demo_chain, hand_dia, hand_scored  # noqa: E402
 
+from geoprestatie._fmt import nl_int  # noqa: E402
 from geoprestatie._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
-from geoprestatie.errors import InputError  # noqa: E402
+from geoprestatie.errors import DataWarning, InputError  # noqa: E402
 
 
 @pytest.fixture
@@ -172,70 +167,140 @@ def test_sia_map_contract_errors(scored_grid: gpd.GeoDataFrame) -> None:
     pd.testing.assert_frame_equal(scored_grid, before)
 
 
-def test_sia_map_amersfoort_under_limit(amersfoort: gpd.GeoDataFrame) -> None:
-    scored = synthetic_sia(amersfoort)
-    html = maps.sia_map(scored, dia_areas=synthetic_dia_areas(scored), synthetic=True)
-    size = len(html.get_root().render().encode("utf-8"))
+def test_sia_map_real_chain() -> None:
+    c = demo_chain()
+    areas, scored = c["dia"].areas, c["dia"].buurten
+    labels = {crit.name: crit.label for crit in c["config"].criteria}
+    html = (
+        maps.sia_map(scored, dia_areas=areas, criterion_labels=labels, synthetic=True)
+        .get_root()
+        .render()
+    )
+    size = len(html.encode("utf-8"))
     assert size < 1.5 * 1024 * 1024, size
-    assert len(_geojson_features(html.get_root().render())) >= len(amersfoort)
+    feats = _geojson_features(html)
+    buurt = {p["code"]: p for p in feats if "score" in p}
+    assert len(buurt) == len(scored)
+    # the criterion labels of the SIA config, top_k from the table's attrs
+    assert "Bijdrage: " + labels["leefbaarheid"] in html
+    assert f"Kans in top {scored.attrs['top_k']}" in html
+    # each buurt of a DIA names it; a priority buurt outside a DIA says why
+    for rec in scored[scored["dia_naam"].notna()].itertuples():
+        assert buurt[rec.buurtcode]["dia"] == rec.dia_naam
+    reasons = scored[scored["dia_reden"].notna() & scored["sia_geschikt"]]
+    for rec in reasons.itertuples():
+        if buurt[rec.buurtcode]["score"] != "–":
+            assert buurt[rec.buurtcode]["dia_reden"] == rec.dia_reden
+    # the DIA outline's tooltip carries the per-area aggregates of dia.delineate
+    dia_feats = {p["f0"]: p for p in feats if "f0" in p}
+    assert set(dia_feats) == set(areas["dia_naam"])
+    assert "Corporatiewoningen" in html and "Robuuste buurten" in html
+    for rec in areas.itertuples():
+        values = set(dia_feats[rec.dia_naam].values())
+        assert nl_int(rec.woningen_corporaties) in values and rec.dia_id in values
 
 
 def test_prognosis_totals_by_hand() -> None:
+    # two corporations in BU1, one in BU2, two years; removals are negative as in project()
     p = pd.DataFrame(
         {
-            "buurtcode": ["BU1"] * 4 + ["BU2"] * 2,
-            "jaar": [2025, 2025, 2026, 2026, 2025, 2026],
-            "corporatie": ["A", "B", "A", "B", "A", "A"],
-            "voorraad": [10, 5, 12, 1, 7, 9],
+            "corporatie": ["A", "B", "A", "B", "A", "A", "A"],
+            "buurtcode": ["BU1"] * 4 + ["BU2"] * 2 + [None],
+            "jaar": [2025, 2025, 2026, 2026, 2025, 2026, 2025],
+            "beginstand": [10, 5, 12, 5, 7, 7, 100],
+            "nieuwbouw": [2, 0, 0, 0, 0, 2, 0],
+            "sloop": [0, 0, 0, -4, 0, 0, 0],
+            "eindstand": [12, 5, 12, 1, 7, 9, 100],
         }
     )
     t = maps.prognosis_totals(p)
-    assert t["voorraad"].tolist() == [15, 13, 7, 9]
-    assert t["verandering"].tolist()[1] == -2 and t["verandering"].tolist()[3] == 2
-    assert t["verandering_start"].tolist() == [0, -2, 0, 2]
-    assert maps.prognosis_totals(p, corporatie="B")["voorraad"].tolist() == [5, 1]
+    assert t["buurtcode"].tolist() == ["BU1", "BU1", "BU2", "BU2"]  # no buurtcode: left out
+    assert t["eindstand"].tolist() == [17, 13, 7, 9]
+    assert t["verandering"].tolist() == [2, -4, 0, 2]  # eindstand - beginstand of the year
+    assert t["verandering_start"].tolist() == [2, -2, 0, 2]  # against beginstand 2025
+    assert t["nieuwbouw"].tolist() == [2, 0, 0, 2] and t["sloop"].tolist() == [0, -4, 0, 0]
+    assert maps.prognosis_totals(p, corporatie="B")["eindstand"].tolist() == [5, 1]
     with pytest.raises(ValueError, match="`corporatie` was 'C'"):
         maps.prognosis_totals(p, corporatie="C")
-    with pytest.raises(InputError, match="voorraad"):
-        maps.prognosis_totals(p.drop(columns=["voorraad"]))
+    with pytest.raises(InputError, match="eindstand"):
+        maps.prognosis_totals(p.drop(columns=["eindstand"]))
 
 
 def test_prognose_map_years_and_corporations(grid_buurten: gpd.GeoDataFrame) -> None:
     codes = list(grid_buurten["buurtcode"])
-    p = pd.DataFrame(
+    n = len(codes)
+    woonbron = pd.DataFrame(
         {
-            "buurtcode": codes * 2 + codes * 2,
-            "jaar": [2025] * 9 + [2026] * 9 + [2025] * 9 + [2026] * 9,
-            "corporatie": ["Woonbron"] * 18 + ["<i>Eigen Haard</i>"] * 18,
-            "voorraad": [1200] * 9 + [1234] * 9 + [2] * 18,
+            "corporatie": "Woonbron",
+            "buurtcode": codes * 2,
+            "jaar": [2025] * n + [2026] * n,
+            "beginstand": [1200] * n + [1200] * n,
+            "nieuwbouw": [0] * n + [40] * n,
+            "sloop": [0] * n + [-6] * n,
+            "eindstand": [1200] * n + [1234] * n,
         }
     )
+    eigen = woonbron.assign(
+        corporatie="<i>Eigen Haard</i>", beginstand=2, nieuwbouw=0, sloop=0, eindstand=2
+    )
+    p = pd.concat([woonbron, eigen], ignore_index=True)
     html = maps.prognose_map(p, grid_buurten).get_root().render()
-    assert '"Voorraad 2025"' in html and '"Voorraad 2026"' in html
+    assert '"Eindstand 2025"' in html and '"Eindstand 2026"' in html
     # the years are base layers: one at a time (radio buttons)
     base = html[html.index("base_layers") : html.index("overlays")]
-    assert "Voorraad 2025" in base and "Voorraad 2026" in base
-    feats = [f for f in _geojson_features(html) if "voorraad" in f]
-    f26 = next(f for f in feats if f["voorraad"] == "1.236")  # 1234 + 2
-    assert f26["start"] == "+34" and f26["vorig"] == "+34"
+    assert "Eindstand 2025" in base and "Eindstand 2026" in base
+    feats = [f for f in _geojson_features(html) if "eindstand" in f]
+    f26 = next(f for f in feats if f["eindstand"] == "1.236")  # 1234 + 2
+    assert f26["start"] == "+34" and f26["jaar_mut"] == "+34"
+    assert f26["mutaties"] == "nieuwbouw +40, sloop -6"
     assert (
         "Woonbron: 1.234" in f26["corp"] and "&lt;i&gt;Eigen Haard&lt;/i&gt;: &lt; 5" in f26["corp"]
     )
     assert "<i>Eigen" not in html
     only = maps.prognose_map(p, grid_buurten, corporatie="<i>Eigen Haard</i>")
-    feats = [f for f in _geojson_features(only.get_root().render()) if "voorraad" in f]
-    assert {f["voorraad"] for f in feats} == {"&lt; 5"}  # every buurt suppressed
-    with pytest.raises(InputError, match="not in `buurten`"):
-        maps.prognose_map(p, grid_buurten.iloc[:3])
+    feats = [f for f in _geojson_features(only.get_root().render()) if "eindstand" in f]
+    assert {f["eindstand"] for f in feats} == {"&lt; 5"}  # every buurt suppressed
+    assert {f["mutaties"] for f in feats} == {"–"}
+    # buurten without a prognosis are drawn hollow; prognosis rows without a buurt warn
+    few = maps.prognose_map(p[p["buurtcode"] != codes[0]], grid_buurten).get_root().render()
+    hollow = [f for f in _geojson_features(few) if f.get("buurtcode") == codes[0]]
+    assert hollow and {f["eindstand"] for f in hollow} == {"geen corporatiewoningen"}
+    # 3 buurten x 2 years x 2 corporations; end of 2026: 3 x (1234 + 2)
+    with pytest.warns(DataWarning, match=r"12 row\(s\) \(3\.708 dwelling"):
+        maps.prognose_map(p, grid_buurten.iloc[3:])
     with pytest.raises(ValueError, match="`years`"):
         maps.prognose_map(p, grid_buurten, years=[2030])
 
 
-def test_prognose_map_amersfoort(amersfoort: gpd.GeoDataFrame) -> None:
-    m = maps.prognose_map(synthetic_prognosis(amersfoort), amersfoort, synthetic=True)
-    html = m.get_root().render()
-    assert html.count('"Voorraad 20') >= 6 and "Synthetische gegevens" in html
-    assert len(html.encode()) < 1.5 * 1024 * 1024
+def test_prognose_map_shows_stock_below_zero(grid_buurten: gpd.GeoDataFrame) -> None:
+    # B sells 5 of its 2 dwellings: a planning error, shown as such (not as "< 5")
+    p = pd.DataFrame(
+        {
+            "corporatie": ["A", "B"],
+            "buurtcode": ["BU99990000"] * 2,
+            "jaar": [2025, 2025],
+            "beginstand": [100, 2],
+            "verkoop": [0, -5],
+            "eindstand": [100, -3],
+        }
+    )
+    html = maps.prognose_map(p, grid_buurten).get_root().render()
+    f = next(f for f in _geojson_features(html) if f.get("buurtcode") == "BU99990000")
+    assert f["eindstand"] == "97" and f["mutaties"] == "verkoop -5"
+    assert "A: 100" in f["corp"] and "B: -3 (onder nul" in f["corp"]
+
+
+def test_prognose_map_real_chain() -> None:
+    c = demo_chain()
+    prognosis, buurten = c["prognosis"], c["buurten"]
+    html = maps.prognose_map(prognosis, buurten, synthetic=True).get_root().render()
+    assert '"Eindstand 2022"' in html and '"Eindstand 2023"' in html
+    assert "Synthetische gegevens" in html and len(html.encode()) < 1.5 * 1024 * 1024
+    # the map's figures are the prognosis' own: eindstand 2023 of the largest buurt
+    last = prognosis[prognosis["jaar"] == 2023].groupby("buurtcode")["eindstand"].sum()
+    code = str(last.idxmax())
+    feats = [f for f in _geojson_features(html) if f.get("buurtcode") == code]
+    assert nl_int(last.max()) in {f["eindstand"] for f in feats}
 
 
 # the fixture is only read (assign returns a copy), so sharing it across examples is safe

@@ -7,10 +7,11 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
-from maps_fixtures import hand_dia, hand_scored
+from maps_fixtures import demo_chain, hand_dia, hand_scored
 from matplotlib.colors import to_rgb
 
 from geoprestatie import plots
+from geoprestatie._fmt import nl_int
 from geoprestatie._mapdata import COLOUR_SUPPRESSED, palette
 
 
@@ -82,19 +83,36 @@ def test_dia_and_prognose_png(
     codes = list(grid_buurten["buurtcode"])
     p = pd.DataFrame(
         {
+            "corporatie": "A",
             "buurtcode": codes * 2,
             "jaar": [2025] * 9 + [2030] * 9,
-            "voorraad": [100] * 9 + [40] * 8 + [3],
+            "beginstand": [100] * 18,
+            "eindstand": [100] * 9 + [40] * 8 + [3],
         }
     )
     fig = plots.prognose_png(p, grid_buurten, path=tmp_path / "prognose.png")
     text = _texts(fig)
-    assert "Prognose corporatievoorraad 2030" in text and "Totaal 2025: 900" in text
-    assert "Totaal 2030: 323" in text
+    assert "Prognose sociale huurvoorraad eind 2030" in text
+    assert "Totaal begin 2025: 900" in text and "Totaal eind 2030: 323" in text
+    assert "geen corporatiewoningen" not in text
     img = mpimg.imread(tmp_path / "prognose.png")
     assert _has_colour(img, COLOUR_SUPPRESSED)  # the buurt with 3 dwellings in 2030
     with pytest.raises(ValueError, match="`year` was 2040"):
         plots.prognose_png(p, grid_buurten, year=2040)
+    # a buurt without corporation dwellings is hatched, and so named in the legend
+    fig = plots.prognose_png(p[p["buurtcode"] != codes[0]], grid_buurten)
+    assert "geen corporatiewoningen" in _texts(fig)
+
+
+def test_prognose_png_real_chain(tmp_path: Path) -> None:
+    c = demo_chain()
+    prognosis = c["prognosis"]
+    fig = plots.prognose_png(prognosis, c["buurten"], synthetic=True)
+    text = _texts(fig)
+    begin = int(prognosis.loc[prognosis["jaar"] == 2022, "beginstand"].sum())
+    end = int(prognosis.loc[prognosis["jaar"] == 2023, "eindstand"].sum())
+    assert f"Totaal begin 2022: {nl_int(begin)}" in text
+    assert f"Totaal eind 2023: {nl_int(end)}" in text and "synthetisch" in text
 
 
 def test_user_text_is_literal(

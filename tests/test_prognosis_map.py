@@ -25,9 +25,10 @@ def test_map_sums_corporations_and_escapes(grid_buurten) -> None:  # type: ignor
     page = m.get_root().render()
     # escaped, then JSON-encoded by folium (& -> \u0026)
     assert "<b>Corp" not in page and "\\u0026lt;b\\u0026gt;Corp" in page
-    assert "&lt;i&gt;t&lt;/i&gt;" in page
-    assert '"eindstand": 16' in page and '"verandering": 1' in page
-    assert "Buurt 1" not in page  # only buurten with a prognosis are drawn
+    assert "<i>t</i>" not in page and "\\u0026lt;i\\u0026gt;t\\u0026lt;/i\\u0026gt;" in page
+    # 12 + 4 at the end of 2022, 15 at the start: +1
+    assert '"eindstand": "16"' in page and '"jaar_mut": "+1"' in page
+    assert '"Eindstand 2022"' in page
 
 
 def test_map_bad_year(grid_buurten) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,11 @@ import re
 import geopandas as gpd
 import pandas as pd
 import pytest
-from maps_fixtures import hand_dia, hand_scored, synthetic_monitor
+from maps_fixtures import demo_chain, hand_dia, hand_scored
 
 from geoprestatie import maps, report
+from geoprestatie import prognosis as pg
+from geoprestatie._fmt import nl_int
 from geoprestatie.errors import InputError
 
 
@@ -28,38 +30,122 @@ PNG = base64.b64decode(
 )
 
 
-def test_monitor_traffic_lights_and_privacy() -> None:
-    monitor, offending = synthetic_monitor()
-    page = report.monitor_html(monitor, offending=offending)
+def _monitor_table() -> pd.DataFrame:
+    """Three agreements in the shape of agreements.monitor(...).table."""
+    return pd.DataFrame(
+        {
+            "afspraak_id": ["V1", "M1", "B1"],
+            "tekst": ["Geen verkoop E/F/G", "Minimaal 12.000 woningen", "85% betaalbaar"],
+            "partij": ["corporaties", "Portaal", "de Alliantie"],
+            "status": ["rood", "groen", "onbekend"],
+            "gemeten": [10.0, 12345.0, float("nan")],
+            "norm": [0.0, 12000.0, 0.85],
+            "toelichting": ["10 record(s)", "12345 records", "geen records in de selectie"],
+            "n_overtredingen": pd.array([10, 0, None], dtype="Int64"),
+            "soort": ["verbod", "aantal", "aandeel"],
+            "vergelijking": ["0 overtredingen", ">= 12000", ">= 85%"],
+            "bron": ["Prestatieafspraken 2022", "Prestatieafspraken 2022", "x"],
+        }
+    )
+
+
+def _offending() -> pd.DataFrame:
+    # 6 dwellings in BU1, 1 in BU2, 3 without a buurt (worked out: 6 / < 5 / < 5)
+    return pd.DataFrame(
+        {
+            "vhe_id": [f"V{i:04d}" for i in range(10)],
+            "buurtcode": ["BU1"] * 6 + ["BU2"] + [None] * 3,
+            "energielabel": ["F"] * 10,
+        }
+    )
+
+
+def test_monitor_traffic_lights_and_privacy_by_hand() -> None:
+    table = _monitor_table()
+    page = report.monitor_html(table, overtredingen={"V1": _offending()})
     assert page.startswith("<!DOCTYPE html>") and 'lang="nl"' in page
     assert page.count('class="light"') == 3
-    for label in ("voldaan", "aandacht", "niet voldaan"):
-        assert label in page
-    assert "12.345" in page and "&gt;= 12.000" in page  # measured value and norm, escaped
+    for word in ("rood: niet voldaan", "groen: voldaan", "onbekend: niet te bepalen"):
+        assert word in page
+    # onbekend is grey, never green
+    row_b1 = page[page.index("onbekend: niet") - 120 : page.index("onbekend: niet")]
+    assert "#9e9e9e" in row_b1 and "#1a9850" not in row_b1
+    assert "12.345" in page and "≥ 12.000" in page and "≥ 85%" in page
+    assert "Geen verkoop E/F/G" in page and "de Alliantie" in page
     # dwelling-level records are published as counts per buurt, small counts suppressed
     assert "V0001" not in page
-    assert re.search(r"<td>BU03070000</td><td[^>]*>6</td>", page)
-    assert re.search(r"<td>BU03070001</td><td[^>]*>&lt; 5</td>", page)
-    full = report.monitor_html(monitor, offending=offending, show_dwellings=True)
+    assert re.search(r"<td>BU1</td><td[^>]*>6</td>", page)
+    assert re.search(r"<td>BU2</td><td>&lt; 5</td>", page)
+    assert re.search(r"<td>\(geen buurt\)</td><td>&lt; 5</td>", page)
+    full = report.monitor_html(table, overtredingen={"V1": _offending()}, show_dwellings=True)
     assert "V0001" in full
 
 
 def test_monitor_escapes_and_validates() -> None:
-    mon = pd.DataFrame(
-        {
-            "afspraak": ["<script>alert(1)</script>"],
-            "gemeten": [1.5],
-            "norm": ["<b>"],
-            "status": ["groen"],
-        }
-    )
+    mon = _monitor_table().head(1).assign(tekst="<script>alert(1)</script>", partij="<b>")
     page = report.monitor_html(mon, title="<i>t</i>")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<b>" not in page and "<i>t</i>" not in page and "1,5" in page
+    assert "<b>" not in page and "<i>t</i>" not in page
     with pytest.raises(InputError, match="status"):
         report.monitor_html(mon.assign(status=["paars"]))
     with pytest.raises(InputError, match="gemeten"):
         report.monitor_html(mon.drop(columns=["gemeten"]))
+    with pytest.raises(TypeError, match="MonitorResult"):
+        report.monitor_html(["V1"])
+
+
+def test_monitor_real_chain() -> None:
+    result = demo_chain()["monitor"]
+    page = report.monitor_html(
+        result, buurten=demo_chain()["buurten"], synthetic=True, max_rows=10_000
+    )
+    for rec in result.table.itertuples():
+        assert f">{rec.afspraak_id}<" in page
+        word = report.STATUS_COLOURS[rec.status][1]
+        assert word in page
+    # the offending records of each afspraak: counted per buurt, never single dwellings
+    assert result.overtredingen
+    for ident, records in result.overtredingen.items():
+        block = page[page.index(f'id="afspraak-{ident}"') :]
+        block = block[: block.index("</details>")]
+        assert not any(str(v) in block for v in records["vhe_id"])
+        for code, n in records["buurtcode"].value_counts().items():
+            shown = "&lt; 5" if n < 5 else nl_int(n)
+            assert re.search(rf"<td>{code}</td><td>[^<]*</td><td[^>]*>{shown}</td>", block)
+
+
+def test_accounting_real_chain() -> None:
+    rep = demo_chain()["joined"].report
+    page = report.accounting_html(rep)
+    frame = rep.to_frame()
+    for rec in frame.itertuples():
+        assert nl_int(rec.gelezen) in page and nl_int(rec.gekoppeld) in page
+    assert page.count("<td>ja</td>") == len(frame)  # read = joined + not joined
+    assert "Gelezen" in page and "Niet gekoppeld, per reden" in page
+    # row numbers per reason, never the values (addresses, coordinates, ids)
+    nj = rep.not_joined
+    for rec in nj.itertuples():
+        assert str(rec.bron_rij) in page
+        if isinstance(rec.waarde, str):
+            assert rec.waarde not in page, rec.waarde
+    assert "buiten alle buurten" in page and "ongeldige waarde" in page
+
+
+def _hand_prognosis() -> pd.DataFrame:
+    start = pg.start_from_frame(
+        pd.DataFrame({"corporatie": ["A", "B"], "aantal": [1000, 500]}), peildatum="2025-01-01"
+    )
+    plans = pg.plans_from_frame(
+        pd.DataFrame(
+            {
+                "corporatie": ["A", "A", "B"],
+                "jaar": [2025, 2026, 2026],
+                "mutatie": ["nieuwbouw", "sloop", "verkoop"],
+                "aantal": [234, 34, 7],
+            }
+        )
+    )
+    return pg.project(start, plans, config=pg.PrognosisConfig(eindjaar=2026))
 
 
 def test_report_html_self_contained(
@@ -70,15 +156,6 @@ def test_report_html_self_contained(
     evil["buurtnaam"] = evil["buurtnaam"].astype(object)
     evil.loc[0, "buurtnaam"] = "<script>alert(1)</script>"
     m = maps.sia_map(evil, dia_areas=dia_grid)
-    monitor, offending = synthetic_monitor()
-    prognosis = pd.DataFrame(
-        {
-            "buurtcode": ["BU99990000"] * 2,
-            "jaar": [2025, 2026],
-            "corporatie": "A",
-            "voorraad": [1000, 1234],
-        }
-    )
     accounting = pd.DataFrame(
         {"bron": ["voorraad.csv"], "records": [1500], "gekoppeld": [1490], "gemeld": [10]}
     )
@@ -86,12 +163,12 @@ def test_report_html_self_contained(
         title="Rapport <Testdorp>",
         scored=evil,
         dia_areas=dia_grid,
-        prognosis=prognosis,
-        monitor=monitor,
-        offending=offending,
+        prognosis=_hand_prognosis(),
+        monitor=_monitor_table(),
         accounting=accounting,
         maps={"SIA": m},
         pngs={"SIA-kaart": PNG},
+        criterion_labels={"aandeel_efg": "Veel slechte labels"},
         synthetic=True,
     )
     assert "<script>alert(1)" not in page
@@ -103,17 +180,48 @@ def test_report_html_self_contained(
     for heading in (
         "Top 15 buurten (SIA)",
         "Duurzame investeringsgebieden (DIA)",
-        "Prognose corporatievoorraad",
+        "Prognose sociale huurvoorraad",
         "Monitor prestatieafspraken",
         "Bronnen",
         "Verantwoording",
     ):
         assert heading in page, heading
-    assert "1.490" in page and "1.234" in page  # Dutch numbers in the tables
+    assert "1.490" in page  # Dutch numbers in the tables
     top = page[page.index('id="top"') : page.index('id="dia"')]
     assert "Buurt 1" in top and "Buurt 8" not in top  # the 3-dwelling buurt is suppressed
-    assert "Noord" in page and "Oppervlakte (ha)" in page and "200,0" in page  # 2 km2 DIA
+    assert "Veel slechte labels" in top and "Energielabels" not in top
+    assert "Noord" in page and "Oppervlakte (ha)" not in page  # hand DIA has no aggregates
+    # prognosis: A 1000 + 234 - 34 = 1200, B 500 - 7 = 493 -> 1693 at the end of 2026
+    prog = page[page.index('id="prognose"') : page.index('id="monitor"')]
+    assert "Toevoeging permanente nieuwbouw" in prog and "Sloop" in prog
+    assert re.search(r"<td>2026</td><td[^>]*>1.734</td><td[^>]*>1.693</td>", prog)
+    assert re.search(
+        r"Permanente netto groei inclusief sloop</td>(<td[^>]*>[^<]*</td>){2}"
+        r"<td[^>]*>193</td>",
+        prog,
+    )
     assert "CBS, Kadaster" in page  # default sources: the embedded data catalogue
+
+
+def test_report_real_chain() -> None:
+    c = demo_chain()
+    areas = c["dia"].areas
+    page = report.report_html(
+        scored=c["dia"].buurten,
+        dia_areas=areas,
+        prognosis=c["prognosis"],
+        monitor=c["monitor"],
+        accounting=c["joined"].report,
+        criterion_labels={k.name: k.label for k in c["config"].criteria},
+        synthetic=True,
+    )
+    dia = page[page.index('id="dia"') : page.index('id="prognose"')]
+    for rec in areas.itertuples():
+        assert htmllib.escape(rec.dia_naam) in dia and nl_int(rec.woningen_corporaties) in dia
+    summary = pg.summary_table(c["prognosis"])
+    net = summary.loc["Permanente netto groei inclusief sloop", "Totaal"]
+    assert re.search(rf"inclusief sloop</td>(<td[^>]*>[^<]*</td>)*<td[^>]*>{net}</td></tr>", page)
+    assert "Kans in top 10 (%)" in page and "Niet gekoppeld, per reden" in page
 
 
 def test_html_table_rejects_missing_column() -> None:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_hex
 
-from geoprestatie._fmt import nl_num
+from geoprestatie._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.errors import InputError
 from geoprestatie.privacy import FLAG_COLUMN, suppress_small, suppressed_text
 
@@ -244,60 +244,103 @@ def sia_status(
 
 # ---------------------------------------------------------------------------- prognosis
 
-PROGNOSIS_REQUIRED = ("buurtcode", "jaar", "voorraad")
+PROGNOSIS_REQUIRED = ("buurtcode", "jaar", "beginstand", "eindstand")
+
+#: mutation columns of :func:`geoprestatie.prognosis.project`, with their Dutch labels
+MUTATION_LABELS: dict[str, str] = {
+    "nieuwbouw": "nieuwbouw",
+    "transformatie": "transformatie",
+    "aankoop": "aankoop",
+    "deliberalisatie": "deliberalisatie",
+    "splitsing": "splitsing",
+    "sloop": "sloop",
+    "verkoop": "verkoop",
+    "liberalisatie": "liberalisatie",
+    "samenvoeging": "samenvoeging",
+}
 
 
 def prognosis_totals(
     prognosis: pd.DataFrame,
     *,
     corporatie: str | None = None,
-    corporation_col: str = "corporatie",
-    stock_col: str = "voorraad",
-    year_col: str = "jaar",
 ) -> pd.DataFrame:
-    """Stock per buurt and year (summed over corporations, or of one) with the changes.
+    """Permanent stock per buurt and year (summed over corporations, or of one).
 
-    Returns columns ``buurtcode``, ``jaar``, ``voorraad``, ``verandering`` (against the
-    previous year; NA in the first year), ``verandering_start`` (against the first year).
+    Takes the table of :func:`geoprestatie.prognosis.project` (``corporatie``, ``buurtcode``,
+    ``jaar``, ``beginstand``, the mutation columns, ``eindstand``). Rows without a buurtcode
+    cannot be placed on a map and are left out here (see :func:`unplaced`).
+
+    Returns columns ``buurtcode``, ``jaar``, ``beginstand``, ``eindstand`` (the stock at the
+    end of the year), ``verandering`` (eindstand - beginstand of the year),
+    ``verandering_start`` (eindstand - beginstand of the first year) and the mutation
+    columns that are present, each summed; sign as in the prognosis (removals negative).
 
     Examples
     --------
-    >>> p = pd.DataFrame({"buurtcode": ["BU1"] * 4, "jaar": [2025, 2025, 2026, 2026],
-    ...                   "corporatie": ["A", "B", "A", "B"], "voorraad": [10, 5, 12, 2]})
-    >>> prognosis_totals(p)[["jaar", "voorraad", "verandering_start"]].to_numpy().tolist()
-    [[2025, 15, 0], [2026, 14, -1]]
+    >>> p = pd.DataFrame({"corporatie": ["A", "B", "A", "B"], "buurtcode": ["BU1"] * 4,
+    ...                   "jaar": [2025, 2025, 2026, 2026], "beginstand": [10, 5, 12, 5],
+    ...                   "sloop": [0, 0, 0, -3], "eindstand": [12, 5, 12, 2]})
+    >>> t = prognosis_totals(p)
+    >>> t[["jaar", "eindstand", "verandering", "verandering_start", "sloop"]].to_numpy().tolist()
+    [[2025, 17, 2, 2, 0], [2026, 14, -3, -1, -3]]
     """
-    required = [c if c != "voorraad" else stock_col for c in PROGNOSIS_REQUIRED]
-    required = [c if c != "jaar" else year_col for c in required]
-    missing = [c for c in required if c not in prognosis.columns]
+    missing = [c for c in PROGNOSIS_REQUIRED if c not in prognosis.columns]
     if missing:
         raise InputError(
-            f"missing prognosis column(s) {missing}; expected {required} "
-            f"(one row per buurt, year and optionally {corporation_col!r})",
+            f"missing prognosis column(s) {missing}; expected the table of "
+            f"prognosis.project() with {list(PROGNOSIS_REQUIRED)} per corporation, buurt "
+            f"and year; found {list(map(str, prognosis.columns))}",
             source="prognosis",
         )
     df = prognosis
     if corporatie is not None:
-        if corporation_col not in df.columns:
+        if "corporatie" not in df.columns:
             raise InputError(
-                f"cannot select corporatie {corporatie!r}: no column {corporation_col!r}",
+                f"cannot select corporatie {corporatie!r}: no column 'corporatie'",
                 source="prognosis",
-                column=corporation_col,
+                column="corporatie",
             )
-        known = sorted(map(str, df[corporation_col].dropna().unique()))
+        known = sorted(map(str, df["corporatie"].dropna().unique()))
         if corporatie not in known:
             raise ValueError(f"`corporatie` was {corporatie!r} but is expected to be in {known}")
-        df = df[df[corporation_col] == corporatie]
-    grouped: pd.DataFrame = df.groupby(["buurtcode", year_col], as_index=False, sort=True)[
-        [stock_col]
-    ].sum()
-    totals = grouped.rename(columns={year_col: "jaar", stock_col: "voorraad"})
-    totals["voorraad"] = totals["voorraad"].astype("int64")
-    totals["verandering"] = totals.groupby("buurtcode")["voorraad"].diff().astype("Int64")
-    first = totals.groupby("buurtcode")["voorraad"].transform("first")
-    totals["verandering_start"] = (totals["voorraad"] - first).astype("int64")
-    result: pd.DataFrame = totals.reset_index(drop=True)
+        df = df[df["corporatie"].astype(str) == corporatie]
+    df = df[df["buurtcode"].notna()]
+    figures = ["beginstand", *[m for m in MUTATION_LABELS if m in df.columns], "eindstand"]
+    keys = pd.DataFrame(
+        {"buurtcode": df["buurtcode"].astype(str), "jaar": df["jaar"].astype("int64")}
+    )
+    values = df[figures].apply(pd.to_numeric).fillna(0).astype("int64")
+    totals = (
+        pd.concat([keys, values], axis=1)
+        .groupby(["buurtcode", "jaar"], as_index=False, sort=True)[figures]
+        .sum()
+    )
+    totals["verandering"] = totals["eindstand"] - totals["beginstand"]
+    first = totals.groupby("buurtcode")["beginstand"].transform("first")
+    totals["verandering_start"] = totals["eindstand"] - first
+    order = ["buurtcode", "jaar", "beginstand", "eindstand", "verandering", "verandering_start"]
+    result: pd.DataFrame = totals[[*order, *figures[1:-1]]].reset_index(drop=True)
     return result
+
+
+def unplaced(prognosis: pd.DataFrame, codes: set[str]) -> tuple[int, int, list[str]]:
+    """Rows of a prognosis that a map cannot draw (no buurtcode, or one not in ``codes``):
+    ``(rows, dwellings at the end of the last year, up to 5 codes)``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"buurtcode": ["BU1", None, "BU9"], "jaar": [2025] * 3,
+    ...                   "eindstand": [3, 4, 5]})
+    >>> unplaced(p, {"BU1"})
+    (2, 9, ['<NA>', 'BU9'])
+    """
+    code = prognosis["buurtcode"].astype("string")
+    lost = ~code.isin(codes).fillna(False).astype(bool) | code.isna()
+    last = prognosis["jaar"].astype("int64") == int(prognosis["jaar"].astype("int64").max())
+    dwellings = int(pd.to_numeric(prognosis.loc[lost & last, "eindstand"]).fillna(0).sum())
+    shown = sorted(set(code[lost].fillna("<NA>")))[:5]
+    return int(lost.sum()), dwellings, shown
 
 
 def change_classes(change: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -332,3 +375,91 @@ def change_classes(change: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
         f"toename {tt} of meer",
     )
     return idx, labels
+
+
+# ---------------------------------------------------------------------------- DIA
+
+#: the aggregates of :func:`geoprestatie.dia.delineate` shown to users: column -> (label, kind)
+DIA_FIELDS: dict[str, tuple[str, str]] = {
+    "dia_id": ("Id", "text"),
+    "dia_naam": ("DIA", "text"),
+    "n_buurten": ("Buurten", "int"),
+    "buurtnamen": ("Buurtnamen", "text"),
+    "woningen_corporaties": ("Corporatiewoningen", "count"),
+    "woningvoorraad": ("Woningvoorraad (CBS)", "int"),
+    "aandeel_efg": ("Aandeel label E/F/G", "pct"),
+    "leefbaarometer_gemiddeld": ("Leefbaarometer (gemiddeld)", "num2"),
+    "warmte_startjaren": ("Start warmtetransitie", "text"),
+    "warmte_strategieen": ("Warmtestrategie", "text"),
+    "verkoop_gepland": ("Verkoop gepland (woningen)", "count"),
+    "sia_score_gemiddeld": ("SIA-score (gemiddeld)", "num1"),
+    "kans_top_k_gemiddeld": ("Kans in de top (gemiddeld)", "pct"),
+    "n_robuust": ("Robuuste buurten", "int"),
+    "oppervlakte_ha": ("Oppervlakte (ha)", "num1"),
+}
+
+
+_PARTICLES = {"de", "het", "van", "der", "den", "en", "op", "aan"}
+
+
+def corporation_name(slug: str) -> str:
+    """A readable corporation name from the slug of a ``woningen_<slug>`` column.
+
+    The join stage keeps only the slug (``join.slug``); words of three letters or more are
+    capitalised, Dutch particles stay lower case.
+
+    Examples
+    --------
+    >>> corporation_name("de_alliantie"), corporation_name("omnia_wonen")
+    ('de Alliantie', 'Omnia Wonen')
+    """
+    words = slug.replace("_", " ").split()
+    return " ".join(w if w in _PARTICLES or len(w) < 3 else w[:1].upper() + w[1:] for w in words)
+
+
+def dia_display(areas: pd.DataFrame, *, min_dwellings: int) -> pd.DataFrame:
+    """The DIA aggregates as Dutch display text, one column per label (not escaped).
+
+    Dwelling counts (corporation dwellings in total and per corporation, planned sales)
+    below ``min_dwellings`` show as ``"< 5"`` (privacy). Columns that are absent are
+    skipped; the per-corporation counts (``woningen_<corporatie>``) follow the total.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"dia_naam": ["Oost"], "woningen_corporaties": [120.0],
+    ...                   "woningen_portaal": [3.0], "aandeel_efg": [0.25]})
+    >>> dia_display(a, min_dwellings=5).iloc[0].tolist()
+    ['Oost', '120', '< 5', '25,0 %']
+    """
+    fields: list[tuple[str, str, str]] = []
+    for col, (label, kind) in DIA_FIELDS.items():
+        if col in areas.columns:
+            fields.append((col, label, kind))
+        if col == "woningen_corporaties":
+            per_corp = sorted(
+                str(c)
+                for c in areas.columns
+                if str(c).startswith("woningen_") and str(c) != "woningen_corporaties"
+            )
+            fields.extend(
+                (c, "waarvan " + corporation_name(c.removeprefix("woningen_")), "count")
+                for c in per_corp
+            )
+
+    def text(v: object, kind: str) -> str:
+        if is_missing(v):
+            return "–"
+        if kind == "count":
+            return f"< {min_dwellings}" if float(str(v)) < min_dwellings else nl_int(v)
+        if kind == "int":
+            return nl_int(v)
+        if kind == "pct":
+            return nl_pct(v, 1)
+        if kind in ("num1", "num2"):
+            return nl_num(v, int(kind[-1]))
+        return str(v) if str(v) else "–"
+
+    out = pd.DataFrame(index=areas.index)
+    for col, label, kind in fields:
+        out[label] = [text(v, kind) for v in areas[col].astype(object)]
+    return out

@@ -7,6 +7,7 @@ coverage (shared borders stay shared) and coordinates rounded, to keep maps smal
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from geoprestatie._mapdata import (
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
 )
-from geoprestatie.errors import InputError
+from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
 
 __all__ = [
@@ -370,12 +371,15 @@ def sia_map(
     Parameters
     ----------
     scored
-        Buurten with the SIA columns (``sia_score``, ``sia_rang``, ``sia_geschikt``,
-        optional ``sia_reden``, ``bijdrage_<criterium>``, ``kans_top_k``, ``rang_p05``,
-        ``rang_p95``, ``robuust``, ``dia_naam``) in EPSG:28992; not modified.
+        Buurten with the SIA columns of :func:`geoprestatie.sia.prioritise` (``sia_score``,
+        ``sia_rang``, ``sia_geschikt``, optional ``sia_reden``, ``bijdrage_<criterium>``,
+        ``kans_top_k``, ``rang_p05``, ``rang_p95``, ``robuust``) in EPSG:28992, typically
+        ``DiaResult.buurten`` of :func:`geoprestatie.dia.delineate` so that ``dia_naam`` and
+        ``dia_reden`` show in the tooltip; not modified.
     dia_areas
-        Dissolved DIA polygons with ``dia_naam`` (and ``dia_id``), drawn as outlines with
-        their names.
+        ``DiaResult.areas``: DIA polygons with ``dia_naam`` drawn as outlines with their
+        names; the tooltip shows the per-area aggregates (``n_buurten``,
+        ``woningen_corporaties``, ``aandeel_efg`` ... whichever are present).
     criteria
         Which criteria get a layer (suffixes of ``bijdrage_*``); default all.
     criterion_labels
@@ -388,7 +392,8 @@ def sia_map(
     scheme, k
         Classification of the score (see :data:`SCHEMES`) and number of classes.
     top_k
-        The ``k`` of ``kans_top_k``, for its tooltip label.
+        The ``k`` of ``kans_top_k``, for its tooltip label; default ``scored.attrs["top_k"]``
+        (set by :func:`geoprestatie.sia.prioritise`).
     title, sources, tiles, simplify_m
         Title box, extra attribution lines, background tiles (``None``: none) and the
         coverage simplification tolerance in metres.
@@ -410,6 +415,8 @@ def sia_map(
     >>> "SIA-score" in html and "Bijdrage: Energielabels E/F/G" in html and "synthetisch" in html
     True
     """
+    if top_k is None and "top_k" in scored.attrs:
+        top_k = int(scored.attrs["top_k"])
     shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
     crit_cols = _md.criteria_columns(shown, criteria)
     labels = {c: criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit_cols}
@@ -467,6 +474,12 @@ def sia_map(
     if "dia_naam" in shown:
         props["dia"] = shown["dia_naam"].astype(object).where(shown["dia_naam"].notna(), "–")
         robust_fields.append(("dia", "DIA"))
+    if "dia_reden" in shown:
+        props["dia_reden"] = [
+            r if isinstance(r, str) and r and p else "–"
+            for r, p in zip(shown["dia_reden"].astype(object), is_prio, strict=True)
+        ]
+        robust_fields.append(("dia_reden", "Niet in een DIA omdat"))
     props["_fill"] = fill
     props["_robuust"] = robust
     props = escape_frame(props)
@@ -548,7 +561,7 @@ def sia_map(
         ).add_to(m)
 
     if dia_areas is not None:
-        _add_dia(m, dia_areas, simplify_m=simplify_m)
+        _add_dia(m, dia_areas, simplify_m=simplify_m, min_dwellings=min_dwellings)
 
     rows = [
         (f"background:{c}", html.escape(lab))
@@ -603,7 +616,9 @@ def _geojson(web: gpd.GeoDataFrame, columns: Sequence[str]) -> str:
     return str(web[[*columns, "geometry"]].to_json(drop_id=True))
 
 
-def _add_dia(m: folium.Map, dia_areas: gpd.GeoDataFrame, *, simplify_m: float) -> None:
+def _add_dia(
+    m: folium.Map, dia_areas: gpd.GeoDataFrame, *, simplify_m: float, min_dwellings: int
+) -> None:
     if "dia_naam" not in dia_areas or dia_areas.crs is None:
         raise InputError(
             "`dia_areas` needs a CRS and a 'dia_naam' column; found "
@@ -611,25 +626,33 @@ def _add_dia(m: folium.Map, dia_areas: gpd.GeoDataFrame, *, simplify_m: float) -
             source="dia_areas",
             column="dia_naam",
         )
-    dia = dia_areas[["dia_naam", "geometry"]].copy()
-    dia["dia_naam"] = dia["dia_naam"].astype(object).where(dia["dia_naam"].notna(), "DIA")
-    if "dia_id" in dia_areas:
-        dia["dia_id"] = dia_areas["dia_id"].astype(str)
-    rd = dia.to_crs(28992)
+    names = dia_areas["dia_naam"].astype(object).where(dia_areas["dia_naam"].notna(), "DIA")
+    # the per-area aggregates of dia.delineate, as Dutch text (small counts suppressed)
+    shown = _md.dia_display(dia_areas.drop(columns=["dia_naam"]), min_dwellings=min_dwellings)
+    shown = shown.drop(columns=["Buurtnamen"], errors="ignore")
+    labels = ["DIA", *map(str, shown.columns)]
+    fields = [f"f{i}" for i in range(len(labels))]
+    props = pd.DataFrame({fields[0]: names.to_numpy()}, index=dia_areas.index)
+    for f, col in zip(fields[1:], shown.columns, strict=True):
+        props[f] = shown[col].to_numpy()
+    rd = gpd.GeoDataFrame(props, geometry=dia_areas.geometry.to_numpy(), crs=dia_areas.crs)
+    rd = rd.to_crs(28992)
     points = gpd.GeoSeries(rd.geometry.representative_point(), crs=28992).to_crs(4326)
     web = escape_frame(to_web(rd, simplify_m=0 if simplify_m <= 0 else simplify_m))
     group = folium.FeatureGroup(name="DIA's (investeringsgebieden)", show=True)
     folium.GeoJson(
-        _geojson(web, ["dia_naam"]),
+        _geojson(web, fields),
         style_function=lambda _f: {
             "fill": False,
             "color": COLOUR_DIA,
             "weight": 3,
             "dashArray": "8 5",
         },
-        tooltip=folium.GeoJsonTooltip(fields=["dia_naam"], aliases=["DIA"]),
+        tooltip=folium.GeoJsonTooltip(
+            fields=fields, aliases=[html.escape(a) for a in labels], sticky=True
+        ),
     ).add_to(group)
-    for name, pt in zip(web["dia_naam"], points, strict=True):
+    for name, pt in zip(web[fields[0]], points, strict=True):
         folium.Marker(
             [pt.y, pt.x],
             icon=folium.DivIcon(
@@ -643,7 +666,7 @@ def _add_dia(m: folium.Map, dia_areas: gpd.GeoDataFrame, *, simplify_m: float) -
 
 
 def prognose_map(
-    prognosis_per_buurt: pd.DataFrame,
+    prognosis: pd.DataFrame,
     buurten: gpd.GeoDataFrame,
     *,
     corporatie: str | None = None,
@@ -659,9 +682,12 @@ def prognose_map(
 
     Parameters
     ----------
-    prognosis_per_buurt
-        Long frame with ``buurtcode``, ``jaar``, ``voorraad`` (stock at the end of the year)
-        and optionally ``corporatie``; not modified.
+    prognosis
+        The table of :func:`geoprestatie.prognosis.project` with ``buurtcode``:
+        ``corporatie``, ``buurtcode``, ``jaar``, ``beginstand``, the mutation columns
+        (``nieuwbouw`` ... ``samenvoeging``, removals negative) and ``eindstand``; not
+        modified. Rows without a buurtcode, or with one not in ``buurten``, cannot be drawn:
+        they are reported with a :class:`~geoprestatie.errors.DataWarning`.
     buurten
         The buurt polygons (``buurtcode``, ``buurtnaam``, ``geometry``), EPSG:28992.
     corporatie
@@ -670,81 +696,101 @@ def prognose_map(
     years
         The years to show (default all); the last one is shown first.
     min_dwellings
-        Buurt-years with fewer dwellings show no figures (privacy); ``0`` switches it off.
+        Buurt-years with fewer dwellings (eindstand) show no figures (privacy); ``0``
+        switches it off.
+    synthetic, title, sources, tiles, simplify_m
+        As in :func:`sia_map`.
 
     Examples
     --------
     >>> from geoprestatie.datasets import load_buurten
     >>> b = load_buurten("Enschede").head(3)
-    >>> p = pd.DataFrame({"buurtcode": list(b["buurtcode"]) * 2, "jaar": [2025] * 3 + [2030] * 3,
-    ...                   "corporatie": "Woonbron", "voorraad": [10, 20, 30, 12, 15, 30]})
+    >>> p = pd.DataFrame({"corporatie": "Woonbron", "buurtcode": list(b["buurtcode"]) * 2,
+    ...                   "jaar": [2025] * 3 + [2030] * 3, "beginstand": [10, 20, 30, 10, 20, 30],
+    ...                   "sloop": [0, 0, 0, 0, -5, 0], "eindstand": [10, 20, 30, 10, 15, 30]})
     >>> html = prognose_map(p, b).get_root().render()
-    >>> "Voorraad 2030" in html and "afname" in html
+    >>> "Eindstand 2030" in html and "afname" in html and "sloop -5" in html
     True
     """
-    totals = prognosis_totals(prognosis_per_buurt, corporatie=corporatie)
+    totals = prognosis_totals(prognosis, corporatie=corporatie)
+    n_rows, n_dw, codes = _md.unplaced(prognosis, set(map(str, buurten["buurtcode"])))
+    if n_rows:
+        warnings.warn(
+            f"prognosis map: {n_rows} row(s) ({nl_int(n_dw)} dwelling(s) at the end of the last "
+            f"year) have no buurtcode or one not in `buurten` ({codes}) and are not drawn",
+            DataWarning,
+            stacklevel=2,
+        )
+    totals = totals[totals["buurtcode"].isin(set(map(str, buurten["buurtcode"])))]
+    if totals.empty:
+        raise InputError(
+            "no row of the prognosis has a buurtcode of `buurten`; a map needs a prognosis "
+            "per buurt (prognosis.project with buurtcode in the start stock)",
+            source="prognosis",
+            column="buurtcode",
+        )
     all_years = sorted(int(y) for y in totals["jaar"].unique())
     if years is None:
         years = all_years
     unknown = [y for y in years if y not in all_years]
     if unknown:
-        raise ValueError(f"`years` {unknown} are not in the prognosis; expected from {all_years}")
+        raise ValueError(f"`years` {unknown} are not in the prognosis; it covers {all_years}")
     start = all_years[0]
+    mutations = [m for m in _md.MUTATION_LABELS if m in totals.columns]
     shown = suppress_small(
         totals,
-        count_col="voorraad",
+        count_col="eindstand",
         min_count=min_dwellings,
-        columns=["verandering", "verandering_start"],
+        columns=["beginstand", "verandering", "verandering_start", *mutations],
     )
-    per_corp = _per_corporation_text(prognosis_per_buurt, min_dwellings=min_dwellings)
-    idx, labels = _md.change_classes(shown["verandering_start"].where(shown["jaar"] != start))
+    per_corp = _per_corporation_text(prognosis, min_dwellings=min_dwellings)
+    idx, labels = _md.change_classes(shown["verandering_start"])
     shown["_klasse"] = idx
     colours = palette("PuOr", 5)[::-1]  # purple = decrease, orange = increase
 
-    missing = sorted(set(shown["buurtcode"]) - set(buurten["buurtcode"]))
-    if missing:
-        raise InputError(
-            f"{len(missing)} buurtcode(s) of the prognosis are not in `buurten`: {missing[:5]}",
-            source="prognosis",
-            column="buurtcode",
-        )
+    # every buurt is drawn: those without corporation dwellings (no prognosis rows) hollow
     base = buurten[["buurtcode", "buurtnaam", "geometry"]]
-    base = base[base["buurtcode"].isin(set(shown["buurtcode"]))]
     web = to_web(escape_frame(base), simplify_m=simplify_m)
     m = _new_map(web, tiles)
     for year in years:
         rows = shown[shown["jaar"] == year].set_index("buurtcode")
         layer = web.copy()
         layer["naam"] = layer["buurtnaam"].astype(object).where(layer["buurtnaam"].notna(), "")
-        r = rows.reindex(layer["buurtcode"])
-        suppressed = r["onderdrukt"].fillna(True).to_numpy(dtype=bool)
-        layer["voorraad"] = [
-            "&lt; " + str(min_dwellings) if s else nl_int(v)
-            for v, s in zip(r["voorraad"].astype(object), suppressed, strict=True)
+        r = rows.reindex(layer["buurtcode"].astype(str))
+        absent = r["onderdrukt"].isna().to_numpy(dtype=bool)
+        suppressed = r["onderdrukt"].fillna(False).to_numpy(dtype=bool)
+        layer["eindstand"] = [
+            "geen corporatiewoningen" if a else ("&lt; " + str(min_dwellings) if s else nl_int(v))
+            for v, s, a in zip(r["eindstand"].astype(object), suppressed, absent, strict=True)
         ]
-        layer["vorig"] = [_signed(v) for v in r["verandering"].astype(object)]
+        layer["jaar_mut"] = [_signed(v) for v in r["verandering"].astype(object)]
+        layer["mutaties"] = [
+            _mutation_text(rec, mutations) for rec in r[mutations].to_dict("records")
+        ]
         layer["start"] = [_signed(v) for v in r["verandering_start"].astype(object)]
-        layer["corp"] = [per_corp.get((c, year), "–") for c in layer["buurtcode"]]
+        layer["corp"] = [per_corp.get((str(c), year), "–") for c in layer["buurtcode"]]
         layer["_fill"] = [
             COLOUR_SUPPRESSED if s else (colours[i] if i >= 0 else "#ffffff")
             for i, s in zip(r["_klasse"].fillna(-1).astype(int), suppressed, strict=True)
         ]
+        layer["_op"] = np.where(absent, 0.0, 0.8)
         fields = [
             ("naam", "Buurt"),
             ("buurtcode", "Code"),
-            ("voorraad", f"Voorraad {year}"),
-            ("vorig", "Verandering t.o.v. vorig jaar"),
-            ("start", f"Verandering t.o.v. {start}"),
-            ("corp", "Per corporatie"),
+            ("eindstand", f"Eindstand {year}"),
+            ("jaar_mut", f"Verandering in {year}"),
+            ("mutaties", "Waarvan"),
+            ("start", f"Verandering sinds begin {start}"),
+            ("corp", f"Eindstand {year} per corporatie"),
         ]
         folium.GeoJson(
-            _geojson(layer, [f for f, _ in fields] + ["_fill"]),
-            name=f"Voorraad {year}",
+            _geojson(layer, [f for f, _ in fields] + ["_fill", "_op"]),
+            name=f"Eindstand {year}",
             overlay=False,
             show=year == years[-1],
             style_function=lambda f: {
                 "fillColor": f["properties"]["_fill"],
-                "fillOpacity": 0.8,
+                "fillOpacity": f["properties"]["_op"],
                 "color": "#555555",
                 "weight": 0.6,
             },
@@ -759,12 +805,17 @@ def prognose_map(
     rows_legend.append(
         (f"background:{COLOUR_SUPPRESSED}", f"&lt; {min_dwellings} woningen (onderdrukt)")
     )
+    rows_legend.append(("background:transparent", "geen corporatiewoningen"))
     who = f"corporatie {corporatie}" if corporatie else "alle corporaties"
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return _finish(
         m,
-        title=title or f"Prognose corporatievoorraad ({who})",
-        subtitle=f"Kies het jaar rechtsboven; kleur: verandering t.o.v. {start}",
-        legends=[(_legend_html(f"Verandering t.o.v. {start} (woningen)", rows_legend), ())],
+        title=title or f"Prognose sociale huurvoorraad {span} ({who})",
+        subtitle=(
+            ("Kies het jaar rechtsboven; " if len(years) > 1 else "")
+            + f"kleur: verandering sinds begin {start}"
+        ),
+        legends=[(_legend_html(f"Verandering sinds begin {start} (woningen)", rows_legend), ())],
         sources=_sources(buurten, sources, synthetic=synthetic),
         synthetic=synthetic,
     )
@@ -776,21 +827,45 @@ def _signed(v: Any) -> str:
     return f"+{nl_int(v)}" if float(v) > 0 else nl_int(v)
 
 
+def _mutation_text(rec: Mapping[Any, Any], mutations: Sequence[str]) -> str:
+    """``"nieuwbouw +120, sloop -30"`` (non-zero mutations), ``"–"`` if none or suppressed."""
+    parts = [
+        f"{_md.MUTATION_LABELS[m]} {_signed(rec[m])}"
+        for m in mutations
+        if not is_missing(rec[m]) and float(rec[m]) != 0
+    ]
+    return ", ".join(parts) if parts else "–"
+
+
 def _per_corporation_text(
     prognosis: pd.DataFrame, *, min_dwellings: int
 ) -> dict[tuple[str, int], str]:
-    """Escaped ``"Naam: 120<br>Ander: &lt; 5"`` per (buurtcode, jaar)."""
+    """Escaped ``"Naam: 120<br>Ander: &lt; 5"`` (eindstand) per (buurtcode, jaar)."""
     if "corporatie" not in prognosis:
         return {}
-    per = prognosis.groupby(["buurtcode", "jaar", "corporatie"], as_index=False, sort=True)[
-        "voorraad"
+    frame = pd.DataFrame(
+        {
+            "buurtcode": prognosis["buurtcode"].astype("string"),
+            "jaar": prognosis["jaar"].astype("int64"),
+            "corporatie": prognosis["corporatie"].astype(str),
+            "eindstand": pd.to_numeric(prognosis["eindstand"]).fillna(0).astype("int64"),
+        }
+    ).dropna(subset=["buurtcode"])
+    per = frame.groupby(["buurtcode", "jaar", "corporatie"], as_index=False, sort=True)[
+        "eindstand"
     ].sum()
     out: dict[tuple[str, int], str] = {}
     for (code, year), grp in per.groupby(["buurtcode", "jaar"], sort=False):
+        # below zero is no privacy matter but a planning error (more removed than there
+        # is): shown, not hidden behind "< 5"
         parts = [
             f"{html.escape(str(c))}: "
-            + (f"&lt; {min_dwellings}" if v < min_dwellings else nl_int(v))
-            for c, v in zip(grp["corporatie"], grp["voorraad"], strict=True)
+            + (
+                f"{nl_int(v)} (onder nul: plannen groter dan voorraad)"
+                if v < 0
+                else (f"&lt; {min_dwellings}" if v < min_dwellings else nl_int(v))
+            )
+            for c, v in zip(grp["corporatie"], grp["eindstand"], strict=True)
         ]
         out[(str(code), int(str(year)))] = "<br>".join(parts)
     return out

@@ -307,16 +307,21 @@ def prognose_png(
     min_dwellings: int = DEFAULT_MIN_DWELLINGS,
     sources: Sequence[str] = (),
 ) -> Figure:
-    """Static prognosis map: change of the corporation stock from the first year to ``year``.
+    """Static prognosis map: change of the corporation stock from the start of the first
+    year to the end of ``year``.
+
+    ``prognosis_per_buurt`` is the table of :func:`geoprestatie.prognosis.project` with
+    ``buurtcode`` (``beginstand``, ``eindstand`` per corporation, buurt and year); rows
+    without a buurtcode are not drawn but are in the municipal totals.
 
     Examples
     --------
     >>> from geoprestatie.datasets import load_buurten
     >>> b = load_buurten("Enschede").head(2)
     >>> p = pd.DataFrame({"buurtcode": list(b["buurtcode"]) * 2, "jaar": [2025, 2025, 2030, 2030],
-    ...                   "voorraad": [10, 20, 12, 15]})
+    ...                   "beginstand": [10, 20, 10, 20], "eindstand": [10, 20, 12, 15]})
     >>> prognose_png(p, b).texts[0].get_text()
-    'Prognose corporatievoorraad 2030'
+    'Prognose sociale huurvoorraad eind 2030'
     """
     totals = _md.prognosis_totals(prognosis_per_buurt, corporatie=corporatie)
     years = sorted(int(y) for y in totals["jaar"].unique())
@@ -324,30 +329,36 @@ def prognose_png(
     if year not in years:
         raise ValueError(f"`year` was {year!r} but is expected to be in {years}")
     start = years[0]
-    # municipal totals count every dwelling; only the per-buurt figures are suppressed
-    total_start = int(totals.loc[totals["jaar"] == start, "voorraad"].sum())
-    total_now = int(totals.loc[totals["jaar"] == year, "voorraad"].sum())
+    # municipal totals count every dwelling (also those without a buurt); only the
+    # per-buurt figures are suppressed
+    all_rows = prognosis_per_buurt
+    if corporatie is not None:
+        all_rows = all_rows[all_rows["corporatie"].astype(str) == corporatie]
+    jaar = all_rows["jaar"].astype("int64")
+    total_start = int(pd.to_numeric(all_rows.loc[jaar == start, "beginstand"]).sum())
+    total_now = int(pd.to_numeric(all_rows.loc[jaar == year, "eindstand"]).sum())
     totals = suppress_small(
         totals,
-        count_col="voorraad",
+        count_col="eindstand",
         min_count=min_dwellings,
         columns=["verandering", "verandering_start"],
     )
     now = totals[totals["jaar"] == year].set_index("buurtcode")
-    rd = buurten.to_crs(28992)
-    rd = rd[rd["buurtcode"].isin(set(totals["buurtcode"]))]
-    r = now.reindex(rd["buurtcode"])
+    everything = buurten.to_crs(28992)
+    rd = everything[everything["buurtcode"].astype(str).isin(set(totals["buurtcode"]))]
+    r = now.reindex(rd["buurtcode"].astype(str))
     idx, labels = _md.change_classes(r["verandering_start"])
     colours = _md.palette("PuOr", 5)[::-1]
     suppressed = r["onderdrukt"].fillna(True).to_numpy(dtype=bool)
+    no_stock = everything[~everything.index.isin(rd.index)]
     fill = [
         COLOUR_SUPPRESSED if s else (colours[i] if i >= 0 else "#ffffff")
         for i, s in zip(idx, suppressed, strict=True)
     ]
     who = f"corporatie {corporatie}" if corporatie else "alle corporaties"
     fig, ax = _figure(
-        title or f"Prognose corporatievoorraad {year}",
-        f"Verandering {start}–{year} per buurt, {who}"
+        title or f"Prognose sociale huurvoorraad eind {year}",
+        f"Verandering begin {start} – eind {year} per buurt, {who}"
         + (" — synthetische gegevens" if synthetic else ""),
     )
     rd.plot(ax=ax, color=fill, edgecolor="#666666", linewidth=0.3)
@@ -358,12 +369,22 @@ def prognose_png(
     handles.append(
         Patch(facecolor=COLOUR_SUPPRESSED, label=f"< {min_dwellings} woningen (onderdrukt)")
     )
+    if len(no_stock):
+        no_stock.plot(ax=ax, facecolor="white", edgecolor="#b0b0b0", linewidth=0.3, hatch="////")
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#b0b0b0",
+                hatch="////",
+                label="geen corporatiewoningen",
+            )
+        )
     ax.legend(handles=handles, loc="upper left", fontsize=8, title="Woningen", title_fontsize=9)
     _layout(fig, ax)
     fig.text(
         0.70,
         0.12,
-        f"Totaal {start}: {nl_int(total_start)}\nTotaal {year}: {nl_int(total_now)}",
+        f"Totaal begin {start}: {nl_int(total_start)}\nTotaal eind {year}: {nl_int(total_now)}",
         fontsize=8.5,
         va="bottom",
     )

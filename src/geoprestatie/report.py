@@ -11,39 +11,54 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geoprestatie import _mapdata as _md
-from geoprestatie._fmt import is_missing, nl_int, nl_num
+from geoprestatie._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.errors import InputError
-from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS
+from geoprestatie.sources._tabular import REASONS as _REASONS
 
-__all__ = ["STATUS_COLOURS", "html_table", "monitor_html", "report_html"]
+__all__ = ["STATUS_COLOURS", "accounting_html", "html_table", "monitor_html", "report_html"]
 
-#: traffic light colours with a text label each (colour is never the only cue)
+#: traffic light colour and Dutch meaning per monitor status (colour is never the only cue);
+#: *onbekend* is grey, never green
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
-    "groen": ("#1a9850", "voldaan"),
-    "oranje": ("#f39c12", "aandacht"),
-    "rood": ("#c0392b", "niet voldaan"),
-    "grijs": ("#9e9e9e", "onbekend"),
+    "groen": ("#1a9850", "groen: voldaan"),
+    "oranje": ("#f39c12", "oranje: aandacht"),
+    "rood": ("#c0392b", "rood: niet voldaan"),
+    "onbekend": ("#9e9e9e", "onbekend: niet te bepalen"),
 }
 
 #: columns that identify a single dwelling; never published unless asked for
-DWELLING_COLUMNS = ("vhe_id", "adres", "straat", "huisnummer", "postcode", "geometry")
+DWELLING_COLUMNS = (
+    "vhe_id",
+    "adres",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "x",
+    "y",
+    "geometry",
+)
 
+#: the columns of ``agreements.monitor(...).table`` this page needs
+MONITOR_REQUIRED = ("afspraak_id", "tekst", "partij", "status", "gemeten", "vergelijking")
 _CSS = """
-body{font:15px/1.5 'Helvetica Neue',Arial,sans-serif;color:#1a1a1a;max-width:1100px;
+body{font:15px/1.5 'Helvetica Neue',Arial,sans-serif;color:#1a1a1a;max-width:1200px;
  margin:2em auto;padding:0 1em}
 h1{font-size:26px;margin-bottom:0}h2{border-bottom:2px solid #08519c;padding-bottom:2px;
  margin-top:1.8em}.sub{color:#555}.synth{color:#7a0177;font-weight:700}
-table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px;display:block;
+ overflow-x:auto;max-width:100%}
+details{margin:.4em 0 .8em}summary{cursor:pointer;font-weight:600}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#eef3f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .light{display:inline-block;width:14px;height:14px;border-radius:50%;
@@ -107,38 +122,72 @@ def html_table(
 
 
 def _offending_summary(
-    offending: pd.DataFrame, *, show_dwellings: bool, min_dwellings: int
-) -> pd.DataFrame:
-    """Offending records, or per dwelling-level agreement a count per buurt (suppressed)."""
-    dwelling_level = any(c in offending.columns for c in DWELLING_COLUMNS)
+    records: pd.DataFrame,
+    *,
+    show_dwellings: bool,
+    min_dwellings: int,
+    buurtnamen: Mapping[str, str] | None,
+) -> tuple[pd.DataFrame, str]:
+    """Offending records as published: dwelling-level records become a count per buurt
+    (counts below ``min_dwellings`` as "< 5") unless ``show_dwellings``; with a note."""
+    dwelling_level = any(c in records.columns for c in DWELLING_COLUMNS)
     if show_dwellings or not dwelling_level:
-        return offending.drop(columns=["geometry"], errors="ignore")
-    if "buurtcode" not in offending.columns:
-        counts = offending.groupby("afspraak", as_index=False, sort=False).size()
-        counts = counts.rename(columns={"size": "woningen"})
-        return suppress_small(counts, count_col="woningen", min_count=min_dwellings)
-    counts = (
-        offending.groupby(["afspraak", "buurtcode"], as_index=False, sort=True)
-        .size()
-        .rename(columns={"size": "woningen"})
+        return records.drop(columns=["geometry"], errors="ignore"), ""
+    note = (
+        "Per buurt geteld: losse woningen worden niet gepubliceerd (aantallen onder "
+        f"{min_dwellings} als &lt; {min_dwellings})."
     )
-    out = suppress_small(counts, count_col="woningen", min_count=min_dwellings)
-    out["woningen"] = [
-        f"< {min_dwellings}" if s else nl_int(v)
-        for v, s in zip(out["woningen"].astype(object), out["onderdrukt"], strict=True)
+    if "buurtcode" not in records.columns:
+        n = len(records)
+        return pd.DataFrame({"Woningen": [f"< {min_dwellings}" if n < min_dwellings else n]}), note
+    codes = records["buurtcode"].astype("string").fillna("(geen buurt)")
+    counts = codes.value_counts(sort=False).rename_axis("buurtcode").reset_index(name="woningen")
+    counts = counts.sort_values(["woningen", "buurtcode"], ascending=[False, True])
+    out = pd.DataFrame({"Buurtcode": counts["buurtcode"].astype(str).to_numpy()})
+    if buurtnamen is not None:
+        out["Buurt"] = [buurtnamen.get(c, "–") for c in out["Buurtcode"]]
+    out["Woningen"] = [
+        f"< {min_dwellings}" if v < min_dwellings else int(v) for v in counts["woningen"]
     ]
-    return out.drop(columns=["onderdrukt"]).rename(
-        columns={"buurtcode": "Buurtcode", "woningen": "Woningen"}
+    return out, note
+
+
+def _measured(value: Any, soort: Any) -> str:
+    if is_missing(value):
+        return "–"
+    if soort == "aandeel":
+        return nl_pct(value, 1)
+    v = float(value)
+    return nl_int(v) if v.is_integer() else nl_num(v, 1)
+
+
+def _norm_text(text: Any) -> str:
+    """The comparison text of the monitor in Dutch typography (``>= 1500`` -> ``≥ 1.500``).
+
+    Examples
+    --------
+    >>> _norm_text(">= 1500"), _norm_text("<= 12.5%"), _norm_text("0 overtredingen")
+    ('≥ 1.500', '≤ 12,5%', '0 overtredingen')
+    """
+    if is_missing(text):
+        return "–"
+    out = html.escape(str(text)).replace("&gt;=", "≥").replace("&lt;=", "≤")
+    return re.sub(
+        r"(?<![\w.])(\d+)(?:\.(\d+))?(?![\w.])",
+        lambda m: nl_num(float(m.group(0)), len(m.group(2) or "")),
+        out,
     )
 
 
 def monitor_html(
-    monitor_frame: pd.DataFrame,
+    monitor: Any,
     *,
-    offending: pd.DataFrame | None = None,
+    overtredingen: Mapping[str, pd.DataFrame] | None = None,
+    buurten: pd.DataFrame | None = None,
     title: str = "Monitor prestatieafspraken",
     show_dwellings: bool = False,
     min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    max_rows: int = 50,
     synthetic: bool = False,
     full_page: bool = True,
 ) -> str:
@@ -146,74 +195,112 @@ def monitor_html(
 
     Parameters
     ----------
-    monitor_frame
-        One row per agreement: ``afspraak``, ``gemeten``, ``norm``, ``status``
-        (``groen``/``oranje``/``rood``/``grijs``), optional ``toelichting``.
-    offending
-        The records that break an agreement, with an ``afspraak`` column. Dwelling-level
-        records (a ``vhe_id`` or address column) are published as counts per buurt, with
-        counts below ``min_dwellings`` shown as "< 5", unless ``show_dwellings=True``.
+    monitor
+        The :class:`geoprestatie.agreements.MonitorResult` of ``agreements.monitor(...)``
+        (its ``.table`` and ``.overtredingen`` are used), or just its table: one row per
+        afspraak with ``afspraak_id``, ``tekst``, ``partij``, ``status``
+        (``groen``/``oranje``/``rood``/``onbekend``), ``gemeten``, ``vergelijking`` and
+        optionally ``toelichting``, ``soort``, ``bron``.
+    overtredingen
+        Offending records per ``afspraak_id``; default ``monitor.overtredingen``.
+        Dwelling-level records (a ``vhe_id``, address or coordinate column) are published as
+        counts per buurt, counts below ``min_dwellings`` shown as "< 5", unless
+        ``show_dwellings=True``.
+    buurten
+        Optional frame with ``buurtcode`` and ``buurtnaam`` to name the buurten.
+    max_rows
+        At most this many rows of offending records per afspraak.
     full_page
         A whole HTML page (``monitor.html``) or a fragment for the report.
 
     Examples
     --------
-    >>> mon = pd.DataFrame({"afspraak": ["Label"], "gemeten": [3.5], "norm": ["0"],
-    ...                     "status": ["rood"]})
+    >>> mon = pd.DataFrame({"afspraak_id": ["V1", "B1"], "tekst": ["Geen verkoop <E>", "Bouw"],
+    ...     "partij": ["corporaties", "gemeente"], "status": ["rood", "onbekend"],
+    ...     "gemeten": [3.0, None], "vergelijking": ["0 overtredingen", ">= 85%"]})
     >>> page = monitor_html(mon)
-    >>> "niet voldaan" in page and "3,5" in page
+    >>> "rood: niet voldaan" in page and "Geen verkoop &lt;E&gt;" in page and "≥ 85%" in page
     True
     """
-    required = ("afspraak", "gemeten", "norm", "status")
-    missing = [c for c in required if c not in monitor_frame.columns]
+    table = monitor.table if hasattr(monitor, "table") else monitor
+    if overtredingen is None:
+        overtredingen = getattr(monitor, "overtredingen", None) or {}
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"`monitor` was {type(monitor).__name__} but is expected to be a MonitorResult "
+            "or its table (a DataFrame)"
+        )
+    missing = [c for c in MONITOR_REQUIRED if c not in table.columns]
     if missing:
         raise InputError(
-            f"missing monitor column(s) {missing}; expected {list(required)}",
+            f"missing monitor column(s) {missing}; expected the table of agreements.monitor() "
+            f"with {list(MONITOR_REQUIRED)}, found {list(map(str, table.columns))}",
             source="monitor",
         )
-    bad = sorted(set(map(str, monitor_frame["status"])) - set(STATUS_COLOURS))
+    bad = sorted(set(map(str, table["status"])) - set(STATUS_COLOURS))
     if bad:
         raise InputError(
             f"unknown status value(s) {bad}; expected one of {list(STATUS_COLOURS)}",
             source="monitor",
             column="status",
         )
+    names = None
+    if buurten is not None and {"buurtcode", "buurtnaam"} <= set(buurten.columns):
+        names = dict(
+            zip(buurten["buurtcode"].astype(str), buurten["buurtnaam"].astype(str), strict=True)
+        )
     rows = []
-    for rec in monitor_frame.to_dict("records"):
+    for rec in table.to_dict("records"):
         colour, label = STATUS_COLOURS[str(rec["status"])]
-        value = rec["gemeten"]
-        whole = isinstance(value, (int, float, np.number)) and float(value).is_integer()
-        gemeten, _ = _cell(value, decimals=0 if whole else 1)
+        ident = html.escape(str(rec["afspraak_id"]))
+        n_records = len(overtredingen.get(str(rec["afspraak_id"]), ()))
+        link = f'<a href="#afspraak-{ident}">{ident}</a>' if n_records else ident
+        source = rec.get("bron")
+        source_text = (
+            f'<br><span class="note">{html.escape(str(source))}</span>'
+            if not is_missing(source)
+            else ""
+        )
         rows.append(
             "<tr>"
-            f'<td><span class="light" style="background:{colour}"></span>{label}</td>'
-            f"<td>{html.escape(str(rec['afspraak']))}</td>"
-            f'<td class="num">{gemeten}</td>'
-            f"<td>{_cell(rec['norm'], decimals=1)[0]}</td>"
+            f'<td style="white-space:nowrap"><span class="light" style="background:{colour}">'
+            f"</span>{label}</td>"
+            f"<td>{link}</td>"
+            f"<td>{html.escape(str(rec['tekst']))}{source_text}</td>"
+            f"<td>{html.escape(str(rec['partij']))}</td>"
+            f'<td class="num">{_measured(rec["gemeten"], rec.get("soort"))}</td>'
+            f"<td>{_norm_text(rec['vergelijking'])}</td>"
             f"<td>{_cell(rec.get('toelichting'), decimals=1)[0]}</td>"
             "</tr>"
         )
     parts = [
-        "<table><thead><tr><th>Stoplicht</th><th>Afspraak</th><th>Gemeten</th><th>Norm</th>"
-        "<th>Toelichting</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "<table><thead><tr><th>Stoplicht</th><th>Id</th><th>Afspraak</th><th>Partij</th>"
+        "<th>Gemeten</th><th>Norm</th><th>Toelichting</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
     ]
-    if offending is not None and len(offending):
-        if "afspraak" not in offending.columns:
-            raise InputError(
-                "offending records need an 'afspraak' column", source="offending", column="afspraak"
-            )
-        shown = _offending_summary(
-            offending, show_dwellings=show_dwellings, min_dwellings=min_dwellings
+    texts = dict(zip(table["afspraak_id"].astype(str), table["tekst"].astype(str), strict=True))
+    shown_any = False
+    for ident, records in overtredingen.items():
+        if records is None or not len(records):
+            continue
+        if not shown_any:
+            parts.append("<h3>Afwijkende records per afspraak</h3>")
+            shown_any = True
+        shown, note = _offending_summary(
+            records,
+            show_dwellings=show_dwellings,
+            min_dwellings=min_dwellings,
+            buurtnamen=names,
         )
-        parts.append("<h3>Afwijkende records</h3>")
-        if not show_dwellings and len(shown) != len(offending):
-            parts.append(
-                '<p class="note">Per buurt geteld: losse woningen worden niet gepubliceerd '
-                f"(aantallen onder {min_dwellings} als &lt; {min_dwellings}).</p>"
-            )
-        for name, grp in shown.groupby("afspraak", sort=False):
-            parts.append(f"<h4>{html.escape(str(name))}</h4>")
-            parts.append(html_table(grp.drop(columns=["afspraak"]), max_rows=50))
+        anchor = html.escape(str(ident))
+        parts.append(
+            f'<details id="afspraak-{anchor}"><summary>{anchor}: '
+            f"{html.escape(texts.get(str(ident), ''))} ({nl_int(len(records))} records)</summary>"
+        )
+        if note:
+            parts.append(f'<p class="note">{note}</p>')
+        parts.append(html_table(shown, max_rows=max_rows) + "</details>")
     body = "".join(parts)
     if not full_page:
         return body
@@ -256,12 +343,12 @@ def report_html(
     scored: pd.DataFrame | None = None,
     dia_areas: pd.DataFrame | None = None,
     prognosis: pd.DataFrame | None = None,
-    monitor: pd.DataFrame | None = None,
-    offending: pd.DataFrame | None = None,
-    accounting: pd.DataFrame | None = None,
+    monitor: Any = None,
+    accounting: Any = None,
     sources: pd.DataFrame | None = None,
     maps: Mapping[str, Any] | None = None,
     pngs: Mapping[str, bytes | str | Path] | None = None,
+    criterion_labels: Mapping[str, str] | None = None,
     top_n: int = 15,
     min_dwellings: int = DEFAULT_MIN_DWELLINGS,
     synthetic: bool = False,
@@ -272,23 +359,30 @@ def report_html(
     Parameters
     ----------
     scored
-        The SIA buurt table (contract columns); the top ``top_n`` eligible buurten are
-        listed with their contributions and robustness.
+        The prioritised buurten (:func:`geoprestatie.sia.prioritise`, or
+        ``DiaResult.buurten`` to show each buurt's DIA); the top ``top_n`` eligible buurten
+        are listed with their contributions and robustness.
     dia_areas
-        DIA polygons/rows with ``dia_naam`` (and ``dia_id``, ``n_buurten`` if present).
+        ``DiaResult.areas`` of :func:`geoprestatie.dia.delineate`: one row per DIA with its
+        aggregates.
     prognosis
-        Long prognosis frame (``buurtcode``, ``jaar``, ``voorraad``, ``corporatie``);
-        summarised per year (and corporation).
-    monitor, offending
-        See :func:`monitor_html`.
+        The table of :func:`geoprestatie.prognosis.project`: shown as the agreement-style
+        :func:`geoprestatie.prognosis.summary_table` and the stock per year and corporation.
+    monitor
+        The :class:`geoprestatie.agreements.MonitorResult` (see :func:`monitor_html`).
     accounting
-        The join accounting (any columns: source, records, joined, reported, reason ...).
+        The :class:`geoprestatie.join.JoinReport` (``join_sources(...).report``): records
+        read, joined and not joined per source, and the not-joined rows by reason (row
+        numbers, never the values: they may be addresses or coordinates). A plain frame is
+        shown as it is.
     sources
         Data sources (any columns); default the embedded data catalogue.
     maps
         Title -> folium Map (or its HTML), embedded as ``<iframe srcdoc>``.
     pngs
         Title -> PNG bytes or path, embedded as base64 images.
+    criterion_labels
+        Dutch label per SIA criterion name (``{c.name: c.label for c in config.criteria}``).
 
     Examples
     --------
@@ -315,24 +409,37 @@ def report_html(
             "De afbeeldingen hierboven werken ook offline en op papier.</p>",
         )
     if scored is not None:
-        section("top", f"Top {top_n} buurten (SIA)", _top_table(scored, top_n, min_dwellings))
+        section(
+            "top",
+            f"Top {top_n} buurten (SIA)",
+            _top_table(scored, top_n, min_dwellings, criterion_labels),
+        )
     if dia_areas is not None:
-        section("dia", "Duurzame investeringsgebieden (DIA)", _dia_table(dia_areas))
+        section("dia", "Duurzame investeringsgebieden (DIA)", _dia_table(dia_areas, min_dwellings))
     if prognosis is not None:
-        section("prognose", "Prognose corporatievoorraad", _prognosis_table(prognosis))
+        section("prognose", "Prognose sociale huurvoorraad", _prognosis_table(prognosis))
     if monitor is not None:
         section(
             "monitor",
             "Monitor prestatieafspraken",
             monitor_html(
-                monitor, offending=offending, min_dwellings=min_dwellings, full_page=False
+                monitor,
+                buurten=scored,
+                min_dwellings=min_dwellings,
+                full_page=False,
             ),
         )
     if sources is None:
         from geoprestatie.datasets import available
 
         sources = available().rename(
-            columns={"name": "naam", "file": "bestand", "description": "omschrijving"}
+            columns={
+                "name": "Naam",
+                "file": "Bestand",
+                "description": "Omschrijving",
+                "source": "Bron",
+                "bron": "Bron",
+            }
         )
     src_body = html_table(sources)
     if synthetic:
@@ -342,7 +449,7 @@ def report_html(
         section(
             "verantwoording",
             "Verantwoording: elk record gekoppeld of gemeld",
-            html_table(accounting, decimals=0),
+            accounting_html(accounting),
         )
     privacy = (
         f'<p class="note">Privacy ("openbaar, tenzij"): cijfers van buurten met minder dan '
@@ -356,52 +463,213 @@ def report_html(
     return _page(title, body, synthetic=synthetic)
 
 
-def _top_table(scored: pd.DataFrame, top_n: int, min_dwellings: int) -> str:
+def _top_table(
+    scored: pd.DataFrame,
+    top_n: int,
+    min_dwellings: int,
+    criterion_labels: Mapping[str, str] | None,
+) -> str:
+    """Two tables of the top ``top_n``: rank and robustness, then the contributions."""
     shown = _md.sia_status(scored, min_dwellings=min_dwellings)
     prio = shown[shown["_status"] == "prioriteit"].sort_values("sia_rang").head(top_n)
     crit = _md.criteria_columns(shown, None)
     cols = {"sia_rang": "Rang", "buurtnaam": "Buurt", "buurtcode": "Code", "sia_score": "Score"}
-    cols.update({c: _md.criterion_label(c.removeprefix("bijdrage_")) for c in crit})
     if "kans_top_k" in prio:
         prio = prio.assign(kans_top_k=prio["kans_top_k"] * 100)
-        cols["kans_top_k"] = "Kans in top (%)"
+        k = scored.attrs.get("top_k")
+        cols["kans_top_k"] = f"Kans in top {k} (%)" if k else "Kans in de top (%)"
+    if "rang_p05" in prio and "rang_p95" in prio:
+        prio = prio.assign(
+            _band=[
+                "–" if is_missing(a) or is_missing(b) else f"{nl_int(a)} – {nl_int(b)}"
+                for a, b in zip(
+                    prio["rang_p05"].astype(object), prio["rang_p95"].astype(object), strict=True
+                )
+            ]
+        )
+        cols["_band"] = "Rang (5–95 %)"
     if "robuust" in prio:
         cols["robuust"] = "Robuust"
     if "dia_naam" in prio:
-        cols["dia_naam"] = "DIA"
-    n_out = int((shown["_status"] == "onderdrukt").sum())
-    note = (
-        f'<p class="note">Bijdragen in scorepunten. {nl_int(n_out)} buurt(en) onderdrukt '
-        f"(minder dan {min_dwellings} woningen).</p>"
+        reasons = (
+            prio["dia_reden"].astype(object)
+            if "dia_reden" in prio
+            else pd.Series([None] * len(prio), index=prio.index, dtype=object)
+        )
+        prio = prio.assign(
+            _dia=[
+                str(n) if not is_missing(n) else (f"geen: {r}" if isinstance(r, str) and r else "–")
+                for n, r in zip(prio["dia_naam"].astype(object), reasons, strict=True)
+            ]
+        )
+        cols["_dia"] = "DIA"
+    contrib = {"sia_rang": "Rang", "buurtnaam": "Buurt"}
+    contrib.update(
+        {c: _md.criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit}
     )
-    return html_table(prio, columns=cols) + note
+    n_out = int((shown["_status"] == "onderdrukt").sum())
+    method = scored.attrs.get("sia_methode")
+    draws = scored.attrs.get("draws")
+    how = []
+    if method:
+        how.append(f"methode {html.escape(str(method))}")
+    if draws:
+        how.append(f"robuustheid uit {nl_int(draws)} trekkingen van de gewichten")
+    note = (
+        f'<p class="note">{"; ".join(how).capitalize() + ". " if how else ""}'
+        f"{nl_int(n_out)} buurt(en) onderdrukt (minder dan {min_dwellings} woningen).</p>"
+    )
+    parts = [html_table(prio, columns=cols), note]
+    if crit:
+        parts += [
+            "<h3>Bijdrage per criterium (scorepunten)</h3>",
+            html_table(prio, columns=contrib),
+        ]
+    return "".join(parts)
 
 
-def _dia_table(dia_areas: pd.DataFrame) -> str:
+def _dia_table(dia_areas: pd.DataFrame, min_dwellings: int) -> str:
     if "dia_naam" not in dia_areas:
         raise InputError("missing column 'dia_naam'", source="dia_areas", column="dia_naam")
-    frame = pd.DataFrame(dia_areas.drop(columns=["geometry"], errors="ignore"))
-    cols = {
-        c: h
-        for c, h in (("dia_id", "Id"), ("dia_naam", "Naam"), ("n_buurten", "Buurten"))
-        if c in frame
-    }
-    if isinstance(dia_areas, gpd.GeoDataFrame):
-        frame["opp_ha"] = dia_areas.to_crs(28992).geometry.area.to_numpy() / 10_000
-        cols["opp_ha"] = "Oppervlakte (ha)"
-    return html_table(frame, columns=cols)
+    if not len(dia_areas):
+        return '<p class="note">Geen DIA\'s gevonden.</p>'
+    shown = _md.dia_display(
+        pd.DataFrame(dia_areas.drop(columns=["geometry"], errors="ignore")),
+        min_dwellings=min_dwellings,
+    )
+    # one column per DIA reads best for a handful of areas, one row per DIA for many
+    if len(shown) <= 6:
+        wide = shown.set_index("DIA").T.reset_index(names="")
+        wide.columns = [str(c) for c in wide.columns]
+        return html_table(wide)
+    return html_table(shown)
 
 
 def _prognosis_table(prognosis: pd.DataFrame) -> str:
-    totals = _md.prognosis_totals(prognosis)
-    per_year: pd.DataFrame = totals.groupby("jaar", as_index=False)[["voorraad"]].sum()
-    table = per_year.rename(columns={"jaar": "Jaar", "voorraad": "Alle corporaties"})
+    from geoprestatie.prognosis import summary_table
+
+    summary = summary_table(prognosis)
+    period = str(summary.index.name)
+    head = summary.reset_index(names=f"Mutatie {period}")
+    parts = [
+        f"<h3>Mutaties {html.escape(period)} per corporatie</h3>",
+        html_table(head, decimals=0),
+    ]
+    years = prognosis["jaar"].astype("int64")
+    per_year = pd.DataFrame({"jaar": years, "beginstand": prognosis["beginstand"]})
+    per_year["eindstand"] = prognosis["eindstand"]
+    totals = per_year.groupby("jaar", sort=True)[["beginstand", "eindstand"]].sum()
+    table = pd.DataFrame(
+        {
+            "Jaar": [str(y) for y in totals.index],
+            "Beginstand": totals["beginstand"].astype("int64").to_numpy(),
+            "Eindstand": totals["eindstand"].astype("int64").to_numpy(),
+        }
+    )
     if "corporatie" in prognosis:
-        wide = prognosis.pivot_table(
-            index="jaar", columns="corporatie", values="voorraad", aggfunc="sum"
+        wide = (
+            pd.DataFrame(
+                {
+                    "jaar": years,
+                    "corporatie": prognosis["corporatie"].astype(str),
+                    "eindstand": pd.to_numeric(prognosis["eindstand"]),
+                }
+            )
+            .pivot_table(index="jaar", columns="corporatie", values="eindstand", aggfunc="sum")
+            .fillna(0)
+            .astype("int64")
         )
-        wide = wide.reset_index(drop=True)
-        wide.columns = [str(c) for c in wide.columns]
-        table = pd.concat([table, wide], axis=1)
-    table["Jaar"] = table["Jaar"].astype(str)
-    return html_table(table, decimals=0)
+        for c in wide.columns:
+            table[f"Eindstand {c}"] = wide[c].to_numpy()
+    parts += [
+        "<h3>Permanente sociale huurvoorraad per jaar</h3>",
+        html_table(table, decimals=0),
+        '<p class="note">Beginstand op 1 januari, eindstand op 31 december; tijdelijke '
+        "woningen apart in de prognose (niet in deze voorraad).</p>",
+    ]
+    return "".join(parts)
+
+
+#: Dutch headers of ``JoinReport.to_frame()``; other (reason) columns get their own words
+_ACCOUNTING_HEADERS = {
+    "bron": "Bron",
+    "bestand": "Bestand",
+    "eenheid": "Eenheid",
+    "gelezen": "Gelezen",
+    "gekoppeld": "Gekoppeld",
+    "waarvan_dichtstbij": "waarvan aan dichtstbijzijnde buurt",
+    "niet_gekoppeld": "Niet gekoppeld",
+}
+#: Dutch words of the not-joined reasons (the Dutch half of ``sources._tabular.REASONS``)
+_REASONS_NL = {k: v.split(" / ")[0] for k, v in _REASONS.items()}
+
+
+def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
+    """The join accounting: per source read = joined + not joined, then the not-joined rows
+    grouped by reason with their row numbers (values are not shown: they may identify a
+    dwelling).
+
+    ``accounting`` is a :class:`geoprestatie.join.JoinReport` or a plain frame (shown as is).
+
+    Examples
+    --------
+    >>> from geoprestatie.join import JoinReport, SourceCount
+    >>> rep = JoinReport(sources=(SourceCount("voorraad", "v.csv", "rijen", 10, 9, 0,
+    ...                                       {"geen_locatie": 1}),),
+    ...                  not_joined=pd.DataFrame({"bron": ["voorraad"], "bestand": ["v.csv"],
+    ...                      "bron_rij": [7], "reden": ["geen_locatie"], "kolom": [None],
+    ...                      "waarde": ["Dorpsstraat 1"], "aantal": [1]}), tolerance_m=50.0)
+    >>> page = accounting_html(rep)
+    >>> "geen locatie" in page and "Dorpsstraat" not in page and "ja" in page
+    True
+    """
+    if not hasattr(accounting, "to_frame"):
+        return html_table(pd.DataFrame(accounting), decimals=0)
+    frame = accounting.to_frame()
+    frame["klopt"] = frame["gelezen"] == frame["gekoppeld"] + frame["niet_gekoppeld"]
+    headers = {c: _ACCOUNTING_HEADERS.get(c, "") for c in map(str, frame.columns)}
+    for c in headers:
+        if not headers[c]:
+            headers[c] = _REASONS_NL.get(c, c.replace("_", " "))
+    headers["klopt"] = "gelezen = gekoppeld + niet gekoppeld"
+    tol = getattr(accounting, "tolerance_m", None)
+    if tol is not None:
+        headers["waarvan_dichtstbij"] = (
+            f"waarvan binnen {nl_num(tol, 0)} m naar dichtstbijzijnde buurt"
+        )
+    parts = [html_table(frame, columns=headers, decimals=0)]
+    notes = getattr(accounting, "notes", ())
+    if notes:
+        parts.append(
+            '<ul class="note">'
+            + "".join(f"<li>{html.escape(str(n))}</li>" for n in notes)
+            + "</ul>"
+        )
+    nj = accounting.not_joined
+    if len(nj):
+        grouped = []
+        for (bron, bestand, reden, kolom), grp in nj.groupby(
+            ["bron", "bestand", "reden", "kolom"], sort=True, dropna=False
+        ):
+            rows = sorted(int(r) for r in grp["bron_rij"].dropna())
+            listed = ", ".join(map(str, rows[:max_rows_listed]))
+            if len(rows) > max_rows_listed:
+                listed += f" … (+{len(rows) - max_rows_listed})"
+            grouped.append(
+                {
+                    "Bron": bron,
+                    "Bestand": bestand,
+                    "Reden": _REASONS_NL.get(str(reden), str(reden).replace("_", " ")),
+                    "Kolom": "–" if is_missing(kolom) else kolom,
+                    "Aantal": int(grp["aantal"].sum()),
+                    "Rijen in het bestand": listed or "–",
+                }
+            )
+        parts.append("<h3>Niet gekoppeld, per reden</h3>")
+        parts.append(html_table(pd.DataFrame(grouped)))
+        parts.append(
+            '<p class="note">Rijnummers zoals in het bestand (kopregel = rij 1). De waarden '
+            "zelf staan niet in dit rapport (adressen en coördinaten van woningen zijn niet "
+            "openbaar); zie niet_gekoppeld.csv.</p>"
+        )
+    return "".join(parts)
