@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -72,16 +74,31 @@ def rows_where(mask: pd.Series) -> list[int]:
     return [int(i) + 1 for i in mask.to_numpy().nonzero()[0]]
 
 
-def lower_map(columns: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """Map actual column names to canonical names through case-insensitive aliases.
+def normalise_name(name: object) -> str:
+    """A column name as matched against aliases: lower case, no accents, ``_`` for
+    spaces, hyphens and dots.
 
-    The first alias found wins; a canonical name already present is kept as is.
+    Examples
+    --------
+    >>> normalise_name(" VHE-nummer "), normalise_name("X coördinaat"), normalise_name("BU_CODE")
+    ('vhe_nummer', 'x_coordinaat', 'bu_code')
     """
-    actual = {str(c).lower().strip(): str(c) for c in columns}
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s\-.]+", "_", text.strip().lower()).strip("_")
+
+
+def lower_map(columns: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Map actual column names to canonical names through aliases.
+
+    Matching ignores case, accents, surrounding spaces and the difference between spaces,
+    hyphens, dots and underscores (:func:`normalise_name`). The first alias found wins; a
+    canonical name already present is kept as is.
+    """
+    actual = {normalise_name(c): str(c) for c in columns}
     rename: dict[str, str] = {}
     for canonical, names in aliases.items():
         for name in (canonical, *names):
-            hit = actual.get(name.lower())
+            hit = actual.get(normalise_name(name))
             if hit is not None:
                 if hit != canonical:
                     rename[hit] = canonical

@@ -16,23 +16,24 @@ from geoprestatie.errors import DataWarning, GeoprestatieError
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn user-fixable errors into one clear line and data warnings into notes."""
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DataWarning)
+    """Turn user-fixable errors into one clear line; print data warnings as they happen."""
+    original = warnings.showwarning
+
+    def show(message: Any, category: Any, filename: Any, lineno: Any, *args: Any) -> None:
+        if issubclass(category, DataWarning):
+            click.echo(f"Let op: {message}", err=True)
+        else:
+            original(message, category, filename, lineno, *args)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DataWarning)
+        warnings.showwarning = show
+        try:
             yield
-    except GeoprestatieError as exc:
-        raise click.ClickException(str(exc)) from None
-    except FileNotFoundError as exc:
-        raise click.ClickException(f"file not found: {exc.filename or exc}") from None
-    finally:
-        # re-emitted only after the recording context is closed
-        for w in caught:
-            if issubclass(w.category, DataWarning):
-                click.echo(f"Let op: {w.message}", err=True)
-            else:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        except GeoprestatieError as exc:
+            raise click.ClickException(str(exc)) from None
+        except FileNotFoundError as exc:
+            raise click.ClickException(f"file not found: {exc.filename or exc}") from None
 
 
 def _handled(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -603,3 +604,77 @@ def sia(
         click.echo(f"Let op: DIA: {note}", err=True)
     for path in written:
         click.echo(f"-> {path}")
+
+
+@main.command()
+@click.argument(
+    "config_file",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="[CONFIG.toml]",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("maps"),
+    show_default=True,
+    help="Output folder (created if needed; other files in it are left alone).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite the outputs of an earlier run in --out.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the final summary.")
+@_handled
+def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
+    """Run the whole job: load, join, SIA, DIA, prognosis, monitor, outputs.
+
+    Without CONFIG.toml it runs the embedded Amersfoort demo (real CBS buurten and
+    Leefbaarometer scores, SYNTHETIC corporation data). `geoprestatie init` writes a
+    commented config to start from. Outputs in --out: sia.html, prognose.html,
+    monitor.html, rapport.html, sia.png, dia.png, prognose.png, geoprestatie.gpkg,
+    tabellen.xlsx and CSV tables.
+    """
+    import time
+
+    from geoprestatie import pipeline
+    from geoprestatie.config import demo_config, load_config
+
+    started = time.perf_counter()
+    pipeline.check_output_folder(out, force=force)
+    config = demo_config() if config_file is None else load_config(config_file)
+    say = None if quiet else click.echo
+    if say is not None:
+        what = "demo (synthetische corporatiegegevens)" if config_file is None else config_file
+        say(f"geoprestatie run: {what}")
+    result = pipeline.run(config, progress=say)
+    written = pipeline.write_outputs(result, out, force=force, progress=say)
+    click.echo(pipeline.summary(result, written, seconds=time.perf_counter() - started))
+
+
+@main.command()
+@click.argument(
+    "path",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("geoprestatie.toml"),
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@_handled
+def init(path: Path, force: bool) -> None:
+    """Write a commented example config (and criteria.toml beside it) to start from.
+
+    As written it runs the embedded demo; replace the file paths by your own files.
+    """
+    from geoprestatie import sia
+    from geoprestatie._atomic import write_text
+    from geoprestatie.config import example_config_text
+
+    criteria = path.with_name("criteria.toml")
+    for target in (path, criteria):
+        if target.exists() and not force:
+            raise click.ClickException(f"{target} already exists; use --force to overwrite it")
+    write_text(path, example_config_text())
+    write_text(criteria, sia.DEFAULT_CRITERIA_TOML.read_text(encoding="utf-8"))
+    click.echo(f"Written {path} and {criteria}. Run: geoprestatie run {path}")

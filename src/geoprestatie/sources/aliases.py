@@ -1,8 +1,10 @@
 """Every accepted column alias of the parties' files, in one place.
 
-Canonical names are Dutch (the users' words). Matching is case-insensitive and ignores
-leading/trailing spaces; the canonical name itself is always accepted. The first alias
-found in a file wins. To accept another spelling, add it here (and nowhere else).
+Canonical names are Dutch (the users' words). Matching ignores case, accents and
+surrounding spaces, and treats spaces, hyphens, dots and underscores alike (``VHE-nummer``,
+``vhe nummer`` and ``vhe_nummer`` are one name); the canonical name itself is always
+accepted. The first alias found in a file wins. To accept another spelling, add it here
+(and nowhere else).
 
 Examples
 --------

@@ -1,0 +1,223 @@
+"""The main job end to end: the embedded demo and a user's own (test-made) files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from geoprestatie import pipeline
+from geoprestatie.cli import main
+from geoprestatie.config import demo_config, load_config
+from geoprestatie.errors import ConfigError, DataWarning
+
+
+@pytest.fixture(scope="module")
+def demo_result() -> pipeline.RunResult:
+    # the demo data has deliberate flaws: they are reported, never silent
+    with pytest.warns(DataWarning) as record:
+        result = pipeline.run(demo_config())
+    messages = " | ".join(str(w.message) for w in record)
+    assert "voorraad_synthetisch.csv: 4 row(s) set aside" in messages
+    assert "verkoop_synthetisch.csv: 1 row(s) set aside" in messages
+    return result
+
+
+def test_demo_run_all_stages(demo_result: pipeline.RunResult) -> None:
+    r = demo_result
+    assert len(r.table) == 145 and r.table["buurtcode"].is_unique
+    r.joined.report.check()
+    assert {"sia_score", "sia_rang", "kans_top_k", "robuust"} <= set(r.prioritised.columns)
+    scored = r.prioritised[r.prioritised["sia_geschikt"]]
+    assert scored["sia_score"].between(0, 100).all() and len(scored) > 50
+    # a buurt that is not eligible has no score, but always a reason
+    rest = r.prioritised[~r.prioritised["sia_geschikt"]]
+    assert rest["sia_score"].isna().all() and rest["sia_reden"].str.len().gt(0).all()
+    assert len(r.dia_result.areas) >= 1
+    assert r.prognosis is not None and r.prognosis_summary is not None
+    assert r.monitor is not None and len(r.monitor.table) >= 4
+    # the real Amersfoort 2022-2023 net growth (hard plans, incl. demolition) in the summary
+    assert "213" in r.prognosis_summary.to_string()
+
+
+def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path) -> None:
+    out = tmp_path / "maps"
+    out.mkdir()
+    (out / "README.md").write_text("keep me")
+    written = pipeline.write_outputs(demo_result, out)
+    names = {p.name for p in written}
+    expected = {
+        "sia.html",
+        "prognose.html",
+        "monitor.html",
+        "rapport.html",
+        "sia.png",
+        "dia.png",
+        "prognose.png",
+        "geoprestatie.gpkg",
+        "tabellen.xlsx",
+        "sia.csv",
+        "buurttabel.csv",
+        "dia.csv",
+        "prognose.csv",
+        "monitor.csv",
+        "koppeling.csv",
+        "run.json",
+    }
+    assert expected <= names
+    assert not [p for p in out.iterdir() if p.name.startswith(".geoprestatie-")]
+    layers = set(gpd.list_layers(out / "geoprestatie.gpkg")["name"])
+    assert {"buurttabel", "sia", "dia", "prognose"} <= layers
+    assert len(gpd.read_file(out / "geoprestatie.gpkg", layer="sia")) == 145
+    xlsx = pd.ExcelFile(out / "tabellen.xlsx")
+    assert {"buurttabel", "sia", "dia", "prognose", "monitor", "koppeling"} <= set(xlsx.sheet_names)
+    html = (out / "sia.html").read_text(encoding="utf-8")
+    assert "synthetisch" in html.lower()
+    assert (out / "sia.html").stat().st_size < 1_500_000
+    # no second run over the first without --force; README untouched either way
+    with pytest.raises(pipeline.OutputExistsError, match="--force"):
+        pipeline.write_outputs(demo_result, out)
+    pipeline.write_outputs(demo_result, out, force=True)
+    assert (out / "README.md").read_text() == "keep me"
+
+
+def _own_files(tmp_path: Path, grid: gpd.GeoDataFrame, *, naam: str = "Buurt 0") -> Path:
+    """A user's own small project: buurten file, stock CSV (cp1252, ;), sales, plans, rules."""
+    grid = grid.copy()
+    grid.loc[0, "buurtnaam"] = naam
+    grid.to_file(tmp_path / "buurten.gpkg", layer="buurten")
+    rows = []
+    labels = "ABCDEFG"
+    for i, b in enumerate(grid.itertuples()):
+        c = b.geometry.centroid
+        for j in range(6 + 2 * i):
+            rows.append(
+                {
+                    "VHE nummer": f"V{i}{j:03d}",
+                    "Corporatie": "Woonstede" if j % 3 else "Thuis Wonen",
+                    "X": f"{c.x + j:.1f}".replace(".", ","),
+                    "Y": f"{c.y:.1f}".replace(".", ","),
+                    "Energielabel": labels[(i + j) % 7],
+                    "Bouwjaar": 1950 + 5 * i,
+                    "Huurprijs": f"{500 + 20 * j:.2f}".replace(".", ","),
+                    "Conditiescore": 1 + j % 5,
+                }
+            )
+    pd.DataFrame(rows).to_csv(tmp_path / "bezit.csv", sep=";", index=False, encoding="cp1252")
+    pd.DataFrame(
+        {
+            "vhe_id": ["V0000", "V8001"],
+            "jaar": [2026, 2027],
+            "status": ["voorgenomen", "gerealiseerd"],
+        }
+    ).to_csv(tmp_path / "verkoop.csv", index=False)
+    pd.DataFrame(
+        {
+            "corporatie": ["Woonstede", "Thuis Wonen"],
+            "jaar": [2026, 2027],
+            "mutatie": ["nieuwbouw", "sloop"],
+            "aantal": [10, 2],
+            "buurtcode": ["BU99990004", "BU99990008"],
+        }
+    ).to_csv(tmp_path / "plannen.csv", index=False)
+    (tmp_path / "afspraken.toml").write_text(
+        '[[afspraak]]\nid = "V1"\ntekst = "Geen verkoop van F/G"\npartij = "corporaties"\n'
+        'soort = "verbod"\ndataset = "verkoop"\n'
+        'verboden_als = [{ kolom = "energielabel", op = "in", waarde = ["F", "G"] }]\n',
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "project.toml"
+    cfg.write_text(
+        '[project]\nnaam = "Testdorp"\n'
+        '[buurten]\nbestand = "buurten.gpkg"\n'
+        '[bronnen]\nvoorraad = "bezit.csv"\nverkoop = "verkoop.csv"\n'
+        '[sia]\ntop_k = 3\n[[sia.criteria]]\nname = "efg"\nlabel = "Aandeel E/F/G"\n'
+        'column = "aandeel_efg"\ndirection = "higher"\nweight = 2\n'
+        '[[sia.criteria]]\nname = "bouwjaar"\nlabel = "Oude voorraad"\n'
+        'column = "bouwjaar_mediaan"\ndirection = "lower"\nweight = 1\n'
+        "[sia.robustness]\ndraws = 200\n"
+        '[dia]\nselection = "top_k"\nmin_buurten = 2\n'
+        '[prognose]\nplannen = "plannen.csv"\npeildatum = "2026-01-01"\n'
+        '[afspraken]\nbestand = "afspraken.toml"\n',
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()
+    }
+
+
+def test_own_files_end_to_end(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> None:
+    cfg = _own_files(tmp_path, grid_buurten)
+    before = _digest(tmp_path)
+    out = tmp_path / "uit"
+    res = CliRunner().invoke(main, ["run", str(cfg), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "[1/6]" in res.output and "[6/6]" in res.output
+    assert "Top 5 buurten" in res.output
+    assert (out / "sia.html").exists() and (out / "rapport.html").exists()
+    assert "synthetisch" not in (out / "sia.html").read_text(encoding="utf-8").lower()
+    assert _digest(tmp_path) == before  # inputs never modified
+    sia = pd.read_csv(out / "sia.csv")
+    assert len(sia) == 9 and sia["sia_rang"].min() == 1
+
+
+def test_script_buurtnaam_is_escaped(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> None:
+    evil = "<script>alert(1)</script>"
+    cfg = _own_files(tmp_path, grid_buurten, naam=evil)
+    result = pipeline.run(load_config(cfg))
+    out = tmp_path / "uit"
+    pipeline.write_outputs(result, out)
+    for name in ("sia.html", "prognose.html", "monitor.html", "rapport.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert evil not in text, name
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('voorraad = "bezit.csv"', 'voorraad = "weg.csv"'), "file not found"),
+        (('column = "aandeel_efg"', 'column = "bestaat_niet"'), "bestaat_niet"),
+        (("weight = 2", "weight = -2"), "weight"),
+        (("[dia]", '[dia]\nsplit_method = "kmeans"'), "split_method"),
+    ],
+)
+def test_bad_config_one_line(
+    tmp_path: Path, grid_buurten: gpd.GeoDataFrame, edit: tuple[str, str], message: str
+) -> None:
+    cfg = _own_files(tmp_path, grid_buurten)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(cfg), "--out", str(tmp_path / "uit")])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    errors = [line for line in res.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and message in errors[0], res.output
+    assert not (tmp_path / "uit" / "sia.html").exists()
+
+
+def test_unknown_section_and_invalid_toml(tmp_path: Path) -> None:
+    bad = tmp_path / "x.toml"
+    bad.write_text("[bronnenn]\nvoorraad = 'a.csv'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown section \[bronnenn\]"):
+        load_config(bad)
+    bad.write_text("[bronnen\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad)
+
+
+def test_init_writes_runnable_config(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "mijn.toml"
+    res = runner.invoke(main, ["init", str(target)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "criteria.toml").exists()
+    cfg = load_config(target)
+    assert cfg.synthetic and cfg.path("bronnen", "voorraad") is not None
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 1  # no silent overwrite
