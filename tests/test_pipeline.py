@@ -73,8 +73,9 @@ def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path)
     layers = set(gpd.list_layers(out / "geoprestatie.gpkg")["name"])
     assert {"buurttabel", "sia", "dia", "prognose"} <= layers
     assert len(gpd.read_file(out / "geoprestatie.gpkg", layer="sia")) == 145
-    xlsx = pd.ExcelFile(out / "tabellen.xlsx")
-    assert {"buurttabel", "sia", "dia", "prognose", "monitor", "koppeling"} <= set(xlsx.sheet_names)
+    with pd.ExcelFile(out / "tabellen.xlsx") as xlsx:
+        sheets = set(xlsx.sheet_names)
+    assert {"buurttabel", "sia", "dia", "prognose", "monitor", "koppeling"} <= sheets
     html = (out / "sia.html").read_text(encoding="utf-8")
     assert "synthetisch" in html.lower()
     assert (out / "sia.html").stat().st_size < 1_500_000
