@@ -471,7 +471,11 @@ def test_outputs_escape_and_write(tmp_path: Path) -> None:
     result = monitor([evil], stock=stock)
     page = to_html(result)
     assert "<script>" not in page and "<img" not in page
-    assert "&lt;script&gt;" in page and "A &amp; B" in page and "&lt;img src=x&gt;" in page
+    assert "&lt;script&gt;" in page and "A &amp; B" in page
+    # the published page never lists dwellings (or their attributes) unless asked for
+    assert "src=x" not in page
+    listed = to_html(result, show_dwellings=True)
+    assert "<img" not in listed and "&lt;img src=x&gt;" in listed
     md = to_markdown(result)
     assert "\\| pijp" in md and "ROOD" in md
     paths = write_monitor(result, tmp_path / "out")

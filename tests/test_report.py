@@ -179,7 +179,7 @@ def test_report_html_self_contained(
     assert "Rapport &lt;Testdorp&gt;" in page and "synthetisch" in page
     for heading in (
         "Top 15 buurten (SIA)",
-        "Duurzame investeringsgebieden (DIA)",
+        "Dynamische investeringsagenda: DIA-gebieden",
         "Prognose sociale huurvoorraad",
         "Monitor prestatieafspraken",
         "Bronnen",

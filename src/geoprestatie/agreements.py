@@ -47,7 +47,6 @@ A condition on a column that is neither in the data nor in the canonical schema 
 
 from __future__ import annotations
 
-import html
 import math
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -869,47 +868,16 @@ def to_html(
     *,
     title: str = "Monitor prestatieafspraken",
     max_records: int = 50,
+    show_dwellings: bool = False,
 ) -> str:
-    """A standalone HTML stoplight report; every user string is HTML-escaped.
-
-    Offending records (up to ``max_records`` per afspraak) follow the table.
+    """A standalone HTML stoplight page, for publication: see
+    :func:`geoprestatie.report.monitor_html` (every user string escaped; offending
+    dwellings are counted per buurt with counts below 5 suppressed, and listed one by one
+    only with ``show_dwellings=True``).
     """
-    table = _table(result)
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="nl"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
-        ".status{color:#fff;font-weight:bold;text-align:center}</style>",
-        "</head><body>",
-        f"<h1>{esc(title)}</h1>",
-        "<table><thead><tr><th>id</th><th>afspraak</th><th>partij</th><th>status</th>"
-        "<th>gemeten</th><th>norm</th><th>toelichting</th><th>bron</th></tr></thead><tbody>",
-    ]
-    for row in table.to_dict("records"):
-        status = str(row["status"])
-        colour = _STATUS_COLOURS.get(status, "#999999")
-        parts.append(
-            "<tr>"
-            f"<td>{esc(str(row['afspraak_id']))}</td><td>{esc(str(row['tekst']))}</td>"
-            f"<td>{esc(str(row['partij']))}</td>"
-            f'<td class="status" style="background:{colour}">{esc(status)}</td>'
-            f"<td>{esc(_fmt_measured(row))}</td><td>{esc(str(row['vergelijking']))}</td>"
-            f"<td>{esc(str(row['toelichting']))}</td><td>{esc(str(row['bron']))}</td>"
-            "</tr>"
-        )
-    parts.append("</tbody></table>")
-    if isinstance(result, MonitorResult):
-        for ident, recs in result.overtredingen.items():
-            parts.append(f"<h2>Records bij afspraak {esc(ident)} ({len(recs)})</h2>")
-            shown = recs.head(max_records).astype("string").fillna("")
-            parts.append(shown.to_html(index=False, escape=True, na_rep=""))
-            if len(recs) > max_records:
-                parts.append(f"<p>… en {len(recs) - max_records} meer (zie overtredingen.csv)</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    from geoprestatie.report import monitor_html
+
+    return monitor_html(result, title=title, max_rows=max_records, show_dwellings=show_dwellings)
 
 
 def write_monitor(result: MonitorResult, out_dir: str | Path) -> list[Path]:

@@ -255,7 +255,7 @@ def dia_png(
     dia_areas: gpd.GeoDataFrame,
     *,
     path: str | Path | None = None,
-    title: str = "Duurzame investeringsgebieden (DIA)",
+    title: str = "Dynamische investeringsagenda: DIA-gebieden",
     synthetic: bool = False,
     sources: Sequence[str] = (),
 ) -> Figure:
@@ -268,7 +268,7 @@ def dia_png(
     ...                                            dia_naam=["Oost", "Oost", None, None])
     >>> areas = b.iloc[:2].dissolve(by=["dia_id", "dia_naam"], as_index=False)
     >>> dia_png(b, areas).texts[0].get_text()
-    'Duurzame investeringsgebieden (DIA)'
+    'Dynamische investeringsagenda: DIA-gebieden'
     """
     for frame, name in ((scored, "scored"), (dia_areas, "dia_areas")):
         if "dia_naam" not in frame:

@@ -415,7 +415,11 @@ def report_html(
             _top_table(scored, top_n, min_dwellings, criterion_labels),
         )
     if dia_areas is not None:
-        section("dia", "Duurzame investeringsgebieden (DIA)", _dia_table(dia_areas, min_dwellings))
+        section(
+            "dia",
+            "Dynamische investeringsagenda: DIA-gebieden",
+            _dia_table(dia_areas, min_dwellings),
+        )
     if prognosis is not None:
         section("prognose", "Prognose sociale huurvoorraad", _prognosis_table(prognosis))
     if monitor is not None:
