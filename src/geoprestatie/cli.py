@@ -230,7 +230,7 @@ def prognose(
     maps_written = 0
     if "buurtcode" in result.columns and result["buurtcode"].notna().any():
         from geoprestatie import datasets
-        from geoprestatie._prognosis_map import prognosis_map
+        from geoprestatie.maps import prognose_map
         from geoprestatie.sources import read_buurten
 
         codes = set(result["buurtcode"].dropna().astype(str))
@@ -242,10 +242,10 @@ def prognose(
             )
         else:
             for year in sorted(set(result["jaar"].astype(int))):
-                m = prognosis_map(
+                m = prognose_map(
                     result,
                     buurten,
-                    jaar=year,
+                    years=[year],
                     title=f"Prognose sociale huurvoorraad {year}{title_suffix}",
                 )
                 write_text(out / "kaarten" / f"prognose_{year}.html", m.get_root().render())

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geoprestatie._prognosis_map import prognosis_map
+from geoprestatie.maps import prognose_map
 from geoprestatie.errors import DataWarning
 
 
@@ -21,7 +21,7 @@ def _prognosis() -> pd.DataFrame:
 
 def test_map_sums_corporations_and_escapes(grid_buurten) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(DataWarning, match="3 dwelling"):
-        m = prognosis_map(_prognosis(), grid_buurten, jaar=2022, title="<i>t</i>")
+        m = prognose_map(_prognosis(), grid_buurten, years=[2022], title="<i>t</i>")
     page = m.get_root().render()
     # escaped, then JSON-encoded by folium (& -> \u0026)
     assert "<b>Corp" not in page and "\\u0026lt;b\\u0026gt;Corp" in page
@@ -33,4 +33,4 @@ def test_map_sums_corporations_and_escapes(grid_buurten) -> None:  # type: ignor
 
 def test_map_bad_year(grid_buurten) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=r"covers \[2022\]"):
-        prognosis_map(_prognosis().dropna(), grid_buurten, jaar=2030)
+        prognose_map(_prognosis().dropna(), grid_buurten, years=[2030])
