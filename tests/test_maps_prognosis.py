@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geoprestatie.maps import prognose_map
 from geoprestatie.errors import DataWarning
+from geoprestatie.maps import prognose_map
 
 
 def _prognosis() -> pd.DataFrame:

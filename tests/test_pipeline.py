@@ -222,3 +222,69 @@ def test_init_writes_runnable_config(tmp_path: Path) -> None:
     cfg = load_config(target)
     assert cfg.synthetic and cfg.path("bronnen", "voorraad") is not None
     assert runner.invoke(main, ["init", str(target)]).exit_code == 1  # no silent overwrite
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "message"),
+    [
+        ("[project]", "synthetish = true", r"\[project\] has unknown key\(s\) \['synthetish'\]"),
+        (
+            "[uitvoer]",
+            'individuele_woningen = "nee"',
+            r"individuele_woningen was 'nee' but must be true or false",
+        ),
+        (
+            "[uitvoer]",
+            'min_woningen = "vijf"',
+            r"min_woningen was 'vijf' but must be a whole number",
+        ),
+        ("[uitvoer]", "min_woningen = 0", r"min_woningen was 0 but must be >= 1"),
+        ("[afspraken]", "jaaar = 2023", r"\[afspraken\] has unknown key\(s\) \['jaaar'\]"),
+        ("[koppeling]", "tolerence_m = 5", r"\[koppeling\].*tolerence_m"),
+    ],
+)
+def test_config_checked_before_the_run(
+    tmp_path: Path, grid_buurten: gpd.GeoDataFrame, section: str, line: str, message: str
+) -> None:
+    cfg = _own_files(tmp_path, grid_buurten)
+    text = cfg.read_text(encoding="utf-8")
+    text = (
+        text.replace(section, f"{section}\n{line}")
+        if section in text
+        else (text + f"\n{section}\n{line}\n")
+    )
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(cfg)
+
+
+def test_prognosis_rows_outside_the_study_area_are_accounted(
+    tmp_path: Path, grid_buurten: gpd.GeoDataFrame
+) -> None:
+    cfg = _own_files(tmp_path, grid_buurten)
+    plans = tmp_path / "plannen.csv"
+    plans.write_text(
+        plans.read_text(encoding="utf-8") + "Woonstede,2027,nieuwbouw,30,BU01530000\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(DataWarning, match=r"plannen\.csv: 1 row\(s\) with a buurtcode outside"):
+        result = pipeline.run(load_config(cfg))
+    counts = result.joined.report.to_frame().set_index("bron")
+    assert counts.loc["plannen", "gelezen"] == 3 and counts.loc["plannen", "gekoppeld"] == 2
+    nj = result.joined.report.not_joined
+    row = nj[nj["bron"] == "plannen"].iloc[0]
+    assert (row["bron_rij"], row["reden"], row["waarde"]) == (
+        4,
+        "onbekende_buurtcode",
+        "BU01530000",
+    )
+    # the 30 dwellings are in neither the prognosis nor its totals
+    assert int(result.prognosis["nieuwbouw"].sum()) == 10
+
+
+def test_sia_table_says_which_dia(demo_result: pipeline.RunResult, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    pipeline.write_outputs(demo_result, out)
+    sia = pd.read_csv(out / "sia.csv")
+    dia = pd.read_csv(out / "dia.csv")
+    assert set(sia["dia_id"].dropna()) == set(dia["dia_id"])

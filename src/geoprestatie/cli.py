@@ -310,6 +310,18 @@ def _rejected_rows(*frames: Any) -> Any:
     help="Monitored year: rent limits (huurgrens) of this year are used.",
 )
 @click.option(
+    "--buurten",
+    "buurten_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CBS buurten the stock is joined to (default: the embedded CBS 2022 buurten).",
+)
+@click.option(
+    "--gemeente",
+    default=None,
+    help="Municipality name or GM code: only dwellings in its buurten are monitored.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("monitor"),
@@ -323,6 +335,8 @@ def monitor(
     sales_file: Path | None,
     prognosis_file: Path | None,
     jaar: int | None,
+    buurten_file: Path | None,
+    gemeente: str | None,
     out: Path,
 ) -> None:
     """Check the agreements (stoplicht: groen/oranje/rood/onbekend).
@@ -340,14 +354,28 @@ def monitor(
     from geoprestatie.sources import read_sales, read_stock
 
     rules = ag.read_agreements(agreements_file)
-    # rows a reader sets aside are named in a DataWarning ("Let op: ...", one line per file)
-    # and written to afgewezen.csv with file, row, reason, column and value
+    # rows a reader sets aside are named in a DataWarning ("Let op: ...", one line per file);
+    # the stock and sales are joined to the buurten as in `run`, so both monitor the same
+    # dwellings, and every row not used is written to afgewezen.csv (file, row, reason)
     stock = read_stock(stock_file) if stock_file else None
     sales = read_sales(sales_file) if sales_file else None
+    rejected = _rejected_rows(stock, sales)
+    if stock is not None or sales is not None:
+        from geoprestatie import datasets
+        from geoprestatie.join import join_sources
+        from geoprestatie.sources import read_buurten
+
+        buurten = (
+            datasets.load_buurten(gemeente)
+            if buurten_file is None
+            else read_buurten(buurten_file, gemeente=gemeente)
+        )
+        joined = join_sources(buurten, stock=stock, sales=sales)
+        stock, sales = joined.stock, joined.sales
+        rejected = joined.report.not_joined.drop(columns="bron")
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
     result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
     ag.write_monitor(result, out)
-    rejected = _rejected_rows(stock, sales)
     with atomic_path(out / "afgewezen.csv") as tmp:
         rejected.to_csv(tmp, index=False)
     counts = result.table["status"].value_counts()

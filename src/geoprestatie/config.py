@@ -16,7 +16,15 @@ from typing import Any
 
 from geoprestatie.errors import ConfigError
 
-__all__ = ["EMBEDDED", "SECTIONS", "RunConfig", "demo_config", "example_config_text", "load_config"]
+__all__ = [
+    "EMBEDDED",
+    "SECTIONS",
+    "RunConfig",
+    "demo_config",
+    "example_config_text",
+    "load_config",
+    "validate",
+]
 
 #: Known top-level tables and the keys that name files in them.
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -29,6 +37,21 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "prognose": ("beginstand", "plannen"),
     "afspraken": ("bestand",),
     "uitvoer": (),
+}
+#: Keys of the sections this module owns, with their type; the stage sections
+#: ([koppeling], [sia], [dia], [prognose]) are checked by the stages' own ``from_dict``.
+_OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "project": {"naam": str, "synthetisch": bool},
+    "buurten": {"bestand": str, "laag": str, "gemeente": str, "crs": str},
+    "bronnen": {k: str for k in SECTIONS["bronnen"]},
+    "afspraken": {"bestand": str, "jaar": int},
+    "uitvoer": {"min_woningen": int, "individuele_woningen": bool},
+}
+#: File keys of stage sections, removed before the stage's ``from_dict`` sees the table.
+_STAGE_FILE_KEYS = {
+    "sia": ("criteria",),
+    "dia": ("vorige",),
+    "prognose": ("beginstand", "plannen", "peildatum"),
 }
 #: Keys that may hold an inline table instead of a file name.
 _INLINE_OK = {("sia", "criteria")}
@@ -103,6 +126,69 @@ def _resolve(tables: dict[str, Any], base: Path, where: str) -> dict[str, dict[s
     return out
 
 
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", bool: "true or false", int: "a whole number"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def validate(config: RunConfig, *, where: str) -> None:
+    """Check every section before a run: unknown keys, wrong types, stage configs.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the section, the key, the value and what is allowed.
+    """
+    for name, keys in _OWN_KEYS.items():
+        table = config.tables.get(name, {})
+        unknown = sorted(set(table) - set(keys))
+        if unknown:
+            raise ConfigError(
+                f"{where}: [{name}] has unknown key(s) {unknown}; valid keys are {sorted(keys)}"
+            )
+        for key, kind in keys.items():
+            value = table.get(key)
+            if value is None or isinstance(value, Path):
+                continue
+            # bool is an int in Python: a TOML true is no number, a number no boolean
+            wrong = isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)
+            if wrong:
+                raise ConfigError(
+                    f"{where}: [{name}] {key} was {value!r} but must be {_type_name(kind)}"
+                )
+    minimum = config.tables.get("uitvoer", {}).get("min_woningen")
+    if minimum is not None and minimum < 1:
+        raise ConfigError(
+            f"{where}: [uitvoer] min_woningen was {minimum} but must be >= 1: published "
+            "outputs always suppress figures of buurten with too few dwellings"
+        )
+    _validate_stages(config, where=where)
+
+
+def _validate_stages(config: RunConfig, *, where: str) -> None:
+    """Build each stage config once, so that its errors come before any work is done."""
+    from geoprestatie import dia, join, prognosis
+
+    def stage_table(name: str) -> dict[str, Any]:
+        table = dict(config.tables.get(name, {}))
+        for key in _STAGE_FILE_KEYS.get(name, ()):
+            table.pop(key, None)
+        return table
+
+    checks = (
+        ("koppeling", join.JoinConfig.from_dict),
+        ("dia", dia.DiaConfig.from_dict),
+        ("prognose", prognosis.PrognosisConfig.from_dict),
+    )
+    for name, build in checks:
+        try:
+            build(stage_table(name))
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: [{name}] {exc}") from None
+    # [sia] is checked by the pipeline against the buurt table's columns
+
+
 def load_config(path: str | Path) -> RunConfig:
     """Read a run config (TOML); paths in it are relative to the file.
 
@@ -120,7 +206,9 @@ def load_config(path: str | Path) -> RunConfig:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text: {exc}") from None
-    return RunConfig(_resolve(data, path.parent, str(path)), source=path.resolve())
+    config = RunConfig(_resolve(data, path.parent, str(path)), source=path.resolve())
+    validate(config, where=str(path))
+    return config
 
 
 def demo_config() -> RunConfig:
@@ -136,7 +224,9 @@ def demo_config() -> RunConfig:
 
     demo = data_path("demo")
     text = DEMO_TEMPLATE.read_text(encoding="utf-8").replace("{demo}", demo.as_posix())
-    return RunConfig(_resolve(tomllib.loads(text), demo, "demo config"), source=None)
+    config = RunConfig(_resolve(tomllib.loads(text), demo, "demo config"), source=None)
+    validate(config, where="demo config")
+    return config
 
 
 #: The commented example config (``geoprestatie init``); ``{demo}`` is the demo data folder.

@@ -108,7 +108,9 @@ class JoinConfig:
         valid = [f.name for f in fields(cls)]
         unknown = sorted(set(data) - set(valid))
         if unknown:
-            raise ConfigError(f"unknown key(s) {unknown} in [join]; valid keys are {valid}")
+            raise ConfigError(
+                f"unknown key(s) {unknown} in the join config ([koppeling]); valid keys are {valid}"
+            )
         kwargs = dict(data)
         if kwargs.get("huurgrenzen") is not None:
             try:

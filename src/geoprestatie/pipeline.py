@@ -7,12 +7,14 @@ is a call into its own module; this module only wires them together and reports 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 import shutil
 import tempfile
 import tomllib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ import pandas as pd
 
 from geoprestatie import agreements, datasets, dia, join, prognosis, sia
 from geoprestatie.config import EMBEDDED, RunConfig
-from geoprestatie.errors import ConfigError, GeoprestatieError
+from geoprestatie.errors import ConfigError, DataWarning, GeoprestatieError
 from geoprestatie.sources import (
     read_buurten,
     read_heat_plans,
@@ -196,6 +198,8 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         config=join_config,
     )
     joined.report.check()
+    for note in joined.report.notes:
+        _say(progress, f"      let op: {note}")
     for s in joined.report.sources:
         _say(
             progress,
@@ -236,28 +240,50 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     )
 
     _say(progress, "[5/6] Prognose")
-    result.prognosis, result.prognosis_summary = _prognosis(config, joined, progress)
+    result.prognosis, result.prognosis_summary, accounts = _prognosis(
+        config, joined, buurten, progress
+    )
+    if accounts:
+        result.joined = dataclasses.replace(joined, report=_with_accounts(joined.report, accounts))
+        result.joined.report.check()
 
     _say(progress, "[6/6] Monitor afspraken")
-    result.monitor = _monitor(config, joined, result.prognosis, progress)
+    result.monitor = _monitor(config, result.joined, result.prognosis, progress)
     return result
 
 
 def _prognosis(
-    config: RunConfig, joined: join.JoinResult, progress: Progress | None
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Stage 5: the stock prognosis, when ``[prognose] plannen`` is given."""
+    config: RunConfig,
+    joined: join.JoinResult,
+    buurten: gpd.GeoDataFrame,
+    progress: Progress | None,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[_Account]]:
+    """Stage 5: the stock prognosis, when ``[prognose] plannen`` is given.
+
+    Start-stock and plan rows with a buurtcode outside the study area are left out and
+    accounted for (reason ``onbekende_buurtcode``), like the join does for the stock.
+    """
     section = config.section("prognose")
     plans_file = section.pop("plannen", None)
     start_file = section.pop("beginstand", None)
     peildatum = section.pop("peildatum", None)
     if plans_file is None:
         _say(progress, "      overgeslagen: geen [prognose] plannen in de config")
-        return None, None
+        return None, None, []
     prog_config = prognosis.PrognosisConfig.from_dict(section)
-    plans = prognosis.read_mutation_plans(plans_file)
+    codes = set(buurten["buurtcode"])
+    plans, plan_account = _within(
+        prognosis.read_mutation_plans(plans_file), codes, "plannen", plans_file
+    )
+    accounts = [plan_account]
     if start_file is not None:
-        start = prognosis.read_start_stock(start_file, peildatum=peildatum)
+        start, start_account = _within(
+            prognosis.read_start_stock(start_file, peildatum=peildatum),
+            codes,
+            "beginstand",
+            start_file,
+        )
+        accounts.append(start_account)
     elif joined.stock is not None:
         if peildatum is None:
             raise ConfigError(
@@ -269,6 +295,14 @@ def _prognosis(
         raise ConfigError(
             "[prognose] needs a start stock: a `beginstand` file or a [bronnen] voorraad file"
         )
+    for account in accounts:
+        if account.rejected:
+            warnings.warn(
+                f"{account.file.name}: {account.rejected} row(s) with a buurtcode outside the "
+                f"study area left out of the prognosis (rows {account.rows_text()})",
+                DataWarning,
+                stacklevel=2,
+            )
     projected = prognosis.project(start, plans, config=prog_config)
     summary = prognosis.summary_table(projected)
     years = sorted(projected["jaar"].unique())
@@ -280,7 +314,73 @@ def _prognosis(
         f"      {years[0]}–{years[-1]}, scenario {prog_config.scenario}: "
         f"{_n(first)} → {_n(last)} woningen ({last - first:+d})",
     )
-    return projected, summary
+    if "buurtcode" in projected.columns and projected["buurtcode"].isna().any():
+        n = int(projected.loc[projected["buurtcode"].isna(), "eindstand"].iloc[-1:].sum())
+        _say(progress, f"      let op: zonder buurtcode (in de totalen, niet op de kaart): {n}")
+    return projected, summary, accounts
+
+
+@dataclass(frozen=True)
+class _Account:
+    """Rows of a prognosis input kept or left out for a buurtcode outside the study area."""
+
+    bron: str
+    file: Path
+    read: int
+    rejected_rows: pd.DataFrame
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_rows)
+
+    def rows_text(self) -> str:
+        rows = self.rejected_rows["bron_rij"].dropna().astype(int).tolist()
+        return ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+
+
+def _within(
+    frame: pd.DataFrame, codes: set[str], bron: str, file: Path
+) -> tuple[pd.DataFrame, _Account]:
+    """Split rows whose buurtcode is given but not a buurt of the study area."""
+    if "buurtcode" not in frame.columns:
+        return frame, _Account(bron, file, len(frame), frame.iloc[0:0])
+    outside = frame["buurtcode"].notna() & ~frame["buurtcode"].astype("string").isin(codes)
+    outside = outside.fillna(False).astype(bool)
+    rows = frame.loc[outside].copy()
+    if "bron_rij" not in rows.columns:
+        rows["bron_rij"] = pd.NA
+    return frame.loc[~outside].copy(), _Account(bron, file, len(frame), rows)
+
+
+def _with_accounts(report: join.JoinReport, accounts: list[_Account]) -> join.JoinReport:
+    """The join report with the prognosis inputs' accounting added."""
+    sources = list(report.sources)
+    records = [report.not_joined]
+    for a in accounts:
+        lost = {"onbekende_buurtcode": a.rejected} if a.rejected else {}
+        sources.append(
+            join.SourceCount(a.bron, a.file.name, "rijen", a.read, a.read - a.rejected, 0, lost)
+        )
+        if a.rejected:
+            records.append(
+                pd.DataFrame(
+                    {
+                        "bron": a.bron,
+                        "bestand": a.file.name,
+                        "bron_rij": a.rejected_rows["bron_rij"].to_numpy(),
+                        "reden": "onbekende_buurtcode",
+                        "kolom": "buurtcode",
+                        "waarde": a.rejected_rows["buurtcode"].astype(str).to_numpy(),
+                        "aantal": 1,
+                    }
+                )
+            )
+    not_joined = (
+        pd.concat([r for r in records if len(r)], ignore_index=True)
+        if any(len(r) for r in records)
+        else report.not_joined
+    )
+    return dataclasses.replace(report, sources=tuple(sources), not_joined=not_joined)
 
 
 def _monitor(
@@ -457,7 +557,7 @@ def _write_data(result: RunResult, staging: Path, *, dwellings: bool) -> list[Pa
     """GeoPackage (every layer), CSVs and one XLSX with the tables."""
     written: list[Path] = []
     table = result.table
-    scored = result.prioritised
+    scored = result.dia_result.buurten  # prioritised + dia_id, dia_naam, dia_reden
     areas = result.dia_result.areas
     gpkg = staging / "geoprestatie.gpkg"
     layers: list[tuple[str, gpd.GeoDataFrame]] = [
@@ -548,7 +648,14 @@ def write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     uitvoer = result.config.section("uitvoer")
     min_dwellings = int(uitvoer.get("min_woningen", 5))
-    dwellings = bool(uitvoer.get("individuele_woningen", False))
+    if min_dwellings < 5:
+        warnings.warn(
+            f"[uitvoer] min_woningen = {min_dwellings}: published outputs show figures of "
+            "buurten with fewer than 5 dwellings (privacy: openbaar, tenzij)",
+            DataWarning,
+            stacklevel=2,
+        )
+    dwellings = uitvoer.get("individuele_woningen", False) is True
     staging = Path(tempfile.mkdtemp(prefix=".geoprestatie-", dir=out))
     try:
         _say(progress, "[uitvoer] kaarten, rapport, GeoPackage en tabellen")
