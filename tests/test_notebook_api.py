@@ -110,3 +110,14 @@ def test_repr_is_a_short_summary(demo_result: pipeline.RunResult) -> None:
     assert r.monitor is not None
     n_red = int((r.monitor.table["status"] == "rood").sum())
     assert f"{n_red} rood" in page
+
+
+def test_repr_is_one_line(demo_result: pipeline.RunResult) -> None:
+    r = demo_result
+    assert r.monitor is not None
+    assert repr(r) == (
+        f"RunResult('SIA Amersfoort (demo)', buurten=145, "
+        f"sia_geschikt={int(r.prioritised['sia_geschikt'].sum())}, "
+        f"dia={len(r.dia_result.areas)}, prognose=ja, afspraken={len(r.monitor.table)}, "
+        "synthetisch)"
+    )

@@ -71,9 +71,13 @@ OUTPUT_FILES: tuple[str, ...] = (
 _MARKER = "run.json"
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
-    """Everything one run produced, for notebooks and for :func:`write_outputs`."""
+    """Everything one run produced, for notebooks and for :func:`write_outputs`.
+
+    In Jupyter it shows as a short summary table (:func:`summary_html`); ``repr`` is one
+    line.
+    """
 
     config: RunConfig
     buurten: gpd.GeoDataFrame
@@ -96,6 +100,20 @@ class RunResult:
     def sources(self) -> pd.DataFrame:
         """The data sources used, with attribution (Dutch), for the report."""
         return _sources_frame(self)
+
+    def __repr__(self) -> str:
+        n_ok = int(self.prioritised["sia_geschikt"].sum())
+        parts = [
+            f"{self.config.name!r}",
+            f"buurten={len(self.buurten)}",
+            f"sia_geschikt={n_ok}",
+            f"dia={len(self.dia_result.areas)}",
+            f"prognose={'ja' if self.prognosis is not None else 'nee'}",
+            f"afspraken={len(self.monitor.table) if self.monitor is not None else 0}",
+        ]
+        if self.config.synthetic:
+            parts.append("synthetisch")
+        return f"RunResult({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
         """A short summary for Jupyter: top buurten, DIAs, traffic lights (a few kB).
