@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -29,6 +29,9 @@ from geoprestatie._mapdata import (
 )
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+
+if TYPE_CHECKING:
+    from geoprestatie.pipeline import RunResult
 
 __all__ = [
     "ATTRIBUTION_CBS",
@@ -349,14 +352,19 @@ def _fmt_col(values: pd.Series, fmt: Any) -> list[str]:
 # ------------------------------------------------------------------------------ SIA map
 
 
+def _run_min_dwellings(result: RunResult) -> int:
+    """``[uitvoer] min_woningen`` of a run (the privacy threshold its outputs use)."""
+    return int(result.config.section("uitvoer").get("min_woningen", DEFAULT_MIN_DWELLINGS))
+
+
 def sia_map(
-    scored: gpd.GeoDataFrame,
+    scored: gpd.GeoDataFrame | RunResult,
     *,
     dia_areas: gpd.GeoDataFrame | None = None,
     criteria: Sequence[str] | None = None,
     criterion_labels: Mapping[str, str] | None = None,
     synthetic: bool = False,
-    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    min_dwellings: int | None = None,
     count_col: str = "woningen_corporaties",
     scheme: str = "quantiles",
     k: int = 5,
@@ -371,7 +379,10 @@ def sia_map(
     Parameters
     ----------
     scored
-        Buurten with the SIA columns of :func:`geoprestatie.sia.prioritise` (``sia_score``,
+        A :class:`geoprestatie.pipeline.RunResult` (its DIA buurten and areas, criterion
+        labels, ``top_k``, title, ``synthetisch`` and ``[uitvoer] min_woningen``; arguments
+        given explicitly win), or buurten with the SIA columns of
+        :func:`geoprestatie.sia.prioritise` (``sia_score``,
         ``sia_rang``, ``sia_geschikt``, optional ``sia_reden``, ``bijdrage_<criterium>``,
         ``kans_top_k``, ``rang_p05``, ``rang_p95``, ``robuust``) in EPSG:28992, typically
         ``DiaResult.buurten`` of :func:`geoprestatie.dia.delineate` so that ``dia_naam`` and
@@ -388,7 +399,7 @@ def sia_map(
         The corporation data are synthetic: the title and the attribution say so.
     min_dwellings
         Buurten with fewer corporation dwellings (``count_col``) show no figures (privacy);
-        ``0`` switches this off.
+        ``0`` switches this off. Default 5 (a run's ``[uitvoer] min_woningen``).
     scheme, k
         Classification of the score (see :data:`SCHEMES`) and number of classes.
     top_k
@@ -414,7 +425,29 @@ def sia_map(
     >>> html = sia_map(b, synthetic=True).get_root().render()
     >>> "SIA-score" in html and "Bijdrage: Energielabels E/F/G" in html and "synthetisch" in html
     True
+
+    A whole run, as in a notebook:
+
+    >>> import geoprestatie as gp
+    >>> result = gp.pipeline.run(gp.config.demo_config())  # doctest: +SKIP
+    >>> gp.maps.sia_map(result)  # doctest: +SKIP
     """
+    from geoprestatie.pipeline import RunResult
+
+    if isinstance(scored, RunResult):
+        run = scored
+        scored = run.dia_result.buurten
+        if dia_areas is None:
+            dia_areas = run.dia_result.areas
+        if criterion_labels is None:
+            criterion_labels = {c.name: c.label for c in run.sia_config.criteria}
+        synthetic = synthetic or run.config.synthetic
+        top_k = run.sia_config.top_k if top_k is None else top_k
+        title = f"SIA-prioriteiten: {run.config.name}" if title is None else title
+        if min_dwellings is None:
+            min_dwellings = _run_min_dwellings(run)
+    if min_dwellings is None:
+        min_dwellings = DEFAULT_MIN_DWELLINGS
     if top_k is None and "top_k" in scored.attrs:
         top_k = int(scored.attrs["top_k"])
     shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
@@ -666,12 +699,12 @@ def _add_dia(
 
 
 def prognose_map(
-    prognosis: pd.DataFrame,
-    buurten: gpd.GeoDataFrame,
+    prognosis: pd.DataFrame | RunResult,
+    buurten: gpd.GeoDataFrame | None = None,
     *,
     corporatie: str | None = None,
     years: Sequence[int] | None = None,
-    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    min_dwellings: int | None = None,
     synthetic: bool = False,
     title: str | None = None,
     sources: Sequence[str] = (),
@@ -683,13 +716,16 @@ def prognose_map(
     Parameters
     ----------
     prognosis
-        The table of :func:`geoprestatie.prognosis.project` with ``buurtcode``:
+        A :class:`geoprestatie.pipeline.RunResult` with a prognosis (its buurten,
+        ``synthetisch`` and ``[uitvoer] min_woningen``; arguments given explicitly win), or
+        the table of :func:`geoprestatie.prognosis.project` with ``buurtcode``:
         ``corporatie``, ``buurtcode``, ``jaar``, ``beginstand``, the mutation columns
         (``nieuwbouw`` ... ``samenvoeging``, removals negative) and ``eindstand``; not
         modified. Rows without a buurtcode, or with one not in ``buurten``, cannot be drawn:
         they are reported with a :class:`~geoprestatie.errors.DataWarning`.
     buurten
-        The buurt polygons (``buurtcode``, ``buurtnaam``, ``geometry``), EPSG:28992.
+        The buurt polygons (``buurtcode``, ``buurtnaam``, ``geometry``), EPSG:28992;
+        required with a table, default the run's buurten with a ``RunResult``.
     corporatie
         Show one corporation's stock only; default the sum of all. The tooltip lists the
         stock per corporation either way.
@@ -712,6 +748,24 @@ def prognose_map(
     >>> "Eindstand 2030" in html and "afname" in html and "sloop -5" in html
     True
     """
+    from geoprestatie.errors import ConfigError
+    from geoprestatie.pipeline import RunResult
+
+    if isinstance(prognosis, RunResult):
+        run = prognosis
+        if run.prognosis is None:
+            raise ConfigError(
+                "this run made no prognosis: its config has no [prognose] plannen file"
+            )
+        prognosis = run.prognosis
+        buurten = run.buurten if buurten is None else buurten
+        synthetic = synthetic or run.config.synthetic
+        if min_dwellings is None:
+            min_dwellings = _run_min_dwellings(run)
+    if buurten is None:
+        raise TypeError("`buurten` was None but a prognosis table needs the buurt polygons")
+    if min_dwellings is None:
+        min_dwellings = DEFAULT_MIN_DWELLINGS
     totals = prognosis_totals(prognosis, corporatie=corporatie)
     n_rows, n_dw, codes = _md.unplaced(prognosis, set(map(str, buurten["buurtcode"])))
     if n_rows:

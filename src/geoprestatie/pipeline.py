@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
 import os
 import shutil
@@ -41,6 +42,7 @@ __all__ = [
     "check_output_folder",
     "run",
     "summary",
+    "summary_html",
     "write_outputs",
 ]
 
@@ -71,9 +73,13 @@ OUTPUT_FILES: tuple[str, ...] = (
 _MARKER = "run.json"
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
-    """Everything one run produced, for notebooks and for :func:`write_outputs`."""
+    """Everything one run produced, for notebooks and for :func:`write_outputs`.
+
+    In Jupyter it shows as a short summary table (:func:`summary_html`); ``repr`` is one
+    line.
+    """
 
     config: RunConfig
     buurten: gpd.GeoDataFrame
@@ -97,10 +103,28 @@ class RunResult:
         """The data sources used, with attribution (Dutch), for the report."""
         return _sources_frame(self)
 
-    def _repr_html_(self) -> str:  # Jupyter
-        from geoprestatie import maps
+    def __repr__(self) -> str:
+        n_ok = int(self.prioritised["sia_geschikt"].sum())
+        parts = [
+            f"{self.config.name!r}",
+            f"buurten={len(self.buurten)}",
+            f"sia_geschikt={n_ok}",
+            f"dia={len(self.dia_result.areas)}",
+            f"prognose={'ja' if self.prognosis is not None else 'nee'}",
+            f"afspraken={len(self.monitor.table) if self.monitor is not None else 0}",
+        ]
+        if self.config.synthetic:
+            parts.append("synthetisch")
+        return f"RunResult({', '.join(parts)})"
 
-        return str(maps.sia_map(self.prioritised, dia_areas=self.dia_result.areas)._repr_html_())
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: top buurten, DIAs, traffic lights (a few kB).
+
+        Not a map: a folium map of one municipality is ~0.7 MB of HTML and takes a second,
+        too heavy for a repr that Jupyter also stores in the notebook. The maps are one call
+        away: ``gp.maps.sia_map(result)``, ``gp.maps.prognose_map(result)``.
+        """
+        return summary_html(self)
 
 
 def _say(progress: Progress | None, text: str) -> None:
@@ -407,6 +431,82 @@ def _monitor(
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("groen", "oranje", "rood", "onbekend"))
     _say(progress, f"      {len(result.table)} afspraken: {summary}")
     return result
+
+
+def summary_html(result: RunResult, *, top: int = 10) -> str:
+    """A short HTML summary of a run: top buurten, DIAs and the traffic lights.
+
+    This is what Jupyter shows for a :class:`RunResult`. It shows no dwelling counts, so
+    no privacy threshold applies.
+
+    Examples
+    --------
+    >>> from geoprestatie.config import demo_config
+    >>> page = summary_html(run(demo_config()))  # doctest: +SKIP
+    >>> "Top 10 buurten" in page and "synthetisch" in page  # doctest: +SKIP
+    True
+    """
+    from geoprestatie import report
+
+    parts = [f"<h3>{html.escape(result.config.name)}</h3>"]
+    if result.config.synthetic:
+        parts.append(
+            '<p style="color:#7a0177;font-weight:700">Let op: de corporatiegegevens in deze '
+            "run zijn synthetisch.</p>"
+        )
+    scored = result.prioritised
+    k = int(result.sia_config.top_k)
+    best = scored[scored["sia_geschikt"].astype(bool)].sort_values("sia_rang").head(top)
+    best = pd.DataFrame(best.drop(columns="geometry"))
+    columns = {"sia_rang": "Rang", "buurtnaam": "Buurt", "sia_score": "SIA-score"}
+    if {"kans_top_k", "rang_p05", "rang_p95", "robuust"} <= set(best.columns):
+        best["rang_interval"] = [
+            f"{a:.0f}–{b:.0f}" for a, b in zip(best["rang_p05"], best["rang_p95"], strict=True)
+        ]
+        best["robuust"] = best["robuust"].map({True: "ja", False: "nee"})
+        columns |= {
+            "kans_top_k": f"Kans top {k}",
+            "rang_interval": "Rang (5–95%)",
+            "robuust": "Robuust",
+        }
+    n_ok = int(scored["sia_geschikt"].sum())
+    parts.append(
+        f"<p>Top {len(best)} buurten ({n_ok} van {len(scored)} buurten geschikt; "
+        f"kans in top {k} over de gewichtstrekkingen)</p>"
+    )
+    parts.append(report.html_table(best, columns=columns, decimals=2))
+    areas = result.dia_result.areas
+    if len(areas):
+        dias = pd.DataFrame(areas.drop(columns="geometry"))
+        dias["buurtnamen"] = dias["buurtnamen"].map(
+            lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+        )
+        parts.append(f"<p>DIA's ({len(dias)})</p>")
+        parts.append(
+            report.html_table(
+                dias,
+                columns={
+                    "dia_id": "DIA",
+                    "dia_naam": "Naam",
+                    "n_buurten": "Buurten",
+                    "buurtnamen": "Buurtnamen",
+                },
+            )
+        )
+    else:
+        parts.append("<p>DIA's: geen</p>")
+    if result.monitor is not None:
+        counts = result.monitor.table["status"].value_counts()
+        lights = ", ".join(
+            f"{int(counts.get(s, 0))} {s}" for s in ("groen", "oranje", "rood", "onbekend")
+        )
+        parts.append(f"<p>Afspraken: {lights}</p>")
+    parts.append(
+        '<p style="color:#555">Kaarten: <code>gp.maps.sia_map(result)</code>, '
+        "<code>gp.maps.prognose_map(result)</code>; monitor: "
+        "<code>gp.report.monitor_html(result)</code>.</p>"
+    )
+    return "<div>" + "".join(parts) + "</div>"
 
 
 def _sources_frame(result: RunResult) -> pd.DataFrame:

@@ -186,7 +186,7 @@ def monitor_html(
     buurten: pd.DataFrame | None = None,
     title: str = "Monitor prestatieafspraken",
     show_dwellings: bool = False,
-    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
+    min_dwellings: int | None = None,
     max_rows: int = 50,
     synthetic: bool = False,
     full_page: bool = True,
@@ -196,7 +196,9 @@ def monitor_html(
     Parameters
     ----------
     monitor
-        The :class:`geoprestatie.agreements.MonitorResult` of ``agreements.monitor(...)``
+        A :class:`geoprestatie.pipeline.RunResult` with a monitor (its buurten,
+        ``synthetisch`` and ``[uitvoer] min_woningen``; arguments given explicitly win), or
+        the :class:`geoprestatie.agreements.MonitorResult` of ``agreements.monitor(...)``
         (its ``.table`` and ``.overtredingen`` are used), or just its table: one row per
         afspraak with ``afspraak_id``, ``tekst``, ``partij``, ``status``
         (``groen``/``oranje``/``rood``/``onbekend``), ``gemeten``, ``vergelijking`` and
@@ -222,6 +224,22 @@ def monitor_html(
     >>> "rood: niet voldaan" in page and "Geen verkoop &lt;E&gt;" in page and "≥ 85%" in page
     True
     """
+    from geoprestatie.errors import ConfigError
+    from geoprestatie.pipeline import RunResult
+
+    if isinstance(monitor, RunResult):
+        run = monitor
+        if run.monitor is None:
+            raise ConfigError("this run has no monitor: its config has no [afspraken] bestand")
+        monitor = run.monitor
+        buurten = run.buurten if buurten is None else buurten
+        synthetic = synthetic or run.config.synthetic
+        if min_dwellings is None:
+            min_dwellings = int(
+                run.config.section("uitvoer").get("min_woningen", DEFAULT_MIN_DWELLINGS)
+            )
+    if min_dwellings is None:
+        min_dwellings = DEFAULT_MIN_DWELLINGS
     table = monitor.table if hasattr(monitor, "table") else monitor
     if overtredingen is None:
         overtredingen = getattr(monitor, "overtredingen", None) or {}
