@@ -927,6 +927,8 @@ def read_prognosis(path: str | Path) -> pd.DataFrame:
 def aggregate(prognosis: pd.DataFrame, by: Sequence[str] = ("corporatie",)) -> pd.DataFrame:
     """Sum a prognosis over buurten (``by=("corporatie",)``) or to the municipality (``()``).
 
+    The result is always per year: ``jaar`` is added to ``by`` (naming it is allowed).
+
     Examples
     --------
     >>> p = pd.DataFrame({"corporatie": ["A", "B"], "jaar": [2022, 2022],
@@ -934,8 +936,10 @@ def aggregate(prognosis: pd.DataFrame, by: Sequence[str] = ("corporatie",)) -> p
     >>> aggregate(p, by=())
        jaar  beginstand  eindstand
     0  2022          12         13
+    >>> aggregate(p, by=("jaar",)).equals(aggregate(p, by=()))
+    True
     """
-    by = list(by)
+    by = [c for c in dict.fromkeys(by) if c != "jaar"]
     unknown = [c for c in by if c not in prognosis.columns]
     if unknown:
         raise ValueError(
