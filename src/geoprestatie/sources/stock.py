@@ -20,16 +20,22 @@ from geoprestatie.sources._tabular import (
     parse_bool,
     parse_buurtcode,
     parse_number,
+    parse_number_column,
     read_table,
     read_vector,
     with_source_rows,
 )
 from geoprestatie.sources.aliases import STOCK_ALIASES
 
-__all__ = ["ENERGIELABELS", "STOCK_COLUMNS", "normalise_label", "read_stock"]
+__all__ = ["ENERGIELABELS", "HUURPRIJS_RANGE", "STOCK_COLUMNS", "normalise_label", "read_stock"]
 
 #: Energy labels, best first (the order of the categorical).
 ENERGIELABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
+
+#: Plausible monthly rent in euro (``huurprijs``), both ends included. Below 50 euro a month
+#: is no rent of a dwelling but a misread number (``1.050`` read as 1.05) or a fee; above
+#: 10,000 a typing error. Values outside are reported as ``ongeldige_waarde``.
+HUURPRIJS_RANGE: tuple[float, float] = (50.0, 10_000.0)
 
 #: Canonical stock columns in order; extra columns follow, then ``bron_rij`` and geometry.
 STOCK_COLUMNS: tuple[str, ...] = (
@@ -123,11 +129,10 @@ def locate(
     x = pd.Series(np.nan, index=df.index)
     y = pd.Series(np.nan, index=df.index)
     if {"x", "y"} <= set(df.columns):
-        xs, bad_x = parse_number(df["x"])
-        ys, bad_y = parse_number(df["y"])
-        df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x")
-        bad_y = bad_y.loc[df.index]
-        df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y")
+        xs, bad_x, note_x = parse_number_column(df["x"])
+        ys, bad_y, note_y = parse_number_column(df["y"])
+        df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x", shown=note_x)
+        df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y", shown=note_y)
         xs, ys = xs.loc[df.index], ys.loc[df.index]
         given = xs.notna() & ys.notna()
         degrees = given & xs.abs().le(180) & ys.abs().le(90)
@@ -198,7 +203,11 @@ def read_stock(
     ----------
     path
         The file. CSV may use ``,`` or ``;``, decimal commas, UTF-8 (with or without BOM) or
-        cp1252. Column aliases: :data:`geoprestatie.sources.aliases.STOCK_ALIASES`.
+        cp1252. Column aliases: :data:`geoprestatie.sources.aliases.STOCK_ALIASES`. The
+        decimal separator is decided per column; a number that fits two readings in its
+        column (``1.050`` with no other decimals: 1050 or 1.05) is reported, not guessed
+        (:func:`geoprestatie.sources._tabular.parse_number_column`). ``huurprijs`` must lie
+        in :data:`HUURPRIJS_RANGE` (euro a month); ``€`` and spaces are ignored.
     layer
         Layer of a multi-layer vector file.
     corporatie
@@ -216,8 +225,8 @@ def read_stock(
     Raises
     ------
     InputError
-        Empty file, a missing required column (lists the columns found and expected), or
-        x/y holding WGS84 degrees.
+        Empty file, a missing required column (lists the columns found and expected),
+        x/y holding WGS84 degrees, or no usable row at all (names the reasons).
 
     Examples
     --------
@@ -254,22 +263,30 @@ def read_stock(
         parsed["energielabel"] = lab.loc[df.index]
     for col, lo, hi, integer in (
         ("bouwjaar", 1000, 2100, True),
-        ("huurprijs", 0, 10_000, False),
+        ("huurprijs", HUURPRIJS_RANGE[0], HUURPRIJS_RANGE[1], False),
         ("conditiescore", 1, 6, True),
     ):
         if col not in df:
             continue
-        num, bad = parse_number(df[col])
+        num, bad, note = parse_number_column(df[col])
         bad = bad | (num.notna() & ~num.between(lo, hi))
         if integer:
             bad = bad | (num.notna() & (num % 1 != 0))
-        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col)
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col, shown=note)
         num = num.loc[df.index]
         parsed[col] = num.astype("Int64") if integer else num
     if "daeb" in df:
         daeb, bad = parse_bool(df["daeb"], true=_DAEB_TRUE, false=_DAEB_FALSE)
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="daeb")
         parsed["daeb"] = daeb.loc[df.index]
+    if df.empty:
+        raise InputError(
+            f"no usable rows: {n_read} row(s) read, all set aside: {rejects.reasons()}; "
+            "expected at least one dwelling with valid values (check the columns named)",
+            source=path,
+        )
+    # a column parsed early must not keep rows a later check set aside
+    parsed = {col: series.loc[df.index] for col, series in parsed.items()}
 
     out = pd.DataFrame(index=df.index)
     out["vhe_id"] = df["vhe_id"].astype("string")
