@@ -61,11 +61,12 @@ def _selection_robuust(t: pd.DataFrame) -> pd.Series:
 
 
 def _selection_top_k(t: pd.DataFrame) -> pd.Series:
-    k = int(t.attrs.get("top_k", 0)) or None
-    if k is None:
+    if "top_k" not in t.attrs:
         raise ConfigError(
             "`selection` 'top_k' needs the table from sia.prioritise (attrs['top_k'] is absent)"
         )
+    # top_k is 0 when no buurt is eligible: nothing is selected
+    k = int(t.attrs["top_k"])
     return (t["sia_rang"] <= k).fillna(False).astype(bool)
 
 
@@ -435,6 +436,14 @@ def delineate(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> DiaResult:
     notes: list[str] = []
     chosen = np.flatnonzero(select(table).to_numpy())
     cand = table.iloc[chosen]
+    if not len(cand):
+        eligible = table["sia_geschikt"] if "sia_geschikt" in table.columns else None
+        nothing = (
+            "geen enkele buurt is geschikt (zie sia_reden)"
+            if eligible is not None and not eligible.fillna(False).astype(bool).any()
+            else f"geen enkele buurt geselecteerd als prioriteit (selectie {config.selection!r})"
+        )
+        notes.append(f"{nothing}: geen DIA's")
 
     # connected components of the priority buurten, then split the oversized ones
     parts: list[np.ndarray] = []  # positions into `table`

@@ -670,7 +670,8 @@ def score(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     n = len(table)
     idx = np.flatnonzero(prep.eligible)
     s = method.scores(prep.u, prep.weights[None, :])[0] if idx.size else np.empty(0)
-    contrib = method.contributions(prep.u, prep.weights) if idx.size else np.empty((0, 0))
+    m = len(prep.criteria)
+    contrib = method.contributions(prep.u, prep.weights) if idx.size else np.empty((0, m))
     full = np.full(n, np.nan)
     full[idx] = s
     out["sia_score"] = full
