@@ -212,8 +212,9 @@ def contiguity(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
 
     Built with ``libpysal.graph.Graph.build_fuzzy_contiguity`` (each geometry buffered by
     half the snap distance, neighbours where the buffers intersect, so a corner is enough:
-    queen contiguity). Returns a :class:`libpysal.weights.W` whose ids are the positions
-    ``0 .. n-1``.
+    queen contiguity). The geometries are taken to EPSG:28992 first, so the distance is in
+    metres whatever CRS comes in (no CRS: :class:`InputError`). Returns a
+    :class:`libpysal.weights.W` whose ids are the positions ``0 .. n-1``.
 
     Examples
     --------
@@ -228,7 +229,7 @@ def contiguity(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
     """
     from libpysal.graph import Graph
 
-    geoms = buurten.geometry.reset_index(drop=True)
+    geoms = to_rd_new(buurten, source=_SOURCE).geometry.reset_index(drop=True)
     buffer = snap_distance / 2.0 if snap_distance > 0 else None
     return Graph.build_fuzzy_contiguity(geoms, buffer=buffer).to_W()
 
