@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie.errors import InputError
+from geoprestatie.errors import ConfigError, InputError
 
 RD_NEW = "EPSG:28992"
 
@@ -104,3 +106,38 @@ def lower_map(columns: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> d
                     rename[hit] = canonical
                 break
     return rename
+
+
+def read_toml(path: str | Path, *, what: str) -> dict[str, Any]:
+    """Read a TOML file; every problem the user can fix is a :class:`ConfigError`.
+
+    ``what`` says which file it is (``"SIA criteria"``, ``"agreements"``) and starts the
+    message, followed by the path: a missing file, a file that is not UTF-8 (with the line
+    of the first bad byte and how to save it as UTF-8) and invalid TOML (with its line).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "criteria.toml"
+    >>> _ = p.write_bytes('label = "Leefbaarheid in één buurt"'.encode("cp1252"))
+    >>> read_toml(p, what="SIA criteria")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.ConfigError: SIA criteria .../criteria.toml: not UTF-8 text (line 1: ...
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{what} {path}: file not found")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{what} {path}: not UTF-8 text (line {line}: byte {raw[exc.start]:#04x}); TOML "
+            "files must be UTF-8: save it as UTF-8 (Notepad: Save as > Encoding: UTF-8)"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path}: invalid TOML: {exc}") from None

@@ -48,7 +48,6 @@ A condition on a column that is neither in the data nor in the canonical schema 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,6 +58,7 @@ import pandas as pd
 
 from geoprestatie import huur
 from geoprestatie._atomic import atomic_path, write_text
+from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import Target, target_gaps
 from geoprestatie.sources._tabular import FALSE_WORDS, TRUE_WORDS
@@ -336,10 +336,7 @@ def read_agreements(path: str | Path) -> list[Agreement]:
     ['verbod', 'aandeel', 'aantal']
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = read_toml(path, what="agreements")
     tables = data.get("afspraak")
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"{path}: no [[afspraak]] tables found")

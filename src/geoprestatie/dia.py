@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geoprestatie._validate import to_rd_new
+from geoprestatie._validate import read_toml, to_rd_new
 from geoprestatie.errors import ConfigError
 
 __all__ = [
@@ -173,14 +173,8 @@ class DiaConfig:
     @classmethod
     def from_toml(cls, path: str | Path) -> DiaConfig:
         """Read the ``[dia]`` table of a TOML file (defaults if there is none)."""
-        import tomllib
-
         path = Path(path)
-        try:
-            with path.open("rb") as fh:
-                d = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        d = read_toml(path, what="DIA config")
         try:
             return cls.from_dict(d.get("dia", {}))
         except ConfigError as exc:
