@@ -45,3 +45,11 @@ def test_missing_columns(tmp_path: Path) -> None:
     path.write_text("vhe_id;jaar\nA1;2026\n")
     with pytest.raises(InputError, match=r"missing required column\(s\) \['status'\].*found"):
         read_sales(path)
+    path.write_text("jaar;status\n2026;verkocht\n")
+    with pytest.raises(InputError) as exc:
+        read_sales(path)
+    assert str(exc.value) == (
+        f"{path}: no reference columns; expected ['jaar', 'status'] and a reference: "
+        "vhe_id (referring to the stock), x+y (RD New), lon+lat (WGS84) or buurtcode "
+        "(aliases: geoprestatie.sources.aliases.SALES_ALIASES); found ['jaar', 'status']"
+    )

@@ -7,8 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie._validate import RD_NEW
-from geoprestatie.errors import InputError
+from geoprestatie._validate import RD_NEW, require_columns
 from geoprestatie.sources._tabular import (
     Rejects,
     attach,
@@ -17,7 +16,7 @@ from geoprestatie.sources._tabular import (
     with_source_rows,
 )
 from geoprestatie.sources.aliases import SALES_ALIASES
-from geoprestatie.sources.stock import locate, read_frame, warn_rejected
+from geoprestatie.sources.stock import LOCATION_COLUMNS, locate, read_frame, warn_rejected
 
 __all__ = ["SALES_STATUS", "read_sales"]
 
@@ -57,16 +56,15 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
     """
     path = Path(path)
     raw = canonical_columns(read_frame(path, layer=layer), SALES_ALIASES)
-    has_loc = {"x", "y"} <= set(raw) or {"lon", "lat"} <= set(raw) or "buurtcode" in raw
-    required = ["jaar", "status"]
-    missing = [c for c in required if c not in raw.columns]
-    if missing or not ("vhe_id" in raw.columns or has_loc):
-        raise InputError(
-            f"missing required column(s) {missing or ['vhe_id']}; expected {required} and "
-            "vhe_id (referring to the stock) or an own location (x+y, lon+lat or buurtcode); "
-            f"found {list(raw.columns)}",
-            source=path,
-        )
+    require_columns(
+        raw,
+        ["jaar", "status"],
+        source=path,
+        one_of={"vhe_id (referring to the stock)": ("vhe_id",), **LOCATION_COLUMNS},
+        one_of_what="a reference",
+        aliases="geoprestatie.sources.aliases.SALES_ALIASES",
+    )
+    has_loc = any(set(cols) <= set(raw.columns) for cols in LOCATION_COLUMNS.values())
     source = path.name
     rejects = Rejects(source)
     df = with_source_rows(raw)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from geoprestatie._validate import RD_NEW
+from geoprestatie._validate import RD_NEW, require_columns
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
@@ -103,18 +103,24 @@ def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     return df
 
 
+#: The location columns a stock or sales file may have (label -> columns).
+LOCATION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "x+y (RD New)": ("x", "y"),
+    "lon+lat (WGS84)": ("lon", "lat"),
+    "buurtcode": ("buurtcode",),
+}
+
+
 def require_location(df: pd.DataFrame, required: list[str], *, source: str | Path) -> None:
     """Raise listing found and expected columns if a required or location column is missing."""
-    missing = [c for c in required if c not in df.columns]
-    has_loc = {"x", "y"} <= set(df.columns) or {"lon", "lat"} <= set(df.columns)
-    has_loc = has_loc or "buurtcode" in df.columns
-    if missing or not has_loc:
-        what = f"missing required column(s) {missing}" if missing else "no location columns"
-        raise InputError(
-            f"{what}; expected {required} and a location: x+y (RD New), lon+lat (WGS84) or "
-            f"buurtcode (aliases: geoprestatie.sources.aliases); found {list(df.columns)}",
-            source=source,
-        )
+    require_columns(
+        df,
+        required,
+        source=source,
+        one_of=LOCATION_COLUMNS,
+        one_of_what="a location",
+        aliases="geoprestatie.sources.aliases.STOCK_ALIASES",
+    )
 
 
 def locate(
