@@ -26,6 +26,13 @@ the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`
     (the lowest projected eindstand over ``van``..``tot``); optional ``corporatie``;
     ``vergelijking`` (default ``>=``), ``norm``, ``marge``.
 
+Rules on sales (``dataset = "verkoop"``) count the sales of the agreement period: ``van`` and
+``tot`` (years, both included; or ``periode = [2022, 2023]``, or ``jaar`` for one year) select
+the sales by their ``jaar``, planned or realised. Without a period, a monitored year
+(``monitor(..., jaar=)``) counts the sales realised up to and including that year plus all
+planned sales; without either, all sales. The ``toelichting`` starts with the population
+(``verkopen 2022–2023 (12 van 40 records): ...``).
+
 For ``aandeel``, ``aantal`` and ``prognose``: *groen* when the comparison holds; *oranje* when
 it fails by at most ``marge`` (default 0: no orange band); *rood* otherwise.
 
@@ -203,6 +210,11 @@ class Agreement:
                 )
             if self.doel == "netto_groei" and (self.van is None or self.tot is None):
                 raise ConfigError(f"{where}: doel 'netto_groei' needs `van` and `tot` (years)")
+        elif self.dataset == "voorraad" and (self.van is not None or self.tot is not None):
+            raise ConfigError(
+                f"{where}: a period (`van`/`tot`) selects sales by their `jaar`; dataset "
+                "'voorraad' is the stock as it is and has no years"
+            )
 
     def norm_text(self) -> str:
         if self.soort == "verbod":
@@ -213,23 +225,19 @@ class Agreement:
 
 
 _COMMON_KEYS = {"id", "tekst", "partij", "soort", "bron"}
+# the agreement period: van/tot (years, inclusive), jaar (one year) or periode = [van, tot]
+_PERIOD_KEYS = {"van", "tot", "jaar", "periode"}
 _KEYS: dict[str, set[str]] = {
-    "verbod": _COMMON_KEYS | {"dataset", "selectie", "verboden_als", "combinatie"},
+    "verbod": _COMMON_KEYS | _PERIOD_KEYS | {"dataset", "selectie", "verboden_als", "combinatie"},
     "aandeel": _COMMON_KEYS
+    | _PERIOD_KEYS
     | {"dataset", "selectie", "voorwaarde", "combinatie", "vergelijking", "norm", "marge"},
-    "aantal": _COMMON_KEYS | {"dataset", "selectie", "vergelijking", "norm", "marge"},
+    "aantal": _COMMON_KEYS
+    | _PERIOD_KEYS
+    | {"dataset", "selectie", "vergelijking", "norm", "marge"},
     "prognose": _COMMON_KEYS
-    | {
-        "doel",
-        "corporatie",
-        "van",
-        "tot",
-        "jaar",
-        "inclusief_sloop",
-        "vergelijking",
-        "norm",
-        "marge",
-    },
+    | _PERIOD_KEYS
+    | {"doel", "corporatie", "inclusief_sloop", "vergelijking", "norm", "marge"},
 }
 
 
@@ -268,6 +276,29 @@ def _condition(data: Any, *, where: str) -> Condition:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def _period(data: Mapping[str, Any], *, where: str) -> tuple[int | None, int | None]:
+    """``van``/``tot`` from ``van``/``tot``, ``jaar`` or ``periode = [van, tot]``."""
+    given = sorted(_PERIOD_KEYS & set(data))
+    if len(given) > 1 and set(given) != {"tot", "van"}:
+        raise ConfigError(
+            f"{where}: give the period once: `van`/`tot`, `jaar` or `periode`; got {given}"
+        )
+    van, tot = data.get("van"), data.get("tot")
+    if "jaar" in data:
+        van = tot = data["jaar"]
+    if "periode" in data:
+        periode = data["periode"]
+        if not isinstance(periode, list) or len(periode) != 2:
+            raise ConfigError(f"{where}: `periode` is [van, tot] (two years); got {periode!r}")
+        van, tot = periode
+    for key, year in (("van", van), ("tot", tot)):
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise ConfigError(f"{where}: `{key}` is a year like 2022; got {year!r}")
+    if van is not None and tot is not None and van > tot:
+        raise ConfigError(f"{where}: the period {van}-{tot} ends before it starts")
+    return van, tot
+
+
 def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
     """Build one :class:`Agreement` from a TOML ``[[afspraak]]`` table."""
     ident = str(data.get("id", "?"))
@@ -294,9 +325,7 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
             raw = [raw]
         return tuple(_condition(c, where=f"{where}, {key}") for c in raw)
 
-    van, tot = data.get("van"), data.get("tot")
-    if "jaar" in data:
-        van = tot = data["jaar"]
+    van, tot = _period(data, where=where)
     return Agreement(
         id=ident,
         tekst=str(data["tekst"]),
@@ -476,6 +505,51 @@ def _dataset(
         # a sales column of its own wins; where it is empty the dwelling's value fills in
         merged[col] = dwelling if col not in sales.columns else merged[col].fillna(dwelling)
     return merged
+
+
+def _sales_population(
+    agreement: Agreement, frame: pd.DataFrame, jaar: int | None
+) -> tuple[pd.DataFrame, str | None]:
+    """The sales a rule counts and how to say so (``None``: all records, nothing to say).
+
+    With a period (``van``/``tot``) the sales whose ``jaar`` lies in it, planned or
+    realised. Without one but with a monitored ``jaar``: the sales realised up to and
+    including that year plus all planned sales (still preventable, whatever their year); a
+    sale recorded as realised after the monitored year is not counted. A record without a
+    ``jaar`` is kept (it may belong to the period) and the note says how many.
+    """
+    if agreement.dataset != "verkoop" or "jaar" not in frame.columns:
+        return frame, None
+    van, tot = agreement.van, agreement.tot
+    if van is None and tot is None and jaar is None:
+        return frame, None
+    year = pd.to_numeric(frame["jaar"], errors="coerce")
+    no_year = year.isna()
+    if van is not None or tot is not None:
+        keep = pd.Series(True, index=frame.index)
+        if van is not None:
+            keep &= year >= van
+        if tot is not None:
+            keep &= year <= tot
+        if van == tot:
+            label = f"verkopen {van}"
+        elif van is not None and tot is not None:
+            label = f"verkopen {van}\u2013{tot}"
+        else:
+            label = f"verkopen vanaf {van}" if van is not None else f"verkopen t/m {tot}"
+    else:
+        keep = year <= jaar
+        if "status" in frame.columns:
+            planned = frame["status"].astype("string").str.casefold().eq("voorgenomen")
+            keep |= planned.fillna(False).astype(bool)
+            label = f"verkopen gerealiseerd t/m {jaar} en voorgenomen"
+        else:
+            label = f"verkopen t/m {jaar}"
+    keep = keep.fillna(False).astype(bool) | no_year
+    label += f" ({int(keep.sum())} van {len(frame)} records"
+    if no_year.any():
+        label += f", waarvan {int(no_year.sum())} zonder jaar"
+    return frame.loc[keep], label + ")"
 
 
 def _missing_columns(frame: pd.DataFrame, agreement: Agreement) -> list[str]:
@@ -682,7 +756,8 @@ def monitor(
         *onbekend*.
     jaar
         The monitored year: resolves conditions on a rent limit (``huurgrens``) without
-        ``huurjaar``.
+        ``huurjaar``, and limits the sales of a rule without a period to those realised up
+        to and including ``jaar`` plus the planned ones (see the module docs).
     rent_limits
         Rent limits per year; default :data:`geoprestatie.huur.DEFAULT_LIMITS`.
 
@@ -710,7 +785,10 @@ def monitor(
                     None,
                 )
             else:
+                frame, population = _sales_population(agreement, frame, jaar)
                 missing = _missing_columns(frame, agreement)
+                if (agreement.van, agreement.tot) != (None, None) and "jaar" not in frame:
+                    missing = sorted({*missing, "jaar"})
                 if missing:
                     hint = (
                         " (koppel de verkopen aan de voorraad)"
@@ -730,6 +808,10 @@ def monitor(
                         "aantal": _eval_aantal,
                     }
                     outcome = evaluator[agreement.soort](agreement, frame)
+                    if population is not None:
+                        outcome = replace(
+                            outcome, toelichting=f"{population}: {outcome.toelichting}"
+                        )
         if outcome.records is not None and len(outcome.records):
             records[agreement.id] = outcome.records
         rows.append(
