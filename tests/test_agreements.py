@@ -183,6 +183,22 @@ def test_period_needs_the_jaar_column() -> None:
     assert row["status"] == "onbekend" and "['jaar']" in row["toelichting"]
 
 
+def test_verbod_links_sales_to_the_dwelling_of_their_corporation() -> None:
+    # vhe 1 is B (fine) at Alliantie and G (banned) at Portaal
+    stock = pd.concat([STOCK, _stock([("1", "Portaal", "G", 700.0, 1)])], ignore_index=True)
+    sale = _sales([("1", 2022, "gerealiseerd")])
+    portaal = _status(SALES_BAN, stock=stock, sales=sale.assign(corporatie=["Portaal"]))
+    assert (portaal["status"], portaal["n_overtredingen"]) == ("rood", 1)
+    alliantie = _status(SALES_BAN, stock=stock, sales=sale.assign(corporatie=["Alliantie"]))
+    assert alliantie["status"] == "groen"
+    # without a corporatie the sale could be either dwelling: never silently green
+    unknown = _status(SALES_BAN, stock=stock, sales=sale)
+    assert (
+        unknown["status"] == "onbekend"
+        and "1 record(s) niet te beoordelen" in (unknown["toelichting"])
+    )
+
+
 def test_verbod_missing_data_is_onbekend_not_green() -> None:
     # vhe 5 has no label and no condition; vhe 9 is not in the stock at all
     res = monitor(

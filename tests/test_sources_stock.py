@@ -241,3 +241,48 @@ def test_all_rows_rejected_is_an_error_naming_the_reasons(
     expected = r"no usable rows: \d row\(s\) read, all set aside: .*" + reason
     with pytest.raises(InputError, match=expected):
         read_stock(_write(tmp_path, text))
+
+
+def test_vhe_id_is_unique_per_corporation(tmp_path: Path) -> None:
+    # corporations number their dwellings each on their own: 1001 of both is two dwellings
+    text = (
+        "vhe_id;corporatie;x;y\n"
+        "1001;Portaal;155159;463228\n"
+        "1001;de Alliantie;155300;463300\n"
+        "1001;portaal ;155400;463400\n"
+    )
+    with pytest.warns(DataWarning, match="1 row"):
+        s = read_stock(_write(tmp_path, text))
+    assert s[["vhe_id", "corporatie"]].values.tolist() == [
+        ["1001", "Portaal"],
+        ["1001", "de Alliantie"],
+    ]
+    assert _rejected(s) == [(4, "dubbel_vhe_id", "vhe_id", "1001")]
+
+
+def test_link_to_stock_by_corporation_and_vhe_id() -> None:
+    from geoprestatie.sources.stock import link_to_stock
+
+    stock = pd.DataFrame(
+        {
+            "vhe_id": [None, "1001", "1001", "7"],
+            "corporatie": ["Portaal", "Portaal", "de Alliantie", "Portaal"],
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "vhe_id": ["1001", "1001", "1001", "7", "7", "9"],
+            "corporatie": [None, "Portaal", "De Alliantie", None, "de Alliantie", None],
+        }
+    )
+    # ambiguous; Portaal's; de Alliantie's (case ignored); the only 7; 7 is not de
+    # Alliantie's; unknown
+    assert link_to_stock(sales, stock).tolist() == [-2, 1, 2, 3, -1, -1]
+    assert link_to_stock(sales.drop(columns="corporatie"), stock).tolist() == [
+        -2,
+        -2,
+        -2,
+        3,
+        3,
+        -1,
+    ]

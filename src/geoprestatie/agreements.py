@@ -8,8 +8,10 @@ the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`
     NEN 2767 condition 4 or worse*. ``dataset`` (``verkoop`` or ``voorraad``), optional
     ``selectie`` (conditions that all hold: the set), ``verboden_als`` (conditions; combined
     with ``combinatie = "of"`` (default) or ``"en"``). Sales are joined to the stock on
-    ``vhe_id`` for the dwelling's attributes (a sales column of its own wins where it has a
-    value).
+    (``corporatie``, ``vhe_id``), or on ``vhe_id`` where the sales have no ``corporatie``
+    and one corporation has it, for the dwelling's attributes (a sales column of its own
+    wins where it has a value); a sale whose dwelling is ambiguous has no attributes and
+    cannot be judged.
     *groen*: no record violates. *oranje*: violations only among planned records
     (``status = voorgenomen``: still preventable). *rood*: a realised violation (any status
     other than ``voorgenomen``, a missing status included, or a set without ``status``).
@@ -69,7 +71,7 @@ from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import Target, target_gaps
 from geoprestatie.sources._tabular import FALSE_WORDS, TRUE_WORDS
-from geoprestatie.sources.stock import STOCK_COLUMNS
+from geoprestatie.sources.stock import STOCK_COLUMNS, link_to_stock
 
 __all__ = [
     "COMPARISONS",
@@ -497,11 +499,14 @@ def _dataset(
     if stock is None:
         return sales
     cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", "geometry")]
-    attrs = pd.DataFrame(stock[["vhe_id", *cols]]).drop_duplicates("vhe_id")
-    attrs = attrs[attrs["vhe_id"].notna()].rename(columns={c: f"{c}\x00" for c in cols})
-    merged = sales.merge(attrs, on="vhe_id", how="left", validate="many_to_one")
+    # the dwelling of each sale: (corporatie, vhe_id), or a vhe_id only one corporation has;
+    # an unknown or ambiguous one has no attributes, so a rule on them cannot decide it
+    pos = link_to_stock(sales, stock)
+    found = pd.Series(pos >= 0)
+    attrs = pd.DataFrame(stock[cols]).iloc[np.where(pos >= 0, pos, 0)].reset_index(drop=True)
+    merged = pd.DataFrame(sales).reset_index(drop=True)
     for col in cols:
-        dwelling = merged.pop(f"{col}\x00")
+        dwelling = attrs[col].where(found)
         # a sales column of its own wins; where it is empty the dwelling's value fills in
         merged[col] = dwelling if col not in sales.columns else merged[col].fillna(dwelling)
     return merged

@@ -49,12 +49,16 @@ REJECT_COLUMNS: tuple[str, ...] = ("bestand", "bron_rij", "reden", "kolom", "waa
 #: Reasons a record is not joined: code -> Dutch / English description.
 REASONS: dict[str, str] = {
     "ongeldige_waarde": "ongeldige waarde / invalid value",
-    "dubbel_vhe_id": "dubbel vhe_id / duplicate vhe_id",
+    "dubbel_vhe_id": "dubbel vhe_id (binnen de corporatie) / duplicate vhe_id (per corporation)",
     "geen_locatie": "geen locatie / no location",
     "buiten_buurten": "buiten alle buurten / outside all buurten",
     "onbekende_buurtcode": "onbekende buurtcode / unknown buurtcode",
     "onbekende_wijkcode": "onbekende wijkcode / unknown wijkcode",
     "onbekend_vhe_id": "onbekend vhe_id / unknown vhe_id",
+    "dubbelzinnig_vhe_id": (
+        "vhe_id van meer corporaties, geef de corporatie / ambiguous vhe_id: several "
+        "corporations have it, add corporatie to the sales"
+    ),
     "dubbele_code": "dubbele code / duplicate code",
     "geen_overlap": "geen overlap met buurten / no overlap with buurten",
     "kleinere_overlap": "elders overstemd (kleinere overlap) / outvoted by a larger overlap",

@@ -16,7 +16,13 @@ from geoprestatie.sources._tabular import (
     with_source_rows,
 )
 from geoprestatie.sources.aliases import SALES_ALIASES
-from geoprestatie.sources.stock import LOCATION_COLUMNS, locate, read_frame, warn_rejected
+from geoprestatie.sources.stock import (
+    LOCATION_COLUMNS,
+    dwelling_key,
+    locate,
+    read_frame,
+    warn_rejected,
+)
 
 __all__ = ["SALES_STATUS", "read_sales"]
 
@@ -36,6 +42,9 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
         CSV, XLSX or a point vector file with ``vhe_id`` (referring to the stock) and/or an
         own location (``x``/``y``, ``lon``/``lat`` or ``buurtcode``), ``jaar`` and ``status``
         (:data:`SALES_STATUS`). Aliases: :data:`geoprestatie.sources.aliases.SALES_ALIASES`.
+        An optional ``corporatie`` column says whose ``vhe_id`` it is: a dwelling is
+        (``corporatie``, ``vhe_id``) and without it a ``vhe_id`` that several corporations
+        use cannot be linked (:func:`geoprestatie.sources.stock.link_to_stock`).
     layer
         Layer of a multi-layer vector file.
 
@@ -71,9 +80,9 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
     if "vhe_id" not in df:
         df["vhe_id"] = pd.NA
     n_read = len(df)
-    df = rejects.add_mask(
-        df, df["vhe_id"].notna() & df["vhe_id"].duplicated(), "dubbel_vhe_id", column="vhe_id"
-    )
+    # one dwelling is sold once: (corporatie, vhe_id) when the file names the corporation
+    key = dwelling_key(df) if "corporatie" in df else df["vhe_id"]
+    df = rejects.add_mask(df, key.notna() & key.duplicated(), "dubbel_vhe_id", column="vhe_id")
     if has_loc:
         df = locate(df, rejects, source=path, required=False)
     else:

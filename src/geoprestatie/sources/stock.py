@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from pyproj import Transformer
 
 from geoprestatie._validate import RD_NEW, require_columns
@@ -27,7 +28,15 @@ from geoprestatie.sources._tabular import (
 )
 from geoprestatie.sources.aliases import STOCK_ALIASES
 
-__all__ = ["ENERGIELABELS", "HUURPRIJS_RANGE", "STOCK_COLUMNS", "normalise_label", "read_stock"]
+__all__ = [
+    "ENERGIELABELS",
+    "HUURPRIJS_RANGE",
+    "STOCK_COLUMNS",
+    "dwelling_key",
+    "link_to_stock",
+    "normalise_label",
+    "read_stock",
+]
 
 #: Energy labels, best first (the order of the categorical).
 ENERGIELABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
@@ -121,6 +130,70 @@ def require_location(df: pd.DataFrame, required: list[str], *, source: str | Pat
         one_of_what="a location",
         aliases="geoprestatie.sources.aliases.STOCK_ALIASES",
     )
+
+
+def dwelling_key(df: pd.DataFrame) -> pd.Series:
+    """The identity of a dwelling: ``corporatie`` (case and spaces ignored) and ``vhe_id``.
+
+    Corporations number their dwellings each on their own, so ``1001`` of Portaal and
+    ``1001`` of de Alliantie are two dwellings. NA where the ``vhe_id`` is missing.
+
+    Examples
+    --------
+    >>> dwelling_key(pd.DataFrame({"corporatie": ["Portaal", " portaal"],
+    ...                            "vhe_id": ["1001", "1001"]})).duplicated().tolist()
+    [False, True]
+    """
+    corp = df["corporatie"].astype("string").str.strip().str.casefold().fillna("")
+    vhe = df["vhe_id"].astype("string").str.strip()
+    return (corp + "\x00" + vhe).where(vhe.notna())
+
+
+def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]:
+    """The position in ``stock`` of each sale's dwelling; -1 unknown, -2 ambiguous.
+
+    A sale with a ``corporatie`` is matched on (``corporatie``, ``vhe_id``)
+    (:func:`dwelling_key`); one without is matched on ``vhe_id`` alone, and when several
+    corporations have that ``vhe_id`` the sale is ambiguous (-2): the caller reports it
+    (reason ``dubbelzinnig_vhe_id``) instead of guessing the corporation. A sale without
+    ``vhe_id`` is -1.
+
+    Examples
+    --------
+    >>> stock = pd.DataFrame({"vhe_id": ["1001", "1001", "7"],
+    ...                       "corporatie": ["Portaal", "de Alliantie", "Portaal"]})
+    >>> sales = pd.DataFrame({"vhe_id": ["1001", "1001", "7", "8", None],
+    ...                       "corporatie": [None, "de alliantie", None, None, None]})
+    >>> link_to_stock(sales, stock).tolist()
+    [-2, 1, 2, -1, -1]
+    """
+    out = np.full(len(sales), -1, dtype=np.int64)
+    if "vhe_id" not in sales.columns or not len(stock):
+        return out
+    vhe = sales["vhe_id"].astype("string").str.strip().reset_index(drop=True)
+    stock_vhe = pd.Series(stock["vhe_id"].astype("string").str.strip().to_numpy())
+    stock_key = pd.Series(dwelling_key(stock).to_numpy())
+
+    def lookup(keys: pd.Series, index: pd.Series) -> NDArray[np.int64]:
+        """Stock position (``index.index``) of each key in ``index``; -1 absent, -2 several."""
+        counts = index.value_counts()
+        first = pd.Series(index.index.to_numpy(), index=index.to_numpy()).groupby(level=0).first()
+        hit = keys.map(first).fillna(-1).to_numpy(dtype=np.int64)
+        many = keys.map(counts).fillna(0).to_numpy() > 1
+        return np.where(many, -2, hit)
+
+    if "corporatie" in sales.columns:
+        has_corp = sales["corporatie"].notna().to_numpy() & vhe.notna().to_numpy()
+    else:
+        has_corp = np.zeros(len(sales), dtype=bool)
+    by_vhe = lookup(vhe.where(~has_corp), stock_vhe.dropna())
+    out = np.where(vhe.notna().to_numpy() & ~has_corp, by_vhe, out)
+    if has_corp.any():
+        by_key = lookup(
+            pd.Series(dwelling_key(sales).to_numpy()).where(has_corp), stock_key.dropna()
+        )
+        out = np.where(has_corp, by_key, out)
+    return out.astype(np.int64)
 
 
 def locate(
@@ -259,7 +332,8 @@ def read_stock(
     n_read = len(df)
     df = rejects.add_mask(df, df["vhe_id"].isna(), "ongeldige_waarde", column="vhe_id")
     df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
-    df = rejects.add_mask(df, df["vhe_id"].duplicated(), "dubbel_vhe_id", column="vhe_id")
+    # a dwelling is (corporatie, vhe_id): corporations number their dwellings each on their own
+    df = rejects.add_mask(df, dwelling_key(df).duplicated(), "dubbel_vhe_id", column="vhe_id")
     df = locate(df, rejects, source=path)
 
     parsed: dict[str, pd.Series] = {}
