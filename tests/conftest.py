@@ -1,9 +1,14 @@
-"""Shared fixtures: the embedded buurten and small hand-made frames."""
+"""Shared fixtures: the embedded buurten and small hand-made frames.
+
+``scored_grid`` / ``dia_grid`` (the hand-made SIA and DIA frames of the presentation tests:
+maps, plots, report) are built by :mod:`maps_fixtures`.
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pytest
+from maps_fixtures import hand_dia, hand_scored
 from shapely.geometry import box
 
 from geoprestatie import datasets
@@ -38,3 +43,15 @@ def grid_buurten() -> gpd.GeoDataFrame:
             }
         )
     return gpd.GeoDataFrame(rows, crs=28992)
+
+
+@pytest.fixture
+def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """:func:`maps_fixtures.hand_scored` on :func:`grid_buurten`."""
+    return hand_scored(grid_buurten)
+
+
+@pytest.fixture
+def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """:func:`maps_fixtures.hand_dia`: the one DIA of :func:`scored_grid`."""
+    return hand_dia(scored_grid)

@@ -106,6 +106,99 @@ def test_verbod_green_orange_red() -> None:
     assert offending["bron_rij"].tolist() == [1, 2]  # the sales rows, not the stock rows
 
 
+# sales of the four banned dwellings, in and around the agreement period 2022-2023
+PERIOD_SALES = _sales(
+    [
+        ("3", 2021, "gerealiseerd"),  # before the period
+        ("4", 2022, "gerealiseerd"),  # in it: realised violation
+        ("2", 2023, "voorgenomen"),  # in it: planned violation
+        ("3", 2024, "gerealiseerd"),  # after it (realised after the monitored year 2023)
+        ("4", 2026, "voorgenomen"),  # after it: planned
+    ]
+)
+
+
+def test_verbod_counts_the_sales_of_its_period() -> None:
+    from dataclasses import replace
+
+    ban = replace(SALES_BAN, van=2022, tot=2023)
+    res = monitor([ban], stock=STOCK, sales=PERIOD_SALES, jaar=2023)
+    row = res.table.iloc[0]
+    assert (row["status"], row["n_overtredingen"]) == ("rood", 2)
+    assert row["toelichting"] == (
+        "verkopen 2022\u20132023 (2 van 5 records): 2 record(s) met energielabel in F, G of "
+        "conditiescore >= 4, waarvan 1 gerealiseerd"
+    )
+    assert res.overtredingen["V1"]["jaar"].tolist() == [2022, 2023]
+    # only the planned 2023 sale in a period of one year: still preventable
+    one = _status(replace(SALES_BAN, van=2023, tot=2023), stock=STOCK, sales=PERIOD_SALES)
+    assert one["status"] == "oranje" and one["toelichting"].startswith("verkopen 2023 (1 van 5")
+    # a period without violations is green even though other years have them
+    none = _status(replace(SALES_BAN, van=2019, tot=2020), stock=STOCK, sales=PERIOD_SALES)
+    assert none["status"] == "groen" and none["toelichting"].startswith("verkopen 2019\u20132020")
+
+
+def test_verbod_without_period_counts_realised_to_the_monitored_year_and_planned() -> None:
+    row = _status(SALES_BAN, stock=STOCK, sales=PERIOD_SALES, jaar=2023)
+    # 2021, 2022 realised; 2023, 2026 planned; not the 2024 sale recorded as realised
+    assert (row["status"], row["n_overtredingen"]) == ("rood", 4)
+    assert row["toelichting"].startswith(
+        "verkopen gerealiseerd t/m 2023 en voorgenomen (4 van 5 records): 4 record(s)"
+    )
+    # without a monitored year every sale counts, as before
+    everything = _status(SALES_BAN, stock=STOCK, sales=PERIOD_SALES)
+    assert everything["n_overtredingen"] == 5
+    assert everything["toelichting"].startswith("5 record(s)")
+
+
+def test_period_keys() -> None:
+    base = {
+        "id": "V",
+        "tekst": "t",
+        "partij": "p",
+        "soort": "verbod",
+        "dataset": "verkoop",
+        "verboden_als": [{"kolom": "energielabel", "op": "==", "waarde": "G"}],
+    }
+    a = agreement_from_dict({**base, "periode": [2022, 2023]})
+    assert (a.van, a.tot) == (2022, 2023)
+    assert (agreement_from_dict({**base, "jaar": 2024}).van, a.tot) == (2024, 2023)
+    assert agreement_from_dict({**base, "van": 2022}).tot is None
+    for bad, message in [
+        ({"periode": [2022, 2023], "van": 2022}, "give the period once"),
+        ({"periode": [2023]}, r"`periode` is \[van, tot\]"),
+        ({"van": 2024, "tot": 2022}, "ends before it starts"),
+        ({"van": "2022"}, "`van` is a year"),
+        ({"van": 2022, "dataset": "voorraad"}, "has no years"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            agreement_from_dict({**base, **bad})
+
+
+def test_period_needs_the_jaar_column() -> None:
+    from dataclasses import replace
+
+    sales = PERIOD_SALES.drop(columns="jaar")
+    row = _status(replace(SALES_BAN, van=2022, tot=2023), stock=STOCK, sales=sales)
+    assert row["status"] == "onbekend" and "['jaar']" in row["toelichting"]
+
+
+def test_verbod_links_sales_to_the_dwelling_of_their_corporation() -> None:
+    # vhe 1 is B (fine) at Alliantie and G (banned) at Portaal
+    stock = pd.concat([STOCK, _stock([("1", "Portaal", "G", 700.0, 1)])], ignore_index=True)
+    sale = _sales([("1", 2022, "gerealiseerd")])
+    portaal = _status(SALES_BAN, stock=stock, sales=sale.assign(corporatie=["Portaal"]))
+    assert (portaal["status"], portaal["n_overtredingen"]) == ("rood", 1)
+    alliantie = _status(SALES_BAN, stock=stock, sales=sale.assign(corporatie=["Alliantie"]))
+    assert alliantie["status"] == "groen"
+    # without a corporatie the sale could be either dwelling: never silently green
+    unknown = _status(SALES_BAN, stock=stock, sales=sale)
+    assert (
+        unknown["status"] == "onbekend"
+        and "1 record(s) niet te beoordelen" in (unknown["toelichting"])
+    )
+
+
 def test_verbod_missing_data_is_onbekend_not_green() -> None:
     # vhe 5 has no label and no condition; vhe 9 is not in the stock at all
     res = monitor(

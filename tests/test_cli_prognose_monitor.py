@@ -314,10 +314,12 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
     assert table.loc["B1", "gemeten"] == pytest.approx(share) and share < 0.85 - 0.02
     sales = pd.read_csv(DEMO / "verkoop_synthetisch.csv", sep=";", dtype={"vhe_id": str})
     sales = sales[sales["status"].isin(["voorgenomen", "gerealiseerd"])]
+    sales = sales[sales["jaar"].between(2022, 2023)]  # V1's agreement period
     sold = sales.merge(raw, on="vhe_id", how="inner")
     banned = sold["energielabel"].isin(["F", "G"]) | (sold["conditiescore"] >= 4)
     assert table.loc["V1", "n_overtredingen"] == banned.sum()
     assert (sold.loc[banned, "status"] == "gerealiseerd").sum() > 0  # hence rood, not oranje
+    assert table.loc["V1", "toelichting"].startswith(f"verkopen 2022\u20132023 ({len(sales)} van ")
     recs = pd.read_csv(tmp_path / "m" / "overtredingen.csv", dtype=str)
     v1 = recs[recs["afspraak_id"] == "V1"]
     assert sorted(v1["vhe_id"]) == sorted(sold.loc[banned, "vhe_id"])

@@ -334,3 +334,21 @@ def test_contiguity_on_embedded_buurten(buurten_all: gpd.GeoDataFrame) -> None:
         assert set(nb) <= set(snapped.neighbors[i])
     assert snapped.mean_neighbors >= strict.mean_neighbors
     assert np.isfinite(snapped.mean_neighbors)
+
+
+def test_contiguity_snap_distance_in_metres_whatever_the_crs() -> None:
+    # 100 m squares 4 m apart (in a row) and one 500 m away: with a 10 m snap distance the
+    # row are neighbours, the far one is not; in degrees a 10 "m" buffer would join them all
+    g = gpd.GeoDataFrame(
+        geometry=[
+            box(150_000, 450_000, 150_100, 450_100),
+            box(150_104, 450_000, 150_204, 450_100),
+            box(150_700, 450_000, 150_800, 450_100),
+        ],
+        crs=28992,
+    )
+    expected = {0: [1], 1: [0], 2: []}
+    assert dia.contiguity(g, snap_distance=10.0).neighbors == expected
+    assert dia.contiguity(g.to_crs(4326), snap_distance=10.0).neighbors == expected
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        dia.contiguity(g.set_crs(None, allow_override=True), snap_distance=10.0)

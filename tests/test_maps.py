@@ -45,21 +45,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from maps_fixtures import demo_chain, hand_dia, hand_scored  # noqa: E402
+from maps_fixtures import demo_chain  # noqa: E402
 
 from geoprestatie._fmt import nl_int  # noqa: E402
 from geoprestatie._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
 from geoprestatie.errors import DataWarning, InputError  # noqa: E402
-
-
-@pytest.fixture
-def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return hand_scored(grid_buurten)
-
-
-@pytest.fixture
-def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return hand_dia(scored_grid)
 
 
 def _geojson_features(html: str) -> list[dict]:

@@ -7,22 +7,12 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
-from maps_fixtures import demo_chain, hand_dia, hand_scored
+from maps_fixtures import demo_chain
 from matplotlib.colors import to_rgb
 
 from geoprestatie import plots
 from geoprestatie._fmt import nl_int
 from geoprestatie._mapdata import COLOUR_SUPPRESSED, palette
-
-
-@pytest.fixture
-def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return hand_scored(grid_buurten)
-
-
-@pytest.fixture
-def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return hand_dia(scored_grid)
 
 
 def _has_colour(img: np.ndarray, hex_colour: str, *, min_pixels: int = 50) -> bool:

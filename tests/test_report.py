@@ -7,23 +7,12 @@ import re
 import geopandas as gpd
 import pandas as pd
 import pytest
-from maps_fixtures import demo_chain, hand_dia, hand_scored
+from maps_fixtures import demo_chain
 
 from geoprestatie import maps, report
 from geoprestatie import prognosis as pg
 from geoprestatie._fmt import nl_int
 from geoprestatie.errors import InputError
-
-
-@pytest.fixture
-def scored_grid(grid_buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return hand_scored(grid_buurten)
-
-
-@pytest.fixture
-def dia_grid(scored_grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return hand_dia(scored_grid)
-
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

@@ -460,3 +460,23 @@ def test_more_urgent_never_lowers_score(case: tuple[pd.DataFrame, SiaConfig], da
     before = sia.score(t, cfg).loc[i, "sia_score"]
     after = sia.score(worse, cfg).loc[i, "sia_score"]
     assert after >= before - 1e-9
+
+
+def test_no_eligible_buurt_warns_and_robustness_and_dia_cope(
+    table: gpd.GeoDataFrame, config: SiaConfig
+) -> None:
+    from geoprestatie import dia
+
+    none_eligible = table.assign(woningen_corporaties=[1] * len(table))
+    with pytest.warns(DataWarning, match="geen enkele buurt is geschikt"):
+        p = sia.prioritise(none_eligible, config)
+    assert not p["sia_geschikt"].any()
+    assert p["sia_score"].isna().all() and p["sia_rang"].isna().all()
+    assert p["bijdrage_efg"].isna().all() and p["bijdrage_leef"].isna().all()
+    assert p["kans_top_k"].isna().all() and not p["robuust"].any()
+    assert p.attrs["top_k"] == 0
+    assert set(p["sia_reden"]) == {"Woningen corporaties 1 (minimaal 10)"}
+    for selection in ("robuust", "top_k"):
+        res = dia.delineate(p, dia.DiaConfig(selection=selection))
+        assert res.areas.empty and res.buurten["dia_id"].isna().all()
+        assert "geen enkele buurt is geschikt (zie sia_reden): geen DIA's" in res.notes

@@ -81,5 +81,13 @@ def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.Ge
 def test_missing_columns(tmp_path: Path) -> None:
     path = tmp_path / "tvw.csv"
     path.write_text("code;opmerking\nWK030701;x\n")
-    with pytest.raises(InputError, match=r"expected 'code'.*found \['code', 'opmerking'\]"):
+    with pytest.raises(InputError) as exc:
+        read_heat_plans(path)
+    assert str(exc.value) == (
+        f"{path}: no plan columns; expected ['code'] and a plan: startjaar or strategie "
+        "(aliases: geoprestatie.sources.aliases.HEAT_ALIASES; code is a buurtcode or "
+        "wijkcode); found ['code', 'opmerking']"
+    )
+    path.write_text("startjaar\n2030\n")
+    with pytest.raises(InputError, match=r"^.*tvw.csv: missing required column\(s\) \['code'\];"):
         read_heat_plans(path)

@@ -45,3 +45,28 @@ def test_missing_columns(tmp_path: Path) -> None:
     path.write_text("vhe_id;jaar\nA1;2026\n")
     with pytest.raises(InputError, match=r"missing required column\(s\) \['status'\].*found"):
         read_sales(path)
+    path.write_text("jaar;status\n2026;verkocht\n")
+    with pytest.raises(InputError) as exc:
+        read_sales(path)
+    assert str(exc.value) == (
+        f"{path}: no reference columns; expected ['jaar', 'status'] and a reference: "
+        "vhe_id (referring to the stock), x+y (RD New), lon+lat (WGS84) or buurtcode "
+        "(aliases: geoprestatie.sources.aliases.SALES_ALIASES); found ['jaar', 'status']"
+    )
+
+
+def test_same_vhe_id_of_two_corporations_is_two_sales(tmp_path: Path) -> None:
+    path = tmp_path / "verkoop.csv"
+    path.write_text(
+        "vhe_id;corporatie;jaar;status\n"
+        "1001;Portaal;2026;gepland\n"
+        "1001;de Alliantie;2026;gepland\n"
+        "1001;Portaal;2027;verkocht\n"
+    )
+    with pytest.warns(DataWarning, match="1 row"):
+        s = read_sales(path)
+    assert s[["vhe_id", "corporatie"]].values.tolist() == [
+        ["1001", "Portaal"],
+        ["1001", "de Alliantie"],
+    ]
+    assert [(r["bron_rij"], r["reden"]) for r in s.attrs["afgewezen"]] == [(4, "dubbel_vhe_id")]

@@ -168,3 +168,121 @@ def test_input_file_untouched(tmp_path: Path) -> None:
     before = path.read_bytes()
     read_stock(path)
     assert path.read_bytes() == before
+
+
+def test_rent_thousands_separator_decided_per_column(tmp_path: Path) -> None:
+    # "1.050" is EUR 1,050 in a column with decimal commas; "1,050.00" is English notation
+    nl = HEADER + (
+        "1;Portaal;155000;463000;B;1970;;1.050;ja;3\n2;Portaal;155000;463000;B;1970;;612,30;ja;3\n"
+    )
+    assert read_stock(_write(tmp_path, nl))["huurprijs"].tolist() == [1050.0, 612.3]
+    en = 'vhe_id,corporatie,x,y,huurprijs\nE1,Portaal,155159,463228,"1,050.00"\n'
+    assert read_stock(_write(tmp_path, en, name="e.csv"))["huurprijs"].tolist() == [1050.0]
+
+
+def test_ambiguous_rent_is_reported_with_both_readings(tmp_path: Path) -> None:
+    text = HEADER + (
+        "1;Portaal;155000;463000;B;1970;;1.050;ja;3\n2;Portaal;155000;463000;B;1970;;700;ja;3\n"
+    )
+    with pytest.warns(DataWarning, match="1 row"):
+        s = read_stock(_write(tmp_path, text))
+    assert s["vhe_id"].tolist() == ["2"]
+    assert _rejected(s) == [
+        (2, "ongeldige_waarde", "huurprijs", "1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)")
+    ]
+
+
+def test_rent_below_the_plausibility_floor_is_reported(tmp_path: Path) -> None:
+    # 1.05 (a misread 1.050) and 49 a month are no dwelling rents; 50 is the floor
+    text = HEADER + (
+        "1;Portaal;155000;463000;B;1970;;1.05;ja;3\n"
+        "2;Portaal;155000;463000;B;1970;;49;ja;3\n"
+        "3;Portaal;155000;463000;B;1970;;50;ja;3\n"
+    )
+    with pytest.warns(DataWarning, match="2 row"):
+        s = read_stock(_write(tmp_path, text))
+    assert s["huurprijs"].tolist() == [50.0]
+    assert [r[3] for r in _rejected(s)] == ["1.05", "49"]
+
+
+def test_rent_with_euro_sign_and_spaces(tmp_path: Path) -> None:
+    text = HEADER + (
+        "1;Portaal;155000;463000;B;1970;;€ 650;ja;3\n"
+        "2;Portaal;155000;463000;B;1970;;€ 1 050,00;ja;3\n"
+    )
+    assert read_stock(_write(tmp_path, text))["huurprijs"].tolist() == [650.0, 1050.0]
+
+
+def test_value_rejected_after_earlier_columns_parsed(tmp_path: Path) -> None:
+    # bouwjaar is parsed before huurprijs rejects a row: the columns must stay aligned
+    text = (
+        "vhe_id;corporatie;x;y;bouwjaar;huurprijs\n"
+        "A;P;155159;463228;1980;-5\nB;P;155159;463228;1981;600\n"
+    )
+    with pytest.warns(DataWarning, match="1 row"):
+        s = read_stock(_write(tmp_path, text))
+    assert s[["vhe_id", "bouwjaar", "huurprijs"]].values.tolist() == [["B", 1981, 600.0]]
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        (
+            "A;P;155159;463228;1980;-5\n",
+            r"ongeldige_waarde in huurprijs: 1 row\(s\), e.g. row 2 '-5'",
+        ),
+        ("A;P;155159;463228;1980;€ x\nB;P;;;1980;650\n", r"geen_locatie: 1 row.*huurprijs: 1 row"),
+    ],
+)
+def test_all_rows_rejected_is_an_error_naming_the_reasons(
+    tmp_path: Path, rows: str, reason: str
+) -> None:
+    text = "vhe_id;corporatie;x;y;bouwjaar;huurprijs\n" + rows
+    expected = r"no usable rows: \d row\(s\) read, all set aside: .*" + reason
+    with pytest.raises(InputError, match=expected):
+        read_stock(_write(tmp_path, text))
+
+
+def test_vhe_id_is_unique_per_corporation(tmp_path: Path) -> None:
+    # corporations number their dwellings each on their own: 1001 of both is two dwellings
+    text = (
+        "vhe_id;corporatie;x;y\n"
+        "1001;Portaal;155159;463228\n"
+        "1001;de Alliantie;155300;463300\n"
+        "1001;portaal ;155400;463400\n"
+    )
+    with pytest.warns(DataWarning, match="1 row"):
+        s = read_stock(_write(tmp_path, text))
+    assert s[["vhe_id", "corporatie"]].values.tolist() == [
+        ["1001", "Portaal"],
+        ["1001", "de Alliantie"],
+    ]
+    assert _rejected(s) == [(4, "dubbel_vhe_id", "vhe_id", "1001")]
+
+
+def test_link_to_stock_by_corporation_and_vhe_id() -> None:
+    from geoprestatie.sources.stock import link_to_stock
+
+    stock = pd.DataFrame(
+        {
+            "vhe_id": [None, "1001", "1001", "7"],
+            "corporatie": ["Portaal", "Portaal", "de Alliantie", "Portaal"],
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "vhe_id": ["1001", "1001", "1001", "7", "7", "9"],
+            "corporatie": [None, "Portaal", "De Alliantie", None, "de Alliantie", None],
+        }
+    )
+    # ambiguous; Portaal's; de Alliantie's (case ignored); the only 7; 7 is not de
+    # Alliantie's; unknown
+    assert link_to_stock(sales, stock).tolist() == [-2, 1, 2, 3, -1, -1]
+    assert link_to_stock(sales.drop(columns="corporatie"), stock).tolist() == [
+        -2,
+        -2,
+        -2,
+        3,
+        3,
+        -1,
+    ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie.errors import InputError
+from geoprestatie.errors import ConfigError, InputError
 
 RD_NEW = "EPSG:28992"
 
@@ -38,16 +40,59 @@ WIJKCODE_PATTERN = r"WK\d{6}"
 GEMEENTECODE_PATTERN = r"GM\d{4}"
 
 
-def require_columns(df: pd.DataFrame, required: Iterable[str], *, source: str | Path) -> None:
-    """Raise :class:`InputError` listing found and expected columns if any is missing."""
+def require_columns(
+    df: pd.DataFrame,
+    required: Iterable[str],
+    *,
+    source: str | Path,
+    one_of: Mapping[str, Sequence[str]] | None = None,
+    one_of_what: str = "one of",
+    aliases: str | None = None,
+) -> None:
+    """Raise :class:`InputError` listing found and expected columns if any is missing.
+
+    The one check of every reader and stage. ``one_of`` maps a label to columns of which at
+    least one set must be complete (a location: ``{"x+y (RD New)": ("x", "y"), ...}``);
+    ``one_of_what`` names them in the message (``"a location"``); ``aliases`` names where
+    the accepted alternative column names are listed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame(columns=["vhe_id", "x"])
+    >>> require_columns(df, ["vhe_id", "corporatie"], source="v.csv",
+    ...                 one_of={"x+y": ("x", "y"), "buurtcode": ("buurtcode",)},
+    ...                 one_of_what="a location")
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.InputError: v.csv: missing required column(s) ['corporatie'] and no \
+location columns; expected ['vhe_id', 'corporatie'] and a location: x+y or buurtcode; \
+found ['vhe_id', 'x']
+    """
     required = list(required)
-    missing = [c for c in required if c not in df.columns]
+    columns = set(map(str, df.columns))
+    missing = [c for c in required if c not in columns]
+    alternatives = dict(one_of or {})
+    no_alternative = bool(alternatives) and not any(
+        set(cols) <= columns for cols in alternatives.values()
+    )
+    if not missing and not no_alternative:
+        return
+    problems = []
     if missing:
-        raise InputError(
-            f"missing required column(s) {missing}; expected {required}, "
-            f"found {list(map(str, df.columns))}",
-            source=source,
-        )
+        problems.append(f"missing required column(s) {missing}")
+    if no_alternative:
+        problems.append(f"no {one_of_what.removeprefix('a ').removeprefix('an ')} columns")
+    expected = f"expected {required}"
+    if alternatives:
+        labels = list(alternatives)
+        choice = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" or {labels[-1]}"
+        expected += f" and {one_of_what}: {choice}"
+    if aliases:
+        expected += f" (aliases: {aliases})"
+    raise InputError(
+        f"{' and '.join(problems)}; {expected}; found {list(map(str, df.columns))}",
+        source=source,
+    )
 
 
 def to_rd_new(
@@ -104,3 +149,38 @@ def lower_map(columns: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> d
                     rename[hit] = canonical
                 break
     return rename
+
+
+def read_toml(path: str | Path, *, what: str) -> dict[str, Any]:
+    """Read a TOML file; every problem the user can fix is a :class:`ConfigError`.
+
+    ``what`` says which file it is (``"SIA criteria"``, ``"agreements"``) and starts the
+    message, followed by the path: a missing file, a file that is not UTF-8 (with the line
+    of the first bad byte and how to save it as UTF-8) and invalid TOML (with its line).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "criteria.toml"
+    >>> _ = p.write_bytes('label = "Leefbaarheid in één buurt"'.encode("cp1252"))
+    >>> read_toml(p, what="SIA criteria")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.ConfigError: SIA criteria .../criteria.toml: not UTF-8 text (line 1: ...
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{what} {path}: file not found")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{what} {path}: not UTF-8 text (line {line}: byte {raw[exc.start]:#04x}); TOML "
+            "files must be UTF-8: save it as UTF-8 (Notepad: Save as > Encoding: UTF-8)"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path}: invalid TOML: {exc}") from None

@@ -8,8 +8,10 @@ the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`
     NEN 2767 condition 4 or worse*. ``dataset`` (``verkoop`` or ``voorraad``), optional
     ``selectie`` (conditions that all hold: the set), ``verboden_als`` (conditions; combined
     with ``combinatie = "of"`` (default) or ``"en"``). Sales are joined to the stock on
-    ``vhe_id`` for the dwelling's attributes (a sales column of its own wins where it has a
-    value).
+    (``corporatie``, ``vhe_id``), or on ``vhe_id`` where the sales have no ``corporatie``
+    and one corporation has it, for the dwelling's attributes (a sales column of its own
+    wins where it has a value); a sale whose dwelling is ambiguous has no attributes and
+    cannot be judged.
     *groen*: no record violates. *oranje*: violations only among planned records
     (``status = voorgenomen``: still preventable). *rood*: a realised violation (any status
     other than ``voorgenomen``, a missing status included, or a set without ``status``).
@@ -25,6 +27,13 @@ the responsible ``partij``, a ``bron`` and a rule of one of the kinds in :data:`
     measured at the end of ``tot``; ``inclusief_sloop``) or ``doel = "minimum_voorraad"``
     (the lowest projected eindstand over ``van``..``tot``); optional ``corporatie``;
     ``vergelijking`` (default ``>=``), ``norm``, ``marge``.
+
+Rules on sales (``dataset = "verkoop"``) count the sales of the agreement period: ``van`` and
+``tot`` (years, both included; or ``periode = [2022, 2023]``, or ``jaar`` for one year) select
+the sales by their ``jaar``, planned or realised. Without a period, a monitored year
+(``monitor(..., jaar=)``) counts the sales realised up to and including that year plus all
+planned sales; without either, all sales. The ``toelichting`` starts with the population
+(``verkopen 2022–2023 (12 van 40 records): ...``).
 
 For ``aandeel``, ``aantal`` and ``prognose``: *groen* when the comparison holds; *oranje* when
 it fails by at most ``marge`` (default 0: no orange band); *rood* otherwise.
@@ -48,7 +57,6 @@ A condition on a column that is neither in the data nor in the canonical schema 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,10 +67,11 @@ import pandas as pd
 
 from geoprestatie import huur
 from geoprestatie._atomic import atomic_path, write_text
+from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import Target, target_gaps
 from geoprestatie.sources._tabular import FALSE_WORDS, TRUE_WORDS
-from geoprestatie.sources.stock import STOCK_COLUMNS
+from geoprestatie.sources.stock import STOCK_COLUMNS, link_to_stock
 
 __all__ = [
     "COMPARISONS",
@@ -203,6 +212,11 @@ class Agreement:
                 )
             if self.doel == "netto_groei" and (self.van is None or self.tot is None):
                 raise ConfigError(f"{where}: doel 'netto_groei' needs `van` and `tot` (years)")
+        elif self.dataset == "voorraad" and (self.van is not None or self.tot is not None):
+            raise ConfigError(
+                f"{where}: a period (`van`/`tot`) selects sales by their `jaar`; dataset "
+                "'voorraad' is the stock as it is and has no years"
+            )
 
     def norm_text(self) -> str:
         if self.soort == "verbod":
@@ -213,23 +227,19 @@ class Agreement:
 
 
 _COMMON_KEYS = {"id", "tekst", "partij", "soort", "bron"}
+# the agreement period: van/tot (years, inclusive), jaar (one year) or periode = [van, tot]
+_PERIOD_KEYS = {"van", "tot", "jaar", "periode"}
 _KEYS: dict[str, set[str]] = {
-    "verbod": _COMMON_KEYS | {"dataset", "selectie", "verboden_als", "combinatie"},
+    "verbod": _COMMON_KEYS | _PERIOD_KEYS | {"dataset", "selectie", "verboden_als", "combinatie"},
     "aandeel": _COMMON_KEYS
+    | _PERIOD_KEYS
     | {"dataset", "selectie", "voorwaarde", "combinatie", "vergelijking", "norm", "marge"},
-    "aantal": _COMMON_KEYS | {"dataset", "selectie", "vergelijking", "norm", "marge"},
+    "aantal": _COMMON_KEYS
+    | _PERIOD_KEYS
+    | {"dataset", "selectie", "vergelijking", "norm", "marge"},
     "prognose": _COMMON_KEYS
-    | {
-        "doel",
-        "corporatie",
-        "van",
-        "tot",
-        "jaar",
-        "inclusief_sloop",
-        "vergelijking",
-        "norm",
-        "marge",
-    },
+    | _PERIOD_KEYS
+    | {"doel", "corporatie", "inclusief_sloop", "vergelijking", "norm", "marge"},
 }
 
 
@@ -268,6 +278,29 @@ def _condition(data: Any, *, where: str) -> Condition:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def _period(data: Mapping[str, Any], *, where: str) -> tuple[int | None, int | None]:
+    """``van``/``tot`` from ``van``/``tot``, ``jaar`` or ``periode = [van, tot]``."""
+    given = sorted(_PERIOD_KEYS & set(data))
+    if len(given) > 1 and set(given) != {"tot", "van"}:
+        raise ConfigError(
+            f"{where}: give the period once: `van`/`tot`, `jaar` or `periode`; got {given}"
+        )
+    van, tot = data.get("van"), data.get("tot")
+    if "jaar" in data:
+        van = tot = data["jaar"]
+    if "periode" in data:
+        periode = data["periode"]
+        if not isinstance(periode, list) or len(periode) != 2:
+            raise ConfigError(f"{where}: `periode` is [van, tot] (two years); got {periode!r}")
+        van, tot = periode
+    for key, year in (("van", van), ("tot", tot)):
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise ConfigError(f"{where}: `{key}` is a year like 2022; got {year!r}")
+    if van is not None and tot is not None and van > tot:
+        raise ConfigError(f"{where}: the period {van}-{tot} ends before it starts")
+    return van, tot
+
+
 def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
     """Build one :class:`Agreement` from a TOML ``[[afspraak]]`` table."""
     ident = str(data.get("id", "?"))
@@ -294,9 +327,7 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
             raw = [raw]
         return tuple(_condition(c, where=f"{where}, {key}") for c in raw)
 
-    van, tot = data.get("van"), data.get("tot")
-    if "jaar" in data:
-        van = tot = data["jaar"]
+    van, tot = _period(data, where=where)
     return Agreement(
         id=ident,
         tekst=str(data["tekst"]),
@@ -336,10 +367,7 @@ def read_agreements(path: str | Path) -> list[Agreement]:
     ['verbod', 'aandeel', 'aantal']
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = read_toml(path, what="agreements")
     tables = data.get("afspraak")
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"{path}: no [[afspraak]] tables found")
@@ -471,14 +499,62 @@ def _dataset(
     if stock is None:
         return sales
     cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", "geometry")]
-    attrs = pd.DataFrame(stock[["vhe_id", *cols]]).drop_duplicates("vhe_id")
-    attrs = attrs[attrs["vhe_id"].notna()].rename(columns={c: f"{c}\x00" for c in cols})
-    merged = sales.merge(attrs, on="vhe_id", how="left", validate="many_to_one")
+    # the dwelling of each sale: (corporatie, vhe_id), or a vhe_id only one corporation has;
+    # an unknown or ambiguous one has no attributes, so a rule on them cannot decide it
+    pos = link_to_stock(sales, stock)
+    found = pd.Series(pos >= 0)
+    attrs = pd.DataFrame(stock[cols]).iloc[np.where(pos >= 0, pos, 0)].reset_index(drop=True)
+    merged = pd.DataFrame(sales).reset_index(drop=True)
     for col in cols:
-        dwelling = merged.pop(f"{col}\x00")
+        dwelling = attrs[col].where(found)
         # a sales column of its own wins; where it is empty the dwelling's value fills in
         merged[col] = dwelling if col not in sales.columns else merged[col].fillna(dwelling)
     return merged
+
+
+def _sales_population(
+    agreement: Agreement, frame: pd.DataFrame, jaar: int | None
+) -> tuple[pd.DataFrame, str | None]:
+    """The sales a rule counts and how to say so (``None``: all records, nothing to say).
+
+    With a period (``van``/``tot``) the sales whose ``jaar`` lies in it, planned or
+    realised. Without one but with a monitored ``jaar``: the sales realised up to and
+    including that year plus all planned sales (still preventable, whatever their year); a
+    sale recorded as realised after the monitored year is not counted. A record without a
+    ``jaar`` is kept (it may belong to the period) and the note says how many.
+    """
+    if agreement.dataset != "verkoop" or "jaar" not in frame.columns:
+        return frame, None
+    van, tot = agreement.van, agreement.tot
+    if van is None and tot is None and jaar is None:
+        return frame, None
+    year = pd.to_numeric(frame["jaar"], errors="coerce")
+    no_year = year.isna()
+    if van is not None or tot is not None:
+        keep = pd.Series(True, index=frame.index)
+        if van is not None:
+            keep &= year >= van
+        if tot is not None:
+            keep &= year <= tot
+        if van == tot:
+            label = f"verkopen {van}"
+        elif van is not None and tot is not None:
+            label = f"verkopen {van}\u2013{tot}"
+        else:
+            label = f"verkopen vanaf {van}" if van is not None else f"verkopen t/m {tot}"
+    else:
+        keep = year <= jaar
+        if "status" in frame.columns:
+            planned = frame["status"].astype("string").str.casefold().eq("voorgenomen")
+            keep |= planned.fillna(False).astype(bool)
+            label = f"verkopen gerealiseerd t/m {jaar} en voorgenomen"
+        else:
+            label = f"verkopen t/m {jaar}"
+    keep = keep.fillna(False).astype(bool) | no_year
+    label += f" ({int(keep.sum())} van {len(frame)} records"
+    if no_year.any():
+        label += f", waarvan {int(no_year.sum())} zonder jaar"
+    return frame.loc[keep], label + ")"
 
 
 def _missing_columns(frame: pd.DataFrame, agreement: Agreement) -> list[str]:
@@ -685,7 +761,8 @@ def monitor(
         *onbekend*.
     jaar
         The monitored year: resolves conditions on a rent limit (``huurgrens``) without
-        ``huurjaar``.
+        ``huurjaar``, and limits the sales of a rule without a period to those realised up
+        to and including ``jaar`` plus the planned ones (see the module docs).
     rent_limits
         Rent limits per year; default :data:`geoprestatie.huur.DEFAULT_LIMITS`.
 
@@ -713,7 +790,10 @@ def monitor(
                     None,
                 )
             else:
+                frame, population = _sales_population(agreement, frame, jaar)
                 missing = _missing_columns(frame, agreement)
+                if (agreement.van, agreement.tot) != (None, None) and "jaar" not in frame:
+                    missing = sorted({*missing, "jaar"})
                 if missing:
                     hint = (
                         " (koppel de verkopen aan de voorraad)"
@@ -733,6 +813,10 @@ def monitor(
                         "aantal": _eval_aantal,
                     }
                     outcome = evaluator[agreement.soort](agreement, frame)
+                    if population is not None:
+                        outcome = replace(
+                            outcome, toelichting=f"{population}: {outcome.toelichting}"
+                        )
         if outcome.records is not None and len(outcome.records):
             records[agreement.id] = outcome.records
         rows.append(

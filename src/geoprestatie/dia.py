@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geoprestatie._validate import to_rd_new
+from geoprestatie._validate import read_toml, to_rd_new
 from geoprestatie.errors import ConfigError
 
 __all__ = [
@@ -61,11 +61,12 @@ def _selection_robuust(t: pd.DataFrame) -> pd.Series:
 
 
 def _selection_top_k(t: pd.DataFrame) -> pd.Series:
-    k = int(t.attrs.get("top_k", 0)) or None
-    if k is None:
+    if "top_k" not in t.attrs:
         raise ConfigError(
             "`selection` 'top_k' needs the table from sia.prioritise (attrs['top_k'] is absent)"
         )
+    # top_k is 0 when no buurt is eligible: nothing is selected
+    k = int(t.attrs["top_k"])
     return (t["sia_rang"] <= k).fillna(False).astype(bool)
 
 
@@ -172,14 +173,8 @@ class DiaConfig:
     @classmethod
     def from_toml(cls, path: str | Path) -> DiaConfig:
         """Read the ``[dia]`` table of a TOML file (defaults if there is none)."""
-        import tomllib
-
         path = Path(path)
-        try:
-            with path.open("rb") as fh:
-                d = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        d = read_toml(path, what="DIA config")
         try:
             return cls.from_dict(d.get("dia", {}))
         except ConfigError as exc:
@@ -211,8 +206,9 @@ def contiguity(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
 
     Built with ``libpysal.graph.Graph.build_fuzzy_contiguity`` (each geometry buffered by
     half the snap distance, neighbours where the buffers intersect, so a corner is enough:
-    queen contiguity). Returns a :class:`libpysal.weights.W` whose ids are the positions
-    ``0 .. n-1``.
+    queen contiguity). The geometries are taken to EPSG:28992 first, so the distance is in
+    metres whatever CRS comes in (no CRS: :class:`InputError`). Returns a
+    :class:`libpysal.weights.W` whose ids are the positions ``0 .. n-1``.
 
     Examples
     --------
@@ -227,7 +223,7 @@ def contiguity(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
     """
     from libpysal.graph import Graph
 
-    geoms = buurten.geometry.reset_index(drop=True)
+    geoms = to_rd_new(buurten, source=_SOURCE).geometry.reset_index(drop=True)
     buffer = snap_distance / 2.0 if snap_distance > 0 else None
     return Graph.build_fuzzy_contiguity(geoms, buffer=buffer).to_W()
 
@@ -435,6 +431,14 @@ def delineate(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> DiaResult:
     notes: list[str] = []
     chosen = np.flatnonzero(select(table).to_numpy())
     cand = table.iloc[chosen]
+    if not len(cand):
+        eligible = table["sia_geschikt"] if "sia_geschikt" in table.columns else None
+        nothing = (
+            "geen enkele buurt is geschikt (zie sia_reden)"
+            if eligible is not None and not eligible.fillna(False).astype(bool).any()
+            else f"geen enkele buurt geselecteerd als prioriteit (selectie {config.selection!r})"
+        )
+        notes.append(f"{nothing}: geen DIA's")
 
     # connected components of the priority buurten, then split the oversized ones
     parts: list[np.ndarray] = []  # positions into `table`

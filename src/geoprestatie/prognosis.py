@@ -42,6 +42,7 @@ from geoprestatie.sources._tabular import (
     parse_bool,
     parse_buurtcode,
     parse_number,
+    parse_number_column,
     read_table,
     with_source_rows,
 )
@@ -156,9 +157,16 @@ def _whole_counts(
 ) -> pd.Series:
     """Validate counts: present, numeric, whole, positive (or >= 0); error names the rows."""
     text = values.astype("string").str.strip().fillna("")
-    num, not_number = parse_number(values)
+    num, not_number, ambiguous = parse_number_column(values)
+    # the value as shown in the message: an ambiguous one with its two readings
+    shown = ambiguous.fillna(text)
     checks: list[tuple[pd.Series, str]] = [
         (text.eq(""), "is empty; expected a whole number"),
+        (
+            ambiguous.notna(),
+            "is fractional or has a thousands separator (two readings); expected a whole "
+            "number of dwellings (no thousands separators)",
+        ),
         (not_number & text.ne(""), "is not a number"),
         (
             num.notna() & (num < 0),
@@ -175,7 +183,7 @@ def _whole_counts(
     for mask, why in checks:
         mask = mask.fillna(False).astype(bool)
         if mask.any():
-            bad = text[mask].tolist()[:5]
+            bad = shown[mask].tolist()[:5]
             raise InputError(
                 f"`{column}` {why}; found {bad}",
                 source=source,

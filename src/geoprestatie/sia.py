@@ -41,7 +41,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -52,7 +51,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geoprestatie._validate import rows_where
+from geoprestatie._validate import read_toml, rows_where
 from geoprestatie.errors import ConfigError, DataWarning, InputError
 
 __all__ = [
@@ -356,11 +355,7 @@ class SiaConfig:
         """Read a TOML file: its ``[sia]`` table if there is one, else the whole file
         (a ``[dia]`` table beside it is left to :class:`geoprestatie.dia.DiaConfig`)."""
         path = Path(path)
-        try:
-            with path.open("rb") as fh:
-                d = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        d = read_toml(path, what="SIA criteria")
         table = d.get("sia", {k: v for k, v in d.items() if k != "dia"})
         try:
             return cls.from_dict(table)
@@ -670,7 +665,8 @@ def score(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     n = len(table)
     idx = np.flatnonzero(prep.eligible)
     s = method.scores(prep.u, prep.weights[None, :])[0] if idx.size else np.empty(0)
-    contrib = method.contributions(prep.u, prep.weights) if idx.size else np.empty((0, 0))
+    m = len(prep.criteria)
+    contrib = method.contributions(prep.u, prep.weights) if idx.size else np.empty((0, m))
     full = np.full(n, np.nan)
     full[idx] = s
     out["sia_score"] = full

@@ -1,9 +1,10 @@
 """Shared reader helpers (private): tabular input (CSV/XLSX), vector files, rejected rows.
 
 CSV files are sniffed: encoding (UTF-8, UTF-8 with BOM, or cp1252 as Dutch Excel writes it),
-separator (``,``, ``;``, tab or ``|``), and per numeric column decimal commas (``12,5``,
-``1.234,56``). Every cell is read as text first so that each reader can parse its columns
-itself and report a bad value with its row instead of losing it.
+separator (``,``, ``;``, tab or ``|``), and per numeric column the decimal separator
+(``12,5``, ``1.234,56``, ``1,234.56``; see :func:`parse_number_column`). Every cell is read as
+text first so that each reader can parse its columns itself and report a bad value with its
+row instead of losing it.
 
 Accounting hand-over
 --------------------
@@ -26,10 +27,9 @@ neither counted nor reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -49,12 +49,16 @@ REJECT_COLUMNS: tuple[str, ...] = ("bestand", "bron_rij", "reden", "kolom", "waa
 #: Reasons a record is not joined: code -> Dutch / English description.
 REASONS: dict[str, str] = {
     "ongeldige_waarde": "ongeldige waarde / invalid value",
-    "dubbel_vhe_id": "dubbel vhe_id / duplicate vhe_id",
+    "dubbel_vhe_id": "dubbel vhe_id (binnen de corporatie) / duplicate vhe_id (per corporation)",
     "geen_locatie": "geen locatie / no location",
     "buiten_buurten": "buiten alle buurten / outside all buurten",
     "onbekende_buurtcode": "onbekende buurtcode / unknown buurtcode",
     "onbekende_wijkcode": "onbekende wijkcode / unknown wijkcode",
     "onbekend_vhe_id": "onbekend vhe_id / unknown vhe_id",
+    "dubbelzinnig_vhe_id": (
+        "vhe_id van meer corporaties, geef de corporatie / ambiguous vhe_id: several "
+        "corporations have it, add corporatie to the sales"
+    ),
     "dubbele_code": "dubbele code / duplicate code",
     "geen_overlap": "geen overlap met buurten / no overlap with buurten",
     "kleinere_overlap": "elders overstemd (kleinere overlap) / outvoted by a larger overlap",
@@ -194,14 +198,109 @@ def canonical_columns(df: pd.DataFrame, aliases: Mapping[str, Iterable[str]]) ->
     return df.rename(columns=lower_map(df.columns, aliases))
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+# spaces Excel puts in numbers (also as thousands separators) and a currency sign
+_NUMBER_NOISE = r"[\s\u00a0\u202f]"
+_SIGN = r"^[+-]?"
+_EXP = r"(?:[eE][+-]?\d+)?$"
+# one group of three digits after a single separator: "1.050" / "1,050" (thousands or decimal)
+_AMBIGUOUS = {".": _SIGN + r"[1-9]\d{0,2}\.\d{3}$", ",": _SIGN + r"[1-9]\d{0,2},\d{3}$"}
+# two or more groups: the separator can only be a thousands separator ("1.050.000")
+_GROUPED = {
+    ".": _SIGN + r"[1-9]\d{0,2}(?:\.\d{3}){2,}$",
+    ",": _SIGN + r"[1-9]\d{0,2}(?:,\d{3}){2,}$",
+}
+# both separators: the last one is the decimal separator ("1.234,56" / "1,234.56")
+_BOTH = {",": _SIGN + r"\d{1,3}(?:\.\d{3})+,\d*$", ".": _SIGN + r"\d{1,3}(?:,\d{3})+\.\d*$"}
+# one separator that cannot be a thousands separator ("12,5", "7.25", "1050.5")
+_SINGLE = {",": _SIGN + r"(?:\d*,\d+|\d+,)" + _EXP, ".": _SIGN + r"(?:\d*\.\d+|\d+\.)" + _EXP}
+
+
+class ParsedNumbers(NamedTuple):
+    """Result of :func:`parse_number_column`."""
+
+    #: the numbers (float64, NaN where empty or invalid)
+    values: pd.Series
+    #: true where a value was given but is not a number (or cannot be read unambiguously)
+    invalid: pd.Series
+    #: the value with the reason for ambiguous values (string, NA elsewhere), to report
+    note: pd.Series
+
+
+def parse_number_column(values: pd.Series) -> ParsedNumbers:
+    """Parse one column of text as numbers, deciding the decimal separator for the column.
+
+    Spaces, non-breaking spaces and a leading or trailing ``€`` are ignored (``€ 650``,
+    ``1 050,00``). A value with both ``.`` and ``,`` has the last one as decimal separator
+    (``1.234,56``, ``1,234.56``); so has a value with one separator that cannot be a
+    thousands separator (``12,5``, ``700.5``); two or more groups of three digits
+    (``1.050.000``) are thousands. These values are the evidence for the column: if it has
+    decimal commas (and no decimal dots), a value like ``1.050`` is read as 1050 and
+    ``1,050`` as 1.05; if it has decimal dots (and no decimal commas), ``1.050`` is 1.05 and
+    ``1,050`` is 1050. Without evidence, or with evidence both ways, such a value fits both
+    readings and is invalid, with a ``note`` naming both; the reader reports it rather than
+    guess a rent of 1.05 or 1050.
+
+    Examples
+    --------
+    >>> parse_number_column(pd.Series(["1.050", "612,30"])).values.tolist()
+    [1050.0, 612.3]
+    >>> parse_number_column(pd.Series(["1,050.00", "€ 650"])).values.tolist()
+    [1050.0, 650.0]
+    >>> p = parse_number_column(pd.Series(["1.050", "700"]))
+    >>> p.invalid.tolist(), p.note.tolist()
+    ([True, False], ['1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)', <NA>])
+    """
+    text = values.astype("string").str.replace(_NUMBER_NOISE, "", regex=True)
+    text = text.str.replace(r"^€|€$", "", regex=True).mask(lambda t: t == "")
+
+    def match(pattern: str) -> pd.Series:
+        return text.str.fullmatch(pattern).fillna(False).astype(bool)
+
+    ambiguous = {sep: match(pat) for sep, pat in _AMBIGUOUS.items()}
+    grouped = {sep: match(pat) for sep, pat in _GROUPED.items()}
+    both = {sep: match(pat) for sep, pat in _BOTH.items()}
+    single = {sep: match(pat) & ~ambiguous[sep] for sep, pat in _SINGLE.items()}
+    # evidence per decimal separator: decimal use of it or thousands use of the other one
+    comma_dec = bool((both[","] | single[","] | grouped["."]).any())
+    dot_dec = bool((both["."] | single["."] | grouped[","]).any())
+
+    plain = text.copy()
+    plain = plain.mask(both[","] | grouped["."], text.str.replace(".", "", regex=False))
+    plain = plain.mask(both["."] | grouped[","], text.str.replace(",", "", regex=False))
+    plain = plain.mask(both[","] | single[","], plain.str.replace(",", ".", regex=False))
+    unresolved = pd.Series(False, index=values.index)
+    for sep, other_dec, own_dec in ((".", comma_dec, dot_dec), (",", dot_dec, comma_dec)):
+        amb = ambiguous[sep]
+        if not amb.any():
+            continue
+        if other_dec and not own_dec:  # the separator is a thousands separator
+            plain = plain.mask(amb, text.str.replace(sep, "", regex=False))
+        elif own_dec and not other_dec:  # the separator is the decimal separator
+            plain = plain.mask(amb, text.str.replace(sep, ".", regex=False))
+        else:
+            unresolved = unresolved | amb
+    plain = plain.mask(unresolved)
+    out = pd.to_numeric(plain, errors="coerce").astype("float64")
+    invalid = values.notna() & text.notna() & out.isna()
+    # a cell holding only spaces or a currency sign is empty, not invalid
+    note = pd.Series(pd.NA, index=values.index, dtype="string")
+    if unresolved.any():
+        raw = text[unresolved]
+        thousands = pd.to_numeric(raw.str.replace(r"[.,]", "", regex=True))
+        decimal = pd.to_numeric(raw.str.replace(",", ".", regex=False))
+        note[unresolved] = [
+            f"{v} (dubbelzinnig / ambiguous: {t:g} of/or {d:g})"
+            for v, t, d in zip(values[unresolved], thousands, decimal, strict=True)
+        ]
+    return ParsedNumbers(out, invalid.astype(bool), note)
 
 
 def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse text as numbers with ``.`` or ``,`` decimals; return (float64, invalid mask).
+    """Parse one column of text as numbers; return (float64, invalid mask).
 
-    A value with a comma has its dots taken as thousands separators (``1.234,56``).
-    ``invalid`` is true where a value was given but is not a number.
+    The decimal separator is decided per column (:func:`parse_number_column`, which also
+    gives the reason a value is ambiguous). ``invalid`` is true where a value was given but
+    is not a number or fits both readings (``1.050`` in a column without other decimals).
 
     Examples
     --------
@@ -209,14 +308,8 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist()[:3], bad.tolist()
     ([12.5, 1234.56, 7.0], [False, False, False, False, True])
     """
-    text = values.astype("string").str.strip().str.replace(" ", "", regex=False)
-    has_comma = text.str.contains(",", regex=False).fillna(False)
-    fixed = text.where(~has_comma, text.str.replace(".", "", regex=False))
-    fixed = fixed.str.replace(",", ".", regex=False)
-    out = pd.to_numeric(fixed, errors="coerce").astype("float64")
-    given = values.notna()
-    invalid = given & out.isna()
-    return out, invalid.astype(bool)
+    parsed = parse_number_column(values)
+    return parsed.values, parsed.invalid
 
 
 #: Spellings of yes and no accepted in ja/nee columns (after trimming, case-insensitive).
@@ -304,15 +397,54 @@ class Rejects:
             )
 
     def add_mask(
-        self, df: pd.DataFrame, mask: pd.Series, reason: str, *, column: str | None
+        self,
+        df: pd.DataFrame,
+        mask: pd.Series,
+        reason: str,
+        *,
+        column: str | None,
+        shown: pd.Series | None = None,
     ) -> pd.DataFrame:
-        """Record ``df`` rows where ``mask`` holds and return the other rows."""
-        mask = mask.fillna(False).astype(bool)
+        """Record ``df`` rows where ``mask`` holds and return the other rows.
+
+        The recorded value is the cell of ``column``, or ``shown`` where that is not NA (a
+        value with the reason, e.g. the two readings of an ambiguous number).
+        """
+        mask = mask.loc[df.index].fillna(False).astype(bool)
         if mask.any():
             hit = df.loc[mask]
-            vals = hit[column] if column is not None and column in hit else [None] * len(hit)
+            vals: Any = hit[column] if column is not None and column in hit else [None] * len(hit)
+            if shown is not None:
+                vals = (
+                    shown.loc[hit.index]
+                    .astype(object)
+                    .where(shown.loc[hit.index].notna(), pd.Series(list(vals), index=hit.index))
+                )
             self.add(hit["bron_rij"], reason, column=column, values=vals)
         return df.loc[~mask]
+
+    def reasons(self) -> str:
+        """A one-line summary per reason and column, with the first row and value.
+
+        Examples
+        --------
+        >>> r = Rejects("v.csv")
+        >>> r.add([2, 3], "ongeldige_waarde", column="huurprijs", values=["-5", "abc"])
+        >>> r.reasons()
+        "ongeldige_waarde in huurprijs: 2 row(s), e.g. row 2 '-5'"
+        """
+        counts: dict[str, int] = {}
+        first: dict[str, dict[str, Any]] = {}
+        for r in self.records:
+            key = r["reden"] + (f" in {r['kolom']}" if r["kolom"] else "")
+            counts[key] = counts.get(key, 0) + int(r["aantal"])
+            first.setdefault(key, r)
+        parts = []
+        for key, n in counts.items():
+            eg = first[key]
+            value = f" {eg['waarde']!r}" if eg["waarde"] is not None else ""
+            parts.append(f"{key}: {n} row(s), e.g. row {eg['bron_rij']}{value}")
+        return "; ".join(parts)
 
 
 def attach(df: Any, *, source: str, n_read: int, rejects: Rejects) -> Any:

@@ -48,6 +48,7 @@ STOCK_ALIASES: dict[str, tuple[str, ...]] = {
 #: Sales (planned or realised).
 SALES_ALIASES: dict[str, tuple[str, ...]] = {
     "vhe_id": STOCK_ALIASES["vhe_id"],
+    "corporatie": STOCK_ALIASES["corporatie"],
     **LOCATION_ALIASES,
     "jaar": ("verkoopjaar", "year", "jaar_verkoop"),
     "status": ("verkoopstatus", "status_verkoop", "fase"),

@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geoprestatie._validate import BUURTCODE_PATTERN, WIJKCODE_PATTERN
+from geoprestatie._validate import BUURTCODE_PATTERN, WIJKCODE_PATTERN, require_columns
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
@@ -131,13 +131,14 @@ def read_heat_plans(
     if path.suffix.lower() in _VECTOR_SUFFIXES:
         return _read_polygons(path, buurten, layer=layer)
     raw = canonical_columns(read_table(path), HEAT_ALIASES)
-    if "code" not in raw.columns or not ({"startjaar", "strategie"} & set(raw.columns)):
-        raise InputError(
-            "missing required column(s); expected 'code' (buurtcode or wijkcode) and "
-            "'startjaar' and/or 'strategie' (aliases: geoprestatie.sources.aliases."
-            f"HEAT_ALIASES); found {list(raw.columns)}",
-            source=path,
-        )
+    require_columns(
+        raw,
+        ["code"],
+        source=path,
+        one_of={"startjaar": ("startjaar",), "strategie": ("strategie",)},
+        one_of_what="a plan",
+        aliases="geoprestatie.sources.aliases.HEAT_ALIASES; code is a buurtcode or wijkcode",
+    )
     source = path.name
     rejects = Rejects(source)
     df = with_source_rows(raw)

@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geoprestatie._validate import require_columns
 from geoprestatie.errors import InputError
 from geoprestatie.sources._tabular import (
     Rejects,
@@ -282,14 +283,12 @@ def read_liveability(
         return _read_raster(path, buurten, crs=crs, band=band)
     raw = canonical_columns(read_table(path), LIVEABILITY_ALIASES)
     raw = raw.rename(columns={k: v for k, v in LIVEABILITY_DIMENSIONS.items() if k in raw})
-    required = ["buurtcode", "leefbaarometer_score"]
-    missing = [c for c in required if c not in raw.columns]
-    if missing:
-        raise InputError(
-            f"missing required column(s) {missing}; expected {required} (aliases: "
-            f"geoprestatie.sources.aliases.LIVEABILITY_ALIASES); found {list(raw.columns)}",
-            source=path,
-        )
+    require_columns(
+        raw,
+        ["buurtcode", "leefbaarometer_score"],
+        source=path,
+        aliases="geoprestatie.sources.aliases.LIVEABILITY_ALIASES",
+    )
     source = path.name
     rejects = Rejects(source)
     df = with_source_rows(raw)

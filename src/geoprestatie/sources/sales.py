@@ -7,8 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie._validate import RD_NEW
-from geoprestatie.errors import InputError
+from geoprestatie._validate import RD_NEW, require_columns
 from geoprestatie.sources._tabular import (
     Rejects,
     attach,
@@ -17,7 +16,13 @@ from geoprestatie.sources._tabular import (
     with_source_rows,
 )
 from geoprestatie.sources.aliases import SALES_ALIASES
-from geoprestatie.sources.stock import locate, read_frame, warn_rejected
+from geoprestatie.sources.stock import (
+    LOCATION_COLUMNS,
+    dwelling_key,
+    locate,
+    read_frame,
+    warn_rejected,
+)
 
 __all__ = ["SALES_STATUS", "read_sales"]
 
@@ -37,6 +42,9 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
         CSV, XLSX or a point vector file with ``vhe_id`` (referring to the stock) and/or an
         own location (``x``/``y``, ``lon``/``lat`` or ``buurtcode``), ``jaar`` and ``status``
         (:data:`SALES_STATUS`). Aliases: :data:`geoprestatie.sources.aliases.SALES_ALIASES`.
+        An optional ``corporatie`` column says whose ``vhe_id`` it is: a dwelling is
+        (``corporatie``, ``vhe_id``) and without it a ``vhe_id`` that several corporations
+        use cannot be linked (:func:`geoprestatie.sources.stock.link_to_stock`).
     layer
         Layer of a multi-layer vector file.
 
@@ -57,25 +65,24 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
     """
     path = Path(path)
     raw = canonical_columns(read_frame(path, layer=layer), SALES_ALIASES)
-    has_loc = {"x", "y"} <= set(raw) or {"lon", "lat"} <= set(raw) or "buurtcode" in raw
-    required = ["jaar", "status"]
-    missing = [c for c in required if c not in raw.columns]
-    if missing or not ("vhe_id" in raw.columns or has_loc):
-        raise InputError(
-            f"missing required column(s) {missing or ['vhe_id']}; expected {required} and "
-            "vhe_id (referring to the stock) or an own location (x+y, lon+lat or buurtcode); "
-            f"found {list(raw.columns)}",
-            source=path,
-        )
+    require_columns(
+        raw,
+        ["jaar", "status"],
+        source=path,
+        one_of={"vhe_id (referring to the stock)": ("vhe_id",), **LOCATION_COLUMNS},
+        one_of_what="a reference",
+        aliases="geoprestatie.sources.aliases.SALES_ALIASES",
+    )
+    has_loc = any(set(cols) <= set(raw.columns) for cols in LOCATION_COLUMNS.values())
     source = path.name
     rejects = Rejects(source)
     df = with_source_rows(raw)
     if "vhe_id" not in df:
         df["vhe_id"] = pd.NA
     n_read = len(df)
-    df = rejects.add_mask(
-        df, df["vhe_id"].notna() & df["vhe_id"].duplicated(), "dubbel_vhe_id", column="vhe_id"
-    )
+    # one dwelling is sold once: (corporatie, vhe_id) when the file names the corporation
+    key = dwelling_key(df) if "corporatie" in df else df["vhe_id"]
+    df = rejects.add_mask(df, key.notna() & key.duplicated(), "dubbel_vhe_id", column="vhe_id")
     if has_loc:
         df = locate(df, rejects, source=path, required=False)
     else:

@@ -8,9 +8,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from pyproj import Transformer
 
-from geoprestatie._validate import RD_NEW
+from geoprestatie._validate import RD_NEW, require_columns
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
@@ -20,16 +21,30 @@ from geoprestatie.sources._tabular import (
     parse_bool,
     parse_buurtcode,
     parse_number,
+    parse_number_column,
     read_table,
     read_vector,
     with_source_rows,
 )
 from geoprestatie.sources.aliases import STOCK_ALIASES
 
-__all__ = ["ENERGIELABELS", "STOCK_COLUMNS", "normalise_label", "read_stock"]
+__all__ = [
+    "ENERGIELABELS",
+    "HUURPRIJS_RANGE",
+    "STOCK_COLUMNS",
+    "dwelling_key",
+    "link_to_stock",
+    "normalise_label",
+    "read_stock",
+]
 
 #: Energy labels, best first (the order of the categorical).
 ENERGIELABELS: tuple[str, ...] = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
+
+#: Plausible monthly rent in euro (``huurprijs``), both ends included. Below 50 euro a month
+#: is no rent of a dwelling but a misread number (``1.050`` read as 1.05) or a fee; above
+#: 10,000 a typing error. Values outside are reported as ``ongeldige_waarde``.
+HUURPRIJS_RANGE: tuple[float, float] = (50.0, 10_000.0)
 
 #: Canonical stock columns in order; extra columns follow, then ``bron_rij`` and geometry.
 STOCK_COLUMNS: tuple[str, ...] = (
@@ -97,18 +112,88 @@ def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     return df
 
 
+#: The location columns a stock or sales file may have (label -> columns).
+LOCATION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "x+y (RD New)": ("x", "y"),
+    "lon+lat (WGS84)": ("lon", "lat"),
+    "buurtcode": ("buurtcode",),
+}
+
+
 def require_location(df: pd.DataFrame, required: list[str], *, source: str | Path) -> None:
     """Raise listing found and expected columns if a required or location column is missing."""
-    missing = [c for c in required if c not in df.columns]
-    has_loc = {"x", "y"} <= set(df.columns) or {"lon", "lat"} <= set(df.columns)
-    has_loc = has_loc or "buurtcode" in df.columns
-    if missing or not has_loc:
-        what = f"missing required column(s) {missing}" if missing else "no location columns"
-        raise InputError(
-            f"{what}; expected {required} and a location: x+y (RD New), lon+lat (WGS84) or "
-            f"buurtcode (aliases: geoprestatie.sources.aliases); found {list(df.columns)}",
-            source=source,
+    require_columns(
+        df,
+        required,
+        source=source,
+        one_of=LOCATION_COLUMNS,
+        one_of_what="a location",
+        aliases="geoprestatie.sources.aliases.STOCK_ALIASES",
+    )
+
+
+def dwelling_key(df: pd.DataFrame) -> pd.Series:
+    """The identity of a dwelling: ``corporatie`` (case and spaces ignored) and ``vhe_id``.
+
+    Corporations number their dwellings each on their own, so ``1001`` of Portaal and
+    ``1001`` of de Alliantie are two dwellings. NA where the ``vhe_id`` is missing.
+
+    Examples
+    --------
+    >>> dwelling_key(pd.DataFrame({"corporatie": ["Portaal", " portaal"],
+    ...                            "vhe_id": ["1001", "1001"]})).duplicated().tolist()
+    [False, True]
+    """
+    corp = df["corporatie"].astype("string").str.strip().str.casefold().fillna("")
+    vhe = df["vhe_id"].astype("string").str.strip()
+    return (corp + "\x00" + vhe).where(vhe.notna())
+
+
+def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]:
+    """The position in ``stock`` of each sale's dwelling; -1 unknown, -2 ambiguous.
+
+    A sale with a ``corporatie`` is matched on (``corporatie``, ``vhe_id``)
+    (:func:`dwelling_key`); one without is matched on ``vhe_id`` alone, and when several
+    corporations have that ``vhe_id`` the sale is ambiguous (-2): the caller reports it
+    (reason ``dubbelzinnig_vhe_id``) instead of guessing the corporation. A sale without
+    ``vhe_id`` is -1.
+
+    Examples
+    --------
+    >>> stock = pd.DataFrame({"vhe_id": ["1001", "1001", "7"],
+    ...                       "corporatie": ["Portaal", "de Alliantie", "Portaal"]})
+    >>> sales = pd.DataFrame({"vhe_id": ["1001", "1001", "7", "8", None],
+    ...                       "corporatie": [None, "de alliantie", None, None, None]})
+    >>> link_to_stock(sales, stock).tolist()
+    [-2, 1, 2, -1, -1]
+    """
+    out = np.full(len(sales), -1, dtype=np.int64)
+    if "vhe_id" not in sales.columns or not len(stock):
+        return out
+    vhe = sales["vhe_id"].astype("string").str.strip().reset_index(drop=True)
+    stock_vhe = pd.Series(stock["vhe_id"].astype("string").str.strip().to_numpy())
+    stock_key = pd.Series(dwelling_key(stock).to_numpy())
+
+    def lookup(keys: pd.Series, index: pd.Series) -> NDArray[np.int64]:
+        """Stock position (``index.index``) of each key in ``index``; -1 absent, -2 several."""
+        counts = index.value_counts()
+        first = pd.Series(index.index.to_numpy(), index=index.to_numpy()).groupby(level=0).first()
+        hit = keys.map(first).fillna(-1).to_numpy(dtype=np.int64)
+        many = keys.map(counts).fillna(0).to_numpy() > 1
+        return np.where(many, -2, hit)
+
+    if "corporatie" in sales.columns:
+        has_corp = sales["corporatie"].notna().to_numpy() & vhe.notna().to_numpy()
+    else:
+        has_corp = np.zeros(len(sales), dtype=bool)
+    by_vhe = lookup(vhe.where(~has_corp), stock_vhe.dropna())
+    out = np.where(vhe.notna().to_numpy() & ~has_corp, by_vhe, out)
+    if has_corp.any():
+        by_key = lookup(
+            pd.Series(dwelling_key(sales).to_numpy()).where(has_corp), stock_key.dropna()
         )
+        out = np.where(has_corp, by_key, out)
+    return out.astype(np.int64)
 
 
 def locate(
@@ -123,11 +208,10 @@ def locate(
     x = pd.Series(np.nan, index=df.index)
     y = pd.Series(np.nan, index=df.index)
     if {"x", "y"} <= set(df.columns):
-        xs, bad_x = parse_number(df["x"])
-        ys, bad_y = parse_number(df["y"])
-        df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x")
-        bad_y = bad_y.loc[df.index]
-        df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y")
+        xs, bad_x, note_x = parse_number_column(df["x"])
+        ys, bad_y, note_y = parse_number_column(df["y"])
+        df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x", shown=note_x)
+        df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y", shown=note_y)
         xs, ys = xs.loc[df.index], ys.loc[df.index]
         given = xs.notna() & ys.notna()
         degrees = given & xs.abs().le(180) & ys.abs().le(90)
@@ -198,7 +282,11 @@ def read_stock(
     ----------
     path
         The file. CSV may use ``,`` or ``;``, decimal commas, UTF-8 (with or without BOM) or
-        cp1252. Column aliases: :data:`geoprestatie.sources.aliases.STOCK_ALIASES`.
+        cp1252. Column aliases: :data:`geoprestatie.sources.aliases.STOCK_ALIASES`. The
+        decimal separator is decided per column; a number that fits two readings in its
+        column (``1.050`` with no other decimals: 1050 or 1.05) is reported, not guessed
+        (:func:`geoprestatie.sources._tabular.parse_number_column`). ``huurprijs`` must lie
+        in :data:`HUURPRIJS_RANGE` (euro a month); ``€`` and spaces are ignored.
     layer
         Layer of a multi-layer vector file.
     corporatie
@@ -216,8 +304,8 @@ def read_stock(
     Raises
     ------
     InputError
-        Empty file, a missing required column (lists the columns found and expected), or
-        x/y holding WGS84 degrees.
+        Empty file, a missing required column (lists the columns found and expected),
+        x/y holding WGS84 degrees, or no usable row at all (names the reasons).
 
     Examples
     --------
@@ -244,7 +332,8 @@ def read_stock(
     n_read = len(df)
     df = rejects.add_mask(df, df["vhe_id"].isna(), "ongeldige_waarde", column="vhe_id")
     df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
-    df = rejects.add_mask(df, df["vhe_id"].duplicated(), "dubbel_vhe_id", column="vhe_id")
+    # a dwelling is (corporatie, vhe_id): corporations number their dwellings each on their own
+    df = rejects.add_mask(df, dwelling_key(df).duplicated(), "dubbel_vhe_id", column="vhe_id")
     df = locate(df, rejects, source=path)
 
     parsed: dict[str, pd.Series] = {}
@@ -254,22 +343,30 @@ def read_stock(
         parsed["energielabel"] = lab.loc[df.index]
     for col, lo, hi, integer in (
         ("bouwjaar", 1000, 2100, True),
-        ("huurprijs", 0, 10_000, False),
+        ("huurprijs", HUURPRIJS_RANGE[0], HUURPRIJS_RANGE[1], False),
         ("conditiescore", 1, 6, True),
     ):
         if col not in df:
             continue
-        num, bad = parse_number(df[col])
+        num, bad, note = parse_number_column(df[col])
         bad = bad | (num.notna() & ~num.between(lo, hi))
         if integer:
             bad = bad | (num.notna() & (num % 1 != 0))
-        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col)
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col, shown=note)
         num = num.loc[df.index]
         parsed[col] = num.astype("Int64") if integer else num
     if "daeb" in df:
         daeb, bad = parse_bool(df["daeb"], true=_DAEB_TRUE, false=_DAEB_FALSE)
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="daeb")
         parsed["daeb"] = daeb.loc[df.index]
+    if df.empty:
+        raise InputError(
+            f"no usable rows: {n_read} row(s) read, all set aside: {rejects.reasons()}; "
+            "expected at least one dwelling with valid values (check the columns named)",
+            source=path,
+        )
+    # a column parsed early must not keep rows a later check set aside
+    parsed = {col: series.loc[df.index] for col, series in parsed.items()}
 
     out = pd.DataFrame(index=df.index)
     out["vhe_id"] = df["vhe_id"].astype("string")
