@@ -324,3 +324,30 @@ def test_aandeel_corporatie_from_cbs_map_column(grid_buurten: gpd.GeoDataFrame) 
     assert t["aandeel_corporatie"].iloc[0] == 0.25
     assert np.isnan(t["aandeel_corporatie"].iloc[1])  # no dwellings: no share
     assert t["aandeel_corporatie"].iloc[2] == 0.0
+
+
+def test_sales_link_to_the_dwelling_of_their_corporation(
+    grid_buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    stock_csv = tmp_path / "v.csv"
+    stock_csv.write_text(
+        "vhe_id;corporatie;buurtcode\n1001;Portaal;BU99990000\n1001;de Alliantie;BU99990004\n"
+        "7;Portaal;BU99990008\n2002;Portaal;BU99990000\n2002;de Alliantie;BU99990004\n"
+    )
+    sales_csv = tmp_path / "s.csv"
+    sales_csv.write_text(
+        "vhe_id;corporatie;jaar;status;buurtcode\n"
+        "1001;de Alliantie;2026;gepland;\n"  # de Alliantie's 1001: buurt 4
+        "1001;;2026;gepland;\n"  # 1001 of whom? ambiguous, reported
+        "2002;;2026;gepland;BU99990002\n"  # ambiguous but with its own location
+        "7;;2026;gepland;\n"  # only Portaal has a 7
+        "8;;2026;gepland;\n"  # unknown
+    )
+    res = join_sources(grid_buurten, stock=read_stock(stock_csv), sales=read_sales(sales_csv))
+    assert res.sales is not None
+    assert res.sales["buurtcode"].tolist() == ["BU99990004", "BU99990002", "BU99990008"]
+    assert res.sales["bron_rij"].tolist() == [2, 4, 5]
+    by = {s.bron: s for s in res.report.sources}
+    assert by["verkoop"].niet_gekoppeld == {"dubbelzinnig_vhe_id": 1, "onbekend_vhe_id": 1}
+    nj = res.report.not_joined
+    assert nj.loc[nj["reden"] == "dubbelzinnig_vhe_id", "bron_rij"].tolist() == [3]

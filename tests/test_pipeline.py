@@ -209,7 +209,7 @@ def test_unknown_section_and_invalid_toml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown section \[bronnenn\]"):
         load_config(bad)
     bad.write_text("[bronnen\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match=r"run config .*x\.toml: invalid TOML"):
         load_config(bad)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 
 __all__ = [
@@ -198,14 +199,7 @@ def load_config(path: str | Path) -> RunConfig:
         Invalid TOML (with line), an unknown section, a missing file (naming key and path).
     """
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"config file not found: {path}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text: {exc}") from None
+    data = read_toml(path, what="run config")
     config = RunConfig(_resolve(data, path.parent, str(path)), source=path.resolve())
     validate(config, where=str(path))
     return config

@@ -31,6 +31,7 @@ from geoprestatie.sources._tabular import (
     REASONS,
     REJECT_COLUMNS,
 )
+from geoprestatie.sources.stock import link_to_stock
 
 __all__ = [
     "KOPPELING",
@@ -695,14 +696,15 @@ def _join_sales(
     how = np.full(n, -1, dtype="int8")
     vhe = s["vhe_id"].astype("string") if "vhe_id" in s else pd.Series(pd.NA, index=s.index)
     if stock is not None and len(stock):
-        lookup = pd.Index(stock["vhe_id"].astype(str))
-        hit = lookup.get_indexer(pd.Index(vhe.fillna("\x00").to_numpy(dtype=object)))
+        # the dwelling is (corporatie, vhe_id); -1 unknown, -2 several corporations
+        hit = link_to_stock(s, stock)
         found = hit >= 0
         pos[found] = codes.get_indexer(
             pd.Index(stock["buurtcode"].to_numpy(dtype=object)[hit[found]])
         )
         how[found] = 3
     else:
+        hit = np.full(n, -1, dtype=np.int64)
         found = np.zeros(n, dtype=bool)
     own = ~found
     if own.any():
@@ -711,7 +713,15 @@ def _join_sales(
         p, h = _locate_frame(sub, b, codes, tolerance_m=config.tolerance_m)
         pos[own] = p
         how[own] = h
-    unknown_vhe = own & (how == -1) & vhe.notna().to_numpy()
+    ambiguous_vhe = own & (how == -1) & (hit == -2)
+    unknown_vhe = own & (how == -1) & vhe.notna().to_numpy() & ~ambiguous_vhe
+    rejected += _records(
+        bestand,
+        _rows_of(s, ambiguous_vhe),
+        "dubbelzinnig_vhe_id",
+        column="vhe_id",
+        values=vhe[ambiguous_vhe],
+    )
     rejected += _records(
         bestand,
         _rows_of(s, unknown_vhe),
@@ -719,8 +729,8 @@ def _join_sales(
         column="vhe_id",
         values=vhe[unknown_vhe],
     )
-    # rows reported as unknown vhe_id are not reported again as "no location"
-    rejected += _not_located(s, bestand, pos, np.where(unknown_vhe, 0, how))
+    # rows reported as unknown or ambiguous vhe_id are not reported again as "no location"
+    rejected += _not_located(s, bestand, pos, np.where(unknown_vhe | ambiguous_vhe, 0, how))
     ok = pos >= 0
     out = s.loc[ok].copy().reset_index(drop=True)
     out["buurtcode"] = _take_codes(codes, pos[ok])
