@@ -351,3 +351,39 @@ def test_sales_link_to_the_dwelling_of_their_corporation(
     assert by["verkoop"].niet_gekoppeld == {"dubbelzinnig_vhe_id": 1, "onbekend_vhe_id": 1}
     nj = res.report.not_joined
     assert nj.loc[nj["reden"] == "dubbelzinnig_vhe_id", "bron_rij"].tolist() == [3]
+
+
+def test_a_source_with_every_record_set_aside_is_missing_data(grid_buurten) -> None:  # type: ignore[no-untyped-def]
+    import warnings
+
+    from geoprestatie import agreements
+    from geoprestatie.errors import DataWarning as _DW
+
+    stock = pd.DataFrame(
+        {
+            "vhe_id": ["1"],
+            "corporatie": ["A"],
+            "buurtcode": ["BU99990000"],
+            "energielabel": pd.Categorical(["G"]),
+        }
+    )
+    sales = pd.DataFrame({"vhe_id": ["zz"], "jaar": [2023], "status": ["gerealiseerd"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", _DW)
+        joined = join_sources(grid_buurten, stock=stock, sales=sales)
+    assert joined.sales is not None and len(joined.sales) == 0
+    assert joined.usable("verkoop") is None and joined.usable("voorraad") is not None
+    rule = agreements.agreement_from_dict(
+        {
+            "id": "V1",
+            "tekst": "geen verkoop F/G",
+            "partij": "A",
+            "soort": "verbod",
+            "dataset": "verkoop",
+            "verboden_als": [{"kolom": "energielabel", "op": "in", "waarde": ["F", "G"]}],
+        }
+    )
+    result = agreements.monitor(
+        [rule], stock=joined.usable("voorraad"), sales=joined.usable("verkoop")
+    )
+    assert result.table["status"].tolist() == ["onbekend"]  # never green on zero records

@@ -371,7 +371,7 @@ def monitor(
             else read_buurten(buurten_file, gemeente=gemeente)
         )
         joined = join_sources(buurten, stock=stock, sales=sales)
-        stock, sales = joined.stock, joined.sales
+        stock, sales = joined.usable("voorraad"), joined.usable("verkoop")
         rejected = joined.report.not_joined.drop(columns="bron")
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
     result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)

@@ -234,6 +234,16 @@ class JoinResult:
     sales: pd.DataFrame | None
     report: JoinReport
 
+    def usable(self, bron: str) -> pd.DataFrame | None:
+        """The joined ``voorraad`` or ``verkoop`` frame, or ``None`` when it was not given
+        or when every record of it was set aside: then the data is missing, and rules on it
+        must be *onbekend*, never green on zero records."""
+        frame = self.stock if bron == "voorraad" else self.sales
+        if frame is None:
+            return None
+        read = sum(s.gelezen for s in self.report.sources if s.bron == bron)
+        return None if len(frame) == 0 and read > 0 else frame
+
 
 def assign_buurten(
     points: np.ndarray | gpd.GeoSeries,

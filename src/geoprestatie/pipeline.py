@@ -422,8 +422,8 @@ def _monitor(
     rules = agreements.read_agreements(path)
     result = agreements.monitor(
         rules,
-        stock=joined.stock,
-        sales=joined.sales,
+        stock=joined.usable("voorraad"),
+        sales=joined.usable("verkoop"),
         prognosis=projected,
         jaar=section.get("jaar"),
     )
