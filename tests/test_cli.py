@@ -31,3 +31,35 @@ def test_help_and_version() -> None:
     res = CliRunner().invoke(main, ["--help"])
     assert res.exit_code == 0 and "buurten" in res.output
     assert CliRunner().invoke(main, ["--version"]).exit_code == 0
+
+
+def test_buurten_options_shared_and_crs(tmp_path: Path) -> None:
+    """Every command that reads buurten takes --buurten/--gemeente/--layer/--crs alike."""
+    import pytest
+
+    from geoprestatie.datasets import load_buurten
+
+    path = tmp_path / "nocrs.shp"
+    cols = ["buurtcode", "buurtnaam", "geometry"]
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        load_buurten("Enschede")[cols].set_crs(None, allow_override=True).to_file(path)
+    runner = CliRunner()
+    for command in ("buurten", "join", "prognose", "monitor"):
+        assert "--crs" in runner.invoke(main, [command, "--help"]).output, command
+    bad = runner.invoke(
+        main, ["buurten", "--buurten", str(path), "--out", str(tmp_path / "a.html")]
+    )
+    assert bad.exit_code == 1 and "no coordinate reference system" in bad.output
+    ok = runner.invoke(
+        main,
+        [
+            "buurten",
+            "--buurten",
+            str(path),
+            "--crs",
+            "EPSG:28992",
+            "--out",
+            str(tmp_path / "b.html"),
+        ],
+    )
+    assert ok.exit_code == 0 and "70 buurten" in ok.output

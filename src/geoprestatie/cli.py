@@ -46,6 +46,46 @@ def _handled(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _buurten_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose the buurten, shared by every command that needs them."""
+    options = (
+        click.option(
+            "--buurten",
+            "buurten_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="A CBS wijk- en buurtkaart file (GPKG, SHP, GeoJSON; 2018+); "
+            "default: the embedded CBS 2022 buurten.",
+        ),
+        click.option(
+            "--gemeente",
+            default=None,
+            help="Municipality name or GM code (case-insensitive); default: all buurten.",
+        ),
+        click.option("--layer", default=None, help="Layer of a multi-layer buurten file."),
+        click.option(
+            "--crs",
+            default=None,
+            help="CRS to assume when the buurten file has none, e.g. EPSG:28992.",
+        ),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load_buurten(
+    buurten_file: Path | None, gemeente: str | None, layer: str | None, crs: str | None
+) -> Any:
+    """The buurten chosen by :func:`_buurten_options`."""
+    from geoprestatie import datasets
+    from geoprestatie.sources import read_buurten
+
+    if buurten_file is None:
+        return datasets.load_buurten(gemeente)
+    return read_buurten(buurten_file, layer=layer, gemeente=gemeente, crs=crs)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geoprestatie")
 def main() -> None:
@@ -54,20 +94,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--gemeente",
-    default=None,
-    help="Municipality name or GM code (case-insensitive); default: all in the file.",
-)
-@click.option(
-    "--buurten",
-    "buurten_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A CBS wijk- en buurtkaart file (GPKG, SHP, GeoJSON); default: embedded CBS 2022.",
-)
-@click.option("--layer", default=None, help="Layer in a multi-layer file.")
-@click.option("--crs", default=None, help="CRS to assume when the file has none, e.g. EPSG:28992.")
+@_buurten_options
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -77,17 +104,13 @@ def main() -> None:
 )
 @_handled
 def buurten(
-    gemeente: str | None, buurten_file: Path | None, layer: str | None, crs: str | None, out: Path
+    buurten_file: Path | None, gemeente: str | None, layer: str | None, crs: str | None, out: Path
 ) -> None:
     """Write an interactive map of CBS buurten (tooltips with name and code)."""
-    from geoprestatie import datasets, maps
+    from geoprestatie import maps
     from geoprestatie._atomic import write_text
-    from geoprestatie.sources import read_buurten
 
-    if buurten_file is None:
-        gdf = datasets.load_buurten(gemeente)
-    else:
-        gdf = read_buurten(buurten_file, layer=layer, gemeente=gemeente, crs=crs)
+    gdf = _load_buurten(buurten_file, gemeente, layer, crs)
     title = f"Buurten {gemeente}" if gemeente else "Buurten"
     m = maps.buurten_map(gdf, title=title)
     write_text(out, m.get_root().render())
@@ -135,13 +158,7 @@ def buurten(
 )
 @click.option("--peildatum", default=None, help="Date of the start stock if the file has none.")
 @click.option("--eindjaar", type=int, default=None, help="Last year (default: last plan year).")
-@click.option(
-    "--buurten",
-    "buurten_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="CBS buurten for the maps (default: embedded CBS 2022).",
-)
+@_buurten_options
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -159,6 +176,9 @@ def prognose(
     peildatum: str | None,
     eindjaar: int | None,
     buurten_file: Path | None,
+    gemeente: str | None,
+    layer: str | None,
+    crs: str | None,
     out: Path,
 ) -> None:
     """Project the stock per corporation (and buurt) per year from mutation plans.
@@ -229,12 +249,10 @@ def prognose(
     title_suffix = " (synthetische gegevens)" if synthetic else ""
     maps_written = 0
     if "buurtcode" in result.columns and result["buurtcode"].notna().any():
-        from geoprestatie import datasets
         from geoprestatie.maps import prognose_map
-        from geoprestatie.sources import read_buurten
 
         codes = set(result["buurtcode"].dropna().astype(str))
-        buurten = datasets.load_buurten() if buurten_file is None else read_buurten(buurten_file)
+        buurten = _load_buurten(buurten_file, gemeente, layer, crs)
         buurten = buurten[buurten["buurtcode"].isin(codes)]
         if buurten.empty:
             click.echo(
@@ -309,18 +327,7 @@ def _rejected_rows(*frames: Any) -> Any:
     default=None,
     help="Monitored year: rent limits (huurgrens) of this year are used.",
 )
-@click.option(
-    "--buurten",
-    "buurten_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="CBS buurten the stock is joined to (default: the embedded CBS 2022 buurten).",
-)
-@click.option(
-    "--gemeente",
-    default=None,
-    help="Municipality name or GM code: only dwellings in its buurten are monitored.",
-)
+@_buurten_options
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -337,6 +344,8 @@ def monitor(
     jaar: int | None,
     buurten_file: Path | None,
     gemeente: str | None,
+    layer: str | None,
+    crs: str | None,
     out: Path,
 ) -> None:
     """Check the agreements (stoplicht: groen/oranje/rood/onbekend).
@@ -361,15 +370,9 @@ def monitor(
     sales = read_sales(sales_file) if sales_file else None
     rejected = _rejected_rows(stock, sales)
     if stock is not None or sales is not None:
-        from geoprestatie import datasets
         from geoprestatie.join import join_sources
-        from geoprestatie.sources import read_buurten
 
-        buurten = (
-            datasets.load_buurten(gemeente)
-            if buurten_file is None
-            else read_buurten(buurten_file, gemeente=gemeente)
-        )
+        buurten = _load_buurten(buurten_file, gemeente, layer, crs)
         joined = join_sources(buurten, stock=stock, sales=sales)
         stock, sales = joined.usable("voorraad"), joined.usable("verkoop")
         rejected = joined.report.not_joined.drop(columns="bron")
@@ -395,18 +398,7 @@ _DEMO = {
 
 
 @main.command()
-@click.option(
-    "--buurten",
-    "buurten_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A CBS wijk- en buurtkaart file; default: embedded CBS 2022.",
-)
-@click.option(
-    "--gemeente",
-    default=None,
-    help="Municipality name or GM code; default Amersfoort with the embedded buurten.",
-)
+@_buurten_options
 @click.option(
     "--voorraad",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -459,6 +451,8 @@ _DEMO = {
 def join(
     buurten_file: Path | None,
     gemeente: str | None,
+    layer: str | None,
+    crs: str | None,
     voorraad: Path | None,
     verkoop: Path | None,
     leefbaarometer: Path | None,
@@ -470,13 +464,13 @@ def join(
     """Join the parties' data to buurten, print the accounting, write the buurt table.
 
     Without any of --voorraad/--verkoop/--leefbaarometer/--warmte it runs on the
-    SYNTHETISCHE demo data of Amersfoort (data/demo/).
+    SYNTHETISCHE demo data of Amersfoort (data/demo/). With the embedded buurten and no
+    --gemeente, the buurten of Amersfoort are used.
     """
     from geoprestatie import datasets
     from geoprestatie._atomic import atomic_path
     from geoprestatie.join import JoinConfig, join_sources
     from geoprestatie.sources import (
-        read_buurten,
         read_heat_plans,
         read_liveability,
         read_sales,
@@ -484,11 +478,9 @@ def join(
     )
 
     demo = all(f is None for f in (voorraad, verkoop, leefbaarometer, warmte))
-    if buurten_file is None:
-        gemeente = gemeente or "Amersfoort"
-        b = datasets.load_buurten(gemeente)
-    else:
-        b = read_buurten(buurten_file, gemeente=gemeente)
+    if buurten_file is None and gemeente is None:
+        gemeente = "Amersfoort"  # the embedded demo data is of Amersfoort
+    b = _load_buurten(buurten_file, gemeente, layer, crs)
     if demo:
         names = set(b["gemeentenaam"].astype(str))
         if names != {"Amersfoort"}:
