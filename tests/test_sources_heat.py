@@ -89,5 +89,9 @@ def test_missing_columns(tmp_path: Path) -> None:
         "wijkcode); found ['code', 'opmerking']"
     )
     path.write_text("startjaar\n2030\n")
-    with pytest.raises(InputError, match=r"^.*tvw.csv: missing required column\(s\) \['code'\];"):
+    with pytest.raises(
+        InputError,
+        match=r"^.*tvw\.csv: missing required column\(s\) \['code'\] "
+        r"\[accepted names: code \(or buurtcode, wijkcode",
+    ):
         read_heat_plans(path)

@@ -124,7 +124,9 @@ def test_table_missing_score(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_liveability(path)
     assert str(exc.value) == (
-        f"{path}: missing required column(s) ['leefbaarometer_score']; expected "
+        f"{path}: missing required column(s) ['leefbaarometer_score'] [accepted names: "
+        "leefbaarometer_score (or leefbarometer_score, lbm_score, lbm, score, leefbaarheid, "
+        "afw)]; expected "
         "['buurtcode', 'leefbaarometer_score'] (aliases: "
         "geoprestatie.sources.aliases.LIVEABILITY_ALIASES); found ['buurtcode', 'iets']"
     )

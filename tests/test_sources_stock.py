@@ -286,3 +286,16 @@ def test_link_to_stock_by_corporation_and_vhe_id() -> None:
         3,
         -1,
     ]
+
+
+def test_missing_column_message_names_the_users_headers(tmp_path: Path) -> None:
+    path = tmp_path / "bezit.csv"
+    path.write_text(
+        "Nummer;Corporatie;X-coördinaat;Y-coördinaat\n1;Portaal;155000;463000\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as exc:
+        read_stock(path)
+    msg = str(exc.value)
+    assert "missing required column(s) ['vhe_id']" in msg
+    assert "vhe_id (or vhe, vhe_nr, vhe_nummer" in msg  # what would have been accepted
+    assert "'X-coördinaat (= x)'" in msg and "'Nummer'" in msg  # as the user wrote them

@@ -48,13 +48,17 @@ def require_columns(
     one_of: Mapping[str, Sequence[str]] | None = None,
     one_of_what: str = "one of",
     aliases: str | None = None,
+    accepted: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Raise :class:`InputError` listing found and expected columns if any is missing.
 
     The one check of every reader and stage. ``one_of`` maps a label to columns of which at
     least one set must be complete (a location: ``{"x+y (RD New)": ("x", "y"), ...}``);
     ``one_of_what`` names them in the message (``"a location"``); ``aliases`` names where
-    the accepted alternative column names are listed.
+    the accepted alternative column names are listed, and ``accepted`` (that alias table)
+    lets the message list them for each missing column. Columns renamed from an alias
+    (``attrs["kolom_herkomst"]``, set by ``sources._tabular.canonical_columns``) are shown
+    under the user's own header.
 
     Examples
     --------
@@ -80,6 +84,10 @@ found ['vhe_id', 'x']
     problems = []
     if missing:
         problems.append(f"missing required column(s) {missing}")
+        if accepted:
+            names = [f"{c} (or {', '.join(accepted[c][:6])})" for c in missing if accepted.get(c)]
+            if names:
+                problems[-1] += f" [accepted names: {'; '.join(names)}]"
     if no_alternative:
         problems.append(f"no {one_of_what.removeprefix('a ').removeprefix('an ')} columns")
     expected = f"expected {required}"
@@ -89,10 +97,12 @@ found ['vhe_id', 'x']
         expected += f" and {one_of_what}: {choice}"
     if aliases:
         expected += f" (aliases: {aliases})"
-    raise InputError(
-        f"{' and '.join(problems)}; {expected}; found {list(map(str, df.columns))}",
-        source=source,
-    )
+    origin: Mapping[str, str] = df.attrs.get("kolom_herkomst", {})
+    found = [
+        f"{origin[c]} (= {c})" if c in origin and origin[c] != c else c
+        for c in map(str, df.columns)
+    ]
+    raise InputError(f"{' and '.join(problems)}; {expected}; found {found}", source=source)
 
 
 def to_rd_new(

@@ -194,8 +194,15 @@ def _cell_text(value: Any) -> Any:
 
 
 def canonical_columns(df: pd.DataFrame, aliases: Mapping[str, Iterable[str]]) -> pd.DataFrame:
-    """Rename alias columns to their canonical names (see :mod:`.aliases`)."""
-    return df.rename(columns=lower_map(df.columns, aliases))
+    """Rename alias columns to their canonical names (see :mod:`.aliases`).
+
+    The user's own header of each renamed column is kept in ``attrs["kolom_herkomst"]``
+    (canonical -> original), so messages can name the column as the user sees it.
+    """
+    rename = lower_map(df.columns, aliases)
+    out = df.rename(columns=rename)
+    out.attrs["kolom_herkomst"] = {new: old for old, new in rename.items()}
+    return out
 
 
 # spaces Excel puts in numbers (also as thousands separators) and a currency sign

@@ -138,6 +138,7 @@ def read_heat_plans(
         one_of={"startjaar": ("startjaar",), "strategie": ("strategie",)},
         one_of_what="a plan",
         aliases="geoprestatie.sources.aliases.HEAT_ALIASES; code is a buurtcode or wijkcode",
+        accepted=HEAT_ALIASES,
     )
     source = path.name
     rejects = Rejects(source)

@@ -288,6 +288,7 @@ def read_liveability(
         ["buurtcode", "leefbaarometer_score"],
         source=path,
         aliases="geoprestatie.sources.aliases.LIVEABILITY_ALIASES",
+        accepted=LIVEABILITY_ALIASES,
     )
     source = path.name
     rejects = Rejects(source)

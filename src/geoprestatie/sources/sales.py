@@ -72,6 +72,7 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
         one_of={"vhe_id (referring to the stock)": ("vhe_id",), **LOCATION_COLUMNS},
         one_of_what="a reference",
         aliases="geoprestatie.sources.aliases.SALES_ALIASES",
+        accepted=SALES_ALIASES,
     )
     has_loc = any(set(cols) <= set(raw.columns) for cols in LOCATION_COLUMNS.values())
     source = path.name

@@ -129,6 +129,7 @@ def require_location(df: pd.DataFrame, required: list[str], *, source: str | Pat
         one_of=LOCATION_COLUMNS,
         one_of_what="a location",
         aliases="geoprestatie.sources.aliases.STOCK_ALIASES",
+        accepted=STOCK_ALIASES,
     )
 
 
