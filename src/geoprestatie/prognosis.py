@@ -973,10 +973,10 @@ def summary_table(
     """The agreement-style table: mutations over ``van``..``tot`` per corporation and in total.
 
     Rows are :data:`SUMMARY_ROWS` (the optional ``Onttrekking tijdelijk`` and
-    ``Saldo splitsing/samenvoeging`` only when non-zero); columns the corporations (sorted, or
-    in the order of ``corporaties``, which must list every corporation) and ``totaal``. Net
-    growth is the change of the permanent stock: the sum of all permanent mutations, which
-    equals eindstand(tot) - beginstand(van).
+    ``Saldo splitsing/samenvoeging`` only when non-zero); columns the corporations (largest
+    start stock first, or in the order of ``corporaties``, which must list every
+    corporation) and ``totaal``. Net growth is the change of the permanent stock: the sum
+    of all permanent mutations, which equals eindstand(tot) - beginstand(van).
 
     Examples
     --------
@@ -1019,6 +1019,11 @@ def summary_table(
                 f"once: {sorted(table.columns)}"
             )
         table = table[order]
+    else:
+        # largest corporation first (by its start stock in the period), as agreements list them
+        first = part.loc[part["jaar"] == part["jaar"].min()]
+        size = first.groupby("corporatie")["beginstand"].sum()
+        table = table[sorted(table.columns, key=lambda c: (-int(size.get(c, 0)), c))]
     table[totaal] = table.sum(axis=1)
     drop = [r for r in _OPTIONAL_ROWS if (table.loc[r] == 0).all()]
     table = table.drop(index=drop).astype("int64")
