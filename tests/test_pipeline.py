@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from geoprestatie import pipeline
 from geoprestatie.cli import main
-from geoprestatie.config import demo_config, load_config
+from geoprestatie.config import RunConfig, demo_config, load_config
 from geoprestatie.errors import ConfigError, DataWarning
 
 
@@ -288,3 +288,53 @@ def test_sia_table_says_which_dia(demo_result: pipeline.RunResult, tmp_path: Pat
     sia = pd.read_csv(out / "sia.csv")
     dia = pd.read_csv(out / "dia.csv")
     assert set(sia["dia_id"].dropna()) == set(dia["dia_id"])
+
+
+def _demo_with(**sections: dict[str, object]) -> pipeline.RunResult:
+    base = demo_config()
+    tables = dict(base.tables)
+    for name, extra in sections.items():
+        tables[name] = {**base.section(name), **extra}
+    tables["sia"] = {**tables.get("sia", {}), "robustness": {"draws": 100}}
+    with pytest.warns(DataWarning):
+        return pipeline.run(RunConfig(tables, source=None))
+
+
+def test_run_without_any_dia_writes_everything(tmp_path: Path) -> None:
+    result = _demo_with(dia={"min_buurten": 8})
+    assert result.dia_result.areas.empty
+    written = {p.name for p in pipeline.write_outputs(result, tmp_path / "o")}
+    assert {"sia.html", "dia.png", "rapport.html"} <= written
+    assert "Geen DIA's" in (tmp_path / "o" / "rapport.html").read_text(encoding="utf-8")
+    assert "DIA's: geen" in pipeline.summary(result, [])
+
+
+def test_previous_dia_set_from_our_own_geopackage(
+    demo_result: pipeline.RunResult, tmp_path: Path
+) -> None:
+    first = tmp_path / "vorig"
+    pipeline.write_outputs(demo_result, first)
+    result = _demo_with(dia={"vorige": first / "geoprestatie.gpkg"})
+    assert result.dia_comparison is not None
+    assert set(result.dia_comparison["status"]) == {"ongewijzigd"}  # same run, same DIAs
+    out = tmp_path / "nu"
+    pipeline.write_outputs(result, out)
+    back = pd.read_csv(out / "dia_vergelijking.csv")
+    assert len(back) == len(demo_result.dia_result.areas)
+    assert "Vergelijking met de vorige DIA-set" in (out / "rapport.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('tolerance_m = "veel"', r"tolerance_m` was 'veel' but must be a number"),
+        ('huur_jaar = "2024"', r"huur_jaar` was '2024' but must be a year"),
+    ],
+)
+def test_join_config_types(
+    tmp_path: Path, grid_buurten: gpd.GeoDataFrame, line: str, message: str
+) -> None:
+    cfg = _own_files(tmp_path, grid_buurten)
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[koppeling]\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(cfg)

@@ -299,3 +299,26 @@ def test_missing_column_message_names_the_users_headers(tmp_path: Path) -> None:
     assert "missing required column(s) ['vhe_id']" in msg
     assert "vhe_id (or vhe, vhe_nr, vhe_nummer" in msg  # what would have been accepted
     assert "'X-coördinaat (= x)'" in msg and "'Nummer'" in msg  # as the user wrote them
+
+
+def test_workbook_with_an_explanation_sheet_first(tmp_path: Path) -> None:
+    path = tmp_path / "bezit.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        pd.DataFrame({"Toelichting": ["Bezit per 1-1-2026, synthetisch"]}).to_excel(
+            xw, sheet_name="Toelichting", index=False
+        )
+        pd.DataFrame(
+            {
+                "VHE-nummer": ["1", "2"],
+                "Corporatie": ["Portaal"] * 2,
+                "X": [155000, 155100],
+                "Y": [463000, 463100],
+            }
+        ).to_excel(xw, sheet_name="Voorraad", index=False)
+    assert read_stock(path)["vhe_id"].tolist() == ["1", "2"]
+    bad = tmp_path / "geen.xlsx"
+    with pd.ExcelWriter(bad) as xw:
+        pd.DataFrame({"a": [1]}).to_excel(xw, sheet_name="Een", index=False)
+        pd.DataFrame({"b": [1]}).to_excel(xw, sheet_name="Twee", index=False)
+    with pytest.raises(InputError, match=r"none of the sheets \['Een', 'Twee'\] has a vhe_id"):
+        read_stock(bad)

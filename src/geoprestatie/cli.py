@@ -534,15 +534,6 @@ def _write_table(frame: Any, target: Path) -> Path:
     return target
 
 
-def _read_dia_set(path: Path) -> Any:
-    import geopandas as gpd
-    import pandas as pd
-
-    if path.suffix.lower() == ".csv":
-        return pd.read_csv(path, dtype=str)
-    return gpd.read_file(path)
-
-
 @main.command()
 @click.option(
     "--tabel",
@@ -611,7 +602,7 @@ def sia(
     if len(result.areas):
         written.append(_write_table(result.areas, out / "dia_gebieden.gpkg"))
     if previous is not None:
-        cmp = dia_mod.compare_dia(_read_dia_set(previous), result)
+        cmp = dia_mod.compare_dia(dia_mod.read_dia_set(previous), result)
         written.append(_write_table(cmp, out / "dia_vergelijking.csv"))
 
     b = result.buurten

@@ -41,7 +41,7 @@ import pandas as pd
 import shapely
 
 from geoprestatie._validate import read_toml, to_rd_new
-from geoprestatie.errors import ConfigError
+from geoprestatie.errors import ConfigError, InputError
 
 __all__ = [
     "SELECTIONS",
@@ -548,6 +548,44 @@ def _as_sets(obj: Any, which: str) -> dict[str, set[str]]:
     else:
         raise TypeError(f"`{which}` has `dia_id` but neither `buurtcode` nor `buurtcodes`")
     return sets
+
+
+def read_dia_set(path: str | Path) -> pd.DataFrame:
+    """Read an earlier DIA set for :func:`compare_dia`.
+
+    Accepts ``dia.csv`` / ``dia_gebieden.csv`` (``dia_id``, ``buurtcodes``), a
+    ``buurtcode, dia_id`` CSV, or a vector file: the ``dia`` layer of an earlier
+    ``geoprestatie.gpkg`` (or ``dia_gebieden``, or its only layer).
+
+    Raises
+    ------
+    InputError
+        The file is missing or has no DIA set (names the file, layers and columns found).
+    """
+    import pyogrio
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", source=path)
+    if path.suffix.lower() == ".csv":
+        frame = pd.read_csv(path, dtype=str)
+    else:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        layer = next((n for n in ("dia", "dia_gebieden") if n in layers), None)
+        if layer is None and len(layers) > 1:
+            raise InputError(
+                f"no DIA layer: expected a layer 'dia' (geoprestatie.gpkg) or "
+                f"'dia_gebieden', found {layers}",
+                source=path,
+            )
+        frame = pd.DataFrame(gpd.read_file(path, layer=layer))
+    if "dia_id" not in frame.columns or not ({"buurtcode", "buurtcodes"} & set(frame.columns)):
+        raise InputError(
+            "not a DIA set: expected columns dia_id and buurtcodes (dia.csv, the dia layer) "
+            f"or buurtcode and dia_id; found {[c for c in frame.columns if c != 'geometry']}",
+            source=path,
+        )
+    return frame
 
 
 def compare_dia(old: Any, new: Any) -> pd.DataFrame:

@@ -92,6 +92,14 @@ class JoinConfig:
     verkoop_status: tuple[str, ...] = ("voorgenomen",)
 
     def __post_init__(self) -> None:
+        if isinstance(self.tolerance_m, bool) or not isinstance(self.tolerance_m, int | float):
+            raise ConfigError(
+                f"`tolerance_m` was {self.tolerance_m!r} but must be a number of metres >= 0"
+            )
+        if isinstance(self.huur_jaar, bool) or not isinstance(self.huur_jaar, int):
+            raise ConfigError(
+                f"`huur_jaar` was {self.huur_jaar!r} but must be a year (a whole number)"
+            )
         if not np.isfinite(self.tolerance_m) or self.tolerance_m < 0:
             raise ConfigError(f"`tolerance_m` was {self.tolerance_m!r} but must be >= 0 metres")
         object.__setattr__(self, "tolerance_m", float(self.tolerance_m))
@@ -122,7 +130,9 @@ class JoinConfig:
             except TypeError as exc:
                 raise ConfigError(f"[join.huurgrenzen]: {exc}") from None
         if "verkoop_status" in kwargs:
-            kwargs["verkoop_status"] = tuple(kwargs["verkoop_status"])
+            status = kwargs["verkoop_status"]
+            # one status as text, or a list of them
+            kwargs["verkoop_status"] = (status,) if isinstance(status, str) else tuple(status)
         return cls(**kwargs)
 
 

@@ -432,6 +432,8 @@ def sia_map(
     >>> result = gp.pipeline.run(gp.config.demo_config())  # doctest: +SKIP
     >>> gp.maps.sia_map(result)  # doctest: +SKIP
     """
+    if dia_areas is not None and dia_areas.empty:
+        dia_areas = None  # a run without DIAs: no DIA layer, legend entry or labels
     from geoprestatie.pipeline import RunResult
 
     if isinstance(scored, RunResult):

@@ -62,6 +62,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "buurttabel.csv",
     "sia.csv",
     "dia.csv",
+    "dia_vergelijking.csv",
     "prognose.csv",
     "prognose_samenvatting.csv",
     "monitor.csv",
@@ -248,10 +249,18 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     dia_result = dia.delineate(prioritised, dia_config)
     comparison = None
     if previous is not None:
-        comparison = dia.compare_dia(gpd.read_file(previous), dia_result.areas)
-    _say(
-        progress, f"      {len(dia_result.areas)} DIA's: {', '.join(dia_result.areas['dia_naam'])}"
-    )
+        comparison = dia.compare_dia(dia.read_dia_set(previous), dia_result.buurten)
+        n_changed = int((comparison["status"] != "ongewijzigd").sum()) if len(comparison) else 0
+        _say(
+            progress,
+            f"      vergeleken met {previous.name}: {n_changed} DIA('s) nieuw/gewijzigd/vervallen",
+        )
+    if len(dia_result.areas):
+        names = ", ".join(map(str, dia_result.areas["dia_naam"]))
+        _say(progress, f"      {len(dia_result.areas)} DIA's: {names}")
+    else:
+        why = "; ".join(dia_result.notes) or "geen prioriteitsbuurten"
+        _say(progress, f"      geen DIA's: {why}")
 
     result = RunResult(
         config=config,
@@ -321,9 +330,10 @@ def _prognosis(
         )
     for account in accounts:
         if account.rejected:
+            rows = account.rows_text()
             warnings.warn(
                 f"{account.file.name}: {account.rejected} row(s) with a buurtcode outside the "
-                f"study area left out of the prognosis (rows {account.rows_text()})",
+                "study area left out of the prognosis" + (f" (rows {rows})" if rows else ""),
                 DataWarning,
                 stacklevel=2,
             )
@@ -647,6 +657,7 @@ def _write_visuals(result: RunResult, staging: Path, *, min_dwellings: int) -> l
         criterion_labels=labels,
         min_dwellings=min_dwellings,
         synthetic=synthetic,
+        dia_comparison=result.dia_comparison,
     )
     written.append(write_text(staging / "rapport.html", page))
     written.extend(pngs.values())
@@ -694,6 +705,8 @@ def _write_data(result: RunResult, staging: Path, *, dwellings: bool) -> list[Pa
             tables["prognose_samenvatting"] = result.prognosis_summary.reset_index()
     if result.monitor is not None:
         tables["monitor"] = _plain(result.monitor.table)
+    if result.dia_comparison is not None:
+        tables["dia_vergelijking"] = _plain(result.dia_comparison)
     for name, frame in tables.items():
         path = staging / f"{name}.csv"
         frame.to_csv(path, index=False)

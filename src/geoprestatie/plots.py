@@ -176,6 +176,8 @@ def sia_png(
     >>> fig.texts[0].get_text()
     'SIA-prioriteiten'
     """
+    if dia_areas is not None and dia_areas.empty:
+        dia_areas = None  # a run without DIAs: no DIA layer, legend entry or labels
     shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
     is_prio = shown["_status"].to_numpy() == "prioriteit"
     classes = _md.classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
@@ -276,11 +278,17 @@ def dia_png(
                 "missing column 'dia_naam' (the DIA contract)", source=name, column="dia_naam"
             )
     rd = scored.to_crs(28992)
-    fig, ax = _figure(
-        title,
-        "Aaneengesloten buurten met prioriteit" + (" — synthetische gegevens" if synthetic else ""),
+    subtitle = (
+        "Aaneengesloten buurten met prioriteit"
+        if len(dia_areas)
+        else "Geen DIA's: geen aaneengesloten prioriteitsbuurten die aan de voorwaarden voldoen"
     )
+    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""))
     rd.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.3)
+    if dia_areas.empty:
+        _layout(fig, ax)
+        _sources_line(fig, sources, synthetic=synthetic)
+        return _save(fig, path)
     names = [str(n) for n in dia_areas["dia_naam"]]
     # categorical, colour-blind safe (Okabe-Ito), repeated if there are more DIAs
     okabe = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]

@@ -371,6 +371,7 @@ def report_html(
     min_dwellings: int = DEFAULT_MIN_DWELLINGS,
     synthetic: bool = False,
     generated: date | None = None,
+    dia_comparison: pd.DataFrame | None = None,
 ) -> str:
     """One self-contained ``rapport.html``: maps, key tables, sources and the accounting.
 
@@ -383,6 +384,9 @@ def report_html(
     dia_areas
         ``DiaResult.areas`` of :func:`geoprestatie.dia.delineate`: one row per DIA with its
         aggregates.
+    dia_comparison
+        :func:`geoprestatie.dia.compare_dia` against an earlier DIA set: which DIAs are new,
+        changed or gone and which buurten entered or left.
     prognosis
         The table of :func:`geoprestatie.prognosis.project`: shown as the agreement-style
         :func:`geoprestatie.prognosis.summary_table` and the stock per year and corporation.
@@ -433,11 +437,17 @@ def report_html(
             _top_table(scored, top_n, min_dwellings, criterion_labels),
         )
     if dia_areas is not None:
-        section(
-            "dia",
-            "Dynamische investeringsagenda: DIA-gebieden",
-            _dia_table(dia_areas, min_dwellings),
+        body = (
+            _dia_table(dia_areas, min_dwellings)
+            if len(dia_areas)
+            else (
+                "<p>Geen DIA's: geen aaneengesloten prioriteitsbuurten die aan de voorwaarden "
+                "voldoen.</p>"
+            )
         )
+        if dia_comparison is not None:
+            body += "<h3>Vergelijking met de vorige DIA-set</h3>" + html_table(dia_comparison)
+        section("dia", "Dynamische investeringsagenda: DIA-gebieden", body)
     if prognosis is not None:
         section("prognose", "Prognose sociale huurvoorraad", _prognosis_table(prognosis))
     if monitor is not None:

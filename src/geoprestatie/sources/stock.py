@@ -11,7 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from pyproj import Transformer
 
-from geoprestatie._validate import RD_NEW, require_columns
+from geoprestatie._validate import RD_NEW, lower_map, require_columns
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
@@ -93,6 +93,8 @@ def normalise_label(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     """Read CSV/XLSX (all text) or a point vector file (``x``/``y`` in RD New from geometry)."""
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_table(path, sheet=_dwelling_sheet(path))
     if path.suffix.lower() not in _VECTOR_SUFFIXES:
         return read_table(path)
     gdf = read_vector(path, layer=layer)
@@ -110,6 +112,28 @@ def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     df["y"] = pd.Series(np.where(has_geom, geoms.y, np.nan), index=df.index).map(_cell_text)
     df.index = pd.RangeIndex(1, len(df) + 1)
     return df
+
+
+def _dwelling_sheet(path: Path) -> str | int:
+    """The sheet of a workbook that lists dwellings: the only one, or the first whose header
+    has a ``vhe_id`` column (corporations often put an explanation sheet first)."""
+    try:
+        with pd.ExcelFile(path) as book:
+            names = [str(n) for n in book.sheet_names]
+            if len(names) <= 1:
+                return 0
+            for name in names:
+                header = pd.read_excel(book, sheet_name=name, nrows=0).columns
+                if lower_map(header, {"vhe_id": STOCK_ALIASES["vhe_id"]}) or "vhe_id" in header:
+                    return name
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot be read as Excel: {exc}", source=path) from None
+    raise InputError(
+        f"none of the sheets {names} has a vhe_id column (or "
+        f"{', '.join(STOCK_ALIASES['vhe_id'][:4])}, …); put the dwellings on a sheet with "
+        "such a header",
+        source=path,
+    )
 
 
 #: The location columns a stock or sales file may have (label -> columns).
