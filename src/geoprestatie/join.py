@@ -359,6 +359,23 @@ def _records(
     return [frame]
 
 
+def not_joined_records(
+    bron: str,
+    bestand: str,
+    rows: pd.Series,
+    reason: str,
+    *,
+    column: str | None,
+    values: pd.Series | list[Any],
+) -> list[pd.DataFrame]:
+    """Records of ``bron`` that were not joined, in the shape of ``JoinReport.not_joined``
+    (an empty list when there are none); for stages that add their own accounting."""
+    frames = _records(bestand, rows, reason, column=column, values=values)
+    for frame in frames:
+        frame.insert(0, "bron", bron)
+    return frames
+
+
 def _locate_frame(
     frame: gpd.GeoDataFrame | pd.DataFrame,
     buurten: gpd.GeoDataFrame,

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geoprestatie import agreements, datasets, dia, join, prognosis, sia
+from geoprestatie._validate import read_toml
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.errors import ConfigError, DataWarning, GeoprestatieError
 from geoprestatie.sources import (
@@ -166,11 +166,11 @@ def _sia_config(section: dict[str, Any]) -> sia.SiaConfig:
         rest = {k: v for k, v in section.items() if k != "criteria"}
         if not rest:
             return base
-        defaults = tomllib.loads(criteria.read_text(encoding="utf-8"))
+        defaults = read_toml(criteria, what="SIA criteria")
     elif criteria is not None:
         return sia.SiaConfig.from_dict(section)
     else:
-        defaults = tomllib.loads(sia.DEFAULT_CRITERIA_TOML.read_text(encoding="utf-8"))
+        defaults = read_toml(sia.DEFAULT_CRITERIA_TOML, what="SIA criteria")
         rest = dict(section)
     table = dict(defaults.get("sia", defaults))
     robustness = {**table.get("robustness", {}), **rest.pop("robustness", {})}
@@ -395,25 +395,15 @@ def _with_accounts(report: join.JoinReport, accounts: list[_Account]) -> join.Jo
         sources.append(
             join.SourceCount(a.bron, a.file.name, "rijen", a.read, a.read - a.rejected, 0, lost)
         )
-        if a.rejected:
-            records.append(
-                pd.DataFrame(
-                    {
-                        "bron": a.bron,
-                        "bestand": a.file.name,
-                        "bron_rij": a.rejected_rows["bron_rij"].to_numpy(),
-                        "reden": "onbekende_buurtcode",
-                        "kolom": "buurtcode",
-                        "waarde": a.rejected_rows["buurtcode"].astype(str).to_numpy(),
-                        "aantal": 1,
-                    }
-                )
-            )
-    not_joined = (
-        pd.concat([r for r in records if len(r)], ignore_index=True)
-        if any(len(r) for r in records)
-        else report.not_joined
-    )
+        records += join.not_joined_records(
+            a.bron,
+            a.file.name,
+            a.rejected_rows["bron_rij"],
+            "onbekende_buurtcode",
+            column="buurtcode",
+            values=a.rejected_rows["buurtcode"],
+        )
+    not_joined = pd.concat(records, ignore_index=True) if len(records) > 1 else records[0]
     return dataclasses.replace(report, sources=tuple(sources), not_joined=not_joined)
 
 
@@ -573,14 +563,17 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     """Buurt polygons with the projected corporation stock per year (wide), for QGIS."""
+    from geoprestatie._mapdata import prognosis_totals
+
     if "buurtcode" not in projected.columns:
         return None
-    per = projected.dropna(subset=["buurtcode"]).groupby(["buurtcode", "jaar"])["eindstand"].sum()
-    wide = per.unstack("jaar")
-    first = projected.groupby(["buurtcode", "jaar"])["beginstand"].sum().unstack("jaar")
+    totals = prognosis_totals(projected)
+    wide = totals.pivot(index="buurtcode", columns="jaar", values="eindstand")
     wide.columns = [f"voorraad_{int(y)}" for y in wide.columns]
-    wide["beginstand"] = first.iloc[:, 0]
-    wide["verandering"] = wide.iloc[:, -2] - wide["beginstand"]
+    first = totals[totals["jaar"] == totals["jaar"].min()].set_index("buurtcode")
+    last = totals[totals["jaar"] == totals["jaar"].max()].set_index("buurtcode")
+    wide["beginstand"] = first["beginstand"]
+    wide["verandering"] = last["verandering_start"]
     layer = buurten[["buurtcode", "buurtnaam", "geometry"]].merge(
         wide.reset_index(), on="buurtcode", how="inner"
     )
