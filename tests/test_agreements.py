@@ -15,11 +15,10 @@ from geoprestatie.agreements import (
     evaluate,
     monitor,
     read_agreements,
-    to_html,
     to_markdown,
-    write_monitor,
 )
 from geoprestatie.errors import ConfigError
+from geoprestatie.output.monitor import to_html, write_monitor
 from geoprestatie.prognosis import PrognosisConfig, plans_from_frame, project, start_from_frame
 from geoprestatie.sources import read_sales, read_stock
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geoprestatie import maps
+from geoprestatie.output import maps
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "browser_check.py"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoprestatie._fmt import nl_int, nl_num, nl_pct
+from geoprestatie.output._fmt import nl_int, nl_num, nl_pct
 
 
 def test_dutch_formatting_by_hand() -> None:

@@ -4,7 +4,7 @@ import re
 
 import geopandas as gpd
 
-from geoprestatie import maps
+from geoprestatie.output import maps
 
 
 def test_buurten_map_structure(amersfoort: gpd.GeoDataFrame) -> None:
@@ -47,9 +47,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from maps_fixtures import demo_chain  # noqa: E402
 
-from geoprestatie._fmt import nl_int  # noqa: E402
-from geoprestatie._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
 from geoprestatie.errors import DataWarning, InputError  # noqa: E402
+from geoprestatie.output._fmt import nl_int  # noqa: E402
+from geoprestatie.output._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
 
 
 def _geojson_features(html: str) -> list[dict]:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from geoprestatie.errors import DataWarning
-from geoprestatie.maps import prognose_map
+from geoprestatie.output.maps import prognose_map
 
 
 def _prognosis() -> pd.DataFrame:

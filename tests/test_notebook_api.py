@@ -24,11 +24,11 @@ def demo_result() -> pipeline.RunResult:
 def test_import_is_lazy() -> None:
     code = (
         "import sys, geoprestatie as gp\n"
-        "heavy = [m for m in ('pandas', 'geopandas', 'folium', 'geoprestatie.maps')"
+        "heavy = [m for m in ('pandas', 'geopandas', 'folium', 'geoprestatie.output.maps')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
         "gp.maps\n"
-        "print('geoprestatie.maps' in sys.modules, 'folium' in sys.modules)\n"
+        "print('geoprestatie.output.maps' in sys.modules, 'folium' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

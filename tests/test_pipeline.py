@@ -14,6 +14,7 @@ from geoprestatie import pipeline
 from geoprestatie.cli import main
 from geoprestatie.config import RunConfig, demo_config, load_config
 from geoprestatie.errors import ConfigError, DataWarning
+from geoprestatie.output.summary import summary
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +307,7 @@ def test_run_without_any_dia_writes_everything(tmp_path: Path) -> None:
     written = {p.name for p in pipeline.write_outputs(result, tmp_path / "o")}
     assert {"sia.html", "dia.png", "rapport.html"} <= written
     assert "Geen DIA's" in (tmp_path / "o" / "rapport.html").read_text(encoding="utf-8")
-    assert "DIA's: geen" in pipeline.summary(result, [])
+    assert "DIA's: geen" in summary(result, [])
 
 
 def test_previous_dia_set_from_our_own_geopackage(

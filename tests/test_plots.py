@@ -10,9 +10,9 @@ import pytest
 from maps_fixtures import demo_chain
 from matplotlib.colors import to_rgb
 
-from geoprestatie import plots
-from geoprestatie._fmt import nl_int
-from geoprestatie._mapdata import COLOUR_SUPPRESSED, palette
+from geoprestatie.output import plots
+from geoprestatie.output._fmt import nl_int
+from geoprestatie.output._mapdata import COLOUR_SUPPRESSED, palette
 
 
 def _has_colour(img: np.ndarray, hex_colour: str, *, min_pixels: int = 50) -> bool:

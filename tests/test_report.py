@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from maps_fixtures import demo_chain
 
-from geoprestatie import maps, report
 from geoprestatie import prognosis as pg
-from geoprestatie._fmt import nl_int
 from geoprestatie.errors import InputError
+from geoprestatie.output import maps, report
+from geoprestatie.output._fmt import nl_int
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

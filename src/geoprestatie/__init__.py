@@ -19,14 +19,10 @@ True
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-try:
-    __version__ = version("geoprestatie")
-except PackageNotFoundError:  # running from a checkout without install
-    __version__ = "0.0.0+unknown"
+from geoprestatie._version import __version__
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at runtime they load in __getattr__
     from geoprestatie import (
@@ -37,15 +33,41 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at runtime they load in __getat
         errors,
         huur,
         join,
-        maps,
+        output,
         pipeline,
-        plots,
         privacy,
         prognosis,
-        report,
+        result,
         sia,
         sources,
     )
+    from geoprestatie.output import maps, plots, report
+
+#: The public submodules by short name (``gp.maps``), imported on first attribute access.
+_MODULES: dict[str, str] = {
+    **{
+        name: f"geoprestatie.{name}"
+        for name in (
+            "agreements",
+            "config",
+            "datasets",
+            "dia",
+            "errors",
+            "huur",
+            "join",
+            "output",
+            "pipeline",
+            "privacy",
+            "prognosis",
+            "result",
+            "sia",
+            "sources",
+        )
+    },
+    # the renderers live in the output layer; notebooks keep writing gp.maps.sia_map(result)
+    **{name: f"geoprestatie.output.{name}" for name in ("maps", "plots", "report")},
+}
+SUBMODULES: tuple[str, ...] = tuple(sorted(_MODULES))
 
 __all__ = [
     "SUBMODULES",
@@ -58,22 +80,22 @@ __all__ = [
     "huur",
     "join",
     "maps",
+    "output",
     "pipeline",
     "plots",
     "privacy",
     "prognosis",
     "report",
+    "result",
     "sia",
     "sources",
 ]
-#: The public submodules, imported on first attribute access.
-SUBMODULES: tuple[str, ...] = tuple(n for n in __all__ if n not in {"SUBMODULES", "__version__"})
 
 
 def __getattr__(name: str) -> ModuleType:
     """Import a submodule on first use (``gp.maps``); other names raise AttributeError."""
-    if name in SUBMODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
+    if name in _MODULES:
+        module = importlib.import_module(_MODULES[name])
         globals()[name] = module  # later lookups skip __getattr__
         return module
     raise AttributeError(

@@ -66,7 +66,6 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie import huur
-from geoprestatie._atomic import atomic_path, write_text
 from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import Target, target_gaps
@@ -85,9 +84,7 @@ __all__ = [
     "evaluate",
     "monitor",
     "read_agreements",
-    "to_html",
     "to_markdown",
-    "write_monitor",
 ]
 
 RULE_KINDS: tuple[str, ...] = ("verbod", "aandeel", "aantal", "prognose")
@@ -945,47 +942,3 @@ def to_markdown(
             + " |"
         )
     return "\n".join(lines) + "\n"
-
-
-def to_html(
-    result: MonitorResult | pd.DataFrame,
-    *,
-    title: str = "Monitor prestatieafspraken",
-    max_records: int = 50,
-    show_dwellings: bool = False,
-) -> str:
-    """A standalone HTML stoplight page, for publication: see
-    :func:`geoprestatie.report.monitor_html` (every user string escaped; offending
-    dwellings are counted per buurt with counts below 5 suppressed, and listed one by one
-    only with ``show_dwellings=True``).
-    """
-    from geoprestatie.report import monitor_html
-
-    return monitor_html(result, title=title, max_rows=max_records, show_dwellings=show_dwellings)
-
-
-def write_monitor(result: MonitorResult, out_dir: str | Path) -> list[Path]:
-    """Write ``monitor.csv``, ``monitor.md``, ``monitor.html`` and ``overtredingen.csv``
-    (all offending records with their ``afspraak_id``) atomically; return the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [
-        out / "monitor.csv",
-        out / "monitor.md",
-        out / "monitor.html",
-        out / "overtredingen.csv",
-    ]
-    with atomic_path(paths[0]) as tmp:
-        result.table.to_csv(tmp, index=False)
-    write_text(paths[1], to_markdown(result))
-    write_text(paths[2], to_html(result))
-    frames = [
-        recs.astype("string").assign(afspraak_id=ident)[["afspraak_id", *map(str, recs.columns)]]
-        for ident, recs in result.overtredingen.items()
-    ]
-    merged = (
-        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["afspraak_id"])
-    )
-    with atomic_path(paths[3]) as tmp:
-        merged.to_csv(tmp, index=False)
-    return paths

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from geoprestatie import __version__
+from geoprestatie._version import __version__
 from geoprestatie.errors import DataWarning, GeoprestatieError
 
 
@@ -107,8 +107,8 @@ def buurten(
     buurten_file: Path | None, gemeente: str | None, layer: str | None, crs: str | None, out: Path
 ) -> None:
     """Write an interactive map of CBS buurten (tooltips with name and code)."""
-    from geoprestatie import maps
     from geoprestatie._atomic import write_text
+    from geoprestatie.output import maps
 
     gdf = _load_buurten(buurten_file, gemeente, layer, crs)
     title = f"Buurten {gemeente}" if gemeente else "Buurten"
@@ -249,7 +249,7 @@ def prognose(
     title_suffix = " (synthetische gegevens)" if synthetic else ""
     maps_written = 0
     if "buurtcode" in result.columns and result["buurtcode"].notna().any():
-        from geoprestatie.maps import prognose_map
+        from geoprestatie.output.maps import prognose_map
 
         codes = set(result["buurtcode"].dropna().astype(str))
         buurten = _load_buurten(buurten_file, gemeente, layer, crs)
@@ -359,6 +359,7 @@ def monitor(
     """
     from geoprestatie import agreements as ag
     from geoprestatie._atomic import atomic_path
+    from geoprestatie.output.monitor import write_monitor
     from geoprestatie.prognosis import read_prognosis
     from geoprestatie.sources import read_sales, read_stock
 
@@ -378,7 +379,7 @@ def monitor(
         rejected = joined.report.not_joined.drop(columns="bron")
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
     result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
-    ag.write_monitor(result, out)
+    write_monitor(result, out)
     with atomic_path(out / "afgewezen.csv") as tmp:
         rejected.to_csv(tmp, index=False)
     counts = result.table["status"].value_counts()
@@ -651,6 +652,7 @@ def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
 
     from geoprestatie import pipeline
     from geoprestatie.config import demo_config, load_config
+    from geoprestatie.output.summary import summary
 
     started = time.perf_counter()
     pipeline.check_output_folder(out, force=force)
@@ -661,7 +663,7 @@ def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
         say(f"geoprestatie run: {what}")
     result = pipeline.run(config, progress=say)
     written = pipeline.write_outputs(result, out, force=force, progress=say)
-    click.echo(pipeline.summary(result, written, seconds=time.perf_counter() - started))
+    click.echo(summary(result, written, seconds=time.perf_counter() - started))
 
 
 @main.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -19,19 +19,17 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geoprestatie import _mapdata as _md
-from geoprestatie._fmt import is_missing, nl_int, nl_num, nl_pct
-from geoprestatie._mapdata import (
+from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.output import _mapdata as _md
+from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
+from geoprestatie.output._mapdata import (
     COLOUR_DIA,
     COLOUR_NOT_ELIGIBLE,
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
 )
-from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
-
-if TYPE_CHECKING:
-    from geoprestatie.pipeline import RunResult
+from geoprestatie.result import RunResult
 
 __all__ = [
     "ATTRIBUTION_CBS",
@@ -379,7 +377,7 @@ def sia_map(
     Parameters
     ----------
     scored
-        A :class:`geoprestatie.pipeline.RunResult` (its DIA buurten and areas, criterion
+        A :class:`geoprestatie.result.RunResult` (its DIA buurten and areas, criterion
         labels, ``top_k``, title, ``synthetisch`` and ``[uitvoer] min_woningen``; arguments
         given explicitly win), or buurten with the SIA columns of
         :func:`geoprestatie.sia.prioritise` (``sia_score``,
@@ -434,8 +432,6 @@ def sia_map(
     """
     if dia_areas is not None and dia_areas.empty:
         dia_areas = None  # a run without DIAs: no DIA layer, legend entry or labels
-    from geoprestatie.pipeline import RunResult
-
     if isinstance(scored, RunResult):
         run = scored
         scored = run.dia_result.buurten
@@ -718,7 +714,7 @@ def prognose_map(
     Parameters
     ----------
     prognosis
-        A :class:`geoprestatie.pipeline.RunResult` with a prognosis (its buurten,
+        A :class:`geoprestatie.result.RunResult` with a prognosis (its buurten,
         ``synthetisch`` and ``[uitvoer] min_woningen``; arguments given explicitly win), or
         the table of :func:`geoprestatie.prognosis.project` with ``buurtcode``:
         ``corporatie``, ``buurtcode``, ``jaar``, ``beginstand``, the mutation columns
@@ -751,7 +747,6 @@ def prognose_map(
     True
     """
     from geoprestatie.errors import ConfigError
-    from geoprestatie.pipeline import RunResult
 
     if isinstance(prognosis, RunResult):
         run = prognosis

@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie import _mapdata as _md
-from geoprestatie._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.errors import InputError
+from geoprestatie.output import _mapdata as _md
+from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS
+from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
 
 __all__ = ["STATUS_COLOURS", "accounting_html", "html_table", "monitor_html", "report_html"]
@@ -196,7 +197,7 @@ def monitor_html(
     Parameters
     ----------
     monitor
-        A :class:`geoprestatie.pipeline.RunResult` with a monitor (its buurten,
+        A :class:`geoprestatie.result.RunResult` with a monitor (its buurten,
         ``synthetisch`` and ``[uitvoer] min_woningen``; arguments given explicitly win), or
         the :class:`geoprestatie.agreements.MonitorResult` of ``agreements.monitor(...)``
         (its ``.table`` and ``.overtredingen`` are used), or just its table: one row per
@@ -225,7 +226,6 @@ def monitor_html(
     True
     """
     from geoprestatie.errors import ConfigError
-    from geoprestatie.pipeline import RunResult
 
     if isinstance(monitor, RunResult):
         run = monitor

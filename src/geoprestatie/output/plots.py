@@ -20,16 +20,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from geoprestatie import _mapdata as _md
 from geoprestatie._atomic import atomic_path
-from geoprestatie._fmt import nl_int
-from geoprestatie._mapdata import (
+from geoprestatie.errors import InputError
+from geoprestatie.output import _mapdata as _md
+from geoprestatie.output._fmt import nl_int
+from geoprestatie.output._mapdata import (
     COLOUR_DIA,
     COLOUR_NOT_ELIGIBLE,
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
 )
-from geoprestatie.errors import InputError
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
 
 __all__ = ["DPI", "dia_png", "prognose_png", "sia_png"]

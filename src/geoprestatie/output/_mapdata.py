@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_hex
 
-from geoprestatie._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.errors import InputError
+from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.privacy import FLAG_COLUMN, suppress_small, suppressed_text
 
 #: classification schemes by name -> mapclassify class name (deterministic ones only)
