@@ -573,5 +573,5 @@ def test_projection_invariants(rows: list[tuple], scenario: str) -> None:
         )
     ]
     perm = sel[~sel["tijdelijk"]]
-    signed = (perm["aantal"] * perm["mutatie"].map(MUTATIONS)).sum()
+    signed = (perm["aantal"].astype("int64") * perm["mutatie"].map(MUTATIONS).astype("int64")).sum()
     assert muts.to_numpy().sum() == signed

@@ -1170,7 +1170,8 @@ def rent_class_prognosis(
                 "corporatie": sel["corporatie"].astype(str),
                 "jaar": sel["jaar"].astype(int),
                 "huurklasse": sel["huurklasse"].astype(str),
-                "netto": sel["aantal"].astype("int64") * sel["mutatie"].map(MUTATIONS),
+                "netto": sel["aantal"].astype("int64")
+                * sel["mutatie"].map(MUTATIONS).astype("int64"),
             }
         )
     rents = pd.to_numeric(stock["huurprijs"], errors="coerce")
