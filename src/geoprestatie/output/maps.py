@@ -6,7 +6,6 @@ coverage (shared borders stay shared) and coordinates rounded, to keep maps smal
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from geoprestatie.output._mapdata import (
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
 )
+from geoprestatie.output.html import escape
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
 from geoprestatie.result import RunResult
 
@@ -106,7 +106,7 @@ def escape_frame(df: FrameT, columns: Sequence[str] | None = None) -> FrameT:
             continue
         series = out[col]
         if pd.api.types.is_string_dtype(series) or series.dtype == object:
-            out[col] = series.map(lambda v: html.escape(v) if isinstance(v, str) else v)
+            out[col] = series.map(lambda v: escape(v) if isinstance(v, str) else v)
     return out
 
 
@@ -167,8 +167,8 @@ def buurten_map(
         folium.Element(
             '<div style="position:fixed;top:10px;left:60px;z-index:1000;background:white;'
             'padding:6px 10px;border:1px solid #999;font:600 15px sans-serif">'
-            f"{html.escape(heading)}<br><span style='font:400 11px sans-serif'>"
-            f"{html.escape(ATTRIBUTION_CBS)}</span></div>"
+            f"{escape(heading)}<br><span style='font:400 11px sans-serif'>"
+            f"{escape(ATTRIBUTION_CBS)}</span></div>"
         )
     )
     add_attribution(m, ATTRIBUTION_CBS)
@@ -186,7 +186,7 @@ class _Attribution(MacroElement):
     def __init__(self, text: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Attribution"
-        self.text = html.escape(text)
+        self.text = escape(text)
 
 
 def add_attribution(m: folium.Map, text: str) -> folium.Map:
@@ -278,9 +278,9 @@ class _MetricScale(MacroElement):
 
 
 def _title_html(title: str, subtitle: str | None, *, synthetic: bool) -> str:
-    parts = [html.escape(title)]
+    parts = [escape(title)]
     if subtitle:
-        parts.append(f"<small>{html.escape(subtitle)}</small>")
+        parts.append(f"<small>{escape(subtitle)}</small>")
     if synthetic:
         parts.append('<span class="gp-synth">Synthetische gegevens (geen echte woningen)</span>')
     return "".join(parts)
@@ -292,7 +292,7 @@ def _legend_html(heading: str, rows: Sequence[tuple[str, str]]) -> str:
         f'<div class="gp-row"><span class="gp-sw" style="{sw}"></span>{label}</div>'
         for sw, label in rows
     )
-    return f"<h4>{html.escape(heading)}</h4>{body}"
+    return f"<h4>{escape(heading)}</h4>{body}"
 
 
 def _new_map(web: gpd.GeoDataFrame, tiles: str | None) -> folium.Map:
@@ -561,7 +561,7 @@ def sia_map(
             ]
             crit_layer = folium.GeoJson(
                 _geojson(layer, ["naam", col, "_fill"]),
-                name=f"Bijdrage: {html.escape(labels[col])}",
+                name=f"Bijdrage: {escape(labels[col])}",
                 show=False,
                 style_function=lambda f: {
                     "fillColor": f["properties"]["_fill"],
@@ -570,7 +570,7 @@ def sia_map(
                     "weight": 0.6,
                 },
                 tooltip=folium.GeoJsonTooltip(
-                    fields=["naam", col], aliases=["Buurt", html.escape(labels[col])], sticky=True
+                    fields=["naam", col], aliases=["Buurt", escape(labels[col])], sticky=True
                 ),
             )
             crit_layer.add_to(m)
@@ -578,7 +578,7 @@ def sia_map(
         crit_legend = _legend_html(
             "Bijdrage per criterium (scorepunten)",
             [
-                (f"background:{c}", html.escape(lab))
+                (f"background:{c}", escape(lab))
                 for c, lab in zip(crit_colours, crit_classes.labels, strict=True)
             ],
         )
@@ -595,8 +595,7 @@ def sia_map(
         _add_dia(m, dia_areas, simplify_m=simplify_m, min_dwellings=min_dwellings)
 
     rows = [
-        (f"background:{c}", html.escape(lab))
-        for c, lab in zip(colours, classes.labels, strict=True)
+        (f"background:{c}", escape(lab)) for c, lab in zip(colours, classes.labels, strict=True)
     ]
     statuses = set(shown["_status"])
     if "niet_geschikt" in statuses:
@@ -680,7 +679,7 @@ def _add_dia(
             "dashArray": "8 5",
         },
         tooltip=folium.GeoJsonTooltip(
-            fields=fields, aliases=[html.escape(a) for a in labels], sticky=True
+            fields=fields, aliases=[escape(a) for a in labels], sticky=True
         ),
     ).add_to(group)
     for name, pt in zip(web[fields[0]], points, strict=True):
@@ -850,9 +849,7 @@ def prognose_map(
                 fields=[f for f, _ in fields], aliases=[a for _, a in fields], sticky=True
             ),
         ).add_to(m)
-    rows_legend = [
-        (f"background:{c}", html.escape(lab)) for c, lab in zip(colours, labels, strict=True)
-    ]
+    rows_legend = [(f"background:{c}", escape(lab)) for c, lab in zip(colours, labels, strict=True)]
     rows_legend.append(
         (f"background:{COLOUR_SUPPRESSED}", f"&lt; {min_dwellings} woningen (onderdrukt)")
     )
@@ -910,7 +907,7 @@ def _per_corporation_text(
         # below zero is no privacy matter but a planning error (more removed than there
         # is): shown, not hidden behind "< 5"
         parts = [
-            f"{html.escape(str(c))}: "
+            f"{escape(str(c))}: "
             + (
                 f"{nl_int(v)} (onder nul: plannen groter dan voorraad)"
                 if v < 0

@@ -10,7 +10,6 @@ PNGs do not). Every user-supplied string is escaped; figures based on fewer than
 from __future__ import annotations
 
 import base64
-import html
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -23,6 +22,7 @@ import pandas as pd
 from geoprestatie.errors import InputError
 from geoprestatie.output import _mapdata as _md
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
+from geoprestatie.output.html import Markup, escape, render
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS
 from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
@@ -72,7 +72,7 @@ iframe.map{width:100%;height:620px;border:1px solid #ccc}
 
 
 def _cell(value: Any, *, decimals: int) -> tuple[str, bool]:
-    """Escaped text of a cell and whether it is numeric (right-aligned)."""
+    """Text of a cell (escaped where it is put into HTML) and whether it is numeric."""
     if isinstance(value, (bool, np.bool_)):
         return ("ja" if value else "nee"), False
     if is_missing(value):
@@ -81,7 +81,7 @@ def _cell(value: Any, *, decimals: int) -> tuple[str, bool]:
         return nl_int(value), True
     if isinstance(value, (float, np.floating)):
         return nl_num(value, decimals), True
-    return html.escape(str(value)), False
+    return str(value), False
 
 
 def html_table(
@@ -108,18 +108,12 @@ def html_table(
     if missing:
         raise InputError(f"table columns {missing} are missing", column=missing[0])
     rows = frame if max_rows is None else frame.head(max_rows)
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in cols.values())
-    body = []
-    for rec in rows[list(cols)].itertuples(index=False, name=None):
-        cells = []
-        for v in rec:
-            text, num = _cell(v, decimals=decimals)
-            cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    more = ""
-    if max_rows is not None and len(frame) > max_rows:
-        more = f'<p class="note">… en nog {nl_int(len(frame) - max_rows)} rijen.</p>'
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+    body = [
+        [_cell(v, decimals=decimals) for v in rec]
+        for rec in rows[list(cols)].itertuples(index=False, name=None)
+    ]
+    more = nl_int(len(frame) - max_rows) if max_rows is not None and len(frame) > max_rows else ""
+    return str(render("table.html.j2", headers=list(cols.values()), rows=body, more=more))
 
 
 def _offending_summary(
@@ -172,7 +166,7 @@ def _norm_text(text: Any) -> str:
     """
     if is_missing(text):
         return "–"
-    out = html.escape(str(text)).replace("&gt;=", "≥").replace("&lt;=", "≤")
+    out = escape(str(text)).replace("&gt;=", "≥").replace("&lt;=", "≤")
     return re.sub(
         r"(?<![\w.])(\d+)(?:\.(\d+))?(?![\w.])",
         lambda m: nl_num(float(m.group(0)), len(m.group(2) or "")),
@@ -270,25 +264,23 @@ def monitor_html(
     rows = []
     for rec in table.to_dict("records"):
         colour, label = STATUS_COLOURS[str(rec["status"])]
-        ident = html.escape(str(rec["afspraak_id"]))
+        ident = escape(str(rec["afspraak_id"]))
         n_records = len(overtredingen.get(str(rec["afspraak_id"]), ()))
         link = f'<a href="#afspraak-{ident}">{ident}</a>' if n_records else ident
         source = rec.get("bron")
         source_text = (
-            f'<br><span class="note">{html.escape(str(source))}</span>'
-            if not is_missing(source)
-            else ""
+            f'<br><span class="note">{escape(str(source))}</span>' if not is_missing(source) else ""
         )
         rows.append(
             "<tr>"
             f'<td style="white-space:nowrap"><span class="light" style="background:{colour}">'
             f"</span>{label}</td>"
             f"<td>{link}</td>"
-            f"<td>{html.escape(str(rec['tekst']))}{source_text}</td>"
-            f"<td>{html.escape(str(rec['partij']))}</td>"
+            f"<td>{escape(str(rec['tekst']))}{source_text}</td>"
+            f"<td>{escape(str(rec['partij']))}</td>"
             f'<td class="num">{_measured(rec["gemeten"], rec.get("soort"))}</td>'
             f"<td>{_norm_text(rec['vergelijking'])}</td>"
-            f"<td>{_cell(rec.get('toelichting'), decimals=1)[0]}</td>"
+            f"<td>{escape(_cell(rec.get('toelichting'), decimals=1)[0])}</td>"
             "</tr>"
         )
     parts = [
@@ -311,10 +303,10 @@ def monitor_html(
             min_dwellings=min_dwellings,
             buurtnamen=names,
         )
-        anchor = html.escape(str(ident))
+        anchor = escape(str(ident))
         parts.append(
             f'<details id="afspraak-{anchor}"><summary>{anchor}: '
-            f"{html.escape(texts.get(str(ident), ''))} ({nl_int(len(records))} records)</summary>"
+            f"{escape(texts.get(str(ident), ''))} ({nl_int(len(records))} records)</summary>"
         )
         if note:
             parts.append(f'<p class="note">{note}</p>')
@@ -326,18 +318,16 @@ def monitor_html(
 
 
 def _page(title: str, body: str, *, synthetic: bool, subtitle: str | None = None) -> str:
-    synth = (
-        '<p class="synth">Let op: de corporatiegegevens in dit document zijn synthetisch '
-        "(gegenereerd, geen echte woningen).</p>"
-        if synthetic
-        else ""
-    )
-    sub = f'<p class="sub">{html.escape(subtitle)}</p>' if subtitle else ""
-    return (
-        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{sub}{synth}{body}</body></html>"
+    """A whole HTML page around ``body`` (HTML built from escaped parts)."""
+    return str(
+        render(
+            "page.html.j2",
+            title=title,
+            subtitle=subtitle,
+            synthetic=synthetic,
+            css=Markup(_CSS),
+            body=Markup(body),
+        )
     )
 
 
@@ -348,7 +338,7 @@ def _png_tag(png: bytes | str | Path, alt: str) -> str:
             "not a PNG image", source=str(png)[:80] if not isinstance(png, bytes) else "png"
         )
     b64 = base64.b64encode(data).decode("ascii")
-    return f'<img class="map" alt="{html.escape(alt)}" src="data:image/png;base64,{b64}">'
+    return f'<img class="map" alt="{escape(alt)}" src="data:image/png;base64,{b64}">'
 
 
 def _map_html(m: Any) -> str:
@@ -416,17 +406,17 @@ def report_html(
     toc: list[str] = []
 
     def section(anchor: str, heading: str, body: str) -> None:
-        toc.append(f'<li><a href="#{anchor}">{html.escape(heading)}</a></li>')
-        sections.append(f'<h2 id="{anchor}">{html.escape(heading)}</h2>{body}')
+        toc.append(f'<li><a href="#{anchor}">{escape(heading)}</a></li>')
+        sections.append(f'<h2 id="{anchor}">{escape(heading)}</h2>{body}')
 
     for i, (name, png) in enumerate((pngs or {}).items()):
         section(f"kaart{i}", name, _png_tag(png, name))
     for i, (name, m) in enumerate((maps or {}).items()):
-        doc = html.escape(_map_html(m), quote=True)
+        doc = escape(_map_html(m))
         section(
             f"interactief{i}",
             f"{name} (interactief)",
-            f'<iframe class="map" title="{html.escape(name)}" srcdoc="{doc}"></iframe>'
+            f'<iframe class="map" title="{escape(name)}" srcdoc="{doc}"></iframe>'
             '<p class="note">Interactieve kaart: vereist internet (Leaflet via CDN). '
             "De afbeeldingen hierboven werken ook offline en op papier.</p>",
         )
@@ -544,7 +534,7 @@ def _top_table(
     draws = scored.attrs.get("draws")
     how = []
     if method:
-        how.append(f"methode {html.escape(str(method))}")
+        how.append(f"methode {escape(str(method))}")
     if draws:
         how.append(f"robuustheid uit {nl_int(draws)} trekkingen van de gewichten")
     note = (
@@ -584,7 +574,7 @@ def _prognosis_table(prognosis: pd.DataFrame) -> str:
     period = str(summary.index.name)
     head = summary.reset_index(names=f"Mutatie {period}")
     parts = [
-        f"<h3>Mutaties {html.escape(period)} per corporatie</h3>",
+        f"<h3>Mutaties {escape(period)} per corporatie</h3>",
         html_table(head, decimals=0),
     ]
     years = prognosis["jaar"].astype("int64")
@@ -673,9 +663,7 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
     notes = getattr(accounting, "notes", ())
     if notes:
         parts.append(
-            '<ul class="note">'
-            + "".join(f"<li>{html.escape(str(n))}</li>" for n in notes)
-            + "</ul>"
+            '<ul class="note">' + "".join(f"<li>{escape(str(n))}</li>" for n in notes) + "</ul>"
         )
     nj = accounting.not_joined
     if len(nj):

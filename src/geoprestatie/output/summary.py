@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
 
 from geoprestatie.output import report
+from geoprestatie.output.html import escape
 from geoprestatie.result import RunResult
 
 __all__ = ["summary", "summary_html"]
@@ -27,7 +27,7 @@ def summary_html(result: RunResult, *, top: int = 10) -> str:
     >>> "Top 10 buurten" in page and "synthetisch" in page  # doctest: +SKIP
     True
     """
-    parts = [f"<h3>{html.escape(result.config.name)}</h3>"]
+    parts = [f"<h3>{escape(result.config.name)}</h3>"]
     if result.config.synthetic:
         parts.append(
             '<p style="color:#7a0177;font-weight:700">Let op: de corporatiegegevens in deze '
