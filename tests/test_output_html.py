@@ -61,7 +61,7 @@ def test_json_for_script_refuses_nan() -> None:
 
 def test_leaflet_inline_or_cdn() -> None:
     inline = str(html.leaflet_assets())
-    assert '<script src="http' not in inline and '<link' not in inline
+    assert '<script src="http' not in inline and "<link" not in inline
     assert "sourceMappingURL" not in inline and "images/layers.png" not in inline
     assert html.LEAFLET_VERSION in html.asset_text("leaflet/leaflet.js")[:200]
     cdn = str(html.leaflet_assets(cdn=True))
