@@ -56,6 +56,7 @@ A condition on a column that is neither in the data nor in the canonical schema 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -69,7 +70,17 @@ from geoprestatie import huur
 from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.prognosis import Target, target_gaps
+from geoprestatie.rules import (
+    Deadline,
+    Rule,
+    RuleOutcome,
+    deadline_from_dict,
+    evaluate_deadline,
+    evaluate_rule,
+    rule_from_dict,
+)
 from geoprestatie.sources._tabular import FALSE_WORDS, TRUE_WORDS
+from geoprestatie.sources.monitoring import MONITOR_DATASETS
 from geoprestatie.sources.stock import STOCK_COLUMNS, link_to_stock
 
 __all__ = [
@@ -87,7 +98,9 @@ __all__ = [
     "to_markdown",
 ]
 
-RULE_KINDS: tuple[str, ...] = ("verbod", "aandeel", "aantal", "prognose")
+RULE_KINDS: tuple[str, ...] = ("verbod", "aandeel", "aantal", "prognose", "regel", "termijn")
+#: The general kinds (:mod:`geoprestatie.rules`); the first four are shorthands.
+GENERAL_KINDS: tuple[str, ...] = ("regel", "termijn")
 DATASETS: tuple[str, ...] = ("voorraad", "verkoop")
 STATUSES: tuple[str, ...] = ("groen", "oranje", "rood", "onbekend")
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
@@ -110,6 +123,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "soort",
     "vergelijking",
     "bron",
+    "thema",
 )
 
 #: Canonical columns per dataset (docs/architecture.md, :mod:`geoprestatie.sources`); a rule
@@ -174,6 +188,8 @@ class Agreement:
     van: int | None = None
     tot: int | None = None
     inclusief_sloop: bool = True
+    thema: str = ""
+    regel: Rule | Deadline | None = None
 
     def __post_init__(self) -> None:
         where = f"afspraak {self.id!r}"
@@ -181,6 +197,10 @@ class Agreement:
             raise ConfigError(
                 f"{where}: `soort` was {self.soort!r} but is expected to be in {list(RULE_KINDS)}"
             )
+        if self.soort in GENERAL_KINDS:
+            if self.regel is None:
+                raise ConfigError(f"{where}: soort {self.soort!r} zonder regel")
+            return
         if self.dataset not in DATASETS:
             raise ConfigError(
                 f"{where}: `dataset` was {self.dataset!r} but is expected to be in {list(DATASETS)}"
@@ -216,6 +236,8 @@ class Agreement:
             )
 
     def norm_text(self) -> str:
+        if self.regel is not None:
+            return self.regel.norm_text()
         if self.soort == "verbod":
             return "0 overtredingen"
         if self.soort == "aandeel":
@@ -223,7 +245,7 @@ class Agreement:
         return f"{self.vergelijking} {self.norm:g}"
 
 
-_COMMON_KEYS = {"id", "tekst", "partij", "soort", "bron"}
+_COMMON_KEYS = {"id", "tekst", "partij", "soort", "bron", "thema"}
 # the agreement period: van/tot (years, inclusive), jaar (one year) or periode = [van, tot]
 _PERIOD_KEYS = {"van", "tot", "jaar", "periode"}
 _KEYS: dict[str, set[str]] = {
@@ -310,6 +332,18 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
         raise ConfigError(
             f"{where}: `soort` was {soort!r} but is expected to be in {list(RULE_KINDS)}"
         )
+    if soort in GENERAL_KINDS:
+        build = rule_from_dict if soort == "regel" else deadline_from_dict
+        regel = build(data, datasets=list(MONITOR_DATASETS))
+        return Agreement(
+            id=ident,
+            tekst=str(data["tekst"]),
+            partij=str(data["partij"]),
+            soort=soort,
+            bron=str(data.get("bron", "")),
+            thema=str(data.get("thema", "")),
+            regel=regel,
+        )
     unknown = sorted(set(data) - _KEYS[soort])
     if unknown:
         raise ConfigError(
@@ -343,6 +377,7 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
         van=None if van is None else int(van),
         tot=None if tot is None else int(tot),
         inclusief_sloop=bool(data.get("inclusief_sloop", True)),
+        thema=str(data.get("thema", "")),
     )
 
 
@@ -399,6 +434,7 @@ class MonitorResult:
 
     table: pd.DataFrame
     overtredingen: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    groepen: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _check_column(frame: pd.DataFrame, cond: Condition, agreement: Agreement) -> bool:
@@ -735,6 +771,72 @@ def _resolve_limits(
     )
 
 
+def _sales_with_stock(
+    stock: pd.DataFrame | None, sales: pd.DataFrame | None
+) -> pd.DataFrame | None:
+    """The sales with their dwellings' attributes, linked once for all rules."""
+    probe = Agreement(id="-", tekst="", partij="", soort="aantal", dataset="verkoop")
+    return _dataset(probe, stock, sales)
+
+
+def _evaluate_shorthand(
+    agreement: Agreement,
+    frames: Mapping[str, pd.DataFrame | None],
+    prognosis: pd.DataFrame | None,
+    jaar: int | None,
+) -> _Outcome:
+    """One of the four shorthand kinds (verbod, aandeel, aantal, prognose)."""
+    if agreement.soort == "prognose":
+        if prognosis is None:
+            return _Outcome("onbekend", math.nan, "geen prognose opgegeven", None)
+        return _eval_prognose(agreement, prognosis)
+    frame = frames.get(agreement.dataset)
+    if frame is None:
+        return _Outcome(
+            "onbekend", math.nan, f"geen gegevens: dataset {agreement.dataset!r} ontbreekt", None
+        )
+    frame, population = _sales_population(agreement, frame, jaar)
+    missing = _missing_columns(frame, agreement)
+    if (agreement.van, agreement.tot) != (None, None) and "jaar" not in frame:
+        missing = sorted({*missing, "jaar"})
+    if missing:
+        hint = " (koppel de verkopen aan de voorraad)" if agreement.dataset == "verkoop" else ""
+        return _Outcome(
+            "onbekend", math.nan, f"kolom(men) {missing} ontbreken in de gegevens{hint}", None
+        )
+    evaluator = {"verbod": _eval_verbod, "aandeel": _eval_aandeel, "aantal": _eval_aantal}
+    outcome = evaluator[agreement.soort](agreement, frame)
+    if population is not None:
+        outcome = replace(outcome, toelichting=f"{population}: {outcome.toelichting}")
+    return outcome
+
+
+def _evaluate_general(
+    agreement: Agreement, frames: Mapping[str, pd.DataFrame | None], peildatum: dt.date | None
+) -> tuple[_Outcome, pd.DataFrame]:
+    regel = agreement.regel
+    out: RuleOutcome
+    if isinstance(regel, Deadline):
+        if peildatum is None:
+            raise ConfigError(
+                f"afspraak {agreement.id!r}: een termijn vraagt de monitordatum: geef "
+                "[afspraken] peildatum = 2023-06-30 (CLI: --peildatum)"
+            )
+        out = evaluate_deadline(regel, frames, peildatum=peildatum)
+    else:
+        assert isinstance(regel, Rule)
+        out = evaluate_rule(regel, frames)
+    groups = out.groups
+    if len(groups) and (len(groups) > 1 or "totaal" not in set(groups["groep"])):
+        groups = groups.assign(afspraak_id=agreement.id)
+    else:
+        groups = pd.DataFrame()
+    return (
+        _Outcome(out.status, out.gemeten, out.toelichting, out.n_overtredingen, out.records),
+        groups,
+    )
+
+
 def monitor(
     agreements: Sequence[Agreement],
     *,
@@ -743,6 +845,9 @@ def monitor(
     prognosis: pd.DataFrame | None = None,
     jaar: int | None = None,
     rent_limits: Mapping[int, huur.RentLimits] | None = None,
+    data: Mapping[str, pd.DataFrame | None] | None = None,
+    peildatum: dt.date | None = None,
+    vorige: pd.DataFrame | None = None,
 ) -> MonitorResult:
     """Evaluate each agreement; return the table and the offending records per afspraak.
 
@@ -762,58 +867,35 @@ def monitor(
         to and including ``jaar`` plus the planned ones (see the module docs).
     rent_limits
         Rent limits per year; default :data:`geoprestatie.huur.DEFAULT_LIMITS`.
+    data
+        The other monitor datasets by name (:data:`geoprestatie.sources.monitoring.
+        MONITOR_DATASETS`: ``toewijzingen``, ``geld``, ``acties``, ``plannen``, ...).
+    peildatum
+        The monitor date for deadlines (``soort = "termijn"``).
+    vorige
+        The table of the previous monitor (its ``monitor.csv``): adds ``vorige_status``
+        and ``trend``.
 
     Raises
     ------
     ConfigError
         A rule on a column that is not in the data nor in the canonical schema.
     """
+    frames: dict[str, pd.DataFrame | None] = {**(data or {})}
+    frames["voorraad"] = stock
+    frames["verkoop"] = _sales_with_stock(stock, sales)
+    frames.setdefault("prognose", prognosis)
     rows: list[dict[str, Any]] = []
     records: dict[str, pd.DataFrame] = {}
+    groups: list[pd.DataFrame] = []
     for agreement in agreements:
-        agreement = _resolve_limits(agreement, jaar, rent_limits)
-        if agreement.soort == "prognose":
-            if prognosis is None:
-                outcome = _Outcome("onbekend", math.nan, "geen prognose opgegeven", None)
-            else:
-                outcome = _eval_prognose(agreement, prognosis)
+        if agreement.regel is not None:
+            outcome, group_table = _evaluate_general(agreement, frames, peildatum)
+            if len(group_table):
+                groups.append(group_table)
         else:
-            frame = _dataset(agreement, stock, sales)
-            if frame is None:
-                outcome = _Outcome(
-                    "onbekend",
-                    math.nan,
-                    f"geen gegevens: dataset {agreement.dataset!r} ontbreekt",
-                    None,
-                )
-            else:
-                frame, population = _sales_population(agreement, frame, jaar)
-                missing = _missing_columns(frame, agreement)
-                if (agreement.van, agreement.tot) != (None, None) and "jaar" not in frame:
-                    missing = sorted({*missing, "jaar"})
-                if missing:
-                    hint = (
-                        " (koppel de verkopen aan de voorraad)"
-                        if agreement.dataset == "verkoop"
-                        else ""
-                    )
-                    outcome = _Outcome(
-                        "onbekend",
-                        math.nan,
-                        f"kolom(men) {missing} ontbreken in de gegevens{hint}",
-                        None,
-                    )
-                else:
-                    evaluator = {
-                        "verbod": _eval_verbod,
-                        "aandeel": _eval_aandeel,
-                        "aantal": _eval_aantal,
-                    }
-                    outcome = evaluator[agreement.soort](agreement, frame)
-                    if population is not None:
-                        outcome = replace(
-                            outcome, toelichting=f"{population}: {outcome.toelichting}"
-                        )
+            agreement = _resolve_limits(agreement, jaar, rent_limits)
+            outcome = _evaluate_shorthand(agreement, frames, prognosis, jaar)
         if outcome.records is not None and len(outcome.records):
             records[agreement.id] = outcome.records
         rows.append(
@@ -823,19 +905,88 @@ def monitor(
                 "partij": agreement.partij,
                 "status": outcome.status,
                 "gemeten": outcome.gemeten,
-                "norm": agreement.norm,
+                "norm": agreement.regel.numeric_norm()
+                if isinstance(agreement.regel, Rule)
+                else (math.nan if agreement.regel is not None else agreement.norm),
                 "toelichting": outcome.toelichting,
                 "n_overtredingen": outcome.n_overtredingen,
                 "soort": agreement.soort,
                 "vergelijking": agreement.norm_text(),
                 "bron": agreement.bron,
+                "thema": agreement.thema,
             }
         )
     table = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     table["gemeten"] = table["gemeten"].astype("float64")
     table["norm"] = table["norm"].astype("float64")
     table["n_overtredingen"] = table["n_overtredingen"].astype("Int64")
-    return MonitorResult(table=table, overtredingen=records)
+    if vorige is not None:
+        table = with_trend(table, vorige)
+    groepen = _group_table(groups)
+    return MonitorResult(table=table, overtredingen=records, groepen=groepen)
+
+
+#: Columns of :attr:`MonitorResult.groepen`.
+GROUP_COLUMNS: tuple[str, ...] = (
+    "afspraak_id",
+    "groep",
+    "status",
+    "gemeten",
+    "gemeten_laag",
+    "gemeten_hoog",
+    "norm_laag",
+    "norm_hoog",
+)
+
+
+def _group_table(groups: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    if not groups:
+        return pd.DataFrame(columns=list(GROUP_COLUMNS))
+    merged = pd.concat(groups, ignore_index=True)
+    for col in GROUP_COLUMNS:
+        if col not in merged.columns:
+            merged[col] = pd.NA
+    rest = [c for c in merged.columns if c not in GROUP_COLUMNS]
+    return merged[[*GROUP_COLUMNS, *rest]]
+
+
+_RANK = {"rood": 0, "oranje": 1, "groen": 2}
+
+
+def with_trend(table: pd.DataFrame, vorige: pd.DataFrame) -> pd.DataFrame:
+    """Add ``vorige_status`` and ``trend`` (beter, gelijk, slechter, nieuw, onbekend).
+
+    A status that is or was *onbekend* has no direction: its trend is *onbekend* unless
+    both are *onbekend* (*gelijk*).
+
+    Examples
+    --------
+    >>> now = pd.DataFrame({"afspraak_id": ["a", "b", "c"], "status": ["groen", "rood", "oranje"]})
+    >>> old = pd.DataFrame({"afspraak_id": ["a", "b"], "status": ["rood", "rood"]})
+    >>> with_trend(now, old)["trend"].tolist()
+    ['beter', 'gelijk', 'nieuw']
+    """
+    if not {"afspraak_id", "status"} <= set(map(str, vorige.columns)):
+        raise ConfigError(
+            "de vorige monitor heeft geen kolommen afspraak_id en status; geef de monitor.csv "
+            "van de vorige run"
+        )
+    before = dict(zip(vorige["afspraak_id"].astype(str), vorige["status"].astype(str), strict=True))
+    prev = [before.get(str(i)) for i in table["afspraak_id"]]
+
+    def trend(now: str, was: str | None) -> str:
+        if was is None:
+            return "nieuw"
+        if now == was:
+            return "gelijk"
+        if now not in _RANK or was not in _RANK:
+            return "onbekend"
+        return "beter" if _RANK[now] > _RANK[was] else "slechter"
+
+    out = table.copy()
+    out["vorige_status"] = pd.Series(prev, dtype="string")
+    out["trend"] = [trend(str(n), w) for n, w in zip(out["status"], prev, strict=True)]
+    return out
 
 
 def evaluate(
@@ -942,3 +1093,29 @@ def to_markdown(
             + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def read_previous(path: str | Path) -> pd.DataFrame:
+    """The table of a previous monitor: its ``monitor.csv``, or a run folder holding one.
+
+    Raises
+    ------
+    ConfigError
+        No monitor.csv found, or one without ``afspraak_id`` and ``status``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(path.rglob("monitor.csv"))
+        if not found:
+            raise ConfigError(f"{path}: geen monitor.csv gevonden in de map van de vorige run")
+        path = found[0]
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: de vorige monitor is niet leesbaar ({exc})") from None
+    if not {"afspraak_id", "status"} <= set(table.columns):
+        raise ConfigError(
+            f"{path}: de vorige monitor heeft geen kolommen afspraak_id en status; geef de "
+            "monitor.csv van een eerdere run"
+        )
+    return table

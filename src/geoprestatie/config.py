@@ -9,6 +9,7 @@ describes the embedded Amersfoort demo.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "sia": ("criteria",),
     "dia": ("vorige",),
     "prognose": ("beginstand", "plannen"),
-    "afspraken": ("bestand",),
+    "afspraken": ("bestand", "vorige", "toewijzingen", "geld", "acties", "kengetallen"),
     "uitvoer": (),
 }
 #: Keys of the sections this module owns, with their type; the stage sections
@@ -45,7 +46,17 @@ _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "project": {"naam": str, "synthetisch": bool},
     "buurten": {"bestand": str, "laag": str, "gemeente": str, "crs": str},
     "bronnen": {k: str for k in SECTIONS["bronnen"]},
-    "afspraken": {"bestand": str, "jaar": int},
+    "afspraken": {
+        "bestand": str,
+        "jaar": int,
+        "peildatum": dt.date,
+        "vorige": str,
+        "toewijzingen": str,
+        "geld": str,
+        "acties": str,
+        "kengetallen": str,
+        "voorraad_peil": dict,
+    },
     "uitvoer": {"min_woningen": int, "individuele_woningen": bool},
 }
 #: File keys of stage sections, removed before the stage's ``from_dict`` sees the table.
@@ -128,7 +139,13 @@ def _resolve(tables: dict[str, Any], base: Path, where: str) -> dict[str, dict[s
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", bool: "true or false", int: "a whole number"}
+    names = {
+        str: "text",
+        bool: "true or false",
+        int: "a whole number",
+        dt.date: "a date like 2023-06-30",
+        dict: "a table",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 

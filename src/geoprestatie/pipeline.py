@@ -33,6 +33,7 @@ from geoprestatie.sources import (
     read_sales,
     read_stock,
 )
+from geoprestatie.sources.monitoring import read_monitor_data
 
 __all__ = ["OutputExistsError", "RunResult", "check_output_folder", "run", "write_outputs"]
 
@@ -332,12 +333,26 @@ def _monitor(
         _say(progress, "      overgeslagen: geen [afspraken] bestand in de config")
         return None
     rules = agreements.read_agreements(path)
+    base = config.source.parent if config.source is not None else Path.cwd()
+    data: dict[str, pd.DataFrame | None] = dict(read_monitor_data(section, base=base))
+    buurt_table = pd.DataFrame(joined.table.drop(columns="geometry", errors="ignore"))
+    data["buurten"] = data["warmte"] = buurt_table
+    plans_file = config.path("prognose", "plannen")
+    if plans_file is not None:
+        data["plannen"] = prognosis.read_mutation_plans(plans_file)
+    for name, frame in data.items():
+        if name not in ("buurten", "warmte", "plannen") and frame is not None:
+            _say(progress, f"      {name}: {_n(len(frame))} records")
+    vorige = section.get("vorige")
     result = agreements.monitor(
         rules,
         stock=joined.usable("voorraad"),
         sales=joined.usable("verkoop"),
         prognosis=projected,
         jaar=section.get("jaar"),
+        data=data,
+        peildatum=section.get("peildatum"),
+        vorige=None if vorige is None else agreements.read_previous(vorige),
     )
     counts = result.table["status"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("groen", "oranje", "rood", "onbekend"))
