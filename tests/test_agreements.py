@@ -482,7 +482,9 @@ def test_rule_on_unknown_column_is_an_error() -> None:
 
 def test_bad_agreement_definitions() -> None:
     base = {"id": "X", "tekst": "t", "partij": "p"}
-    with pytest.raises(ConfigError, match=r"\['verbod', 'aandeel', 'aantal', 'prognose', 'regel', 'termijn'\]"):
+    with pytest.raises(
+        ConfigError, match=r"\['verbod', 'aandeel', 'aantal', 'prognose', 'regel', 'termijn'\]"
+    ):
         agreement_from_dict({**base, "soort": "wens"})
     with pytest.raises(ConfigError, match=r"unknown key\(s\) \['nrom'\]"):
         agreement_from_dict({**base, "soort": "aantal", "nrom": 3, "norm": 3})

@@ -105,6 +105,7 @@ class Vec:
     known: np.ndarray
     kind: str
     categories: tuple[str, ...] = ()
+    text: np.ndarray | None = None  # the cells as text, for a column typed from text
 
 
 @dataclass(frozen=True)
@@ -173,17 +174,20 @@ def column_vec(data: pd.DataFrame, name: str, *, where: str) -> Vec:
     low = set(filled.str.lower().unique())
     if low and low <= TRUE_WORDS | FALSE_WORDS and not low <= set("0123456789"):
         return Vec(text.str.lower().isin(TRUE_WORDS).fillna(False).to_numpy(bool), known, "bool")
+    as_text = text.fillna("").to_numpy(dtype=object)
     numbers, bad = parse_number(filled)
     if len(filled) and not bad.any() and numbers.notna().all():
         vals = np.full(len(col), np.nan)
         vals[known] = numbers.astype("float64").to_numpy()
-        return Vec(vals, known, "num")
-    dates = pd.to_datetime(filled, errors="coerce", dayfirst=not filled.str.match(r"^\d{4}").all())
-    if len(filled) and dates.notna().all():
-        vals = np.full(len(col), np.nan)
-        vals[known] = _days(dates)
-        return Vec(vals, known, "date")
-    return Vec(text.fillna("").to_numpy(dtype=object), known, "text")
+        return Vec(vals, known, "num", text=as_text)
+    if len(filled) and filled.str.fullmatch(r"\d{1,4}[-/]\d{1,2}[-/]\d{1,4}").all():
+        iso = bool(filled.str.match(r"^\d{4}").all())
+        dates = pd.to_datetime(filled, errors="coerce", dayfirst=not iso, format="mixed")
+        if dates.notna().all():
+            vals = np.full(len(col), np.nan)
+            vals[known] = _days(dates)
+            return Vec(vals, known, "date", text=as_text)
+    return Vec(as_text, known, "text")
 
 
 # --------------------------------------------------------------------------------- parsing
@@ -551,14 +555,27 @@ class _Evaluator:
                 return self.const(lit)
         return self.record(node)
 
+    @staticmethod
+    def _is_text(node: ast.expr) -> bool:
+        if isinstance(node, ast.List | ast.Tuple):
+            return any(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+        return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+    def as_text(self, v: Vec, node: ast.expr) -> Vec:
+        """A column typed from text, compared with text ('13', ['12', '13']), stays text."""
+        if v.text is not None and v.kind != "text" and self._is_text(node):
+            return Vec(v.text, v.known, "text")
+        return v
+
     def compare(self, node: ast.Compare) -> Vec:
-        left = self.record(node.left)
+        left = self.as_text(self.record(node.left), node.comparators[0])
         result: Vec | None = None
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 part = self.membership(left, right_node, negate=isinstance(op, ast.NotIn))
                 right = left
             else:
+                left = self.as_text(left, right_node)
                 right = self.side(right_node, left)
                 if isinstance(node.left, ast.Constant):  # 'A' == energielabel
                     left = self.side(node.left, right)
@@ -585,8 +602,15 @@ class _Evaluator:
                 vals = _CMP[type(op)](a.values.astype(bool), b.values.astype(bool))
             else:
                 x, y = self.number(a), self.number(b)
+                # a tolerance for decimal arithmetic: 630 / 600 - 1 <= 0.05 holds
+                tol = 1e-9 * np.maximum(1.0, np.abs(np.nan_to_num(y.values)))
                 with np.errstate(invalid="ignore"):
-                    vals = _CMP[type(op)](x.values, y.values)
+                    if isinstance(op, ast.LtE):
+                        vals = x.values <= y.values + tol
+                    elif isinstance(op, ast.GtE):
+                        vals = x.values >= y.values - tol
+                    else:
+                        vals = _CMP[type(op)](x.values, y.values)
         return Vec(np.asarray(vals, dtype=bool) & known, known, "bool")
 
     def membership(self, left: Vec, node: ast.expr, *, negate: bool) -> Vec:
