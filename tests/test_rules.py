@@ -119,7 +119,7 @@ def test_errors_name_rule_key_and_are_dutch() -> None:
         _rule(meting="aantal()", norm=1, marge="veel")
     with pytest.raises(ConfigError, match="`vergelijking` was '=>'"):
         _rule(meting="aantal()", norm=1, vergelijking="=>")
-    with pytest.raises(ConfigError, match="meting.*staat buiten een aggregaat"):
+    with pytest.raises(ConfigError, match=r"meting.*staat buiten een aggregaat"):
         _rule(meting="huur", norm=1)
     with pytest.raises(ConfigError, match="`dataset` was 'toewijzing'"):
         rule_from_dict(
@@ -131,7 +131,7 @@ def test_errors_name_rule_key_and_are_dutch() -> None:
         _rule(meting="aantal()", norm=1, cumulatief=True)
     with pytest.raises(ConfigError, match="periode 2023-2022 eindigt"):
         _rule(meting="aantal()", norm=1, van=2023, tot=2022)
-    with pytest.raises(ConfigError, match="aggregaten .* horen in `meting`"):
+    with pytest.raises(ConfigError, match=r"aggregaten .* horen in `meting`"):
         _rule(meting="aantal()", norm=1, filter="aantal() > 1")
     with pytest.raises(ConfigError, match="kolom 'huurr' bestaat niet"):
         _run(pd.DataFrame({"huur": [1.0]}), meting="aandeel(huurr > 0)", norm=1)
