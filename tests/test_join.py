@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
@@ -387,3 +388,23 @@ def test_a_source_with_every_record_set_aside_is_missing_data(grid_buurten) -> N
         [rule], stock=joined.usable("voorraad"), sales=joined.usable("verkoop")
     )
     assert result.table["status"].tolist() == ["onbekend"]  # never green on zero records
+
+
+def test_threaded_point_query_equals_one_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splitting the point-in-polygon query over threads changes nothing in the result."""
+    from geoprestatie import datasets, join
+
+    buurten = datasets.load_buurten("Amersfoort")
+    rng = np.random.default_rng(5)
+    minx, miny, maxx, maxy = buurten.total_bounds
+    xy = rng.uniform((minx, miny), (maxx, maxy), size=(3001, 2))
+    points = shapely.points(xy)
+    points[[7, 8]] = [None, shapely.Point()]  # no location: never placed
+    one = join.assign_buurten(points, buurten, tolerance_m=50)
+    monkeypatch.setattr(join, "_THREADED_MIN", 10)
+    monkeypatch.setattr(join.os, "cpu_count", lambda: 3)
+    split = join.assign_buurten(points, buurten, tolerance_m=50)
+    np.testing.assert_array_equal(one[0], split[0])
+    np.testing.assert_array_equal(one[1], split[1])
+    assert (one[1] == 0).sum() > 1000  # the test places many points inside
+    assert one[0][7] == one[0][8] == -1

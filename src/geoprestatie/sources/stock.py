@@ -196,8 +196,14 @@ def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]
     if "vhe_id" not in sales.columns or not len(stock):
         return out
     vhe = sales["vhe_id"].astype("string").str.strip().reset_index(drop=True)
-    stock_vhe = pd.Series(stock["vhe_id"].astype("string").str.strip().to_numpy())
-    stock_key = pd.Series(dwelling_key(stock).to_numpy())
+    # only the dwellings whose vhe_id occurs in the sales can match: one hash pass over the
+    # stock (linear), then the keys are built for those few rows only
+    all_vhe = stock["vhe_id"].astype("string").str.strip()
+    maybe = all_vhe.isin(vhe.dropna().unique()).to_numpy(dtype=bool)
+    candidates = stock.loc[maybe]
+    where = np.flatnonzero(maybe)
+    stock_vhe = pd.Series(all_vhe.to_numpy()[maybe], index=where)
+    stock_key = pd.Series(dwelling_key(candidates).to_numpy(), index=where)
 
     def lookup(keys: pd.Series, index: pd.Series) -> NDArray[np.int64]:
         """Stock position (``index.index``) of each key in ``index``; -1 absent, -2 several."""
