@@ -653,16 +653,21 @@ def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
     from geoprestatie import pipeline
     from geoprestatie.config import demo_config, load_config
     from geoprestatie.output.summary import summary
+    from geoprestatie.progress import StageProgress
 
     started = time.perf_counter()
     pipeline.check_output_folder(out, force=force)
     config = demo_config() if config_file is None else load_config(config_file)
-    say = None if quiet else click.echo
+    say = None if quiet else StageProgress()
     if say is not None:
         what = "demo (synthetische corporatiegegevens)" if config_file is None else config_file
         say(f"geoprestatie run: {what}")
-    result = pipeline.run(config, progress=say)
-    written = pipeline.write_outputs(result, out, force=force, progress=say)
+    try:
+        result = pipeline.run(config, progress=say)
+        written = pipeline.write_outputs(result, out, force=force, progress=say)
+    finally:
+        if say is not None:
+            say.close()
     click.echo(summary(result, written, seconds=time.perf_counter() - started))
 
 
