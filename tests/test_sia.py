@@ -240,7 +240,7 @@ def test_bad_robustness_and_top_level() -> None:
     with pytest.raises(ConfigError, match=r"robustness\.spread"):
         SiaConfig.from_dict({"criteria": crit, "robustness": {"spread": 0}})
     with pytest.raises(ConfigError, match="unknown key"):
-        SiaConfig.from_dict({"criteria": crit, "gewichten": {}})
+        SiaConfig.from_dict({"criteria": crit, "gewicht": {}})
     with pytest.raises(ConfigError, match="top_k"):
         SiaConfig.from_dict({"criteria": crit, "top_k": 0})
 
@@ -308,7 +308,7 @@ def test_robustness_matches_naive_loop(table: gpd.GeoDataFrame, config: SiaConfi
     )
     rob = sia.robustness(table, cfg)
     prep = sia._prepare(table, cfg)
-    draws = sia._draw_weights(prep.weights, cfg.robustness)
+    draws = sia._draw_weights(prep, cfg)[0]
     kans, p05, p95 = _naive(prep.u, draws, 3)
     elig = rob.index[rob["rang_p05"].notna()]
     np.testing.assert_allclose(rob.loc[elig, "kans_top_k"], kans)
@@ -332,7 +332,7 @@ def test_topsis_robustness_matches_naive_loop(table: gpd.GeoDataFrame, config: S
     )
     rob = sia.robustness(table, cfg)
     prep = sia._prepare(table, cfg)
-    draws = sia._draw_weights(prep.weights, cfg.robustness)
+    draws = sia._draw_weights(prep, cfg)[0]
     u = prep.u
     closeness = []
     for w in draws:  # TOPSIS written out per buurt and draw

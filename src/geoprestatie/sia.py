@@ -51,8 +51,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from geoprestatie import smaa, weightspace
 from geoprestatie._validate import read_toml, rows_where
 from geoprestatie.errors import ConfigError, DataWarning, InputError
+from geoprestatie.weightspace import WeightInfo
 
 __all__ = [
     "DIRECTIONS",
@@ -64,6 +66,7 @@ __all__ = [
     "RobustnessConfig",
     "SiaConfig",
     "default_config",
+    "pairwise_frame",
     "prioritise",
     "robustness",
     "score",
@@ -272,6 +275,8 @@ class RobustnessConfig:
     def __post_init__(self) -> None:
         if isinstance(self.draws, bool) or not isinstance(self.draws, int) or self.draws < 1:
             raise ConfigError(f"`robustness.draws` was {self.draws!r}; expected an integer >= 1")
+        if self.draws > smaa.MAX_DRAWS:
+            smaa.check_size(1000, self.draws)  # one Dutch line: memory, time and the maximum
         if not 0 < _number(self.spread, "robustness.spread") < 1:
             raise ConfigError(f"`robustness.spread` was {self.spread!r}; expected 0 < spread < 1")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -315,6 +320,7 @@ class SiaConfig:
     eligibility: tuple[EligibilityFilter, ...] = ()
     top_k: int = 10
     robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+    gewichten: WeightInfo = field(default_factory=WeightInfo)
 
     def __post_init__(self) -> None:
         _choice(self.method, "method", list(METHODS))
@@ -331,23 +337,35 @@ class SiaConfig:
                 f"`criteria.weight` are all zero ({ {c.name: c.weight for c in self.criteria} }); "
                 "at least one weight must be > 0"
             )
+        named = [n for n, _, _ in self.gewichten.intervallen] + list(self.gewichten.rangorde)
+        unknown = sorted(set(named) - set(names))
+        if unknown:
+            raise ConfigError(
+                f"`sia.gewichten` noemt criteria die niet bestaan: {unknown}; criteria: {names}"
+            )
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SiaConfig:
         """Build from a dict shaped like the TOML table (see ``default_criteria.toml``)."""
-        _check_keys(d, ["criteria", "method", "eligibility", "top_k", "robustness"], "sia")
+        _check_keys(
+            d, ["criteria", "method", "eligibility", "top_k", "robustness", "gewichten"], "sia"
+        )
         crits = d.get("criteria", [])
         if not isinstance(crits, list):
             raise ConfigError(f"`criteria` was {crits!r}; expected a list of tables")
         elig = d.get("eligibility", [])
         if not isinstance(elig, list):
             raise ConfigError(f"`eligibility` was {elig!r}; expected a list of tables")
+        criteria = tuple(Criterion.from_dict(c) for c in crits)
         return cls(
-            criteria=tuple(Criterion.from_dict(c) for c in crits),
+            criteria=criteria,
             method=d.get("method", "weighted_sum"),
             eligibility=tuple(EligibilityFilter.from_dict(e) for e in elig),
             top_k=d.get("top_k", 10),
             robustness=RobustnessConfig.from_dict(d.get("robustness", {})),
+            gewichten=WeightInfo.from_dict(
+                d.get("gewichten", {}), names=[c.name for c in criteria]
+            ),
         )
 
     @classmethod
@@ -690,78 +708,49 @@ def score(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     return out
 
 
-def _draw_weights(weights: Array, rob: RobustnessConfig) -> Array:
-    rng = np.random.default_rng(rob.seed)
-    pos = weights > 0
-    draws = np.zeros((rob.draws, weights.size))
-    draws[:, pos] = rng.dirichlet(weights[pos] / rob.spread**2, size=rob.draws)
-    return draws
-
-
-def _simulate_ranks(
-    u: Array,
-    draws: Array,
-    method: _Method,
-    *,
-    top_k: int,
-    codes: NDArray[Any],
-    chunk_cells: int = 4_000_000,
-) -> tuple[NDArray[np.int64], NDArray[Any], NDArray[np.intp]]:
-    """Top-k counts (n), ranks (n × draws, compact integers) and the row order used.
-
-    Equal scores are ordered by buurtcode, as in :func:`score`: the rows are put in code
-    order (``perm``; counts and ranks are in that order) and, when some buurten have
-    identical urgencies (the only way to tie in every draw), sorted with a stable sort.
-    """
-    n, d = u.shape[0], draws.shape[0]
-    perm = np.argsort(codes.astype(str), kind="stable")
-    u = u[perm]
-    has_twins = len(np.unique(u, axis=0)) < n
-    kind: Literal["stable", "quicksort"] = "stable" if has_twins else "quicksort"
-    rank_dtype = np.uint16 if n < np.iinfo(np.uint16).max else np.uint32
-    ranks = np.empty((n, d), dtype=rank_dtype)
-    in_top = np.zeros(n, dtype=np.int64)
-    step = max(1, chunk_cells // max(n, 1))
-    positions = np.arange(1, n + 1, dtype=rank_dtype)
-    for start in range(0, d, step):
-        s = method.scores(u, draws[start : start + step])  # c × n
-        order = np.argsort(-s, axis=1, kind=kind)
-        r = np.empty(order.shape, dtype=rank_dtype)
-        np.put_along_axis(r, order, np.broadcast_to(positions, order.shape), axis=1)
-        in_top += (r <= top_k).sum(axis=0)
-        ranks[:, start : start + step] = r.T
-    return in_top, ranks, perm
-
-
-def _rank_interval(ranks: NDArray[Any], *, chunk: int = 2048) -> tuple[Array, Array]:
-    """5th and 95th percentile of each row (conservative order statistics)."""
-    d = ranks.shape[1]
-    lo_k, hi_k = math.floor(0.05 * (d - 1)), math.ceil(0.95 * (d - 1))
-    lo = np.empty(ranks.shape[0])
-    hi = np.empty(ranks.shape[0])
-    for start in range(0, ranks.shape[0], chunk):
-        part = np.partition(ranks[start : start + chunk], [lo_k, hi_k], axis=1)
-        lo[start : start + chunk] = part[:, lo_k]
-        hi[start : start + chunk] = part[:, hi_k]
-    return lo, hi
+def _draw_weights(prep: _Prepared, config: SiaConfig) -> tuple[Array, weightspace.WeightSet]:
+    """The weight draws from the allowed set (``[sia.gewichten]``) over the used criteria."""
+    names = [c.name for c in prep.criteria]
+    ws = weightspace.weight_set(config.gewichten, names)
+    if config.gewichten.methode in ("intervallen", "rangorde") and not weightspace.contains(
+        ws, prep.weights
+    ):
+        pairs = zip(names, prep.weights, strict=True)
+        chosen = ", ".join(f"{n} {_fmt(round(w, 4))}" for n, w in pairs)
+        raise ConfigError(
+            "de gekozen gewichten (`criteria.weight`, als aandeel: "
+            f"{chosen}) vallen buiten `sia.gewichten` ({config.gewichten.methode}); "
+            "pas de gewichten of de intervallen/rangorde aan"
+        )
+    rob = config.robustness
+    draws = weightspace.sample_weights(
+        ws, prep.weights, draws=rob.draws, spread=rob.spread, seed=rob.seed
+    )
+    return draws, ws
 
 
 def robustness(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
-    """Monte Carlo robustness of the ranking under perturbed weights.
+    """SMAA-2 robustness of the ranking over the allowed weights.
 
-    The weight shares are drawn from a Dirichlet distribution centred on the chosen shares
-    (``config.robustness``: ``draws``, ``spread``, ``seed``); each draw ranks the eligible
-    buurten with ``config.method``. Vectorised: all draws are scored as one matrix product
-    per chunk and ranked with one sort per draw; 10,000 draws over 15,000 buurten take about
-    6 s (``benchmarks/bench_sia.py``). The ranks of all draws are kept for the exact
-    percentiles: ``2 * n_buurten * draws`` bytes (300 MB for that case).
+    The weight shares are drawn from the weights ``config.gewichten`` allows (see
+    :mod:`geoprestatie.weightspace`: ``exact`` perturbs the chosen weights with a Dirichlet
+    draw of ``spread``; ``geen``, ``intervallen`` and ``rangorde`` sample uniformly from the
+    allowed set); each draw ranks the eligible buurten with ``config.method``
+    (:func:`geoprestatie.smaa.simulate`: blocks of draws, one matrix product and an exact
+    radix rank per draw, on all cores).
 
     Returns
     -------
     A DataFrame on the table's index with ``buurtcode``, ``kans_top_k`` (share of draws
     in the top ``config.top_k``), ``rang_p05`` and ``rang_p95`` (5th and 95th percentile of
-    the rank; the lower and upper order statistic, so the interval is never too narrow) and
-    ``robuust`` (``kans_top_k >= robustness.threshold``). Not eligible buurten: NA / False.
+    the rank; the lower and upper order statistic, so the interval is never too narrow),
+    ``robuust`` (``kans_top_k >= robustness.threshold``), the rank acceptabilities
+    ``kans_rang_1`` ... ``kans_rang_<top_k>`` (they add up to ``kans_top_k``), the central
+    weights ``centraal_gewicht_<criterium>`` (mean weight shares of the draws in which the
+    buurt is first; NA when it never is) and ``betrouwbaarheid`` (the SMAA-2 confidence
+    factor: whether its central weights put it first, 1 or 0; NA without central weights).
+    Not eligible buurten: NA / False. ``attrs["paarsgewijs"]``: the pairwise winning indices
+    of the ``2 * top_k`` buurten most often in the top *k* (see :func:`pairwise_frame`).
 
     Examples
     --------
@@ -771,45 +760,121 @@ def robustness(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     >>> cfg = SiaConfig.from_dict({"top_k": 1, "criteria": [
     ...     {"name": "a", "label": "A", "column": "a", "direction": "higher", "weight": 1},
     ...     {"name": "b", "label": "B", "column": "b", "direction": "higher", "weight": 1}]})
-    >>> robustness(t, cfg)
+    >>> rob = robustness(t, cfg)
+    >>> rob[["buurtcode", "kans_top_k", "rang_p05", "rang_p95", "robuust"]]
       buurtcode  kans_top_k  rang_p05  rang_p95  robuust
     0       BU1         1.0         1         1     True
     1       BU2         0.0         2         3    False
     2       BU3         0.0         2         3    False
+    >>> rob[["kans_rang_1", "centraal_gewicht_a", "betrouwbaarheid"]].round(2)
+       kans_rang_1  centraal_gewicht_a  betrouwbaarheid
+    0          1.0                 0.5              1.0
+    1          0.0                 NaN              NaN
+    2          0.0                 NaN              NaN
     """
     prep = _prepare(table, config)
     return _robustness(table, prep, config)
 
 
+def _smaa_columns(
+    n: int, rows: NDArray[np.intp], counts: smaa.SmaaCounts, prep: _Prepared, config: SiaConfig
+) -> dict[str, Any]:
+    d = max(counts.draws, 1)
+    cols: dict[str, Any] = {}
+    kans = np.full(n, np.nan)
+    kans[rows] = counts.in_top / d
+    cols["kans_top_k"] = kans
+    for name, values in (("rang_p05", counts.rank_p05), ("rang_p95", counts.rank_p95)):
+        full = pd.array([pd.NA] * n, dtype="Int64")
+        full[rows] = values
+        cols[name] = full
+    cols["robuust"] = np.nan_to_num(kans, nan=0.0) >= config.robustness.threshold
+    k_used = counts.rank_counts.shape[1]
+    for r in range(1, config.top_k + 1):
+        col = np.full(n, np.nan)
+        col[rows] = counts.rank_counts[:, r - 1] / d if r <= k_used else 0.0
+        cols[f"kans_rang_{r}"] = col
+    central = counts.central_weights
+    for j, c in enumerate(prep.criteria):
+        col = np.full(n, np.nan)
+        col[rows] = central[:, j]
+        cols[f"centraal_gewicht_{c.name}"] = col
+    cf = np.full(n, np.nan)
+    u_sorted = prep.u[np.argsort(prep.codes.astype(str), kind="stable")]
+    cf[rows] = smaa.confidence_factors(u_sorted, central, METHODS[config.method].scores)
+    cols["betrouwbaarheid"] = cf
+    return cols
+
+
 def _robustness(table: pd.DataFrame, prep: _Prepared, config: SiaConfig) -> pd.DataFrame:
     n = len(table)
     idx = np.flatnonzero(prep.eligible)
-    kans = np.full(n, np.nan)
-    p05 = np.full(n, np.nan)
-    p95 = np.full(n, np.nan)
+    k = min(config.top_k, int(idx.size))
+    pairs: dict[str, Any] = {"buurtcodes": [], "kans_voor": []}
     if idx.size:
-        draws = _draw_weights(prep.weights, config.robustness)
-        k = min(config.top_k, idx.size)
-        in_top, ranks, perm = _simulate_ranks(
-            prep.u, draws, METHODS[config.method], top_k=k, codes=prep.codes
+        draws, _ = _draw_weights(prep, config)
+        perm = np.argsort(prep.codes.astype(str), kind="stable")
+        counts = smaa.simulate(
+            prep.u[perm],
+            draws,
+            top_k=k,
+            scores=METHODS[config.method].scores,
+            linear=config.method == "weighted_sum",
+            pairwise=2 * k,
         )
         rows = idx[perm]
-        kans[rows] = in_top / draws.shape[0]
-        p05[rows], p95[rows] = _rank_interval(ranks)
-    out = pd.DataFrame(
-        {
-            "buurtcode": table["buurtcode"].to_numpy(),
-            "kans_top_k": kans,
-            "rang_p05": pd.array(np.where(np.isnan(p05), 0, p05).astype(np.int64), "Int64"),
-            "rang_p95": pd.array(np.where(np.isnan(p95), 0, p95).astype(np.int64), "Int64"),
-            "robuust": np.nan_to_num(kans, nan=0.0) >= config.robustness.threshold,
-        },
-        index=table.index,
-    )
-    out.loc[~prep.eligible, ["rang_p05", "rang_p95"]] = pd.NA
-    out.attrs["top_k"] = min(config.top_k, int(idx.size))
+        cols = _smaa_columns(n, rows, counts, prep, config)
+        codes = prep.codes[perm][counts.pairwise_rows]
+        pairs = {"buurtcodes": [str(c) for c in codes], "kans_voor": counts.pairwise.tolist()}
+    else:
+        empty = smaa.SmaaCounts(
+            draws=0,
+            rank_counts=np.zeros((0, 1), dtype=np.int64),
+            rank_p05=np.zeros(0, dtype=np.int64),
+            rank_p95=np.zeros(0, dtype=np.int64),
+            first_weights=np.zeros((0, len(prep.criteria))),
+            pairwise_rows=np.zeros(0, dtype=np.intp),
+            pairwise=np.zeros((0, 0)),
+        )
+        cols = _smaa_columns(n, np.zeros(0, dtype=np.intp), empty, prep, config)
+    out = pd.DataFrame({"buurtcode": table["buurtcode"].to_numpy(), **cols}, index=table.index)
+    out.attrs["top_k"] = k
     out.attrs["draws"] = config.robustness.draws
+    out.attrs["gewichten_methode"] = config.gewichten.methode
+    out.attrs["paarsgewijs"] = pairs
     return out
+
+
+def pairwise_frame(prioritised: pd.DataFrame) -> pd.DataFrame:
+    """The pairwise winning indices of :func:`robustness` as a long table (for ``intern/``).
+
+    Returns
+    -------
+    One row per ordered pair of the compared buurten: ``buurtcode``, ``andere_buurtcode``,
+    ``kans_voor`` (share of draws in which ``buurtcode`` ranks before the other).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"buurtcode": ["BU1", "BU2"], "a": [1.0, 0.0], "b": [0.0, 1.0]})
+    >>> cfg = SiaConfig.from_dict({"top_k": 1, "gewichten": {"methode": "geen"},
+    ...     "robustness": {"draws": 4000}, "criteria": [
+    ...     {"name": "a", "label": "A", "column": "a", "direction": "higher", "weight": 1},
+    ...     {"name": "b", "label": "B", "column": "b", "direction": "higher", "weight": 1}]})
+    >>> pairwise_frame(robustness(t, cfg)).round(1)
+      buurtcode andere_buurtcode  kans_voor
+    0       BU1              BU2        0.5
+    1       BU2              BU1        0.5
+    """
+    pairs = prioritised.attrs.get("paarsgewijs", {"buurtcodes": [], "kans_voor": []})
+    codes = list(pairs["buurtcodes"])
+    rows = [
+        {"buurtcode": a, "andere_buurtcode": b, "kans_voor": float(pairs["kans_voor"][i][j])}
+        for i, a in enumerate(codes)
+        for j, b in enumerate(codes)
+        if i != j
+    ]
+    return pd.DataFrame(rows, columns=["buurtcode", "andere_buurtcode", "kans_voor"])
 
 
 def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
@@ -837,8 +902,8 @@ def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     for col in rob.columns:
         out[col] = rob[col]
     out.attrs.update(scored.attrs)
-    out.attrs["top_k"] = rob.attrs["top_k"]
-    out.attrs["draws"] = rob.attrs["draws"]
+    for key in ("top_k", "draws", "gewichten_methode", "paarsgewijs"):
+        out.attrs[key] = rob.attrs[key]
     return out
 
 

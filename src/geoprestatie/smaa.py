@@ -1,0 +1,295 @@
+"""SMAA-2 Monte Carlo kernel: rank every buurt in every weight draw, in blocks.
+
+Pure numpy on arrays (no frames): :func:`simulate` takes the urgencies ``u`` (buurten ×
+criteria, rows already in the tie-break order) and the weight draws, and returns the SMAA-2
+indices as defined by the R package ``smaa`` (Tervonen and Figueira 2008; ``smaa.ra``,
+``smaa.cw``, ``smaa.cf``, ``smaa.pwi``):
+
+- rank acceptability ``b_i^r``: share of draws in which buurt *i* takes rank *r* (here
+  ranks 1 ... k; their sum is the share in the top *k*);
+- central weight ``w_i^c``: the mean weight vector over the draws in which *i* is first
+  (undefined, NaN, when it never is);
+- confidence factor ``p_i^c``: the first-rank acceptability of *i* under its central
+  weights. With exact criterion values (no measurement uncertainty, as here) this is 1 or 0:
+  whether the central weights indeed put *i* first;
+- pairwise winning index ``c_ij``: share of draws in which *i* ranks before *j*.
+
+Speed: per block of draws the scores are one matrix product (float32), the ranks come from
+an exact LSD radix sort of the scores' bit patterns (two stable 16-bit passes, numpy's
+radix sort), blocks run on ``workers`` threads with BLAS limited to one thread each (no
+spinning OpenBLAS threads), and the rank percentiles come from a radix sort of each
+buurt's ranks. Equal scores keep the row order (the caller sorts rows by buurtcode).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from geoprestatie.errors import ConfigError
+
+__all__ = [
+    "MAX_DRAWS",
+    "MAX_RANK_BYTES",
+    "SmaaCounts",
+    "check_size",
+    "confidence_factors",
+    "simulate",
+]
+
+Array = NDArray[np.float64]
+ScoreFn = Callable[[Array, Array], Array]
+
+#: Upper bound on the number of draws (10,000 gives shares to about ±1 percentage point).
+MAX_DRAWS = 1_000_000
+#: Memory allowed for the ranks of all draws (needed for the exact rank percentiles).
+MAX_RANK_BYTES = 2 * 1024**3
+_SECONDS_PER_CELL = 3e-8  # measured order of magnitude on 2 cores (benchmarks/bench_sia.py)
+
+
+def _gb(nbytes: float) -> str:
+    return f"{nbytes / 1024**3:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _int(v: int) -> str:
+    return f"{v:,}".replace(",", ".")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minuten"
+    return f"{seconds / 3600:,.0f} uur".replace(",", ".")
+
+
+def check_size(n_buurten: int, draws: int) -> None:
+    """Refuse a run whose ranks would not fit in :data:`MAX_RANK_BYTES` (Dutch, one line).
+
+    Examples
+    --------
+    >>> check_size(15_000, 10_000)
+    >>> check_size(145, 100_000_000)
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.ConfigError: `sia.robustness.draws` = 100.000.000 trekkingen over ...
+    """
+    itemsize = 2 if n_buurten < 65_535 else 4
+    need = float(n_buurten) * draws * itemsize
+    if need <= MAX_RANK_BYTES and draws <= MAX_DRAWS:
+        return
+    allowed = min(MAX_DRAWS, int(MAX_RANK_BYTES // max(1, n_buurten * itemsize)))
+    raise ConfigError(
+        f"`sia.robustness.draws` = {_int(draws)} trekkingen over {_int(n_buurten)} buurten "
+        f"vraagt ca. {_gb(need)} GB geheugen en ca. "
+        f"{_duration(n_buurten * draws * _SECONDS_PER_CELL)} rekentijd; het maximum is hier "
+        f"{_int(max(1, allowed))} trekkingen (10.000 geeft kansen op ongeveer 1 procentpunt)"
+    )
+
+
+@dataclass(frozen=True)
+class SmaaCounts:
+    """Counts over all draws, rows in the order of ``u`` given to :func:`simulate`."""
+
+    draws: int
+    rank_counts: NDArray[np.int64]  # n × k: draws with rank r (column r - 1)
+    rank_p05: NDArray[np.int64]
+    rank_p95: NDArray[np.int64]
+    first_weights: Array  # n × m: sum of the weight draws in which the buurt is first
+    pairwise_rows: NDArray[np.intp]  # rows compared pairwise
+    pairwise: Array  # p × p: c_ij, share of draws with rows[i] before rows[j]
+
+    @property
+    def in_top(self) -> NDArray[np.int64]:
+        """Draws in the top *k* (the sum of the rank counts 1 ... k)."""
+        return np.asarray(self.rank_counts.sum(axis=1), dtype=np.int64)
+
+    @property
+    def central_weights(self) -> Array:
+        """Mean weights over the draws in which the buurt is first (NaN: never first)."""
+        first = self.rank_counts[:, 0].astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(self.first_weights / first[:, None], dtype=np.float64)
+
+
+def _radix_ranks(
+    s: NDArray[np.float32], out: NDArray[np.unsignedinteger], k: int
+) -> NDArray[np.intp]:
+    """1-based ranks per row of non-negative float32 scores into ``out``; the top ``k`` rows.
+
+    An exact LSD radix sort: the bit pattern of a non-negative float is monotone in its
+    value, so two stable passes over its low and high 16 bits sort it (numpy's radix sort);
+    stable passes keep equal scores in row order. Row by row: numpy's 1-d gathers are
+    several times faster than ``take_along_axis`` on a block.
+    """
+    key = np.invert((s + np.float32(0.0)).view(np.uint32))  # +0.0 turns -0.0 into 0.0
+    low = (key & 0xFFFF).astype(np.uint16)
+    high = (key >> 16).astype(np.uint16)
+    positions = np.arange(1, s.shape[1] + 1, dtype=out.dtype)
+    orders = np.empty((s.shape[0], k), dtype=np.intp)
+    for i in range(s.shape[0]):
+        first = np.argsort(low[i], kind="stable")
+        order = first[np.argsort(high[i][first], kind="stable")]
+        out[i, order] = positions
+        orders[i] = order[:k]
+    return orders
+
+
+def _block(
+    u: Array,
+    u32: NDArray[np.float32] | None,
+    w: Array,
+    scores: ScoreFn,
+    k: int,
+    out_ranks: NDArray[np.unsignedinteger],
+    col: int,
+) -> tuple[NDArray[np.int64], Array]:
+    n, m = u.shape
+    if u32 is not None:  # weighted sum: 100 · W Uᵀ in float32
+        s = w.astype(np.float32) @ u32
+    else:
+        s = np.maximum(scores(u, w), 0.0).astype(np.float32)
+    ranks = np.empty(s.shape, dtype=out_ranks.dtype)
+    top = _radix_ranks(s, ranks, max(k, 1))[:, :k]
+    flat = (top * k + np.arange(k)[None, :]).ravel()
+    counts = np.bincount(flat, minlength=n * k).reshape(n, k)
+    first = top[:, 0]
+    fw = np.stack([np.bincount(first, weights=w[:, j], minlength=n) for j in range(m)], axis=1)
+    out_ranks[:, col : col + w.shape[0]] = ranks.T
+    return np.asarray(counts, dtype=np.int64), np.asarray(fw, dtype=np.float64)
+
+
+def _workers(workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
+def _percentiles(
+    ranks: NDArray[np.unsignedinteger], pool: ThreadPoolExecutor, chunk: int = 512
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """5th and 95th percentile of each row: the lower and upper order statistic."""
+    n, d = ranks.shape
+    lo_k, hi_k = math.floor(0.05 * (d - 1)), math.ceil(0.95 * (d - 1))
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+
+    def part(start: int) -> None:
+        srt = np.sort(ranks[start : start + chunk], axis=1, kind="stable")
+        lo[start : start + chunk] = srt[:, lo_k]
+        hi[start : start + chunk] = srt[:, hi_k]
+
+    list(pool.map(part, range(0, n, chunk)))
+    return lo, hi
+
+
+def simulate(
+    u: Array,
+    weights: Array,
+    *,
+    top_k: int,
+    scores: ScoreFn,
+    linear: bool,
+    pairwise: int = 0,
+    workers: int | None = None,
+    block_cells: int = 2_000_000,
+) -> SmaaCounts:
+    """Rank the rows of ``u`` under every weight draw and count the SMAA-2 indices.
+
+    Parameters
+    ----------
+    u
+        Urgencies, buurten × criteria, in tie-break order (equal scores: earlier row first).
+    weights
+        Weight draws, draws × criteria (shares).
+    top_k
+        Ranks 1 ... ``top_k`` get a rank acceptability.
+    scores
+        ``f(u, W) -> draws × buurten`` scores (>= 0); used when ``linear`` is false.
+    linear
+        The score is ``100 · W uᵀ`` (weighted sum): computed as one float32 product.
+    pairwise
+        Compare this many rows pairwise: the most often in the top *k* (ties: first rows).
+    workers
+        Threads (default: the available cores, at most 4).
+
+    Examples
+    --------
+    >>> u = np.array([[1.0, 0.0], [0.0, 1.0], [0.4, 0.4]])
+    >>> w = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
+    >>> c = simulate(u, w, top_k=2, scores=None, linear=True, pairwise=2)
+    >>> c.rank_counts.tolist()
+    [[2, 0], [1, 1], [0, 2]]
+    >>> c.central_weights.round(2).tolist()
+    [[0.7, 0.3], [0.2, 0.8], [nan, nan]]
+    >>> c.pairwise.round(2).tolist()
+    [[0.0, 0.67], [0.33, 0.0]]
+    """
+    from threadpoolctl import threadpool_limits
+
+    n, m = u.shape
+    d = weights.shape[0]
+    k = min(top_k, n)
+    check_size(n, d)
+    rank_dtype = np.uint16 if n < 65_535 else np.uint32
+    ranks = np.empty((n, d), dtype=rank_dtype)
+    u32 = np.ascontiguousarray((100.0 * u).T, dtype=np.float32) if linear else None
+    step = max(1, min(d, block_cells // max(n, 1)))
+    starts = list(range(0, d, step))
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=_workers(workers)) as pool,
+    ):
+        parts = list(
+            pool.map(lambda s: _block(u, u32, weights[s : s + step], scores, k, ranks, s), starts)
+        )
+        p05, p95 = _percentiles(ranks, pool) if d else (np.zeros(n, np.int64),) * 2
+    counts = np.sum([p[0] for p in parts], axis=0, dtype=np.int64).reshape(n, k)
+    first_weights = np.sum([p[1] for p in parts], axis=0).reshape(n, m)
+    rows = np.lexsort((np.arange(n), -counts.sum(axis=1)))[: min(pairwise, n)]
+    sub = ranks[rows]
+    wins = np.array([np.count_nonzero(sub[a] < sub, axis=1) for a in range(rows.size)])
+    pwi = wins.reshape(rows.size, rows.size) / max(d, 1)
+    return SmaaCounts(
+        draws=d,
+        rank_counts=counts,
+        rank_p05=p05,
+        rank_p95=p95,
+        first_weights=np.asarray(first_weights, dtype=np.float64),
+        pairwise_rows=rows,
+        pairwise=np.asarray(pwi, dtype=np.float64),
+    )
+
+
+def confidence_factors(u: Array, central: Array, scores: ScoreFn) -> Array:
+    """First-rank acceptability of each row under its own central weights (NaN: none).
+
+    The criterion values are exact, so the factor is 1 (the central weights put the buurt
+    first; equal scores: earlier row first) or 0.
+
+    Examples
+    --------
+    >>> u = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.6]])
+    >>> cw = np.array([[0.9, 0.1], [0.5, 0.5], [np.nan, np.nan]])
+    >>> f = lambda u, w: 100 * w @ u.T
+    >>> confidence_factors(u, cw, f).tolist()
+    [1.0, 0.0, nan]
+    """
+    n = u.shape[0]
+    out = np.full(n, np.nan)
+    has = np.flatnonzero(~np.isnan(central).any(axis=1))
+    for start in range(0, has.size, 256):
+        rows = has[start : start + 256]
+        s = scores(u, central[rows])  # len(rows) × n
+        best = np.argmax(s, axis=1)  # first maximum: the earliest row wins ties
+        out[rows] = (best == rows).astype(float)
+    return out
