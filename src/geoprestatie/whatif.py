@@ -1,0 +1,158 @@
+"""What it takes: the smallest weight change that moves a buurt across the top-*k* cut.
+
+For a weighted sum the score of buurt *i* is linear in the weight shares ``w``:
+``s_i(w) = 100 · u_i · w``. Buurt *i* is in the top *k* exactly when at most ``k - 1``
+other buurten rank before it, and out of it when at least ``k`` do. "Before" means a higher
+score (equal scores are ordered by buurtcode; here a margin ``EPS`` on the share scale makes
+the change strict, so the result holds whatever the tie order). So the question is not one
+LP per competitor but a choice of *which* competitors to pass, a small mixed-integer
+programme (:func:`scipy.optimize.milp`, HiGHS):
+
+minimise ``Σ|w - w0|`` (L1, as ``p + q`` with ``w = w0 + p - q``) subject to ``w`` in the
+allowed weight set (:mod:`geoprestatie.weightspace`) and, to get *in*, for every competitor
+*j* either ``(u_i - u_j) · w >= EPS`` or the binary ``z_j = 1`` (it may stay before *i*),
+with ``Σ z_j <= k - 1`` (big-M: ``M_j = max_c (u_j - u_i)_c + EPS``, the most *j* can lead by on
+the simplex). To get *out*: ``y_j = 1`` forces ``(u_j - u_i) · w >= EPS`` and ``Σ y_j >= k``.
+Competitors that can never (or always) pass *i* anywhere on the simplex are settled before
+the solver sees them, which keeps the programme small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["EPS", "Change", "sentence", "smallest_change"]
+
+Array = NDArray[np.float64]
+EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Change:
+    """The result for one buurt: ``into`` (it is outside and moves in) or out.
+
+    ``weights`` is ``None`` when no allowed weighting crosses the cut (``reason`` says why).
+    """
+
+    into: bool
+    weights: Array | None
+    l1: float
+    reason: str = ""
+
+
+def smallest_change(
+    u: Array,
+    i: int,
+    w0: Array,
+    g: Array,
+    h: Array,
+    *,
+    k: int,
+    inside: bool,
+    time_limit: float = 10.0,
+) -> Change:
+    """Smallest L1 change of the shares ``w0`` (within ``g w <= h``) that moves row ``i``
+    of ``u`` into the top ``k`` (``inside = False``) or out of it (``inside = True``).
+
+    Examples
+    --------
+    Three buurten on two criteria, top 1, chosen weights (0.7, 0.3): A = (1, 0) scores 70,
+    B = (0, 1) 30, C = (0.45, 0.45) 45. B gets first when ``w_b > 0.5``: 20 points from a
+    to b (L1 = 0.4).
+
+    >>> u = np.array([[1.0, 0.0], [0.0, 1.0], [0.45, 0.45]])
+    >>> g = np.vstack([-np.eye(2), np.eye(2)]); h = np.r_[0, 0, 1, 1.0]
+    >>> ch = smallest_change(u, 1, np.array([0.7, 0.3]), g, h, k=1, inside=False)
+    >>> ch.weights.round(4).tolist(), round(ch.l1, 4)
+    ([0.5, 0.5], 0.4)
+    >>> smallest_change(u, 2, np.array([0.7, 0.3]), g, h, k=1, inside=False).reason
+    'kan bij geen enkele toegestane weging in de top 1 komen'
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, m = u.shape
+    others = np.delete(np.arange(n), i)
+    lead = u[others] - u[i]  # (u_j - u_i): j's lead per criterion
+    if inside:  # out: k others must get before i
+        can = lead.max(axis=1) >= EPS
+        always = lead.min(axis=1) >= EPS
+        need = k - int(always.sum())
+        cand = lead[can & ~always]
+        if need > cand.shape[0]:
+            return Change(False, None, np.nan, f"blijft bij elke toegestane weging in de top {k}")
+    else:  # in: at most k - 1 others may stay before i
+        can = lead.max(axis=1) > -EPS  # j may be before i somewhere
+        always = lead.min(axis=1) > -EPS  # i can never get strictly before j
+        need = k - 1 - int(always.sum())
+        cand = lead[can & ~always]
+        if need < 0:
+            return Change(True, None, np.nan, _never(k))
+    c_n = cand.shape[0]
+    big = np.abs(cand).max(axis=1) + 2 * EPS if c_n else np.zeros(0)
+    nvar = 2 * m + c_n
+    cost = np.r_[np.ones(2 * m), np.zeros(c_n)]
+    rows = [
+        LinearConstraint(np.hstack([g, -g, np.zeros((g.shape[0], c_n))]), -np.inf, h - g @ w0),
+        LinearConstraint(np.r_[np.ones(m), -np.ones(m), np.zeros(c_n)][None, :], 0.0, 0.0),
+    ]
+    if c_n:
+        if inside:  # y_j = 1: (u_j - u_i)·(w0 + p - q) >= EPS, else free (big-M)
+            a = np.hstack([cand, -cand, -np.diag(big)])
+            rows.append(LinearConstraint(a, EPS - cand @ w0 - big, np.inf))
+            rows.append(LinearConstraint(np.r_[np.zeros(2 * m), np.ones(c_n)][None, :], need))
+        else:  # z_j = 0: (u_i - u_j)·w >= EPS, i.e. -(lead)·w >= EPS
+            a = np.hstack([-cand, cand, np.diag(big)])
+            rows.append(LinearConstraint(a, EPS + cand @ w0, np.inf))
+            rows.append(
+                LinearConstraint(np.r_[np.zeros(2 * m), np.ones(c_n)][None, :], -np.inf, need)
+            )
+    res = milp(
+        cost,
+        constraints=rows,
+        integrality=np.r_[np.zeros(2 * m), np.ones(c_n)],
+        bounds=Bounds(np.zeros(nvar), np.ones(nvar)),
+        options={"time_limit": time_limit},
+    )
+    if res.status != 0 or res.x is None:  # 2: infeasible; 1: time limit
+        why = f"blijft bij elke toegestane weging in de top {k}" if inside else _never(k)
+        if res.status != 2:
+            why = f"niet bepaald binnen de rekentijd ({time_limit:g} s)"
+        return Change(not inside, None, np.nan, why)
+    w = w0 + res.x[:m] - res.x[m : 2 * m]
+    return Change(not inside, np.asarray(w, dtype=np.float64), float(np.abs(w - w0).sum()))
+
+
+def _never(k: int) -> str:
+    return f"kan bij geen enkele toegestane weging in de top {k} komen"
+
+
+def _pp(x: float) -> str:
+    v = abs(x) * 100
+    text = f"{v:.0f}" if v >= 1 else f"{v:.1f}"
+    return text.replace(".", ",")
+
+
+def sentence(change: Change, w0: Array, labels: list[str], *, k: int) -> str:
+    """One Dutch sentence: which criteria weigh more (and at whose cost).
+
+    Examples
+    --------
+    >>> ch = Change(True, np.array([0.56, 0.14, 0.3]), 0.12)
+    >>> sentence(ch, np.array([0.5, 0.2, 0.3]), ["leefbaarheid", "warmte", "verkoop"], k=10)
+    'Komt in de top 10 als leefbaarheid 6 procentpunt zwaarder weegt (ten koste van warmte)'
+    """
+    if change.weights is None:
+        return change.reason[:1].upper() + change.reason[1:]
+    delta = change.weights - w0
+    up = [j for j in np.argsort(-delta) if delta[j] >= 0.0005]
+    down = [j for j in np.argsort(delta) if delta[j] <= -0.0005]
+    head = f"Komt in de top {k}" if change.into else f"Valt uit de top {k}"
+    if not up:
+        return f"{head} bij een zeer kleine verschuiving van de gewichten"
+    more = " en ".join(f"{labels[j]} {_pp(delta[j])} procentpunt" for j in up[:2])
+    verb = "zwaarder wegen" if len(up[:2]) > 1 else "zwaarder weegt"
+    cost = ", ".join(labels[j] for j in down[:3])
+    return f"{head} als {more} {verb}" + (f" (ten koste van {cost})" if cost else "")
