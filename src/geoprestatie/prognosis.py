@@ -15,8 +15,19 @@ The first projected year (``startjaar``) is the year of the peildatum when it is
 else the year after it (a stock counted on 31 December 2021 is the beginstand of 2022). A plan
 row in a year before ``startjaar`` is an error: it lies in the past of the start stock.
 
-Scenarios select plan rows by certainty (``zekerheid``): ``hard``; ``zacht`` (hard + zacht);
-``alles`` (hard + zacht + ambitie). A plan file without a ``zekerheid`` column is all hard.
+A published *net* figure ("-25 tot 2024") is entered as mutation ``saldo``: the only type
+whose ``aantal`` is signed. It stays apart from the gross mutations in every table (its own
+column in :func:`project`, its own row in :func:`summary_table`) and counts in the net growth.
+
+Scenarios select plan rows by status (``zekerheid``): ``hard``; ``zacht`` (hard + zacht);
+``alles`` (every status). The statuses and the scenario each belongs to are those of
+:mod:`geoprestatie.planstatus` (``hard``, ``zacht``, ``ambitie``, ``idee`` and the config's
+own). A plan file without a ``zekerheid`` column is all hard.
+
+Plans of the whole stock (every party, not only corporations) carry optional columns
+``segment`` (:mod:`geoprestatie.segments`; or a ``huurprijs``/``koopprijs`` classified by the
+year's bounds), ``partijtype``, ``project`` and ``woningtype``; the party is the column
+``corporatie`` (alias ``partij``, ``initiatiefnemer``).
 """
 
 from __future__ import annotations
@@ -36,6 +47,15 @@ import pandas as pd
 from geoprestatie._validate import lower_map, require_columns
 from geoprestatie.errors import ConfigError, DataWarning, InputError, format_rows
 from geoprestatie.huur import DEFAULT_LIMITS, RENT_CLASSES, RentLimits, classify_rent, limits_for
+from geoprestatie.planstatus import (
+    DEFAULT_STATUSES,
+    SCENARIO_ORDER,
+    PlanStatus,
+    UncertaintyConfig,
+    parse_statuses,
+)
+from geoprestatie.segments import ALL_SEGMENTS, SegmentBounds, classify_price, normalise_segment
+from geoprestatie.segments import parse_bounds as parse_segment_bounds
 from geoprestatie.sources._tabular import (
     ATTR_SOURCE,
     clean_code,
@@ -50,6 +70,9 @@ from geoprestatie.sources._tabular import (
 __all__ = [
     "ADDITIONS",
     "MUTATIONS",
+    "MUTATION_TYPES",
+    "NET_MUTATIONS",
+    "PARTY_TYPES",
     "REMOVALS",
     "SCENARIOS",
     "SUMMARY_ROWS",
@@ -62,6 +85,8 @@ __all__ = [
     "read_prognosis",
     "read_start_stock",
     "rent_class_prognosis",
+    "selected_plans",
+    "signed_counts",
     "start_from_frame",
     "start_stock_from_stock",
     "startjaar",
@@ -83,14 +108,24 @@ MUTATIONS: dict[str, int] = {
 }
 ADDITIONS: tuple[str, ...] = tuple(m for m, s in MUTATIONS.items() if s > 0)
 REMOVALS: tuple[str, ...] = tuple(m for m, s in MUTATIONS.items() if s < 0)
+#: Net mutation types: ``aantal`` is signed (a published net development, "-25 tot 2024").
+NET_MUTATIONS: tuple[str, ...] = ("saldo",)
+MUTATION_TYPES: tuple[str, ...] = (*MUTATIONS, *NET_MUTATIONS)
 
-#: Scenario name -> the certainty levels (``zekerheid``) it includes.
+#: Scenario name -> the default statuses (``zekerheid``) it includes; a config's own
+#: statuses join the scenario they name (:meth:`PrognosisConfig.scenario_statuses`).
 SCENARIOS: dict[str, tuple[str, ...]] = {
-    "hard": ("hard",),
-    "zacht": ("hard", "zacht"),
-    "alles": ("hard", "zacht", "ambitie"),
+    name: tuple(
+        s.naam
+        for s in DEFAULT_STATUSES.values()
+        if SCENARIO_ORDER.index(s.scenario) <= SCENARIO_ORDER.index(name)
+    )
+    for name in SCENARIO_ORDER
 }
-CERTAINTIES: tuple[str, ...] = SCENARIOS["alles"]
+CERTAINTIES: tuple[str, ...] = tuple(DEFAULT_STATUSES)
+
+#: Kinds of party in a plan list of the whole stock (``partijtype``).
+PARTY_TYPES: tuple[str, ...] = ("corporatie", "ontwikkelaar", "gemeente", "particulier", "overig")
 
 #: Rows of :func:`summary_table`, in the order of the prestatieafspraken.
 SUMMARY_ROWS: tuple[str, ...] = (
@@ -101,11 +136,16 @@ SUMMARY_ROWS: tuple[str, ...] = (
     "Saldo splitsing/samenvoeging",
     "Sloop",
     "Verkoop",
+    "Saldo (netto opgegeven)",
     "Permanente netto groei inclusief sloop",
     "Permanente netto groei exclusief sloop",
 )
 #: Rows of :data:`SUMMARY_ROWS` shown only when some value is non-zero.
-_OPTIONAL_ROWS = ("Onttrekking tijdelijk", "Saldo splitsing/samenvoeging")
+_OPTIONAL_ROWS = (
+    "Onttrekking tijdelijk",
+    "Saldo splitsing/samenvoeging",
+    "Saldo (netto opgegeven)",
+)
 
 TEMP_COLUMNS: tuple[str, ...] = (
     "tijdelijk_beginstand",
@@ -115,14 +155,28 @@ TEMP_COLUMNS: tuple[str, ...] = (
 )
 
 _PLAN_ALIASES: dict[str, tuple[str, ...]] = {
-    "corporatie": ("woningcorporatie", "wooncorporatie", "corporation", "toegelaten instelling"),
+    "corporatie": (
+        "woningcorporatie",
+        "wooncorporatie",
+        "corporation",
+        "toegelaten instelling",
+        "partij",
+        "initiatiefnemer",
+        "ontwikkelaar",
+    ),
     "jaar": ("year", "opleverjaar", "planjaar"),
     "mutatie": ("mutatietype", "type mutatie", "soort", "type"),
-    "aantal": ("aantal woningen", "aantal_woningen", "n", "count"),
+    "aantal": ("aantal woningen", "aantal_woningen", "n", "count", "capaciteit"),
     "buurtcode": ("bu_code", "buurt_code", "buurt code", "code buurt"),
-    "zekerheid": ("hardheid", "planstatus", "certainty"),
+    "zekerheid": ("hardheid", "planstatus", "certainty", "status", "planfase"),
     "tijdelijk": ("temporary", "tijdelijke woningen"),
     "huurklasse": ("rent_class",),
+    "segment": ("marktsegment", "prijssegment", "woningsegment"),
+    "partijtype": ("type partij", "soort partij"),
+    "project": ("projectnaam", "projectnummer", "project_id", "plannaam"),
+    "woningtype": ("type woning", "typologie"),
+    "huurprijs": ("kale huur", "huur", "aanvangshuur"),
+    "koopprijs": ("vraagprijs", "v.o.n.-prijs", "von prijs", "koopsom"),
 }
 _START_ALIASES: dict[str, tuple[str, ...]] = {
     "corporatie": _PLAN_ALIASES["corporatie"],
@@ -153,9 +207,20 @@ def _read_with_rows(path: str | Path) -> pd.DataFrame:
 
 
 def _whole_counts(
-    values: pd.Series, *, column: str, source: str | Path, rows: pd.Series, allow_zero: bool
+    values: pd.Series,
+    *,
+    column: str,
+    source: str | Path,
+    rows: pd.Series,
+    allow_zero: bool,
+    signed: pd.Series | None = None,
 ) -> pd.Series:
-    """Validate counts: present, numeric, whole, positive (or >= 0); error names the rows."""
+    """Validate counts: present, numeric, whole, positive (or >= 0); error names the rows.
+
+    Rows where ``signed`` is true (mutation ``saldo``) may be negative."""
+    may_be_negative = (
+        pd.Series(False, index=values.index) if signed is None else signed.astype(bool)
+    )
     text = values.astype("string").str.strip().fillna("")
     num, not_number, ambiguous = parse_number_column(values)
     # the value as shown in the message: an ambiguous one with its two readings
@@ -169,12 +234,13 @@ def _whole_counts(
         ),
         (not_number & text.ne(""), "is not a number"),
         (
-            num.notna() & (num < 0),
+            num.notna() & (num < 0) & ~may_be_negative,
             "is negative; `aantal` is always positive, the sign follows "
-            "the mutation type (additions +, removals -)",
+            "the mutation type (additions +, removals -); a published net figure is "
+            "mutation `saldo`, the only one with a sign",
         ),
         (
-            num.notna() & (num >= 0) & (np.floor(num) != num),
+            num.notna() & (np.floor(num) != num),
             "is fractional; expected a whole number of dwellings (no thousands separators)",
         ),
     ]
@@ -258,17 +324,26 @@ def _names(values: pd.Series, *, column: str, source: str | Path, rows: pd.Serie
     return names
 
 
-def read_mutation_plans(path: str | Path) -> pd.DataFrame:
+def read_mutation_plans(
+    path: str | Path,
+    *,
+    statuses: Iterable[str] | None = None,
+    bounds: Mapping[int, SegmentBounds] | None = None,
+) -> pd.DataFrame:
     """Read a mutation-plan file (CSV or XLSX), one row per planned mutation.
 
-    Columns (case-insensitive, common aliases accepted): ``corporatie``, ``jaar``, ``mutatie``
-    (one of :data:`MUTATIONS`), ``aantal`` (positive whole number; the sign follows the type),
-    optional ``buurtcode``, ``zekerheid`` (``hard``/``zacht``/``ambitie``; absent = hard),
-    ``tijdelijk`` (ja/nee; absent = nee) and ``huurklasse`` (one of
-    :data:`geoprestatie.huur.RENT_CLASSES`). Extra columns are kept. The file is read as the
-    other sources are (:func:`geoprestatie.sources._tabular.read_table`: ``,``/``;``,
-    decimal commas, UTF-8 or cp1252); row numbers (``bron_rij`` and in messages) are the rows
-    as the user sees them in Excel or a text editor: the header is row 1, the first plan row 2.
+    Columns (case-insensitive, common aliases accepted): ``corporatie`` (the party; alias
+    ``partij``), ``jaar``, ``mutatie`` (one of :data:`MUTATION_TYPES`), ``aantal`` (positive
+    whole number, the sign follows the type; signed for ``saldo``), optional ``buurtcode``,
+    ``zekerheid`` (a status of ``statuses``, default :data:`CERTAINTIES`; absent = hard),
+    ``tijdelijk`` (ja/nee; absent = nee), ``huurklasse`` (one of
+    :data:`geoprestatie.huur.RENT_CLASSES`), ``segment`` (:mod:`geoprestatie.segments`; or
+    ``huurprijs``/``koopprijs``, classified with ``bounds`` in the plan's year),
+    ``partijtype`` (:data:`PARTY_TYPES`), ``project`` and ``woningtype``. Extra columns are
+    kept. The file is read as the other sources are
+    (:func:`geoprestatie.sources._tabular.read_table`: ``,``/``;``, decimal commas, UTF-8 or
+    cp1252); row numbers (``bron_rij`` and in messages) are the rows as the user sees them in
+    Excel or a text editor: the header is row 1, the first plan row 2.
 
     Returns
     -------
@@ -285,32 +360,41 @@ def read_mutation_plans(path: str | Path) -> pd.DataFrame:
     >>> int(plans.loc[plans["mutatie"] == "sloop", "aantal"].sum()), int(plans["bron_rij"].min())
     (148, 2)
     """
-    return plans_from_frame(_read_with_rows(path), source=path)
+    return plans_from_frame(_read_with_rows(path), source=path, statuses=statuses, bounds=bounds)
 
 
-def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.DataFrame:
+def plans_from_frame(
+    df: pd.DataFrame,
+    *,
+    source: str | Path = "plannen",
+    statuses: Iterable[str] | None = None,
+    bounds: Mapping[int, SegmentBounds] | None = None,
+) -> pd.DataFrame:
     """Validate a plan table (strings or numbers) into the canonical plan frame.
 
     Returns a new frame with ``corporatie`` (str), ``jaar`` (Int64), ``mutatie`` (str),
-    ``aantal`` (Int64, > 0), ``buurtcode`` (str or NA), ``zekerheid`` (str), ``tijdelijk``
-    (boolean), ``huurklasse`` (str or NA), ``bron_rij`` and any extra columns. ``bron_rij`` is
-    the frame's own ``bron_rij`` column when it has one (the readers put the row as the user
-    sees it in the file there: header = row 1), else the 1-based position of the row; error
-    messages name rows by it. The frame's ``attrs["bestand"]`` is ``source``, so that
-    :func:`project` can name the file.
+    ``aantal`` (Int64, > 0; signed and non-zero for ``saldo``), ``buurtcode`` (str or NA),
+    ``zekerheid`` (str), ``tijdelijk`` (boolean), ``huurklasse`` (str or NA), ``bron_rij``,
+    the optional whole-stock columns when given (``segment``, ``partijtype``, ``project``,
+    ``woningtype``) and any extra columns. ``bron_rij`` is the frame's own ``bron_rij``
+    column when it has one (the readers put the row as the user sees it in the file there:
+    header = row 1), else the 1-based position of the row; error messages name rows by it.
+    The frame's ``attrs["bestand"]`` is ``source``, so that :func:`project` can name the file.
 
     Raises
     ------
     InputError
         Naming the file, column and rows: unknown mutation type (listing the valid ones),
-        empty/negative/fractional ``aantal``, a bad year, certainty or buurtcode.
+        empty/negative/fractional ``aantal``, a bad year, status, segment or buurtcode.
 
     Examples
     --------
-    >>> plans_from_frame(pd.DataFrame({"corporatie": ["A"], "jaar": [2022],
-    ...     "mutatie": ["Sloop"], "aantal": ["3"]}))[["mutatie", "aantal", "zekerheid"]]
+    >>> plans_from_frame(pd.DataFrame({"corporatie": ["A", "A"], "jaar": [2022, 2023],
+    ...     "mutatie": ["Sloop", "saldo"], "aantal": ["3", "-25"]}))[
+    ...     ["mutatie", "aantal", "zekerheid"]]
       mutatie  aantal zekerheid
     0   sloop       3      hard
+    1   saldo     -25      hard
     """
     out = df.rename(columns=lower_map(df.columns, _PLAN_ALIASES)).copy()
     out.columns = [str(c) for c in out.columns]
@@ -322,84 +406,161 @@ def plans_from_frame(df: pd.DataFrame, *, source: str | Path = "plannen") -> pd.
     mut = out["mutatie"].astype("string").str.strip().str.lower().fillna("")
     _check_choice(
         mut,
-        MUTATIONS,
+        MUTATION_TYPES,
         what="mutation type(s)",
-        expected=f"valid types are additions {list(ADDITIONS)} and removals {list(REMOVALS)}",
+        expected=f"valid types are additions {list(ADDITIONS)}, removals {list(REMOVALS)} "
+        f"and the net {list(NET_MUTATIONS)} (signed)",
         column="mutatie",
         source=source,
         rows=rows,
     )
     out["mutatie"] = mut
-
-    year, _ = parse_number(out["jaar"])
-    bad_year = year.isna() | (np.floor(year) != year) | (year < 1900) | (year > 2200)
-    if bad_year.any():
-        raise InputError(
-            f"`jaar` must be a year like 2023; found "
-            f"{out.loc[bad_year, 'jaar'].astype('string').tolist()[:5]}",
-            source=source,
-            column="jaar",
-            rows=rows[bad_year].astype(int).tolist(),
-        )
-    out["jaar"] = year.astype("Int64")
+    out["jaar"] = _years(out["jaar"], source=source, rows=rows)
     out["aantal"] = _whole_counts(
-        out["aantal"], column="aantal", source=source, rows=rows, allow_zero=False
+        out["aantal"],
+        column="aantal",
+        source=source,
+        rows=rows,
+        allow_zero=False,
+        signed=mut.isin(NET_MUTATIONS),
     )
-
-    if "zekerheid" in out.columns:
-        zek = out["zekerheid"].astype("string").str.strip().str.lower().fillna("")
-        empty = zek.eq("")
-        if empty.any():
-            warnings.warn(
-                f"{source}: column 'zekerheid' is empty in {format_rows(rows[empty].tolist())}; "
-                "taken as 'hard'",
-                DataWarning,
-                stacklevel=2,
-            )
-            zek = zek.where(~empty, "hard")
-        _check_choice(
-            zek,
-            CERTAINTIES,
-            what="certainty",
-            expected=f"expected one of {list(CERTAINTIES)}",
-            column="zekerheid",
-            source=source,
-            rows=rows,
-        )
-        out["zekerheid"] = zek
-    else:
-        out["zekerheid"] = pd.Series("hard", index=out.index, dtype="string")
-
+    known = tuple(statuses) if statuses is not None else CERTAINTIES
+    out["zekerheid"] = _statuses(out, known, source=source, rows=rows)
     if "tijdelijk" in out.columns:
         out["tijdelijk"] = _bools(out["tijdelijk"], column="tijdelijk", source=source, rows=rows)
     else:
         out["tijdelijk"] = pd.Series(False, index=out.index, dtype="boolean")
-
     if "buurtcode" in out.columns:
         out["buurtcode"] = _buurtcodes(out["buurtcode"], source=source, rows=rows)
     else:
         out["buurtcode"] = pd.Series(pd.NA, index=out.index, dtype="string")
-
-    if "huurklasse" in out.columns:
-        hk = out["huurklasse"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
-        _check_choice(
-            hk,
-            RENT_CLASSES,
-            what="rent class",
-            expected=f"expected one of {list(RENT_CLASSES)} or empty",
-            column="huurklasse",
-            source=source,
-            rows=rows,
-        )
-        out["huurklasse"] = hk
-    else:
-        out["huurklasse"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["huurklasse"] = _rent_classes(out, source=source, rows=rows)
+    out = _whole_stock_columns(out, source=source, rows=rows, bounds=bounds)
 
     first = ["corporatie", "jaar", "mutatie", "aantal", "buurtcode", "zekerheid", "tijdelijk"]
     rest = [c for c in out.columns if c not in first]
     result = out[first + rest].reset_index(drop=True)
     result.attrs[ATTR_SOURCE] = str(source)
     return result
+
+
+def _years(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd.Series:
+    year, _ = parse_number(values)
+    bad = year.isna() | (np.floor(year) != year) | (year < 1900) | (year > 2200)
+    if bad.any():
+        raise InputError(
+            f"`jaar` must be a year like 2023; found {values[bad].astype('string').tolist()[:5]}",
+            source=source,
+            column="jaar",
+            rows=rows[bad].astype(int).tolist(),
+        )
+    return year.astype("Int64")
+
+
+def _statuses(
+    out: pd.DataFrame, known: tuple[str, ...], *, source: str | Path, rows: pd.Series
+) -> pd.Series:
+    """``zekerheid`` lower-cased and checked; empty or absent is ``hard`` (with a warning)."""
+    if "zekerheid" not in out.columns:
+        return pd.Series("hard", index=out.index, dtype="string")
+    zek = out["zekerheid"].astype("string").str.strip().str.lower().fillna("")
+    empty = zek.eq("")
+    if empty.any():
+        warnings.warn(
+            f"{source}: column 'zekerheid' is empty in {format_rows(rows[empty].tolist())}; "
+            "taken as 'hard'",
+            DataWarning,
+            stacklevel=3,
+        )
+        zek = zek.where(~empty, "hard")
+    _check_choice(
+        zek,
+        known,
+        what="status(es)",
+        expected=f"expected one of {list(known)} (add your own under [prognose.status.<naam>])",
+        column="zekerheid",
+        source=source,
+        rows=rows,
+    )
+    return zek
+
+
+def _rent_classes(out: pd.DataFrame, *, source: str | Path, rows: pd.Series) -> pd.Series:
+    if "huurklasse" not in out.columns:
+        return pd.Series(pd.NA, index=out.index, dtype="string")
+    hk = out["huurklasse"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
+    _check_choice(
+        hk,
+        RENT_CLASSES,
+        what="rent class",
+        expected=f"expected one of {list(RENT_CLASSES)} or empty",
+        column="huurklasse",
+        source=source,
+        rows=rows,
+    )
+    return hk
+
+
+def _whole_stock_columns(
+    out: pd.DataFrame,
+    *,
+    source: str | Path,
+    rows: pd.Series,
+    bounds: Mapping[int, SegmentBounds] | None,
+) -> pd.DataFrame:
+    """``segment`` (named, or from a price), ``partijtype``, ``project``, ``woningtype``."""
+    out = out.copy()
+    if {"segment", "huurprijs", "koopprijs"} & set(out.columns):
+        seg = (
+            normalise_segment(out["segment"])
+            if "segment" in out.columns
+            else pd.Series(pd.NA, index=out.index, dtype="string")
+        )
+        for kind in ("huur", "koop"):
+            column = f"{kind}prijs"
+            if column not in out.columns:
+                continue
+            price, bad = parse_number(out[column])
+            bad = bad & out[column].astype("string").str.strip().fillna("").ne("")
+            if bad.any():
+                raise InputError(
+                    f"`{column}` is not a number: {out.loc[bad, column].tolist()[:5]}",
+                    source=source,
+                    column=column,
+                    rows=rows[bad].astype(int).tolist(),
+                )
+            use = seg.isna() & price.notna()
+            if use.any():
+                seg = seg.where(
+                    ~use, classify_price(price[use], kind, out.loc[use, "jaar"], bounds)
+                )
+        _check_choice(
+            seg,
+            ALL_SEGMENTS,
+            what="segment(s)",
+            expected=f"expected one of {list(ALL_SEGMENTS)} (or a huurprijs/koopprijs)",
+            column="segment",
+            source=source,
+            rows=rows,
+        )
+        out["segment"] = seg
+    if "partijtype" in out.columns:
+        ptype = out["partijtype"].astype("string").str.strip().str.lower().mask(lambda x: x == "")
+        _check_choice(
+            ptype,
+            PARTY_TYPES,
+            what="party type(s)",
+            expected=f"expected one of {list(PARTY_TYPES)} or empty",
+            column="partijtype",
+            source=source,
+            rows=rows,
+        )
+        out["partijtype"] = ptype
+    for column in ("project", "woningtype"):
+        if column in out.columns:
+            text = out[column].astype("string").str.strip()
+            out[column] = text.mask(text.eq(""), pd.NA)
+    return out
 
 
 def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) -> date:
@@ -632,11 +793,24 @@ class PrognosisConfig:
     huurstijging
         Yearly rent increase (fraction, e.g. 0.03) applied to the start stock's rents in the
         rent-class prognosis.
+    statussen
+        Plan statuses with their scenario, realisation probability and delay
+        (:mod:`geoprestatie.planstatus`; ``[prognose.status.<naam>]``).
+    onzekerheid
+        Monte Carlo options (``[prognose.onzekerheid]``); ``None`` = deterministic only.
+    segmentgrenzen
+        Segment bounds per year (:mod:`geoprestatie.segments`; ``[prognose.segmentgrenzen]``).
+    marge
+        Steering margin: a gap between need and plans larger than this fraction of the need
+        is a *bijsturen* signal (``[prognose] marge``, default 0.10).
 
     Examples
     --------
     >>> PrognosisConfig.from_dict({"scenario": "zacht", "eindjaar": 2025}).scenario
     'zacht'
+    >>> c = PrognosisConfig.from_dict({"status": {"in_procedure": {"scenario": "zacht"}}})
+    >>> c.scenario_statuses("zacht")
+    ('hard', 'zacht', 'in_procedure')
     """
 
     scenario: str = "hard"
@@ -644,6 +818,24 @@ class PrognosisConfig:
     targets: tuple[Target, ...] = ()
     rent_limits: Mapping[int, RentLimits] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     huurstijging: float = 0.0
+    statussen: Mapping[str, PlanStatus] = field(default_factory=lambda: dict(DEFAULT_STATUSES))
+    onzekerheid: UncertaintyConfig | None = None
+    segmentgrenzen: Mapping[int, SegmentBounds] = field(
+        default_factory=lambda: parse_segment_bounds({})
+    )
+    marge: float = 0.10
+
+    def scenario_statuses(self, scenario: str | None = None) -> tuple[str, ...]:
+        """The statuses a scenario includes (default: this config's scenario)."""
+        name = self.scenario if scenario is None else scenario
+        if name not in SCENARIO_ORDER:
+            raise ConfigError(
+                f"`scenario` was {name!r} but is expected to be in {list(SCENARIO_ORDER)}"
+            )
+        rank = SCENARIO_ORDER.index(name)
+        return tuple(
+            s.naam for s in self.statussen.values() if SCENARIO_ORDER.index(s.scenario) <= rank
+        )
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
@@ -654,12 +846,25 @@ class PrognosisConfig:
             raise ConfigError(
                 f"`huurstijging` was {self.huurstijging!r}; expected a yearly fraction such as 0.03"
             )
+        if not 0.0 <= self.marge < 1.0:
+            raise ConfigError(f"`marge` was {self.marge!r}; expected a fraction such as 0.10")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PrognosisConfig:
-        """Build from a TOML table: ``scenario``, ``eindjaar``, ``huurstijging``,
-        ``[[doelen]]`` (see :class:`Target`) and ``[huurgrenzen.<jaar>]`` tables."""
-        known = {"scenario", "eindjaar", "doelen", "huurgrenzen", "huurstijging"}
+        """Build from a TOML table: ``scenario``, ``eindjaar``, ``huurstijging``, ``marge``,
+        ``[[doelen]]`` (see :class:`Target`), ``[huurgrenzen.<jaar>]``,
+        ``[segmentgrenzen.<jaar>]``, ``[status.<naam>]`` and ``[onzekerheid]`` tables."""
+        known = {
+            "scenario",
+            "eindjaar",
+            "doelen",
+            "huurgrenzen",
+            "huurstijging",
+            "status",
+            "onzekerheid",
+            "segmentgrenzen",
+            "marge",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"prognose: unknown key(s) {unknown}; expected {sorted(known)}")
@@ -669,12 +874,21 @@ class PrognosisConfig:
                 limits[int(year)] = RentLimits(**{k: float(v) for k, v in dict(table).items()})
             except TypeError as exc:
                 raise ConfigError(f"huurgrenzen.{year}: {exc}") from None
+        statuses = parse_statuses(dict(data.get("status", {})))
         return cls(
             scenario=str(data.get("scenario", "hard")),
             eindjaar=None if data.get("eindjaar") is None else int(data["eindjaar"]),
             targets=tuple(Target.from_dict(t) for t in data.get("doelen", ())),
             rent_limits=limits,
             huurstijging=float(data.get("huurstijging", 0.0)),
+            statussen=statuses,
+            onzekerheid=(
+                None
+                if data.get("onzekerheid") is None
+                else UncertaintyConfig.from_dict(dict(data["onzekerheid"]), statussen=statuses)
+            ),
+            segmentgrenzen=parse_segment_bounds(dict(data.get("segmentgrenzen", {}))),
+            marge=float(data.get("marge", 0.10)),
         )
 
 
@@ -691,15 +905,56 @@ def _ensure_start(start: pd.DataFrame) -> pd.DataFrame:
     return start
 
 
-def _ensure_plans(plans: pd.DataFrame) -> pd.DataFrame:
+def _ensure_plans(plans: pd.DataFrame, config: PrognosisConfig | None = None) -> pd.DataFrame:
     needed = {"corporatie", "jaar", "mutatie", "aantal", "zekerheid", "tijdelijk", "buurtcode"}
     if not needed <= set(plans.columns) or "bron_rij" not in plans.columns:
-        return plans_from_frame(plans)
+        statuses = list(config.statussen) if config is not None else None
+        bounds = config.segmentgrenzen if config is not None else None
+        return plans_from_frame(plans, statuses=statuses, bounds=bounds)
     return plans
 
 
 def _plan_rows(plans: pd.DataFrame, mask: pd.Series) -> list[int]:
     return [int(v) for v in plans.loc[mask, "bron_rij"]]
+
+
+def signed_counts(plans: pd.DataFrame) -> pd.Series:
+    """The signed change of each plan row: ``aantal`` times the sign of its mutation type
+    (``saldo`` keeps its own sign).
+
+    Examples
+    --------
+    >>> signed_counts(pd.DataFrame({"mutatie": ["nieuwbouw", "sloop", "saldo"],
+    ...                             "aantal": [10, 4, -25]})).tolist()
+    [10, -4, -25]
+    """
+    sign = plans["mutatie"].map({**MUTATIONS, **dict.fromkeys(NET_MUTATIONS, 1)})
+    return (plans["aantal"].astype("int64") * sign.astype("int64")).rename("netto")
+
+
+def selected_plans(
+    plans: pd.DataFrame, config: PrognosisConfig, *, scenario: str | None = None
+) -> pd.DataFrame:
+    """The plan rows of the scenario; a status the config does not know is an error.
+
+    Examples
+    --------
+    >>> plans = plans_from_frame(pd.DataFrame({"corporatie": ["A", "A"], "jaar": [2022, 2022],
+    ...     "mutatie": ["nieuwbouw", "nieuwbouw"], "aantal": [1, 2],
+    ...     "zekerheid": ["hard", "idee"]}))
+    >>> selected_plans(plans, PrognosisConfig(scenario="zacht"))["aantal"].tolist()
+    [1]
+    """
+    unknown = ~plans["zekerheid"].astype(str).isin(list(config.statussen))
+    if unknown.any():
+        raise InputError(
+            f"unknown status(es) {sorted(set(plans.loc[unknown, 'zekerheid'].astype(str)))}; "
+            f"the config knows {list(config.statussen)}: add [prognose.status.<naam>]",
+            source=str(plans.attrs.get(ATTR_SOURCE, "plannen")),
+            column="zekerheid",
+            rows=_plan_rows(plans, unknown),
+        )
+    return plans[plans["zekerheid"].isin(config.scenario_statuses(scenario))]
 
 
 def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig) -> pd.DataFrame:
@@ -742,7 +997,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     1  2023         110          0     -4        106
     """
     start = _ensure_start(start)
-    plans = _ensure_plans(plans)
+    plans = _ensure_plans(plans, config)
     plans_source = str(plans.attrs.get(ATTR_SOURCE, "plannen"))
     peil = start["peildatum"].iloc[0] if len(start) else None
     if peil is None:
@@ -791,7 +1046,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
                 stacklevel=2,
             )
 
-    selected = plans[plans["zekerheid"].isin(SCENARIOS[config.scenario])]
+    selected = selected_plans(plans, config)
     last = (
         config.eindjaar
         if config.eindjaar is not None
@@ -812,14 +1067,13 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
         selected = selected[~late]
 
     years = list(range(first, last + 1))
-    sign = selected["mutatie"].map(MUTATIONS).astype("int64")
     moves = pd.DataFrame(
         {k: selected[k].astype("string") for k in keys}
         | {
             "jaar": selected["jaar"].astype("int64"),
             "mutatie": selected["mutatie"].astype(str),
             "tijdelijk": selected["tijdelijk"].fillna(False).astype(bool),
-            "netto": selected["aantal"].astype("int64") * sign,
+            "netto": signed_counts(selected),
         }
     )
 
@@ -859,7 +1113,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
             temp_sums[k] = temp_sums[k].astype("string")
         out = out.merge(temp_sums, on=[*keys, "jaar"], how="left")
     for col in [
-        *MUTATIONS,
+        *MUTATION_TYPES,
         "_start",
         "_start_tijd",
         "tijdelijk_toevoeging",
@@ -870,7 +1124,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
         out[col] = out[col].fillna(0).astype("int64")
 
     out = out.sort_values([*keys, "jaar"], na_position="last").reset_index(drop=True)
-    netto = out[list(MUTATIONS)].sum(axis=1)
+    netto = out[list(MUTATION_TYPES)].sum(axis=1)
     groups = [out[k].fillna("\x00") for k in keys]
     cum = netto.groupby(groups).cumsum()
     out["eindstand"] = out["_start"] + cum
@@ -888,7 +1142,7 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
             DataWarning,
             stacklevel=2,
         )
-    columns = [*keys, "jaar", "beginstand", *MUTATIONS, "eindstand", *TEMP_COLUMNS]
+    columns = [*keys, "jaar", "beginstand", *MUTATION_TYPES, "eindstand", *TEMP_COLUMNS]
     result = out[columns].copy()
     for col in columns[len(keys) :]:
         result[col] = result[col].astype("Int64")
@@ -996,8 +1250,10 @@ def summary_table(
         raise ValueError(
             f"the prognosis has no years in {lo}..{hi}; it covers {sorted(set(years))}"
         )
-    per = part.groupby("corporatie", sort=True)[[*MUTATIONS, *TEMP_COLUMNS]].sum()
-    permanent = per[list(MUTATIONS)].sum(axis=1)
+    present = [m for m in MUTATION_TYPES if m in part.columns]
+    per = part.groupby("corporatie", sort=True)[[*present, *TEMP_COLUMNS]].sum()
+    per = per.reindex(columns=[*MUTATION_TYPES, *TEMP_COLUMNS], fill_value=0)
+    permanent = per[list(MUTATION_TYPES)].sum(axis=1)
     rows = {
         SUMMARY_ROWS[0]: per["nieuwbouw"] + per["transformatie"] + per["aankoop"],
         SUMMARY_ROWS[1]: per["tijdelijk_toevoeging"],
@@ -1006,8 +1262,9 @@ def summary_table(
         SUMMARY_ROWS[4]: per["splitsing"] + per["samenvoeging"],
         SUMMARY_ROWS[5]: per["sloop"],
         SUMMARY_ROWS[6]: per["verkoop"],
-        SUMMARY_ROWS[7]: permanent,
-        SUMMARY_ROWS[8]: permanent - per["sloop"],
+        SUMMARY_ROWS[7]: per["saldo"],
+        SUMMARY_ROWS[8]: permanent,
+        SUMMARY_ROWS[9]: permanent - per["sloop"],
     }
     table = pd.DataFrame(rows).T
     table.columns = [str(c) for c in table.columns]
@@ -1159,9 +1416,9 @@ def rent_class_prognosis(
 
     balance = pd.DataFrame(columns=["corporatie", "jaar", "huurklasse", "netto"])
     if plans is not None:
-        plans = _ensure_plans(plans)
+        plans = _ensure_plans(plans, config)
         sel = plans[
-            plans["zekerheid"].isin(SCENARIOS[config.scenario])
+            plans["zekerheid"].isin(config.scenario_statuses())
             & plans["huurklasse"].notna()
             & ~plans["tijdelijk"].fillna(False).astype(bool)
         ]
@@ -1170,8 +1427,7 @@ def rent_class_prognosis(
                 "corporatie": sel["corporatie"].astype(str),
                 "jaar": sel["jaar"].astype(int),
                 "huurklasse": sel["huurklasse"].astype(str),
-                "netto": sel["aantal"].astype("int64")
-                * sel["mutatie"].map(MUTATIONS).astype("int64"),
+                "netto": signed_counts(sel),
             }
         )
     rents = pd.to_numeric(stock["huurprijs"], errors="coerce")
