@@ -1,7 +1,7 @@
 """Generate the synthetic (synthetisch) Amersfoort demo data in data/demo/.
 
 Seeded and deterministic: running it again writes byte-identical CSV files. Dwelling counts
-per buurt are sized from the real CBS figures (woningvoorraad, koopwoning_percentage);
+per buurt are sized from the real CBS figures (woningvoorraad, aandeel_koop);
 everything about individual dwellings is invented. See data/demo/README.md.
 
 Run: ``PYTHONPATH=src python scripts/make_demo_data.py``
@@ -54,7 +54,7 @@ def make_stock(
     buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Generator
 ) -> pd.DataFrame:
     data = buurten.merge(ind, on="buurtcode", how="left", suffixes=("", "_ind"))
-    huur = data["woningvoorraad"] * (100 - data["koopwoning_percentage"]) / 100
+    huur = data["woningvoorraad"] * (100 - (data["aandeel_koop"] * 100).round(6)) / 100
     n_per = np.round(huur.fillna(0) * CORPORATIE_AANDEEL_HUUR).astype(int).to_numpy()
     corp_names = list(CORPORATIES)
     base = np.array(list(CORPORATIES.values()))
@@ -67,14 +67,14 @@ def make_stock(
         xy = _points_in(row.geometry, n, rng)
         mix = wijk_mix[row["wijkcode"]]
         corp = rng.choice(3, size=n, p=mix)
-        new = float(row["bouwjaar_vanaf_2000_percentage"]) / 100
+        new = float(round(row["aandeel_bouwjaar_vanaf_2000"] * 100, 6)) / 100
         new = 0.1 if np.isnan(new) else new
         period = np.where(rng.random(n) < new, 4, rng.choice(4, size=n, p=PERIOD_WEIGHTS_PRE2000))
         lo = np.array([PERIODS[p][0] for p in period])
         hi = np.array([PERIODS[p][1] for p in period])
         bouwjaar = rng.integers(lo, hi + 1)
         label = [LABELS[rng.choice(11, p=np.array(LABEL_P[p]) / sum(LABEL_P[p]))] for p in period]
-        meer = float(row["meergezinswoning_percentage"]) / 100
+        meer = float(round(row["aandeel_meergezins"] * 100, 6)) / 100
         meer = 0.5 if np.isnan(meer) else meer
         meergezins = rng.random(n) < meer
         rent = rng.normal(640, 110, n) + np.where(meergezins, -40, 40) + (period - 2) * 25
@@ -160,6 +160,7 @@ def make_sales(stock: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def make_heat(
     buurten: gpd.GeoDataFrame, ind: pd.DataFrame, rng: np.random.Generator
 ) -> pd.DataFrame:
+    ind = ind.assign(meergezinswoning_percentage=(ind["aandeel_meergezins"] * 100).round(6))
     data = buurten.merge(ind[["buurtcode", "meergezinswoning_percentage"]], on="buurtcode")
     per_wijk = data.groupby("wijkcode")["meergezinswoning_percentage"].mean().fillna(30)
     rows = []

@@ -54,15 +54,24 @@ def test_indicators_zero_means_missing() -> None:
     # the raw file has zeros where values are missing ...
     assert (raw["gemiddelde_woningwaarde"] == 0).any()
     # ... which are missing after loading, and unusable all-zero columns are gone
-    assert not (ind["gemiddelde_woningwaarde"] == 0).any()
-    assert (
-        ind["gemiddelde_woningwaarde"].isna().sum() == (raw["gemiddelde_woningwaarde"] == 0).sum()
-    )
+    assert not (ind["woz_gemiddeld"] == 0).any()
+    assert ind["woz_gemiddeld"].isna().sum() == (raw["gemiddelde_woningwaarde"] == 0).sum()
     assert "afstand_tot_bos_km" not in ind
     assert "leefbaarometer_score" in ind
     # real values survive: a buurt with 0 % koopwoningen but inhabited dwellings keeps its 0
-    kept = ind[(ind["koopwoning_percentage"] == 0) & (ind["bewoond_percentage"] > 0)]
+    kept = ind[(ind["aandeel_koop"] == 0) & (ind["aandeel_bewoond"] > 0)]
     assert (kept["woningvoorraad"] > 0).all()
+
+
+def test_indicators_have_the_canonical_names_and_units() -> None:
+    ind = datasets.load_indicators("Amersfoort").set_index("buurtcode")
+    raw = pd.read_csv(datasets.data_path(datasets.INDICATOREN_CSV)).set_index("buurt_code")
+    hof = "BU03070100"  # Hof: 26 % koop, WOZ 335 (x 1000 euro), SES -0.12 in the raw file
+    assert ind.loc[hof, "aandeel_koop"] == 0.26
+    assert ind.loc[hof, "woz_gemiddeld"] == 335_000
+    ses = raw.loc[hof, "social_economische_score_gemiddeld"]
+    assert ind.loc[hof, "sociaaleconomische_score"] == ses
+    assert "koopwoning_percentage" not in ind and "gemiddelde_woningwaarde" not in ind
 
 
 def test_indicators_unknown_gemeente() -> None:

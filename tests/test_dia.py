@@ -307,7 +307,7 @@ def test_amersfoort_end_to_end() -> None:
                 {
                     "name": "ses",
                     "label": "Lage SES",
-                    "column": "social_economische_score_gemiddeld",
+                    "column": "sociaaleconomische_score",
                     "direction": "lower",
                     "weight": 1,
                     "normalisation": "rank",

@@ -34,14 +34,16 @@ def test_shapefile_uppercase_wgs84(tmp_path: Path, amersfoort: gpd.GeoDataFrame)
         }
     )
     shp["AANT_INW"] = [100, -99999999, 250, -99999997, 5]
-    shp["P_HUURW"] = [40.0, -99997.0, 12.0, 55.0, 61.0]
+    shp["P_HUURWON"] = [40.0, -99997.0, 12.0, 55.0, 61.0]
     path = tmp_path / "wijkenbuurten_2019.shp"
     shp.to_file(path)
     b = read_buurten(path)
     assert b.crs.to_epsg() == 28992
     assert b["buurtcode"].tolist() == amersfoort["buurtcode"].head(5).tolist()
-    assert b["AANT_INW"].isna().tolist() == [False, True, False, True, False]
-    assert b["P_HUURW"].isna().sum() == 1
+    # the CBS fields become the canonical indicators (secrecy codes -> missing, % -> 0-1)
+    assert b["inwoners"].isna().tolist() == [False, True, False, True, False]
+    assert b["aandeel_huur"].tolist()[2:] == [0.12, 0.55, 0.61]
+    assert b.attrs["indicatoren_bron"] == {"inwoners": "AANT_INW", "aandeel_huur": "P_HUURWON"}
     # reprojected back to RD New within a metre of the original
     assert (b.geometry.centroid.distance(amersfoort.head(5).geometry.centroid) < 1).all()
 

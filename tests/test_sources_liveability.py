@@ -125,8 +125,8 @@ def test_table_missing_score(tmp_path: Path) -> None:
         read_liveability(path)
     assert str(exc.value) == (
         f"{path}: missing required column(s) ['leefbaarometer_score'] [accepted names: "
-        "leefbaarometer_score (or leefbarometer_score, lbm_score, lbm, score, leefbaarheid, "
-        "afw)]; expected "
+        "leefbaarometer_score (or lbm, lbm_score, leefbarometer_score, score, leefbaarheid)]; "
+        "expected "
         "['buurtcode', 'leefbaarometer_score'] (aliases: "
         "geoprestatie.sources.aliases.LIVEABILITY_ALIASES); found ['buurtcode', 'iets']"
     )

@@ -119,9 +119,56 @@ def to_rd_new(
                 source=source,
             )
         gdf = gdf.set_crs(assume_crs)
+    check_crs_matches_coordinates(gdf, source=source)
     if gdf.crs is not None and gdf.crs.to_epsg() != 28992:
         gdf = gdf.to_crs(RD_NEW)
     return gdf
+
+
+def check_crs_matches_coordinates(gdf: gpd.GeoDataFrame, *, source: str | Path) -> None:
+    """Raise :class:`InputError` when the CRS label contradicts the coordinates.
+
+    Two mistakes are recognised: a geographic label (degrees, e.g. EPSG:4326) on
+    coordinates beyond +-180/+-90 (RD New metres, typically), and a projected label on
+    coordinates that are longitude/latitude degrees of the Netherlands (x 2-8, y 49-55).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame(geometry=[Point(155000, 463000)], crs="EPSG:4326")
+    >>> check_crs_matches_coordinates(g, source="v.gpkg")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.InputError: v.gpkg: het coördinatenstelsel is EPSG:4326 (graden), ...
+    """
+    if gdf.crs is None or gdf.empty:
+        return
+    geoms = gdf.geometry
+    present = geoms[~(geoms.isna() | geoms.is_empty)]
+    if present.empty:
+        return
+    minx, miny, maxx, maxy = (float(v) for v in present.total_bounds)
+    span = f"x {minx:,.0f} tot {maxx:,.0f}, y {miny:,.0f} tot {maxy:,.0f}".replace(",", ".")
+    label = gdf.crs.to_string()
+    fix = (
+        "Herstel: zet het juiste stelsel in het bestand (QGIS: Laag > Laag-CRS instellen; "
+        "of `ogr2ogr -a_srs EPSG:28992 nieuw.gpkg oud.gpkg`)"
+    )
+    if gdf.crs.is_geographic and (
+        max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90
+    ):
+        raise InputError(
+            f"het coördinatenstelsel is {label} (graden), maar de coördinaten ({span}) zijn "
+            "geen graden; het lijken RD New-meters (EPSG:28992). " + fix,
+            source=source,
+        )
+    if gdf.crs.is_projected and minx >= 2 and maxx <= 8 and miny >= 49 and maxy <= 55:
+        raise InputError(
+            f"het coördinatenstelsel is {label} (meters), maar de coördinaten ({span}) zijn "
+            "lengte- en breedtegraden in Nederland (EPSG:4326). "
+            + fix.replace("EPSG:28992", "EPSG:4326"),
+            source=source,
+        )
 
 
 def rows_where(mask: pd.Series) -> list[int]:

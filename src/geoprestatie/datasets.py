@@ -14,6 +14,7 @@ import pandas as pd
 
 from geoprestatie.errors import InputError
 from geoprestatie.sources.buurten import read_buurten, select_gemeente
+from geoprestatie.sources.indicators import canonical_indicators
 
 __all__ = [
     "available",
@@ -198,15 +199,18 @@ def load_indicators(gemeente: str | None = None) -> pd.DataFrame:
     are 0 in every row are dropped; 0 becomes missing where 0 is not a possible value
     (averages, distances, energy use, noise, SES score), in dwelling percentages of rows
     with ``bewoond_percentage == 0`` (CBS suppression), and in person percentages of rows
-    without inhabitants.
+    without inhabitants. Finally the CBS columns get their canonical names and units
+    (:data:`geoprestatie.sources.indicators.INDICATORS`: ``koopwoning_percentage`` 26 becomes
+    ``aandeel_koop`` 0.26, ``gemiddelde_woningwaarde`` 335 (x 1000) ``woz_gemiddeld``
+    335000, ``social_economische_score_gemiddeld`` ``sociaaleconomische_score``).
 
     Examples
     --------
     >>> ind = load_indicators("Amersfoort")
     >>> len(ind), int(ind["leefbaarometer_score"].notna().sum())
     (145, 117)
-    >>> bool((ind["gemiddelde_woningwaarde"] == 0).any())
-    False
+    >>> bool((ind["woz_gemiddeld"] == 0).any()), float(ind["aandeel_koop"].iloc[0])
+    (False, 0.26)
     """
     raw = pd.read_csv(data_path(INDICATOREN_CSV))
     df = raw.rename(
@@ -225,6 +229,7 @@ def load_indicators(gemeente: str | None = None) -> pd.DataFrame:
     no_people = df["aantal_inwoners"] == 0
     for col in _PERSON_PERCENTAGES:
         df[col] = df[col].mask(no_people)
+    df = canonical_indicators(df, source=INDICATOREN_CSV)
     df.attrs["bron"] = "CBS kerncijfers (~2020); Leefbaarometer 3.0 (BZK); RIVM"
     if gemeente is None:
         return df

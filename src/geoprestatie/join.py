@@ -613,6 +613,10 @@ def join_sources(
         stock_total = table["woningen_corporaties"].astype("float64")
         wv = pd.to_numeric(woningvoorraad, errors="coerce").astype("float64")
         table["aandeel_corporatie"] = (stock_total / wv).where(wv > 0)
+    elif stock is None and "aandeel_corporatiebezit" in table:
+        # no corporation stock: CBS's share of dwellings owned by corporations (same measure)
+        table["aandeel_corporatie"] = table["aandeel_corporatiebezit"].astype("float64")
+        notes.append("aandeel_corporatie: uit CBS-kerncijfers (in bezit woningcorporaties)")
     else:
         table["aandeel_corporatie"] = np.nan
 

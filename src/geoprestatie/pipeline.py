@@ -29,6 +29,7 @@ from geoprestatie.result import RunResult
 from geoprestatie.sources import (
     read_buurten,
     read_heat_plans,
+    read_kerncijfers,
     read_liveability,
     read_sales,
     read_stock,
@@ -118,7 +119,9 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         gemeente = config.section("buurten").get("gemeente")
         indicators = datasets.load_indicators(gemeente)
     elif "indicatoren" in bronnen:
-        indicators = read_liveability(bronnen["indicatoren"])
+        indicators = read_kerncijfers(
+            bronnen["indicatoren"], gemeente=config.section("buurten").get("gemeente")
+        )
     for name, frame in (("woningen", stock), ("verkopen", sales)):
         if frame is not None:
             _say(progress, f"      {name}: {_n(len(frame))}")

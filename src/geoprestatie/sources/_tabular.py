@@ -62,6 +62,7 @@ REASONS: dict[str, str] = {
     "dubbele_code": "dubbele code / duplicate code",
     "geen_overlap": "geen overlap met buurten / no overlap with buurten",
     "kleinere_overlap": "elders overstemd (kleinere overlap) / outvoted by a larger overlap",
+    "ander_jaar": "ander jaar dan het gebruikte / another year than the one used",
 }
 
 _SEPARATORS = (";", ",", "\t", "|")
@@ -233,7 +234,9 @@ class ParsedNumbers(NamedTuple):
     note: pd.Series
 
 
-def parse_number_column(values: pd.Series) -> ParsedNumbers:
+def parse_number_column(
+    values: pd.Series, *, plausible: tuple[float, float] | None = None
+) -> ParsedNumbers:
     """Parse one column of text as numbers, deciding the decimal separator for the column.
 
     Spaces, non-breaking spaces and a leading or trailing ``€`` are ignored (``€ 650``,
@@ -247,6 +250,11 @@ def parse_number_column(values: pd.Series) -> ParsedNumbers:
     readings and is invalid, with a ``note`` naming both; the reader reports it rather than
     guess a rent of 1.05 or 1050.
 
+    ``plausible`` is what is known of the column: the range ``(low, high)`` its values can
+    take (a Leefbaarometer score: about 1 to 7). An ambiguous value of which exactly one
+    reading lies in that range is read that way (``4.123`` is 4.123, never 4123); values
+    outside it are not rejected here (the reader checks its own range).
+
     Examples
     --------
     >>> parse_number_column(pd.Series(["1.050", "612,30"])).values.tolist()
@@ -256,6 +264,8 @@ def parse_number_column(values: pd.Series) -> ParsedNumbers:
     >>> p = parse_number_column(pd.Series(["1.050", "700"]))
     >>> p.invalid.tolist(), p.note.tolist()
     ([True, False], ['1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)', <NA>])
+    >>> parse_number_column(pd.Series(["4.123", "4"]), plausible=(1, 7)).values.tolist()
+    [4.123, 4.0]
     """
     text = values.astype("string").str.replace(_NUMBER_NOISE, "", regex=True)
     text = text.str.replace(r"^€|€$", "", regex=True).mask(lambda t: t == "")
@@ -286,6 +296,8 @@ def parse_number_column(values: pd.Series) -> ParsedNumbers:
             plain = plain.mask(amb, text.str.replace(sep, ".", regex=False))
         else:
             unresolved = unresolved | amb
+    if plausible is not None and unresolved.any():
+        plain, unresolved = _resolve_by_range(text, plain, unresolved, plausible)
     plain = plain.mask(unresolved)
     out = pd.to_numeric(plain, errors="coerce").astype("float64")
     invalid = values.notna() & text.notna() & out.isna()
@@ -302,12 +314,34 @@ def parse_number_column(values: pd.Series) -> ParsedNumbers:
     return ParsedNumbers(out, invalid.astype(bool), note)
 
 
-def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _resolve_by_range(
+    text: pd.Series, plain: pd.Series, unresolved: pd.Series, plausible: tuple[float, float]
+) -> tuple[pd.Series, pd.Series]:
+    """Read ambiguous values whose one reading lies in ``plausible`` that way."""
+    low, high = plausible
+    raw = text.where(unresolved)
+    as_thousands = pd.to_numeric(raw.str.replace(r"[.,]", "", regex=True), errors="coerce")
+    as_decimal = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
+    fits_t = as_thousands.between(low, high)
+    fits_d = as_decimal.between(low, high)
+    take_d = unresolved & fits_d & ~fits_t
+    take_t = unresolved & fits_t & ~fits_d
+    plain = plain.mask(take_d, as_decimal.astype("string")).mask(
+        take_t, as_thousands.astype("string")
+    )
+    return plain, unresolved & ~(take_d | take_t)
+
+
+def parse_number(
+    values: pd.Series, *, plausible: tuple[float, float] | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Parse one column of text as numbers; return (float64, invalid mask).
 
     The decimal separator is decided per column (:func:`parse_number_column`, which also
     gives the reason a value is ambiguous). ``invalid`` is true where a value was given but
-    is not a number or fits both readings (``1.050`` in a column without other decimals).
+    is not a number or fits both readings (``1.050`` in a column without other decimals);
+    ``plausible`` (the column's possible range) resolves such a value when only one reading
+    fits.
 
     Examples
     --------
@@ -315,7 +349,7 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist()[:3], bad.tolist()
     ([12.5, 1234.56, 7.0], [False, False, False, False, True])
     """
-    parsed = parse_number_column(values)
+    parsed = parse_number_column(values, plausible=plausible)
     return parsed.values, parsed.invalid
 
 

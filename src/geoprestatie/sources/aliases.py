@@ -58,14 +58,8 @@ SALES_ALIASES: dict[str, tuple[str, ...]] = {
 #: ``leefbaarometer_<dimensie>`` are kept as they are.
 LIVEABILITY_ALIASES: dict[str, tuple[str, ...]] = {
     "buurtcode": LOCATION_ALIASES["buurtcode"],
-    "leefbaarometer_score": (
-        "leefbarometer_score",
-        "lbm_score",
-        "lbm",
-        "score",
-        "leefbaarheid",
-        "afw",
-    ),
+    # "afw" is the deviation from the national mean, not the score (see sources.indicators)
+    "leefbaarometer_score": ("lbm", "lbm_score", "leefbarometer_score", "score", "leefbaarheid"),
     "leefbaarometer_klasse": ("lbm_klasse", "klasse", "kl", "leefbarometer_klasse"),
 }
 

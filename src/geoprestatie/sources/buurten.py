@@ -19,6 +19,7 @@ from geoprestatie._validate import (
     to_rd_new,
 )
 from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.sources.indicators import canonical_indicators
 
 __all__ = ["BUURT_ALIASES", "BUURT_COLUMNS", "read_buurten", "select_gemeente"]
 
@@ -112,6 +113,29 @@ def _clean_secrecy_codes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _require_polygons(gdf: gpd.GeoDataFrame, *, source: str | Path) -> None:
+    """A buurt is an area: Point, LineString and other non-polygons are refused."""
+    geoms = gdf.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    wrong = present & ~polygonal
+    if wrong.any():
+        kinds = sorted(set(shapely.get_type_id(geoms[wrong]).tolist()))
+        names = ", ".join(
+            ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+             "MultiPolygon", "GeometryCollection")[k] for k in kinds if 0 <= k <= 7
+        )  # fmt: skip
+        codes = gdf.loc[wrong, "buurtcode"].astype(str).tolist()[:10]
+        raise InputError(
+            f"{int(wrong.sum())} buurt(en) zonder vlak ({names}): {codes}; een buurt moet "
+            "een (Multi)Polygon zijn. Kies de buurtenlaag van de wijk- en buurtkaart (niet "
+            "punten of grenslijnen)",
+            source=source,
+            column="geometry",
+            rows=rows_where(pd.Series(wrong)),
+        )
+
+
 def _repair_geometries(gdf: gpd.GeoDataFrame, *, source: str | Path) -> gpd.GeoDataFrame:
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -162,8 +186,12 @@ def read_buurten(
     Accepts GeoPackage, shapefile or GeoJSON of any year since 2018: CBS's changing
     field names (``BU_CODE``/``buurtcode``/``statcode``, ``BU_NAAM``/``buurtnaam``/``statnaam``,
     ``WK_CODE``, ``GM_CODE``, ``GM_NAAM``, any case) are mapped to ``buurtcode, buurtnaam,
-    wijkcode, gemeentecode, gemeentenaam, geometry``; other attributes are kept, with CBS
-    secrecy codes (-99999999, -99997, ...) turned into missing values.
+    wijkcode, gemeentecode, gemeentenaam, geometry``. The kerncijfers the file carries
+    (``WONINGEN``, ``P_HUURCORP``, ``WOZ`` up to 2022; ``woningvoorraad``,
+    ``perc_huurwoningen_in_bezit_woningcorporaties`` since 2022) become the canonical
+    indicators of :data:`geoprestatie.sources.indicators.INDICATORS` (shares 0-1, euro);
+    other attributes are kept, with CBS secrecy codes (-99999999, -99997, ...) turned
+    into missing values. ``attrs["indicatoren_bron"]``: canonical column -> file column.
 
     Parameters
     ----------
@@ -186,8 +214,9 @@ def read_buurten(
     Raises
     ------
     InputError
-        Missing file, missing code column, missing CRS, duplicate buurtcodes or codes not of
-        the form ``BU`` + 8 digits (naming the rows), or an unknown ``gemeente``.
+        Missing file, missing code column, missing CRS or a CRS that contradicts the
+        coordinates, duplicate buurtcodes or codes not of the form ``BU`` + 8 digits
+        (naming the rows), geometries that are not polygons, or an unknown ``gemeente``.
 
     Warns
     -----
@@ -249,6 +278,9 @@ def read_buurten(
     for col in ("buurtnaam", "gemeentenaam"):
         if col not in gdf.columns:
             gdf[col] = pd.Series(pd.NA, index=gdf.index, dtype="string")
+    _require_polygons(gdf, source=path)
+    gdf = canonical_indicators(gdf, source=path)
+    found = dict(gdf.attrs.get("indicatoren_bron", {}))
     gdf = _clean_secrecy_codes(gdf)
     if gemeente is not None:
         gdf = select_gemeente(gdf, gemeente, source=path)
@@ -257,4 +289,5 @@ def read_buurten(
     out = gdf[[*BUURT_COLUMNS, *rest, "geometry"]].reset_index(drop=True)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
     out.attrs["source"] = str(path)
+    out.attrs["indicatoren_bron"] = found
     return out

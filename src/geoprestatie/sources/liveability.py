@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
 from pathlib import Path
-from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geoprestatie._validate import require_columns
-from geoprestatie.errors import InputError
+from geoprestatie._validate import check_crs_matches_coordinates, require_columns
+from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._tabular import (
     Rejects,
     attach,
@@ -21,164 +19,100 @@ from geoprestatie.sources._tabular import (
     parse_buurtcode,
     parse_number,
     read_table,
+    read_vector,
     with_source_rows,
 )
+from geoprestatie.sources._zonal import _valid, coverage_fractions, zonal_statistics
 from geoprestatie.sources.aliases import LIVEABILITY_ALIASES
+from geoprestatie.sources.indicators import (
+    LIVEABILITY_INDICATORS,
+    indicator_aliases,
+    match_columns,
+)
 from geoprestatie.sources.stock import warn_rejected
 
-__all__ = ["LIVEABILITY_DIMENSIONS", "read_liveability", "zonal_statistics"]
-
-#: Leefbaarometer 3.0 dimension codes accepted as columns, and their canonical names.
-LIVEABILITY_DIMENSIONS: dict[str, str] = {
-    "won": "leefbaarometer_woningvoorraad",
-    "fys": "leefbaarometer_fysieke_omgeving",
-    "vrz": "leefbaarometer_voorzieningen",
-    "soc": "leefbaarometer_sociale_samenhang",
-    "onv": "leefbaarometer_overlast_onveiligheid",
-}
+__all__ = ["read_liveability", "zonal_statistics"]
 
 _RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".asc")
+_VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb")
 
 
-def _valid(values: np.ndarray, nodata: float | None) -> np.ndarray:
-    """Cells with data: finite and not ``nodata``."""
-    valid: np.ndarray = np.isfinite(values)
+def _check_plausible(values: np.ndarray, nodata: float | None, path: Path) -> None:
+    """One clear error when cells hold values a Leefbaarometer score cannot have: an
+    undeclared fill value (-9999), ``inf`` or ``1e308``."""
+    low, high = LIVEABILITY_INDICATORS["leefbaarometer_score"].plausible
+    data = values[~np.isnan(values)] if values.dtype.kind == "f" else values.ravel()
     if nodata is not None and not np.isnan(nodata):
-        valid &= values != nodata
-    return valid
+        data = data[data != nodata]
+    with np.errstate(invalid="ignore"):
+        wrong = data[~((data >= low) & (data <= high))]
+    if wrong.size == 0:
+        return
+    uniq, counts = np.unique(wrong, return_counts=True)
+    top = uniq[np.argmax(counts)]
+    declared = "geen" if nodata is None else f"{nodata:g}"
+    raise InputError(
+        f"{wrong.size} rastercel(len) hebben een waarde die geen Leefbaarometer-score kan zijn "
+        f"(verwacht {low:g} tot {high:g}); meest voorkomend: {top:g} ({int(counts.max())}x), "
+        f"nodata-waarde in het bestand: {declared}. Is {top:g} de opvulwaarde? Leg hem vast als "
+        f"nodata (`gdal_edit.py -a_nodata {top:g} {path.name}`) en lees opnieuw; anders is "
+        "dit niet het Leefbaarometer-scoreraster",
+        source=path,
+    )
 
 
-def _window(geoms: np.ndarray, t: Any, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """Rows r0:r1 and columns c0:c1 of the grid covering ``geoms`` (whole grid if rotated)."""
-    if not (t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0) or len(geoms) == 0:
-        return 0, shape[0], 0, shape[1]
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
-    c0 = int(np.clip(np.floor((minx - t.c) / t.a), 0, shape[1]))
-    c1 = int(np.clip(np.ceil((maxx - t.c) / t.a), 0, shape[1]))
-    r0 = int(np.clip(np.floor((maxy - t.f) / t.e), 0, shape[0]))
-    r1 = int(np.clip(np.ceil((miny - t.f) / t.e), 0, shape[0]))
-    return r0, r1, c0, c1
+def _warn_coarse(zones: gpd.GeoDataFrame, z: pd.DataFrame, cell_area: float, path: Path) -> None:
+    """Buurten without any cell with data, and buurten smaller than one cell, by name."""
+    names = zones["buurtnaam"] if "buurtnaam" in zones else zones["buurtcode"]
+    label = names.astype("string").fillna(zones["buurtcode"].astype("string"))
+    none = (z["n_cellen"] == 0).to_numpy()
+    small = (zones.geometry.area.to_numpy() < cell_area) & ~none
+    side = f"{np.sqrt(cell_area):g} m"
+    if none.any():
+        warnings.warn(
+            f"{path.name}: {int(none.sum())} van {len(z)} buurten zonder rastercel met "
+            f"gegevens (geen leefbaarometer_score): {', '.join(label[none].head(10))}"
+            + (" …" if none.sum() > 10 else ""),
+            DataWarning,
+            stacklevel=3,
+        )
+    if small.sum() > len(z) / 4:
+        warnings.warn(
+            f"{path.name}: raster te grof voor de buurten: {int(small.sum())} van {len(z)} "
+            f"buurten zijn kleiner dan één rastercel ({side}); hun score is (een deel van) "
+            f"die van de omliggende cel(len): {', '.join(label[small].head(10))}"
+            + (" …" if small.sum() > 10 else "")
+            + ". Gebruik het 100 m-grid of de buurttabel van de Leefbaarometer",
+            DataWarning,
+            stacklevel=3,
+        )
 
 
-def zonal_statistics(
-    buurten: gpd.GeoDataFrame,
-    values: npt.NDArray[np.floating] | npt.NDArray[np.integer],
-    transform: object,
-    *,
-    nodata: float | None = None,
-    with_median: bool = True,
+def _grid_result(
+    z: pd.DataFrame, n_valid: int, outside: int, rejects: Rejects, path: Path
 ) -> pd.DataFrame:
-    """Mean, median, cell counts and coverage of a raster per buurt (vectorised).
-
-    The buurten are rasterised once onto the raster grid (a cell belongs to the buurt that
-    contains its centre, as in ``rasterstats`` with ``all_touched=False``) and the values are
-    aggregated with :func:`numpy.bincount`; the median from one sort by (buurt, value).
-    Buurten with a ``gemeentecode`` are rasterised per municipality, each in the window of
-    the grid it covers, so a municipality on the national grid costs only its own cells.
-
-    Parameters
-    ----------
-    buurten
-        Polygons in the raster's CRS, with ``buurtcode``.
-    values
-        2-D array.
-    transform
-        The raster's affine transform.
-    nodata
-        Value meaning "no data" (NaN always means no data).
-    with_median
-        Also compute the median (one sort of the values in the buurten' window).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per buurt, in order: ``buurtcode``, ``gemiddelde``, ``mediaan``,
-        ``n_cellen`` (cells with data), ``n_cellen_totaal`` and ``dekking`` (share of the
-        buurt's cells with data; NaN when no cell centre falls in the buurt).
-
-    Examples
-    --------
-    >>> from affine import Affine
-    >>> from shapely.geometry import box
-    >>> b = gpd.GeoDataFrame({"buurtcode": ["A", "B"]},
-    ...                      geometry=[box(0, 0, 2, 2), box(2, 0, 4, 2)])
-    >>> arr = np.array([[1, 2, 5, -1], [3, 4, 7, 9]], dtype="float32")
-    >>> z = zonal_statistics(b, arr, Affine(1, 0, 0, 0, -1, 2), nodata=-1)
-    >>> z[["gemiddelde", "mediaan", "dekking"]].values.tolist()
-    [[2.5, 2.5, 1.0], [7.0, 7.0, 0.75]]
-    """
-    from affine import Affine
-    from rasterio import features
-
-    arr = np.asarray(values)
-    if arr.ndim != 2:
-        raise ValueError(f"`values` must be 2-D, got shape {arr.shape}")
-    n = len(buurten)
-    t = Affine(*tuple(cast(Sequence[float], transform))[:6])
-    # rasterise per municipality window (a few municipalities on a national grid stay cheap);
-    # each cell centre lies in at most one buurt, so the windows never count a cell twice
-    groups = (
-        [np.flatnonzero((buurten["gemeentecode"] == g).to_numpy()) for g in
-         pd.unique(buurten["gemeentecode"])]
-        if "gemeentecode" in buurten and buurten["gemeentecode"].notna().all()
-        else [np.arange(n)]
-    )  # fmt: skip
-    total = np.zeros(n + 1, dtype="int64")
-    count = np.zeros(n + 1, dtype="int64")
-    sums = np.zeros(n + 1)
-    sorted_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    geoms = buurten.geometry.to_numpy()
-    for members in groups:
-        r0, r1, c0, c1 = _window(geoms[members], t, arr.shape)
-        if r1 <= r0 or c1 <= c0:
-            continue
-        window_t = Affine(t.a, t.b, t.c + c0 * t.a, t.d, t.e, t.f + r0 * t.e)
-        zones = features.rasterize(
-            zip(geoms[members], (members + 1).tolist(), strict=True),
-            out_shape=(r1 - r0, c1 - c0),
-            transform=window_t,
-            fill=0,
-            all_touched=False,
-            dtype="int32",
-        ).ravel()
-        values_w = arr[r0:r1, c0:c1].ravel()
-        valid_w = _valid(values_w, nodata)
-        # cells without data go to bin 0, which is never reported (no boolean gathers)
-        zv = np.where(valid_w, zones, 0)
-        total += np.bincount(zones, minlength=n + 1)
-        count += np.bincount(zv, minlength=n + 1)
-        with np.errstate(invalid="ignore"):
-            sums += np.bincount(zv, weights=np.where(valid_w, values_w, 0), minlength=n + 1)
-        if with_median:
-            keep = zv > 0
-            sorted_parts.append((zv[keep], values_w[keep].astype("float64")))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = sums / count
-        cover = count / total
-    c = count[1:]
-    median = np.full(n, np.nan)
-    has = c > 0
-    if with_median and has.any():
-        # one sort by value, then a stable (radix) sort by buurt
-        vz = np.concatenate([p[0] for p in sorted_parts])
-        vv = np.concatenate([p[1] for p in sorted_parts])
-        by_value = np.argsort(vv)
-        order = by_value[np.argsort(vz[by_value], kind="stable")]
-        sorted_v = vv[order]
-        starts = np.concatenate(([0], np.cumsum(c)[:-1]))
-        lo = starts + np.maximum(c - 1, 0) // 2
-        hi = starts + c // 2
-        median[has] = (sorted_v[lo[has]] + sorted_v[hi[has]]) / 2
     out = pd.DataFrame(
         {
-            "buurtcode": buurten["buurtcode"].to_numpy(),
-            "gemiddelde": mean[1:],
-            "mediaan": median,
-            "n_cellen": count[1:].astype("int64"),
-            "n_cellen_totaal": total[1:].astype("int64"),
-            "dekking": cover[1:],
+            "buurtcode": z["buurtcode"].astype("string"),
+            "leefbaarometer_score": z["gemiddelde"],
+            "leefbaarometer_mediaan": z["mediaan"],
+            "leefbaarometer_dekking": z["dekking"],
+            "n_cellen": z["n_cellen"],
+            "bron_rij": pd.array([pd.NA] * len(z), dtype="Int64"),
         }
     )
+    if outside:
+        rejects.records.append(
+            {
+                "bestand": path.name,
+                "bron_rij": None,
+                "reden": "buiten_buurten",
+                "kolom": None,
+                "waarde": "rastercellen / raster cells",
+                "aantal": outside,
+            }
+        )
+    attach(out, source=path.name, n_read=n_valid, rejects=rejects)
     return out
 
 
@@ -209,33 +143,89 @@ def _read_raster(
         arr = src.read(band, masked=False)
         transform = src.transform
         nodata = src.nodata
-    zones = buurten[["buurtcode", "geometry"]].to_crs(raster_crs)
+        bounds = src.bounds
+    extent = gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs=raster_crs)
+    check_crs_matches_coordinates(extent, source=path)
+    _check_plausible(arr, nodata, path)
+    cols = ["buurtcode", "geometry"] + (["buurtnaam"] if "buurtnaam" in buurten else [])
+    zones = buurten[cols].to_crs(raster_crs)
     z = zonal_statistics(zones, arr, transform, nodata=nodata)
-    n_valid = int(np.count_nonzero(_valid(arr, nodata)))
-    outside = n_valid - int(z["n_cellen"].sum())
-    out = pd.DataFrame(
+    _warn_coarse(zones, z, abs(transform.a * transform.e), path)
+    valid = _valid(arr, nodata)
+    n_valid = int(np.count_nonzero(valid))
+    cov = coverage_fractions(zones.geometry.to_numpy(), transform)
+    inside = (cov.row >= 0) & (cov.row < arr.shape[0]) & (cov.col >= 0) & (cov.col < arr.shape[1])
+    touched = np.zeros(arr.shape, dtype=bool)
+    touched[cov.row[inside], cov.col[inside]] = True
+    outside = int(np.count_nonzero(valid & ~touched))
+    return _grid_result(z, n_valid, outside, Rejects(path.name), path)
+
+
+def _read_cells(path: Path, buurten: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """The Leefbaarometer grid as polygon cells: a mean per buurt, each cell weighted by the
+    share of its area inside the buurt (as for a raster)."""
+    if buurten is None:
+        raise InputError(
+            "rastercellen (vlakken) hebben de buurten nodig: read_liveability(pad, buurten=...)",
+            source=path,
+        )
+    cells = read_vector(path)
+    found = match_columns(
+        [str(c) for c in cells.columns if c != cells.geometry.name],
+        {"leefbaarometer_score": LIVEABILITY_INDICATORS["leefbaarometer_score"].aliases},
+    )
+    if not found:
+        raise InputError(
+            "geen kolom met de Leefbaarometer-score (lbm) in de rastercellen; gevonden: "
+            f"{[c for c in cells.columns if c != cells.geometry.name][:15]}",
+            source=path,
+        )
+    (col,) = found
+    rejects = Rejects(path.name)
+    df = pd.DataFrame({"bron_rij": np.arange(1, len(cells) + 1), "waarde": cells[col]})
+    df.index = df["bron_rij"]
+    num, bad = parse_number(df["waarde"].astype("string"), plausible=(1.0, 7.0))
+    low, high = LIVEABILITY_INDICATORS["leefbaarometer_score"].plausible
+    bad = bad | (num.notna() & ~num.between(low, high))
+    ok = rejects.add_mask(df.assign(**{col: df["waarde"]}), bad, "ongeldige_waarde", column=col)
+    keep = ok.index.to_numpy() - 1
+    keep = keep[num.to_numpy()[keep] == num.to_numpy()[keep]]  # drop empty cells
+    geoms = cells.geometry.to_numpy()[keep]
+    values = num.to_numpy()[keep]
+    zones = buurten.to_crs(cells.crs)
+    tree = shapely.STRtree(geoms)
+    bi, ci = tree.query(zones.geometry.to_numpy(), predicate="intersects")
+    inter = shapely.area(shapely.intersection(zones.geometry.to_numpy()[bi], geoms[ci]))
+    frac = inter / shapely.area(geoms[ci])
+    n = len(zones)
+    wsum = np.bincount(bi, weights=frac, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(bi, weights=frac * values[ci], minlength=n) / wsum
+    area = zones.geometry.area.to_numpy()
+    z = pd.DataFrame(
         {
-            "buurtcode": z["buurtcode"].astype("string"),
-            "leefbaarometer_score": z["gemiddelde"],
-            "leefbaarometer_mediaan": z["mediaan"],
-            "leefbaarometer_dekking": z["dekking"],
-            "n_cellen": z["n_cellen"],
-            "bron_rij": pd.array([pd.NA] * len(z), dtype="Int64"),
+            "buurtcode": zones["buurtcode"].to_numpy(),
+            "gemiddelde": np.where(wsum > 0, mean, np.nan),
+            "mediaan": np.nan,
+            "n_cellen": np.bincount(bi[inter > 0], minlength=n),
+            "dekking": np.where(area > 0, np.bincount(bi, weights=inter, minlength=n) / area, 0),
         }
     )
-    rejects = Rejects(path.name)
+    outside = int(len(keep) - np.unique(ci[inter > 0]).size)
+    _warn_coarse(zones, z, float(np.median(shapely.area(geoms))) if len(geoms) else 0.0, path)
+    out = _grid_result(z, len(df), 0, rejects, path)
     if outside:
-        rejects.records.append(
+        out.attrs["afgewezen"].append(
             {
                 "bestand": path.name,
                 "bron_rij": None,
                 "reden": "buiten_buurten",
                 "kolom": None,
-                "waarde": "rastercellen / raster cells",
+                "waarde": "rastercellen / grid cells",
                 "aantal": outside,
             }
         )
-    attach(out, source=path.name, n_read=n_valid, rejects=rejects)
+    warn_rejected(path.name, rejects)
     return out
 
 
@@ -245,44 +235,55 @@ def read_liveability(
     buurten: gpd.GeoDataFrame | None = None,
     crs: str | None = None,
     band: int = 1,
+    jaar: int | None = None,
 ) -> pd.DataFrame:
-    """Read Leefbaarometer scores per buurt from a table or a raster.
+    """Read Leefbaarometer scores per buurt from a table, a raster or grid cells.
 
     Parameters
     ----------
     path
-        A CSV/XLSX table with ``buurtcode`` and ``leefbaarometer_score``, optionally
-        ``leefbaarometer_klasse`` (1-9) and dimension scores (``leefbaarometer_*`` columns or
-        the codes of :data:`LIVEABILITY_DIMENSIONS`), or a GeoTIFF (e.g. the Leefbaarometer
-        100 m grid), reduced per buurt by :func:`zonal_statistics`.
+        A CSV/XLSX table per buurt as published with Leefbaarometer 3.0 (``bu_code``,
+        ``jaar``, ``lbm`` total score, ``afw`` its deviation from the national mean, and
+        the five dimensions ``fys``, ``onv``, ``soc``, ``vrz``, ``won``; see
+        :data:`~geoprestatie.sources.indicators.LIVEABILITY_INDICATORS`), optionally
+        ``kl``/``klasse`` (1-9); or the 100 m grid as a GeoTIFF or as polygon cells
+        (GPKG/SHP/GeoJSON), reduced per buurt by :func:`zonal_statistics` (coverage
+        weighted).
     buurten
-        Needed for a raster: the buurten to reduce it to.
+        Needed for a raster or grid cells: the buurten to reduce it to.
     crs
         CRS to assume for a raster without one.
     band
         Raster band.
+    jaar
+        For a table with several years (a ``jaar`` column): the year to use; by default
+        the latest. Rows of other years are reported as ``ander_jaar``.
 
     Returns
     -------
     pandas.DataFrame
         One row per buurt: ``buurtcode``, ``leefbaarometer_score`` and what the source has
-        (``leefbaarometer_klasse``, dimensions; for a raster ``leefbaarometer_mediaan``,
-        ``leefbaarometer_dekking``, ``n_cellen``), ``bron_rij``. Accounting in ``attrs``
-        (:mod:`geoprestatie.sources._tabular`); for a raster the records are cells with data.
+        (``leefbaarometer_klasse``, ``leefbaarometer_afwijking``, the dimensions; for a
+        grid ``leefbaarometer_mediaan``, ``leefbaarometer_dekking``, ``n_cellen``),
+        ``bron_rij``. Accounting in ``attrs`` (:mod:`geoprestatie.sources._tabular`); for a
+        grid the records are cells with data.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "lbm.csv"
-    >>> _ = p.write_text("bu_code;score;klasse\\nBU03070100;4,22;7\\n")
+    >>> _ = p.write_text("bu_code;jaar;lbm;afw;fys\\nBU03070100;2022;4.123;0.051;-0.012\\n")
     >>> read_liveability(p)[["buurtcode", "leefbaarometer_score"]].values.tolist()
-    [['BU03070100', 4.22]]
+    [['BU03070100', 4.123]]
     """
     path = Path(path)
     if path.suffix.lower() in _RASTER_SUFFIXES:
         return _read_raster(path, buurten, crs=crs, band=band)
+    if path.suffix.lower() in _VECTOR_SUFFIXES:
+        return _read_cells(path, buurten)
     raw = canonical_columns(read_table(path), LIVEABILITY_ALIASES)
-    raw = raw.rename(columns={k: v for k, v in LIVEABILITY_DIMENSIONS.items() if k in raw})
+    lbm = match_columns([str(c) for c in raw.columns], indicator_aliases(LIVEABILITY_INDICATORS))
+    raw = raw.rename(columns={k: v for k, v in lbm.items() if v not in raw.columns})
     require_columns(
         raw,
         ["buurtcode", "leefbaarometer_score"],
@@ -296,20 +297,53 @@ def read_liveability(
     n_read = len(df)
     code, bad = parse_buurtcode(df["buurtcode"])
     df["buurtcode"] = code
-    bad = bad | code.isna()
-    df = rejects.add_mask(df, bad, "ongeldige_waarde", column="buurtcode")
+    df = rejects.add_mask(df, bad | code.isna(), "ongeldige_waarde", column="buurtcode")
+    df = _one_year(df, rejects, jaar, source)
     df = rejects.add_mask(df, df["buurtcode"].duplicated(), "dubbele_code", column="buurtcode")
-    numeric = [c for c in df.columns if c.startswith("leefbaarometer_")]
-    for col in numeric:
-        num, bad = parse_number(df[col])
-        if col == "leefbaarometer_klasse":
-            bad = bad | (num.notna() & ~num.isin(range(1, 10)))
-        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col)
-        df[col] = num.loc[df.index]
-    if "leefbaarometer_klasse" in df:
-        df["leefbaarometer_klasse"] = df["leefbaarometer_klasse"].astype("Int64")
+    df = _parse_scores(df, rejects)
     out = df.reset_index(drop=True)
     out["bron_rij"] = out["bron_rij"].astype("int64")
     attach(out, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)
     return out
+
+
+def _one_year(df: pd.DataFrame, rejects: Rejects, jaar: int | None, source: str) -> pd.DataFrame:
+    """Keep the rows of one year (``jaar`` or the latest) of a multi-year table."""
+    if "jaar" not in df:
+        return df
+    years, bad = parse_number(df["jaar"])
+    df = rejects.add_mask(df, bad, "ongeldige_waarde", column="jaar")
+    years = years.loc[df.index]
+    present = sorted({int(y) for y in years.dropna()})
+    if len(present) <= 1 and jaar is None:
+        return df
+    use = jaar if jaar is not None else present[-1]
+    if use not in present:
+        raise InputError(
+            f"jaar {use} komt niet voor in de kolom 'jaar'; wel: {present}", source=source
+        )
+    return rejects.add_mask(df, years != use, "ander_jaar", column="jaar")
+
+
+def _parse_scores(df: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
+    """Parse the score columns with their plausible range; a row with a value outside it
+    (a fill value, ``inf``, ``1e308``) or that is not a number is set aside and reported."""
+    numeric = [c for c in df.columns if str(c).startswith("leefbaarometer_")]
+    for col in numeric:
+        ind = LIVEABILITY_INDICATORS.get(col)
+        plausible = ind.plausible if ind is not None else None
+        num, bad = parse_number(df[col], plausible=plausible)
+        if col == "leefbaarometer_klasse":
+            bad = bad | (num.notna() & ~num.isin(range(1, 10)))
+        else:
+            with np.errstate(invalid="ignore"):
+                finite = np.isfinite(num) | num.isna()
+            bad = bad | ~finite
+            if plausible is not None:
+                bad = bad | (num.notna() & ~num.between(*plausible))
+        df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col)
+        df[col] = num.loc[df.index]
+    if "leefbaarometer_klasse" in df:
+        df["leefbaarometer_klasse"] = df["leefbaarometer_klasse"].astype("Int64")
+    return df
