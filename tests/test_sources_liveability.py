@@ -15,7 +15,6 @@ from affine import Affine
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources import read_liveability, zonal_statistics
 
-
 GRID_100M = Affine(100, 0, 150_000, 0, -100, 451_000)
 
 
