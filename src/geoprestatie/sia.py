@@ -30,7 +30,7 @@ Missing values (``missing``): ``exclude`` (the buurt is not eligible), ``neutral
 ``most_urgent`` (1), ``least_urgent`` (0).
 
 Columns absent from the table: a criterion or filter with ``optional = true`` (all of the
-default set) is skipped, and so is an optional criterion without a value in any buurt; the
+default set) is skipped, and so is an optional criterion or filter without a value in any buurt; the
 note is in ``result.attrs["sia_overgeslagen"]`` and a :class:`~geoprestatie.errors.DataWarning`
 is emitted. In a criterion without ``optional = true`` (the default for user configs) an
 unknown column, or a column without any value, is a :class:`~geoprestatie.errors.ConfigError`.
@@ -571,6 +571,11 @@ def _prepare(table: pd.DataFrame, config: SiaConfig) -> _Prepared:
         if absent(f.column, f"eligibility.{f.column}", f.optional):
             continue
         x = _numeric(table, f.column, f"eligibility.{f.column}")
+        if f.optional and n and np.isnan(x).all():  # e.g. no corporation stock given
+            notes.append(
+                f"eligibility.{f.column} overgeslagen: kolom {f.column!r} heeft geen enkele waarde"
+            )
+            continue
         for i, v in enumerate(x):
             if np.isnan(v):
                 reasons[i].append(f"{f.label} onbekend")

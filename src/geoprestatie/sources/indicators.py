@@ -415,7 +415,8 @@ def _parse_values(values: pd.Series, ind: Indicator) -> tuple[pd.Series, pd.Seri
     else:
         text = values.astype("string").str.strip()
         # StatLine: "." unknown, "x" secret (missing); "-" nihil (zero)
-        text = text.mask(text.isin(["", ".", "x", "X"])).mask(text == "-", "0")
+        text = text.mask(text.isin(["", ".", "x", "X"]))
+        text = text.mask((text == "-").fillna(False).astype(bool), "0")
         num, _ = parse_number(text, plausible=ind.plausible)
         given = text.notna()
     special = num.isin(CBS_SPECIAL_VALUES)
