@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from cbs_fixtures import GENERATIONS, N_SMALL, figures, kwb_csv_2023
+
 from geoprestatie import datasets, sia
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.join import join_sources
