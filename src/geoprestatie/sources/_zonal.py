@@ -200,8 +200,9 @@ def zonal_statistics(
     pandas.DataFrame
         One row per buurt, in order: ``buurtcode``, ``gemiddelde``, ``mediaan``,
         ``n_cellen`` (cells with data touching the buurt), ``n_cellen_totaal`` (cells
-        touching it), ``dekking`` (share of the buurt's **area** covered by cells with
-        data; 0 when none).
+        touching it), ``n_cellen_toegewezen`` (cells with data whose largest share lies in
+        this buurt: each cell counted once, for the accounting), ``dekking`` (share of the
+        buurt's **area** covered by cells with data; 0 when none).
 
     Examples
     --------
@@ -230,6 +231,8 @@ def zonal_statistics(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(cov.polygon, weights=w * np.where(ok, val, 0.0), minlength=n) / wsum
         cover = np.where(area > 0, wsum / np.where(area > 0, area, 1), 0.0)
+    assigned = _assign_cells(cov.polygon[ok], cov.row[ok] * arr.shape[1] + cov.col[ok],
+                             cov.fraction[ok], n)  # fmt: skip
     median = np.full(n, np.nan)
     if with_median and ok.any():
         median = _weighted_median(cov.polygon[ok], val[ok], cov.fraction[ok], n)
@@ -240,9 +243,19 @@ def zonal_statistics(
             "mediaan": median,
             "n_cellen": np.bincount(cov.polygon[ok], minlength=n).astype("int64"),
             "n_cellen_totaal": np.bincount(cov.polygon, minlength=n).astype("int64"),
+            "n_cellen_toegewezen": assigned,
             "dekking": cover,
         }
     )
+
+
+def _assign_cells(poly: Array, cell: Array, frac: Array, n: int) -> Array:
+    """Per polygon the number of cells whose largest share lies in it (ties: first)."""
+    if len(cell) == 0:
+        return np.zeros(n, dtype="int64")
+    order = np.lexsort((-frac, cell))
+    first = np.concatenate(([True], cell[order][1:] != cell[order][:-1]))
+    return np.bincount(poly[order][first], minlength=n).astype("int64")
 
 
 def _weighted_median(poly: Array, val: Array, w: Array, n: int) -> Array:

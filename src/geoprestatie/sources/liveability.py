@@ -22,7 +22,7 @@ from geoprestatie.sources._tabular import (
     read_vector,
     with_source_rows,
 )
-from geoprestatie.sources._zonal import _valid, coverage_fractions, zonal_statistics
+from geoprestatie.sources._zonal import _assign_cells, _valid, zonal_statistics
 from geoprestatie.sources.aliases import LIVEABILITY_ALIASES
 from geoprestatie.sources.indicators import (
     LIVEABILITY_INDICATORS,
@@ -97,7 +97,8 @@ def _grid_result(
             "leefbaarometer_score": z["gemiddelde"],
             "leefbaarometer_mediaan": z["mediaan"],
             "leefbaarometer_dekking": z["dekking"],
-            "n_cellen": z["n_cellen"],
+            # each cell with data counted once (in the buurt holding most of it): accounting
+            "n_cellen": z["n_cellen_toegewezen"],
             "bron_rij": pd.array([pd.NA] * len(z), dtype="Int64"),
         }
     )
@@ -153,11 +154,7 @@ def _read_raster(
     _warn_coarse(zones, z, abs(transform.a * transform.e), path)
     valid = _valid(arr, nodata)
     n_valid = int(np.count_nonzero(valid))
-    cov = coverage_fractions(zones.geometry.to_numpy(), transform)
-    inside = (cov.row >= 0) & (cov.row < arr.shape[0]) & (cov.col >= 0) & (cov.col < arr.shape[1])
-    touched = np.zeros(arr.shape, dtype=bool)
-    touched[cov.row[inside], cov.col[inside]] = True
-    outside = int(np.count_nonzero(valid & ~touched))
+    outside = n_valid - int(z["n_cellen_toegewezen"].sum())
     return _grid_result(z, n_valid, outside, Rejects(path.name), path)
 
 
@@ -197,6 +194,7 @@ def _read_cells(path: Path, buurten: gpd.GeoDataFrame | None) -> pd.DataFrame:
     bi, ci = tree.query(zones.geometry.to_numpy(), predicate="intersects")
     inter = shapely.area(shapely.intersection(zones.geometry.to_numpy()[bi], geoms[ci]))
     frac = inter / shapely.area(geoms[ci])
+    pos = inter > 0
     n = len(zones)
     wsum = np.bincount(bi, weights=frac, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -208,12 +206,14 @@ def _read_cells(path: Path, buurten: gpd.GeoDataFrame | None) -> pd.DataFrame:
             "gemiddelde": np.where(wsum > 0, mean, np.nan),
             "mediaan": np.nan,
             "n_cellen": np.bincount(bi[inter > 0], minlength=n),
+            "n_cellen_toegewezen": _assign_cells(bi[pos], ci[pos], inter[pos], n),
             "dekking": np.where(area > 0, np.bincount(bi, weights=inter, minlength=n) / area, 0),
         }
     )
-    outside = int(len(keep) - np.unique(ci[inter > 0]).size)
+    outside = int(len(keep) - z["n_cellen_toegewezen"].sum())
     _warn_coarse(zones, z, float(np.median(shapely.area(geoms))) if len(geoms) else 0.0, path)
-    out = _grid_result(z, len(df), 0, rejects, path)
+    n_read = int((num.notna() | bad).sum())  # cells with a value (as for a raster)
+    out = _grid_result(z, n_read, 0, rejects, path)
     if outside:
         out.attrs["afgewezen"].append(
             {
