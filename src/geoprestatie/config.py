@@ -37,7 +37,15 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "sia": ("criteria",),
     "dia": ("vorige",),
     "prognose": ("beginstand", "plannen"),
-    "afspraken": ("bestand", "vorige", "toewijzingen", "geld", "acties", "kengetallen"),
+    "afspraken": (
+        "bestand",
+        "vorige",
+        "toewijzingen",
+        "geld",
+        "acties",
+        "kengetallen",
+        "mutaties",
+    ),
     "uitvoer": (),
 }
 #: Keys of the sections this module owns, with their type; the stage sections
@@ -55,6 +63,7 @@ _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "geld": str,
         "acties": str,
         "kengetallen": str,
+        "mutaties": str,
         "voorraad_peil": dict,
     },
     "uitvoer": {"min_woningen": int, "individuele_woningen": bool},

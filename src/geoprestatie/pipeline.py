@@ -311,6 +311,8 @@ def _with_accounts(report: join.JoinReport, accounts: list[_Account]) -> join.Jo
         sources.append(
             join.SourceCount(a.bron, a.file.name, "rijen", a.read, a.read - a.rejected, 0, lost)
         )
+        if not a.rejected:  # e.g. a file without buurtcode: nothing left out
+            continue
         records += join.not_joined_records(
             a.bron,
             a.file.name,
@@ -340,9 +342,15 @@ def _monitor(
     data: dict[str, pd.DataFrame | None] = dict(read_monitor_data(section, base=base))
     buurt_table = pd.DataFrame(joined.table.drop(columns="geometry", errors="ignore"))
     data["buurten"] = data["warmte"] = buurt_table
-    plans_file = config.path("prognose", "plannen")
-    if plans_file is not None:
-        data["plannen"] = prognosis.read_mutation_plans(plans_file)
+    for name, file in (
+        ("plannen", config.path("prognose", "plannen")),
+        ("mutaties", section.get("mutaties")),
+    ):
+        if file is not None:
+            plans = prognosis.read_mutation_plans(file)
+            # the signed number: additions count positive, removals negative
+            sign = plans["mutatie"].map(prognosis.MUTATIONS).astype("float64")
+            data[name] = plans.assign(saldo=plans["aantal"].astype("float64") * sign)
     for name, frame in data.items():
         if name not in ("buurten", "warmte", "plannen") and frame is not None:
             _say(progress, f"      {name}: {_n(len(frame))} records")

@@ -796,15 +796,11 @@ def describe_interval(lo: float, hi: float, *, share: bool = False) -> str:
             return "-∞" if x < 0 else "∞"
         if share:
             return f"{x:.1%}".replace(".", ",")
-        return (
-            f"{x:,.2f}".rstrip("0")
-            .rstrip(".")
-            .replace(",", "_")
-            .replace(".", ",")
-            .replace("_", ".")
-            if x % 1
-            else f"{x:,.0f}".replace(",", ".")
-        )
+        if x == round(x):
+            return f"{x:,.0f}".replace(",", ".")
+        digits = 3 if abs(x) < 10 else 2
+        text = f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
     if math.isnan(lo) or math.isnan(hi):
         return "onbekend"

@@ -81,6 +81,7 @@ RULE_KEYS: frozenset[str] = frozenset(
         "bewijs",
         "peiljaar",
         "vergelijk_met",
+        "groepen",
         "van",
         "tot",
         "jaar",
@@ -151,6 +152,13 @@ class Rule:
     norm_bron: Population | None = None
     ontbrekend: str = "onbekend"
     bewijs: Expr | None = None
+    groepen: tuple[str, ...] = ()
+
+    def expected_groups(self) -> tuple[str, ...]:
+        """Groups that must appear (``groepen``, or the keys of a norm per group)."""
+        if self.groepen:
+            return self.groepen
+        return tuple(self.norm) if isinstance(self.norm, Mapping) else ()
 
     def norm_text(self) -> str:
         share = self.is_share()
@@ -349,6 +357,11 @@ def rule_from_dict(data: Mapping[str, Any], *, datasets: Sequence[str]) -> Rule:
     if population.vergelijk_met is not None and population.peiljaar is None:
         raise ConfigError(f"{where}: `vergelijk_met` vraagt ook `peiljaar` (de nieuwe stand)")
     bewijs = data.get("bewijs")
+    groepen = data.get("groepen", [])
+    if not isinstance(groepen, list) or not all(isinstance(g, str | int) for g in groepen):
+        raise ConfigError(f"{where}: `groepen` is een lijst van groepen, kreeg {groepen!r}")
+    if groepen and len(per) != 1:
+        raise ConfigError(f"{where}: `groepen` hoort bij `per` met één kolom")
     return Rule(
         id=str(data["id"]),
         population=population,
@@ -364,6 +377,7 @@ def rule_from_dict(data: Mapping[str, Any], *, datasets: Sequence[str]) -> Rule:
         norm_bron=norm_bron,
         ontbrekend=_choice(data, "ontbrekend", where, ("onbekend", "negeren")),
         bewijs=None if bewijs is None else parse(bewijs, where=f"{where}, bewijs"),
+        groepen=tuple(str(g) for g in groepen),
     )
 
 
@@ -495,8 +509,14 @@ def _pair(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _groups(frame: pd.DataFrame, per: Sequence[str], where: str) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group code per record and a table of the groups (their ``per`` values and label)."""
+def _groups(
+    frame: pd.DataFrame, per: Sequence[str], where: str, expected: Sequence[str] = ()
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group code per record and a table of the groups (their ``per`` values and label).
+
+    ``expected`` groups without any record are added (measured on zero records: a count of
+    0, a share unknown), so that a party or year missing from the data is never passed over.
+    """
     if not per:
         labels = pd.DataFrame({"groep": ["totaal"]})
         return np.zeros(len(frame), dtype=np.int64), labels
@@ -522,6 +542,9 @@ def _groups(frame: pd.DataFrame, per: Sequence[str], where: str) -> tuple[np.nda
     for p, values in zip(per, parts, strict=True):
         first = pd.Series(values).groupby(codes).first()
         table[p] = first.reindex(range(len(uniques))).to_numpy()
+    extra = [g for g in expected if g not in set(table["groep"])]
+    if extra:
+        table = pd.concat([table, pd.DataFrame({"groep": extra, per[0]: extra})], ignore_index=True)
     return codes.astype(np.int64), table
 
 
@@ -532,6 +555,7 @@ def _frame(
     *,
     ignore: bool,
     where: str,
+    expected: Sequence[str] = (),
 ) -> tuple[Frame, pd.DataFrame, np.ndarray]:
     raw = data.get(pop.dataset)
     if raw is None:
@@ -539,7 +563,7 @@ def _frame(
     if len(raw) == 0:
         raise _NoData(f"dataset {pop.dataset!r} heeft geen records")
     frame = _select(pop, raw, where).reset_index(drop=True)
-    codes, table = _groups(frame, per, where)
+    codes, table = _groups(frame, per, where, expected)
     n = len(frame)
     sure = np.ones(n, dtype=bool)
     maybe = np.zeros(n, dtype=bool)
@@ -717,7 +741,12 @@ def evaluate_rule(rule: Rule, data: Mapping[str, pd.DataFrame | None]) -> RuleOu
     where = f"afspraak {rule.id!r}"
     try:
         frame, table, sure = _frame(
-            rule.population, data, rule.per, ignore=rule.ontbrekend == "negeren", where=where
+            rule.population,
+            data,
+            rule.per,
+            ignore=rule.ontbrekend == "negeren",
+            where=where,
+            expected=rule.expected_groups(),
         )
     except _NoData as exc:
         return _unknown(str(exc))

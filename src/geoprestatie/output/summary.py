@@ -103,12 +103,13 @@ def summary(result: RunResult, written: list[Path], *, seconds: float | None = N
     lines.append(f"Klaar{took}. Uitvoer in {folder}/: {', '.join(p.name for p in written)}")
     if result.config.synthetic:
         lines.append("LET OP: de corporatiegegevens in deze run zijn synthetisch.")
-    top = result.prioritised.sort_values("sia_rang").head(5)
+    ranked = result.prioritised[result.prioritised["sia_rang"].notna()]
+    top = ranked.sort_values("sia_rang").head(5)
     names = [
         f"{int(r.sia_rang)}. {r.buurtnaam} ({r.sia_score:.1f}{', robuust' if r.robuust else ''})"
         for r in top.itertuples()
     ]
-    lines.append("Top 5 buurten: " + "; ".join(names))
+    lines.append("Top 5 buurten: " + ("; ".join(names) or "geen (geen buurt geschikt)"))
     areas = result.dia_result.areas
     if len(areas):
         lines.append(

@@ -154,7 +154,9 @@ MONITOR_COLUMNS: dict[str, dict[str, Column]] = {
     "kengetallen": {
         "jaar": _c("jaar", True, ("peiljaar", "year"), "jaar"),
         "indicator": _c("tekst", True, ("kengetal", "onderwerp", "meting"), "wat"),
-        "waarde": _c("getal", True, ("aantal", "value", "bedrag"), "de waarde"),
+        "waarde": _c(
+            "getal", False, ("aantal", "value", "bedrag"), "de waarde (leeg: niet gerapporteerd)"
+        ),
         "partij": _c("tekst", False, ("corporatie", "organisatie"), "wie rapporteert"),
         "gebied": _c("tekst", False, ("kern", "wijk", "gemeente"), "gebied"),
         "buurtcode": _BUURT,
