@@ -179,11 +179,13 @@ def _money(
 
 
 def _actions(
-    rng: np.random.Generator, items: list[tuple[str, str, str, str]], monitor_date: dt.date
+    rng: np.random.Generator, items: list[tuple[str, ...]], monitor_date: dt.date
 ) -> pd.DataFrame:
     """One row per action: done on time (most), late, or still open."""
     rows = []
-    for i, (afspraak, soort, deadline, text) in enumerate(items):
+    for i, item in enumerate(items):
+        afspraak, soort, deadline, text = item[:4]
+        owner = item[4] if len(item) > 4 else ""
         due = dt.date.fromisoformat(deadline)
         r = rng.random()
         if due > monitor_date and r < 0.7:
@@ -207,6 +209,7 @@ def _actions(
                 status,
                 done,
                 "verslag (synthetisch)" if done else "",
+                owner,
             )
         )
     cols = [
@@ -218,6 +221,7 @@ def _actions(
         "status",
         "datum_gereed",
         "bewijs",
+            "eigenaar",
     ]
     return pd.DataFrame(rows, columns=cols)
 
@@ -235,7 +239,7 @@ def _meetings(
 
 def write(
     name: str,
-    actions: list[tuple[str, str, str, str]],
+    actions: list[tuple[str, ...]],
     kengetallen: pd.DataFrame,
     themes: list[str],
     monitor_date: dt.date,
@@ -347,8 +351,58 @@ def terneuzen() -> None:
     mutaties.to_csv(out / "mutaties_synthetisch.csv", index=False)
 
 
+def amersfoort() -> None:
+    years = [2022, 2023]
+    corps = list(SPECS["amersfoort"]["corporaties"])  # type: ignore[call-overload]
+    actions: list[tuple[str, ...]] = list(_done(
+        [
+            ("9", "2022-12-31"), ("12", "2022-06-30"), ("13", "2022-12-31"),
+            ("17", "2022-12-31"), ("18", "2022-12-31"), ("20", "2022-12-31"),
+            ("21", "2022-12-31"), ("21", "2023-12-31"), ("26", "2022-12-31"),
+            ("29", "2022-12-31"), ("30", "2022-12-31"), ("32", "2022-12-31"),
+            ("32", "2023-12-31"), ("37", "2022-12-31"), ("38", "2022-12-31"),
+            ("45", "2024-03-31"), ("48", "2022-09-30"), ("48", "2023-01-01"),
+            ("50", "2022-09-30"), ("55", "2022-04-30"), ("55", "2022-10-31"),
+            ("55", "2023-04-30"), ("55", "2023-10-31"),
+        ]
+    ))
+    actions += [("4", "levering", f"{y}-{md}", "cijfers toevoegingen/onttrekkingen")
+                for y in years for md in ("07-31", "01-31")]
+    actions += [("46", "actie", "2022-12-31", "routekaart CO2-neutraal", c) for c in corps]
+    actions += [("56", "levering", f"{y}-04-01", "gegevens woningmarktmonitor", c)
+                for y in years for c in corps]
+    actions += _meetings("3", "overleg", 2, years)
+    actions += _meetings("24", "bestuurlijk overleg", 2, years)
+    actions += _meetings("34", "rapportage", 2, years)
+    actions += _meetings("47", "bijeenkomst", 2, years)
+    kengetallen = pd.DataFrame(
+        [
+            (2022, "woningbouwplannen totaal", 4200, "gemeente"),
+            (2022, "woningbouwplannen sociaal", 1302, "gemeente"),
+            (2023, "woningbouwplannen totaal", 3900, "gemeente"),
+            (2023, "woningbouwplannen sociaal", 1480, "gemeente"),
+            (2022, "taakstelling statushouders", 70, "gemeente"),
+            (2023, "taakstelling statushouders", 50, "gemeente"),
+            (2022, "complexen leefbaarheidsaanpak", 3, "gemeente"),
+        ],
+        columns=["jaar", "indicator", "waarde", "partij"],
+    )
+    write("amersfoort", actions, kengetallen, ["buurtbemiddeling", "leefbaarheid"],
+          dt.date(2023, 6, 30))
+    rows = []
+    for corp, (add, rem) in {"de Alliantie": (300, 180), "Portaal": (170, 60),
+                             "Omnia Wonen": (55, 1)}.items():
+        for year, part in zip(years, (0.45, 0.55), strict=True):
+            rows.append((corp, year, "nieuwbouw", round(add * part), "nee", MARK))
+            rows.append((corp, year, "sloop", round(rem * part) or 1, "nee", MARK))
+    pd.DataFrame(
+        rows, columns=["corporatie", "jaar", "mutatie", "aantal", "tijdelijk", "herkomst"]
+    ).to_csv(ROOT / "amersfoort" / "invoer" / "mutaties_synthetisch.csv", index=False)
+
+
 def main() -> None:
     terneuzen()
+    amersfoort()
 
 
 if __name__ == "__main__":
