@@ -400,9 +400,59 @@ def amersfoort() -> None:
     ).to_csv(ROOT / "amersfoort" / "invoer" / "mutaties_synthetisch.csv", index=False)
 
 
+def enschede() -> None:
+    years = [2019, 2020]
+    corps = list(SPECS["enschede"]["corporaties"])  # type: ignore[call-overload]
+    actions: list[tuple[str, ...]] = list(_done(
+        [
+            ("1.2", "2019-03-31"), ("1.2", "2020-03-31"), ("2.2", "2020-12-31"),
+            ("2.3", "2020-03-31"), ("2.3", "2020-03-31"), ("2.3", "2020-06-30"),
+            ("2.3", "2020-12-31"), ("2.3", "2020-12-31"), ("3.5", "2019-03-31"),
+            ("3.5", "2020-03-31"), ("8.1", "2020-03-31"), ("8.1", "2020-06-30"),
+            ("8.2", "2020-12-31"), ("8.3", "2020-12-31"), ("S3", "2020-03-31"),
+            ("S3", "2020-03-31"), ("S3", "2020-03-31"), ("S3", "2020-09-30"),
+            ("S2", "2019-12-31"), ("S2", "2019-12-31"), ("S2", "2020-03-31"),
+            ("S2", "2020-06-30"), ("S4", "2020-06-30"), ("S4", "2020-09-30"),
+            ("S4", "2020-12-31"),
+        ]
+    ))
+    actions += [("5.4", "warmteplan", "2020-12-31", f"pilotwarmteplan {i}") for i in (1, 2)]
+    actions += [("4.2", "levering", f"{y}-12-31", "potentieel te verkopen woningen", c)
+                for y in years for c in corps]
+    actions += [("1.6", "levering", f"{y}-{md}", "gegevens monitor", c)
+                for y in years for md in ("05-31", "11-30") for c in corps]
+    actions += _meetings("1.3", "woondebat", 1, years)
+    actions += _meetings("2.4", "projectenafstemmingsoverleg", 2, years)
+    actions += _meetings("6.1", "actualisatie SIA", 1, years)
+    rows = [
+        (2019, "vraag internationale studenten", 1150, "werkgroep studentenhuisvesting"),
+        (2020, "vraag internationale studenten", 1240, "werkgroep studentenhuisvesting"),
+        (2019, "vraag studentenwoningen", 5200, "werkgroep studentenhuisvesting"),
+        (2019, "aanbod studentenwoningen", 4900, "werkgroep studentenhuisvesting"),
+        (2020, "vraag studentenwoningen", 5350, "werkgroep studentenhuisvesting"),
+        (2019, "aandeel voorraad tot aftoppingsgrens", 0.81, "corporaties"),
+        (2020, "aandeel voorraad tot aftoppingsgrens", 0.80, "corporaties"),
+        (2019, "taakstelling statushouders", 40, "gemeente"),
+        (2020, "taakstelling statushouders", 30, "gemeente"),
+    ]
+    for corp in corps:
+        for ind in ("huisuitzettingen", "bedrag huurachterstand",
+                    "huishoudens met huurachterstand", "huishoudens met kinderen"):
+            if not (corp == "De Veste" and ind == "huishoudens met kinderen"):
+                rows.append((2019, ind, 10, corp))
+    kengetallen = pd.DataFrame(rows, columns=["jaar", "indicator", "waarde", "partij"])
+    write("enschede", actions, kengetallen, ["leefbaarheid"], dt.date(2020, 11, 30))
+    path = ROOT / "enschede" / "invoer" / "toewijzingen_synthetisch.csv"
+    allocations = pd.read_csv(path, sep=";", dtype=str)
+    in_2020 = allocations.index[allocations["datum"].str.endswith("2020")]
+    allocations.loc[in_2020[:47], "doelgroep"] = "jongeren 18-/18+"
+    allocations.to_csv(path, sep=";", index=False)
+
+
 def main() -> None:
     terneuzen()
     amersfoort()
+    enschede()
 
 
 if __name__ == "__main__":

@@ -391,12 +391,12 @@ def read_agreements(path: str | Path) -> list[Agreement]:
 
     Examples
     --------
-    The demo agreements (texts of the Prestatieafspraken Amersfoort 2022-2023; see
+    The demo agreements (Enschede 4.1 and Amersfoort 2022-2023, afspraken 7 and 8; see
     ``data/demo/README.md``):
 
     >>> from geoprestatie.datasets import data_path
     >>> [a.soort for a in read_agreements(data_path("demo/afspraken_amersfoort.toml"))][:3]
-    ['verbod', 'aandeel', 'aantal']
+    ['verbod', 'aantal', 'prognose']
     """
     path = Path(path)
     data = read_toml(path, what="agreements")

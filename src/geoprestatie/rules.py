@@ -583,12 +583,13 @@ def _status(d_lo: np.ndarray, d_hi: np.ndarray, how: str, marge: float) -> np.nd
 
     def one(d: np.ndarray) -> np.ndarray:
         eps = 1e-9
+        band = marge > 0  # without a marge there is no orange band
         if how in (">=", ">"):
             ok = d >= -eps if how == ">=" else d > eps
-            near = d >= -marge - eps
+            near = (d >= -marge - eps) & band
         else:
             ok = d <= eps if how == "<=" else d < -eps
-            near = d <= marge + eps
+            near = (d <= marge + eps) & band
         return np.where(ok, "groen", np.where(near, "oranje", "rood"))
 
     lo, hi = one(d_lo), one(d_hi)
