@@ -221,7 +221,7 @@ def _actions(
         "status",
         "datum_gereed",
         "bewijs",
-            "eigenaar",
+        "eigenaar",
     ]
     return pd.DataFrame(rows, columns=cols)
 
@@ -354,23 +354,46 @@ def terneuzen() -> None:
 def amersfoort() -> None:
     years = [2022, 2023]
     corps = list(SPECS["amersfoort"]["corporaties"])  # type: ignore[call-overload]
-    actions: list[tuple[str, ...]] = list(_done(
-        [
-            ("9", "2022-12-31"), ("12", "2022-06-30"), ("13", "2022-12-31"),
-            ("17", "2022-12-31"), ("18", "2022-12-31"), ("20", "2022-12-31"),
-            ("21", "2022-12-31"), ("21", "2023-12-31"), ("26", "2022-12-31"),
-            ("29", "2022-12-31"), ("30", "2022-12-31"), ("32", "2022-12-31"),
-            ("32", "2023-12-31"), ("37", "2022-12-31"), ("38", "2022-12-31"),
-            ("45", "2024-03-31"), ("48", "2022-09-30"), ("48", "2023-01-01"),
-            ("50", "2022-09-30"), ("55", "2022-04-30"), ("55", "2022-10-31"),
-            ("55", "2023-04-30"), ("55", "2023-10-31"),
-        ]
-    ))
-    actions += [("4", "levering", f"{y}-{md}", "cijfers toevoegingen/onttrekkingen")
-                for y in years for md in ("07-31", "01-31")]
+    actions: list[tuple[str, ...]] = list(
+        _done(
+            [
+                ("9", "2022-12-31"),
+                ("12", "2022-06-30"),
+                ("13", "2022-12-31"),
+                ("17", "2022-12-31"),
+                ("18", "2022-12-31"),
+                ("20", "2022-12-31"),
+                ("21", "2022-12-31"),
+                ("21", "2023-12-31"),
+                ("26", "2022-12-31"),
+                ("29", "2022-12-31"),
+                ("30", "2022-12-31"),
+                ("32", "2022-12-31"),
+                ("32", "2023-12-31"),
+                ("37", "2022-12-31"),
+                ("38", "2022-12-31"),
+                ("45", "2024-03-31"),
+                ("48", "2022-09-30"),
+                ("48", "2023-01-01"),
+                ("50", "2022-09-30"),
+                ("55", "2022-04-30"),
+                ("55", "2022-10-31"),
+                ("55", "2023-04-30"),
+                ("55", "2023-10-31"),
+            ]
+        )
+    )
+    actions += [
+        ("4", "levering", f"{y}-{md}", "cijfers toevoegingen/onttrekkingen")
+        for y in years
+        for md in ("07-31", "01-31")
+    ]
     actions += [("46", "actie", "2022-12-31", "routekaart CO2-neutraal", c) for c in corps]
-    actions += [("56", "levering", f"{y}-04-01", "gegevens woningmarktmonitor", c)
-                for y in years for c in corps]
+    actions += [
+        ("56", "levering", f"{y}-04-01", "gegevens woningmarktmonitor", c)
+        for y in years
+        for c in corps
+    ]
     actions += _meetings("3", "overleg", 2, years)
     actions += _meetings("24", "bestuurlijk overleg", 2, years)
     actions += _meetings("34", "rapportage", 2, years)
@@ -387,11 +410,19 @@ def amersfoort() -> None:
         ],
         columns=["jaar", "indicator", "waarde", "partij"],
     )
-    write("amersfoort", actions, kengetallen, ["buurtbemiddeling", "leefbaarheid"],
-          dt.date(2023, 6, 30))
+    write(
+        "amersfoort",
+        actions,
+        kengetallen,
+        ["buurtbemiddeling", "leefbaarheid"],
+        dt.date(2023, 6, 30),
+    )
     rows = []
-    for corp, (add, rem) in {"de Alliantie": (300, 180), "Portaal": (170, 60),
-                             "Omnia Wonen": (55, 1)}.items():
+    for corp, (add, rem) in {
+        "de Alliantie": (300, 180),
+        "Portaal": (170, 60),
+        "Omnia Wonen": (55, 1),
+    }.items():
         for year, part in zip(years, (0.45, 0.55), strict=True):
             rows.append((corp, year, "nieuwbouw", round(add * part), "nee", MARK))
             rows.append((corp, year, "sloop", round(rem * part) or 1, "nee", MARK))
@@ -403,24 +434,49 @@ def amersfoort() -> None:
 def enschede() -> None:
     years = [2019, 2020]
     corps = list(SPECS["enschede"]["corporaties"])  # type: ignore[call-overload]
-    actions: list[tuple[str, ...]] = list(_done(
-        [
-            ("1.2", "2019-03-31"), ("1.2", "2020-03-31"), ("2.2", "2020-12-31"),
-            ("2.3", "2020-03-31"), ("2.3", "2020-03-31"), ("2.3", "2020-06-30"),
-            ("2.3", "2020-12-31"), ("2.3", "2020-12-31"), ("3.5", "2019-03-31"),
-            ("3.5", "2020-03-31"), ("8.1", "2020-03-31"), ("8.1", "2020-06-30"),
-            ("8.2", "2020-12-31"), ("8.3", "2020-12-31"), ("S3", "2020-03-31"),
-            ("S3", "2020-03-31"), ("S3", "2020-03-31"), ("S3", "2020-09-30"),
-            ("S2", "2019-12-31"), ("S2", "2019-12-31"), ("S2", "2020-03-31"),
-            ("S2", "2020-06-30"), ("S4", "2020-06-30"), ("S4", "2020-09-30"),
-            ("S4", "2020-12-31"),
-        ]
-    ))
+    actions: list[tuple[str, ...]] = list(
+        _done(
+            [
+                ("1.2", "2019-03-31"),
+                ("1.2", "2020-03-31"),
+                ("2.2", "2020-12-31"),
+                ("2.3", "2020-03-31"),
+                ("2.3", "2020-03-31"),
+                ("2.3", "2020-06-30"),
+                ("2.3", "2020-12-31"),
+                ("2.3", "2020-12-31"),
+                ("3.5", "2019-03-31"),
+                ("3.5", "2020-03-31"),
+                ("8.1", "2020-03-31"),
+                ("8.1", "2020-06-30"),
+                ("8.2", "2020-12-31"),
+                ("8.3", "2020-12-31"),
+                ("S3", "2020-03-31"),
+                ("S3", "2020-03-31"),
+                ("S3", "2020-03-31"),
+                ("S3", "2020-09-30"),
+                ("S2", "2019-12-31"),
+                ("S2", "2019-12-31"),
+                ("S2", "2020-03-31"),
+                ("S2", "2020-06-30"),
+                ("S4", "2020-06-30"),
+                ("S4", "2020-09-30"),
+                ("S4", "2020-12-31"),
+            ]
+        )
+    )
     actions += [("5.4", "warmteplan", "2020-12-31", f"pilotwarmteplan {i}") for i in (1, 2)]
-    actions += [("4.2", "levering", f"{y}-12-31", "potentieel te verkopen woningen", c)
-                for y in years for c in corps]
-    actions += [("1.6", "levering", f"{y}-{md}", "gegevens monitor", c)
-                for y in years for md in ("05-31", "11-30") for c in corps]
+    actions += [
+        ("4.2", "levering", f"{y}-12-31", "potentieel te verkopen woningen", c)
+        for y in years
+        for c in corps
+    ]
+    actions += [
+        ("1.6", "levering", f"{y}-{md}", "gegevens monitor", c)
+        for y in years
+        for md in ("05-31", "11-30")
+        for c in corps
+    ]
     actions += _meetings("1.3", "woondebat", 1, years)
     actions += _meetings("2.4", "projectenafstemmingsoverleg", 2, years)
     actions += _meetings("6.1", "actualisatie SIA", 1, years)
@@ -436,8 +492,12 @@ def enschede() -> None:
         (2020, "taakstelling statushouders", 30, "gemeente"),
     ]
     for corp in corps:
-        for ind in ("huisuitzettingen", "bedrag huurachterstand",
-                    "huishoudens met huurachterstand", "huishoudens met kinderen"):
+        for ind in (
+            "huisuitzettingen",
+            "bedrag huurachterstand",
+            "huishoudens met huurachterstand",
+            "huishoudens met kinderen",
+        ):
             if not (corp == "De Veste" and ind == "huishoudens met kinderen"):
                 rows.append((2019, ind, 10, corp))
     kengetallen = pd.DataFrame(rows, columns=["jaar", "indicator", "waarde", "partij"])
