@@ -165,10 +165,7 @@ class Rule:
         if isinstance(self.norm, Expr):
             return f"{self.vergelijking} {self.norm.source}"
         if isinstance(self.norm, Mapping):
-            items = ", ".join(
-                f"{k}: {describe_interval(v, v, share=share)}" for k, v in self.norm.items()
-            )
-            return f"{self.vergelijking} per groep ({items})"
+            return f"{self.vergelijking} de norm per groep (zie monitor_groepen)"
         return f"{self.vergelijking} {describe_interval(self.norm, self.norm, share=share)}"
 
     def is_share(self) -> bool:

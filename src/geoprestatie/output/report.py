@@ -23,6 +23,7 @@ from geoprestatie.errors import InputError
 from geoprestatie.output import _mapdata as _md
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.output.html import Markup, escape, render
+from geoprestatie.output.stoplight import stoplight_html
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS
 from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
@@ -264,6 +265,9 @@ def monitor_html(
     rows = []
     for rec in table.to_dict("records"):
         colour, label = STATUS_COLOURS[str(rec["status"])]
+        was = rec.get("vorige_status")
+        if not is_missing(was) and str(was) != str(rec["status"]):
+            label = f"{label} (was {escape(str(was))})"
         ident = escape(str(rec["afspraak_id"]))
         n_records = len(overtredingen.get(str(rec["afspraak_id"]), ()))
         link = f'<a href="#afspraak-{ident}">{ident}</a>' if n_records else ident
@@ -284,10 +288,12 @@ def monitor_html(
             "</tr>"
         )
     parts = [
+        stoplight_html(table),
+        "<h3>Afspraken</h3>"
         "<table><thead><tr><th>Stoplicht</th><th>Id</th><th>Afspraak</th><th>Partij</th>"
         "<th>Gemeten</th><th>Norm</th><th>Toelichting</th></tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table>"
+        + "</tbody></table>",
     ]
     texts = dict(zip(table["afspraak_id"].astype(str), table["tekst"].astype(str), strict=True))
     shown_any = False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geoprestatie.output.stoplight import stoplight_counts
 from geoprestatie.result import RunResult
 
 __all__ = ["plain", "run_tables", "write_tables"]
@@ -38,6 +39,10 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
             tables["prognose_samenvatting"] = result.prognosis_summary.reset_index()
     if result.monitor is not None:
         tables["monitor"] = plain(result.monitor.table)
+        if len(result.monitor.groepen):
+            tables["monitor_groepen"] = plain(result.monitor.groepen)
+        tables["monitor_thema"] = stoplight_counts(result.monitor.table, "thema")
+        tables["monitor_partij"] = stoplight_counts(result.monitor.table, "partij")
     if result.dia_comparison is not None:
         tables["dia_vergelijking"] = plain(result.dia_comparison)
     return tables

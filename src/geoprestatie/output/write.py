@@ -13,6 +13,7 @@ from typing import Any
 from geoprestatie._atomic import write_text
 from geoprestatie.output import maps, plots, report
 from geoprestatie.output.gpkg import write_gpkg
+from geoprestatie.output.stoplight import monitor_map
 from geoprestatie.output.tables import write_tables
 from geoprestatie.result import RunResult
 
@@ -88,6 +89,20 @@ def write_visuals(result: RunResult, staging: Path, *, min_dwellings: int) -> li
             min_dwellings=min_dwellings,
         )
         written.append(write_text(staging / "monitor.html", page))
+        texts = dict(
+            zip(
+                result.monitor.table["afspraak_id"].astype(str),
+                result.monitor.table["tekst"].astype(str),
+                strict=True,
+            )
+        )
+        buurt_map = monitor_map(
+            result.monitor.groepen, result.buurten, texts=texts, synthetic=synthetic
+        )
+        if buurt_map is not None:
+            written.append(
+                write_text(staging / "monitor_kaart.html", buurt_map.get_root().render())
+            )
     page = report.report_html(
         title=name,
         scored=scored,
