@@ -76,7 +76,7 @@ def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path)
     assert len(gpd.read_file(out / "geoprestatie.gpkg", layer="sia")) == 145
     with pd.ExcelFile(out / "tabellen.xlsx") as xlsx:
         sheets = set(xlsx.sheet_names)
-    assert {"buurttabel", "sia", "dia", "prognose", "monitor", "koppeling"} <= sheets
+    assert {"Toelichting", "SIA", "Buurten", "DIA", "Prognose", "Monitor", "Koppeling"} <= sheets
     html = (out / "sia.html").read_text(encoding="utf-8")
     assert "synthetisch" in html.lower()
     assert (out / "sia.html").stat().st_size < 1_500_000
@@ -167,7 +167,7 @@ def test_own_files_end_to_end(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) ->
     assert (out / "sia.html").exists() and (out / "rapport.html").exists()
     assert "synthetisch" not in (out / "sia.html").read_text(encoding="utf-8").lower()
     assert _digest(tmp_path) == before  # inputs never modified
-    sia = pd.read_csv(out / "sia.csv")
+    sia = pd.read_csv(out / "sia.csv", sep=";", decimal=",")
     assert len(sia) == 9 and sia["sia_rang"].min() == 1
 
 
@@ -286,8 +286,8 @@ def test_prognosis_rows_outside_the_study_area_are_accounted(
 def test_sia_table_says_which_dia(demo_result: pipeline.RunResult, tmp_path: Path) -> None:
     out = tmp_path / "o"
     pipeline.write_outputs(demo_result, out)
-    sia = pd.read_csv(out / "sia.csv")
-    dia = pd.read_csv(out / "dia.csv")
+    sia = pd.read_csv(out / "sia.csv", sep=";", decimal=",")
+    dia = pd.read_csv(out / "dia.csv", sep=";", decimal=",")
     assert set(sia["dia_id"].dropna()) == set(dia["dia_id"])
 
 
@@ -320,7 +320,7 @@ def test_previous_dia_set_from_our_own_geopackage(
     assert set(result.dia_comparison["status"]) == {"ongewijzigd"}  # same run, same DIAs
     out = tmp_path / "nu"
     pipeline.write_outputs(result, out)
-    back = pd.read_csv(out / "dia_vergelijking.csv")
+    back = pd.read_csv(out / "dia_vergelijking.csv", sep=";", decimal=",")
     assert len(back) == len(demo_result.dia_result.areas)
     assert "Vergelijking met de vorige DIA-set" in (out / "rapport.html").read_text("utf-8")
 

@@ -66,7 +66,7 @@ _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "mutaties": str,
         "voorraad_peil": dict,
     },
-    "uitvoer": {"min_woningen": int, "individuele_woningen": bool},
+    "uitvoer": {"min_woningen": int, "individuele_woningen": bool, "csv": str},
 }
 #: File keys of stage sections, removed before the stage's ``from_dict`` sees the table.
 _STAGE_FILE_KEYS = {
@@ -76,6 +76,8 @@ _STAGE_FILE_KEYS = {
 }
 #: Keys that may hold an inline table instead of a file name.
 _INLINE_OK = {("sia", "criteria")}
+#: CSV dialects of ``[uitvoer] csv`` (see ``geoprestatie.output._sheets.DIALECTS``).
+CSV_DIALECTS = ("nl", "internationaal")
 #: Values of ``[bronnen] indicatoren`` that mean the embedded CBS/Leefbaarometer indicators.
 EMBEDDED = ("ingebouwd", "embedded")
 
@@ -189,6 +191,12 @@ def validate(config: RunConfig, *, where: str) -> None:
         raise ConfigError(
             f"{where}: [uitvoer] min_woningen was {minimum} but must be >= 1: published "
             "outputs always suppress figures of buurten with too few dwellings"
+        )
+    dialect = config.tables.get("uitvoer", {}).get("csv")
+    if dialect is not None and dialect not in CSV_DIALECTS:
+        raise ConfigError(
+            f"{where}: [uitvoer] csv is {dialect!r} maar moet een van {list(CSV_DIALECTS)} zijn "
+            "(nl: ; en decimale komma voor Nederlandse Excel; internationaal: , en punt)"
         )
     _validate_stages(config, where=where)
 

@@ -568,7 +568,9 @@ def read_dia_set(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("file not found", source=path)
     if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str)
+        from geoprestatie.sources._tabular import read_table
+
+        frame = read_table(path)  # any separator and encoding: our own CSVs are Dutch Excel
     else:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         layer = next((n for n in ("dia", "dia_gebieden") if n in layers), None)

@@ -1,21 +1,57 @@
-"""The GeoPackage of a run (``geoprestatie.gpkg``): one layer per spatial result, for GIS."""
+"""The GeoPackage of a run (``geoprestatie.gpkg``): one layer per spatial result, for QGIS.
+
+Every layer carries a description (``gpkg_contents.description``) and a default QGIS style
+in ``layer_styles`` (:mod:`geoprestatie.output._qml`): the classes and colours of the web
+map, Dutch field aliases from :mod:`geoprestatie.output.kolommen`. The buurt layers carry
+every buurt (a buurt without a value is drawn grey and explained in the legend). Field
+names stay canonical: the GeoPackage is also read back (``[dia] vorige``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie.output._mapdata import prognosis_totals
-from geoprestatie.output.tables import plain
+from geoprestatie.output import _qml
+from geoprestatie.output._mapdata import (
+    COLOUR_DIA,
+    COLOUR_NOT_ELIGIBLE,
+    COLOUR_ROBUST,
+    COLOUR_SUPPRESSED,
+    change_classes,
+    classify,
+    palette,
+    prognosis_totals,
+)
+from geoprestatie.output.kolommen import describe
+from geoprestatie.output.tables import KEYS, plain, split_corporations
 from geoprestatie.result import RunResult
 
-__all__ = ["prognosis_layer", "write_gpkg"]
+__all__ = ["Layer", "layers", "prognosis_layer", "write_gpkg"]
+
+#: Missing values, drawn grey on every layer.
+_NO_DATA = "#f0f0f0"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One GeoPackage layer with its QGIS style and description."""
+
+    name: str
+    frame: gpd.GeoDataFrame
+    description: str
+    rules: tuple[_qml.Rule, ...]
 
 
 def prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
-    """Buurt polygons with the projected corporation stock per year (wide), for QGIS."""
+    """Every buurt with the projected corporation stock per year (wide), for QGIS.
+
+    Buurten without a prognosis are kept, with empty values.
+    """
     if "buurtcode" not in projected.columns:
         return None
     totals = prognosis_totals(projected)
@@ -26,38 +62,196 @@ def prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.G
     wide["beginstand"] = first["beginstand"]
     wide["verandering"] = last["verandering_start"]
     layer = buurten[["buurtcode", "buurtnaam", "geometry"]].merge(
-        wide.reset_index(), on="buurtcode", how="inner"
+        wide.reset_index(), on="buurtcode", how="left"
     )
     return gpd.GeoDataFrame(layer, geometry="geometry", crs=buurten.crs)
 
 
-def _layers(result: RunResult, *, dwellings: bool) -> list[tuple[str, gpd.GeoDataFrame]]:
+def _graduated(
+    frame: pd.DataFrame, field: str, colours: str, *, decimals: int = 1
+) -> list[_qml.Rule]:
+    """Quantile classes of ``field`` (as the web maps), then "geen gegevens" for the rest."""
+    rules: list[_qml.Rule] = []
+    if field in frame.columns:
+        values = pd.to_numeric(frame[field], errors="coerce")
+        classes = classify(values, scheme="quantiles", k=5, decimals=decimals)
+        if classes.labels:
+            fills = palette(colours, len(classes.labels))
+            if len(classes.bins) == 1:
+                expr = f"{_qml.quote_field(field)} = {classes.bins[0]!r}"
+                rules.append(_qml.Rule(classes.labels[0], expr, fills[0]))
+            else:
+                lower = float(values.min())
+                rules += _qml.class_rules(field, classes.bins, lower, classes.labels, fills)
+    rules.append(_qml.Rule("geen gegevens", "ELSE", _NO_DATA))
+    return rules
+
+
+def _sia_rules(scored: pd.DataFrame) -> list[_qml.Rule]:
+    """The SIA web map's classes: YlOrRd quantiles of the scores of eligible buurten, grey
+    for not eligible, light grey for suppressed, a black outline for robust priorities."""
+    eligible = scored["sia_geschikt"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    score = pd.to_numeric(scored["sia_score"], errors="coerce").where(eligible)
+    classes = classify(score, scheme="quantiles", k=5)
+    rules: list[_qml.Rule] = []
+    field = _qml.quote_field("sia_score")
+    if len(classes.bins) == 1:
+        expr = f"{field} IS NOT NULL AND {_qml.quote_field('sia_geschikt')}"
+        rules.append(_qml.Rule(classes.labels[0], expr, palette("YlOrRd", 1)[0]))
+    elif classes.labels:
+        fills = palette("YlOrRd", len(classes.labels))
+        rules += _qml.class_rules(
+            "sia_score", classes.bins, float(score.min()), classes.labels, fills
+        )
+    geschikt = _qml.quote_field("sia_geschikt")
+    rules.append(
+        _qml.Rule(
+            "niet geschikt (zie Reden)",
+            f"{geschikt} IS NULL OR NOT {geschikt}",
+            COLOUR_NOT_ELIGIBLE,
+        )
+    )
+    rules.append(
+        _qml.Rule(
+            "onderdrukt (te weinig woningen)", f"{geschikt} AND {field} IS NULL", COLOUR_SUPPRESSED
+        )
+    )
+    if "robuust" in scored.columns:
+        rules.append(
+            _qml.Rule(
+                "robuuste prioriteit",
+                f"{_qml.quote_field('robuust')}",
+                None,
+                outline=COLOUR_ROBUST,
+                outline_width=0.8,
+            )
+        )
+    return rules
+
+
+def _prognosis_rules(layer: pd.DataFrame) -> list[_qml.Rule]:
+    """The prognosis web map's classes of the change since the start (PuOr, 5 classes)."""
+    index, labels = change_classes(layer["verandering"])
+    fills = palette("PuOr", 5)[::-1]  # purple = decrease, orange = increase
+    field = _qml.quote_field("verandering")
+    values = pd.to_numeric(layer["verandering"], errors="coerce")
+    rules = []
+    for i, (label, fill) in enumerate(zip(labels, fills, strict=True)):
+        members = values[index == i]
+        if len(members):
+            lo, hi = float(members.min()), float(members.max())
+            rules.append(_qml.Rule(label, f"{field} >= {lo!r} AND {field} <= {hi!r}", fill))
+    rules.append(_qml.Rule("geen prognose", "ELSE", _NO_DATA))
+    return rules
+
+
+def _about(text: str, synthetic: bool) -> str:
+    return text + (" LET OP: synthetische corporatiegegevens (demo)." if synthetic else "")
+
+
+def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
+    """The layers of ``geoprestatie.gpkg`` with their styles and descriptions."""
+    synthetic = result.config.synthetic
     table = result.table
     scored = result.dia_result.buurten  # prioritised + dia_id, dia_naam, dia_reden
-    layers: list[tuple[str, gpd.GeoDataFrame]] = [
-        ("buurttabel", table),
-        ("sia", gpd.GeoDataFrame(scored, geometry="geometry", crs=table.crs)),
-        ("dia", result.dia_result.areas),
+    own = set(map(str, table.columns))
+    table, _ = split_corporations(table)  # ~280 corporations: in tabellen, not as fields
+    keys = [k for k in KEYS if k in scored.columns]
+    sia_cols = [c for c in scored.columns if str(c) not in own and c != "geometry"]
+    sia = gpd.GeoDataFrame(
+        scored[[*keys, *sia_cols, "geometry"]], geometry="geometry", crs=table.crs
+    )
+    out = [
+        Layer(
+            "buurttabel",
+            table,
+            _about(
+                "Alle buurten met de gekoppelde gegevens (één rij per CBS-buurt); "
+                "kleur: aandeel corporatiewoningen.",
+                synthetic,
+            ),
+            tuple(_graduated(table, "aandeel_corporatie", "Blues")),
+        ),
+        Layer(
+            "sia",
+            sia,
+            _about(
+                "Alle buurten met de SIA-prioritering (score, rang, robuustheid, DIA); "
+                "koppel op buurtcode met buurttabel.",
+                synthetic,
+            ),
+            tuple(_sia_rules(sia)),
+        ),
+        Layer(
+            "dia",
+            result.dia_result.areas,
+            _about("De investeringsgebieden (DIA's), één vlak per gebied.", synthetic),
+            (
+                _qml.Rule(
+                    "DIA", "ELSE", None, outline=COLOUR_DIA, outline_width=0.8, outline_style="dash"
+                ),
+            ),
+        ),
     ]
     if result.prognosis is not None:
         layer = prognosis_layer(result.prognosis, result.buurten)
         if layer is not None:
-            layers.append(("prognose", layer))
+            out.append(
+                Layer(
+                    "prognose",
+                    layer,
+                    _about(
+                        "Alle buurten met de geprognosticeerde corporatievoorraad per jaar; "
+                        "kleur: verandering sinds het begin.",
+                        synthetic,
+                    ),
+                    tuple(_prognosis_rules(layer)),
+                )
+            )
     if dwellings and result.joined.stock is not None:
         stock = result.joined.stock
         located = stock[stock.geometry.notna()] if "geometry" in stock else stock.iloc[0:0]
-        layers.append(("woningen", gpd.GeoDataFrame(located, geometry="geometry", crs=table.crs)))
-    return layers
+        out.append(
+            Layer(
+                "woningen",
+                gpd.GeoDataFrame(located, geometry="geometry", crs=table.crs),
+                _about("De corporatiewoningen met een locatie (intern).", synthetic),
+                (_qml.Rule("woning", "ELSE", "#3182bd"),),
+            )
+        )
+    return out
+
+
+def _aliases(frame: pd.DataFrame, table: str, labels: Mapping[str, str]) -> dict[str, str]:
+    return {
+        str(c): describe(str(c), table=table, values=frame[c], labels=labels).kop
+        for c in frame.columns
+        if c != "geometry"
+    }
 
 
 def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> list[Path]:
     """Write ``geoprestatie.gpkg`` into ``folder``: buurttabel, sia, dia, prognose layers
-    (and ``woningen``, the located dwellings, with ``dwellings=True``)."""
+    (and ``woningen``, the located dwellings, with ``dwellings=True``), each with its
+    default QGIS style and description."""
     gpkg = folder / "geoprestatie.gpkg"
-    for name, frame in _layers(result, dwellings=dwellings):
-        frame = gpd.GeoDataFrame(frame.copy(), geometry="geometry", crs=frame.crs)
+    labels = {c.name: c.label for c in result.sia_config.criteria}
+    styles: dict[str, tuple[str, str]] = {}
+    for layer in layers(result, dwellings=dwellings):
+        frame = gpd.GeoDataFrame(
+            plain(layer.frame), geometry=layer.frame.geometry, crs=layer.frame.crs
+        )
         for col in frame.columns:
             if col != "geometry" and frame[col].dtype == object:
-                frame[col] = plain(frame[[col]])[col].astype("string")
-        frame.to_file(gpkg, layer=name, driver="GPKG")
+                frame[col] = frame[col].astype("string")
+        frame.to_file(
+            gpkg,
+            layer=layer.name,
+            driver="GPKG",
+            engine="pyogrio",
+            layer_options={"DESCRIPTION": layer.description},
+        )
+        text = _qml.qml(layer.rules, _aliases(frame, layer.name, labels))
+        styles[layer.name] = (text, layer.description)
+    _qml.write_styles(gpkg, styles)
     return [gpkg]

@@ -30,6 +30,7 @@ from geoprestatie.output._mapdata import (
 from geoprestatie.output.html import escape
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
 from geoprestatie.result import RunResult
+from geoprestatie.teksten import SCHEME_LABELS
 
 __all__ = [
     "ATTRIBUTION_CBS",
@@ -616,18 +617,13 @@ def sia_map(
     return _finish(
         m,
         title=title or (f"SIA-prioriteiten {gemeente}" if gemeente else "SIA-prioriteiten"),
-        subtitle=f"Klassen: {_SCHEME_NL[scheme]}; beweeg over een buurt voor details",
+        subtitle=f"Klassen: {SCHEME_LABELS[scheme]}; beweeg over een buurt voor details",
         legends=legends,
         sources=_sources(scored, sources, synthetic=synthetic),
         synthetic=synthetic,
     )
 
 
-_SCHEME_NL = {
-    "quantiles": "kwantielen",
-    "fisher_jenks": "natuurlijke breuken (Fisher-Jenks)",
-    "equal_interval": "gelijke intervallen",
-}
 _FILL_BY_STATUS = {
     "niet_geschikt": COLOUR_NOT_ELIGIBLE,
     "onderdrukt": COLOUR_SUPPRESSED,

@@ -9,7 +9,7 @@ than ``min_dwellings`` corporation dwellings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,6 +31,7 @@ from geoprestatie.output._mapdata import (
     COLOUR_SUPPRESSED,
 )
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+from geoprestatie.teksten import SCHEME_LABELS
 
 __all__ = ["DPI", "dia_png", "prognose_png", "sia_png"]
 
@@ -188,7 +189,7 @@ def sia_png(
     ]
     gdf = gpd.GeoDataFrame({"_fill": fill}, geometry=shown.geometry.to_numpy(), crs=shown.crs)
     gdf = gdf.to_crs(28992)
-    subtitle = "SIA-score (0–100), klassen: " + _SCHEME_NL[scheme]
+    subtitle = "SIA-score (0–100), klassen: " + SCHEME_LABELS[scheme]
     fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""))
     gdf.plot(ax=ax, color=gdf["_fill"], edgecolor="#666666", linewidth=0.3)
     handles: list[Patch | Line2D] = [
@@ -398,10 +399,3 @@ def prognose_png(
     )
     _sources_line(fig, sources, synthetic=synthetic)
     return _save(fig, path)
-
-
-_SCHEME_NL: Mapping[str, str] = {
-    "quantiles": "kwantielen",
-    "fisher_jenks": "natuurlijke breuken",
-    "equal_interval": "gelijke intervallen",
-}

@@ -27,6 +27,7 @@ from geoprestatie.output.stoplight import stoplight_html
 from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS
 from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
+from geoprestatie.teksten import method_label
 
 __all__ = ["STATUS_COLOURS", "accounting_html", "html_table", "monitor_html", "report_html"]
 
@@ -540,7 +541,7 @@ def _top_table(
     draws = scored.attrs.get("draws")
     how = []
     if method:
-        how.append(f"methode {escape(str(method))}")
+        how.append(f"methode: {escape(method_label(str(method)))}")
     if draws:
         how.append(f"robuustheid uit {nl_int(draws)} trekkingen van de gewichten")
     note = (

@@ -1,20 +1,91 @@
-"""The tables of a run as CSV files and one workbook (``tabellen.xlsx``)."""
+"""The tables of a run: CSV files (Dutch Excel dialect) and one workbook, ``tabellen.xlsx``.
+
+CSV: one file per table, canonical column names, in the dialect of ``[uitvoer] csv``
+(``nl``: ``;``, decimal comma, UTF-8 with BOM; ``internationaal``: ``,`` and ``.``).
+XLSX: a "Toelichting" sheet, then the buurt table split into themed sheets (SIA, SIA
+contributions, Buurten, Corporatiebezit, …; each repeats buurtcode and buurtnaam) and one
+sheet per other table, with Dutch headers from :mod:`geoprestatie.output.kolommen`. No
+column is written twice: the SIA table holds the SIA columns, the buurt table the rest.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from geoprestatie.output._mapdata import corporation_name
+from geoprestatie.output._sheets import Sheet, write_csv, write_xlsx
+from geoprestatie.output.kolommen import THEMES, describe
 from geoprestatie.output.stoplight import stoplight_counts
 from geoprestatie.result import RunResult
 
-__all__ = ["plain", "run_tables", "write_tables"]
+__all__ = ["KEYS", "buurt_sheets", "plain", "run_tables", "sheets", "write_tables"]
+
+#: Columns that identify a buurt on every themed sheet.
+KEYS = ("buurtcode", "buurtnaam")
+
+#: More corporations than this: their dwelling counts go into a long table
+#: (``woningen_per_corporatie``) instead of one column each.
+MAX_WIDE_CORPORATIONS = 10
+
+#: Sheet name and one-line description of each table (CSV file name -> sheet).
+TABLE_SHEETS: dict[str, tuple[str, str]] = {
+    "woningen_per_corporatie": (
+        "Woningen per corporatie",
+        "Corporatiewoningen per buurt en corporatie (alleen waar de corporatie woningen heeft).",
+    ),
+    "dia": ("DIA", "De investeringsgebieden (DIA's) met hun kenmerken, één rij per gebied."),
+    "dia_vergelijking": ("DIA-vergelijking", "De DIA's vergeleken met de vorige set."),
+    "prognose": (
+        "Prognose",
+        "Voorraadprognose per corporatie, buurt en jaar: beginstand, mutaties, eindstand.",
+    ),
+    "prognose_samenvatting": (
+        "Prognose samenvatting",
+        "Mutaties over de hele periode per corporatie en in totaal (als in de afspraken).",
+    ),
+    "monitor": ("Monitor", "De afspraken met hun status (groen, oranje, rood, onbekend)."),
+    "monitor_groepen": (
+        "Monitor per groep",
+        "De afspraken per groep (bijv. per buurt of corporatie).",
+    ),
+    "monitor_thema": ("Monitor per thema", "Aantal afspraken per status, per thema."),
+    "monitor_partij": ("Monitor per partij", "Aantal afspraken per status, per partij."),
+    "koppeling": (
+        "Koppeling",
+        "Verantwoording per invoerbestand: gelezen = gekoppeld + niet gekoppeld.",
+    ),
+    "niet_gekoppeld": (
+        "Niet gekoppeld",
+        "De records die niet gebruikt konden worden: bestand, rij, reden.",
+    ),
+}
+
+_THEME_ABOUT: dict[str, str] = {
+    "Buurten": "De buurten (CBS-indeling): codes, namen, oppervlakte.",
+    "Corporatiebezit": "Woningen van de corporaties per buurt: aantallen, labels, bouwjaar.",
+    "Huur en verkoop": "Corporatiewoningen per huurklasse en de voorgenomen verkoop.",
+    "Kerncijfers CBS": "Kerncijfers van CBS per buurt (inwoners, woningen, nabijheid).",
+    "Leefbaarheid": "Leefbaarometer en geluid per buurt.",
+    "Warmte": "Warmtetransitie per buurt: startjaar en strategie.",
+    "SIA": "De prioritering (SIA): score, rang, geschiktheid, robuustheid en DIA per buurt.",
+    "SIA-bijdragen": "Bijdrage van elk criterium aan de SIA-score (samen de score).",
+    "Overig": "Overige kolommen van de buurttabel.",
+}
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy without geometry, with list/dict cells as text (for CSV and XLSX)."""
+    """A copy without geometry, with list/tuple/set cells as text (for CSV and XLSX).
+
+    Examples
+    --------
+    >>> plain(pd.DataFrame({"a": [["x", "y"], "z"]})).to_dict("list")
+    {'a': ['x, y', 'z']}
+    """
     out = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c == "geometry"]))
+    out.attrs = dict(frame.attrs)
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(
@@ -23,12 +94,82 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _sia_columns(scored: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """The columns the SIA adds to the buurt table (scores, contributions, DIA)."""
+    own = set(map(str, table.columns))
+    return [str(c) for c in scored.columns if str(c) not in own and c != "geometry"]
+
+
+def corporation_columns(frame: pd.DataFrame) -> list[str]:
+    """The per-corporation dwelling counts ``woningen_<corporatie>`` of a buurt table."""
+    return [
+        str(c)
+        for c in frame.columns
+        if str(c).startswith("woningen_") and str(c) != "woningen_corporaties"
+    ]
+
+
+def split_corporations(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Move many per-corporation columns into a long table (one row per buurt and
+    corporation with dwellings there); at most :data:`MAX_WIDE_CORPORATIONS` stay wide.
+
+    A national run has ~280 corporations: 280 mostly empty columns are no table to read
+    (nor a GeoPackage layer to open). Suppressed cells (``attrs["onderdrukt"]``) keep
+    their row and their mark.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["BU1", "BU2"], "woningen_a": [3, 0],
+    ...                   "woningen_b": [0, 7]})
+    >>> wide, long = split_corporations(t)
+    >>> long is None
+    True
+    """
+    corps = corporation_columns(table)
+    if len(corps) <= MAX_WIDE_CORPORATIONS:
+        return table, None
+    keys = [k for k in KEYS if k in table.columns]
+    rest = table.drop(columns=corps)
+    rest.attrs = dict(table.attrs)
+    mask = table.attrs.get("onderdrukt")
+    values = table[corps].apply(pd.to_numeric, errors="coerce")
+    hidden = (
+        mask.reindex(index=table.index, columns=corps, fill_value=False)
+        .astype("boolean")
+        .fillna(False)
+        .astype(bool)
+        if isinstance(mask, pd.DataFrame)
+        else pd.DataFrame(False, index=table.index, columns=corps)
+    )
+    keep = (values.fillna(0).to_numpy() != 0) | hidden.to_numpy()
+    rows, cols = keep.nonzero()
+    long = table[keys].iloc[rows].reset_index(drop=True)
+    long["corporatie"] = [corporation_name(corps[c].removeprefix("woningen_")) for c in cols]
+    long["woningen"] = values.to_numpy()[rows, cols]
+    if isinstance(mask, pd.DataFrame):
+        flags = pd.DataFrame(False, index=long.index, columns=long.columns)
+        flags["woningen"] = hidden.to_numpy()[rows, cols]
+        long.attrs["onderdrukt"] = flags
+    return rest, long
+
+
 def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
-    """The tables of a run by file name (without ``.csv``), in the order they are written."""
+    """The tables of a run by file name (without ``.csv``), in the order they are written.
+
+    ``sia`` holds the buurt keys and the columns the SIA and DIA add; the buurt
+    indicators are in ``buurttabel`` (joined on ``buurtcode``).
+    """
+    table = result.table
     scored = result.dia_result.buurten  # prioritised + dia_id, dia_naam, dia_reden
-    tables: dict[str, pd.DataFrame] = {
-        "buurttabel": plain(result.table),
-        "sia": plain(scored),
+    keys = [k for k in KEYS if k in scored.columns]
+    sia = scored[[*keys, *_sia_columns(scored, table)]]
+    sia.attrs = dict(scored.attrs)
+    wide, per_corporation = split_corporations(table)
+    tables: dict[str, pd.DataFrame] = {"buurttabel": plain(wide)}
+    if per_corporation is not None:
+        tables["woningen_per_corporatie"] = per_corporation
+    tables |= {
+        "sia": plain(sia),
         "dia": plain(result.dia_result.areas),
         "koppeling": result.joined.report.to_frame(),
         "niet_gekoppeld": result.joined.report.not_joined,
@@ -48,17 +189,116 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_tables(result: RunResult, folder: Path) -> list[Path]:
-    """Write one CSV per table and ``tabellen.xlsx`` (one sheet per table) into ``folder``."""
-    written: list[Path] = []
+def _part(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Some columns of a frame, with the matching part of its suppression mask."""
+    part = frame[columns]
+    part.attrs = {}
+    mask = frame.attrs.get("onderdrukt")
+    if isinstance(mask, pd.DataFrame):
+        part.attrs["onderdrukt"] = mask.reindex(columns=columns)
+    return part
+
+
+def buurt_sheets(
+    buurttabel: pd.DataFrame, sia: pd.DataFrame, labels: Mapping[str, str]
+) -> list[Sheet]:
+    """The buurt table and the SIA columns split into one sheet per theme.
+
+    Every sheet starts with buurtcode and buurtnaam; a theme without columns has no sheet.
+    """
+    keys = [k for k in KEYS if k in buurttabel.columns]
+    merged = buurttabel
+    extra = [c for c in sia.columns if c not in buurttabel.columns]
+    if extra and "buurtcode" in sia.columns and len(sia) == len(buurttabel):
+        merged = pd.concat([buurttabel, sia[extra].set_axis(buurttabel.index)], axis=1)
+        masks = [f.attrs.get("onderdrukt") for f in (buurttabel, sia)]
+        if any(isinstance(m, pd.DataFrame) for m in masks):
+            merged.attrs["onderdrukt"] = pd.concat(
+                [
+                    (m if isinstance(m, pd.DataFrame) else pd.DataFrame(index=f.index))
+                    .reindex(index=f.index, columns=cols)
+                    .set_axis(buurttabel.index)
+                    for m, f, cols in zip(
+                        masks, (buurttabel, sia), (list(buurttabel.columns), extra), strict=True
+                    )
+                ],
+                axis=1,
+            )
+    by_theme: dict[str, list[str]] = {t: [] for t in THEMES}
+    for col in merged.columns:
+        if col in keys:
+            continue
+        theme = describe(str(col), labels=labels).thema
+        by_theme[theme if theme in by_theme else "Overig"].append(str(col))
+    order = ["SIA", "SIA-bijdragen", *[t for t in THEMES if t not in ("SIA", "SIA-bijdragen")]]
+    out = []
+    for theme in order:
+        if by_theme[theme] or (theme == "Buurten" and keys):
+            frame = _part(merged, [*keys, *by_theme[theme]])
+            out.append(Sheet(theme, frame, "buurttabel", _THEME_ABOUT[theme], len(keys), labels))
+    return out
+
+
+def sheets(tables: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) -> list[Sheet]:
+    """The workbook's sheets for the tables of :func:`run_tables`."""
+    out = buurt_sheets(tables["buurttabel"], tables.get("sia", pd.DataFrame()), labels)
+    for name, (sheet, about) in TABLE_SHEETS.items():
+        if name in tables:
+            frame = tables[name]
+            keys = sum(str(c) in KEYS for c in frame.columns[:2])
+            keys = keys or (1 if len(frame.columns) > 1 else 0)
+            out.append(Sheet(sheet, frame, name, about, keys, labels))
+    return out
+
+
+def notes(result: RunResult, *, csv: str, suppressed_label: str) -> list[str]:
+    """The lines at the top of the Toelichting sheet."""
+    lines = [f"Project: {result.config.name}."]
+    if result.config.synthetic:
+        lines.append(
+            "LET OP: de corporatiegegevens in deze run zijn synthetisch (demo), niet voor beleid."
+        )
+    lines += [
+        "Elk blad heeft een filter in de kopregel; de eerste kolommen blijven staan bij "
+        "scrollen. Buurtbladen koppelt u op Buurtcode.",
+        f"'{suppressed_label}': waarde niet gepubliceerd (te weinig woningen; privacy).",
+        "De CSV-bestanden bevatten dezelfde tabellen met de veldnamen uit de kolom "
+        "'Veldnaam' hieronder"
+        + (
+            "; scheidingsteken ';' en decimale komma (Nederlandse Excel)."
+            if csv == "nl"
+            else "; scheidingsteken ',' en decimale punt (internationaal)."
+        ),
+    ]
+    return lines
+
+
+def write_tables(
+    result: RunResult,
+    folder: Path,
+    *,
+    csv: str | None = None,
+    suppressed_label: str = "×",
+) -> list[Path]:
+    """Write one CSV per table and ``tabellen.xlsx`` into ``folder``; return the paths.
+
+    ``csv`` is the CSV dialect (``nl`` or ``internationaal``); default the run's
+    ``[uitvoer] csv``, else ``nl``.
+    """
+    if csv is None:
+        csv = str(result.config.section("uitvoer").get("csv", "nl"))
     tables = run_tables(result)
-    for name, frame in tables.items():
-        path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        written.append(path)
-    xlsx = folder / "tabellen.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    written.append(xlsx)
+    labels = {c.name: c.label for c in result.sia_config.criteria}
+    written = [
+        write_csv(frame, folder / f"{name}.csv", csv=csv, suppressed_label=suppressed_label)
+        for name, frame in tables.items()
+    ]
+    written.append(
+        write_xlsx(
+            folder / "tabellen.xlsx",
+            sheets(tables, labels),
+            notes=notes(result, csv=csv, suppressed_label=suppressed_label),
+            suppressed_label=suppressed_label,
+        )
+    )
     return written

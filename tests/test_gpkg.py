@@ -1,0 +1,98 @@
+"""The GeoPackage opens styled in QGIS (output/gpkg.py, output/_qml.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import geopandas as gpd
+import pytest
+
+from geoprestatie import pipeline
+from geoprestatie.config import RunConfig, demo_config
+from geoprestatie.errors import DataWarning
+from geoprestatie.output._mapdata import COLOUR_NOT_ELIGIBLE, classify, palette
+from geoprestatie.output.gpkg import write_gpkg
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pipeline.RunResult]:
+    base = demo_config()
+    tables = dict(base.tables)
+    tables["sia"] = {**tables.get("sia", {}), "robustness": {"draws": 100}}
+    with pytest.warns(DataWarning):
+        result = pipeline.run(RunConfig(tables, source=None))
+    folder = tmp_path_factory.mktemp("gpkg")
+    (path,) = write_gpkg(result, folder)
+    return path, result
+
+
+def _styles(path: Path) -> dict[str, tuple[str, int, str]]:
+    with sqlite3.connect(path) as con:
+        rows = con.execute(
+            "SELECT f_table_name, styleQML, useAsDefault, f_geometry_column FROM layer_styles"
+        ).fetchall()
+    return {name: (qml, default, column) for name, qml, default, column in rows}
+
+
+def _root(qml: str) -> ET.Element:
+    assert qml.startswith("<!DOCTYPE qgis")
+    return ET.fromstring(qml.split("\n", 1)[1])
+
+
+def test_every_layer_has_a_default_style_and_description(gpkg: tuple) -> None:
+    path, _ = gpkg
+    with sqlite3.connect(path) as con:
+        contents = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
+        geometry = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    styles = _styles(path)
+    layers = {"buurttabel", "sia", "dia", "prognose"}
+    assert layers <= set(styles) and layers <= set(geometry)
+    for layer in layers:
+        qml, default, column = styles[layer]
+        assert default == 1 and column == geometry[layer]
+        assert contents[layer] and "synthetisch" in contents[layer]
+        root = _root(qml)
+        assert root.find("renderer-v2").get("type") == "RuleRenderer"
+        assert root.findall("renderer-v2/rules/rule")
+
+
+def test_aliases_are_dutch_for_every_field(gpkg: tuple) -> None:
+    path, _ = gpkg
+    for layer, (qml, _, _) in _styles(path).items():
+        fields = [c for c in gpd.read_file(path, layer=layer, rows=1).columns if c != "geometry"]
+        aliases = {a.get("field"): a.get("name") for a in _root(qml).iter("alias")}
+        assert set(aliases) == set(fields), layer
+        assert all(name and "_" not in name for name in aliases.values()), layer
+
+
+def test_sia_style_has_the_web_map_classes(gpkg: tuple) -> None:
+    path, result = gpkg
+    scored = result.dia_result.buurten
+    score = scored["sia_score"].where(scored["sia_geschikt"].astype(bool))
+    classes = classify(score, scheme="quantiles", k=5)
+    colours = palette("YlOrRd", len(classes.labels))
+    root = _root(_styles(path)["sia"][0])
+    rules = root.findall("renderer-v2/rules/rule")
+    labels = [r.get("label") for r in rules]
+    assert labels[: len(classes.labels)] == list(classes.labels)
+    fills = {
+        s.get("name"): next(o.get("value") for o in s.iter("Option") if o.get("name") == "color")
+        for s in root.iter("symbol")
+    }
+
+    def rgb(hex_colour: str) -> str:
+        h = hex_colour.lstrip("#")
+        return ",".join(str(int(h[i : i + 2], 16)) for i in (0, 2, 4)) + ",255"
+
+    for rule, colour in zip(rules, colours, strict=False):
+        assert fills[rule.get("symbol")] == rgb(colour)
+    grey = next(r for r in rules if r.get("label").startswith("niet geschikt"))
+    assert fills[grey.get("symbol")] == rgb(COLOUR_NOT_ELIGIBLE)
+
+
+def test_buurt_layers_carry_every_buurt(gpkg: tuple) -> None:
+    path, result = gpkg
+    for layer in ("buurttabel", "sia", "prognose"):
+        assert len(gpd.read_file(path, layer=layer)) == len(result.buurten), layer
