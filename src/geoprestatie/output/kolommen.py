@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geoprestatie.sources.indicators import INDICATORS, LIVEABILITY_INDICATORS
+
 __all__ = ["BY_TABLE", "COLUMNS", "FORMATS", "THEMES", "Kolom", "describe", "humanise"]
 
 #: Number kinds -> Excel number format (stored locale-independently; Excel shows the
@@ -483,6 +485,25 @@ def _summary_column(name: str) -> Kolom:
     return _k(name, f"Aantal woningen van {who} over de periode (+ erbij, − eraf).", "count")
 
 
+#: Units of :data:`geoprestatie.sources.indicators.INDICATORS` -> kinds of :data:`FORMATS`.
+_UNIT_KINDS = {"aantal": "count", "euro": "euro", "aandeel 0-1": "share", "score": "num3"}
+
+
+def _indicator(name: str) -> Kolom | None:
+    """A canonical CBS or Leefbaarometer indicator, with the label its registry gives."""
+    if name in LIVEABILITY_INDICATORS:
+        found, theme, source = LIVEABILITY_INDICATORS[name], _L, "Leefbaarometer 3.0 (BZK)"
+    elif name in INDICATORS:
+        found, theme, source = INDICATORS[name], _K, "CBS, Kerncijfers wijken en buurten"
+    else:
+        return None
+    kop = found.label.removesuffix(" (CBS)")
+    unit = {"aandeel 0-1": "aandeel", "aantal": "aantal"}.get(found.unit, found.unit)
+    return _k(
+        kop, f"{found.label}; {unit}. Bron: {source}.", _UNIT_KINDS.get(found.unit, "num2"), theme
+    )
+
+
 def _kind_of(values: pd.Series | None) -> str:
     if values is None:
         return "text"
@@ -537,6 +558,9 @@ def describe(
         return _summary_column(name)
     if name in COLUMNS:
         return COLUMNS[name]
+    indicator = _indicator(name)
+    if indicator is not None:
+        return indicator
     family = _family(name, labels or {})
     if family is not None:
         return family
