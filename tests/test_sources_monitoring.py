@@ -73,3 +73,25 @@ def test_read_monitor_data_resolves_and_checks(tmp_path: Path) -> None:
         read_monitor_data({"geld": "nope.csv"}, base=tmp_path)
     with pytest.raises(ConfigError, match="geen jaartal"):
         read_monitor_data({"voorraad_peil": {"vorig": "k.csv"}}, base=tmp_path)
+
+
+def test_rejected_monitor_rows_reach_the_run_accounting(tmp_path: Path) -> None:
+    from geoprestatie import join
+    from geoprestatie.pipeline import _with_monitor_accounts
+    from geoprestatie.sources._tabular import REJECT_COLUMNS
+
+    p = _write(tmp_path / "geld.csv", "partij;jaar;thema;bedrag\nA;2022;x;1\nB;20x2;x;2\n")
+    with pytest.warns(DataWarning):
+        data = read_monitor_data({"geld": str(p)}, base=tmp_path)
+    empty = pd.DataFrame(columns=["bron", *REJECT_COLUMNS])
+    report = _with_monitor_accounts(join.JoinReport((), empty, 50.0), data)
+    report.check()
+    (count,) = report.sources
+    assert (count.bron, count.gelezen, count.gekoppeld) == ("geld", 2, 1)
+    row = report.not_joined.iloc[0]
+    assert (row["bestand"], row["bron_rij"], row["kolom"], row["waarde"]) == (
+        "geld.csv",
+        3,
+        "jaar",
+        "20x2",
+    )

@@ -34,6 +34,7 @@ from geoprestatie.sources import (
     read_sales,
     read_stock,
 )
+from geoprestatie.sources._tabular import REJECT_COLUMNS
 from geoprestatie.sources.monitoring import read_monitor_data
 
 __all__ = ["OutputExistsError", "RunResult", "check_output_folder", "run", "write_outputs"]
@@ -197,7 +198,11 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         result.joined.report.check()
 
     _say(progress, "[6/6] Monitor afspraken")
-    result.monitor = _monitor(config, result.joined, result.prognosis, progress)
+    result.monitor, read = _monitor(config, result.joined, result.prognosis, progress)
+    if read:
+        report = _with_monitor_accounts(result.joined.report, read)
+        result.joined = dataclasses.replace(result.joined, report=report)
+        result.joined.report.check()
     return result
 
 
@@ -330,16 +335,20 @@ def _monitor(
     joined: join.JoinResult,
     projected: pd.DataFrame | None,
     progress: Progress | None,
-) -> agreements.MonitorResult | None:
-    """Stage 6: the agreements monitor, when ``[afspraken] bestand`` is given."""
+) -> tuple[agreements.MonitorResult | None, dict[str, pd.DataFrame]]:
+    """Stage 6: the agreements monitor, when ``[afspraken] bestand`` is given.
+
+    Also returns the monitor datasets read from files, for the accounting.
+    """
     section = config.section("afspraken")
     path = section.get("bestand")
     if path is None:
         _say(progress, "      overgeslagen: geen [afspraken] bestand in de config")
-        return None
+        return None, {}
     rules = agreements.read_agreements(path)
     base = config.source.parent if config.source is not None else Path.cwd()
-    data: dict[str, pd.DataFrame | None] = dict(read_monitor_data(section, base=base))
+    read = read_monitor_data(section, base=base)
+    data: dict[str, pd.DataFrame | None] = dict(read)
     buurt_table = pd.DataFrame(joined.table.drop(columns="geometry", errors="ignore"))
     data["buurten"] = data["warmte"] = buurt_table
     for name, file in (
@@ -368,7 +377,42 @@ def _monitor(
     counts = result.table["status"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("groen", "oranje", "rood", "onbekend"))
     _say(progress, f"      {len(result.table)} afspraken: {summary}")
-    return result
+    return result, read
 
 
 # ----------------------------------------------------------------------------- outputs
+
+
+def _with_monitor_accounts(
+    report: join.JoinReport, read: dict[str, pd.DataFrame]
+) -> join.JoinReport:
+    """The join report with the monitor datasets' accounting (rows read, set aside, why)."""
+    sources = list(report.sources)
+    records = [report.not_joined]
+    for name, frame in read.items():
+        parts = (
+            [(f"{name} {year}", f) for year, f in frame.attrs.get("standen", {}).items()]
+            if name == "voorraad_peil"
+            else [(name, frame)]
+        )
+        for bron, part in parts:
+            rejected = pd.DataFrame(part.attrs.get("afgewezen", []), columns=list(REJECT_COLUMNS))
+            n_read = int(part.attrs.get("rijen_gelezen", len(part)))
+            lost = {str(k): int(v) for k, v in rejected.groupby("reden")["aantal"].sum().items()}
+            bestand = str(part.attrs.get("bestand", name))
+            sources.append(
+                join.SourceCount(
+                    bron, bestand, "rijen", n_read, n_read - sum(lost.values()), 0, lost
+                )
+            )
+            for (reason, column), rows in rejected.groupby(["reden", "kolom"], dropna=False):
+                records += join.not_joined_records(
+                    bron,
+                    bestand,
+                    rows["bron_rij"],
+                    str(reason),
+                    column=str(column) if isinstance(column, str) else None,
+                    values=rows["waarde"],
+                )
+    not_joined = pd.concat(records, ignore_index=True) if len(records) > 1 else records[0]
+    return dataclasses.replace(report, sources=tuple(sources), not_joined=not_joined)
