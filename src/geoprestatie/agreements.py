@@ -69,6 +69,7 @@ import pandas as pd
 from geoprestatie import huur
 from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
+from geoprestatie.join import STOCK_POSITION
 from geoprestatie.prognosis import Target, target_gaps
 from geoprestatie.rules import (
     Deadline,
@@ -531,10 +532,14 @@ def _dataset(
         return None
     if stock is None:
         return sales
-    cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", "geometry")]
     # the dwelling of each sale: (corporatie, vhe_id), or a vhe_id only one corporation has;
     # an unknown or ambiguous one has no attributes, so a rule on them cannot decide it
-    pos = link_to_stock(sales, stock)
+    return _attach_stock(sales, stock, link_to_stock(sales, stock))
+
+
+def _attach_stock(sales: pd.DataFrame, stock: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
+    """The sales with the attributes of the stock row at ``pos`` (-1, -2: none)."""
+    cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", "geometry")]
     found = pd.Series(pos >= 0)
     attrs = pd.DataFrame(stock[cols]).iloc[np.where(pos >= 0, pos, 0)].reset_index(drop=True)
     merged = pd.DataFrame(sales).reset_index(drop=True)
@@ -774,9 +779,20 @@ def _resolve_limits(
 def _sales_with_stock(
     stock: pd.DataFrame | None, sales: pd.DataFrame | None
 ) -> pd.DataFrame | None:
-    """The sales with their dwellings' attributes, linked once for all rules."""
+    """The sales with their dwellings' attributes, linked once for all rules.
+
+    Sales from the join carry the position of their dwelling in the joined stock
+    (:data:`geoprestatie.join.STOCK_POSITION`): then the link is reused, not rebuilt.
+    """
+    if sales is not None and stock is not None and STOCK_POSITION in sales.columns:
+        pos = sales[STOCK_POSITION].to_numpy(dtype=np.int64)
+        if len(pos) == 0 or pos.max() < len(stock):
+            return _attach_stock(sales.drop(columns=STOCK_POSITION), stock, pos)
     probe = Agreement(id="-", tekst="", partij="", soort="aantal", dataset="verkoop")
-    return _dataset(probe, stock, sales)
+    frame = _dataset(probe, stock, sales)
+    if frame is not None and STOCK_POSITION in frame.columns:
+        frame = frame.drop(columns=STOCK_POSITION)
+    return frame
 
 
 def _evaluate_shorthand(

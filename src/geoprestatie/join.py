@@ -758,6 +758,10 @@ def _stock_indicators(
     return table
 
 
+#: Column of the joined sales: the row position of the sale's dwelling in ``JoinResult.stock``.
+STOCK_POSITION = "voorraad_positie"
+
+
 def _join_sales(
     sales: pd.DataFrame,
     stock: pd.DataFrame | None,
@@ -816,6 +820,9 @@ def _join_sales(
     out["koppeling"] = pd.Categorical(
         names[how[ok]], categories=["binnen", "dichtstbij", "buurtcode", "vhe_id"]
     )
+    # the sale's dwelling: its row position in the joined stock (-1 none), so that the
+    # monitor reuses this link instead of building it again
+    out[STOCK_POSITION] = np.where(hit[ok] >= 0, hit[ok], -1).astype("int64")
     return (
         out,
         ("verkoop", bestand, "rijen", n_read, int(ok.sum()), int((how == 1).sum())),

@@ -523,26 +523,42 @@ def _groups(
         raise ConfigError(
             f"{where}: `per` noemt kolom(men) {missing} die niet bestaan; kolommen: {shown}"
         )
-    parts = []
+    # factorize each column (hash, linear), then combine the integer codes: no per-row text
+    combined = np.zeros(len(frame), dtype=np.int64)
+    levels: list[np.ndarray] = []
     for p in per:
         col = frame[p]
         if pd.api.types.is_float_dtype(col) and (col.dropna() % 1 == 0).all():
             col = col.astype("Int64")
-        parts.append(col.astype("string").fillna("(leeg)").to_numpy(dtype=object))
-    label = (
-        parts[0]
-        if len(parts) == 1
-        else np.array([" | ".join(t) for t in zip(*parts, strict=True)], dtype=object)
-    )
-    codes, uniques = pd.factorize(pd.Series(label), sort=True)
-    table = pd.DataFrame({"groep": list(uniques)})
+        codes_p, uniques = pd.factorize(col, use_na_sentinel=True)
+        names = np.array([str(u) for u in uniques] + ["(leeg)"], dtype=object)
+        codes_p = np.where(codes_p < 0, len(uniques), codes_p)
+        combined = combined * len(names) + codes_p
+        levels.append(names)
+    inverse, uniq = pd.factorize(combined)
+    table = pd.DataFrame(index=range(len(uniq)))
+    rest = uniq.copy()
+    parts_rev = []
+    for names in reversed(levels):
+        parts_rev.append(names[rest % len(names)])
+        rest = rest // len(names)
+    parts = list(reversed(parts_rev))
     for p, values in zip(per, parts, strict=True):
-        first = pd.Series(values).groupby(codes).first()
-        table[p] = first.reindex(range(len(uniques))).to_numpy()
+        table[p] = values
+    table.insert(
+        0,
+        "groep",
+        parts[0] if len(parts) == 1 else [" | ".join(t) for t in zip(*parts, strict=True)],
+    )
+    order = np.argsort(table["groep"].to_numpy(dtype=str), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    table = table.iloc[order].reset_index(drop=True)
+    codes = rank[inverse].astype(np.int64)
     extra = [g for g in expected if g not in set(table["groep"])]
     if extra:
         table = pd.concat([table, pd.DataFrame({"groep": extra, per[0]: extra})], ignore_index=True)
-    return codes.astype(np.int64), table
+    return codes, table
 
 
 def _frame(
