@@ -84,8 +84,67 @@ def _pieces(u: Array, v: Array, ring_of: Array) -> tuple[Array, Array, Array, Ar
     return u0[k] + ta * du, v0[k] + ta * dv, u0[k] + tb * du, v0[k] + tb * dv, e[k]
 
 
+def _cells(geoms: Array, t: Any) -> Coverage:
+    """Shares of every cell touched by the polygons (exact).
+
+    Cells a boundary passes through get the edge pieces in them plus the full height of the
+    pieces below them in their column; the cells between two such cells of a column all
+    share the same value (the full height of the pieces below the gap), 1 inside, 0
+    outside, so they are emitted without being visited one by one.
+    """
+    u, v, ring_of, ring_info = _grid_coords(geoms, t)
+    ua, va, ub, vb, edge = _pieces(u, v, ring_of)
+    ring = ring_of[edge]
+    poly = ring_info[0][ring].astype(np.int64)
+    du = (ub - ua) * ring_info[1][ring]
+    um, vm = (ua + ub) / 2, (va + vb) / 2
+    col = np.floor(um).astype(np.int64)
+    row = np.floor(vm).astype(np.int64)
+    # one key per (polygon, column, row), sorted so that a column of a polygon is contiguous
+    c_off, r_off = col.min(), row.min()
+    ncol = int(col.max() - c_off + 1)
+    nrow = int(row.max() - r_off + 1)
+    keys, inv = np.unique((poly * ncol + (col - c_off)) * nrow + (row - r_off), return_inverse=True)
+    local = np.bincount(inv, weights=-du * (vm - row), minlength=len(keys))
+    full = np.bincount(inv, weights=-du, minlength=len(keys))
+    group = keys // nrow  # (polygon, column)
+    krow = keys % nrow + r_off
+    # full height of the pieces strictly below each key in its group
+    after = np.concatenate((np.cumsum(full[::-1])[::-1], [0.0]))
+    group_end = np.searchsorted(group, group, side="right")
+    below = after[1:] - after[group_end]
+    kpoly, kcol = group // ncol, group % ncol + c_off
+    # the gap of rows above each key (below the previous key of its group)
+    first = np.concatenate(([True], group[1:] != group[:-1]))
+    gap = np.where(first, 0, krow - np.concatenate(([0], krow[:-1])) - 1)
+    gap_share = np.clip(below + full, 0.0, 1.0)
+    fill = (gap > 0) & (gap_share > 1e-12)
+    n_fill = gap[fill]
+    start = np.repeat(krow[fill] - n_fill, n_fill)
+    offset = np.arange(int(n_fill.sum())) - np.repeat(np.cumsum(n_fill) - n_fill, n_fill)
+    return Coverage(
+        np.concatenate([kpoly, np.repeat(kpoly[fill], n_fill)]),
+        np.concatenate([krow, start + offset]),
+        np.concatenate([kcol, np.repeat(kcol[fill], n_fill)]),
+        np.concatenate([np.clip(local + below, 0.0, 1.0), np.repeat(gap_share[fill], n_fill)]),
+    )
+
+
+def _affine(transform: object) -> Any:
+    from affine import Affine
+
+    t = Affine(*tuple(cast(Sequence[float], transform))[:6])
+    if t.b != 0 or t.d != 0:
+        raise ValueError("coverage-weighted statistics need a north-up raster (no rotation)")
+    return t
+
+
 def coverage_fractions(geoms: Sequence[Any] | Array, transform: Any) -> Coverage:
     """Exact share of each raster cell covered by each polygon.
+
+    Cells a boundary passes through get their share from the edge pieces (see the module
+    docstring); the cells between them in a column are wholly inside (share 1) or outside.
+    Each polygon is done on its own, so overlapping polygons are fine.
 
     Parameters
     ----------
@@ -102,62 +161,13 @@ def coverage_fractions(geoms: Sequence[Any] | Array, transform: Any) -> Coverage
     >>> c.col.tolist(), c.fraction.tolist()
     ([0, 1], [0.5, 1.0])
     """
-    from affine import Affine
-
-    t = Affine(*tuple(cast(Sequence[float], transform))[:6])
-    if t.b != 0 or t.d != 0:
-        raise ValueError("coverage_fractions needs a north-up raster (no rotation)")
+    t = _affine(transform)
     geoms = np.asarray(geoms, dtype=object)
-    n = len(geoms)
-    empty = Coverage(*(np.empty(0, dtype=d) for d in ("int64", "int64", "int64", "float64")))
-    if n == 0:
-        return empty
-    u, v, ring_of, ring_info = _grid_coords(geoms, t)
-    if len(u) == 0:
-        return empty
-    ua, va, ub, vb, edge = _pieces(u, v, ring_of)
-    ring = ring_of[edge]
-    poly = ring_info[0][ring].astype(np.int64)
-    sign = ring_info[1][ring]
-    um, vm = (ua + ub) / 2, (va + vb) / 2
-    col = np.floor(um).astype(np.int64)
-    row = np.floor(vm).astype(np.int64)
-    du = (ub - ua) * sign
-    # window per polygon: the rows and columns its pieces touch
-    c0 = np.full(n, np.iinfo(np.int64).max)
-    r0 = np.full(n, np.iinfo(np.int64).max)
-    c1 = np.full(n, np.iinfo(np.int64).min)
-    r1 = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(c0, poly, col)
-    np.minimum.at(r0, poly, row)
-    np.maximum.at(c1, poly, col)
-    np.maximum.at(r1, poly, row)
-    has = c1 >= c0
-    nr = np.where(has, r1 - r0 + 1, 0)
-    nc = np.where(has, c1 - c0 + 1, 0)
-    size = nr * nc
-    offset = np.concatenate(([0], np.cumsum(size)[:-1]))
-    # cells stored column-major per polygon: a column of a window is contiguous
-    at = offset[poly] + (col - c0[poly]) * nr[poly] + (row - r0[poly])
-    total = int(size.sum())
-    local = np.bincount(at, weights=-du * (vm - row), minlength=total)
-    above = row > r0[poly]
-    acc = np.bincount(at[above] - 1, weights=-du[above], minlength=total)
-    # every cell gets the pieces of its column below it: a reversed cumulative sum per column
-    g = np.concatenate((np.cumsum(acc[::-1])[::-1], [0.0]))
-    cell_poly = np.repeat(np.arange(n), size)
-    pos = np.arange(total) - offset[cell_poly]
-    cell_col = pos // np.maximum(nr[cell_poly], 1)
-    cell_row = pos - cell_col * nr[cell_poly]
-    column_end = offset[cell_poly] + (cell_col + 1) * nr[cell_poly]
-    frac = np.clip(local + g[:-1] - g[column_end], 0.0, 1.0)
-    keep = frac > 1e-12
-    return Coverage(
-        cell_poly[keep],
-        (cell_row + r0[cell_poly])[keep],
-        (cell_col + c0[cell_poly])[keep],
-        frac[keep],
-    )
+    if len(geoms) == 0 or shapely.get_num_coordinates(geoms).sum() == 0:
+        return Coverage(*(np.empty(0, dtype=d) for d in ("int64", "int64", "int64", "float64")))
+    c = _cells(geoms, t)
+    keep = c.fraction > 1e-12
+    return Coverage(*(a[keep] for a in c))
 
 
 def _valid(values: Array, nodata: float | None) -> Array:
@@ -220,14 +230,21 @@ def zonal_statistics(
     if arr.ndim != 2:
         raise ValueError(f"`values` must be 2-D, got shape {arr.shape}")
     n = len(buurten)
-    cov = coverage_fractions(buurten.geometry.to_numpy(), transform)
+    t = _affine(transform)
+    geoms = buurten.geometry.to_numpy()
+    if n == 0 or shapely.get_num_coordinates(geoms).sum() == 0:
+        cov = Coverage(*(np.empty(0, dtype=d) for d in ("int64", "int64", "int64", "float64")))
+    else:
+        cov = _cells(geoms, t)
+        keep = cov.fraction > 1e-12
+        cov = Coverage(*(a[keep] for a in cov))
     inside = (cov.row >= 0) & (cov.row < arr.shape[0]) & (cov.col >= 0) & (cov.col < arr.shape[1])
     val = np.full(len(cov.fraction), np.nan)
     val[inside] = arr[cov.row[inside], cov.col[inside]]
     ok = inside & _valid(val, nodata)
     w = np.where(ok, cov.fraction, 0.0)
     wsum = np.bincount(cov.polygon, weights=w, minlength=n)
-    area = np.bincount(cov.polygon, weights=cov.fraction, minlength=n)
+    area = shapely.area(geoms) / abs(t.a * t.e)  # in cells, also outside the raster
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(cov.polygon, weights=w * np.where(ok, val, 0.0), minlength=n) / wsum
         cover = np.where(area > 0, wsum / np.where(area > 0, area, 1), 0.0)
