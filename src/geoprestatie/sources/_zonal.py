@@ -24,6 +24,16 @@ __all__ = ["Coverage", "coverage_fractions", "zonal_statistics"]
 Array = npt.NDArray[Any]
 
 
+class Runs(NamedTuple):
+    """Cells wholly inside (or outside) a polygon: rows ``row0 <= row < row1`` of a column."""
+
+    polygon: Array
+    col: Array
+    row0: Array
+    row1: Array
+    share: Array
+
+
 class Coverage(NamedTuple):
     """Cells covered by polygons: one entry per (polygon, cell) with a positive share."""
 
@@ -84,7 +94,7 @@ def _pieces(u: Array, v: Array, ring_of: Array) -> tuple[Array, Array, Array, Ar
     return u0[k] + ta * du, v0[k] + ta * dv, u0[k] + tb * du, v0[k] + tb * dv, e[k]
 
 
-def _cells(geoms: Array, t: Any) -> Coverage:
+def _cells(geoms: Array, t: Any) -> tuple[Coverage, Runs]:
     """Shares of every cell touched by the polygons (exact).
 
     Cells a boundary passes through get the edge pieces in them plus the full height of the
@@ -114,19 +124,25 @@ def _cells(geoms: Array, t: Any) -> Coverage:
     group_end = np.searchsorted(group, group, side="right")
     below = after[1:] - after[group_end]
     kpoly, kcol = group // ncol, group % ncol + c_off
-    # the gap of rows above each key (below the previous key of its group)
+    # the gap of rows above each key (below the previous key of its group): a run of cells
     first = np.concatenate(([True], group[1:] != group[:-1]))
     gap = np.where(first, 0, krow - np.concatenate(([0], krow[:-1])) - 1)
     gap_share = np.clip(below + full, 0.0, 1.0)
     fill = (gap > 0) & (gap_share > 1e-12)
-    n_fill = gap[fill]
-    start = np.repeat(krow[fill] - n_fill, n_fill)
-    offset = np.arange(int(n_fill.sum())) - np.repeat(np.cumsum(n_fill) - n_fill, n_fill)
+    boundary = Coverage(kpoly, krow, kcol, np.clip(local + below, 0.0, 1.0))
+    runs = Runs(kpoly[fill], kcol[fill], krow[fill] - gap[fill], krow[fill], gap_share[fill])
+    return boundary, runs
+
+
+def _materialise(runs: Runs) -> Coverage:
+    """One entry per cell of the runs."""
+    n = runs.row1 - runs.row0
+    offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
     return Coverage(
-        np.concatenate([kpoly, np.repeat(kpoly[fill], n_fill)]),
-        np.concatenate([krow, start + offset]),
-        np.concatenate([kcol, np.repeat(kcol[fill], n_fill)]),
-        np.concatenate([np.clip(local + below, 0.0, 1.0), np.repeat(gap_share[fill], n_fill)]),
+        np.repeat(runs.polygon, n),
+        np.repeat(runs.row0, n) + offset,
+        np.repeat(runs.col, n),
+        np.repeat(runs.share, n),
     )
 
 
@@ -165,7 +181,10 @@ def coverage_fractions(geoms: Sequence[Any] | Array, transform: Any) -> Coverage
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0 or shapely.get_num_coordinates(geoms).sum() == 0:
         return Coverage(*(np.empty(0, dtype=d) for d in ("int64", "int64", "int64", "float64")))
-    c = _cells(geoms, t)
+    boundary, runs = _cells(geoms, t)
+    c = Coverage(
+        *(np.concatenate([a, b]) for a, b in zip(boundary, _materialise(runs), strict=True))
+    )
     keep = c.fraction > 1e-12
     return Coverage(*(a[keep] for a in c))
 
@@ -212,7 +231,9 @@ def zonal_statistics(
         ``n_cellen`` (cells with data touching the buurt), ``n_cellen_totaal`` (cells
         touching it), ``n_cellen_toegewezen`` (cells with data whose largest share lies in
         this buurt: each cell counted once, for the accounting), ``dekking`` (share of the
-        buurt's **area** covered by cells with data; 0 when none).
+        buurt's **area** covered by cells with data; 0 when none). ``attrs`` holds
+        ``cellen_in_meer_buurten``: cells with data wholly inside two or more buurten
+        (which then overlap; not in ``n_cellen_toegewezen``).
 
     Examples
     --------
@@ -233,37 +254,84 @@ def zonal_statistics(
     t = _affine(transform)
     geoms = buurten.geometry.to_numpy()
     if n == 0 or shapely.get_num_coordinates(geoms).sum() == 0:
-        cov = Coverage(*(np.empty(0, dtype=d) for d in ("int64", "int64", "int64", "float64")))
+        empty = np.empty(0, dtype="int64")
+        bnd = Coverage(empty, empty, empty, np.empty(0))
+        runs = Runs(empty, empty, empty, empty, np.empty(0))
     else:
-        cov = _cells(geoms, t)
-        keep = cov.fraction > 1e-12
-        cov = Coverage(*(a[keep] for a in cov))
-    inside = (cov.row >= 0) & (cov.row < arr.shape[0]) & (cov.col >= 0) & (cov.col < arr.shape[1])
-    val = np.full(len(cov.fraction), np.nan)
-    val[inside] = arr[cov.row[inside], cov.col[inside]]
+        bnd, runs = _cells(geoms, t)
+        keep = bnd.fraction > 1e-12
+        bnd = Coverage(*(x[keep] for x in bnd))
+    h, w = arr.shape
+    valid = _valid(arr, nodata)
+    # boundary cells: one by one
+    inside = (bnd.row >= 0) & (bnd.row < h) & (bnd.col >= 0) & (bnd.col < w)
+    val = np.full(len(bnd.fraction), np.nan)
+    val[inside] = arr[bnd.row[inside], bnd.col[inside]]
     ok = inside & _valid(val, nodata)
-    w = np.where(ok, cov.fraction, 0.0)
-    wsum = np.bincount(cov.polygon, weights=w, minlength=n)
+    wb = np.where(ok, bnd.fraction, 0.0)
+    # runs of whole cells: sums from per-column cumulative sums of the raster
+    r0, r1 = np.clip(runs.row0, 0, h), np.clip(runs.row1, 0, h)
+    on = (runs.col >= 0) & (runs.col < w) & (r1 > r0)
+    rp, rc, r0, r1, rs = runs.polygon[on], runs.col[on], r0[on], r1[on], runs.share[on]
+    csum = np.vstack([np.zeros((1, w)), np.cumsum(np.where(valid, arr, 0.0), axis=0)])
+    ccnt = np.vstack([np.zeros((1, w), dtype="int64"), np.cumsum(valid, axis=0)])
+    run_sum = csum[r1, rc] - csum[r0, rc]
+    run_cnt = (ccnt[r1, rc] - ccnt[r0, rc]).astype("float64")
+    in_run = _run_cover(rc, r0, r1, (h, w))
+    # for the accounting each cell with data counts once: cells inside two polygons (they
+    # overlap) are counted apart, in attrs["cellen_in_meer_buurten"]
+    once = valid & (in_run == 1)
+    conce = np.vstack([np.zeros((1, w), dtype="int64"), np.cumsum(once, axis=0)])
+    run_once = (conce[r1, rc] - conce[r0, rc]).astype("float64")
+    wsum = np.bincount(bnd.polygon, weights=wb, minlength=n) + np.bincount(
+        rp, weights=rs * run_cnt, minlength=n
+    )
+    vsum = np.bincount(bnd.polygon, weights=wb * np.where(ok, val, 0.0), minlength=n)
+    vsum += np.bincount(rp, weights=rs * run_sum, minlength=n)
     area = shapely.area(geoms) / abs(t.a * t.e)  # in cells, also outside the raster
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(cov.polygon, weights=w * np.where(ok, val, 0.0), minlength=n) / wsum
-        cover = np.where(area > 0, wsum / np.where(area > 0, area, 1), 0.0)
-    assigned = _assign_cells(cov.polygon[ok], cov.row[ok] * arr.shape[1] + cov.col[ok],
-                             cov.fraction[ok], n)  # fmt: skip
+        mean = vsum / wsum
+        cover = np.clip(np.where(area > 0, wsum / np.where(area > 0, area, 1), 0.0), 0, 1)
+    shared = ok & (in_run[np.clip(bnd.row, 0, h - 1), np.clip(bnd.col, 0, w - 1)] == 0)
+    assigned = _assign_cells(
+        bnd.polygon[shared], bnd.row[shared] * w + bnd.col[shared], bnd.fraction[shared], n
+    ) + np.bincount(rp, weights=run_once, minlength=n).astype("int64")
     median = np.full(n, np.nan)
-    if with_median and ok.any():
-        median = _weighted_median(cov.polygon[ok], val[ok], cov.fraction[ok], n)
-    return pd.DataFrame(
+    if with_median and (ok.any() or len(rp)):
+        cells = _materialise(Runs(rp, rc, r0, r1, rs))
+        cv = arr[cells.row, cells.col]
+        cok = valid[cells.row, cells.col]
+        median = _weighted_median(
+            np.concatenate([bnd.polygon[ok], cells.polygon[cok]]),
+            np.concatenate([val[ok], cv[cok].astype("float64")]),
+            np.concatenate([bnd.fraction[ok], cells.fraction[cok]]),
+            n,
+        )
+    n_runs = np.bincount(runs.polygon, weights=runs.row1 - runs.row0, minlength=n)
+    out = pd.DataFrame(
         {
             "buurtcode": buurten["buurtcode"].to_numpy(),
             "gemiddelde": np.where(wsum > 0, mean, np.nan),
             "mediaan": median,
-            "n_cellen": np.bincount(cov.polygon[ok], minlength=n).astype("int64"),
-            "n_cellen_totaal": np.bincount(cov.polygon, minlength=n).astype("int64"),
+            "n_cellen": (np.bincount(bnd.polygon[ok], minlength=n)
+                         + np.bincount(rp, weights=run_cnt, minlength=n)).astype("int64"),
+            "n_cellen_totaal": (np.bincount(bnd.polygon, minlength=n) + n_runs).astype("int64"),
             "n_cellen_toegewezen": assigned,
             "dekking": cover,
         }
-    )
+    )  # fmt: skip
+    out.attrs["cellen_in_meer_buurten"] = int(np.count_nonzero(valid & (in_run > 1)))
+    return out
+
+
+def _run_cover(col: Array, r0: Array, r1: Array, shape: tuple[int, int]) -> Array:
+    """How many runs cover each cell (more than one only where polygons overlap)."""
+    h, w = shape
+    diff = np.zeros((h + 1, w), dtype="int32")
+    np.add.at(diff, (r0, col), 1)
+    np.add.at(diff, (r1, col), -1)
+    cover: Array = np.cumsum(diff, axis=0)[:h]
+    return cover
 
 
 def _assign_cells(poly: Array, cell: Array, frac: Array, n: int) -> Array:

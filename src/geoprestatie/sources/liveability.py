@@ -151,6 +151,13 @@ def _read_raster(
     cols = ["buurtcode", "geometry"] + (["buurtnaam"] if "buurtnaam" in buurten else [])
     zones = buurten[cols].to_crs(raster_crs)
     z = zonal_statistics(zones, arr, transform, nodata=nodata)
+    if z.attrs["cellen_in_meer_buurten"]:
+        raise InputError(
+            f"{z.attrs['cellen_in_meer_buurten']} rastercel(len) met gegevens liggen geheel "
+            "in twee of meer buurten: de buurten overlappen elkaar. Controleer het "
+            "buurtenbestand (elke plek hoort bij één buurt)",
+            source=path,
+        )
     _warn_coarse(zones, z, abs(transform.a * transform.e), path)
     valid = _valid(arr, nodata)
     n_valid = int(np.count_nonzero(valid))
