@@ -269,20 +269,12 @@ def zonal_statistics(
     val[inside] = arr[bnd.row[inside], bnd.col[inside]]
     ok = inside & _valid(val, nodata)
     wb = np.where(ok, bnd.fraction, 0.0)
-    # runs of whole cells: sums from per-column cumulative sums of the raster
+    # runs of whole cells (inside the raster)
     r0, r1 = np.clip(runs.row0, 0, h), np.clip(runs.row1, 0, h)
     on = (runs.col >= 0) & (runs.col < w) & (r1 > r0)
-    rp, rc, r0, r1, rs = runs.polygon[on], runs.col[on], r0[on], r1[on], runs.share[on]
-    csum = np.vstack([np.zeros((1, w)), np.cumsum(np.where(valid, arr, 0.0), axis=0)])
-    ccnt = np.vstack([np.zeros((1, w), dtype="int64"), np.cumsum(valid, axis=0)])
-    run_sum = csum[r1, rc] - csum[r0, rc]
-    run_cnt = (ccnt[r1, rc] - ccnt[r0, rc]).astype("float64")
-    in_run = _run_cover(rc, r0, r1, (h, w))
-    # for the accounting each cell with data counts once: cells inside two polygons (they
-    # overlap) are counted apart, in attrs["cellen_in_meer_buurten"]
-    once = valid & (in_run == 1)
-    conce = np.vstack([np.zeros((1, w), dtype="int64"), np.cumsum(once, axis=0)])
-    run_once = (conce[r1, rc] - conce[r0, rc]).astype("float64")
+    inner = Runs(runs.polygon[on], runs.col[on], r0[on], r1[on], runs.share[on])
+    rp, rs = inner.polygon, inner.share
+    run_sum, run_cnt, run_once, in_run_at, multi = _run_sums(inner, arr, valid, bnd)
     wsum = np.bincount(bnd.polygon, weights=wb, minlength=n) + np.bincount(
         rp, weights=rs * run_cnt, minlength=n
     )
@@ -292,13 +284,13 @@ def zonal_statistics(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = vsum / wsum
         cover = np.clip(np.where(area > 0, wsum / np.where(area > 0, area, 1), 0.0), 0, 1)
-    shared = ok & (in_run[np.clip(bnd.row, 0, h - 1), np.clip(bnd.col, 0, w - 1)] == 0)
+    shared = ok & ~in_run_at
     assigned = _assign_cells(
         bnd.polygon[shared], bnd.row[shared] * w + bnd.col[shared], bnd.fraction[shared], n
     ) + np.bincount(rp, weights=run_once, minlength=n).astype("int64")
     median = np.full(n, np.nan)
     if with_median and (ok.any() or len(rp)):
-        cells = _materialise(Runs(rp, rc, r0, r1, rs))
+        cells = _materialise(inner)
         cv = arr[cells.row, cells.col]
         cok = valid[cells.row, cells.col]
         median = _weighted_median(
@@ -320,18 +312,55 @@ def zonal_statistics(
             "dekking": cover,
         }
     )  # fmt: skip
-    out.attrs["cellen_in_meer_buurten"] = int(np.count_nonzero(valid & (in_run > 1)))
+    out.attrs["cellen_in_meer_buurten"] = multi
     return out
 
 
-def _run_cover(col: Array, r0: Array, r1: Array, shape: tuple[int, int]) -> Array:
-    """How many runs cover each cell (more than one only where polygons overlap)."""
-    h, w = shape
+def _run_sums(
+    runs: Runs, arr: Array, valid: Array, bnd: Coverage
+) -> tuple[Array, Array, Array, Array, int]:
+    """Per run: sum of values and count of cells with data, the count of those cells that
+    lie in no other run; per boundary entry whether its cell lies in a run; and the number
+    of cells with data in two or more runs (overlapping polygons).
+
+    Few run cells are visited one by one; many (a national set) are summed from per-column
+    cumulative sums of the raster, each run in O(1).
+    """
+    h, w = arr.shape
+    n_cells = int((runs.row1 - runs.row0).sum())
+    bid = bnd.row * w + bnd.col
+    if n_cells * 4 < h * w:
+        cells = _materialise(runs)
+        cid = cells.row * w + cells.col
+        ids, inv, counts = np.unique(cid, return_inverse=True, return_counts=True)
+        cv = np.where(valid[cells.row, cells.col], arr[cells.row, cells.col], 0).astype("float64")
+        cok = valid[cells.row, cells.col]
+        which = np.repeat(np.arange(len(runs.col)), runs.row1 - runs.row0)
+        k = len(runs.col)
+        run_sum = np.bincount(which, weights=cv, minlength=k)
+        run_cnt = np.bincount(which, weights=cok, minlength=k)
+        run_once = np.bincount(which, weights=cok & (counts[inv] == 1), minlength=k)
+        multi = int(np.count_nonzero(valid.ravel()[ids[counts > 1]]))
+        return run_sum, run_cnt, run_once, np.isin(bid, ids), multi
     diff = np.zeros((h + 1, w), dtype="int32")
-    np.add.at(diff, (r0, col), 1)
-    np.add.at(diff, (r1, col), -1)
-    cover: Array = np.cumsum(diff, axis=0)[:h]
-    return cover
+    np.add.at(diff, (runs.row0, runs.col), 1)
+    np.add.at(diff, (runs.row1, runs.col), -1)
+    in_run = np.cumsum(diff, axis=0)[:h]
+    zero = np.zeros((1, w))
+    csum = np.vstack([zero, np.cumsum(np.where(valid, arr, 0).astype("float64"), axis=0)])
+    ccnt = np.vstack([zero, np.cumsum(valid, axis=0, dtype="float64")])
+    conce = np.vstack([zero, np.cumsum(valid & (in_run == 1), axis=0, dtype="float64")])
+    r0, r1, c = runs.row0, runs.row1, runs.col
+    inside = (bnd.row >= 0) & (bnd.row < h) & (bnd.col >= 0) & (bnd.col < w)
+    at = np.zeros(len(bid), dtype=bool)
+    at[inside] = in_run[bnd.row[inside], bnd.col[inside]] > 0
+    return (
+        csum[r1, c] - csum[r0, c],
+        ccnt[r1, c] - ccnt[r0, c],
+        conce[r1, c] - conce[r0, c],
+        at,
+        int(np.count_nonzero(valid & (in_run > 1))),
+    )
 
 
 def _assign_cells(poly: Array, cell: Array, frac: Array, n: int) -> Array:
