@@ -5,11 +5,8 @@
     no accounting) against :func:`geoprestatie.join.assign_buurten` (points in polygons plus
     nearest-within-tolerance) and against the whole :func:`geoprestatie.join.join_sources`
     (placement, accounting and the per-buurt table).
-(b) Zonal mean over buurten of a raster the size of the Dutch 100 m grid (2,800 x 3,250
-    cells): ``rasterstats.zonal_stats`` against :func:`geoprestatie.sources.zonal_statistics`
-    on the same array and affine, for the 310 real buurten, for Amersfoort alone (a
-    municipality on the national grid, the usual case) and for ~13,000 synthetic Voronoi
-    buurten (about the number of buurten in the Netherlands). Results are checked equal.
+(b) Zonal statistics moved to ``bench_zonal.py``: they are coverage-weighted now and are
+    compared with exactextract (and rasterstats) there.
 
 Run from the repository root: ``PYTHONPATH=src python benchmarks/bench_join.py``
 (``--quick`` for a smaller run). Timings are the best of ``--repeat`` runs.
@@ -19,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +27,6 @@ from affine import Affine
 
 from geoprestatie import datasets
 from geoprestatie.join import assign_buurten, join_sources
-from geoprestatie.sources import zonal_statistics
 
 NL_GRID = Affine(100, 0, 0, 0, -100, 625_000)  # 2,800 x 3,250 cells covering the Netherlands
 NL_SHAPE = (3250, 2800)
@@ -156,60 +151,15 @@ def voronoi_buurten(n: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
     )
 
 
-def bench_zonal(
-    name: str, zones: gpd.GeoDataFrame, arr: np.ndarray, repeat: int, *, median: bool = False
-) -> list[dict[str, Any]]:
-    from rasterstats import zonal_stats
-
-    stats = ["count", "mean", "median"] if median else ["count", "mean"]
-    geoms = list(zones.geometry)
-    with warnings.catch_warnings():
-        # rasterstats multiplies affine transforms with `*`, which affine deprecates
-        warnings.simplefilter("ignore", PendingDeprecationWarning)
-        t_rs, theirs = best_of(
-            lambda: zonal_stats(geoms, arr, affine=NL_GRID, nodata=-9999, stats=stats),
-            max(1, repeat if len(zones) < 1000 else 1),
-        )
-    t_ours, ours = best_of(
-        lambda: zonal_statistics(zones, arr, NL_GRID, nodata=-9999, with_median=median), repeat
-    )
-    # the same cells per buurt; values equal to float32 precision (rasterstats accumulates a
-    # float32 raster in float32, we in float64)
-    count = np.array([t["count"] for t in theirs])
-    assert np.array_equal(ours["n_cellen"].to_numpy(), count), f"cell counts differ: {name}"
-    for stat, col in (("mean", "gemiddelde"), ("median", "mediaan"))[: len(stats) - 1]:
-        ref = np.array([np.nan if t[stat] is None else t[stat] for t in theirs], dtype="float64")
-        equal = np.allclose(ours[col].to_numpy(), ref, rtol=1e-6, equal_nan=True)
-        assert equal, f"zonal {stat} differs for {name}"
-    what = "mean + median" if median else "mean"
-    return [
-        {"benchmark": f"(b) zonal {what}, {name}", "method": "rasterstats.zonal_stats",
-         "seconds": t_rs, "ratio": 1.0, "note": ""},
-        {"benchmark": "", "method": "zonal_statistics (rasterize once + bincount)",
-         "seconds": t_ours, "ratio": t_ours / t_rs,
-         "note": f"same cells, equal {what}; {t_rs / t_ours:.0f}x faster"},
-    ]  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100,000 dwellings, 2,000 buurten")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     n_points = 100_000 if args.quick else 1_000_000
-    n_voronoi = 2_000 if args.quick else 13_000
 
     buurten = datasets.load_buurten()
     rows = bench_points(buurten, n_points, args.repeat)
-
-    rng = np.random.default_rng(2)
-    arr = rng.normal(4.0, 0.3, NL_SHAPE).astype("float32")
-    arr[rng.random(NL_SHAPE) < 0.05] = -9999
-    rows += bench_zonal(f"{len(buurten)} real buurten", buurten, arr, args.repeat)
-    amersfoort = datasets.load_buurten("Amersfoort")
-    rows += bench_zonal("Amersfoort (145 buurten)", amersfoort, arr, args.repeat, median=True)
-    syn = voronoi_buurten(n_voronoi, np.random.default_rng(3))
-    rows += bench_zonal(f"{len(syn):,} synthetic buurten", syn, arr, args.repeat)
 
     table = pd.DataFrame(rows)
     table["seconds"] = table["seconds"].map(lambda s: f"{s:8.3f}")
