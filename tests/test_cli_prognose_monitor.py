@@ -149,7 +149,7 @@ def test_monitor_rule_on_unknown_column_is_one_line(tmp_path: Path) -> None:
         "monitor", "--afspraken", str(rules), "--voorraad", str(stock), "--out", str(tmp_path / "m")
     )
     assert code == 1 and out.startswith("Error: ")
-    assert "afspraak 'X': column 'lable' is not in dataset 'voorraad'" in out
+    assert "afspraak 'X': kolom 'lable' bestaat niet in dataset 'voorraad'" in out
 
 
 def test_monitor_without_year_for_an_indexed_limit(tmp_path: Path) -> None:

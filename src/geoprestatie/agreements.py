@@ -71,6 +71,7 @@ from geoprestatie._validate import read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.join import STOCK_POSITION
 from geoprestatie.prognosis import Target, target_gaps
+from geoprestatie.rule_expr import column_vec
 from geoprestatie.rules import (
     Deadline,
     Rule,
@@ -152,9 +153,11 @@ class Condition:
 
     def __post_init__(self) -> None:
         if self.op not in OPERATORS:
-            raise ConfigError(f"`op` was {self.op!r} but is expected to be in {list(OPERATORS)}")
+            raise ConfigError(f"`op` was {self.op!r}; kies uit {list(OPERATORS)}")
         if self.op in ("in", "niet_in") and not isinstance(self.waarde, list | tuple):
-            raise ConfigError(f"`op` {self.op!r} needs a list as `waarde`, got {self.waarde!r}")
+            raise ConfigError(
+                f"`op` {self.op!r} vraagt een lijst als `waarde`, kreeg {self.waarde!r}"
+            )
 
     def describe(self) -> str:
         if self.huurgrens is not None and self.waarde is None:
@@ -195,45 +198,43 @@ class Agreement:
     def __post_init__(self) -> None:
         where = f"afspraak {self.id!r}"
         if self.soort not in RULE_KINDS:
-            raise ConfigError(
-                f"{where}: `soort` was {self.soort!r} but is expected to be in {list(RULE_KINDS)}"
-            )
+            raise ConfigError(f"{where}: `soort` was {self.soort!r} ; kies uit {list(RULE_KINDS)}")
         if self.soort in GENERAL_KINDS:
             if self.regel is None:
                 raise ConfigError(f"{where}: soort {self.soort!r} zonder regel")
             return
         if self.dataset not in DATASETS:
             raise ConfigError(
-                f"{where}: `dataset` was {self.dataset!r} but is expected to be in {list(DATASETS)}"
+                f"{where}: `dataset` was {self.dataset!r} ; kies uit {list(DATASETS)}"
             )
         if self.combinatie not in ("of", "en"):
-            raise ConfigError(
-                f"{where}: `combinatie` was {self.combinatie!r}; expected 'of' or 'en'"
-            )
+            raise ConfigError(f"{where}: `combinatie` was {self.combinatie!r}; kies 'of' of 'en'")
         if self.vergelijking not in COMPARISONS:
             raise ConfigError(
-                f"{where}: `vergelijking` was {self.vergelijking!r} but is expected to be in "
-                f"{list(COMPARISONS)}"
+                f"{where}: `vergelijking` was {self.vergelijking!r} ; kies uit {list(COMPARISONS)}"
             )
         if self.marge < 0:
-            raise ConfigError(f"{where}: `marge` must be >= 0, got {self.marge}")
+            raise ConfigError(f"{where}: `marge` is >= 0, kreeg {self.marge}")
         if self.soort in ("verbod", "aandeel") and not self.voorwaarde:
             key = "verboden_als" if self.soort == "verbod" else "voorwaarde"
-            raise ConfigError(f"{where}: soort {self.soort!r} needs `{key}` (a list of conditions)")
+            raise ConfigError(
+                f"{where}: soort {self.soort!r} vraagt `{key}` (een lijst voorwaarden)"
+            )
         if self.soort == "aandeel" and not 0 <= self.norm <= 1:
-            raise ConfigError(f"{where}: an aandeel `norm` is a fraction 0-1, got {self.norm}")
+            raise ConfigError(
+                f"{where}: de `norm` van een aandeel is een fractie 0-1, kreeg {self.norm}"
+            )
         if self.soort == "prognose":
             if self.doel not in PROGNOSIS_GOALS:
                 raise ConfigError(
-                    f"{where}: `doel` was {self.doel!r} but is expected to be in "
-                    f"{list(PROGNOSIS_GOALS)}"
+                    f"{where}: `doel` was {self.doel!r} ; kies uit {list(PROGNOSIS_GOALS)}"
                 )
             if self.doel == "netto_groei" and (self.van is None or self.tot is None):
-                raise ConfigError(f"{where}: doel 'netto_groei' needs `van` and `tot` (years)")
+                raise ConfigError(f"{where}: doel 'netto_groei' vraagt `van` en `tot` (jaartallen)")
         elif self.dataset == "voorraad" and (self.van is not None or self.tot is not None):
             raise ConfigError(
-                f"{where}: a period (`van`/`tot`) selects sales by their `jaar`; dataset "
-                "'voorraad' is the stock as it is and has no years"
+                f"{where}: een periode (`van`/`tot`) kiest verkopen op hun `jaar`; dataset "
+                "'voorraad' is de voorraad zoals hij is en heeft geen jaren"
             )
 
     def norm_text(self) -> str:
@@ -265,13 +266,15 @@ _KEYS: dict[str, set[str]] = {
 
 def _condition(data: Any, *, where: str) -> Condition:
     if not isinstance(data, Mapping):
-        raise ConfigError(f"{where}: a condition is a table {{kolom, op, waarde}}, got {data!r}")
+        raise ConfigError(
+            f"{where}: een voorwaarde is een tabel {{kolom, op, waarde}}, kreeg {data!r}"
+        )
     allowed = {"kolom", "op", "waarde", "huurgrens", "huurjaar"}
     unknown = sorted(set(data) - allowed)
     if unknown or "kolom" not in data or "op" not in data:
         raise ConfigError(
-            f"{where}: condition {dict(data)} needs `kolom`, `op` and `waarde` (or `huurgrens` + "
-            f"`huurjaar`); unknown keys {unknown}"
+            f"{where}: condition {dict(data)} vraagt `kolom`, `op` en `waarde` (of `huurgrens` + "
+            f"`huurjaar`); onbekende sleutels {unknown}"
         )
     value = data.get("waarde")
     limit: str | None = None
@@ -279,7 +282,7 @@ def _condition(data: Any, *, where: str) -> Condition:
         fields = list(huur.RentLimits.__dataclass_fields__)
         if data["huurgrens"] not in fields or "waarde" in data:
             raise ConfigError(
-                f"{where}: `huurgrens` must be one of {fields} (without `waarde`); got "
+                f"{where}: `huurgrens` is een van {fields} (zonder `waarde`); kreeg "
                 f"{data.get('huurgrens')!r}"
             )
         limit = str(data["huurgrens"])
@@ -289,7 +292,7 @@ def _condition(data: Any, *, where: str) -> Condition:
             except ConfigError as exc:
                 raise ConfigError(f"{where}: {exc}") from None
     elif "waarde" not in data:
-        raise ConfigError(f"{where}: condition {dict(data)} has no `waarde`")
+        raise ConfigError(f"{where}: condition {dict(data)} heeft geen `waarde`")
     try:
         return Condition(
             kolom=str(data["kolom"]), op=str(data["op"]), waarde=value, huurgrens=limit
@@ -303,7 +306,7 @@ def _period(data: Mapping[str, Any], *, where: str) -> tuple[int | None, int | N
     given = sorted(_PERIOD_KEYS & set(data))
     if len(given) > 1 and set(given) != {"tot", "van"}:
         raise ConfigError(
-            f"{where}: give the period once: `van`/`tot`, `jaar` or `periode`; got {given}"
+            f"{where}: geef de periode één keer: `van`/`tot`, `jaar` of `periode`; kreeg {given}"
         )
     van, tot = data.get("van"), data.get("tot")
     if "jaar" in data:
@@ -311,13 +314,15 @@ def _period(data: Mapping[str, Any], *, where: str) -> tuple[int | None, int | N
     if "periode" in data:
         periode = data["periode"]
         if not isinstance(periode, list) or len(periode) != 2:
-            raise ConfigError(f"{where}: `periode` is [van, tot] (two years); got {periode!r}")
+            raise ConfigError(
+                f"{where}: `periode` is [van, tot] (twee jaartallen); kreeg {periode!r}"
+            )
         van, tot = periode
     for key, year in (("van", van), ("tot", tot)):
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            raise ConfigError(f"{where}: `{key}` is a year like 2022; got {year!r}")
+            raise ConfigError(f"{where}: `{key}` is een jaartal zoals 2022; kreeg {year!r}")
     if van is not None and tot is not None and van > tot:
-        raise ConfigError(f"{where}: the period {van}-{tot} ends before it starts")
+        raise ConfigError(f"{where}: the period {van}-{tot} eindigt voordat hij begint")
     return van, tot
 
 
@@ -327,12 +332,10 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
     where = f"afspraak {ident!r}"
     for key in ("id", "tekst", "partij", "soort"):
         if key not in data:
-            raise ConfigError(f"{where}: missing key {key!r}")
+            raise ConfigError(f"{where}: sleutel {key!r} ontbreekt")
     soort = str(data["soort"])
     if soort not in RULE_KINDS:
-        raise ConfigError(
-            f"{where}: `soort` was {soort!r} but is expected to be in {list(RULE_KINDS)}"
-        )
+        raise ConfigError(f"{where}: `soort` was {soort!r} ; kies uit {list(RULE_KINDS)}")
     if soort in GENERAL_KINDS:
         build = rule_from_dict if soort == "regel" else deadline_from_dict
         regel = build(data, datasets=list(MONITOR_DATASETS))
@@ -348,10 +351,11 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
     unknown = sorted(set(data) - _KEYS[soort])
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key(s) {unknown} for soort {soort!r}; allowed {sorted(_KEYS[soort])}"
+            f"{where}: onbekende sleutel(s) {unknown} voor soort {soort!r}; "
+            f"toegestaan zijn {sorted(_KEYS[soort])}"
         )
     if soort in ("aandeel", "aantal", "prognose") and "norm" not in data:
-        raise ConfigError(f"{where}: soort {soort!r} needs a `norm`")
+        raise ConfigError(f"{where}: soort {soort!r} vraagt een `norm`")
 
     def conditions(key: str) -> tuple[Condition, ...]:
         raw = data.get(key, [])
@@ -403,7 +407,7 @@ def read_agreements(path: str | Path) -> list[Agreement]:
     data = read_toml(path, what="agreements")
     tables = data.get("afspraak")
     if not isinstance(tables, list) or not tables:
-        raise ConfigError(f"{path}: no [[afspraak]] tables found")
+        raise ConfigError(f"{path}: geen [[afspraak]]-tabellen gevonden")
     try:
         agreements = [agreement_from_dict(t) for t in tables]
     except ConfigError as exc:
@@ -411,7 +415,7 @@ def read_agreements(path: str | Path) -> list[Agreement]:
     ids = [a.id for a in agreements]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
-        raise ConfigError(f"{path}: duplicate afspraak id(s) {dup}")
+        raise ConfigError(f"{path}: dubbele afspraak-id('s) {dup}")
     return agreements
 
 
@@ -445,8 +449,8 @@ def _check_column(frame: pd.DataFrame, cond: Condition, agreement: Agreement) ->
     if cond.kolom in _CANONICAL[agreement.dataset]:
         return False
     raise ConfigError(
-        f"afspraak {agreement.id!r}: column {cond.kolom!r} is not in dataset "
-        f"{agreement.dataset!r}; available columns: {sorted(map(str, frame.columns))}"
+        f"afspraak {agreement.id!r}: kolom {cond.kolom!r} bestaat niet in dataset "
+        f"{agreement.dataset!r}; kolommen: {sorted(map(str, frame.columns))}"
     )
 
 
@@ -462,24 +466,32 @@ def _evaluate_condition(
         cats = [str(c) for c in col.dtype.categories]
         bad = [v for v in values if str(v) not in cats]
         if bad:
-            raise ConfigError(f"{where}: value(s) {bad} not in the categories {cats}")
+            raise ConfigError(f"{where}: waarde(n) {bad} niet in de categorieën {cats}")
         left = col.cat.codes.to_numpy().astype("float64")
         right = [float(cats.index(str(v))) for v in values]
     elif pd.api.types.is_bool_dtype(col):
         left = col.astype("float64").to_numpy(na_value=np.nan)
         words = [str(v).strip().lower() for v in values]
         if not set(words) <= TRUE_WORDS | FALSE_WORDS:
-            raise ConfigError(f"{where}: {cond.kolom!r} is ja/nee; got {values}")
+            raise ConfigError(f"{where}: {cond.kolom!r} is ja/nee; kreeg {values}")
         right = [1.0 if w in TRUE_WORDS else 0.0 for w in words]
     elif pd.api.types.is_numeric_dtype(col):
         left = col.astype("float64").to_numpy(na_value=np.nan)
         try:
             right = [float(v) for v in values]
         except (TypeError, ValueError):
-            raise ConfigError(f"{where}: {cond.kolom!r} is numeric; got {values}") from None
+            raise ConfigError(f"{where}: {cond.kolom!r} is numeriek; kreeg {values}") from None
+    elif cond.op in ("<", "<=", ">", ">="):
+        # a text column that reads as numbers (an extra column, decimal comma) is numeric
+        vec = column_vec(frame, cond.kolom, where=where)
+        if vec.kind != "num" or vec.categories:
+            raise ConfigError(f"{where}: {cond.op!r} vraagt een numerieke of geordende kolom")
+        left, known = vec.values, vec.known
+        try:
+            right = [float(v) for v in values]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: {cond.kolom!r} is numeriek; kreeg {values}") from None
     else:
-        if cond.op in ("<", "<=", ">", ">="):
-            raise ConfigError(f"{where}: {cond.op!r} needs a numeric or ordered column")
         text = col.astype("string").str.strip().str.casefold()
         wanted = {str(v).strip().casefold() for v in values}
         hit = text.isin(wanted).fillna(False).to_numpy(dtype=bool)
@@ -760,8 +772,8 @@ def _resolve_limits(
             if c.huurgrens is not None and c.waarde is None:
                 if jaar is None:
                     raise ConfigError(
-                        f"afspraak {agreement.id!r}: `huurgrens` {c.huurgrens!r} without "
-                        "`huurjaar` needs the monitored year: pass jaar= (CLI: --jaar 2023)"
+                        f"afspraak {agreement.id!r}: `huurgrens` {c.huurgrens!r} zonder "
+                        "`huurjaar` vraagt het gemonitorde jaar: geef jaar= (CLI: --jaar 2023)"
                     )
                 try:
                     value = getattr(huur.limits_for(jaar, limits), c.huurgrens)
