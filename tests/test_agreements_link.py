@@ -54,7 +54,7 @@ def test_shorthand_compares_a_numeric_text_column() -> None:
             "tekst": "t",
             "partij": "p",
             "soort": "aandeel",
-            "norm": 0.5,
+            "norm": 0.3,
             "voorwaarde": [{"kolom": "streefhuur", "op": "<=", "waarde": 710}],
         }
     )
