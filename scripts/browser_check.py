@@ -1,88 +1,46 @@
 #!/usr/bin/env python3
-"""Open a generated map (e.g. maps/sia.html) in headless Chromium, offline, and check it.
+"""Open a generated page (a map or rapport.html) in headless Chromium with the network off.
 
-The page's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome, awesome-markers) are served
-from local copies on 127.0.0.1: they come from the npm registry packages of the same versions
-(``npm pack``, cached in ``$GEOPRESTATIE_BROWSER_ASSETS`` or ``~/.cache/geoprestatie/
-browser-assets``). Every other host is unresolvable for the browser, so the check needs no
-internet (background tiles simply do not load). A probe script injected into a temporary
-copy of the page records JavaScript errors, failed scripts/stylesheets and what rendered.
+Every host name is unresolvable for the browser (``--host-resolver-rules``), so the check
+proves that the page needs no network: Leaflet and the map script are inline. A probe
+script injected into a temporary copy of the page records JavaScript errors, ``alert()``
+calls, every resource the page tried to load (``performance`` entries and failed
+elements: there should be none), and what rendered: the buurten drawn by each map
+(``window.gpMaps``), legend, layer control, scale bar, title, and the time until the map
+was drawn. With ``exercise`` it switches every view and overlay and hovers up to 300
+buurten, so a script hidden in a name would fire.
 
 Usage::
 
     python scripts/browser_check.py maps/sia.html --min-polygons 145 \\
-        --screenshot maps/screenshots/sia_html.png
+        --screenshot maps/screenshots/sia_html.png --tooltip
 
-Exit status 0 when there are no JavaScript errors, at least ``--min-polygons`` polygon
-paths and a legend; 1 otherwise (the findings are printed as JSON). Needs ``chromium``
-(Debian: ``apt-get install chromium``) and ``npm`` for the first download of the assets.
+Exit status 0 when there are no JavaScript errors, no requests, at least
+``--min-polygons`` buurten drawn, a legend, a layer control and a scale bar; 1 otherwise
+(the findings are printed as JSON). Needs ``chromium`` (Debian: ``apt-get install chromium``).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-#: CDN URL prefix -> (npm package spec, file inside the package); None: served as empty CSS
-ASSETS: dict[str, tuple[str, str] | None] = {
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": (
-        "leaflet@1.9.3",
-        "dist/leaflet.js",
-    ),
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": (
-        "leaflet@1.9.3",
-        "dist/leaflet.css",
-    ),
-    "https://code.jquery.com/jquery-3.7.1.min.js": ("jquery@3.7.1", "dist/jquery.min.js"),
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
-        "bootstrap@5.2.2",
-        "dist/js/bootstrap.bundle.min.js",
-    ),
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": (
-        "bootstrap@5.2.2",
-        "dist/css/bootstrap.min.css",
-    ),
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css": (
-        "@fortawesome/fontawesome-free@6.2.0",
-        "css/all.min.css",
-    ),
-    # cdnjs has 2.0.2; the npm registry's nearest release of the same plugin is 2.0.5
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
-    "leaflet.awesome-markers.js": (
-        "leaflet.awesome-markers@2.0.5",
-        "dist/leaflet.awesome-markers.js",
-    ),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
-    "leaflet.awesome-markers.css": (
-        "leaflet.awesome-markers@2.0.5",
-        "dist/leaflet.awesome-markers.css",
-    ),
-    # cosmetic stylesheets not on the npm registry: empty stand-ins
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css": None,
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
-    "leaflet.awesome.rotate.min.css": None,
-}
 
 PROBE = """<script>
 (function () {
   var probe = {errors: [], failed: [], alerts: []};
   window.__gpProbe = probe;
   // an injected <script> from data would typically call alert(): record, never block
-  window.alert = function (m) { probe.alerts.push(String(m)); };
+  window.alert = window.confirm = window.prompt = function (m) {
+    probe.alerts.push(String(m));
+  };
   window.addEventListener('error', function (e) {
     var t = e.target;
     if (t && t !== window && (t.src || t.href)) { probe.failed.push(t.src || t.href); return; }
@@ -96,47 +54,69 @@ PROBE = """<script>
     probe.errors.push(Array.prototype.map.call(arguments, String).join(' '));
     return origError.apply(console, arguments);
   };
-  // for screenshots: open the tooltip of the buurt ranked first (or the first feature)
-  function openTopTooltip() {
-    Object.keys(window).forEach(function (k) {
-      var m = window[k];
-      if (!(m && typeof L !== 'undefined' && m instanceof L.Map) || probe.tooltip) { return; }
-      m.eachLayer(function (g) {
-        if (probe.tooltip || !(g instanceof L.GeoJSON) || !g.getTooltip()) { return; }
-        var pick = null;
-        g.eachLayer(function (f) {
-          var p = f.feature && f.feature.properties;
-          if (!pick || (p && p.rang && p.rang.indexOf('1 van') === 0)) { pick = f; }
-        });
-        if (pick) {
-          var c = pick.getBounds().getCenter();
-          pick.fire('mouseover', {latlng: c, originalEvent: {}}, true);
-          probe.tooltip = g.getTooltip().getElement() ? g.getTooltip().getElement().innerText : '';
-        }
+  // every element the page adds that would load from the network (tiles, scripts, images)
+  probe.network = [];
+  new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      r.addedNodes.forEach(function (n) {
+        var u = n.getAttribute && (n.getAttribute('src') || n.getAttribute('href'));
+        if (u && /^(https?:)?[/][/]/.test(u) && n.tagName !== 'A') { probe.network.push(u); }
       });
+    });
+  }).observe(document, {childList: true, subtree: true});
+  function texts(sel) {
+    return Array.prototype.map.call(document.querySelectorAll(sel),
+                                    function (e) { return e.innerText; });
+  }
+  function exercise(g) {
+    var n = Math.min(g.features, 300), views = g.spec.views.length;
+    for (var v = 0; v < views; v++) {
+      g.setView(v);
+      for (var i = 0; i < n; i++) { g.openTooltip(i); }
+    }
+    g.map.eachLayer(function (l) { if (l.getTooltip && l.getTooltip()) { l.openTooltip(); } });
+    // every layer switch (not the online background: that one loads tiles by design)
+    document.querySelectorAll('.leaflet-control-layers label').forEach(function (l) {
+      if (l.innerText.indexOf('Achtergrondkaart') >= 0) { return; }
+      var i = l.querySelector('input');
+      i.click(); i.click();
     });
   }
   window.addEventListener('load', function () {
     setTimeout(function () {
-      probe.polygons = document.querySelectorAll('path.leaflet-interactive').length;
+      var maps = window.gpMaps || [];
+      probe.maps = maps.length;
+      probe.polygons = maps.reduce(function (a, g) { return a + g.drawn; }, 0);
+      probe.render_ms = maps.length ? Math.max.apply(null, maps.map(function (g) {
+        return g.ms; })) : null;
+      probe.canvas = document.querySelectorAll('canvas.leaflet-zoom-animated').length;
       probe.legends = document.querySelectorAll('.gp-legend').length;
-      probe.legend_text = Array.prototype.map.call(
-        document.querySelectorAll('.gp-legend'), function (e) { return e.innerText; });
+      probe.legend_text = texts('.gp-legend');
       probe.layer_control = document.querySelectorAll('.leaflet-control-layers').length;
+      probe.layer_names = texts('.leaflet-control-layers-list label');
       probe.scale = document.querySelectorAll('.leaflet-control-scale').length;
-      probe.title = Array.prototype.map.call(
-        document.querySelectorAll('.gp-title'), function (e) { return e.innerText; });
+      probe.title = texts('.gp-title');
       probe.leaflet = typeof L !== 'undefined' ? L.version : null;
-      probe.injected_scripts = document.querySelectorAll('script:not([src])').length;
-      if (window.location.hash === '#tooltip') {
-        try { openTopTooltip(); } catch (err) { probe.errors.push('tooltip: ' + err); }
-      }
+      try {
+        if (window.location.hash === '#tooltip' && maps.length) {
+          var g = maps[0], rang = g.spec.areas.cols.rang || [];
+          var top = rang.findIndex(function (v) { return String(v).indexOf('1 van') === 0; });
+          probe.tooltip = g.openTooltip(top < 0 ? 0 : top);
+        }
+        if (window.location.hash === '#exercise') {
+          maps.forEach(exercise);
+          probe.exercised = true;
+        }
+      } catch (err) { probe.errors.push('probe: ' + err); }
+      probe.requests = performance.getEntriesByType('resource').map(function (r) {
+        return r.name; }).filter(function (u) { return u.indexOf('data:') !== 0; })
+        .concat(probe.network);
       var pre = document.createElement('pre');
       pre.id = 'gp-probe';
       pre.textContent = JSON.stringify(probe);
       pre.style.display = 'none';
       document.body.appendChild(pre);
-    }, 1500);
+    }, 800);
   });
 })();
 </script>"""
@@ -152,8 +132,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-extensions",
     "--hide-scrollbars",
-    # nothing but the local asset server resolves: the check never reaches the internet
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    # no host name resolves: the page must not need the network
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 
 
@@ -163,84 +143,6 @@ def find_chromium() -> str | None:
         if name and shutil.which(name):
             return shutil.which(name)
     return None
-
-
-def asset_dir() -> Path:
-    env = os.environ.get("GEOPRESTATIE_BROWSER_ASSETS")
-    return Path(env) if env else Path.home() / ".cache" / "geoprestatie" / "browser-assets"
-
-
-def _local_name(spec: str, inner: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", f"{spec}/{inner}")
-
-
-def fetch_assets(cache: Path | None = None) -> Path:
-    """Make sure every asset is in ``cache`` (downloaded once with ``npm pack``)."""
-    cache = cache or asset_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    wanted: dict[str, list[str]] = {}
-    for item in ASSETS.values():
-        if item and not (cache / _local_name(*item)).exists():
-            wanted.setdefault(item[0], []).append(item[1])
-    if not wanted:
-        return cache
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm is needed once to download Leaflet & co. from the npm registry")
-    with tempfile.TemporaryDirectory() as tmp:
-        for spec, inners in wanted.items():
-            done = subprocess.run(
-                [npm, "pack", spec, "--pack-destination", tmp, "--silent"],
-                capture_output=True,
-                text=True,
-                timeout=180,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"npm pack {spec} failed: {done.stderr.strip()[-300:]}")
-            tgz = Path(tmp) / done.stdout.strip().splitlines()[-1]
-            with tarfile.open(tgz) as tar:
-                for inner in inners:
-                    member = tar.extractfile(f"package/{inner}")
-                    if member is None:
-                        raise RuntimeError(f"{spec} has no file {inner}")
-                    target = cache / _local_name(spec, inner)
-                    target.write_bytes(member.read())
-    return cache
-
-
-def localise(page: str, base_url: str) -> tuple[str, list[str]]:
-    """Point the page's CDN assets at ``base_url`` and inject the probe; also return the
-    external script/stylesheet URLs that are not known (they will fail to load)."""
-    for url, item in ASSETS.items():
-        name = _local_name(*item) if item else "empty.css"
-        page = page.replace(url, f"{base_url}/{name}")
-    unknown = [
-        u
-        for u in re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
-        if not u.startswith(base_url)
-    ]
-    page = page.replace("<head>", "<head>" + PROBE, 1)
-    return page, unknown
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def _chromium(chromium: str, profile: Path, *args: str, timeout: float) -> str:
@@ -259,55 +161,49 @@ def check_page(
     *,
     screenshot: Path | None = None,
     tooltip: bool = False,
-    window: tuple[int, int] = (1400, 1000),
+    exercise: bool = False,
+    window: tuple[int, int] = (1366, 768),
     chromium: str | None = None,
-    assets: Path | None = None,
-    timeout: float = 90.0,
+    timeout: float = 120.0,
 ) -> dict[str, Any]:
     """Render ``page_path`` offline in headless Chromium; return the probe's findings."""
     chromium = chromium or find_chromium()
     if chromium is None:
         raise RuntimeError("Chromium not found (Debian: apt-get install chromium)")
-    assets = fetch_assets(assets)
     with tempfile.TemporaryDirectory(prefix="gp-browser-") as tmp:
         root = Path(tmp)
-        site = root / "site"
-        site.mkdir()
-        for item in ASSETS.values():
-            if item:
-                shutil.copy(assets / _local_name(*item), site / _local_name(*item))
-        (site / "empty.css").write_text("", encoding="utf-8")
-        with serve(site) as base:
-            page, unknown = localise(page_path.read_text(encoding="utf-8"), base)
-            (site / "page.html").write_text(page, encoding="utf-8")
-            url = f"{base}/page.html" + ("#tooltip" if tooltip else "")
-            dom = _chromium(
+        page = page_path.read_text(encoding="utf-8")
+        external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', page)
+        probed = root / "page.html"
+        probed.write_text(page.replace("<head>", "<head>" + PROBE, 1), encoding="utf-8")
+        url = probed.as_uri() + ("#tooltip" if tooltip else "#exercise" if exercise else "")
+        dom = _chromium(
+            chromium,
+            root / "profile1",
+            "--virtual-time-budget=20000",
+            f"--window-size={window[0]},{window[1]}",
+            "--dump-dom",
+            url,
+            timeout=timeout,
+        )
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            _chromium(
                 chromium,
-                root / "profile1",
-                "--virtual-time-budget=15000",
-                "--dump-dom",
-                url,
+                root / "profile2",
+                "--virtual-time-budget=20000",
+                f"--window-size={window[0]},{window[1]}",
+                f"--screenshot={screenshot.resolve()}",
+                probed.as_uri() + ("#tooltip" if tooltip else ""),
                 timeout=timeout,
             )
-            if screenshot is not None:
-                screenshot.parent.mkdir(parents=True, exist_ok=True)
-                _chromium(
-                    chromium,
-                    root / "profile2",
-                    "--virtual-time-budget=15000",
-                    f"--window-size={window[0]},{window[1]}",
-                    f"--screenshot={screenshot.resolve()}",
-                    url,
-                    timeout=timeout,
-                )
     match = re.search(r'<pre id="gp-probe"[^>]*>(.*?)</pre>', dom, re.S)
     if match is None:
         return {"errors": ["the page did not finish loading (no probe result)"], "polygons": 0}
     import html as _html
 
     result: dict[str, Any] = json.loads(_html.unescape(match.group(1)))
-    result["unknown_external"] = unknown
-    result["failed"] = [u for u in result.get("failed", []) if "127.0.0.1" in u]
+    result["external_links"] = external
     return result
 
 
@@ -315,9 +211,11 @@ def problems(result: dict[str, Any], *, min_polygons: int) -> list[str]:
     """What is wrong with a probe result (empty: all good)."""
     out = [f"JavaScript error: {e}" for e in result.get("errors", [])]
     out += [f"alert() was called (injected script?): {a}" for a in result.get("alerts", [])]
-    out += [f"local asset failed to load: {u}" for u in result.get("failed", [])]
+    out += [f"the page loads from the network: {u}" for u in result.get("external_links", [])]
+    out += [f"request left the page: {u}" for u in result.get("requests", [])]
+    out += [f"resource failed to load: {u}" for u in result.get("failed", [])]
     if result.get("polygons", 0) < min_polygons:
-        out.append(f"{result.get('polygons', 0)} polygon paths, expected >= {min_polygons}")
+        out.append(f"{result.get('polygons', 0)} buurten drawn, expected >= {min_polygons}")
     if not result.get("legends"):
         out.append("no legend (.gp-legend) rendered")
     if not result.get("layer_control"):
@@ -335,13 +233,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tooltip", action="store_true", help="open the tooltip of the top-ranked buurt"
     )
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument(
+        "--exercise", action="store_true", help="switch every view and hover the buurten"
+    )
+    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--height", type=int, default=768)
     args = parser.parse_args(argv)
     result = check_page(
         args.page,
         screenshot=args.screenshot,
         tooltip=args.tooltip,
+        exercise=args.exercise,
         window=(args.width, args.height),
     )
     found = problems(result, min_polygons=args.min_polygons)

@@ -48,6 +48,7 @@ def test_templates_autoescape() -> None:
             subtitle=PAYLOADS[0],
             synthetic=False,
             css=html.Markup(""),
+            script=None,
             body=html.Markup("<p>x</p>"),
         )
     )

@@ -43,13 +43,17 @@ def test_sia_png_file_and_colours(
     )
     assert target.exists() and [p.name for p in tmp_path.iterdir()] == ["sia.png"]
     img = mpimg.imread(target)
-    assert img.shape[:2] == (1400, 1600)  # 8 x 7 inch at 200 dpi
+    # 8 inch wide at 200 dpi; as tall as the square grid needs (5.2 in) plus title and sources
+    assert img.shape[:2] == (1300, 1600)
     assert _has_colour(img, palette("YlOrRd", 5)[-1])  # the top class is drawn
     assert _has_colour(img, COLOUR_SUPPRESSED)  # the 3-dwelling buurt, suppressed
     text = _texts(fig)
     assert "SIA Testdorp" in text and "synthetische gegevens" in text
     assert "91,3" in text  # Dutch class bounds in the legend
-    assert "1: Noord" in text and "robuuste prioriteit" in text
+    assert "Noord" in text and "robuuste prioriteit" in text
+    # the top buurten numbered on the map and named in a list; every grey explained
+    assert "buurten (rang)" in text and "1. " in text
+    assert "niet geschikt" in text and "niet getoond (privacy)" in text
     assert "Bron: CBS, Kadaster" in text and "synthetisch" in text
     assert "km" in text or " m" in text  # the scale bar
 
@@ -67,7 +71,7 @@ def test_dia_and_prognose_png(
     tmp_path: Path,
 ) -> None:
     fig = plots.dia_png(scored_grid, dia_grid, path=tmp_path / "dia.png")
-    assert "1: Noord" in _texts(fig)
+    assert "Noord" in _texts(fig)
     img = mpimg.imread(tmp_path / "dia.png")
     assert _has_colour(img, "#E69F00")  # the first DIA's colour
     codes = list(grid_buurten["buurtcode"])
@@ -85,6 +89,7 @@ def test_dia_and_prognose_png(
     assert "Prognose sociale huurvoorraad eind 2030" in text
     assert "Totaal begin 2025: 900" in text and "Totaal eind 2030: 323" in text
     assert "geen corporatiewoningen" not in text
+    assert "Verandering aantal sociale" in text and "alle corporaties" in text
     img = mpimg.imread(tmp_path / "prognose.png")
     assert _has_colour(img, COLOUR_SUPPRESSED)  # the buurt with 3 dwellings in 2030
     with pytest.raises(ValueError, match="`year` was 2040"):
@@ -111,4 +116,4 @@ def test_user_text_is_literal(
     """A "$" in a name must not switch matplotlib to mathtext (or fail when unbalanced)."""
     dia = dia_grid.assign(dia_naam=["Noord $x^2$ en $"])
     fig = plots.sia_png(scored_grid, dia_areas=dia, title="Kosten in $", path=tmp_path / "a.png")
-    assert "1: Noord \\$x^2\\$ en \\$" in _texts(fig)
+    assert "Noord \\$x^2\\$ en \\$" in _texts(fig)

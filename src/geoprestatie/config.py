@@ -66,7 +66,13 @@ _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "mutaties": str,
         "voorraad_peil": dict,
     },
-    "uitvoer": {"min_woningen": int, "individuele_woningen": bool, "csv": str},
+    "uitvoer": {
+        "min_woningen": int,
+        "individuele_woningen": bool,
+        "csv": str,
+        "cdn": bool,
+        "pdf": bool,
+    },
 }
 #: File keys of stage sections, removed before the stage's ``from_dict`` sees the table.
 _STAGE_FILE_KEYS = {

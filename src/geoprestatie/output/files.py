@@ -30,6 +30,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "prognose.html",
     "monitor.html",
     "rapport.html",
+    "rapport.pdf",
     "sia.png",
     "dia.png",
     "prognose.png",
@@ -112,6 +113,12 @@ def write_outputs(
     try:
         _say(progress, "[uitvoer] kaarten, rapport, GeoPackage en tabellen")
         written = write_all(result, staging, min_dwellings=min_dwellings, dwellings=dwellings)
+        if uitvoer.get("pdf", True) is True and "rapport.pdf" not in {p.name for p in written}:
+            _say(
+                progress,
+                "      let op: rapport.pdf niet gemaakt (geen werkend PDF-programma zoals "
+                "Chromium gevonden); druk rapport.html af vanuit de browser",
+            )
         marker = staging / _MARKER
         marker.write_text(
             json.dumps(

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -51,15 +54,37 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _figure(title: str, subtitle: str | None) -> tuple[Figure, mpl.axes.Axes]:
-    fig = Figure(figsize=(8, 7.0), dpi=DPI, layout=None)
-    ax = fig.add_axes((0.02, 0.07, 0.96, 0.8))
+#: inches: figure width, map width, room above (title) and below (sources) the map
+_WIDTH, _MAP_W, _TOP, _BOTTOM = 8.0, 5.2, 0.85, 0.45
+
+
+def _figure(
+    title: str, subtitle: str | None, frame: gpd.GeoDataFrame | None = None
+) -> tuple[Figure, mpl.axes.Axes]:
+    """A figure as tall as the map needs (no empty band above or below it).
+
+    ``frame`` (EPSG:28992) sets the map's aspect; the height stays between 5.5 and 10
+    inches so the legend fits and the page stays printable.
+    """
+    aspect = 0.85
+    if frame is not None and len(frame):
+        minx, miny, maxx, maxy = frame.total_bounds
+        aspect = float(np.clip((maxy - miny) / max(maxx - minx, 1.0), 0.4, 1.8))
+    height = float(np.clip(_MAP_W * aspect + _TOP + _BOTTOM, 5.5, 10.0))
+    fig = Figure(figsize=(_WIDTH, height), dpi=DPI, layout=None)
+    FigureCanvasAgg(fig)  # a renderer, to place the second legend under the first
+    ax = fig.add_axes(_map_box(height))
     ax.set_axis_off()
     ax.set_aspect("equal")
-    fig.text(0.03, 0.965, _plain(title), fontsize=15, fontweight="bold", va="top")
+    fig.text(0.03, 1 - 0.2 / height, _plain(title), fontsize=15, fontweight="bold", va="top")
     if subtitle:
-        fig.text(0.03, 0.915, _plain(subtitle), fontsize=9.5, va="top", color="#333333")
+        fig.text(0.03, 1 - 0.55 / height, _plain(subtitle), fontsize=9.5, va="top", color="#333333")
     return fig, ax
+
+
+def _map_box(height: float) -> tuple[float, float, float, float]:
+    """The map's axes in figure fractions: left of the legend, between title and sources."""
+    return (0.01, _BOTTOM / height, _MAP_W / _WIDTH, 1 - (_TOP + _BOTTOM) / height)
 
 
 def _nice_length(span_m: float) -> float:
@@ -100,7 +125,12 @@ def _sources_line(fig: Figure, sources: Sequence[str], *, synthetic: bool) -> No
     if synthetic:
         parts.append(SOURCE_SYNTHETIC)
     fig.text(
-        0.03, 0.02, _plain("; ".join(dict.fromkeys(parts))), fontsize=7, color="#333333", wrap=True
+        0.03,
+        0.12 / fig.get_figheight(),
+        _plain("; ".join(dict.fromkeys(parts))),
+        fontsize=7,
+        color="#333333",
+        wrap=True,
     )
 
 
@@ -111,40 +141,73 @@ def _save(fig: Figure, path: str | Path | None) -> Figure:
     return fig
 
 
+def _halo(width: float = 2.5) -> list[Any]:
+    return [patheffects.withStroke(linewidth=width, foreground="white")]
+
+
 def _label_dia(ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame) -> list[str]:
-    """Outline the DIAs and mark each with its number; return ``"n: naam"`` for a legend
-    (numbers on the map, names in the legend: long names would overlap)."""
+    """Outline the DIAs and write each one's name on the map; return the names."""
     rd = dia_areas.to_crs(28992)
     rd.boundary.plot(ax=ax, color=COLOUR_DIA, linewidth=1.8, linestyle=(0, (4, 2)), zorder=6)
+    names = []
+    for name, pt in zip(rd["dia_naam"], rd.geometry.representative_point(), strict=True):
+        ax.annotate(
+            _plain(str(name)),
+            (pt.x, pt.y),
+            fontsize=7.5,
+            fontweight="bold",
+            color=COLOUR_DIA,
+            ha="center",
+            va="center",
+            zorder=12,
+            path_effects=_halo(3),
+        )
+        names.append(_plain(str(name)))
+    return names
+
+
+def _label_top(ax: mpl.axes.Axes, shown: gpd.GeoDataFrame, top_k: int) -> list[str]:
+    """Mark the top ``top_k`` shown buurten with their rank; return ``"1. naam"`` entries
+    for a legend (ranks on the map, names beside it: names would overlap)."""
+    prio = shown[shown["_status"] == "prioriteit"].sort_values("sia_rang").head(top_k)
+    rd = prio.to_crs(28992)
     entries = []
-    for i, (name, pt) in enumerate(
-        zip(rd["dia_naam"], rd.geometry.representative_point(), strict=True), start=1
+    for rank, name, pt in zip(
+        rd["sia_rang"], rd["buurtnaam"], rd.geometry.representative_point(), strict=True
     ):
         ax.annotate(
-            str(i),
+            nl_int(rank),
             (pt.x, pt.y),
-            fontsize=8,
+            fontsize=7,
             fontweight="bold",
-            color="white",
+            color="#111111",
             ha="center",
             va="center",
             zorder=11,
-            bbox={"boxstyle": "circle,pad=0.25", "facecolor": COLOUR_DIA, "edgecolor": "white"},
+            path_effects=_halo(2.2),
         )
-        entries.append(_plain(f"{i}: {name}"))
+        entries.append(_plain(f"{nl_int(rank)}. {name}"))
     return entries
 
 
-def _dia_legend(ax: mpl.axes.Axes, entries: Sequence[str], *, anchor_y: float) -> None:
+def _list_legend(ax: mpl.axes.Axes, entries: Sequence[str], *, title: str) -> None:
+    """A second legend (a list of names) below the first one, right of the map."""
     first = ax.get_legend()
+    fig = ax.get_figure()
+    anchor_y = 0.45
+    if first is not None and isinstance(fig, Figure):
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        box = first.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+        anchor_y = float(box.y0) - 0.02
     handles = [Patch(facecolor="none", edgecolor="none", label=e) for e in entries]
     ax.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(1.01, anchor_y),
         fontsize=7.5,
-        title="DIA's",
-        title_fontsize=9,
+        title=title,
+        title_fontsize=8.5,
         handlelength=0,
         handletextpad=0,
     )
@@ -163,9 +226,11 @@ def sia_png(
     count_col: str = "woningen_corporaties",
     scheme: str = "quantiles",
     k: int = 5,
+    top_k: int | None = None,
     sources: Sequence[str] = (),
 ) -> Figure:
-    """Static SIA map: classified score, robust priorities outlined, DIAs labelled.
+    """Static SIA map: classified score, robust priorities outlined, the top ``top_k``
+    buurten and the DIAs named (default ``top_k``: ``scored.attrs["top_k"]``, else 10).
 
     Examples
     --------
@@ -189,19 +254,30 @@ def sia_png(
     ]
     gdf = gpd.GeoDataFrame({"_fill": fill}, geometry=shown.geometry.to_numpy(), crs=shown.crs)
     gdf = gdf.to_crs(28992)
-    subtitle = "SIA-score (0–100), klassen: " + SCHEME_LABELS[scheme]
-    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""))
+    if top_k is None:
+        top_k = int(scored.attrs.get("top_k", 10))
+    subtitle = f"SIA-score (0–100), klassen: {SCHEME_LABELS[scheme]}; top {top_k} genummerd"
+    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""), gdf)
     gdf.plot(ax=ax, color=gdf["_fill"], edgecolor="#666666", linewidth=0.3)
+    top_entries = _label_top(ax, shown, top_k)
     handles: list[Patch | Line2D] = [
         Patch(facecolor=c, edgecolor="#666666", label=lab)
         for c, lab in zip(colours, classes.labels, strict=True)
     ]
     statuses = set(shown["_status"])
     if "niet_geschikt" in statuses:
-        handles.append(Patch(facecolor=COLOUR_NOT_ELIGIBLE, label="niet geschikt"))
+        handles.append(
+            Patch(
+                facecolor=COLOUR_NOT_ELIGIBLE,
+                label="niet geschikt / geen score\n(reden: zie rapport)",
+            )
+        )
     if "onderdrukt" in statuses:
         handles.append(
-            Patch(facecolor=COLOUR_SUPPRESSED, label=f"< {min_dwellings} woningen (onderdrukt)")
+            Patch(
+                facecolor=COLOUR_SUPPRESSED,
+                label=f"< {min_dwellings} corporatiewoningen:\nniet getoond (privacy)",
+            )
         )
     if "robuust" in shown:
         robust = shown["robuust"].astype("boolean").fillna(False).to_numpy(dtype=bool) & is_prio
@@ -215,9 +291,8 @@ def sia_png(
                     label="robuuste prioriteit",
                 )
             )
-    dia_entries: list[str] = []
     if dia_areas is not None:
-        dia_entries = _label_dia(ax, dia_areas)
+        _label_dia(ax, dia_areas)
         handles.append(
             Line2D(
                 [],
@@ -238,15 +313,15 @@ def sia_png(
         frameon=True,
     )
     _layout(fig, ax)
-    if dia_entries:
-        _dia_legend(ax, dia_entries, anchor_y=0.45)
+    if top_entries:
+        _list_legend(ax, top_entries, title=f"Top {top_k} buurten (rang)")
     _sources_line(fig, sources, synthetic=synthetic)
     return _save(fig, path)
 
 
 def _layout(fig: Figure, ax: mpl.axes.Axes) -> None:
     """Make room right of the map for the legend, then draw the scale bar."""
-    ax.set_position((0.02, 0.07, 0.64, 0.8))
+    ax.set_position(_map_box(float(fig.get_figheight())))
     leg = ax.get_legend()
     if leg is not None:
         leg.set_bbox_to_anchor((1.01, 1.0))
@@ -284,7 +359,7 @@ def dia_png(
         if len(dia_areas)
         else "Geen DIA's: geen aaneengesloten prioriteitsbuurten die aan de voorwaarden voldoen"
     )
-    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""))
+    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""), rd)
     rd.plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.3)
     if dia_areas.empty:
         _layout(fig, ax)
@@ -369,6 +444,7 @@ def prognose_png(
         title or f"Prognose sociale huurvoorraad eind {year}",
         f"Verandering begin {start} – eind {year} per buurt, {who}"
         + (" — synthetische gegevens" if synthetic else ""),
+        everything,
     )
     rd.plot(ax=ax, color=fill, edgecolor="#666666", linewidth=0.3)
     handles = [
@@ -376,7 +452,10 @@ def prognose_png(
         for c, lab in zip(colours, labels, strict=True)
     ]
     handles.append(
-        Patch(facecolor=COLOUR_SUPPRESSED, label=f"< {min_dwellings} woningen (onderdrukt)")
+        Patch(
+            facecolor=COLOUR_SUPPRESSED,
+            label=f"< {min_dwellings} woningen:\nniet getoond (privacy)",
+        )
     )
     if len(no_stock):
         no_stock.plot(ax=ax, facecolor="white", edgecolor="#b0b0b0", linewidth=0.3, hatch="////")
@@ -388,7 +467,13 @@ def prognose_png(
                 label="geen corporatiewoningen",
             )
         )
-    ax.legend(handles=handles, loc="upper left", fontsize=8, title="Woningen", title_fontsize=9)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        fontsize=8,
+        title=f"Verandering aantal sociale\nhuurwoningen {start}–{year}\n({who})",
+        title_fontsize=8.5,
+    )
     _layout(fig, ax)
     fig.text(
         0.70,

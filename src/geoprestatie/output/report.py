@@ -1,8 +1,10 @@
 """The HTML report and the agreements monitor page: one self-contained file each.
 
-Inline CSS, PNG maps embedded as base64, interactive folium maps embedded as ``<iframe
-srcdoc>`` (escaped; their Leaflet scripts still come from a CDN, so they need internet, the
-PNGs do not). Every user-supplied string is escaped; figures based on fewer than
+Inline CSS, PNG maps embedded as base64, interactive maps embedded as ``<iframe srcdoc>``
+(escaped; the maps carry Leaflet inline, so the report works offline). A print stylesheet
+lays it out on A4: wide tables wrap instead of being cut, headings stay with what follows,
+the PNGs stand in for the interactive maps. Every user-supplied string is escaped (through
+:mod:`geoprestatie.output.html`); figures based on fewer than
 ``min_dwellings`` dwellings are suppressed and individual dwellings are only listed when
 ``show_dwellings=True``.
 """
@@ -69,8 +71,29 @@ th{background:#eef3f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 img.map{max-width:100%;border:1px solid #ccc}
 iframe.map{width:100%;height:620px;border:1px solid #ccc}
 .note{font-size:13px;color:#444}
-@media print{iframe.map{display:none}}
+@page{size:A4 portrait;margin:14mm 12mm 16mm}
+@page wide{size:A4 landscape;margin:12mm 12mm 14mm}
+@media print{
+ body{max-width:none;margin:0;padding:0;font-size:10pt;line-height:1.35}
+ h1{font-size:18pt}h2{font-size:13pt;margin-top:1.2em}h3{font-size:11pt}
+ h1,h2,h3,summary{break-after:avoid;page-break-after:avoid}
+ h2+*,h3+*{break-before:avoid;page-break-before:avoid}
+ iframe.map,.screen-only{display:none}
+ table{display:table;overflow:visible;width:100%;max-width:100%;font-size:7.5pt;
+  table-layout:auto;break-inside:auto}
+ thead{display:table-header-group}tr,img{break-inside:avoid;page-break-inside:avoid}
+ th,td{padding:1px 3px;overflow-wrap:break-word;hyphens:auto}
+ .wide{page:wide}
+ img.map{max-height:235mm;width:auto;max-width:100%;display:block;margin:0 auto}
+ a{color:inherit;text-decoration:none}
+ details::details-content{content-visibility:visible;display:block}
+ .note{font-size:8.5pt}
+}
 """
+
+
+#: tables with more columns print on a landscape page
+WIDE_COLUMNS = 10
 
 
 def _cell(value: Any, *, decimals: int) -> tuple[str, bool]:
@@ -115,7 +138,9 @@ def html_table(
         for rec in rows[list(cols)].itertuples(index=False, name=None)
     ]
     more = nl_int(len(frame) - max_rows) if max_rows is not None and len(frame) > max_rows else ""
-    return str(render("table.html.j2", headers=list(cols.values()), rows=body, more=more))
+    table = str(render("table.html.j2", headers=list(cols.values()), rows=body, more=more))
+    # more columns than fit on portrait A4: printed on a landscape page of its own
+    return f'<div class="wide">{table}</div>' if len(cols) > WIDE_COLUMNS else table
 
 
 def _offending_summary(
@@ -333,6 +358,7 @@ def _page(title: str, body: str, *, synthetic: bool, subtitle: str | None = None
             subtitle=subtitle,
             synthetic=synthetic,
             css=Markup(_CSS),
+            script=None,
             body=Markup(body),
         )
     )
@@ -397,7 +423,8 @@ def report_html(
     sources
         Data sources (any columns); default the embedded data catalogue.
     maps
-        Title -> folium Map (or its HTML), embedded as ``<iframe srcdoc>``.
+        Title -> folium Map (or its rendered HTML, so a map is rendered once), embedded as
+        ``<iframe srcdoc>``; ``None``: too large, the report points to the map's file.
     pngs
         Title -> PNG bytes or path, embedded as base64 images.
     criterion_labels
@@ -412,21 +439,27 @@ def report_html(
     sections: list[str] = []
     toc: list[str] = []
 
-    def section(anchor: str, heading: str, body: str) -> None:
+    def section(anchor: str, heading: str, body: str, *, screen_only: bool = False) -> None:
         toc.append(f'<li><a href="#{anchor}">{escape(heading)}</a></li>')
-        sections.append(f'<h2 id="{anchor}">{escape(heading)}</h2>{body}')
+        part = f'<h2 id="{anchor}">{escape(heading)}</h2>{body}'
+        # an interactive map does not print: its section (heading too) is left off paper
+        sections.append(f'<div class="screen-only">{part}</div>' if screen_only else part)
 
     for i, (name, png) in enumerate((pngs or {}).items()):
         section(f"kaart{i}", name, _png_tag(png, name))
     for i, (name, m) in enumerate((maps or {}).items()):
-        doc = escape(_map_html(m))
-        section(
-            f"interactief{i}",
-            f"{name} (interactief)",
-            f'<iframe class="map" title="{escape(name)}" srcdoc="{doc}"></iframe>'
-            '<p class="note">Interactieve kaart: vereist internet (Leaflet via CDN). '
-            "De afbeeldingen hierboven werken ook offline en op papier.</p>",
-        )
+        if m is None:  # too large to embed: the map is its own file beside the report
+            body = (
+                '<p class="note">Deze kaart is te groot om in het rapport op te nemen; open '
+                "het kaartbestand (.html) naast dit rapport. Het werkt ook offline.</p>"
+            )
+        else:
+            body = (
+                f'<iframe class="map" title="{escape(name)}" srcdoc="{escape(_map_html(m))}">'
+                '</iframe><p class="note screen-only">Interactieve kaart (werkt ook offline); '
+                "op papier staat de afbeelding hierboven.</p>"
+            )
+        section(f"interactief{i}", f"{name} (interactief)", body, screen_only=m is not None)
     if scored is not None:
         section(
             "top",

@@ -7,11 +7,12 @@ imports :mod:`geoprestatie.pipeline`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from geoprestatie._atomic import write_text
 from geoprestatie.output import maps, plots, report
+from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output.gpkg import write_gpkg
 from geoprestatie.output.stoplight import monitor_map
 from geoprestatie.output.tables import write_tables
@@ -34,46 +35,97 @@ def write_all(
     return written
 
 
+#: A map larger than this is linked from the report instead of embedded in it (a national
+#: map would double the report's size and make it slow to open and print).
+EMBED_LIMIT = 3 * 1024 * 1024
+
+
 def write_visuals(result: RunResult, staging: Path, *, min_dwellings: int) -> list[Path]:
     """Interactive maps, print PNGs, the monitor page and the self-contained report."""
+    cdn = result.config.section("uitvoer").get("cdn", False) is True
+    written, pages = write_maps(result, staging, min_dwellings=min_dwellings, cdn=cdn)
+    pngs = write_pngs(result, staging, min_dwellings=min_dwellings)
+    if result.monitor is not None:
+        written += write_monitor_pages(result, staging, min_dwellings=min_dwellings)
+    embedded = {
+        title: (page if len(page.encode("utf-8")) <= EMBED_LIMIT else None)
+        for title, page in pages.items()
+    }
+    written += write_report(result, staging, maps=embedded, pngs=pngs, min_dwellings=min_dwellings)
+    written.extend(pngs.values())
+    return written
 
+
+def write_monitor_pages(result: RunResult, folder: Path, *, min_dwellings: int) -> list[Path]:
+    """``monitor.html`` and, when rules are judged per buurt, ``monitor_kaart.html``."""
+    assert result.monitor is not None
+    synthetic = result.config.synthetic
+    page = report.monitor_html(
+        result.monitor, buurten=result.buurten, synthetic=synthetic, min_dwellings=min_dwellings
+    )
+    written = [write_text(folder / "monitor.html", page)]
+    table = result.monitor.table
+    texts = dict(zip(table["afspraak_id"].astype(str), table["tekst"].astype(str), strict=True))
+    buurt_map = monitor_map(
+        result.monitor.groepen, result.buurten, texts=texts, synthetic=synthetic
+    )
+    if buurt_map is not None:
+        written.append(write_text(folder / "monitor_kaart.html", buurt_map.get_root().render()))
+    return written
+
+
+def write_maps(
+    result: RunResult, folder: Path, *, min_dwellings: int, cdn: bool = False
+) -> tuple[list[Path], dict[str, str]]:
+    """``sia.html`` and ``prognose.html``; returns the paths and each page's HTML by title
+    (rendered once: the report embeds the same page)."""
+    written: list[Path] = []
+    pages: dict[str, str] = {}
+    sia = maps.sia_map(
+        result.dia_result.buurten,
+        dia_areas=result.dia_result.areas,
+        criterion_labels={c.name: c.label for c in result.sia_config.criteria},
+        synthetic=result.config.synthetic,
+        min_dwellings=min_dwellings,
+        top_k=result.sia_config.top_k,
+        title=f"SIA-prioriteiten: {result.config.name}",
+        cdn=cdn,
+    )
+    pages["SIA-prioriteiten"] = sia.get_root().render()
+    written.append(write_text(folder / "sia.html", pages["SIA-prioriteiten"]))
+    projected = result.prognosis
+    if projected is not None and "buurtcode" in projected.columns:
+        prog = maps.prognose_map(
+            projected,
+            result.buurten,
+            synthetic=result.config.synthetic,
+            min_dwellings=min_dwellings,
+            cdn=cdn,
+        )
+        pages["Prognose"] = prog.get_root().render()
+        written.append(write_text(folder / "prognose.html", pages["Prognose"]))
+    return written, pages
+
+
+def write_pngs(result: RunResult, folder: Path, *, min_dwellings: int) -> dict[str, Path]:
+    """``sia.png``, ``dia.png`` and ``prognose.png`` (for print), by title."""
     synthetic = result.config.synthetic
     scored = result.dia_result.buurten
     areas = result.dia_result.areas
-    labels = {c.name: c.label for c in result.sia_config.criteria}
-    name = result.config.name
-    written: list[Path] = []
-
-    sia_map = maps.sia_map(
-        scored,
-        dia_areas=areas,
-        criterion_labels=labels,
-        synthetic=synthetic,
-        min_dwellings=min_dwellings,
-        top_k=result.sia_config.top_k,
-        title=f"SIA-prioriteiten: {name}",
-    )
-    written.append(write_text(staging / "sia.html", sia_map.get_root().render()))
-    pngs: dict[str, Path] = {}
-    pngs["SIA-prioriteiten"] = staging / "sia.png"
+    pngs = {"SIA-prioriteiten": folder / "sia.png", "DIA's": folder / "dia.png"}
     plots.sia_png(
         scored,
         dia_areas=areas,
         path=pngs["SIA-prioriteiten"],
-        title=f"SIA-prioriteiten: {name}",
+        title=f"SIA-prioriteiten: {result.config.name}",
         synthetic=synthetic,
         min_dwellings=min_dwellings,
+        top_k=result.sia_config.top_k,
     )
-    pngs["DIA's"] = staging / "dia.png"
     plots.dia_png(scored, areas, path=pngs["DIA's"], synthetic=synthetic)
-    maps_for_report: dict[str, Any] = {"SIA-prioriteiten": sia_map}
     projected = result.prognosis
     if projected is not None and "buurtcode" in projected.columns:
-        prog_map = maps.prognose_map(
-            projected, result.buurten, synthetic=synthetic, min_dwellings=min_dwellings
-        )
-        written.append(write_text(staging / "prognose.html", prog_map.get_root().render()))
-        pngs["Prognose"] = staging / "prognose.png"
+        pngs["Prognose"] = folder / "prognose.png"
         plots.prognose_png(
             projected,
             result.buurten,
@@ -81,43 +133,42 @@ def write_visuals(result: RunResult, staging: Path, *, min_dwellings: int) -> li
             synthetic=synthetic,
             min_dwellings=min_dwellings,
         )
-    if result.monitor is not None:
-        page = report.monitor_html(
-            result.monitor,
-            buurten=result.buurten,
-            synthetic=synthetic,
-            min_dwellings=min_dwellings,
-        )
-        written.append(write_text(staging / "monitor.html", page))
-        texts = dict(
-            zip(
-                result.monitor.table["afspraak_id"].astype(str),
-                result.monitor.table["tekst"].astype(str),
-                strict=True,
-            )
-        )
-        buurt_map = monitor_map(
-            result.monitor.groepen, result.buurten, texts=texts, synthetic=synthetic
-        )
-        if buurt_map is not None:
-            written.append(
-                write_text(staging / "monitor_kaart.html", buurt_map.get_root().render())
-            )
+    return pngs
+
+
+def write_report(
+    result: RunResult,
+    folder: Path,
+    *,
+    maps: Mapping[str, str | None],
+    pngs: Mapping[str, Path],
+    min_dwellings: int,
+) -> list[Path]:
+    """``rapport.html`` (self-contained) and, when a PDF engine is found, ``rapport.pdf``.
+
+    ``maps`` holds the rendered interactive maps by title (``None``: too large to embed,
+    the report links the map's file instead).
+    """
     page = report.report_html(
-        title=name,
-        scored=scored,
-        dia_areas=areas,
-        prognosis=projected,
+        title=result.config.name,
+        scored=result.dia_result.buurten,
+        dia_areas=result.dia_result.areas,
+        prognosis=result.prognosis,
         monitor=result.monitor,
         accounting=result.joined.report,
         sources=result.sources,
-        maps=maps_for_report,
+        maps=maps,
         pngs=pngs,
-        criterion_labels=labels,
+        criterion_labels={c.name: c.label for c in result.sia_config.criteria},
+        top_n=result.sia_config.top_k,
         min_dwellings=min_dwellings,
-        synthetic=synthetic,
+        synthetic=result.config.synthetic,
         dia_comparison=result.dia_comparison,
     )
-    written.append(write_text(staging / "rapport.html", page))
-    written.extend(pngs.values())
+    html_path = write_text(folder / "rapport.html", page)
+    written = [html_path]
+    if result.config.section("uitvoer").get("pdf", True) is True:
+        pdf, _note = pdf_mod.print_pdf(html_path, folder / "rapport.pdf")
+        if pdf is not None:
+            written.append(pdf)
     return written

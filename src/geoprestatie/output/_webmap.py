@@ -1,0 +1,293 @@
+"""The web map engine behind :mod:`geoprestatie.output.maps`.
+
+A map is a folium :class:`~folium.Map` (so it shows inline in Jupyter and saves as one
+HTML file) holding one *spec*: the buurt polygons once, as quantised delta-encoded
+coordinates, with columns of tooltip texts and one fill-class array per *view* (the SIA
+score, each criterion, each prognosis year). The page's script (``assets/gpmap.js``)
+draws the polygons once on a canvas and restyles them when the user picks another view;
+outlines of gemeenten and wijken with their names give context without background
+tiles. Leaflet and the script are inlined (``html.leaflet_assets``), so the page needs
+no network; the OpenStreetMap background is an overlay the user may switch on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+
+from geoprestatie.output.html import Markup, asset_text, leaflet_assets, template
+
+__all__ = [
+    "SCALE",
+    "Overlay",
+    "View",
+    "context_overlays",
+    "encode",
+    "make_map",
+    "web_tolerance",
+]
+
+#: Coordinates are integers in 1/SCALE degree (1e-5 degree: about 1.1 m north-south,
+#: 0.7 m east-west in the Netherlands).
+SCALE = 100_000
+TILES = {
+    "name": "Achtergrondkaart OpenStreetMap (alleen online)",
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "© OpenStreetMap-bijdragers",
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """One way to colour the buurten: a class index per buurt (-1: hollow) into ``colours``."""
+
+    name: str
+    fill: Sequence[int]
+    colours: Sequence[str]
+    legend_title: str
+    legend_rows: Sequence[tuple[str, str]]
+    tooltip: Sequence[str]
+    legend_note: str | None = None
+    opacity: float = 0.8
+
+    def to_json(self) -> dict[str, Any]:
+        legend: dict[str, Any] = {"title": self.legend_title, "rows": list(self.legend_rows)}
+        if self.legend_note:
+            legend["note"] = self.legend_note
+        return {
+            "name": self.name,
+            "fill": [int(i) for i in self.fill],
+            "colours": list(self.colours),
+            "legend": legend,
+            "tooltip": list(self.tooltip),
+            "opacity": self.opacity,
+        }
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Extra shapes with their own geometry: DIA outlines, gemeente and wijk borders."""
+
+    name: str
+    geometry: gpd.GeoSeries  # EPSG:4326
+    kind: str  # "polygon" or "line"
+    style: dict[str, Any]
+    show: bool = True
+    labels: pd.DataFrame | None = None  # lat, lon, text
+    label_class: str = ""
+    min_zoom: int = 0
+    tooltip: dict[str, Any] | None = None  # keys, cols, labels
+
+    def to_json(self, origin: tuple[int, int]) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "geom": encode(self.geometry, origin),
+            "style": self.style,
+            "show": self.show,
+            "label_class": self.label_class,
+            "min_zoom": self.min_zoom,
+        }
+        if self.labels is not None and len(self.labels):
+            out["labels"] = [
+                [round(float(a), 5), round(float(b), 5), str(t)]
+                for a, b, t in self.labels[["lat", "lon", "text"]].itertuples(index=False)
+            ]
+        if self.tooltip is not None:
+            out["tooltip"] = self.tooltip
+        return out
+
+
+class _Spec(MacroElement):  # type: ignore[misc]
+    """The map's spec as JSON, handed to ``gpMap`` (assets/gpmap.js) after the map is made."""
+
+    _template = template(
+        "{% macro script(this, kwargs) %}"
+        "gpMap({{ this._parent.get_name() }}, {{ this.spec|json_script }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "GpMap"
+        self.spec = spec
+
+
+def web_tolerance(gdf: gpd.GeoDataFrame) -> float:
+    """A coverage simplification tolerance in metres that suits the map's extent.
+
+    5 m for a gemeente, 20–30 m for a province, 80 m for the whole country: a national
+    map of 14,000 buurten stays well under 10 MB and draws fast (at a national zoom a
+    pixel is some 500 m; zoomed in to a city, 80 m is a few pixels).
+    """
+    minx, miny, maxx, maxy = gdf.to_crs(28992).total_bounds if len(gdf) else (0, 0, 0, 0)
+    extent = max(maxx - minx, maxy - miny)
+    return float(np.clip(extent / 2_500, 5.0, 80.0))
+
+
+def _rings(geom: Any, kind: str) -> list[np.ndarray]:
+    if kind == "line":
+        return [np.asarray(g.coords) for g in shapely.get_parts(geom) if not g.is_empty]
+    parts = []
+    for poly in shapely.get_parts(geom):
+        if poly.is_empty:
+            continue
+        parts.append(
+            [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
+        )
+    return parts  # type: ignore[return-value]
+
+
+def _delta(coords: np.ndarray, origin: tuple[int, int]) -> list[int]:
+    q = np.rint(coords[:, :2] * SCALE).astype(np.int64) - np.asarray(origin, dtype=np.int64)
+    keep = np.ones(len(q), dtype=bool)
+    keep[1:] = np.any(q[1:] != q[:-1], axis=1)  # points that quantise onto the previous one
+    q = q[keep]
+    d = np.vstack([q[:1], np.diff(q, axis=0)])
+    return [int(v) for v in d.ravel()]
+
+
+def encode(geometry: gpd.GeoSeries, origin: tuple[int, int]) -> list[Any]:
+    """Quantised, delta-encoded coordinates per feature (EPSG:4326 in, nested int lists out).
+
+    Polygons: feature -> polygons -> rings -> ``[x0, y0, dx1, dy1, ...]`` in 1/SCALE degree
+    relative to ``origin``; lines: feature -> lines -> ``[[x0, y0, dx1, ...]]``.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> s = gpd.GeoSeries([box(5.0, 52.0, 5.00002, 52.00001)], crs=4326)
+    >>> encode(s, (500000, 5200000))
+    [[[[2, 0, 0, 1, -2, 0, 0, -1, 2, 0]]]]
+    """
+    out: list[Any] = []
+    for geom in geometry.to_numpy():
+        if geom is None or geom.is_empty:
+            out.append([])
+            continue
+        kind = "line" if geom.geom_type in ("LineString", "MultiLineString") else "polygon"
+        if kind == "line":
+            out.append([[_delta(c, origin)] for c in _rings(geom, kind)])
+        else:
+            out.append([[_delta(r, origin) for r in rings] for rings in _rings(geom, kind)])
+    return out
+
+
+def labels_frame(points: gpd.GeoSeries, texts: pd.Series) -> pd.DataFrame:
+    """Label positions (lat, lon) and texts for an overlay."""
+    web = points.to_crs(4326)
+    return pd.DataFrame(
+        {"lat": web.y.to_numpy(), "lon": web.x.to_numpy(), "text": texts.to_numpy()}
+    )
+
+
+def context_overlays(buurten: gpd.GeoDataFrame, *, tolerance: float) -> list[Overlay]:
+    """Gemeente and wijk borders with their names: context when there are no tiles.
+
+    ``buurten`` in EPSG:28992 with ``gemeentecode``/``gemeentenaam`` and ``wijkcode``
+    (those present). Borders are the outlines of the dissolved buurten, simplified as a
+    coverage like the buurten themselves.
+    """
+    out: list[Overlay] = []
+    rd = buurten.to_crs(28992)
+    levels = [
+        ("wijkcode", "wijknaam", "Wijkgrenzen", {"color": "#444444", "weight": 1.6}, 13),
+        ("gemeentecode", "gemeentenaam", "Gemeentegrenzen", {"color": "#111111", "weight": 2.8}, 0),
+    ]
+    for code, name, title, style, min_zoom in levels:
+        if code not in rd or rd[code].isna().all():
+            continue
+        parts = rd[[code, "geometry"]].dropna(subset=[code])
+        if name in rd:
+            parts = parts.assign(_naam=rd[name])
+        dissolved = parts.dissolve(by=code, as_index=False, aggfunc="first")
+        outline = shapely.coverage_simplify(dissolved.geometry.to_numpy(), tolerance)
+        lines = gpd.GeoSeries(shapely.boundary(outline), crs=28992).to_crs(4326)
+        lines = gpd.GeoSeries(shapely.set_precision(lines.to_numpy(), 1 / SCALE), crs=4326)
+        # a border without a name gets no label (a code says little on a map)
+        named = dissolved["_naam"].notna() if "_naam" in dissolved else dissolved[code].isna()
+        many = code == "gemeentecode" and len(dissolved) > 40  # national: names from zoom 9
+        labels = None
+        if named.any() and (code == "wijkcode" or len(dissolved) > 1):
+            labels = labels_frame(
+                dissolved.geometry[named].representative_point(),
+                dissolved.loc[named, "_naam"].astype(str),
+            )
+        out.append(
+            Overlay(
+                title,
+                lines,
+                "line",
+                style,
+                labels=labels,
+                label_class="gp-gemeente-label" if code == "gemeentecode" else "gp-wijk-label",
+                min_zoom=9 if many else min_zoom,
+            )
+        )
+    return out
+
+
+def make_map(
+    web: gpd.GeoDataFrame,
+    *,
+    cols: dict[str, list[Any]],
+    labels: dict[str, str],
+    views: Sequence[View],
+    title: str,
+    subtitle: str | None,
+    synthetic: bool,
+    sources: Sequence[str],
+    flags: Sequence[dict[str, Any]] = (),
+    overlays: Sequence[Overlay] = (),
+    slider: str | None = None,
+    initial: int = 0,
+    tiles: bool = True,
+    cdn: bool = False,
+) -> folium.Map:
+    """A folium map holding one spec: the buurten once, their views, flags and overlays.
+
+    ``web`` holds the buurt polygons in EPSG:4326 (already simplified); ``cols`` the
+    tooltip texts by key (one value per buurt, a list for several lines), ``labels`` the
+    Dutch label per key. The map carries its page assets inline (``cdn=False``).
+    """
+    minx, miny, maxx, maxy = web.total_bounds
+    origin = (int(np.floor(minx * SCALE)), int(np.floor(miny * SCALE)))
+    spec: dict[str, Any] = {
+        "scale": SCALE,
+        "origin": list(origin),
+        "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
+        "areas": {"geom": encode(web.geometry, origin), "cols": cols},
+        "labels": labels,
+        "views": [v.to_json() for v in views],
+        "initial": initial,
+        "flags": list(flags),
+        "overlays": [o.to_json(origin) for o in overlays],
+        "title": {
+            "text": title,
+            "sub": subtitle,
+            "synth": "Synthetische gegevens (geen echte woningen)" if synthetic else None,
+        },
+        "sources": list(sources),
+        "slider": slider,
+        "tiles": TILES if tiles else None,
+    }
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=True)
+    # folium's own CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) are not used
+    m.default_js = []
+    m.default_css = []
+    root: Any = m.get_root()
+    root.header.add_child(Element(str(leaflet_assets(cdn=cdn))), name="gp_leaflet")
+    page = Markup("<style>{}</style><script>{}</script>").format(
+        Markup(asset_text("gpmap.css")), Markup(asset_text("gpmap.js"))
+    )
+    root.header.add_child(Element(str(page)), name="gp_map")
+    _Spec(spec).add_to(m)
+    return m
