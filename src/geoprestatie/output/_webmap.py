@@ -83,7 +83,8 @@ class Overlay:
     show: bool = True
     labels: pd.DataFrame | None = None  # lat, lon, text
     label_class: str = ""
-    min_zoom: int = 0
+    min_zoom: int = 0  # labels from this zoom on
+    line_min_zoom: int = 0  # the shapes themselves from this zoom on
     tooltip: dict[str, Any] | None = None  # keys, cols, labels
 
     def to_json(self, origin: tuple[int, int]) -> dict[str, Any]:
@@ -95,6 +96,7 @@ class Overlay:
             "show": self.show,
             "label_class": self.label_class,
             "min_zoom": self.min_zoom,
+            "line_min_zoom": self.line_min_zoom,
         }
         if self.labels is not None and len(self.labels):
             out["labels"] = [
@@ -200,7 +202,7 @@ def context_overlays(buurten: gpd.GeoDataFrame, *, tolerance: float) -> list[Ove
     rd = buurten.to_crs(28992)
     levels = [
         ("wijkcode", "wijknaam", "Wijkgrenzen", {"color": "#444444", "weight": 1.6}, 13),
-        ("gemeentecode", "gemeentenaam", "Gemeentegrenzen", {"color": "#111111", "weight": 2.8}, 0),
+        ("gemeentecode", "gemeentenaam", "Gemeentegrenzen", {"color": "#111111", "weight": 2.2}, 0),
     ]
     for code, name, title, style, min_zoom in levels:
         if code not in rd or rd[code].isna().all():
@@ -230,6 +232,8 @@ def context_overlays(buurten: gpd.GeoDataFrame, *, tolerance: float) -> list[Ove
                 labels=labels,
                 label_class="gp-gemeente-label" if code == "gemeentecode" else "gp-wijk-label",
                 min_zoom=9 if many else min_zoom,
+                # hundreds of wijken: their borders only once zoomed in to a few gemeenten
+                line_min_zoom=11 if code == "wijkcode" and len(dissolved) > 300 else 0,
             )
         )
     return out

@@ -466,6 +466,8 @@ def report_html(
             f"Top {top_n} buurten (SIA)",
             _top_table(scored, top_n, min_dwellings, criterion_labels),
         )
+        if "gemeentenaam" in scored and scored["gemeentenaam"].nunique() > 1:
+            section("gemeenten", "SIA per gemeente", _gemeente_table(scored, min_dwellings))
     if dia_areas is not None:
         body = (
             _dia_table(dia_areas, min_dwellings)
@@ -588,6 +590,51 @@ def _top_table(
             html_table(prio, columns=contrib),
         ]
     return "".join(parts)
+
+
+def _gemeente_table(scored: pd.DataFrame, min_dwellings: int) -> str:
+    """One row per gemeente (a report of many gemeenten summarises, the map has the buurten)."""
+    shown = _md.sia_status(scored, min_dwellings=min_dwellings)
+    prio = shown["_status"] == "prioriteit"
+    frame = pd.DataFrame(
+        {
+            "gemeente": shown["gemeentenaam"].astype(str),
+            "buurten": 1,
+            "geschikt": prio.astype(int),
+            "robuust": (
+                (shown["robuust"].astype("boolean").fillna(False) & prio).astype(int)
+                if "robuust" in shown
+                else 0
+            ),
+            "score": pd.to_numeric(shown["sia_score"], errors="coerce").where(prio),
+            "dia": shown["dia_naam"].where(shown["dia_naam"].notna())
+            if "dia_naam" in shown
+            else None,
+        }
+    )
+    table = frame.groupby("gemeente", sort=True).agg(
+        buurten=("buurten", "sum"),
+        geschikt=("geschikt", "sum"),
+        robuust=("robuust", "sum"),
+        mediaan=("score", "median"),
+        hoogste=("score", "max"),
+        dias=("dia", "nunique"),
+    )
+    table = table.sort_values(["robuust", "hoogste"], ascending=False).reset_index()
+    columns = {
+        "gemeente": "Gemeente",
+        "buurten": "Buurten",
+        "geschikt": "Met score",
+        "robuust": "Robuuste prioriteiten",
+        "mediaan": "Mediaan score",
+        "hoogste": "Hoogste score",
+        "dias": "DIA's",
+    }
+    note = (
+        f'<p class="note">Per gemeente samengevat; de buurten staan op de kaart en in sia.csv. '
+        f"Buurten met minder dan {min_dwellings} corporatiewoningen tellen niet mee.</p>"
+    )
+    return html_table(table, columns=columns) + note
 
 
 def _dia_table(dia_areas: pd.DataFrame, min_dwellings: int) -> str:

@@ -113,7 +113,18 @@
                               parts.indexOf(layer));
       }, {sticky: true, direction: "auto"});
     }
-    group.addLayer(fg);
+    if (ov.line_min_zoom) {
+      var shown = false;
+      var sync = function () {
+        var want = map.getZoom() >= ov.line_min_zoom && map.hasLayer(group);
+        if (want && !shown) { group.addLayer(fg); } else if (!want && shown) { group.removeLayer(fg); }
+        shown = want;
+      };
+      map.on("zoomend", sync);
+      group.on("add", function () { setTimeout(sync, 0); });
+    } else {
+      group.addLayer(fg);
+    }
     if (ov.labels) { group.addLayer(labelLayer(map, ov.labels, ov.label_class, ov.min_zoom)); }
     return group;
   }
@@ -122,14 +133,14 @@
     var renderer = L.canvas({padding: 0.3, tolerance: 2});
     var areas = spec.areas, n = areas.geom.length;
     var shapes = decode(areas.geom, spec.origin, spec.scale);
-    var state = {view: spec.initial || 0, flags: {}};
+    var state = {view: spec.initial || 0, flags: {}, thin: false};
     var polys = [];
 
     function styleOf(i) {
       var v = spec.views[state.view], k = v.fill[i];
       var s = {fillColor: k < 0 ? "#ffffff" : v.colours[k],
                fillOpacity: k < 0 ? 0 : (v.opacity || 0.8),
-               color: "#555555", weight: 0.6, opacity: 1};
+               color: "#555555", weight: state.thin ? 0.2 : 0.6, opacity: 1};
       (spec.flags || []).forEach(function (f, j) {
         if (state.flags[j] && f.on[i]) { L.extend(s, f.style); }
       });
@@ -149,6 +160,12 @@
     group.on("mouseout", function (e) { e.layer.setStyle(styleOf(e.layer._gpIndex)); });
 
     function restyle() { polys.forEach(function (p, j) { p.setStyle(styleOf(j)); }); }
+    // zoomed out over many buurten the borders would hide the colours: thinner then
+    function zoomed() {
+      var thin = map.getZoom() < 11;
+      if (thin !== state.thin) { state.thin = thin; restyle(); }
+    }
+    map.on("zoomend", zoomed);
 
     var legendBox = el("div");
     function showLegend() {
@@ -210,6 +227,7 @@
     (spec.sources || []).forEach(function (s) { map.attributionControl.addAttribution(
       String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")); });
     map.fitBounds(spec.bounds);
+    zoomed();
     var api = {map: map, spec: spec, features: n, drawn: polys.length, setView: setView,
                view: function () { return state.view; },
                openTooltip: function (i) {

@@ -1,0 +1,72 @@
+"""rapport.pdf: the report printed on A4 with every table column on the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from maps_fixtures import demo_chain
+
+from geoprestatie.output import pdf, plots, report
+
+pypdf = pytest.importorskip("pypdf")
+
+A4 = (595.28, 841.89)  # points
+
+
+def _words(page: object) -> list[tuple[float, str]]:
+    """(x of the text start, text) of every text run on a PDF page."""
+    out: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            out.append((tm[4] * cm[0] + cm[4], text.strip()))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(pdf.find_engine() is None, reason="no PDF engine (Chromium) installed")
+def test_report_prints_on_a4_without_cut_columns(tmp_path: Path) -> None:
+    c = demo_chain()
+    labels = {k.name: k.label for k in c["config"].criteria}
+    png = tmp_path / "sia.png"
+    plots.sia_png(c["dia"].buurten, dia_areas=c["dia"].areas, path=png, synthetic=True)
+    page = report.report_html(
+        title="Rapport demo",
+        scored=c["dia"].buurten,
+        dia_areas=c["dia"].areas,
+        prognosis=c["prognosis"],
+        monitor=c["monitor"],
+        accounting=c["joined"].report,
+        pngs={"SIA-prioriteiten": png},
+        criterion_labels=labels,
+        top_n=10,
+        synthetic=True,
+    )
+    html = tmp_path / "rapport.html"
+    html.write_text(page, encoding="utf-8")
+    out, note = pdf.print_pdf(html, tmp_path / "rapport.pdf")
+    assert out is not None, note
+    doc = pypdf.PdfReader(out)
+    assert 3 <= len(doc.pages) <= 20
+    for p in doc.pages:
+        w, h = float(p.mediabox.width), float(p.mediabox.height)
+        assert abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2, (w, h)
+    words = [w for p in doc.pages for w in _words(p)]
+    # nothing starts beyond the right margin (a cut column would): 12 mm margins
+    right = A4[0] - 12 / 25.4 * 72
+    assert max(x for x, _ in words) < right
+    text = " ".join(t for _, t in words)
+    # the last columns of the widest tables are printed: criterion contributions, accounting
+    assert labels[list(labels)[-1]].split()[-1] in text
+    assert "gelezen = gekoppeld + niet gekoppeld" in " ".join(text.split()).replace("- ", "")
+    assert "Top 10 buurten (SIA)" in text and "Bronnen" in text
+
+
+def test_no_engine_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "find_engine", lambda: None)
+    (tmp_path / "r.html").write_text("<p>x</p>")
+    out, note = pdf.print_pdf(tmp_path / "r.html", tmp_path / "r.pdf")
+    assert out is None and "Chromium" in note and not (tmp_path / "r.pdf").exists()
