@@ -191,12 +191,12 @@ def labels_frame(points: gpd.GeoSeries, texts: pd.Series) -> pd.DataFrame:
     )
 
 
-def context_overlays(buurten: gpd.GeoDataFrame, *, tolerance: float) -> list[Overlay]:
+def context_overlays(buurten: gpd.GeoDataFrame) -> list[Overlay]:
     """Gemeente and wijk borders with their names: context when there are no tiles.
 
     ``buurten`` in EPSG:28992 with ``gemeentecode``/``gemeentenaam`` and ``wijkcode``
-    (those present). Borders are the outlines of the dissolved buurten, simplified as a
-    coverage like the buurten themselves.
+    (those present), already simplified for the web: the borders are the outlines of the
+    dissolved buurten (a coverage union), so they follow the buurt borders exactly.
     """
     out: list[Overlay] = []
     rd = buurten.to_crs(28992)
@@ -210,9 +210,12 @@ def context_overlays(buurten: gpd.GeoDataFrame, *, tolerance: float) -> list[Ove
         parts = rd[[code, "geometry"]].dropna(subset=[code])
         if name in rd:
             parts = parts.assign(_naam=rd[name])
-        dissolved = parts.dissolve(by=code, as_index=False, aggfunc="first")
-        outline = shapely.coverage_simplify(dissolved.geometry.to_numpy(), tolerance)
-        lines = gpd.GeoSeries(shapely.boundary(outline), crs=28992).to_crs(4326)
+        try:
+            dissolved = parts.dissolve(by=code, as_index=False, aggfunc="first", method="coverage")
+        except shapely.errors.GEOSException:  # not a clean coverage: the general union
+            dissolved = parts.dissolve(by=code, as_index=False, aggfunc="first")
+        lines = gpd.GeoSeries(shapely.boundary(dissolved.geometry.to_numpy()), crs=28992)
+        lines = lines.to_crs(4326)
         lines = gpd.GeoSeries(shapely.set_precision(lines.to_numpy(), 1 / SCALE), crs=4326)
         # a border without a name gets no label (a code says little on a map)
         named = dissolved["_naam"].notna() if "_naam" in dissolved else dissolved[code].isna()

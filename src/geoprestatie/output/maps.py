@@ -60,14 +60,32 @@ prognosis_totals = _md.prognosis_totals
 SCHEMES = _md.SCHEMES
 
 
+def simplified(gdf: gpd.GeoDataFrame, simplify_m: float | None = 5.0) -> gpd.GeoDataFrame:
+    """A copy in EPSG:28992 simplified as a coverage (shared borders stay shared).
+
+    ``simplify_m=None`` picks a tolerance for the extent
+    (:func:`geoprestatie.output._webmap.web_tolerance`); a polygon that would vanish keeps
+    its original shape.
+    """
+    if gdf.crs is None:
+        raise ValueError("`gdf` has no CRS; expected a frame in EPSG:28992")
+    out = gdf.to_crs(28992) if gdf.crs.to_epsg() != 28992 else gdf.copy()
+    if simplify_m is None:
+        simplify_m = _wm.web_tolerance(out)
+    if simplify_m > 0:
+        geoms = out.geometry.to_numpy()
+        simple = shapely.coverage_simplify(geoms, simplify_m)
+        gone = shapely.is_empty(simple) | ~shapely.is_valid(simple)
+        simple[gone] = geoms[gone]
+        out = out.set_geometry(gpd.GeoSeries(simple, index=out.index, crs=28992))
+    return out
+
+
 def to_web(
     gdf: gpd.GeoDataFrame, *, simplify_m: float | None = 5.0, decimals: int = 5
 ) -> gpd.GeoDataFrame:
-    """Simplify as a coverage in metres, reproject to EPSG:4326 and round coordinates.
-
-    Shared borders between neighbouring polygons stay shared
-    (:func:`shapely.coverage_simplify`); ``decimals=5`` is about 1 m. ``simplify_m=None``
-    picks a tolerance for the extent (:func:`geoprestatie.output._webmap.web_tolerance`).
+    """Simplify as a coverage in metres (:func:`simplified`), reproject to EPSG:4326 and
+    round coordinates (``decimals=5`` is about 1 m).
 
     Examples
     --------
@@ -76,27 +94,24 @@ def to_web(
     >>> web.crs.to_epsg(), len(web)
     (4326, 70)
     """
-    out = gdf.copy()
-    if out.crs is None:
-        raise ValueError("`gdf` has no CRS; expected a frame in EPSG:28992")
-    if simplify_m is None:
-        simplify_m = _wm.web_tolerance(out)
-    if simplify_m > 0:
-        if out.crs.to_epsg() != 28992:
-            out = out.to_crs(28992)
-        geoms = out.geometry.to_numpy()
-        simplified = shapely.coverage_simplify(geoms, simplify_m)
-        # a sliver may vanish under simplification: keep its original then
-        gone = shapely.is_empty(simplified) | ~shapely.is_valid(simplified)
-        simplified[gone] = geoms[gone]
-        out = out.set_geometry(gpd.GeoSeries(simplified, index=out.index, crs=out.crs))
-    out = out.to_crs(4326)
-    out = out.set_geometry(
+    out = simplified(gdf, simplify_m).to_crs(4326)
+    return out.set_geometry(
         gpd.GeoSeries(
             shapely.set_precision(out.geometry.to_numpy(), 10**-decimals), index=out.index, crs=4326
         )
     )
-    return out
+
+
+def _prepared(
+    frame: gpd.GeoDataFrame, simplify_m: float | None
+) -> tuple[gpd.GeoDataFrame, list[_wm.Overlay]]:
+    """The buurten for the web (EPSG:4326) and the context borders, from one simplification
+    (the borders are unions of the simplified buurten, so they line up exactly)."""
+    keep = [c for c in ("wijkcode", "wijknaam", "gemeentecode", "gemeentenaam") if c in frame]
+    rd = simplified(
+        gpd.GeoDataFrame(frame[keep], geometry=frame.geometry, crs=frame.crs), simplify_m
+    )
+    return to_web(rd, simplify_m=0), _context(rd)
 
 
 def _sources(frame: pd.DataFrame, extra: Sequence[str], *, synthetic: bool) -> list[str]:
@@ -113,7 +128,7 @@ def _text(values: pd.Series, default: str = "–") -> list[str]:
     return [default if is_missing(v) else str(v) for v in values.astype(object)]
 
 
-def _context(buurten: gpd.GeoDataFrame, tolerance: float) -> list[_wm.Overlay]:
+def _context(buurten: gpd.GeoDataFrame) -> list[_wm.Overlay]:
     """Gemeente and wijk borders (wijk names from the embedded CBS wijken when needed)."""
     frame = buurten
     if "wijknaam" not in frame and "wijkcode" in frame:
@@ -122,7 +137,7 @@ def _context(buurten: gpd.GeoDataFrame, tolerance: float) -> list[_wm.Overlay]:
         names = load_wijken()[["wijkcode", "wijknaam"]].astype({"wijkcode": str})
         lookup = dict(zip(names["wijkcode"], names["wijknaam"], strict=True))
         frame = frame.assign(wijknaam=frame["wijkcode"].astype(str).map(lookup))
-    return _wm.context_overlays(frame, tolerance=tolerance)
+    return _wm.context_overlays(frame)
 
 
 def buurten_map(
@@ -141,8 +156,10 @@ def buurten_map(
     >>> "De Laares" in m.get_root().render()
     True
     """
-    tolerance = _wm.web_tolerance(buurten)
-    web = to_web(buurten, simplify_m=tolerance)
+    web, context = _prepared(buurten, None)
+    web = web.assign(
+        **{c: buurten[c].to_numpy() for c in ("buurtnaam", "buurtcode") if c in buurten}
+    )
     names = {
         "buurtnaam": "Buurt",
         "buurtcode": "Code",
@@ -168,7 +185,7 @@ def buurten_map(
         subtitle=ATTRIBUTION_CBS,
         synthetic=False,
         sources=[ATTRIBUTION_CBS],
-        overlays=_context(buurten, tolerance),
+        overlays=context,
         tiles=tiles,
         cdn=cdn,
     )
@@ -435,15 +452,13 @@ def sia_map(
     labels = {c: criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit_cols}
     cols, fields, robust = _sia_columns(shown, crit_cols, labels, top_k)
     tolerance = _wm.web_tolerance(shown) if simplify_m is None else simplify_m
-    web = to_web(
-        gpd.GeoDataFrame(geometry=shown.geometry.to_numpy(), crs=shown.crs), simplify_m=tolerance
-    )
+    web, context = _prepared(shown, tolerance)
     extra_rows = []
     if robust.any():
         extra_rows.append(
             (f"border:3px solid {COLOUR_ROBUST};background:#fff", "robuuste prioriteit")
         )
-    overlays = _context(shown, tolerance)
+    overlays = context
     if dia_areas is not None:
         overlays.append(_dia_overlay(dia_areas, tolerance=tolerance, min_dwellings=min_dwellings))
         extra_rows.append(
@@ -615,9 +630,8 @@ def prognose_map(
     )
     rows.append(("background:#ffffff", "geen corporatiewoningen (leeg)"))
     # every buurt is drawn: those without corporation dwellings (no prognosis rows) hollow
-    tolerance = _wm.web_tolerance(buurten) if simplify_m is None else simplify_m
     base = buurten[["buurtcode", "buurtnaam", "geometry"]]
-    web = to_web(base, simplify_m=tolerance)
+    web, context = _prepared(buurten, simplify_m)
     cols: dict[str, list[Any]] = {
         "naam": _text(base["buurtnaam"], ""),
         "code": _text(base["buurtcode"]),
@@ -651,7 +665,7 @@ def prognose_map(
         subtitle=f"Kleur: verandering van de voorraad sinds begin {start}",
         synthetic=synthetic,
         sources=_sources(buurten, sources, synthetic=synthetic),
-        overlays=_context(buurten, tolerance),
+        overlays=context,
         slider="Jaar" if len(years) > 1 else None,
         initial=len(views) - 1,
         tiles=tiles,
@@ -729,13 +743,16 @@ def _year_view(
         _mutation_text(rec, mutations) for rec in r[mutations].to_dict("records")
     ]
     cols[keys["start"]] = [_signed(v) for v in r["verandering_start"].astype(object)]
-    cols[keys["corp"]] = [per_corp.get((str(c), year), "–") for c in codes]
+    if per_corp:  # one corporation: its figures are the buurt's, no list needed
+        cols[keys["corp"]] = [per_corp.get((str(c), year), "–") for c in codes]
+    else:
+        del keys["corp"]
     labels |= {
-        keys["eind"]: f"Eindstand {year}",
-        keys["mut"]: f"Verandering in {year}",
-        keys["waarvan"]: "Waarvan",
-        keys["start"]: f"Verandering sinds begin {start}",
-        keys["corp"]: f"Eindstand {year} per corporatie",
+        f"eind_{year}": f"Eindstand {year}",
+        f"mut_{year}": f"Verandering in {year}",
+        f"waarvan_{year}": "Waarvan",
+        f"start_{year}": f"Verandering sinds begin {start}",
+        f"corp_{year}": f"Eindstand {year} per corporatie",
     }
     n = len(colours)
     fill = [
@@ -775,8 +792,9 @@ def _mutation_text(rec: Mapping[Any, Any], mutations: Sequence[str]) -> str:
 def _per_corporation_lines(
     prognosis: pd.DataFrame, *, min_dwellings: int
 ) -> dict[tuple[str, int], list[str]]:
-    """``["Naam: 120", "Ander: < 5"]`` (eindstand) per (buurtcode, jaar)."""
-    if "corporatie" not in prognosis:
+    """``["Naam: 120", "Ander: < 5"]`` (eindstand) per (buurtcode, jaar); empty with one
+    corporation (the buurt's figures are its figures)."""
+    if "corporatie" not in prognosis or prognosis["corporatie"].nunique() <= 1:
         return {}
     frame = pd.DataFrame(
         {
