@@ -46,7 +46,9 @@ __all__ = [
     "prognose_map",
     "prognosis_totals",
     "sia_map",
+    "simplified",
     "to_web",
+    "web_frames",
 ]
 
 ATTRIBUTION_CBS = "Bron: CBS, Kadaster (wijk- en buurtindeling, gegeneraliseerd)"
@@ -102,7 +104,7 @@ def to_web(
     )
 
 
-def _prepared(
+def web_frames(
     frame: gpd.GeoDataFrame, simplify_m: float | None
 ) -> tuple[gpd.GeoDataFrame, list[_wm.Overlay]]:
     """The buurten for the web (EPSG:4326) and the context borders, from one simplification
@@ -156,7 +158,7 @@ def buurten_map(
     >>> "De Laares" in m.get_root().render()
     True
     """
-    web, context = _prepared(buurten, None)
+    web, context = web_frames(buurten, None)
     web = web.assign(
         **{c: buurten[c].to_numpy() for c in ("buurtnaam", "buurtcode") if c in buurten}
     )
@@ -452,7 +454,7 @@ def sia_map(
     labels = {c: criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit_cols}
     cols, fields, robust = _sia_columns(shown, crit_cols, labels, top_k)
     tolerance = _wm.web_tolerance(shown) if simplify_m is None else simplify_m
-    web, context = _prepared(shown, tolerance)
+    web, context = web_frames(shown, tolerance)
     extra_rows = []
     if robust.any():
         extra_rows.append(
@@ -631,7 +633,7 @@ def prognose_map(
     rows.append(("background:#ffffff", "geen corporatiewoningen (leeg)"))
     # every buurt is drawn: those without corporation dwellings (no prognosis rows) hollow
     base = buurten[["buurtcode", "buurtnaam", "geometry"]]
-    web, context = _prepared(buurten, simplify_m)
+    web, context = web_frames(buurten, simplify_m)
     cols: dict[str, list[Any]] = {
         "naam": _text(base["buurtnaam"], ""),
         "code": _text(base["buurtcode"]),

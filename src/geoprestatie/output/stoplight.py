@@ -8,11 +8,15 @@ colours each buurt by the status of every rule with ``per = "buurtcode"``.
 
 from __future__ import annotations
 
-import html
+from typing import Any
 
 import folium
 import geopandas as gpd
 import pandas as pd
+
+from geoprestatie.output import _webmap as _wm
+from geoprestatie.output import maps
+from geoprestatie.output.html import escape
 
 __all__ = ["STATUS_ORDER", "monitor_map", "stoplight_counts", "stoplight_html"]
 
@@ -55,7 +59,7 @@ def _cells(row: pd.Series, trend: bool) -> str:
         parts.append(f'<td class="num"{style}>{n}</td>')
     if trend:
         text = ", ".join(f"{int(row[f'trend_{t}'])} {t}" for t in _TRENDS if int(row[f"trend_{t}"]))
-        parts.append(f"<td>{html.escape(text)}</td>")
+        parts.append(f"<td>{escape(text)}</td>")
     return "".join(parts)
 
 
@@ -78,7 +82,7 @@ def stoplight_html(table: pd.DataFrame) -> str:
         counts = stoplight_counts(table, by)
         head = "".join(f"<th>{s}</th>" for s in STATUS_ORDER) + ("<th>trend</th>" if trend else "")
         rows = "".join(
-            f"<tr><td>{html.escape(str(r[by]))}</td>{_cells(r, trend)}</tr>"
+            f"<tr><td>{escape(str(r[by]))}</td>{_cells(r, trend)}</tr>"
             for _, r in counts.iterrows()
         )
         parts.append(
@@ -94,57 +98,57 @@ def monitor_map(
     texts: dict[str, str] | None = None,
     synthetic: bool = False,
     title: str = "Afspraken per buurt",
+    cdn: bool = False,
 ) -> folium.Map | None:
-    """A map with one layer per rule judged per buurt (``per = "buurtcode"``), or ``None``.
+    """A map of the rules judged per buurt (``per = "buurtcode"``), one view per rule, or
+    ``None`` when no rule is judged per buurt.
 
     Each buurt is coloured by its status (groen, oranje, rood, onbekend; grey also says
     *onbekend*, never green); the tooltip gives the buurt, the status and the measurement.
+    The buurten are drawn once (:mod:`geoprestatie.output._webmap`), offline.
     """
     if groups.empty or "buurtcode" not in groups.columns:
         return None
-    per_buurt = groups[groups["buurtcode"].notna()]
+    per_buurt = groups[groups["buurtcode"].notna()].astype({"buurtcode": str})
     if per_buurt.empty:
         return None
-    web = buurten[["buurtcode", "buurtnaam", "geometry"]].to_crs(4326)
-    minx, miny, maxx, maxy = web.total_bounds
-    m = folium.Map(tiles="OpenStreetMap", control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-    for n, (ident, rows) in enumerate(per_buurt.groupby("afspraak_id", sort=False)):
-        frame = web.merge(
-            rows[["buurtcode", "status", "gemeten"]].astype({"buurtcode": str}),
-            on="buurtcode",
-            how="inner",
+    drawn = buurten[buurten["buurtcode"].astype(str).isin(set(per_buurt["buurtcode"]))]
+    web, context = maps.web_frames(drawn, None)
+    codes = drawn["buurtcode"].astype(str)
+    cols: dict[str, list[Any]] = {
+        "naam": [str(v) for v in drawn["buurtnaam"].fillna("")],
+        "code": codes.tolist(),
+    }
+    labels = {"naam": "Buurt", "code": "Code"}
+    statuses = list(_COLOURS)
+    rows = [(f"background:{c}", s) for s, c in _COLOURS.items()]
+    views = []
+    for n, (ident, judged) in enumerate(per_buurt.groupby("afspraak_id", sort=False)):
+        r = judged.drop_duplicates("buurtcode").set_index("buurtcode").reindex(codes)
+        text = f"{ident}: {(texts or {}).get(str(ident), '')}"
+        cols[f"status_{n}"] = [str(v) if isinstance(v, str) else "–" for v in r["status"]]
+        cols[f"gemeten_{n}"] = [str(v) if isinstance(v, str) else "–" for v in r["gemeten"]]
+        labels |= {f"status_{n}": "Status", f"gemeten_{n}": "Gemeten"}
+        views.append(
+            _wm.View(
+                f"Afspraak {ident}",
+                [statuses.index(v) if v in statuses else -1 for v in r["status"]],
+                list(_COLOURS.values()),
+                f"Afspraak {ident}",
+                rows,
+                ["naam", "code", f"status_{n}", f"gemeten_{n}"],
+                legend_note=text,
+            )
         )
-        frame["afspraak"] = html.escape(f"{ident}: {(texts or {}).get(str(ident), '')}")
-        for col in ("buurtnaam", "gemeten"):
-            frame[col] = frame[col].astype("string").fillna("-").map(html.escape)
-        folium.GeoJson(
-            frame.to_json(drop_id=True),
-            name=html.escape(f"Afspraak {ident}"),
-            show=n == 0,
-            style_function=lambda f: {
-                "fillColor": _COLOURS.get(f["properties"]["status"], "#9e9e9e"),
-                "color": "#444",
-                "weight": 0.6,
-                "fillOpacity": 0.7,
-            },
-            tooltip=folium.GeoJsonTooltip(
-                ["afspraak", "buurtnaam", "status", "gemeten"],
-                aliases=["Afspraak", "Buurt", "Status", "Gemeten"],
-            ),
-        ).add_to(m)
-    legend = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
-        f'margin-right:4px"></span>{s}</div>'
-        for s, c in _COLOURS.items()
+    return _wm.make_map(
+        web,
+        cols=cols,
+        labels=labels,
+        views=views,
+        title=title,
+        subtitle="Kies de afspraak rechtsboven" if len(views) > 1 else None,
+        synthetic=synthetic,
+        sources=[maps.ATTRIBUTION_CBS],
+        overlays=context,
+        cdn=cdn,
     )
-    synth = "<div><b>Synthetische gegevens</b></div>" if synthetic else ""
-    box = (
-        '<div style="position:fixed;bottom:20px;left:20px;z-index:9999;background:#fff;'
-        f'padding:6px 8px;border:1px solid #999;font:12px Arial"><b>{html.escape(title)}</b>'
-        f"{synth}{legend}</div>"
-    )
-    root = m.get_root()
-    root.html.add_child(folium.Element(box))  # type: ignore[attr-defined]
-    folium.LayerControl(collapsed=False).add_to(m)
-    return m
