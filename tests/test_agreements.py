@@ -579,9 +579,9 @@ def test_outputs_escape_and_write(tmp_path: Path) -> None:
         "monitor.html",
         "overtredingen.csv",
     ]
-    back = pd.read_csv(paths[0])
+    back = pd.read_csv(paths[0], sep=";", decimal=",")
     assert back["status"].tolist() == ["rood"]
-    recs = pd.read_csv(paths[3], dtype=str)
+    recs = pd.read_csv(paths[3], sep=";", dtype=str)
     assert recs["afspraak_id"].tolist() == ["<x>"] and recs["vhe_id"].tolist() == ["4"]
 
 

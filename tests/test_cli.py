@@ -21,7 +21,7 @@ def test_buurten_unknown_gemeente_is_one_line(tmp_path: Path) -> None:
         main, ["buurten", "--gemeente", "Atlantis", "--out", str(tmp_path / "x.html")]
     )
     assert res.exit_code == 1
-    assert res.output.startswith("Error: ")
+    assert res.output.startswith("Fout: ")
     assert "Traceback" not in res.output
     assert "Enschede (GM0153)" in res.output
     assert not (tmp_path / "x.html").exists()
@@ -63,3 +63,24 @@ def test_buurten_options_shared_and_crs(tmp_path: Path) -> None:
         ],
     )
     assert ok.exit_code == 0 and "70 buurten" in ok.output
+
+
+def test_every_command_is_explained_in_dutch_with_an_example() -> None:
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"]).output
+    assert "Toon deze uitleg en stop." in top and "geoprestatie run" in top
+    for command in main.commands:
+        text = runner.invoke(main, [command, "--help"]).output
+        assert "Voorbeeld" in text, command
+        assert "Toon deze uitleg en stop." in text, command
+        assert "uitvoer" in text or command == "init", command  # one output convention
+
+
+def test_bad_csv_dialect_is_one_dutch_line(tmp_path: Path) -> None:
+    from geoprestatie.config import example_config_text
+
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(example_config_text().replace('csv = "nl"', 'csv = "excel"'), "utf-8")
+    res = CliRunner().invoke(main, ["run", str(cfg), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1 and res.output.startswith("Fout: ")
+    assert "[uitvoer] csv is 'excel'" in res.output and "internationaal" in res.output

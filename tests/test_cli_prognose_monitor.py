@@ -34,9 +34,9 @@ def test_prognose_writes_table_workbook_and_maps(tmp_path: Path) -> None:
     assert list(table.columns[:4]) == ["corporatie", "buurtcode", "jaar", "beginstand"]
     totals = table.groupby("jaar")["eindstand"].sum()
     assert totals[2023] - table.loc[table["jaar"] == 2022, "beginstand"].sum() == 213
-    sheets = pd.read_excel(tmp_path / "prognose.xlsx", sheet_name=None)
-    assert set(sheets) == {"prognose", "per_corporatie", "totaal", "samenvatting"}
-    assert len(sheets["prognose"]) == len(table)
+    sheets = pd.read_excel(tmp_path / "tabellen.xlsx", sheet_name=None)
+    assert set(sheets) == {"Toelichting", "Prognose", "Per corporatie", "Totaal", "Samenvatting"}
+    assert len(sheets["Prognose"]) == len(table)
     for year in (2022, 2023):
         page = (tmp_path / "kaarten" / f"prognose_{year}.html").read_text(encoding="utf-8")
         assert f"Eindstand {year}" in page and "synthetische gegevens" in page
@@ -90,7 +90,7 @@ def test_prognose_bad_row_is_one_line_and_writes_nothing(tmp_path: Path) -> None
         str(tmp_path / "o"),
     )
     assert code == 1
-    assert out.startswith("Error: ") and "Traceback" not in out
+    assert out.startswith("Fout: ") and "Traceback" not in out
     # the row as the user sees it in a text editor: header row 1, the bad plan row 3
     assert "plannen.csv, column 'mutatie', row 3" in out and "nieuwbouw" in out
     assert not (tmp_path / "o" / "prognose.csv").exists()
@@ -127,11 +127,11 @@ def test_monitor_writes_stoplight_outputs(tmp_path: Path) -> None:
         str(out_dir),
     )
     assert code == 0, out
-    table = pd.read_csv(out_dir / "monitor.csv").set_index("afspraak_id")
+    table = pd.read_csv(out_dir / "monitor.csv", sep=";", decimal=",").set_index("afspraak_id")
     assert table.loc["V1", "status"] == "oranje"  # F-label sale still only planned
     assert table.loc["M1", "status"] == "groen"  # 2 de Alliantie sales, at most 40 allowed
     assert table.loc["P1", "status"] == "onbekend"  # no prognosis given
-    recs = pd.read_csv(out_dir / "overtredingen.csv", dtype=str)
+    recs = pd.read_csv(out_dir / "overtredingen.csv", sep=";", dtype=str)
     assert recs.loc[recs["afspraak_id"] == "V1", "vhe_id"].tolist() == ["2"]
     assert "ORANJE" in (out_dir / "monitor.md").read_text(encoding="utf-8")
     assert "<table>" in (out_dir / "monitor.html").read_text(encoding="utf-8")
@@ -148,7 +148,7 @@ def test_monitor_rule_on_unknown_column_is_one_line(tmp_path: Path) -> None:
     code, out = _run(
         "monitor", "--afspraken", str(rules), "--voorraad", str(stock), "--out", str(tmp_path / "m")
     )
-    assert code == 1 and out.startswith("Error: ")
+    assert code == 1 and out.startswith("Fout: ")
     assert "afspraak 'X': kolom 'lable' bestaat niet in dataset 'voorraad'" in out
 
 
@@ -198,19 +198,22 @@ def test_prognose_config_targets_and_rent_classes(tmp_path: Path) -> None:
         *args, "--config", str(config), "--voorraad", str(stock), "--out", str(tmp_path / "o")
     )
     assert code == 0, out
-    gaps = pd.read_csv(tmp_path / "o" / "doelen.csv")
+    gaps = pd.read_csv(tmp_path / "o" / "doelen.csv", sep=";", decimal=",")
     assert gaps["gemeten"].tolist() == [2, 7] and gaps["tekort"].tolist() == [3.0, -2.0]
-    classes = pd.read_csv(tmp_path / "o" / "huurklassen.csv")
+    classes = pd.read_csv(tmp_path / "o" / "huurklassen.csv", sep=";", decimal=",")
     # 2022: eindstand 4 split by the start mix: 1 goedkoop (400), 1 without rent
     assert classes.loc[0, ["goedkoop", "onbekend"]].tolist() == [2.0, 2.0]
-    sheets = pd.read_excel(tmp_path / "o" / "prognose.xlsx", sheet_name=None)
-    assert {"doelen", "huurklassen"} <= set(sheets)
+    sheets = pd.read_excel(tmp_path / "o" / "tabellen.xlsx", sheet_name=None)
+    assert {"Doelen", "Huurklassen"} <= set(sheets)
     # the command line wins over the config
     code, out = _run(
         *args, "--config", str(config), "--scenario", "hard", "--out", str(tmp_path / "h")
     )
     assert code == 0, out
-    assert pd.read_csv(tmp_path / "h" / "doelen.csv")["gemeten"].tolist() == [2, 2]
+    assert pd.read_csv(tmp_path / "h" / "doelen.csv", sep=";", decimal=",")["gemeten"].tolist() == [
+        2,
+        2,
+    ]
 
 
 def test_monitor_reads_files_with_the_source_readers(tmp_path: Path) -> None:
@@ -248,14 +251,14 @@ def test_monitor_reads_files_with_the_source_readers(tmp_path: Path) -> None:
     assert code == 0, out
     assert "Let op: voorraad.csv: 1 row(s) set aside" in out and "(rows 3)" in out
     assert "Let op: verkoop.csv: 1 row(s) set aside" in out
-    table = pd.read_csv(out_dir / "monitor.csv")
+    table = pd.read_csv(out_dir / "monitor.csv", sep=";", decimal=",")
     assert table["status"].tolist() == ["rood"]  # sold dwelling 1 has label G (ordered >= F)
-    rejected = pd.read_csv(out_dir / "afgewezen.csv")
+    rejected = pd.read_csv(out_dir / "niet_gekoppeld.csv", sep=";", decimal=",")
     assert rejected[["bestand", "bron_rij", "kolom", "waarde"]].values.tolist() == [
         ["voorraad.csv", 3, "energielabel", "Z"],
         ["verkoop.csv", 3, "status", "misschien"],
     ]
-    assert "afgewezen.csv (2 rij(en) niet gebruikt)" in out
+    assert "niet_gekoppeld.csv (2 rij(en) niet gebruikt)" in out
 
 
 def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
@@ -289,12 +292,14 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
     assert code == 0, out
     assert "Let op: voorraad_synthetisch.csv: 4 row(s) set aside" in out
     assert "Let op: verkoop_synthetisch.csv: 1 row(s) set aside" in out
-    table = pd.read_csv(tmp_path / "m" / "monitor.csv").set_index("afspraak_id")
+    table = pd.read_csv(tmp_path / "m" / "monitor.csv", sep=";", decimal=",").set_index(
+        "afspraak_id"
+    )
     status = table["status"].to_dict()
     assert status == {"V1": "rood", "M1": "rood", "P1": "groen", "P2": "groen"}
     assert table.loc["P1", "gemeten"] == 213  # the real table total, from the demo plans
     assert table.loc["P2", "gemeten"] == 78  # the real de Alliantie figure of tabel 1
-    rejected = pd.read_csv(tmp_path / "m" / "afgewezen.csv")
+    rejected = pd.read_csv(tmp_path / "m" / "niet_gekoppeld.csv", sep=";", decimal=",")
     # the readers' 4 + 1 rows, and what the join to the buurten leaves out (as in `run`):
     # 2 dwellings kilometres outside Amersfoort, 2 sales of unknown dwellings
     assert rejected.groupby("bestand")["reden"].value_counts().to_dict() == {
@@ -321,6 +326,6 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
     assert table.loc["M1", "gemeten"] == (sold["corporatie"] == "de Alliantie").sum() > 40
     assert (sold.loc[banned, "status"] == "gerealiseerd").sum() > 0  # hence rood, not oranje
     assert table.loc["V1", "toelichting"].startswith(f"verkopen 2022\u20132023 ({len(sales)} van ")
-    recs = pd.read_csv(tmp_path / "m" / "overtredingen.csv", dtype=str)
+    recs = pd.read_csv(tmp_path / "m" / "overtredingen.csv", sep=";", dtype=str)
     v1 = recs[recs["afspraak_id"] == "V1"]
     assert sorted(v1["vhe_id"]) == sorted(sold.loc[banned, "vhe_id"])

@@ -57,14 +57,14 @@ def test_sia_writes_outputs(tmp_path: Path, table_file: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "6 van 6 buurten geschikt; 3 robuust in de top 3" in res.output
     assert "1 DIA('s)" in res.output
-    buurten = gpd.read_file(out / "sia_buurten.gpkg")
+    buurten = gpd.read_file(out / "geoprestatie.gpkg", layer="sia")
     assert buurten["sia_rang"].tolist() == [1, 2, 3, 4, 6, 5]
     assert buurten["dia_id"].tolist()[:3] == ["DIA-01"] * 3
-    areas = gpd.read_file(out / "dia_gebieden.gpkg")
+    areas = gpd.read_file(out / "geoprestatie.gpkg", layer="dia")
     assert areas["woningen_corporaties"].tolist() == [600]
-    assert pd.read_csv(out / "sia_buurten.csv")["bijdrage_efg"].notna().all()
+    assert pd.read_csv(out / "sia.csv", sep=";", decimal=",")["bijdrage_efg"].notna().all()
     assert (out / "sia_gewichtsgevoeligheid.csv").exists()
-    assert pyogrio.list_layers(out / "dia_gebieden.gpkg")[0][0] == "dia_gebieden"
+    assert [n for n, _ in pyogrio.list_layers(out / "geoprestatie.gpkg")] == ["sia", "dia"]
     assert not list(out.glob(".*"))  # no temporary files left
 
     # a second run compared with the first
@@ -77,13 +77,13 @@ def test_sia_writes_outputs(tmp_path: Path, table_file: Path) -> None:
             "--criteria",
             str(crit),
             "--vorige-dia",
-            str(out / "dia_gebieden.csv"),
+            str(out / "dia.csv"),
             "--out",
             str(tmp_path / "uit2"),
         ],
     )
     assert res.exit_code == 0, res.output
-    cmp = pd.read_csv(tmp_path / "uit2" / "dia_vergelijking.csv")
+    cmp = pd.read_csv(tmp_path / "uit2" / "dia_vergelijking.csv", sep=";", decimal=",")
     assert cmp["status"].tolist() == ["ongewijzigd"]
 
 
@@ -92,7 +92,10 @@ def test_sia_default_criteria_skip_notes(tmp_path: Path, table_file: Path) -> No
     assert res.exit_code == 0, res.output
     # the default set: only aandeel_efg and the eligibility filter apply to this table
     assert "Let op: SIA: criteria.leefbaarheid overgeslagen" in res.stderr
-    assert "bijdrage_energielabel_efg" in pd.read_csv(tmp_path / "sia_buurten.csv").columns
+    assert (
+        "bijdrage_energielabel_efg"
+        in pd.read_csv(tmp_path / "sia.csv", sep=";", decimal=",").columns
+    )
 
 
 def test_sia_bad_column_is_one_line(tmp_path: Path, table_file: Path) -> None:
@@ -102,5 +105,5 @@ def test_sia_bad_column_is_one_line(tmp_path: Path, table_file: Path) -> None:
         main, ["sia", "--tabel", str(table_file), "--criteria", str(crit), "--out", str(tmp_path)]
     )
     assert res.exit_code == 1
-    assert res.output.startswith("Error: ") and "Traceback" not in res.output
+    assert res.output.startswith("Fout: ") and "Traceback" not in res.output
     assert "'aandeel_egf'" in res.output and "available columns" in res.output

@@ -185,7 +185,7 @@ def test_script_buurtnaam_is_escaped(tmp_path: Path, grid_buurten: gpd.GeoDataFr
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (('voorraad = "bezit.csv"', 'voorraad = "weg.csv"'), "file not found"),
+        (('voorraad = "bezit.csv"', 'voorraad = "weg.csv"'), "bestand niet gevonden"),
         (('column = "aandeel_efg"', 'column = "bestaat_niet"'), "bestaat_niet"),
         (("weight = 2", "weight = -2"), "weight"),
         (("[dia]", '[dia]\nsplit_method = "kmeans"'), "split_method"),
@@ -199,7 +199,7 @@ def test_bad_config_one_line(
     res = CliRunner().invoke(main, ["run", str(cfg), "--out", str(tmp_path / "uit")])
     assert res.exit_code == 1
     assert "Traceback" not in res.output
-    errors = [line for line in res.output.splitlines() if line.startswith("Error:")]
+    errors = [line for line in res.output.splitlines() if line.startswith("Fout:")]
     assert len(errors) == 1 and message in errors[0], res.output
     assert not (tmp_path / "uit" / "sia.html").exists()
 
@@ -207,7 +207,7 @@ def test_bad_config_one_line(
 def test_unknown_section_and_invalid_toml(tmp_path: Path) -> None:
     bad = tmp_path / "x.toml"
     bad.write_text("[bronnenn]\nvoorraad = 'a.csv'\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"unknown section \[bronnenn\]"):
+    with pytest.raises(ConfigError, match=r"onbekende sectie \[bronnenn\]"):
         load_config(bad)
     bad.write_text("[bronnen\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"run config .*x\.toml: invalid TOML"):
@@ -228,19 +228,23 @@ def test_init_writes_runnable_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("section", "line", "message"),
     [
-        ("[project]", "synthetish = true", r"\[project\] has unknown key\(s\) \['synthetish'\]"),
+        (
+            "[project]",
+            "synthetish = true",
+            r"\[project\] heeft onbekende sleutel\(s\) \['synthetish'\]",
+        ),
         (
             "[uitvoer]",
             'individuele_woningen = "nee"',
-            r"individuele_woningen was 'nee' but must be true or false",
+            r"individuele_woningen is 'nee' maar moet true of false zijn",
         ),
         (
             "[uitvoer]",
             'min_woningen = "vijf"',
-            r"min_woningen was 'vijf' but must be a whole number",
+            r"min_woningen is 'vijf' maar moet een geheel getal zijn",
         ),
-        ("[uitvoer]", "min_woningen = 0", r"min_woningen was 0 but must be >= 1"),
-        ("[afspraken]", "jaaar = 2023", r"\[afspraken\] has unknown key\(s\) \['jaaar'\]"),
+        ("[uitvoer]", "min_woningen = 0", r"min_woningen is 0 maar moet >= 1 zijn"),
+        ("[afspraken]", "jaaar = 2023", r"\[afspraken\] heeft onbekende sleutel\(s\) \['jaaar'\]"),
         ("[koppeling]", "tolerence_m = 5", r"\[koppeling\].*tolerence_m"),
     ],
 )
@@ -268,7 +272,7 @@ def test_prognosis_rows_outside_the_study_area_are_accounted(
         plans.read_text(encoding="utf-8") + "Woonstede,2027,nieuwbouw,30,BU01530000\n",
         encoding="utf-8",
     )
-    with pytest.warns(DataWarning, match=r"plannen\.csv: 1 row\(s\) with a buurtcode outside"):
+    with pytest.warns(DataWarning, match=r"plannen\.csv: 1 rij\(en\) met een buurtcode buiten"):
         result = pipeline.run(load_config(cfg))
     counts = result.joined.report.to_frame().set_index("bron")
     assert counts.loc["plannen", "gelezen"] == 3 and counts.loc["plannen", "gekoppeld"] == 2

@@ -1,4 +1,10 @@
-"""Command-line interface: one subcommand per stage, each a thin call into the library."""
+"""Command-line interface: one subcommand per stage, each a thin call into the library.
+
+Everything printed is Dutch (help with an example per command, progress, warnings,
+errors); shared words come from :mod:`geoprestatie.teksten`. Default output folders follow
+one convention: ``uitvoer/`` for ``run`` and ``uitvoer/<onderdeel>/`` for a single stage,
+with the same file names as ``run`` writes.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,38 @@ import click
 
 from geoprestatie._version import __version__
 from geoprestatie.errors import DataWarning, GeoprestatieError
+from geoprestatie.teksten import LET_OP
+
+_HELP = "Toon deze uitleg en stop."
+
+
+class _Command(click.Command):
+    """A command whose --help option is explained in Dutch."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP
+        return option
+
+
+class _Group(click.Group):
+    """The command group: Dutch --help, and every subcommand a :class:`_Command`."""
+
+    command_class = _Command
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP
+        return option
+
+
+class Fout(click.ClickException):
+    """A user-fixable error: one Dutch line ``Fout: …`` on stderr, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Fout: {self.format_message()}", err=True)
 
 
 @contextmanager
@@ -21,7 +59,7 @@ def _user_errors() -> Iterator[None]:
 
     def show(message: Any, category: Any, filename: Any, lineno: Any, *args: Any) -> None:
         if issubclass(category, DataWarning):
-            click.echo(f"Let op: {message}", err=True)
+            click.echo(f"{LET_OP} {message}", err=True)
         else:
             original(message, category, filename, lineno, *args)
 
@@ -31,9 +69,9 @@ def _user_errors() -> Iterator[None]:
         try:
             yield
         except GeoprestatieError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise Fout(str(exc)) from None
         except FileNotFoundError as exc:
-            raise click.ClickException(f"file not found: {exc.filename or exc}") from None
+            raise Fout(f"bestand niet gevonden: {exc.filename or exc}") from None
 
 
 def _handled(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,19 +92,19 @@ def _buurten_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "buurten_file",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help="A CBS wijk- en buurtkaart file (GPKG, SHP, GeoJSON; 2018+); "
-            "default: the embedded CBS 2022 buurten.",
+            help="Een CBS wijk- en buurtkaart (GPKG, SHP, GeoJSON; 2018 of later); "
+            "standaard de ingebouwde CBS-buurten 2022.",
         ),
         click.option(
             "--gemeente",
             default=None,
-            help="Municipality name or GM code (case-insensitive); default: all buurten.",
+            help="Gemeentenaam of GM-code (hoofdletters maken niet uit); standaard alle buurten.",
         ),
-        click.option("--layer", default=None, help="Layer of a multi-layer buurten file."),
+        click.option("--layer", default=None, help="Laag in een buurtenbestand met meer lagen."),
         click.option(
             "--crs",
             default=None,
-            help="CRS to assume when the buurten file has none, e.g. EPSG:28992.",
+            help="Coördinatenstelsel als het buurtenbestand er geen heeft, bijv. EPSG:28992.",
         ),
     )
     for option in reversed(options):
@@ -86,27 +124,77 @@ def _load_buurten(
     return read_buurten(buurten_file, layer=layer, gemeente=gemeente, crs=crs)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="geoprestatie")
+@click.group(
+    cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(
+    __version__,
+    prog_name="geoprestatie",
+    message="%(prog)s versie %(version)s",
+    help="Toon de versie en stop.",
+)
 def main() -> None:
-    """geoprestatie: data, priorities (SIA/DIA), prognoses and agreement monitoring
-    per CBS buurt for Dutch housing performance agreements (prestatieafspraken)."""
+    """geoprestatie: gegevens, prioriteiten (SIA/DIA), prognoses en de monitor van
+    prestatieafspraken per CBS-buurt.
+
+    \b
+    Begin met de demo (Amersfoort, synthetische corporatiegegevens):
+        geoprestatie run
+    Uw eigen gegevens: schrijf een voorbeeldconfiguratie en pas de bestandsnamen aan:
+        geoprestatie init mijn_project.toml
+        geoprestatie run mijn_project.toml
+
+    Elke stap heeft ook een eigen opdracht (hieronder); 'geoprestatie OPDRACHT --help' geeft
+    de uitleg en een voorbeeld. Uitvoer komt standaard in uitvoer/ (run) of
+    uitvoer/<opdracht>/.
+    """
+
+
+def _out_option(default: str, what: str) -> Callable[..., Any]:
+    """The ``--out`` option of every command: one default convention (``uitvoer/...``)."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=not default.endswith("/"), path_type=Path),
+        default=Path(default.rstrip("/")),
+        show_default=True,
+        help=what,
+    )
+
+
+def _csv(frame: Any, target: Path) -> Path:
+    """Write a table as CSV in the Dutch Excel dialect, atomically."""
+    from geoprestatie._atomic import atomic_path
+    from geoprestatie.output._sheets import write_csv
+
+    with atomic_path(target) as tmp:
+        write_csv(frame, tmp)
+    return target
+
+
+def _gpkg(layers: dict[str, Any], target: Path) -> Path:
+    """Write (Geo)DataFrames as layers of one GeoPackage, atomically."""
+    from geoprestatie._atomic import atomic_path
+
+    with atomic_path(target) as tmp:
+        tmp.unlink()  # GDAL creates the GeoPackage itself
+        for name, frame in layers.items():
+            frame.to_file(tmp, layer=name, driver="GPKG")
+    return target
 
 
 @main.command()
 @_buurten_options
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("maps/buurten.html"),
-    show_default=True,
-    help="HTML file to write.",
-)
+@_out_option("uitvoer/buurten.html", "Het HTML-bestand dat wordt geschreven.")
 @_handled
 def buurten(
     buurten_file: Path | None, gemeente: str | None, layer: str | None, crs: str | None, out: Path
 ) -> None:
-    """Write an interactive map of CBS buurten (tooltips with name and code)."""
+    """Kaart van de CBS-buurten (naam en code bij elke buurt).
+
+    \b
+    Voorbeeld:
+        geoprestatie buurten --gemeente Enschede
+    """
     from geoprestatie._atomic import write_text
     from geoprestatie.output import maps
 
@@ -124,48 +212,46 @@ def buurten(
     "start_file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Start stock table (CSV/XLSX): corporatie, [buurtcode], aantal, [peildatum].",
+    help="Beginvoorraad (CSV/XLSX): corporatie, [buurtcode], aantal, [peildatum].",
 )
 @click.option(
     "--plannen",
     "plans_file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Mutation plans (CSV/XLSX): corporatie, jaar, mutatie, aantal, [buurtcode, "
+    help="Mutatieplannen (CSV/XLSX): corporatie, jaar, mutatie, aantal, [buurtcode, "
     "zekerheid, tijdelijk].",
 )
 @click.option(
     "--scenario",
     type=click.Choice(["hard", "zacht", "alles"]),
     default=None,
-    help="hard (default); zacht = hard + zacht; alles = hard + zacht + ambitie.",
+    help="hard (standaard); zacht = hard + zacht; alles = hard + zacht + ambitie.",
 )
 @click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="TOML with a [prognose] table: scenario, eindjaar, huurstijging, [[prognose.doelen]], "
-    "[prognose.huurgrenzen.<jaar>]. Options given on the command line win.",
+    help="TOML met een tabel [prognose]: scenario, eindjaar, huurstijging, "
+    "[[prognose.doelen]], [prognose.huurgrenzen.<jaar>]. Opties op de opdrachtregel winnen.",
 )
 @click.option(
     "--voorraad",
     "stock_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Stock file (CSV/XLSX/GPKG, one row per dwelling, with huurprijs; as for `join`) "
-    "for the prognosis per rent class.",
+    help="Voorraadbestand (CSV/XLSX/GPKG, één rij per woning, met huurprijs; als bij `join`) "
+    "voor de prognose per huurklasse.",
 )
-@click.option("--peildatum", default=None, help="Date of the start stock if the file has none.")
-@click.option("--eindjaar", type=int, default=None, help="Last year (default: last plan year).")
-@_buurten_options
 @click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("prognose"),
-    show_default=True,
-    help="Output folder.",
+    "--peildatum", default=None, help="Datum van de beginvoorraad als het bestand er geen heeft."
 )
+@click.option(
+    "--eindjaar", type=int, default=None, help="Laatste jaar (standaard: laatste planjaar)."
+)
+@_buurten_options
+@_out_option("uitvoer/prognose/", "Uitvoermap.")
 @_handled
 def prognose(
     start_file: Path,
@@ -181,32 +267,31 @@ def prognose(
     crs: str | None,
     out: Path,
 ) -> None:
-    """Project the stock per corporation (and buurt) per year from mutation plans.
+    """Voorraadprognose per corporatie (en buurt) per jaar uit de mutatieplannen.
 
-    Writes prognose.csv and prognose.xlsx (sheets prognose, per_corporatie, totaal,
-    samenvatting, and doelen / huurklassen when asked), samenvatting.csv, doelen.csv (targets
-    from --config), huurklassen.csv (with --voorraad) and, when buurtcodes are given, one map
-    per year in kaarten/.
+    Schrijft prognose.csv, prognose_samenvatting.csv, doelen.csv (doelen uit --config),
+    huurklassen.csv (met --voorraad), tabellen.xlsx (dezelfde tabellen plus per corporatie
+    en totaal, met Toelichting) en, als er buurtcodes zijn, één kaart per jaar in kaarten/.
 
-    Demo (synthetisch, with the real Amersfoort 2022-2023 plan totals): --beginstand
-    data/demo/beginstand_amersfoort.csv --plannen data/demo/plannen_amersfoort_2022_2023.csv.
+    \b
+    Voorbeeld (synthetisch, met de echte plantotalen van Amersfoort 2022-2023):
+        geoprestatie prognose --beginstand data/demo/beginstand_amersfoort.csv \\
+            --plannen data/demo/plannen_amersfoort_2022_2023.csv --scenario zacht
     """
     import dataclasses
-    import tomllib
 
     import pandas as pd
 
     from geoprestatie import prognosis as pg
     from geoprestatie._atomic import atomic_path, write_text
-    from geoprestatie.errors import ConfigError
+    from geoprestatie._validate import read_toml
+    from geoprestatie.output._sheets import Sheet, write_xlsx
 
     config = pg.PrognosisConfig()
     if config_file is not None:
-        try:
-            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config_file}: invalid TOML: {exc}") from None
-        config = pg.PrognosisConfig.from_dict(data.get("prognose", {}))
+        config = pg.PrognosisConfig.from_dict(
+            read_toml(config_file, what="prognoseconfiguratie").get("prognose", {})
+        )
     if scenario is not None:
         config = dataclasses.replace(config, scenario=scenario)
     if eindjaar is not None:
@@ -216,34 +301,51 @@ def prognose(
     start = pg.read_start_stock(start_file, peildatum=peildatum)
     plans = pg.read_mutation_plans(plans_file)
     result = pg.project(start, plans, config=config)
-    per_corp = pg.aggregate(result, by=("corporatie",))
-    total = pg.aggregate(result, by=())
     summary = pg.summary_table(result)
-    extra: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame] = {
+        "prognose": result,
+        "prognose_samenvatting": summary.reset_index(),
+    }
     if config.targets:
-        extra["doelen"] = pg.target_gaps(result, config=config)
+        tables["doelen"] = pg.target_gaps(result, config=config)
     if stock_file is not None:
         from geoprestatie.sources import read_stock
 
         # rows the reader sets aside are named in a DataWarning ("Let op: ...")
         stock = read_stock(stock_file)
-        extra["huurklassen"] = pg.rent_class_prognosis(stock, result, plans, config=config)
+        tables["huurklassen"] = pg.rent_class_prognosis(stock, result, plans, config=config)
 
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out / "prognose.csv") as tmp:
-        result.to_csv(tmp, index=False)
-    with atomic_path(out / "samenvatting.csv") as tmp:
-        summary.to_csv(tmp)
-    with atomic_path(out / "prognose.xlsx") as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-        result.to_excel(xw, sheet_name="prognose", index=False)
-        per_corp.to_excel(xw, sheet_name="per_corporatie", index=False)
-        total.to_excel(xw, sheet_name="totaal", index=False)
-        summary.to_excel(xw, sheet_name="samenvatting")
-        for name, frame in extra.items():
-            frame.to_excel(xw, sheet_name=name, index=False)
-    for name, frame in extra.items():
-        with atomic_path(out / f"{name}.csv") as tmp:
-            frame.to_csv(tmp, index=False)
+    for name, frame in tables.items():
+        _csv(frame, out / f"{name}.csv")
+    sheets = [
+        Sheet("Prognose", result, "prognose", "Voorraad per corporatie, buurt en jaar.", 1),
+        Sheet(
+            "Per corporatie",
+            pg.aggregate(result, by=("corporatie",)),
+            "prognose",
+            "Voorraad per corporatie en jaar.",
+            1,
+        ),
+        Sheet("Totaal", pg.aggregate(result, by=()), "prognose", "Voorraad per jaar.", 1),
+        Sheet(
+            "Samenvatting",
+            tables["prognose_samenvatting"],
+            "prognose_samenvatting",
+            "Mutaties over de hele periode per corporatie en in totaal.",
+            1,
+        ),
+    ]
+    sheets += [
+        Sheet(name.capitalize(), tables[name], name, about, 1)
+        for name, about in (
+            ("doelen", "De doelen uit de configuratie tegen de prognose."),
+            ("huurklassen", "De prognose per huurklasse."),
+        )
+        if name in tables
+    ]
+    with atomic_path(out / "tabellen.xlsx") as tmp:
+        write_xlsx(tmp, sheets)
     # the demo data marks itself synthetisch (column herkomst): say so on every map
     synthetic = any(b"synthetisch" in f.read_bytes().lower() for f in (start_file, plans_file))
     title_suffix = " (synthetische gegevens)" if synthetic else ""
@@ -256,7 +358,7 @@ def prognose(
         buurten = buurten[buurten["buurtcode"].isin(codes)]
         if buurten.empty:
             click.echo(
-                "Let op: geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True
+                f"{LET_OP} geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True
             )
         else:
             for year in sorted(set(result["jaar"].astype(int))):
@@ -271,12 +373,13 @@ def prognose(
     years = sorted(set(result["jaar"].astype(int)))
     click.echo(
         f"prognose {years[0]}-{years[-1]} (scenario {scenario}), {result['corporatie'].nunique()} "
-        f"corporatie(s), {len(result)} rijen -> {out}/prognose.csv, prognose.xlsx"
+        f"corporatie(s), {len(result)} rijen -> {out}/"
+        + ", ".join(f"{name}.csv" for name in tables)
+        + ", tabellen.xlsx"
         + (f", {maps_written} kaart(en)" if maps_written else "")
-        + "".join(f", {name}.csv" for name in extra)
     )
     if synthetic:
-        click.echo("Let op: de invoer bevat synthetische gegevens (zie de bestanden)", err=True)
+        click.echo(f"{LET_OP} de invoer bevat synthetische gegevens (zie de bestanden)", err=True)
     click.echo(summary.to_string())
 
 
@@ -298,43 +401,37 @@ def _rejected_rows(*frames: Any) -> Any:
     "agreements_file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Agreements file (TOML, [[afspraak]] tables).",
+    help="Afsprakenbestand (TOML met tabellen [[afspraak]]).",
 )
 @click.option(
     "--voorraad",
     "stock_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Stock file (CSV/XLSX/GPKG), one row per dwelling, as for `join`.",
+    help="Voorraadbestand (CSV/XLSX/GPKG), één rij per woning, als bij `join`.",
 )
 @click.option(
     "--verkoop",
     "sales_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Sales file (CSV/XLSX/GPKG): vhe_id, jaar, status; as for `join`.",
+    help="Verkoopbestand (CSV/XLSX/GPKG): vhe_id, jaar, status; als bij `join`.",
 )
 @click.option(
     "--prognose",
     "prognosis_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="prognose.csv written by `geoprestatie prognose`.",
+    help="prognose.csv, geschreven door `geoprestatie prognose`.",
 )
 @click.option(
     "--jaar",
     type=int,
     default=None,
-    help="Monitored year: rent limits (huurgrens) of this year are used.",
+    help="Het jaar van de monitor: de huurgrenzen van dit jaar gelden.",
 )
 @_buurten_options
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("monitor"),
-    show_default=True,
-    help="Output folder.",
-)
+@_out_option("uitvoer/monitor/", "Uitvoermap.")
 @_handled
 def monitor(
     agreements_file: Path,
@@ -348,17 +445,20 @@ def monitor(
     crs: str | None,
     out: Path,
 ) -> None:
-    """Check the agreements (stoplicht: groen/oranje/rood/onbekend).
+    """Toets de afspraken (stoplicht: groen, oranje, rood of onbekend).
 
-    Writes monitor.csv, monitor.md, monitor.html, overtredingen.csv (the offending
-    records per afspraak) and afgewezen.csv (input rows the readers could not use: file,
-    row, reason). Rules whose data is not given are reported as onbekend.
+    Schrijft monitor.csv, monitor.md, monitor.html, overtredingen.csv (de records die een
+    afspraak overtreden) en niet_gekoppeld.csv (invoerrijen die niet gebruikt konden worden:
+    bestand, rij, reden). Afspraken waarvan de gegevens ontbreken zijn onbekend.
 
-    Demo (synthetisch): --afspraken, --voorraad, --verkoop from data/demo/ with a prognosis
-    of data/demo/plannen_amersfoort_2022_2023.csv and --jaar 2023.
+    \b
+    Voorbeeld (synthetisch; maak eerst de prognose met `geoprestatie prognose`):
+        geoprestatie monitor --afspraken data/demo/afspraken_amersfoort.toml \\
+            --voorraad data/demo/voorraad_synthetisch.csv \\
+            --verkoop data/demo/verkoop_synthetisch.csv \\
+            --prognose uitvoer/prognose/prognose.csv --jaar 2023
     """
     from geoprestatie import agreements as ag
-    from geoprestatie._atomic import atomic_path
     from geoprestatie.output.monitor import write_monitor
     from geoprestatie.prognosis import read_prognosis
     from geoprestatie.sources import read_sales, read_stock
@@ -366,7 +466,7 @@ def monitor(
     rules = ag.read_agreements(agreements_file)
     # rows a reader sets aside are named in a DataWarning ("Let op: ...", one line per file);
     # the stock and sales are joined to the buurten as in `run`, so both monitor the same
-    # dwellings, and every row not used is written to afgewezen.csv (file, row, reason)
+    # dwellings, and every row not used is written to niet_gekoppeld.csv (file, row, reason)
     stock = read_stock(stock_file) if stock_file else None
     sales = read_sales(sales_file) if sales_file else None
     rejected = _rejected_rows(stock, sales)
@@ -380,14 +480,13 @@ def monitor(
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
     result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
     write_monitor(result, out)
-    with atomic_path(out / "afgewezen.csv") as tmp:
-        rejected.to_csv(tmp, index=False)
+    _csv(rejected, out / "niet_gekoppeld.csv")
     counts = result.table["status"].value_counts()
     click.echo(
         f"{len(rules)} afspraken: "
         + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ag.STATUSES)
         + f" -> {out}/monitor.csv, monitor.md, monitor.html"
-        + (f", afgewezen.csv ({len(rejected)} rij(en) niet gebruikt)" if len(rejected) else "")
+        + (f", niet_gekoppeld.csv ({len(rejected)} rij(en) niet gebruikt)" if len(rejected) else "")
     )
 
 
@@ -404,26 +503,26 @@ _DEMO = {
     "--voorraad",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Stock file (CSV/XLSX/GPKG), one row per dwelling.",
+    help="Voorraadbestand (CSV/XLSX/GPKG), één rij per woning.",
 )
 @click.option(
     "--verkoop",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Sales file (CSV/XLSX).",
+    help="Verkoopbestand (CSV/XLSX).",
 )
 @click.option(
     "--leefbaarometer",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Leefbaarometer per buurt (CSV/XLSX) or a GeoTIFF grid; default: the "
-    "embedded real scores (province of Utrecht).",
+    help="Leefbaarometer per buurt (CSV/XLSX) of een GeoTIFF-raster; standaard de "
+    "ingebouwde echte scores (provincie Utrecht).",
 )
 @click.option(
     "--warmte",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Heat-transition plans per buurt/wijk (CSV/XLSX) or polygons (GPKG).",
+    help="Plannen warmtetransitie per buurt/wijk (CSV/XLSX) of als vlakken (GPKG).",
 )
 @click.option(
     "--tolerantie",
@@ -431,7 +530,7 @@ _DEMO = {
     type=float,
     default=50.0,
     show_default=True,
-    help="Metres within which a point outside all buurten goes to the nearest one.",
+    help="Meters waarbinnen een punt buiten alle buurten naar de dichtstbijzijnde buurt gaat.",
 )
 @click.option(
     "--huurjaar",
@@ -439,14 +538,12 @@ _DEMO = {
     type=int,
     default=2024,
     show_default=True,
-    help="Year of the rent limits for the rent classes.",
+    help="Jaar van de huurgrenzen voor de huurklassen.",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output/join"),
-    show_default=True,
-    help="Folder for buurttabel.gpkg, buurttabel.csv and niet_gekoppeld.csv.",
+@_out_option(
+    "uitvoer/koppeling/",
+    "Map voor geoprestatie.gpkg (laag buurttabel), buurttabel.csv, koppeling.csv en "
+    "niet_gekoppeld.csv.",
 )
 @_handled
 def join(
@@ -462,14 +559,17 @@ def join(
     huur_jaar: int,
     out: Path,
 ) -> None:
-    """Join the parties' data to buurten, print the accounting, write the buurt table.
+    """Koppel de gegevens van de partijen aan de buurten; toon de verantwoording.
 
-    Without any of --voorraad/--verkoop/--leefbaarometer/--warmte it runs on the
-    SYNTHETISCHE demo data of Amersfoort (data/demo/). With the embedded buurten and no
-    --gemeente, the buurten of Amersfoort are used.
+    Zonder --voorraad/--verkoop/--leefbaarometer/--warmte draait het op de SYNTHETISCHE
+    demodata van Amersfoort (data/demo/); met de ingebouwde buurten en zonder --gemeente
+    worden de buurten van Amersfoort gebruikt.
+
+    \b
+    Voorbeeld:
+        geoprestatie join --voorraad bezit.xlsx --verkoop verkoop.csv --gemeente Amersfoort
     """
     from geoprestatie import datasets
-    from geoprestatie._atomic import atomic_path
     from geoprestatie.join import JoinConfig, join_sources
     from geoprestatie.sources import (
         read_heat_plans,
@@ -486,8 +586,8 @@ def join(
         names = set(b["gemeentenaam"].astype(str))
         if names != {"Amersfoort"}:
             raise click.UsageError(
-                "the demo data (used when no --voorraad/--verkoop/--leefbaarometer/--warmte "
-                f"is given) is for Amersfoort only; the buurten are of {sorted(names)}"
+                "de demodata (gebruikt zonder --voorraad/--verkoop/--leefbaarometer/--warmte) "
+                f"is alleen van Amersfoort; de buurten zijn van {sorted(names)}"
             )
         click.echo("Let op: SYNTHETISCHE demodata (data/demo/), niet voor beleid.")
         voorraad, verkoop, warmte = (datasets.data_path(_DEMO[k]) for k in _DEMO)
@@ -512,27 +612,14 @@ def join(
     )
     click.echo(str(result.report))
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out / "buurttabel.gpkg") as tmp:
-        result.table.to_file(tmp, layer="buurten", driver="GPKG")
-    with atomic_path(out / "buurttabel.csv") as tmp:
-        result.table.drop(columns=result.table.geometry.name).to_csv(tmp, index=False)
-    with atomic_path(out / "niet_gekoppeld.csv") as tmp:
-        result.report.not_joined.to_csv(tmp, index=False)
-    click.echo(f"{len(result.table)} buurten -> {out}/buurttabel.gpkg, buurttabel.csv")
-
-
-def _write_table(frame: Any, target: Path) -> Path:
-    """Write a (Geo)DataFrame atomically: GPKG (one layer, named after the file) or CSV."""
-    from geoprestatie._atomic import atomic_path
-
-    with atomic_path(target) as tmp:
-        if target.suffix == ".gpkg":
-            tmp.unlink()  # GDAL creates the GeoPackage itself
-            frame.to_file(tmp, layer=target.stem, driver="GPKG")
-        else:
-            plain = frame.drop(columns="geometry") if "geometry" in frame.columns else frame
-            plain.to_csv(tmp, index=False)
-    return target
+    _gpkg({"buurttabel": result.table}, out / "geoprestatie.gpkg")
+    _csv(result.table, out / "buurttabel.csv")
+    _csv(result.report.to_frame(), out / "koppeling.csv")
+    _csv(result.report.not_joined, out / "niet_gekoppeld.csv")
+    click.echo(
+        f"{len(result.table)} buurten -> {out}/geoprestatie.gpkg, buurttabel.csv, koppeling.csv, "
+        "niet_gekoppeld.csv"
+    )
 
 
 @main.command()
@@ -541,30 +628,26 @@ def _write_table(frame: Any, target: Path) -> Path:
     "table_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     required=True,
-    help="Buurt table (GPKG or other vector file), one row per buurt.",
+    help="Buurttabel (GPKG of ander vectorbestand), één rij per buurt; bijv. de "
+    "geoprestatie.gpkg van `join` (laag buurttabel).",
 )
-@click.option("--layer", default=None, help="Layer in a multi-layer file.")
+@click.option("--layer", default=None, help="Laag in een bestand met meer lagen.")
 @click.option(
     "--criteria",
     "criteria_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="TOML with [sia] criteria and [dia] settings; default: the shipped default set.",
+    help="TOML met de criteria [sia] en de instellingen [dia]; standaard de meegeleverde set.",
 )
 @click.option(
     "--vorige-dia",
     "previous",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="An earlier dia_gebieden.gpkg/.csv (or buurtcode,dia_id CSV) to compare with.",
+    help="Een eerdere DIA-set om mee te vergelijken: dia.csv, geoprestatie.gpkg (laag dia) "
+    "of een CSV met buurtcode en dia_id.",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("uitvoer/sia"),
-    show_default=True,
-    help="Output folder.",
-)
+@_out_option("uitvoer/sia/", "Uitvoermap.")
 @_handled
 def sia(
     table_file: Path,
@@ -573,13 +656,19 @@ def sia(
     previous: Path | None,
     out: Path,
 ) -> None:
-    """Prioritise buurten (SIA) and delineate investment areas (DIA).
+    """Prioriteer de buurten (SIA) en baken investeringsgebieden af (DIA).
 
-    Writes sia_buurten (scores, ranks, contributions, robustness, DIA per buurt),
-    dia_gebieden (dissolved DIAs with aggregates) as GPKG and CSV, the one-at-a-time
-    weight sweep and, with --vorige-dia, the comparison with the earlier DIAs.
+    Schrijft geoprestatie.gpkg (lagen sia en dia), sia.csv (score, rang, bijdragen,
+    robuustheid en DIA per buurt), dia.csv (de DIA's met hun kenmerken),
+    sia_gewichtsgevoeligheid.csv (één gewicht tegelijk gevarieerd) en, met --vorige-dia,
+    dia_vergelijking.csv.
+
+    \b
+    Voorbeeld:
+        geoprestatie sia --tabel uitvoer/koppeling/geoprestatie.gpkg --criteria criteria.toml
     """
     import geopandas as gpd
+    import pyogrio
 
     from geoprestatie import dia as dia_mod
     from geoprestatie import sia as sia_mod
@@ -589,22 +678,27 @@ def sia(
         criteria_file = sia_mod.DEFAULT_CRITERIA_TOML
     sia_cfg = sia_mod.SiaConfig.from_toml(criteria_file)
     dia_cfg = dia_mod.DiaConfig.from_toml(criteria_file)
+    if layer is None:
+        names = [str(name) for name, _ in pyogrio.list_layers(table_file)]
+        layer = "buurttabel" if "buurttabel" in names else names[0]
     table = to_rd_new(gpd.read_file(table_file, layer=layer), source=table_file)
     prioritised = sia_mod.prioritise(table, sia_cfg)
     result = dia_mod.delineate(prioritised, dia_cfg)
     sweep = sia_mod.weight_sweep(table, sia_cfg)
 
-    written = [
-        _write_table(result.buurten, out / "sia_buurten.gpkg"),
-        _write_table(result.buurten, out / "sia_buurten.csv"),
-        _write_table(result.areas, out / "dia_gebieden.csv"),
-        _write_table(sweep, out / "sia_gewichtsgevoeligheid.csv"),
-    ]
+    out.mkdir(parents=True, exist_ok=True)
+    layers = {"sia": result.buurten}
     if len(result.areas):
-        written.append(_write_table(result.areas, out / "dia_gebieden.gpkg"))
+        layers["dia"] = result.areas
+    written = [
+        _gpkg(layers, out / "geoprestatie.gpkg"),
+        _csv(result.buurten, out / "sia.csv"),
+        _csv(result.areas, out / "dia.csv"),
+        _csv(sweep, out / "sia_gewichtsgevoeligheid.csv"),
+    ]
     if previous is not None:
         cmp = dia_mod.compare_dia(dia_mod.read_dia_set(previous), result)
-        written.append(_write_table(cmp, out / "dia_vergelijking.csv"))
+        written.append(_csv(cmp, out / "dia_vergelijking.csv"))
 
     b = result.buurten
     click.echo(
@@ -613,7 +707,7 @@ def sia(
         f"({sia_cfg.robustness.draws} trekkingen); {len(result.areas)} DIA('s)"
     )
     for note in result.notes:  # skipped criteria are reported as DataWarnings by sia.score
-        click.echo(f"Let op: DIA: {note}", err=True)
+        click.echo(f"{LET_OP} DIA: {note}", err=True)
     for path in written:
         click.echo(f"-> {path}")
 
@@ -625,29 +719,39 @@ def sia(
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="[CONFIG.toml]",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("maps"),
-    show_default=True,
-    help="Output folder (created if needed; other files in it are left alone).",
-)
+@_out_option("uitvoer/", "Uitvoermap (wordt gemaakt; andere bestanden erin blijven staan).")
 @click.option(
     "--force",
     is_flag=True,
-    help="Overwrite the outputs of an earlier run in --out.",
+    help="Overschrijf de uitvoer van een eerdere run in --out.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print only the final summary.")
+@click.option(
+    "--csv",
+    "csv_dialect",
+    type=click.Choice(["nl", "internationaal"]),
+    default=None,
+    help="CSV-bestanden voor Nederlandse Excel (nl: ; en decimale komma, standaard) of "
+    "internationaal (, en punt); wint van [uitvoer] csv in de configuratie.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Toon alleen de samenvatting aan het eind.")
 @_handled
-def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
-    """Run the whole job: load, join, SIA, DIA, prognosis, monitor, outputs.
+def run(
+    config_file: Path | None, out: Path, force: bool, csv_dialect: str | None, quiet: bool
+) -> None:
+    """Het hele werk: inlezen, koppelen, SIA, DIA, prognose, monitor, uitvoer.
 
-    Without CONFIG.toml it runs the embedded Amersfoort demo (real CBS buurten and
-    Leefbaarometer scores, SYNTHETIC corporation data). `geoprestatie init` writes a
-    commented config to start from. Outputs in --out: sia.html, prognose.html,
-    monitor.html, rapport.html, sia.png, dia.png, prognose.png, geoprestatie.gpkg,
-    tabellen.xlsx and CSV tables.
+    Zonder CONFIG.toml draait de ingebouwde demo van Amersfoort (echte CBS-buurten en
+    Leefbaarometer, SYNTHETISCHE corporatiegegevens). `geoprestatie init` schrijft een
+    configuratie met uitleg om mee te beginnen. Uitvoer in --out: sia.html, prognose.html,
+    monitor.html, rapport.html, sia.png, dia.png, prognose.png, geoprestatie.gpkg (met
+    QGIS-stijlen), tabellen.xlsx en de CSV-tabellen.
+
+    \b
+    Voorbeelden:
+        geoprestatie run
+        geoprestatie run mijn_project.toml --out uitvoer/2025 --force
     """
+    import dataclasses
     import time
 
     from geoprestatie import pipeline
@@ -658,6 +762,10 @@ def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
     started = time.perf_counter()
     pipeline.check_output_folder(out, force=force)
     config = demo_config() if config_file is None else load_config(config_file)
+    if csv_dialect is not None:
+        tables = dict(config.tables)
+        tables["uitvoer"] = {**config.section("uitvoer"), "csv": csv_dialect}
+        config = dataclasses.replace(config, tables=tables)
     say = None if quiet else StageProgress()
     if say is not None:
         what = "demo (synthetische corporatiegegevens)" if config_file is None else config_file
@@ -678,12 +786,18 @@ def run(config_file: Path | None, out: Path, force: bool, quiet: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("geoprestatie.toml"),
 )
-@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--force", is_flag=True, help="Overschrijf bestaande bestanden.")
 @_handled
 def init(path: Path, force: bool) -> None:
-    """Write a commented example config (and criteria.toml beside it) to start from.
+    """Schrijf een voorbeeldconfiguratie met uitleg (en criteria.toml ernaast).
 
-    As written it runs the embedded demo; replace the file paths by your own files.
+    Zoals geschreven draait die de ingebouwde demo; vervang de bestandsnamen door die van
+    uw eigen bestanden.
+
+    \b
+    Voorbeeld:
+        geoprestatie init mijn_project.toml
+        geoprestatie run mijn_project.toml
     """
     from geoprestatie import sia
     from geoprestatie._atomic import write_text
@@ -692,7 +806,7 @@ def init(path: Path, force: bool) -> None:
     criteria = path.with_name("criteria.toml")
     for target in (path, criteria):
         if target.exists() and not force:
-            raise click.ClickException(f"{target} already exists; use --force to overwrite it")
+            raise Fout(f"{target} bestaat al; gebruik --force om het te overschrijven")
     write_text(path, example_config_text())
     write_text(criteria, sia.DEFAULT_CRITERIA_TOML.read_text(encoding="utf-8"))
-    click.echo(f"Written {path} and {criteria}. Run: geoprestatie run {path}")
+    click.echo(f"{path} en {criteria} geschreven. Draai nu: geoprestatie run {path}")

@@ -106,7 +106,7 @@ class RunConfig:
     def section(self, name: str) -> dict[str, Any]:
         """The table of a section (empty when absent)."""
         if name not in SECTIONS:
-            raise ConfigError(f"unknown section {name!r}; known sections are {list(SECTIONS)}")
+            raise ConfigError(f"onbekende sectie {name!r}; bekende secties zijn {list(SECTIONS)}")
         return dict(self.tables.get(name, {}))
 
     def path(self, section: str, key: str) -> Path | None:
@@ -130,10 +130,10 @@ def _resolve(tables: dict[str, Any], base: Path, where: str) -> dict[str, dict[s
     for name, table in tables.items():
         if name not in SECTIONS:
             raise ConfigError(
-                f"{where}: unknown section [{name}]; expected one of {list(SECTIONS)}"
+                f"{where}: onbekende sectie [{name}]; verwacht een van {list(SECTIONS)}"
             )
         if not isinstance(table, dict):
-            raise ConfigError(f"{where}: [{name}] must be a table, got {table!r}")
+            raise ConfigError(f"{where}: [{name}] moet een tabel zijn, maar is {table!r}")
         resolved = dict(table)
         for key in SECTIONS[name]:
             value = resolved.get(key)
@@ -144,12 +144,12 @@ def _resolve(tables: dict[str, Any], base: Path, where: str) -> dict[str, dict[s
                 continue
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(
-                    f"{where}: [{name}] {key} was {value!r} but must be a file path (text)"
+                    f"{where}: [{name}] {key} is {value!r} maar moet een bestandsnaam (tekst) zijn"
                 )
             path = Path(value).expanduser()
             path = path if path.is_absolute() else (base / path)
             if not path.exists():
-                raise ConfigError(f"{where}: [{name}] {key}: file not found: {path}")
+                raise ConfigError(f"{where}: [{name}] {key}: bestand niet gevonden: {path}")
             resolved[key] = path.resolve()
         out[name] = resolved
     return out
@@ -157,14 +157,14 @@ def _resolve(tables: dict[str, Any], base: Path, where: str) -> dict[str, dict[s
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
     names = {
-        str: "text",
-        bool: "true or false",
-        int: "a whole number",
-        dt.date: "a date like 2023-06-30",
-        dict: "a table",
+        str: "tekst",
+        bool: "true of false",
+        int: "een geheel getal",
+        dt.date: "een datum als 2023-06-30",
+        dict: "een tabel",
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
+    return " of ".join(names.get(k, k.__name__) for k in kinds)
 
 
 def validate(config: RunConfig, *, where: str) -> None:
@@ -180,7 +180,8 @@ def validate(config: RunConfig, *, where: str) -> None:
         unknown = sorted(set(table) - set(keys))
         if unknown:
             raise ConfigError(
-                f"{where}: [{name}] has unknown key(s) {unknown}; valid keys are {sorted(keys)}"
+                f"{where}: [{name}] heeft onbekende sleutel(s) {unknown}; "
+                f"geldig zijn {sorted(keys)}"
             )
         for key, kind in keys.items():
             value = table.get(key)
@@ -190,13 +191,13 @@ def validate(config: RunConfig, *, where: str) -> None:
             wrong = isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)
             if wrong:
                 raise ConfigError(
-                    f"{where}: [{name}] {key} was {value!r} but must be {_type_name(kind)}"
+                    f"{where}: [{name}] {key} is {value!r} maar moet {_type_name(kind)} zijn"
                 )
     minimum = config.tables.get("uitvoer", {}).get("min_woningen")
     if minimum is not None and minimum < 1:
         raise ConfigError(
-            f"{where}: [uitvoer] min_woningen was {minimum} but must be >= 1: published "
-            "outputs always suppress figures of buurten with too few dwellings"
+            f"{where}: [uitvoer] min_woningen is {minimum} maar moet >= 1 zijn: gepubliceerde "
+            "uitvoer laat cijfers van buurten met te weinig woningen altijd weg"
         )
     dialect = config.tables.get("uitvoer", {}).get("csv")
     if dialect is not None and dialect not in CSV_DIALECTS:

@@ -241,20 +241,21 @@ def _prognosis(
     elif joined.stock is not None:
         if peildatum is None:
             raise ConfigError(
-                "[prognose] has no `beginstand` file, so the start stock is counted from the "
-                'stock file; give its date as `peildatum` (e.g. "2022-01-01")'
+                "[prognose] heeft geen bestand `beginstand`, dus de beginvoorraad wordt uit het "
+                'voorraadbestand geteld; geef de datum ervan als `peildatum` (bijv. "2022-01-01")'
             )
         start = prognosis.start_stock_from_stock(joined.stock, peildatum=peildatum)
     else:
         raise ConfigError(
-            "[prognose] needs a start stock: a `beginstand` file or a [bronnen] voorraad file"
+            "[prognose] heeft een beginvoorraad nodig: een bestand `beginstand` of een "
+            "[bronnen] voorraad"
         )
     for account in accounts:
         if account.rejected:
             rows = account.rows_text()
             warnings.warn(
-                f"{account.file.name}: {account.rejected} row(s) with a buurtcode outside the "
-                "study area left out of the prognosis" + (f" (rows {rows})" if rows else ""),
+                f"{account.file.name}: {account.rejected} rij(en) met een buurtcode buiten het "
+                "studiegebied niet in de prognose" + (f" (rijen {rows})" if rows else ""),
                 DataWarning,
                 stacklevel=2,
             )

@@ -37,6 +37,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     "geoprestatie.gpkg",
     "tabellen.xlsx",
     "buurttabel.csv",
+    "woningen_per_corporatie.csv",
     "sia.csv",
     "dia.csv",
     "dia_vergelijking.csv",

@@ -8,6 +8,7 @@ import pandas as pd
 
 from geoprestatie._atomic import atomic_path, write_text
 from geoprestatie.agreements import MonitorResult, to_markdown
+from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.report import monitor_html
 
 __all__ = ["to_html", "write_monitor"]
@@ -40,7 +41,7 @@ def write_monitor(result: MonitorResult, out_dir: str | Path) -> list[Path]:
         out / "overtredingen.csv",
     ]
     with atomic_path(paths[0]) as tmp:
-        result.table.to_csv(tmp, index=False)
+        write_csv(result.table, tmp)
     write_text(paths[1], to_markdown(result))
     write_text(paths[2], to_html(result))
     frames = [
@@ -51,5 +52,5 @@ def write_monitor(result: MonitorResult, out_dir: str | Path) -> list[Path]:
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["afspraak_id"])
     )
     with atomic_path(paths[3]) as tmp:
-        merged.to_csv(tmp, index=False)
+        write_csv(merged, tmp)
     return paths
