@@ -108,7 +108,7 @@ def _decimal(value: Any, decimal: str) -> Any:
 def csv_frame(frame: pd.DataFrame, *, csv: CsvDialect, suppressed_label: str = "×") -> pd.DataFrame:
     """The frame as it goes into a CSV file: safe text, ``ja``/``nee``, suppression labels."""
     mask = _suppressed(frame)
-    out = pd.DataFrame(index=frame.index)
+    columns: list[pd.Series] = []
     for col in frame.columns:
         values = frame[col]
         if pd.api.types.is_bool_dtype(values):
@@ -121,8 +121,12 @@ def csv_frame(frame: pd.DataFrame, *, csv: CsvDialect, suppressed_label: str = "
             values[mask[col].to_numpy()] = suppressed_label
         if values.dtype == object and csv.decimal != ".":
             values = values.map(lambda v: _decimal(v, csv.decimal))
-        out[col] = values
-    return out
+        column = values.rename(col)
+        column.attrs = {}  # concat compares attrs; the mask is a frame
+        columns.append(column)
+    if not columns:
+        return pd.DataFrame(index=frame.index)
+    return pd.concat(columns, axis=1)  # at once: hundreds of columns stay one frame
 
 
 def write_csv(

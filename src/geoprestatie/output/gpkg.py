@@ -241,9 +241,8 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
         frame = gpd.GeoDataFrame(
             plain(layer.frame), geometry=layer.frame.geometry, crs=layer.frame.crs
         )
-        for col in frame.columns:
-            if col != "geometry" and frame[col].dtype == object:
-                frame[col] = frame[col].astype("string")
+        objects = [c for c in frame.columns if c != "geometry" and frame[c].dtype == object]
+        frame = frame.astype(dict.fromkeys(objects, "string"))
         frame.to_file(
             gpkg,
             layer=layer.name,
