@@ -1,0 +1,324 @@
+"""Primary and secondary cell suppression of count tables linked by additive relations.
+
+A *cell system* holds every published count (a cell, keyed by a tuple such as
+``("woningen", "Portaal", "BU03070100")``) and the additive relations between them
+(``total = part_1 + ... + part_n``): buurt totals over corporations, municipal totals over
+buurten, DIA sums, ``eindstand = beginstand + mutations`` and so on. :func:`protect` marks
+
+* **primary** cells: counts with ``0 < |value| < min_count``;
+* **secondary** cells: further cells suppressed so that no suppressed value can be derived
+  from the published ones.
+
+Method (cell suppression as in Hundepool et al. 2012, *Statistical Disclosure Control*,
+ch. 4; the audit is the one of tau-argus/sdcTable, solved with scipy's HiGHS LP):
+
+1. *singleton rule*: a relation with exactly one suppressed cell gives it away; suppress the
+   cheapest other non-zero cell of that relation; repeat to a fixpoint;
+2. *LP audit*: for each suppressed cell, minimise and maximise it subject to every relation
+   (published cells fixed) and to what an attacker knows of each suppressed cell: its sign,
+   and for cells marked ``nonzero_known`` (a stock whose existence other figures reveal,
+   such as the number of corporations in a buurt) that it is not zero. A cell whose
+   interval is narrower than 1 is exposed: suppress the cheapest candidate in the relations
+   that pin it (the non-zero duals of the LP); go back to 1.
+
+It ends because each round suppresses at least one more cell. "Cheapest" is the cell's
+weight (totals weigh more than parts, so parts go first), then its size. ``forced`` cells
+(municipal totals: the figures of the agreements themselves) are never primary and are
+only hidden when nothing else can protect a cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["PRIMARY", "PUBLISHED", "SECONDARY", "CellSystem", "audit", "protect"]
+
+PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2
+#: weight of cells that stay published unless nothing else protects a cell
+FORCED = 1e12
+_EPS = 1e-6
+
+
+@dataclass
+class CellSystem:
+    """Counts and the additive relations between them (built up with :meth:`cell`, :meth:`sum`).
+
+    Examples
+    --------
+    >>> cs = CellSystem()
+    >>> for part, v in (("a", 3), ("b", 40), ("c", 60)):
+    ...     _ = cs.cell(part, v)
+    >>> _ = cs.cell("total", 103, weight=100)
+    >>> cs.sum("total", ["a", "b", "c"])
+    >>> status = protect(cs, min_count=5)
+    >>> {k: int(s) for k, s in zip(cs.keys, status)}
+    {'a': 1, 'b': 2, 'c': 0, 'total': 0}
+    """
+
+    keys: list[Hashable] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    nonzero_known: list[bool] = field(default_factory=list)
+    signs: list[int] = field(default_factory=list)
+    relations: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    _index: dict[Hashable, int] = field(default_factory=dict)
+
+    def cell(
+        self,
+        key: Hashable,
+        value: float,
+        *,
+        weight: float = 1.0,
+        forced: bool = False,
+        nonzero_known: bool = False,
+        sign: int | None = None,
+    ) -> Hashable:
+        """Add a cell (or find it); return its key.
+
+        A key added again with another value becomes a separate cell (key plus a counter),
+        so a caller never links two different numbers by accident. ``sign`` is what is
+        known of the quantity: +1 never negative, -1 never positive, 0 either (default:
+        the sign of ``value``, zero counting as +1).
+        """
+        value = float(value)
+        weight = FORCED if forced else weight
+        n = 0
+        probe = key
+        while probe in self._index:
+            i = self._index[probe]
+            if abs(self.values[i] - value) < _EPS:
+                self.weights[i] = max(self.weights[i], weight)
+                return probe
+            n += 1
+            probe = (key, "#", n)
+        self._index[probe] = len(self.keys)
+        self.keys.append(probe)
+        self.values.append(value)
+        self.weights.append(weight)
+        self.nonzero_known.append(nonzero_known)
+        self.signs.append((1 if value >= 0 else -1) if sign is None else int(np.sign(sign)))
+        return probe
+
+    def has(self, key: Hashable) -> bool:
+        """Whether ``key`` is a cell."""
+        return key in self._index
+
+    def index(self, key: Hashable) -> int:
+        """Position of ``key``."""
+        return self._index[key]
+
+    def sum(self, total: Hashable, parts: Sequence[Hashable]) -> None:
+        """Relate ``total = sum(parts)`` (the cells must exist); empty ``parts`` is a no-op."""
+        if not parts:
+            return
+        idx = np.array([self._index[total], *(self._index[p] for p in parts)], dtype=np.int64)
+        coef = np.array([1.0] + [-1.0] * len(parts))
+        self.relations.append((idx, coef))
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The relations as a sparse matrix (rows: relations, columns: cells)."""
+        rows = np.concatenate([np.full(len(i), r) for r, (i, _) in enumerate(self.relations)])
+        cols = np.concatenate([i for i, _ in self.relations])
+        data = np.concatenate([c for _, c in self.relations])
+        shape = (len(self.relations), len(self.keys))
+        return sparse.csr_matrix((data, (rows, cols)), shape=shape)
+
+
+def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
+    """Status per cell: :data:`PUBLISHED`, :data:`PRIMARY` or :data:`SECONDARY`.
+
+    ``min_count = 0`` suppresses nothing.
+    """
+    values = np.asarray(cells.values, dtype=float)
+    status = np.zeros(len(values), dtype=np.int8)
+    if min_count <= 0 or not len(values):
+        return status
+    mag = np.abs(values)
+    weights = np.asarray(cells.weights)
+    status[(mag >= 1 - _EPS) & (mag < min_count - _EPS) & (weights < FORCED)] = PRIMARY
+    if not cells.relations:
+        return status
+    a = cells.matrix()
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[np.lexsort((mag, mag < _EPS, weights))] = np.arange(len(values))
+    # a candidate must add uncertainty: not a zero the attacker knows to be zero; forced
+    # cells come last
+    useful = (mag > _EPS) | ~np.asarray(cells.nonzero_known, dtype=bool)
+    rank[~useful] = len(values) * 2
+    rank[weights >= FORCED] += len(values)
+    while True:
+        _singletons(a, rank, status)
+        pinned = audit(cells, status != PUBLISHED, a=a)
+        exposed = {j: rels for j, rels in pinned.items() if status[j] == PRIMARY}
+        if not exposed:
+            # a pinned secondary cell protects nothing: every feasible table has the same
+            # value there, so publishing it leaves the attacker's knowledge unchanged
+            status[[j for j in pinned if status[j] == SECONDARY]] = PUBLISHED
+            return status
+        before = int((status != PUBLISHED).sum())
+        for rels in exposed.values():
+            _suppress_cheapest(a, np.asarray(sorted(rels), dtype=np.int64), rank, status)
+        if int((status != PUBLISHED).sum()) == before:  # nothing left to hide: widen
+            for rels in exposed.values():
+                for rel in rels:
+                    _suppress_cheapest(a, np.array([rel]), rank, status, every=True)
+            if int((status != PUBLISHED).sum()) == before:
+                raise RuntimeError(f"cell suppression cannot protect {len(exposed)} cell(s)")
+
+
+def _candidates(
+    a: sparse.csr_matrix, rel: int, rank: np.ndarray, status: np.ndarray, *, last: bool = False
+) -> np.ndarray:
+    """Published members of relation ``rel`` that may be hidden (``last``: forced ones too)."""
+    members = a.indices[a.indptr[rel] : a.indptr[rel + 1]]
+    limit = 2 * len(rank) if last else len(rank)
+    out: np.ndarray = members[(status[members] == PUBLISHED) & (rank[members] < limit)]
+    return out
+
+
+def _suppress_cheapest(
+    a: sparse.csr_matrix,
+    rels: np.ndarray,
+    rank: np.ndarray,
+    status: np.ndarray,
+    *,
+    every: bool = False,
+) -> None:
+    """Hide the cheapest candidate of ``rels`` (``every``: of each relation of a member)."""
+    if every:
+        members = np.unique(
+            np.concatenate([a.indices[a.indptr[r] : a.indptr[r + 1]] for r in rels])
+        )
+        at = a.T.tocsr()
+        rels = np.unique(
+            np.concatenate([at.indices[at.indptr[m] : at.indptr[m + 1]] for m in members])
+        )
+    pools = [_candidates(a, int(r), rank, status, last=every) for r in rels]
+    pool = np.concatenate(pools) if pools else np.array([], dtype=np.int64)
+    if pool.size:
+        status[pool[np.argmin(rank[pool])]] = SECONDARY
+
+
+def _singletons(a: sparse.csr_matrix, rank: np.ndarray, status: np.ndarray) -> None:
+    """Suppress one more cell in every relation with exactly one suppressed cell."""
+    ones = sparse.csr_matrix((np.ones(a.nnz), a.indices, a.indptr), shape=a.shape)
+    while True:
+        hidden = ones @ (status != PUBLISHED).astype(float)
+        changed = False
+        for rel in np.flatnonzero(np.abs(hidden - 1) < _EPS):
+            members = a.indices[a.indptr[rel] : a.indptr[rel + 1]]
+            if (status[members] != PUBLISHED).sum() != 1:
+                continue  # fixed by an earlier relation in this pass
+            pool = _candidates(a, int(rel), rank, status)
+            if pool.size:
+                status[pool[np.argmin(rank[pool])]] = SECONDARY
+                changed = True
+        if not changed:
+            return
+
+
+def audit(
+    cells: CellSystem, suppressed: np.ndarray, *, a: sparse.csr_matrix | None = None
+) -> dict[int, set[int]]:
+    """Cells among ``suppressed`` whose value an attacker can pin down (interval < 1).
+
+    The attacker knows every published cell, every relation, the sign of each suppressed
+    cell and that it is not zero. Solved per connected group of suppressed cells. Returns
+    each exposed cell with the relations that pin it (non-zero LP duals).
+    """
+    values = np.asarray(cells.values, dtype=float)
+    if a is None:
+        a = cells.matrix()
+    hidden = np.flatnonzero(suppressed)
+    if not hidden.size or a.shape[0] == 0:
+        return {}
+    sub = a[:, hidden].tocsr()
+    used = np.flatnonzero(np.diff(sub.indptr) > 0)
+    if not used.size:
+        return {}
+    sub = sub[used]
+    known = np.asarray(a[used] @ np.where(suppressed, 0.0, values)).ravel()
+    n_groups, group = connected_components((sub.T @ sub).tocsr(), directed=False)
+    exposed: dict[int, set[int]] = {}
+    for g in range(n_groups):
+        cols = np.flatnonzero(group == g)
+        rows = np.unique(sub[:, cols].tocoo().row)
+        pick = hidden[cols]
+        bounds = _bounds(
+            values[pick], np.asarray(cells.nonzero_known)[pick], np.asarray(cells.signs)[pick]
+        )
+        found = _exposed_in(sub[rows][:, cols], -known[rows], values[pick], bounds)
+        for j, local in found.items():
+            exposed[int(hidden[cols[j]])] = {int(used[rows[r]]) for r in local}
+    return exposed
+
+
+def _bounds(
+    truth: np.ndarray, nonzero: np.ndarray, signs: np.ndarray
+) -> list[tuple[float | None, float | None]]:
+    """What the attacker knows of each hidden cell: its sign, and |x| >= 1 when ``nonzero``."""
+    out: list[tuple[float | None, float | None]] = []
+    for v, nz, sign in zip(truth, nonzero, signs, strict=True):
+        step = 1.0 if nz and abs(v) > _EPS else 0.0
+        if sign > 0 or (sign == 0 and nz and v > 0):
+            out.append((step, None))
+        elif sign < 0 or (sign == 0 and nz and v < 0):
+            out.append((None, -step))
+        else:
+            out.append((None, None))
+    return out
+
+
+def _exposed_in(
+    a_eq: sparse.csr_matrix,
+    b_eq: np.ndarray,
+    truth: np.ndarray,
+    exact: list[tuple[float | None, float | None]],
+) -> dict[int, set[int]]:
+    """The cells whose feasible interval is narrower than 1, with their binding relations.
+
+    Every LP solution is a witness for all cells at once: a cell seen at two values at
+    least 1 apart is protected, so most cells need no LP of their own. A few LPs with
+    random objectives inside a box first spread the witnesses; only the cells left open
+    get their own exact min/max LP (without the box).
+    """
+    n = len(truth)
+    span = float(np.abs(truth).max() * 2 + 10)
+    boxed = [
+        (lo, span if hi is None else hi) if lo is not None else (-span, hi) for lo, hi in exact
+    ]
+    seen_lo, seen_hi = truth.astype(float).copy(), truth.astype(float).copy()
+    binding: dict[int, set[int]] = {}
+
+    def solve(c: np.ndarray, bounds: Sequence[tuple[float | None, float | None]], j: int) -> int:
+        res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if res.status == 0:
+            np.minimum(seen_lo, res.x, out=seen_lo)
+            np.maximum(seen_hi, res.x, out=seen_hi)
+            if j >= 0:
+                duals = np.abs(np.asarray(res.eqlin.marginals))
+                binding.setdefault(j, set()).update(np.flatnonzero(duals > _EPS).tolist())
+        return int(res.status)
+
+    rng = np.random.default_rng(0)
+    for _ in range(min(4, n)):
+        solve(rng.standard_normal(n), boxed, -1)
+    out: dict[int, set[int]] = {}
+    for j in range(n):
+        for sign in (-1.0, 1.0):
+            if seen_hi[j] - seen_lo[j] >= 1 - _EPS:
+                break
+            c = np.zeros(n)
+            c[j] = sign
+            if solve(c, exact, j) == 3:  # unbounded: any larger/smaller value fits
+                seen_hi[j] = np.inf
+        if seen_hi[j] - seen_lo[j] < 1 - _EPS:
+            rows = binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
+            out[j] = rows
+    return out

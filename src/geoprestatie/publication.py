@@ -1,0 +1,534 @@
+"""The publication policy ("openbaar, tenzij"): what a public output may show, applied once.
+
+:func:`publish_frames` takes the full frames of a run and returns the public ones; every
+public output (maps, PNGs, report, GeoPackage, CSV/XLSX in ``publiek/``) is rendered from
+those and nothing else. The rules:
+
+* **No single dwelling**: no ``vhe_id``, address or dwelling point (the dwelling and sales
+  frames and the offending records are internal only).
+* **Primary suppression**: every count of dwellings below ``min_woningen`` (default 5,
+  ``[uitvoer] min_woningen``) and above zero is not shown: per buurt and per corporation
+  (stock, rent classes, planned sales), per DIA, per buurt × corporation × year in the
+  prognosis (stands and mutations), and the municipal totals of the prognosis summary.
+* **Secondary suppression**: further cells are hidden so that no hidden count can be
+  derived from totals, subtotals, per-corporation breakdowns, DIA sums or year-to-year
+  differences (``eindstand(y) = beginstand(y+1)``); the method is in
+  :mod:`geoprestatie._suppression` (singleton rule plus an LP audit).
+* **Derived figures follow their counts**: a share, median or SIA figure of a buurt whose
+  corporation stock is hidden is hidden too (a share with its published denominator would
+  give the count back); a share of energy labels E/F/G is hidden when it would reveal a
+  group of 1 to ``min_woningen - 1`` dwellings with or without such a label; DIA averages
+  are hidden when one of their buurten is.
+
+The input-file accounting (``koppeling``) and the monitor's municipal figures count the
+records of the parties' files for the municipality as a whole (the accountability figures
+of the agreements) and are published as they are.
+
+Hidden cells are NA in the public frame and ``True`` in ``frame.attrs["onderdrukt"]`` (a
+boolean frame aligned with it). Every output shows them as :data:`SUPPRESSED_LABEL`, one
+label for small and for derivable cells alike, so the label tells nothing about the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geoprestatie._suppression import PUBLISHED, CellSystem, protect
+from geoprestatie.errors import ConfigError
+from geoprestatie.huur import RENT_CLASSES
+from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
+
+__all__ = [
+    "ALL_CORPORATIONS",
+    "DEFAULT_MIN_DWELLINGS",
+    "SUPPRESSED_ATTR",
+    "SUPPRESSED_LABEL",
+    "SUPPRESSED_NOTE",
+    "PublicFrames",
+    "PublicationPolicy",
+    "coarse_prognosis",
+    "publish_frames",
+    "suppressed_mask",
+]
+
+DEFAULT_MIN_DWELLINGS = 5
+#: The ``corporatie`` of the public prognosis rows (all corporations together).
+ALL_CORPORATIONS = "alle corporaties"
+#: What every output shows in place of a hidden figure.
+SUPPRESSED_LABEL = "×"
+#: The attrs key of the boolean frame marking hidden cells.
+SUPPRESSED_ATTR = "onderdrukt"
+#: The legend/footnote text for :data:`SUPPRESSED_LABEL` (``{n}``: the minimum).
+SUPPRESSED_NOTE = (
+    "× = niet getoond (privacy): minder dan {n} woningen, of af te leiden uit andere cijfers"
+)
+
+#: Columns of the buurt table and SIA frame that describe the corporation dwellings.
+_DWELLING_FIGURES = ("aandeel_efg", "bouwjaar_mediaan", "aandeel_corporatie", "verkoop_aandeel")
+#: SIA figures hidden with the buurt's stock (they are computed from the shares above).
+_SIA_FIGURES = ("sia_score", "sia_rang", "kans_top_k", "rang_p05", "rang_p95", "robuust")
+#: DIA averages hidden when a member buurt's figures are hidden.
+_DIA_AVERAGES = ("aandeel_efg", "sia_score_gemiddeld", "kans_top_k_gemiddeld", "n_robuust")
+#: Summary rows of :func:`geoprestatie.prognosis.summary_table` -> the columns they add up.
+_SUMMARY_PARTS: dict[str, tuple[str, ...]] = {
+    SUMMARY_ROWS[0]: ("nieuwbouw", "transformatie", "aankoop"),
+    SUMMARY_ROWS[1]: ("tijdelijk_toevoeging",),
+    SUMMARY_ROWS[2]: ("tijdelijk_onttrekking",),
+    SUMMARY_ROWS[3]: ("deliberalisatie", "liberalisatie"),
+    SUMMARY_ROWS[4]: ("splitsing", "samenvoeging"),
+    SUMMARY_ROWS[5]: ("sloop",),
+    SUMMARY_ROWS[6]: ("verkoop",),
+    SUMMARY_ROWS[7]: tuple(MUTATIONS),
+    SUMMARY_ROWS[8]: tuple(m for m in MUTATIONS if m != "sloop"),
+}
+_EFG = ("E", "F", "G")
+
+# weights: which cells secondary suppression hides first (parts before totals)
+_W_PART, _W_AREA, _W_BUURT_TOTAL = 1.0, 20.0, 50.0
+#: what an attacker knows of each prognosis quantity's sign
+_SIGNS: dict[str, int] = {**MUTATIONS, "tijdelijk_toevoeging": 1, "tijdelijk_onttrekking": -1}
+
+
+@dataclass(frozen=True)
+class PublicationPolicy:
+    """``[uitvoer]`` settings that decide what public outputs show.
+
+    Examples
+    --------
+    >>> PublicationPolicy.from_dict({"min_woningen": 10}).min_woningen
+    10
+    """
+
+    min_woningen: int = DEFAULT_MIN_DWELLINGS
+
+    def __post_init__(self) -> None:
+        m = self.min_woningen
+        if isinstance(m, bool) or not isinstance(m, int) or m < 0:
+            raise ConfigError(
+                f"[uitvoer] min_woningen was {m!r} but is expected to be a whole number >= 0"
+            )
+
+    @classmethod
+    def from_dict(cls, section: Mapping[str, Any]) -> PublicationPolicy:
+        """From the ``[uitvoer]`` table (other keys are ignored here)."""
+        return cls(min_woningen=section.get("min_woningen", DEFAULT_MIN_DWELLINGS))
+
+
+@dataclass
+class PublicFrames:
+    """The public versions of a run's frames (``None`` where the run has none)."""
+
+    table: pd.DataFrame
+    scored: pd.DataFrame
+    areas: pd.DataFrame
+    prognosis: pd.DataFrame | None = None
+    prognosis_summary: pd.DataFrame | None = None
+    n_primary: int = 0
+    n_secondary: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def suppressed_mask(frame: pd.DataFrame) -> pd.DataFrame:
+    """The boolean frame of hidden cells of a public frame (all False when none).
+
+    Examples
+    --------
+    >>> suppressed_mask(pd.DataFrame({"a": [1]}))["a"].tolist()
+    [False]
+    """
+    mask = frame.attrs.get(SUPPRESSED_ATTR)
+    if isinstance(mask, pd.DataFrame):
+        return mask.reindex(index=frame.index, columns=frame.columns, fill_value=False)
+    return pd.DataFrame(False, index=frame.index, columns=frame.columns)
+
+
+# ----------------------------------------------------------------------------- cells
+
+
+def _num(value: object) -> float | None:
+    """A finite number, or None for NA."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return out if np.isfinite(out) else None
+
+
+def _corp_columns(frame: pd.DataFrame) -> list[str]:
+    return [
+        str(c)
+        for c in frame.columns
+        if str(c).startswith("woningen_") and c != "woningen_corporaties"
+    ]
+
+
+def _area_cells(
+    cs: CellSystem, frame: pd.DataFrame, where: Hashable, row: pd.Series, weight: float
+) -> dict[str, Hashable]:
+    """The stock, rent-class and sales cells of one buurt or DIA row (column -> key)."""
+    keys: dict[str, Hashable] = {}
+    corp = _corp_columns(frame)
+    rent = [f"huur_{k}" for k in RENT_CLASSES if f"huur_{k}" in frame] + (
+        ["huur_onbekend"] if "huur_onbekend" in frame else []
+    )
+    total_w = weight * _W_BUURT_TOTAL
+    # the number of corporations per buurt tells which stock cells are non-zero
+    for col, key, w, nz in (
+        *((c, ("S", c.removeprefix("woningen_"), where), weight, True) for c in corp),
+        ("woningen_corporaties", ("S", "*", where), total_w, True),
+        *((c, ("H", c, where), weight, False) for c in rent),
+        ("verkoop_gepland", ("V", where), weight, False),
+    ):
+        if col in frame.columns and (v := _num(row[col])) is not None:
+            keys[col] = cs.cell(key, v, weight=w, nonzero_known=nz, sign=1)
+    total = keys.get("woningen_corporaties")
+    if total is not None:
+        cs.sum(total, [keys[c] for c in corp if c in keys])
+        cs.sum(total, [keys[c] for c in rent if c in keys])
+    return keys
+
+
+def _stock_cells(
+    cs: CellSystem, table: pd.DataFrame, areas: pd.DataFrame, members: Mapping[str, list[str]]
+) -> tuple[dict[str, dict[str, Hashable]], dict[str, dict[str, Hashable]]]:
+    """Cells of the buurt table and the DIA table, with the buurt, DIA and municipal sums."""
+    per_buurt = {
+        str(r["buurtcode"]): _area_cells(cs, table, str(r["buurtcode"]), r, _W_PART)
+        for _, r in table.iterrows()
+    }
+    per_dia: dict[str, dict[str, Hashable]] = {}
+    for _, r in areas.iterrows():
+        d = str(r["dia_id"])
+        per_dia[d] = keys = _area_cells(cs, areas, ("DIA", d), r, _W_AREA)
+        for col, key in keys.items():
+            parts = [per_buurt.get(b, {}).get(col) for b in members.get(d, [])]
+            if parts and all(p is not None for p in parts):
+                cs.sum(key, [p for p in parts if p is not None])
+    columns = {c for keys in per_buurt.values() for c in keys}
+    for col in sorted(columns):
+        parts = [k[col] for k in per_buurt.values() if col in k]
+        total = sum(cs.values[cs.index(p)] for p in parts)
+        cs.sum(cs.cell(("municipal", col), total, forced=True, sign=1), parts)
+    return per_buurt, per_dia
+
+
+def _prognosis_key(q: str, b: Hashable, y: int) -> tuple[Hashable, ...]:
+    return ("P", q, b, y)
+
+
+def coarse_prognosis(prognosis: pd.DataFrame) -> pd.DataFrame:
+    """The prognosis per buurt and year over all corporations (what public outputs show).
+
+    Per buurt *and* corporation the figures are too fine to publish: a corporation's lone
+    mutation in the municipality (published in the agreements' summary) could be traced to
+    its buurt. Per corporation the prognosis is public for the municipality as a whole
+    (:func:`geoprestatie.prognosis.summary_table`); per buurt for all corporations together.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"corporatie": ["A", "B"], "buurtcode": ["B1", "B1"], "jaar": [2022] * 2,
+    ...     "beginstand": [3, 40], "eindstand": [3, 42], "nieuwbouw": [0, 2]})
+    >>> coarse_prognosis(p)[["corporatie", "beginstand", "nieuwbouw", "eindstand"]].iloc[0].tolist()
+    ['alle corporaties', 43, 2, 45]
+    """
+    keys = ["buurtcode", "jaar"] if "buurtcode" in prognosis.columns else ["jaar"]
+    numeric = [
+        c
+        for c in prognosis.columns
+        if c not in (*keys, "corporatie") and pd.api.types.is_numeric_dtype(prognosis[c])
+    ]
+    out = prognosis.groupby(keys, dropna=False, sort=True)[numeric].sum().reset_index()
+    out.insert(0, "corporatie", ALL_CORPORATIONS)
+    return out[[c for c in prognosis.columns if c in out.columns]]
+
+
+def _prognosis_cells(
+    cs: CellSystem, coarse: pd.DataFrame, stock: Mapping[str, dict[str, Hashable]]
+) -> dict[tuple[int, str], Hashable]:
+    """Cells of the coarse prognosis per (row position, column): stands chained by
+    ``eindstand = beginstand + mutations`` and ``eindstand(y) = beginstand(y+1)``, the
+    municipal sums per year, and the first stand linked to the buurt's corporation stock."""
+    out: dict[tuple[int, str], Hashable] = {}
+    muts = [m for m in MUTATIONS if m in coarse.columns]
+    temp = ("tstand", TEMP_COLUMNS[0], TEMP_COLUMNS[3], list(TEMP_COLUMNS[1:3]))
+    chains = (("stand", "beginstand", "eindstand", muts), temp)
+    first = int(coarse["jaar"].min())
+    for pos, row in enumerate(coarse.to_dict("records")):
+        y = int(row["jaar"])
+        code = row.get("buurtcode")
+        b = "?" if code is None or pd.isna(code) else str(code)
+        for q, begin, end, parts in chains:
+            if begin not in row:
+                continue
+            # the start stock of a buurt with corporation stock is known to be non-zero
+            kb = out[(pos, begin)] = cs.cell(
+                _prognosis_key(q, b, y), row[begin], sign=1, nonzero_known=y == first
+            )
+            ke = out[(pos, end)] = cs.cell(_prognosis_key(q, b, y + 1), row[end], sign=1)
+            kp = [cs.cell(_prognosis_key(m, b, y), row[m], sign=_SIGNS[m]) for m in parts]
+            out.update({(pos, m): k for m, k in zip(parts, kp, strict=True)})
+            cs.sum(ke, [kb, *kp])
+        linked = stock.get(b, {}).get("woningen_corporaties")
+        if y == first and linked is not None and (pos, "beginstand") in out:
+            start = out[(pos, "beginstand")]
+            if abs(cs.values[cs.index(linked)] - cs.values[cs.index(start)]) < 1e-9:
+                cs.sum(start, [linked])  # counted from the same dwellings: the same number
+    _prognosis_margins(cs, list(out.values()))
+    return out
+
+
+def _prognosis_margins(cs: CellSystem, keys: list[Hashable]) -> None:
+    """Municipal sums over the buurten, per quantity and year (published as they are)."""
+    groups: dict[tuple[Hashable, ...], list[Hashable]] = {}
+    for key in dict.fromkeys(keys):
+        base = key[0] if isinstance(key, tuple) and key[1] == "#" else key
+        assert isinstance(base, tuple)
+        _, q, _, y = base
+        groups.setdefault(("P", q, "*", y), []).append(key)
+    for margin, parts in groups.items():
+        q = str(margin[1])
+        sign = 1 if q in ("stand", "tstand") else _SIGNS[q]
+        total = sum(cs.values[cs.index(p)] for p in parts)
+        cs.sum(cs.cell(margin, total, forced=True, sign=sign), parts)
+
+
+def _summary_cells(cs: CellSystem, summary: pd.DataFrame) -> dict[tuple[str, str], Hashable]:
+    """Cells of the prognosis summary (row x corporation/Totaal), each the sum of the
+    municipal mutation totals it adds up over the years."""
+    out: dict[tuple[str, str], Hashable] = {}
+    years = sorted({k[3] for k in cs.keys if isinstance(k, tuple) and k[:1] == ("P",)})
+    corps = [str(c) for c in summary.columns]
+    total_col = corps[-1] if corps else ""
+    for row in summary.index:
+        parts_of = _SUMMARY_PARTS.get(str(row), ())
+        for c in corps:
+            v = _num(summary.at[row, c])
+            if v is None:
+                continue
+            key = out[(str(row), c)] = cs.cell(("Q", str(row), c), v, forced=True, sign=0)
+            if c != total_col:
+                continue  # per corporation: published for the municipality only
+            parts = [("P", m, "*", y) for m in parts_of for y in years]
+            parts = [p for p in parts if cs.has(p)]
+            if parts and abs(sum(cs.values[cs.index(p)] for p in parts) - v) < 1e-9:
+                cs.sum(key, parts)
+    return out
+
+
+# ----------------------------------------------------------------------------- masks
+
+
+def _hide(frame: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the ``hidden`` cells as NA (nullable dtypes) and the mask in attrs."""
+    out = frame.copy()
+    hidden = hidden.reindex(index=out.index, columns=out.columns, fill_value=False)
+    previous = out.attrs.get(SUPPRESSED_ATTR)
+    if isinstance(previous, pd.DataFrame):
+        hidden = hidden | previous.reindex_like(hidden).fillna(False).astype(bool)
+    for col in hidden.columns[hidden.any(axis=0).to_numpy()]:
+        series = out[col]
+        if pd.api.types.is_bool_dtype(series):
+            series = series.astype("boolean")
+        elif pd.api.types.is_integer_dtype(series):
+            series = series.astype("Int64")
+        elif pd.api.types.is_float_dtype(series):
+            series = series.astype("Float64")
+        else:
+            series = series.astype(object)
+        out[col] = series.mask(hidden[col], pd.NA)
+    out.attrs = {**out.attrs, SUPPRESSED_ATTR: hidden}
+    return out
+
+
+def _mask_from(
+    frame: pd.DataFrame,
+    keys: Mapping[str, Mapping[str, Hashable]],
+    row_key: pd.Series,
+    hidden: set[Hashable],
+) -> pd.DataFrame:
+    """Boolean frame: True where the cell's key (per row ``row_key``, per column) is hidden."""
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for col in frame.columns:
+        flags = [keys.get(r, {}).get(str(col)) in hidden for r in row_key]
+        mask[col] = np.asarray(flags, dtype=bool)
+    return mask
+
+
+def _derived(
+    frame: pd.DataFrame, mask: pd.DataFrame, efg_hidden: pd.Series, *, sia: bool
+) -> pd.DataFrame:
+    """Hide the figures computed from a hidden count (shares, medians, SIA figures)."""
+    mask = mask.copy()
+    stock = mask.get("woningen_corporaties")
+    if stock is None:
+        return mask
+    for col in _DWELLING_FIGURES:
+        if col in mask:
+            mask[col] |= stock
+    if "verkoop_aandeel" in mask and "verkoop_gepland" in mask:
+        mask["verkoop_aandeel"] |= mask["verkoop_gepland"]
+    if "aandeel_efg" in mask:
+        mask["aandeel_efg"] |= efg_hidden.reindex(mask.index, fill_value=False).to_numpy()
+    if sia:
+        for col in [*_SIA_FIGURES, *(str(c) for c in mask if str(c).startswith("bijdrage_"))]:
+            if col in mask:
+                mask[col] |= stock
+    return mask
+
+
+def _efg_small(stock: pd.DataFrame | None, groups: pd.Series, min_count: int) -> pd.Series:
+    """Per group: True where E/F/G-labelled or other labelled dwellings number 1..min-1."""
+    if stock is None or "energielabel" not in stock or "buurtcode" not in stock or not min_count:
+        return pd.Series(False, index=groups.index.unique(), dtype=bool)
+    label = stock["energielabel"].astype("string")
+    known = label.notna()
+    frame = pd.DataFrame({"buurt": stock["buurtcode"].astype("string"), "efg": label.isin(_EFG)})
+    frame = frame[known.to_numpy()]
+    per_buurt = frame.groupby("buurt")["efg"].agg(["sum", "count"])
+    per_group = per_buurt.reindex(groups.to_numpy()).fillna(0).groupby(groups.index).sum()
+    efg, rest = per_group["sum"], per_group["count"] - per_group["sum"]
+    return ((efg >= 1) & (efg < min_count)) | ((rest >= 1) & (rest < min_count))
+
+
+# ----------------------------------------------------------------------------- publish
+
+
+def publish_frames(
+    *,
+    table: pd.DataFrame,
+    scored: pd.DataFrame,
+    areas: pd.DataFrame,
+    policy: PublicationPolicy,
+    stock: pd.DataFrame | None = None,
+    prognosis: pd.DataFrame | None = None,
+    summary: pd.DataFrame | None = None,
+) -> PublicFrames:
+    """The public versions of a run's frames (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    table, scored, areas
+        The buurt table, the SIA frame (one row per buurt, with DIA columns) and the DIA
+        areas (with ``dia_id`` and ``buurtcodes``).
+    stock
+        The joined dwellings (for the E/F/G group rule); never published.
+    prognosis, summary
+        :func:`geoprestatie.prognosis.project` and ``summary_table`` output.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["B1", "B2", "B3"], "woningen_a": [3, 40, 50],
+    ...     "woningen_b": [60, 10, 70], "woningen_corporaties": [63, 50, 120]})
+    >>> pub = publish_frames(table=t, scored=t, areas=t.iloc[0:0].assign(dia_id=[]),
+    ...                      policy=PublicationPolicy())
+    >>> pub.table[["woningen_a", "woningen_b"]].to_numpy().tolist()
+    [[<NA>, <NA>], [<NA>, <NA>], [50, 70]]
+    """
+    m = policy.min_woningen
+    cs = CellSystem()
+    members: dict[str, list[str]] = {}
+    if "buurtcodes" in areas and "dia_id" in areas:
+        members = {
+            str(d): _codes(v) for d, v in zip(areas["dia_id"], areas["buurtcodes"], strict=True)
+        }
+    per_buurt, per_dia = _stock_cells(cs, table, areas, members)
+    prog_keys: dict[tuple[int, str], Hashable] = {}
+    coarse = coarse_prognosis(prognosis) if prognosis is not None else None
+    if coarse is not None and len(coarse):
+        prog_keys = _prognosis_cells(cs, coarse, per_buurt)
+    summ_keys = _summary_cells(cs, summary) if summary is not None and prog_keys else {}
+    status = protect(cs, min_count=m)
+    hidden = {k for k, s in zip(cs.keys, status, strict=True) if s != PUBLISHED}
+    pub = PublicFrames(
+        table=_public_buurten(table, per_buurt, hidden, stock, m, sia=False),
+        scored=_public_buurten(scored, per_buurt, hidden, stock, m, sia=True),
+        areas=areas,
+        n_primary=int((status == 1).sum()),
+        n_secondary=int((status == 2).sum()),
+    )
+    pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
+    if coarse is not None:
+        pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_keys, hidden))
+    if summary is not None:
+        mask = pd.DataFrame(False, index=summary.index, columns=summary.columns)
+        for (row, col), key in summ_keys.items():
+            mask.loc[row, col] = key in hidden
+        pub.prognosis_summary = _hide(summary, mask)
+    return pub
+
+
+def _codes(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value]
+    return []
+
+
+def _public_buurten(
+    frame: pd.DataFrame,
+    keys: Mapping[str, Mapping[str, Hashable]],
+    hidden: set[Hashable],
+    stock: pd.DataFrame | None,
+    m: int,
+    *,
+    sia: bool,
+) -> pd.DataFrame:
+    codes = frame["buurtcode"].astype(str)
+    efg = _efg_small(stock, pd.Series(codes.unique(), index=codes.unique()), m)
+    efg_rows = pd.Series(codes.map(efg).fillna(False).astype(bool).to_numpy(), index=frame.index)
+    mask = _mask_from(frame, keys, codes, hidden)
+    return _hide(frame, _derived(frame, mask, efg_rows, sia=sia))
+
+
+def _public_areas(
+    areas: pd.DataFrame,
+    keys: Mapping[str, Mapping[str, Hashable]],
+    members: Mapping[str, list[str]],
+    hidden: set[Hashable],
+    scored: pd.DataFrame,
+    stock: pd.DataFrame | None,
+    m: int,
+) -> pd.DataFrame:
+    if not len(areas) or "dia_id" not in areas:
+        return _hide(areas, pd.DataFrame(False, index=areas.index, columns=areas.columns))
+    ids = areas["dia_id"].astype(str)
+    mask = _mask_from(areas, keys, ids, hidden)
+    smask = suppressed_mask(scored)
+    smask.index = scored["buurtcode"].astype(str).to_numpy()
+    sia_hidden = smask["sia_score"] if "sia_score" in smask else smask.any(axis=1) & False
+    efg_hidden = smask.get("aandeel_efg", sia_hidden)
+    groups = pd.Series(
+        [b for d in ids for b in members.get(d, [])],
+        index=[d for d in ids for _ in members.get(d, [])],
+        dtype=object,
+    )
+    efg_small = _efg_small(stock, groups, m)
+    for pos, d in enumerate(ids):
+        codes = [c for c in members.get(d, []) if c in sia_hidden.index]
+        any_sia = bool(sia_hidden.reindex(codes).fillna(False).any())
+        any_efg = bool(efg_hidden.reindex(codes).fillna(False).any()) or bool(
+            efg_small.get(d, False)
+        )
+        for col in _DIA_AVERAGES:
+            if col in mask and (any_efg if col == "aandeel_efg" else any_sia):
+                mask.loc[mask.index[pos], col] = True
+    return _hide(areas, mask)
+
+
+def _positional_mask(
+    frame: pd.DataFrame, keys: Mapping[tuple[int, str], Hashable], hidden: set[Hashable]
+) -> pd.DataFrame:
+    mask = np.zeros(frame.shape, dtype=bool)
+    cols = {str(c): j for j, c in enumerate(frame.columns)}
+    for (pos, col), key in keys.items():
+        if key in hidden and col in cols:
+            mask[pos, cols[col]] = True
+    return pd.DataFrame(mask, index=frame.index, columns=frame.columns)
