@@ -235,8 +235,9 @@ def coarse_prognosis(prognosis: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> p = pd.DataFrame({"corporatie": ["A", "B"], "buurtcode": ["B1", "B1"], "jaar": [2022] * 2,
     ...     "beginstand": [3, 40], "eindstand": [3, 42], "nieuwbouw": [0, 2]})
-    >>> coarse_prognosis(p)[["corporatie", "beginstand", "nieuwbouw", "eindstand"]].iloc[0].tolist()
-    ['alle corporaties', 43, 2, 45]
+    >>> out = coarse_prognosis(p)
+    >>> out["corporatie"].tolist(), out[["beginstand", "nieuwbouw", "eindstand"]].iloc[0].tolist()
+    (['alle corporaties'], [43, 2, 45])
     """
     keys = ["buurtcode", "jaar"] if "buurtcode" in prognosis.columns else ["jaar"]
     numeric = [
