@@ -23,8 +23,8 @@ ch. 4; the audit is the one of tau-argus/sdcTable, solved with scipy's HiGHS LP)
 
 It ends because each round suppresses at least one more cell. "Cheapest" is the cell's
 weight (totals weigh more than parts, so parts go first), then its size. ``forced`` cells
-(municipal totals: the figures of the agreements themselves) are never primary and are
-only hidden when nothing else can protect a cell.
+(municipal totals: the figures of the agreements themselves) are hidden when small
+(primary) and otherwise only when nothing else can protect a cell.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
         return status
     mag = np.abs(values)
     weights = np.asarray(cells.weights)
-    status[(mag >= 1 - _EPS) & (mag < min_count - _EPS) & (weights < FORCED)] = PRIMARY
+    status[(mag >= 1 - _EPS) & (mag < min_count - _EPS)] = PRIMARY
     if not cells.relations:
         return status
     a = cells.matrix()

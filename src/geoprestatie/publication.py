@@ -20,9 +20,12 @@ those and nothing else. The rules:
   group of 1 to ``min_woningen - 1`` dwellings with or without such a label; DIA averages
   are hidden when one of their buurten is.
 
-The input-file accounting (``koppeling``) and the monitor's municipal figures count the
-records of the parties' files for the municipality as a whole (the accountability figures
-of the agreements) and are published as they are.
+The input-file accounting (``koppeling``), the monitor's figures and the prognosis summary
+are figures for the municipality as a whole (the accountability figures of the
+agreements) and are published as they are; the suppression treats them, and the municipal
+stock per corporation, as known to an attacker. Known limit: a corporation with fewer than
+``min_woningen`` dwellings in the whole municipality cannot be protected (its total is the
+grand total minus the others); :attr:`PublicFrames.notes` says so.
 
 Hidden cells are NA in the public frame and ``True`` in ``frame.attrs["onderdrukt"]`` (a
 boolean frame aligned with it). Every output shows them as :data:`SUPPRESSED_LABEL`, one
@@ -211,7 +214,9 @@ def _stock_cells(
             parts = [per_buurt.get(b, {}).get(col) for b in members.get(d, [])]
             if parts and all(p is not None for p in parts):
                 cs.sum(key, [p for p in parts if p is not None])
-    columns = {c for keys in per_buurt.values() for c in keys}
+    # municipal totals of the stock (per corporation and in all) are public through the
+    # accounting and the monitor; rent classes and sales are not published municipality-wide
+    columns = {c for keys in per_buurt.values() for c in keys if c.startswith("woningen_")}
     for col in sorted(columns):
         parts = [k[col] for k in per_buurt.values() if col in k]
         total = sum(cs.values[cs.index(p)] for p in parts)
@@ -454,6 +459,13 @@ def publish_frames(
         n_primary=int((status == 1).sum()),
         n_secondary=int((status == 2).sum()),
     )
+    for key, value, st in zip(cs.keys, cs.values, status, strict=True):
+        if isinstance(key, tuple) and key[0] == "municipal" and st == PRIMARY:
+            pub.notes.append(
+                f"{str(key[1]).removeprefix('woningen_').replace('_', ' ')}: minder dan {m} "
+                f"woningen in de hele gemeente ({int(value)}); dit aantal volgt uit het totaal "
+                "en de andere corporaties, dus per buurt niet te beschermen"
+            )
     pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
     if coarse is not None:
         pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_keys, hidden))
