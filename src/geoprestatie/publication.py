@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie._suppression import PUBLISHED, CellSystem, protect
+from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, protect
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
