@@ -71,15 +71,16 @@ def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path)
     }
     assert expected <= names
     assert not [p for p in out.iterdir() if p.name.startswith(".geoprestatie-")]
-    layers = set(gpd.list_layers(out / "geoprestatie.gpkg")["name"])
+    assert {"publiek", "intern", "run.json", "README.md"} == {p.name for p in out.iterdir()}
+    layers = set(gpd.list_layers(out / "publiek" / "geoprestatie.gpkg")["name"])
     assert {"buurttabel", "sia", "dia", "prognose"} <= layers
-    assert len(gpd.read_file(out / "geoprestatie.gpkg", layer="sia")) == 145
-    with pd.ExcelFile(out / "tabellen.xlsx") as xlsx:
+    assert len(gpd.read_file(out / "publiek" / "geoprestatie.gpkg", layer="sia")) == 145
+    with pd.ExcelFile(out / "publiek" / "tabellen.xlsx") as xlsx:
         sheets = set(xlsx.sheet_names)
     assert {"Toelichting", "SIA", "Buurten", "DIA", "Prognose", "Monitor", "Koppeling"} <= sheets
-    html = (out / "sia.html").read_text(encoding="utf-8")
+    html = (out / "publiek" / "sia.html").read_text(encoding="utf-8")
     assert "synthetisch" in html.lower()
-    assert (out / "sia.html").stat().st_size < 1_500_000
+    assert (out / "publiek" / "sia.html").stat().st_size < 1_500_000
     # no second run over the first without --force; README untouched either way
     with pytest.raises(pipeline.OutputExistsError, match="--force"):
         pipeline.write_outputs(demo_result, out)
@@ -164,10 +165,10 @@ def test_own_files_end_to_end(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) ->
     assert res.exit_code == 0, res.output
     assert "[1/6]" in res.output and "[6/6]" in res.output
     assert "Top 5 buurten" in res.output
-    assert (out / "sia.html").exists() and (out / "rapport.html").exists()
-    assert "synthetisch" not in (out / "sia.html").read_text(encoding="utf-8").lower()
+    assert (out / "publiek" / "sia.html").exists() and (out / "publiek" / "rapport.html").exists()
+    assert "synthetisch" not in (out / "publiek" / "sia.html").read_text(encoding="utf-8").lower()
     assert _digest(tmp_path) == before  # inputs never modified
-    sia = pd.read_csv(out / "sia.csv", sep=";", decimal=",")
+    sia = pd.read_csv(out / "intern" / "sia.csv", sep=";", decimal=",")
     assert len(sia) == 9 and sia["sia_rang"].min() == 1
 
 
@@ -178,7 +179,7 @@ def test_script_buurtnaam_is_escaped(tmp_path: Path, grid_buurten: gpd.GeoDataFr
     out = tmp_path / "uit"
     pipeline.write_outputs(result, out)
     for name in ("sia.html", "prognose.html", "monitor.html", "rapport.html"):
-        text = (out / name).read_text(encoding="utf-8")
+        text = (out / "publiek" / name).read_text(encoding="utf-8")
         assert evil not in text, name
 
 
@@ -290,8 +291,8 @@ def test_prognosis_rows_outside_the_study_area_are_accounted(
 def test_sia_table_says_which_dia(demo_result: pipeline.RunResult, tmp_path: Path) -> None:
     out = tmp_path / "o"
     pipeline.write_outputs(demo_result, out)
-    sia = pd.read_csv(out / "sia.csv", sep=";", decimal=",")
-    dia = pd.read_csv(out / "dia.csv", sep=";", decimal=",")
+    sia = pd.read_csv(out / "publiek" / "sia.csv", sep=";", decimal=",")
+    dia = pd.read_csv(out / "publiek" / "dia.csv", sep=";", decimal=",")
     assert set(sia["dia_id"].dropna()) == set(dia["dia_id"])
 
 
@@ -310,7 +311,7 @@ def test_run_without_any_dia_writes_everything(tmp_path: Path) -> None:
     assert result.dia_result.areas.empty
     written = {p.name for p in pipeline.write_outputs(result, tmp_path / "o")}
     assert {"sia.html", "dia.png", "rapport.html"} <= written
-    assert "Geen DIA's" in (tmp_path / "o" / "rapport.html").read_text(encoding="utf-8")
+    assert "Geen DIA's" in (tmp_path / "o" / "publiek" / "rapport.html").read_text(encoding="utf-8")
     assert "DIA's: geen" in summary(result, [])
 
 
@@ -319,14 +320,16 @@ def test_previous_dia_set_from_our_own_geopackage(
 ) -> None:
     first = tmp_path / "vorig"
     pipeline.write_outputs(demo_result, first)
-    result = _demo_with(dia={"vorige": first / "geoprestatie.gpkg"})
+    result = _demo_with(dia={"vorige": first / "publiek" / "geoprestatie.gpkg"})
     assert result.dia_comparison is not None
     assert set(result.dia_comparison["status"]) == {"ongewijzigd"}  # same run, same DIAs
     out = tmp_path / "nu"
     pipeline.write_outputs(result, out)
-    back = pd.read_csv(out / "dia_vergelijking.csv", sep=";", decimal=",")
+    back = pd.read_csv(out / "publiek" / "dia_vergelijking.csv", sep=";", decimal=",")
     assert len(back) == len(demo_result.dia_result.areas)
-    assert "Vergelijking met de vorige DIA-set" in (out / "rapport.html").read_text("utf-8")
+    assert "Vergelijking met de vorige DIA-set" in (out / "publiek" / "rapport.html").read_text(
+        "utf-8"
+    )
 
 
 @pytest.mark.parametrize(

@@ -760,12 +760,12 @@ def run(
     from geoprestatie.progress import StageProgress
 
     started = time.perf_counter()
-    pipeline.check_output_folder(out, force=force)
     config = demo_config() if config_file is None else load_config(config_file)
     if csv_dialect is not None:
         tables = dict(config.tables)
         tables["uitvoer"] = {**config.section("uitvoer"), "csv": csv_dialect}
         config = dataclasses.replace(config, tables=tables)
+    pipeline.check_output_folder(out, force=force, inputs=pipeline.input_paths(config))
     say = None if quiet else StageProgress()
     if say is not None:
         what = "demo (synthetische corporatiegegevens)" if config_file is None else config_file

@@ -23,7 +23,7 @@ from geoprestatie import agreements, datasets, dia, join, prognosis, sia
 from geoprestatie._validate import read_toml
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.errors import ConfigError, DataWarning
-from geoprestatie.output.files import OutputExistsError, check_output_folder, write_outputs
+from geoprestatie.output.files import OutputExistsError, check_output_folder, write_output_set
 from geoprestatie.output.summary import summary_html
 from geoprestatie.result import RunResult
 from geoprestatie.sources import (
@@ -37,7 +37,14 @@ from geoprestatie.sources import (
 from geoprestatie.sources._tabular import REJECT_COLUMNS
 from geoprestatie.sources.monitoring import read_monitor_data
 
-__all__ = ["OutputExistsError", "RunResult", "check_output_folder", "run", "write_outputs"]
+__all__ = [
+    "OutputExistsError",
+    "RunResult",
+    "check_output_folder",
+    "input_paths",
+    "run",
+    "write_outputs",
+]
 
 Progress = Callable[[str], None]
 
@@ -417,3 +424,66 @@ def _with_monitor_accounts(
                 )
     not_joined = pd.concat(records, ignore_index=True) if len(records) > 1 else records[0]
     return dataclasses.replace(report, sources=tuple(sources), not_joined=not_joined)
+
+
+def input_paths(config: RunConfig) -> list[Path]:
+    """Every input file a config names (to refuse an output folder that holds one)."""
+    paths: list[Path] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Path):
+            paths.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(dict(config.tables))
+    if config.source is not None:
+        paths.append(Path(config.source))
+    return paths
+
+
+def write_outputs(
+    result: RunResult,
+    out: str | Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Publish the run (:func:`geoprestatie.publication.publish`) and write the output set:
+    ``publiek/`` from the public result, ``intern/`` from the full one, ``run.json``; the
+    whole set replaces the previous one or nothing does (:mod:`geoprestatie.output.files`).
+    """
+    from geoprestatie import publication
+    from geoprestatie.output.write import write_all, write_internal
+
+    policy = publication.PublicationPolicy.from_dict(result.config.section("uitvoer"))
+    if policy.min_woningen < publication.DEFAULT_MIN_DWELLINGS:
+        warnings.warn(
+            f"[uitvoer] min_woningen = {policy.min_woningen}: published outputs show figures "
+            "of fewer than 5 dwellings (privacy: openbaar, tenzij)",
+            DataWarning,
+            stacklevel=2,
+        )
+    if progress is not None:
+        progress("[uitvoer] publiek/ (privacy toegepast) en intern/")
+    public = publication.publish(result, policy)
+    for note in public.notes[len(result.notes) :]:
+        warnings.warn(note, DataWarning, stacklevel=2)
+    m = policy.min_woningen
+    meta = {
+        "config": str(result.config.source) if result.config.source else "demo",
+        "synthetisch": result.config.synthetic,
+        "min_woningen": m,
+    }
+    return write_output_set(
+        out,
+        public=lambda folder: write_all(public, folder, min_dwellings=m),
+        internal=lambda folder: write_internal(result, folder),
+        force=force,
+        inputs=input_paths(result.config),
+        meta=meta,
+    )

@@ -34,6 +34,7 @@ label for small and for derivable cells alike, so the label tells nothing about 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, protect
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
+from geoprestatie.result import RunResult
 
 __all__ = [
     "ALL_CORPORATIONS",
@@ -55,6 +57,7 @@ __all__ = [
     "PublicFrames",
     "PublicationPolicy",
     "coarse_prognosis",
+    "publish",
     "publish_frames",
     "suppressed_mask",
 ]
@@ -95,6 +98,29 @@ _EFG = ("E", "F", "G")
 _W_PART, _W_AREA, _W_BUURT_TOTAL = 1.0, 20.0, 50.0
 #: what an attacker knows of each prognosis quantity's sign
 _SIGNS: dict[str, int] = {**MUTATIONS, "tijdelijk_toevoeging": 1, "tijdelijk_onttrekking": -1}
+
+
+class SuppressedCells(pd.DataFrame):
+    """The boolean frame in ``attrs["onderdrukt"]``: compares as one bool, so pandas can
+    compare the ``attrs`` of frames it concatenates; operations give plain frames."""
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return isinstance(other, pd.DataFrame) and self.equals(other)
+
+    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+        return not self.__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict[int, object] | None = None) -> SuppressedCells:
+        return SuppressedCells(pd.DataFrame(self, copy=True))
+
+    def __copy__(self) -> SuppressedCells:
+        return SuppressedCells(pd.DataFrame(self, copy=True))
 
 
 @dataclass(frozen=True)
@@ -349,7 +375,7 @@ def _hide(frame: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
         else:
             series = series.astype(object)
         out[col] = series.mask(hidden[col], pd.NA)
-    out.attrs = {**out.attrs, SUPPRESSED_ATTR: hidden}
+    out.attrs = {**out.attrs, SUPPRESSED_ATTR: SuppressedCells(hidden)}
     return out
 
 
@@ -545,3 +571,45 @@ def _positional_mask(
         if key in hidden and col in cols:
             mask[pos, cols[col]] = True
     return pd.DataFrame(mask, index=frame.index, columns=frame.columns)
+
+
+def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunResult:
+    """The public version of a run: what ``publiek/`` and published notebooks may show.
+
+    No dwelling-level frames (stock, sales, records not joined, offending records); every
+    count frame suppressed by :func:`publish_frames`; the prognosis per buurt over all
+    corporations. ``policy`` defaults to the run's ``[uitvoer]`` table.
+    """
+    if policy is None:
+        policy = PublicationPolicy.from_dict(result.config.section("uitvoer"))
+    pub = publish_frames(
+        table=result.table,
+        scored=result.dia_result.buurten,
+        areas=result.dia_result.areas,
+        policy=policy,
+        stock=result.joined.stock,
+        prognosis=result.prognosis,
+        summary=result.prognosis_summary,
+    )
+    report = dataclasses.replace(
+        result.joined.report, not_joined=result.joined.report.not_joined.iloc[0:0]
+    )
+    joined = dataclasses.replace(
+        result.joined, table=pub.table, stock=None, sales=None, report=report
+    )
+    scored = pub.scored
+    prioritised = scored[[c for c in result.prioritised.columns if c in scored.columns]]
+    prioritised.attrs = {**result.prioritised.attrs, **scored.attrs}
+    monitor = result.monitor
+    if monitor is not None:
+        monitor = dataclasses.replace(monitor, overtredingen={})
+    return dataclasses.replace(
+        result,
+        joined=joined,
+        prioritised=prioritised,
+        dia_result=dataclasses.replace(result.dia_result, buurten=scored, areas=pub.areas),
+        prognosis=pub.prognosis,
+        prognosis_summary=pub.prognosis_summary,
+        monitor=monitor,
+        notes=[*result.notes, *pub.notes],
+    )

@@ -1,159 +1,286 @@
-"""The output folder of a run: staging folder, marker file (``run.json``), ``--force``.
+"""The output set of a run, written as one transaction: ``publiek/``, ``intern/``, ``run.json``.
 
-:func:`write_outputs` writes every output (:func:`geoprestatie.output.write.write_all`) into
-a hidden staging folder inside the output folder, then moves the files into place.
+Layout of ``--out``:
+
+* ``publiek/`` everything that may be published (maps, report, PNGs, GeoPackage, XLSX and
+  CSV), rendered from :func:`geoprestatie.publication.publish` only;
+* ``intern/`` the full tables: dwellings with vhe_id and coordinates, the records not
+  joined, the offending records of the monitor;
+* ``run.json`` the manifest: every file written, with its size and SHA-256.
+
+The set is written into a staging folder beside the targets (``.geoprestatie-staging-*``
+inside ``--out``), then swapped in with renames: the previous ``publiek/`` and ``intern/``
+are moved aside, the new ones moved in, the manifest replaced last, the old ones removed.
+A failure before the manifest is in place moves the previous set back, so the folder holds
+the whole old set or the whole new one. SIGINT/SIGTERM during the write clean up the
+staging folder; a staging folder left by a killed run is removed (and an interrupted swap
+undone) at the next start. ``--force`` replaces only files the previous manifest lists;
+an input file inside ``--out`` is refused.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import errno
+import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from geoprestatie._version import __version__
-from geoprestatie.errors import DataWarning, GeoprestatieError
-from geoprestatie.output.write import write_all
-from geoprestatie.result import RunResult
+from geoprestatie.errors import GeoprestatieError
 
-__all__ = ["OUTPUT_FILES", "OutputExistsError", "check_output_folder", "write_outputs"]
+__all__ = [
+    "MANIFEST",
+    "MIN_FREE_BYTES",
+    "SETS",
+    "OutputExistsError",
+    "check_output_folder",
+    "write_output_set",
+]
 
 Progress = Callable[[str], None]
+Writer = Callable[[Path], list[Path]]
 
-#: What :func:`write_outputs` writes (those that apply to the run).
-OUTPUT_FILES: tuple[str, ...] = (
-    "sia.html",
-    "prognose.html",
-    "monitor.html",
-    "rapport.html",
-    "rapport.pdf",
-    "sia.png",
-    "dia.png",
-    "prognose.png",
-    "geoprestatie.gpkg",
-    "tabellen.xlsx",
-    "buurttabel.csv",
-    "woningen_per_corporatie.csv",
-    "sia.csv",
-    "dia.csv",
-    "dia_vergelijking.csv",
-    "prognose.csv",
-    "prognose_samenvatting.csv",
-    "monitor.csv",
-    "monitor_groepen.csv",
-    "monitor_thema.csv",
-    "monitor_partij.csv",
-    "monitor_kaart.html",
-    "monitor.md",
-    "koppeling.csv",
-    "niet_gekoppeld.csv",
-    "run.json",
-)
-_MARKER = "run.json"
+MANIFEST = "run.json"
+SETS = ("publiek", "intern")
+#: free space needed before a run starts (the demo set is ~10 MB; a province ~200 MB)
+MIN_FREE_BYTES = 256 * 1024 * 1024
+_STAGING = ".geoprestatie-staging-"
+_OLD = ".geoprestatie-vorige-"
 
 
 class OutputExistsError(GeoprestatieError):
-    """The output folder already holds the outputs of an earlier run (use ``force``)."""
+    """The output folder cannot take this run's output set (earlier run, input inside, ...)."""
 
 
-def check_output_folder(out: str | Path, *, force: bool = False) -> list[str]:
-    """Return the outputs of an earlier run in ``out``; raise unless ``force``.
+def _oserror(exc: OSError, where: Path) -> GeoprestatieError:
+    """One clear Dutch line for a disk/path problem."""
+    reasons = {
+        errno.ENOSPC: "de schijf is vol",
+        errno.EDQUOT: "het schijfquotum is op",
+        errno.ENAMETOOLONG: "het pad is te lang voor dit bestandssysteem",
+        errno.EACCES: "geen schrijfrechten",
+        errno.EPERM: "geen schrijfrechten",
+        errno.EROFS: "het bestandssysteem is alleen-lezen",
+    }
+    why = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return GeoprestatieError(
+        f"uitvoermap {where}: kan niet schrijven ({why}); kies met --out een andere map "
+        "of maak ruimte/rechten vrij"
+    )
 
-    Call it before a run to fail fast; :func:`write_outputs` calls it again.
+
+def _inputs_inside(out: Path, inputs: Iterable[Path]) -> list[Path]:
+    root = out.resolve()
+    inside = []
+    for path in inputs:
+        try:
+            resolved = Path(path).resolve()
+        except OSError:
+            continue
+        if resolved == root or root in resolved.parents:
+            inside.append(Path(path))
+    return inside
+
+
+def _manifest(out: Path) -> dict[str, Any] | None:
+    path = out / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _listed(manifest: dict[str, Any] | None) -> set[str]:
+    files = manifest.get("bestanden", []) if manifest else []
+    return {str(f.get("pad")) for f in files if isinstance(f, dict)}
+
+
+def cleanup_stale(out: Path) -> None:
+    """Remove staging folders of killed runs; finish or undo a swap that a kill interrupted.
+
+    The manifest is moved in last: with ``run.json`` in place the new set is complete and
+    the previous one (in ``.geoprestatie-vorige-*``) goes; without it the swap is undone.
     """
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise OutputExistsError(f"--out {out} is a file; expected a folder")
-    existing = [name for name in OUTPUT_FILES if (out / name).exists()]
-    if existing and not force:
-        shown = ", ".join(existing[:4]) + (" …" if len(existing) > 4 else "")
-        raise OutputExistsError(
-            f"{out} already holds outputs of an earlier run ({shown}); "
-            "use --force to overwrite them, or choose another --out folder"
-        )
-    return existing
+    if not out.is_dir():
+        return
+    for entry in sorted(out.iterdir()):
+        if entry.name.startswith(_STAGING) and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(_OLD) and entry.is_dir():
+            if not (out / MANIFEST).exists():
+                for name in SETS:
+                    if (entry / name).exists() and (out / name).exists():
+                        shutil.rmtree(out / name)  # half-arrived new set
+                for kept in entry.iterdir():
+                    os.replace(kept, out / kept.name)
+            shutil.rmtree(entry, ignore_errors=True)
 
 
-def write_outputs(
-    result: RunResult,
-    out: str | Path,
-    *,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> list[Path]:
-    """Write every output of a run into ``out`` (maps, PNGs, report, GeoPackage, tables).
-
-    Files are first written to a hidden folder inside ``out`` and then moved into place
-    one by one (atomic per file); a failure leaves earlier outputs untouched. ``out`` may
-    hold other files (e.g. a README); outputs of an earlier run are only replaced with
-    ``force=True``, and then outputs that this run no longer makes are removed.
+def check_output_folder(
+    out: str | Path, *, force: bool = False, inputs: Iterable[Path] = ()
+) -> list[str]:
+    """Check ``out`` before the heavy work; return the files of the previous run.
 
     Raises
     ------
     OutputExistsError
-        ``out`` holds outputs of an earlier run and ``force`` is false.
+        ``out`` is a file, holds an earlier run (without ``force``), holds files in
+        ``publiek/``/``intern/`` that the previous manifest does not list, or contains an
+        input file of this run.
+    GeoprestatieError
+        ``out`` is not writable, its path is too long, or the disk is (nearly) full.
     """
     out = Path(out)
-    existing = check_output_folder(out, force=force)
-    out.mkdir(parents=True, exist_ok=True)
-    uitvoer = result.config.section("uitvoer")
-    min_dwellings = int(uitvoer.get("min_woningen", 5))
-    if min_dwellings < 5:
-        warnings.warn(
-            f"[uitvoer] min_woningen = {min_dwellings}: published outputs show figures of "
-            "buurten with fewer than 5 dwellings (privacy: openbaar, tenzij)",
-            DataWarning,
-            stacklevel=2,
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"--out {out} is een bestand; geef een map op")
+    inside = _inputs_inside(out, inputs)
+    if inside:
+        raise OutputExistsError(
+            f"invoerbestand {inside[0]} staat in de uitvoermap {out}; een run vervangt die "
+            "map, dus zet de invoer ergens anders of kies een andere --out"
         )
-    dwellings = uitvoer.get("individuele_woningen", False) is True
-    staging = Path(tempfile.mkdtemp(prefix=".geoprestatie-", dir=out))
+    cleanup_stale(out)
+    previous = _manifest(out)
+    present = [s for s in (*SETS, MANIFEST) if (out / s).exists()]
+    if present and not force:
+        raise OutputExistsError(
+            f"{out} bevat de uitvoer van een eerdere run ({', '.join(present)}); gebruik "
+            "--force om die te vervangen, of kies een andere --out"
+        )
+    listed = _listed(previous)
+    foreign = [
+        p.relative_to(out).as_posix()
+        for s in SETS
+        if (out / s).is_dir()
+        for p in sorted((out / s).rglob("*"))
+        if p.is_file() and p.relative_to(out).as_posix() not in listed
+    ]
+    if foreign:
+        raise OutputExistsError(
+            f"{out / foreign[0]} staat niet in {MANIFEST} van de vorige run; --force vervangt "
+            "alleen bestanden van een eerdere run: verplaats dit bestand of kies een andere --out"
+        )
+    _check_writable(out)
+    return sorted(listed)
+
+
+def _check_writable(out: Path) -> None:
     try:
-        _say(progress, "[uitvoer] kaarten, rapport, GeoPackage en tabellen")
-        written = write_all(result, staging, min_dwellings=min_dwellings, dwellings=dwellings)
-        if uitvoer.get("pdf", True) is True and "rapport.pdf" not in {p.name for p in written}:
-            _say(
-                progress,
-                "      let op: rapport.pdf niet gemaakt (geen werkend PDF-programma zoals "
-                "Chromium gevonden); druk rapport.html af vanuit de browser",
-            )
-        marker = staging / _MARKER
-        marker.write_text(
-            json.dumps(
-                {
-                    "geoprestatie": _version(),
-                    "config": str(result.config.source) if result.config.source else "demo",
-                    "synthetisch": result.config.synthetic,
-                    "gemaakt": dt.datetime.now().isoformat(timespec="seconds"),
-                    "bestanden": sorted(p.name for p in written),
-                },
-                indent=2,
-                ensure_ascii=False,
-            ),
-            encoding="utf-8",
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=_STAGING):
+            pass
+        free = shutil.disk_usage(out).free
+    except OSError as exc:
+        raise _oserror(exc, out) from None
+    if free < MIN_FREE_BYTES:
+        raise GeoprestatieError(
+            f"uitvoermap {out}: nog {free // 2**20} MB vrij, minstens "
+            f"{MIN_FREE_BYTES // 2**20} MB nodig; maak ruimte vrij of kies een andere --out"
         )
-        written.append(marker)
-        final = []
-        for path in written:
-            target = out / path.name
-            path.chmod(0o644)
-            os.replace(path, target)
-            final.append(target)
-        if force:
-            for name in set(existing) - {p.name for p in final}:
-                (out / name).unlink()
-        return final
+
+
+@contextmanager
+def _signals_cleanup(staging: Path) -> Iterator[None]:
+    """During the write, SIGINT/SIGTERM remove the staging folder, then stop the run."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise KeyboardInterrupt(f"signaal {signum}")
+
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread: leave them alone
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_output_set(
+    out: str | Path,
+    *,
+    public: Writer,
+    internal: Writer,
+    force: bool = False,
+    inputs: Iterable[Path] = (),
+    meta: dict[str, Any] | None = None,
+) -> list[Path]:
+    """Write ``publiek/`` and ``intern/`` (each by its writer) and ``run.json``, as a whole.
+
+    ``public``/``internal`` write their files into the folder they are given and return
+    them. Returns the final paths (manifest last).
+    """
+    out = Path(out)
+    check_output_folder(out, force=force, inputs=inputs)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
+    try:
+        with _signals_cleanup(staging):
+            for name, writer in zip(SETS, (public, internal), strict=True):
+                (staging / name).mkdir()
+                writer(staging / name)
+            files = sorted(p for p in staging.rglob("*") if p.is_file())
+            entries = [
+                {
+                    "pad": p.relative_to(staging).as_posix(),
+                    "bytes": p.stat().st_size,
+                    "sha256": _digest(p),
+                }
+                for p in files
+            ]
+            manifest = {"geoprestatie": __version__, **(meta or {}), "bestanden": entries}
+            (staging / MANIFEST).write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            _swap(staging, out)
+    except OSError as exc:
+        raise _oserror(exc, out) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return [out / str(e["pad"]) for e in entries] + [out / MANIFEST]
 
 
-def _version() -> str:
-    return __version__
-
-
-def _say(progress: Progress | None, text: str) -> None:
-    if progress is not None:
-        progress(text)
+def _swap(staging: Path, out: Path) -> None:
+    """Move the previous set aside, the new one in, the manifest last; undo on failure."""
+    old = Path(tempfile.mkdtemp(prefix=_OLD, dir=out))
+    moved: list[str] = []
+    try:
+        for name in (*SETS, MANIFEST):
+            if (out / name).exists():
+                os.replace(out / name, old / name)
+                moved.append(name)
+        for name in SETS:
+            os.replace(staging / name, out / name)
+        os.replace(staging / MANIFEST, out / MANIFEST)
+    except BaseException:
+        for name in (*SETS, MANIFEST):
+            if name in moved:
+                if (out / name).is_dir():
+                    shutil.rmtree(out / name, ignore_errors=True)
+                elif (out / name).exists():
+                    (out / name).unlink()
+                os.replace(old / name, out / name)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)

@@ -13,12 +13,13 @@ from pathlib import Path
 from geoprestatie._atomic import write_text
 from geoprestatie.output import maps, plots, report
 from geoprestatie.output import pdf as pdf_mod
+from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.gpkg import write_gpkg
 from geoprestatie.output.stoplight import monitor_map
 from geoprestatie.output.tables import write_tables
 from geoprestatie.result import RunResult
 
-__all__ = ["write_all", "write_visuals"]
+__all__ = ["write_all", "write_internal", "write_visuals"]
 
 
 def write_all(
@@ -171,4 +172,18 @@ def write_report(
         pdf, _note = pdf_mod.print_pdf(html_path, folder / "rapport.pdf")
         if pdf is not None:
             written.append(pdf)
+    return written
+
+
+def write_internal(result: RunResult, folder: Path) -> list[Path]:
+    """The internal set: every table in full, the dwellings with vhe_id and coordinates
+    (GeoPackage layer ``woningen``), the records not joined and the monitor's offending
+    records (``overtredingen_<afspraak>.csv``). Never published."""
+    written = write_gpkg(result, folder, dwellings=True)
+    written += write_tables(result, folder)
+    csv = str(result.config.section("uitvoer").get("csv", "nl"))
+    if result.monitor is not None:
+        for rule, records in result.monitor.overtredingen.items():
+            safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(rule))
+            written.append(write_csv(records, folder / f"overtredingen_{safe}.csv", csv=csv))
     return written
