@@ -95,3 +95,46 @@ def test_missing_columns(tmp_path: Path) -> None:
         r"\[accepted names: code \(or buurtcode, wijkcode",
     ):
         read_heat_plans(path)
+
+
+def _pbl_strategie_csv(path: Path, codes: list[str]) -> Path:
+    """A PBL Startanalyse 2025 ``<gemeente>_strategie.csv`` (long: one row per indicator)."""
+    head = (
+        "I01_buurtcode;I02_buurtnaam;I03_wijkcode;I04_wijknaam;I05_gemeentecode;"
+        "I06_gemeentenaam;I09_aantal_woningen;I11_woningequivalenten;Code_Indicator;"
+        "Laagste_Nationale_Kosten;Strategie_1;Strategie_2;Strategie_3;Strategie_4"
+    )
+    rows = []
+    for i, code in enumerate(codes):
+        pre = f"{code};Buurt {i};WK{code[2:8]};Wijk;GM0715;Terneuzen;{100 + i};{120 + i}"
+        strat = ("s2d", "s4b", "s1a")[i % 3]
+        rows += [
+            f"{pre};V01_Strategievariant;{strat};s1a;s2a;s3a;s4a",
+            f"{pre};H16_Nat_meerkost;{i + 1}.500;1;2;3;4",
+            f"{pre};H17_Nat_meerkost_CO2;{400 + i};1;2;3;4",
+            f"{pre};H18_Nat_meerkost_WEQ;{900 + 10 * i},5;1;2;3;4",
+            f"{pre};H01_Gebouwgebonden;0;1;2;3;4",
+        ]
+    path.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_pbl_startanalyse_per_buurt_as_downloaded(tmp_path: Path) -> None:
+    from geoprestatie import datasets
+    from geoprestatie.join import join_sources
+
+    buurten = datasets.load_buurten("Terneuzen")
+    codes = buurten["buurtcode"].head(3).tolist()
+    plans = read_heat_plans(_pbl_strategie_csv(tmp_path / "Terneuzen_strategie.csv", codes))
+    assert plans["code"].tolist() == codes
+    assert plans["strategie"].tolist() == ["warmtenet", "hybride", "all-electric"]
+    assert plans["pbl_strategie_code"].tolist() == ["s2d", "s4b", "s1a"]
+    assert plans["pbl_nationale_meerkosten_eur_jaar"].tolist() == [1500.0, 2500.0, 3500.0]
+    assert plans["pbl_nationale_meerkosten_eur_weq_jaar"].tolist() == [900.5, 910.5, 920.5]
+    assert plans.attrs["rijen_gelezen"] == 3  # a record is a buurt, not an indicator row
+    res = join_sources(buurten, heat=plans)
+    res.report.check()
+    t = res.table.set_index("buurtcode")
+    assert t.loc[codes[1], "warmte_strategie"] == "hybride"
+    assert t.loc[codes[2], "pbl_nationale_meerkosten_eur_ton_co2"] == 402.0
+    assert t["pbl_nationale_meerkosten_eur_jaar"].notna().sum() == 3

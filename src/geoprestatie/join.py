@@ -947,6 +947,12 @@ def _join_heat(
         startjaar.iloc[at[ok]] = h["startjaar"].to_numpy()[rows[ok]]
         strategie.iloc[at[ok]] = h["strategie"].to_numpy()[rows[ok]]
         matched[rows[ok]] = True
+        # per-buurt figures of the source (PBL Startanalyse: strategy code, national costs)
+        extra = [c for c in h.columns if str(c).startswith("pbl_")]
+        if extra:
+            per_buurt = h.iloc[rows[ok]][extra].set_axis(key[at[ok]], axis=0)
+            for col in extra:
+                table[col] = per_buurt[col].reindex(key).to_numpy()
     joined, missing = _per_code_accounting(h, matched, None)
     for level, reason in (("buurt", "onbekende_buurtcode"), ("wijk", "onbekende_wijkcode")):
         m = missing & (h["niveau"] == level).to_numpy()

@@ -24,6 +24,7 @@ from geoprestatie.sources._tabular import (
     with_source_rows,
 )
 from geoprestatie.sources.aliases import HEAT_ALIASES
+from geoprestatie.sources.startanalyse import is_startanalyse, read_startanalyse
 from geoprestatie.sources.stock import warn_rejected
 
 __all__ = ["HEAT_STRATEGIES", "normalise_strategy", "read_heat_plans"]
@@ -107,7 +108,9 @@ def read_heat_plans(
         as ``strategie_bron``); or a polygon vector file with those attributes, assigned to
         the buurten by largest overlap (needs ``buurten``). Aliases:
         :data:`geoprestatie.sources.aliases.HEAT_ALIASES`. The PBL Startanalyse (column
-        ``pbl_laagste_strategie`` per ``wijkcode``) reads as it is.
+        ``pbl_laagste_strategie`` per ``wijkcode``) reads as it is, and so does PBL's own
+        per-buurt ``<gemeente>_strategie.csv`` (:func:`~geoprestatie.sources.startanalyse.
+        read_startanalyse`: cheapest strategy and its national costs as ``pbl_*`` columns).
     buurten
         Needed for polygons.
     layer
@@ -130,7 +133,10 @@ def read_heat_plans(
     path = Path(path)
     if path.suffix.lower() in _VECTOR_SUFFIXES:
         return _read_polygons(path, buurten, layer=layer)
-    raw = canonical_columns(read_table(path), HEAT_ALIASES)
+    table = read_table(path)
+    if is_startanalyse([str(c) for c in table.columns]):
+        return read_startanalyse(path)  # PBL Startanalyse per buurt, as downloaded
+    raw = canonical_columns(table, HEAT_ALIASES)
     require_columns(
         raw,
         ["code"],
