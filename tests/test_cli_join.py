@@ -39,7 +39,7 @@ def test_join_own_files_and_bad_file(tmp_path: Path) -> None:
     bad.write_text("")
     result = CliRunner().invoke(main, ["join", "--voorraad", str(bad), "--out", str(out)])
     assert result.exit_code == 1
-    assert "leeg.csv: the file is empty" in result.output
+    assert "leeg.csv: het bestand is leeg" in result.output
     assert "Traceback" not in result.output
 
 

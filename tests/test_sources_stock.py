@@ -106,9 +106,9 @@ def test_lon_lat_are_projected(tmp_path: Path) -> None:
 
 
 def test_empty_and_header_only(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match="leeg"):
         read_stock(_write(tmp_path, ""))
-    with pytest.raises(InputError, match="no data rows"):
+    with pytest.raises(InputError, match="geen rijen met gegevens"):
         read_stock(_write(tmp_path, HEADER, name="h.csv"))
 
 
@@ -320,5 +320,5 @@ def test_workbook_with_an_explanation_sheet_first(tmp_path: Path) -> None:
     with pd.ExcelWriter(bad) as xw:
         pd.DataFrame({"a": [1]}).to_excel(xw, sheet_name="Een", index=False)
         pd.DataFrame({"b": [1]}).to_excel(xw, sheet_name="Twee", index=False)
-    with pytest.raises(InputError, match=r"none of the sheets \['Een', 'Twee'\] has a vhe_id"):
+    with pytest.raises(InputError, match=r"geen van de tabbladen \['Een', 'Twee'\] heeft de kolom"):
         read_stock(bad)

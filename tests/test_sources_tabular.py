@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geoprestatie.sources._tabular import Rejects, parse_number, parse_number_column
@@ -66,6 +66,7 @@ def test_parse_number_keeps_its_shape() -> None:
     assert v.iloc[2] == 3.0
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1000, max_value=999_999), st.integers(min_value=0, max_value=99))
 def test_dutch_and_english_thousands_agree(whole: int, cents: int) -> None:
     nl = f"{whole:,}".replace(",", ".") + f",{cents:02d}"

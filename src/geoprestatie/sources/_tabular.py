@@ -27,17 +27,27 @@ neither counted nor reported.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyogrio
+from numpy.typing import NDArray
 
 from geoprestatie._validate import BUURTCODE_PATTERN, lower_map, to_rd_new
 from geoprestatie.errors import InputError
+from geoprestatie.sources._excel import cell_text, read_workbook
+from geoprestatie.sources._filecheck import check_table_file
 
 ATTR_SOURCE = "bestand"
 ATTR_READ = "rijen_gelezen"
@@ -66,7 +76,6 @@ REASONS: dict[str, str] = {
 }
 
 _SEPARATORS = (";", ",", "\t", "|")
-_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -105,46 +114,201 @@ def sniff_separator(header: str) -> str:
 def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
     """Read a CSV or Excel file with every cell as text (``NA`` for an empty cell).
 
-    Fully empty rows are dropped; the index holds the row number as the user sees it
-    (header is row 1). An empty file or one with only a header raises :class:`InputError`.
+    The file is checked first (:func:`geoprestatie.sources._filecheck.check_table_file`: a
+    directory, device, empty, encrypted, mis-named or binary file is one clear error). CSV
+    is read by pyarrow's multi-threaded reader; XLSX by openpyxl
+    (:mod:`geoprestatie.sources._excel`: merged cells filled and said so, dates as ISO text,
+    formulas without a cached value refused). Fully empty rows are dropped; the index holds
+    the row number as the user sees it (header is row 1). Two columns with the same name
+    (after trimming, case ignored) are an error naming both; so is an empty file or one with
+    only a header.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file", str(path))
-    if path.suffix.lower() in _EXCEL_SUFFIXES:
-        try:
-            df = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
-        except ValueError as exc:
-            raise InputError(f"cannot be read as Excel: {exc}", source=path) from None
-        df = df.map(_cell_text)
+    kind = check_table_file(path)
+    if kind == "xlsx":
+        header, df = read_workbook(path, sheet=0 if sheet is None else sheet)
+        first_row = 1
     else:
-        text, _ = decode(path.read_bytes())
-        lines = text.splitlines()
-        first = next((ln for ln in lines if ln.strip()), None)
-        if first is None:
-            raise InputError("the file is empty; expected a header row and data rows", source=path)
-        sep = sniff_separator(first)
-        import io
-
-        try:
-            df = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-            )
-        except pd.errors.ParserError as exc:
-            raise InputError(
-                f"cannot be read as CSV (separator {sep!r}): {exc}", source=path
-            ) from None
-        df = df.apply(_strip_text)
-    df.columns = [str(c).strip() for c in df.columns]
-    df.index = pd.RangeIndex(2, len(df) + 2)
-    df = df.loc[df.notna().any(axis=1)]
+        header, df, first_row = _read_csv(path)
+    _check_header(header, source=path, header_row=first_row)
+    df.columns = header
+    nonempty = df.notna().any(axis=1)
+    if not bool(nonempty.all()):
+        df = df.loc[nonempty]
     if df.empty:
-        raise InputError(f"the file has a header {list(df.columns)} but no data rows", source=path)
+        raise InputError(
+            f"het bestand heeft een kopregel {header} maar geen rijen met gegevens; "
+            "verwacht minstens één rij onder de kopregel",
+            source=path,
+        )
     return df
+
+
+def _check_header(header: list[str], *, source: Path, header_row: int) -> None:
+    """Empty header and duplicate column names (case and spaces ignored) are errors."""
+    if not header or not any(header):
+        raise InputError(
+            f"rij {header_row} (de kopregel) is leeg; verwacht kolomnamen in de eerste rij",
+            source=source,
+        )
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = " ".join(name.split()).casefold()
+        if not key:
+            continue
+        if key in seen:
+            j = seen[key]
+            raise InputError(
+                f"dubbele kolomnaam: kolom {_column_letter(j + 1)} {header[j]!r} en kolom "
+                f"{_column_letter(i + 1)} {name!r} (rij {header_row}) hebben dezelfde naam; "
+                "verwacht elke kolomnaam één keer. Oplossing: verwijder of hernoem een van "
+                "beide",
+                source=source,
+            )
+        seen[key] = i
+
+
+def _column_letter(position: int) -> str:
+    """The Excel column letter of a 1-based position (``1`` -> ``A``, ``28`` -> ``AB``)."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+    """Read a CSV (all text) with pyarrow; return (header, frame, header row number).
+
+    The frame's index is the row number as in Excel (blank lines count as rows there).
+    Files pyarrow cannot split into the header's number of fields (ragged rows) are read
+    by pandas' python parser, which reports what it cannot read.
+    """
+    raw = path.read_bytes()
+    head = raw if len(raw) <= 65_536 else raw[:65_536].rsplit(b"\n", 1)[0]
+    head_text, encoding = decode(head)
+    lines = head_text.splitlines()
+    skip = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if skip is None:
+        raise InputError(
+            "het bestand bevat alleen lege regels; verwacht een kopregel en rijen met gegevens",
+            source=path,
+        )
+    sep = sniff_separator(lines[skip])
+    if encoding == "cp1252":
+        raw = _cp1252_to_utf8(raw)
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    header = next(csv.reader([lines[skip]], delimiter=sep), [])
+    header = [h.strip() for h in header]
+    names = [f"k{i}" for i in range(len(header))]
+    ragged: list[int] = []
+
+    def on_ragged(row: Any) -> str:
+        ragged.append(1)
+        return "skip"
+
+    def read(data: bytes) -> pa.Table:
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip + 1),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep,
+                ignore_empty_lines=False,
+                newlines_in_values=b'"' in raw,
+                invalid_row_handler=on_ragged,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    try:
+        try:
+            table = read(raw)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" not in str(exc):
+                raise
+            # the first 64 KB were UTF-8 but a later byte is not: Dutch Excel's cp1252
+            raw = _cp1252_to_utf8(raw)
+            ragged.clear()
+            table = read(raw)
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        raise InputError(
+            f"kan niet als CSV worden gelezen (scheidingsteken {sep!r}): {exc}", source=path
+        ) from None
+    if ragged:
+        return header, _read_csv_pandas(raw, sep, names, skip, source=path), skip + 1
+    index = pd.RangeIndex(skip + 2, skip + 2 + table.num_rows)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow kernels release the GIL
+        columns = list(pool.map(_text_column, table.columns))
+    frame = pd.DataFrame(
+        {i: pd.Series(pd.arrays.ArrowStringArray(c), index=index) for i, c in enumerate(columns)}
+    )
+    return header, frame, skip + 1
+
+
+def _read_csv_pandas(
+    raw: bytes, sep: str, names: list[str], skip: int, *, source: Path
+) -> pd.DataFrame:
+    """The python parser for ragged rows: short rows padded, long rows an error."""
+    try:
+        df = pd.read_csv(
+            io.BytesIO(raw),
+            sep=sep,
+            dtype=str,
+            header=None,
+            names=names,
+            skiprows=skip + 1,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="python",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(
+            f"kan niet als CSV worden gelezen (scheidingsteken {sep!r}): een rij heeft meer "
+            f"velden dan de kopregel ({exc}); verwacht {len(names)} velden per rij",
+            source=source,
+        ) from None
+    df.columns = pd.RangeIndex(len(names))
+    df.index = pd.RangeIndex(skip + 2, skip + 2 + len(df))
+    return df.apply(_strip_text)
+
+
+def _cp1252_to_utf8(raw: bytes) -> bytes:
+    """Transcode cp1252 to UTF-8; only the lines from the first to the last non-ASCII
+    byte are touched (ASCII is the same in both)."""
+    high = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) >= 0x80)
+    if not len(high):
+        return raw
+    start = raw.rfind(b"\n", 0, int(high[0])) + 1
+    end = raw.find(b"\n", int(high[-1]))
+    end = len(raw) if end < 0 else end
+    middle = raw[start:end].decode("cp1252", errors="replace").encode("utf-8")
+    return raw[:start] + middle + raw[end:]
+
+
+def _text_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trimmed text, null for an empty cell."""
+    text = pc.utf8_trim_whitespace(column)
+    empty = pc.equal(pc.binary_length(text), 0)
+    if pc.any(empty).as_py():
+        text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
+    return text
+
+
+def aligned(series: pd.Series, index: pd.Index) -> pd.Series:
+    """``series.loc[index]``, without the lookup when the index is already the same.
+
+    Examples
+    --------
+    >>> s = pd.Series([1, 2, 3], index=[2, 3, 4])
+    >>> aligned(s, pd.Index([2, 4])).tolist(), aligned(s, s.index) is s
+    ([1, 3], True)
+    """
+    return series if series.index.equals(index) else series.loc[index]
 
 
 def with_source_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -185,13 +349,8 @@ def _strip_text(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _cell_text(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return pd.NA
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text if text else pd.NA
+#: The text of one cell of a vector file or workbook (see :mod:`._excel`).
+_cell_text = cell_text
 
 
 def canonical_columns(df: pd.DataFrame, aliases: Mapping[str, Iterable[str]]) -> pd.DataFrame:
@@ -234,6 +393,130 @@ class ParsedNumbers(NamedTuple):
     note: pd.Series
 
 
+class _Shapes(NamedTuple):
+    """How the values of a column are written (one entry per value)."""
+
+    #: the reading that needs no decision for the column (NaN: ambiguous, empty or invalid)
+    value: NDArray[np.float64]
+    #: "1.050" / "1,050": a single group of three digits after the separator
+    amb: dict[str, NDArray[np.bool_]]
+    #: the text as read for the ambiguous values (None elsewhere)
+    text: NDArray[np.object_]
+    #: evidence for a decimal comma / decimal dot in these values
+    evidence: dict[str, bool]
+
+
+#: Largest absolute value accepted as a number: beyond it a value is a typing error or a
+#: placeholder (``1e308``) that would overflow sums and normalisations.
+MAX_ABS = 1e15
+_SIMPLE = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"  # after a decimal comma became a dot
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """The column as one pyarrow string array (zero-copy for pyarrow-backed text)."""
+    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
+        values = values.astype("string[pyarrow]")
+    arr = pa.array(values.array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _np_bool(arr: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
+    return np.array(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _cast_simple(arr: pa.Array) -> tuple[pa.Array, NDArray[np.bool_]]:
+    """Cast the values written as digits with at most one separator; return (numbers with
+    null elsewhere, which were cast). A decimal comma is read as a dot here."""
+    if pc.any(pc.match_substring(arr, ",")).as_py():
+        arr = pc.replace_substring(arr, ",", ".", max_replacements=1)
+    try:  # the common case: every value a plain number, one pass
+        num = pc.cast(arr, pa.float64())
+        return num, _np_bool(pc.is_valid(num))
+    except pa.ArrowInvalid:
+        pass
+    ok = pc.match_substring_regex(arr, _SIMPLE)
+    num = pc.cast(pc.if_else(ok, arr, pa.scalar(None, arr.type)), pa.float64())
+    return num, _np_bool(ok)
+
+
+def _shapes_fast(arr: pa.Array) -> tuple[_Shapes, NDArray[np.bool_]]:
+    """Classify values with at most one separator; return the shapes and the rest mask.
+
+    Only a value of 1 to 999 written in 5 to 8 characters can be ``1.050``-like: those are
+    looked at closely; the separators of the whole column are only looked for when some
+    value is ambiguous (the evidence decides it).
+    """
+    num, simple = _cast_simple(arr)
+    value = np.array(pc.fill_null(num, np.nan).to_numpy(zero_copy_only=False), dtype="float64")
+    length = pc.binary_length(arr).to_numpy(zero_copy_only=False)
+    magnitude = np.abs(np.nan_to_num(value, nan=0.0))
+    cand = simple & (magnitude >= 1) & (magnitude < 1000) & (length >= 5) & (length <= 8)
+    amb = {sep: np.zeros(len(arr), dtype=bool) for sep in ".,"}
+    text = np.full(len(arr), None, dtype=object)
+    if cand.any():
+        idx = np.flatnonzero(cand)
+        sub = arr.take(pa.array(idx))
+        for sep, pattern in _AMBIGUOUS.items():
+            amb[sep][idx] = _np_bool(pc.match_substring_regex(sub, pattern))
+        text[idx] = sub.to_pylist()
+    value[amb["."] | amb[","]] = np.nan
+    given = _np_bool(pc.is_valid(arr))
+    # evidence is looked for only when a value needs it (see parse_number_column)
+    return _Shapes(value.astype(np.float64), amb, text, {}), given & ~simple
+
+
+def _evidence_fast(arr: pa.Array, simple: NDArray[np.bool_], shapes: _Shapes) -> dict[str, bool]:
+    """Decimal use of each separator among the values the fast pass read."""
+    return {
+        sep: bool((simple & _np_bool(pc.match_substring(arr, sep)) & ~shapes.amb[sep]).any())
+        for sep in ".,"
+    }
+
+
+def _shapes_slow(raw: pd.Series) -> _Shapes:
+    """The full rules (spaces, currency signs, groups, both separators) on few values."""
+    text = raw.astype("string").str.replace(_NUMBER_NOISE, "", regex=True)
+    text = text.str.replace(r"^€|€$", "", regex=True).mask(lambda t: t == "")
+
+    def match(pattern: str) -> pd.Series:
+        return text.str.fullmatch(pattern).fillna(False).astype(bool)
+
+    ambiguous = {sep: match(pat) for sep, pat in _AMBIGUOUS.items()}
+    grouped = {sep: match(pat) for sep, pat in _GROUPED.items()}
+    both = {sep: match(pat) for sep, pat in _BOTH.items()}
+    single = {sep: match(pat) & ~ambiguous[sep] for sep, pat in _SINGLE.items()}
+    plain = text.copy()
+    plain = plain.mask(both[","] | grouped["."], text.str.replace(".", "", regex=False))
+    plain = plain.mask(both["."] | grouped[","], text.str.replace(",", "", regex=False))
+    plain = plain.mask(both[","] | single[","], plain.str.replace(",", ".", regex=False))
+    either = ambiguous["."] | ambiguous[","]
+    value = pd.to_numeric(plain.mask(either), errors="coerce").to_numpy(dtype=np.float64)
+    return _Shapes(
+        value=value,
+        amb={sep: m.to_numpy(dtype=bool) for sep, m in ambiguous.items()},
+        text=text.astype(object).where(either, None).to_numpy(dtype=object),
+        evidence={
+            ",": bool((both[","] | single[","] | grouped["."]).any()),
+            ".": bool((both["."] | single["."] | grouped[","]).any()),
+        },
+    )
+
+
+def _merge_rest(fast: _Shapes, rest: NDArray[np.bool_], raw: pd.Series) -> _Shapes:
+    """Classify the values the fast pass left (once per distinct value) into ``fast``."""
+    if not rest.any():
+        return fast._replace(evidence={".": False, ",": False})
+    sub = raw[rest]
+    codes, uniques = pd.factorize(sub)
+    slow = _shapes_slow(pd.Series(uniques, dtype="string"))
+    idx = np.flatnonzero(rest)
+    fast.value[idx] = slow.value[codes]
+    fast.text[idx] = slow.text[codes]
+    for sep in ".,":
+        fast.amb[sep][idx] = slow.amb[sep][codes]
+    return fast._replace(evidence=slow.evidence)
+
+
 def parse_number_column(
     values: pd.Series, *, plausible: tuple[float, float] | None = None
 ) -> ParsedNumbers:
@@ -248,7 +531,12 @@ def parse_number_column(
     ``1,050`` as 1.05; if it has decimal dots (and no decimal commas), ``1.050`` is 1.05 and
     ``1,050`` is 1050. Without evidence, or with evidence both ways, such a value fits both
     readings and is invalid, with a ``note`` naming both; the reader reports it rather than
-    guess a rent of 1.05 or 1050.
+    guess a rent of 1.05 or 1050. A value that is not a finite number of a plausible size
+    (``inf``, ``nan``, ``1e308``: :data:`MAX_ABS`) is invalid with a note saying so.
+
+    The common shapes (digits with at most one separator) are classified with a few
+    vectorised pyarrow passes; the rest (spaces, currency signs, both separators, groups)
+    with the full rules, once per distinct value.
 
     ``plausible`` is what is known of the column: the range ``(low, high)`` its values can
     take (a Leefbaarometer score: about 1 to 7). An ambiguous value of which exactly one
@@ -266,70 +554,86 @@ def parse_number_column(
     ([True, False], ['1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)', <NA>])
     >>> parse_number_column(pd.Series(["4.123", "4"]), plausible=(1, 7)).values.tolist()
     [4.123, 4.0]
+    >>> parse_number_column(pd.Series(["inf", "3"])).note.tolist()
+    ['inf (geen eindig getal van redelijke grootte / not a finite number of plausible size)', <NA>]
     """
-    text = values.astype("string").str.replace(_NUMBER_NOISE, "", regex=True)
-    text = text.str.replace(r"^€|€$", "", regex=True).mask(lambda t: t == "")
-
-    def match(pattern: str) -> pd.Series:
-        return text.str.fullmatch(pattern).fillna(False).astype(bool)
-
-    ambiguous = {sep: match(pat) for sep, pat in _AMBIGUOUS.items()}
-    grouped = {sep: match(pat) for sep, pat in _GROUPED.items()}
-    both = {sep: match(pat) for sep, pat in _BOTH.items()}
-    single = {sep: match(pat) & ~ambiguous[sep] for sep, pat in _SINGLE.items()}
-    # evidence per decimal separator: decimal use of it or thousands use of the other one
-    comma_dec = bool((both[","] | single[","] | grouped["."]).any())
-    dot_dec = bool((both["."] | single["."] | grouped[","]).any())
-
-    plain = text.copy()
-    plain = plain.mask(both[","] | grouped["."], text.str.replace(".", "", regex=False))
-    plain = plain.mask(both["."] | grouped[","], text.str.replace(",", "", regex=False))
-    plain = plain.mask(both[","] | single[","], plain.str.replace(",", ".", regex=False))
-    unresolved = pd.Series(False, index=values.index)
-    for sep, other_dec, own_dec in ((".", comma_dec, dot_dec), (",", dot_dec, comma_dec)):
-        amb = ambiguous[sep]
+    raw = values.reset_index(drop=True)
+    arr = _arrow_text(raw)
+    fast, rest = _shapes_fast(arr)
+    shapes = _merge_rest(fast, rest, raw)
+    if (shapes.amb["."] | shapes.amb[","]).any():
+        simple = _np_bool(pc.is_valid(arr)) & ~rest
+        seen = _evidence_fast(arr, simple, shapes)
+        shapes = shapes._replace(evidence={s: shapes.evidence[s] or seen[s] for s in ".,"})
+    value = shapes.value
+    unresolved = np.zeros(len(raw), dtype=bool)
+    for sep, other, own in ((".", ",", "."), (",", ".", ",")):
+        amb = shapes.amb[sep]
         if not amb.any():
             continue
+        other_dec, own_dec = shapes.evidence[other], shapes.evidence[own]
         if other_dec and not own_dec:  # the separator is a thousands separator
-            plain = plain.mask(amb, text.str.replace(sep, "", regex=False))
+            value[amb] = [float(t.replace(sep, "")) for t in shapes.text[amb]]
         elif own_dec and not other_dec:  # the separator is the decimal separator
-            plain = plain.mask(amb, text.str.replace(sep, ".", regex=False))
+            value[amb] = [float(t.replace(sep, ".")) for t in shapes.text[amb]]
         else:
-            unresolved = unresolved | amb
+            unresolved |= amb
     if plausible is not None and unresolved.any():
-        plain, unresolved = _resolve_by_range(text, plain, unresolved, plausible)
-    plain = plain.mask(unresolved)
-    out = pd.to_numeric(plain, errors="coerce").astype("float64")
-    invalid = values.notna() & text.notna() & out.isna()
-    # a cell holding only spaces or a currency sign is empty, not invalid
+        unresolved = _resolve_by_range(shapes.text, value, unresolved, plausible)
+    given = _np_bool(pc.is_valid(arr))
+    huge = given & ~unresolved & ~(np.abs(np.nan_to_num(value, nan=0.0)) < MAX_ABS)
+    unread = np.flatnonzero(given & np.isnan(value) & ~unresolved)
+    if len(unread):  # "nan" is read as a number by pyarrow and pandas: it is none
+        nan_text = raw.iloc[unread].astype("string").str.fullmatch(r"(?i)\s*[+-]?nan\s*")
+        huge[unread[nan_text.fillna(False).to_numpy(dtype=bool)]] = True
+    value[huge] = np.nan
+    empty_like = given & np.isnan(value) & ~unresolved & ~huge
+    if empty_like.any():  # a cell holding only spaces or a currency sign is empty
+        stripped = (
+            raw[empty_like].astype("string").str.replace(r"[\s\u00a0\u202f€]", "", regex=True)
+        )
+        given[np.flatnonzero(empty_like)[stripped.to_numpy() == ""]] = False
+    invalid = given & np.isnan(value)
     note = pd.Series(pd.NA, index=values.index, dtype="string")
     if unresolved.any():
-        raw = text[unresolved]
-        thousands = pd.to_numeric(raw.str.replace(r"[.,]", "", regex=True))
-        decimal = pd.to_numeric(raw.str.replace(",", ".", regex=False))
-        note[unresolved] = [
-            f"{v} (dubbelzinnig / ambiguous: {t:g} of/or {d:g})"
-            for v, t, d in zip(values[unresolved], thousands, decimal, strict=True)
+        texts = shapes.text[unresolved]
+        note.iloc[np.flatnonzero(unresolved)] = [
+            f"{v} (dubbelzinnig / ambiguous: {float(re.sub('[.,]', '', t)):g} of/or "
+            f"{float(t.replace(',', '.')):g})"
+            for v, t in zip(raw[unresolved], texts, strict=True)
         ]
-    return ParsedNumbers(out, invalid.astype(bool), note)
+    if huge.any():
+        note.iloc[np.flatnonzero(huge)] = [
+            f"{v} (geen eindig getal van redelijke grootte / not a finite number of plausible size)"
+            for v in raw[huge]
+        ]
+    index = values.index
+    return ParsedNumbers(
+        pd.Series(value, index=index, dtype="float64"),
+        pd.Series(invalid, index=index, dtype=bool),
+        note,
+    )
 
 
 def _resolve_by_range(
-    text: pd.Series, plain: pd.Series, unresolved: pd.Series, plausible: tuple[float, float]
-) -> tuple[pd.Series, pd.Series]:
-    """Read ambiguous values whose one reading lies in ``plausible`` that way."""
+    text: NDArray[np.object_],
+    value: NDArray[np.float64],
+    unresolved: NDArray[np.bool_],
+    plausible: tuple[float, float],
+) -> NDArray[np.bool_]:
+    """Read ambiguous values whose one reading lies in ``plausible`` that way (into
+    ``value``); return the values still unresolved."""
     low, high = plausible
-    raw = text.where(unresolved)
-    as_thousands = pd.to_numeric(raw.str.replace(r"[.,]", "", regex=True), errors="coerce")
-    as_decimal = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
-    fits_t = as_thousands.between(low, high)
-    fits_d = as_decimal.between(low, high)
-    take_d = unresolved & fits_d & ~fits_t
-    take_t = unresolved & fits_t & ~fits_d
-    plain = plain.mask(take_d, as_decimal.astype("string")).mask(
-        take_t, as_thousands.astype("string")
-    )
-    return plain, unresolved & ~(take_d | take_t)
+    idx = np.flatnonzero(unresolved)
+    still = unresolved.copy()
+    for i in idx:
+        as_thousands = float(re.sub("[.,]", "", text[i]))
+        as_decimal = float(text[i].replace(",", "."))
+        fits_t, fits_d = low <= as_thousands <= high, low <= as_decimal <= high
+        if fits_t != fits_d:
+            value[i] = as_thousands if fits_t else as_decimal
+            still[i] = False
+    return still
 
 
 def parse_number(
@@ -351,6 +655,32 @@ def parse_number(
     """
     parsed = parse_number_column(values, plausible=plausible)
     return parsed.values, parsed.invalid
+
+
+def distinct(values: pd.Series) -> tuple[NDArray[np.intp], pd.Series]:
+    """The distinct values of a text column and, per row, the position of its value.
+
+    For columns with few distinct values (labels, ja/nee, corporations, buurtcodes): a
+    check runs once per distinct value and is taken back to the rows. ``codes`` is -1
+    for an empty cell.
+
+    Examples
+    --------
+    >>> codes, uniques = distinct(pd.Series(["b", None, "a", "b"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    encoded = pc.dictionary_encode(_arrow_text(values))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.intp)
+    uniques = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary))
+    return codes, uniques
+
+
+def take_distinct(result: pd.Series, codes: NDArray[np.intp], index: pd.Index) -> pd.Series:
+    """Per row, the ``result`` of its distinct value (:func:`distinct`); None for -1
+    (an object column: the caller gives it its type)."""
+    values = np.append(result.to_numpy(dtype=object), np.array([None], dtype=object))
+    return pd.Series(values[np.where(codes < 0, len(values) - 1, codes)], index=index, dtype=object)
 
 
 #: Spellings of yes and no accepted in ja/nee columns (after trimming, case-insensitive).
@@ -377,12 +707,15 @@ def parse_bool(
     """
     yes = TRUE_WORDS | {w.lower() for w in true}
     no = FALSE_WORDS | {w.lower() for w in false}
-    low = values.astype("string").str.strip().str.lower().mask(lambda s: s == "")
-    known = low.isin(yes | no).fillna(False).astype(bool)
-    invalid = low.notna() & ~known
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    out[known] = low[known].isin(yes)
-    return out, invalid.astype(bool)
+    codes, uniques = distinct(values)
+    low = uniques.str.strip().str.lower()
+    known = low.isin(yes | no).fillna(False).astype(bool) & (low != "")
+    answer = pd.Series(pd.NA, index=low.index, dtype="boolean")
+    answer[known] = low[known].isin(yes)
+    out = take_distinct(answer, codes, values.index).astype("boolean")
+    bad = (~known & (low != "")).to_numpy(dtype=bool)
+    invalid = (codes >= 0) & np.append(bad, False)[codes]
+    return out, pd.Series(invalid, index=values.index, dtype=bool)
 
 
 def clean_code(values: pd.Series) -> pd.Series:
@@ -393,8 +726,10 @@ def clean_code(values: pd.Series) -> pd.Series:
     >>> clean_code(pd.Series([" bu0307 0100", "", None])).tolist()
     ['BU03070100', <NA>, <NA>]
     """
-    code = values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
-    return code.mask(code == "")
+    codes, uniques = distinct(values)
+    code = uniques.str.upper().str.replace(r"\s+", "", regex=True)
+    code = code.mask(code == "").astype("string")
+    return take_distinct(code, codes, values.index).astype("string")
 
 
 def parse_buurtcode(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -451,7 +786,9 @@ class Rejects:
         The recorded value is the cell of ``column``, or ``shown`` where that is not NA (a
         value with the reason, e.g. the two readings of an ambiguous number).
         """
-        mask = mask.loc[df.index].fillna(False).astype(bool)
+        mask = aligned(mask, df.index).fillna(False).astype(bool)
+        if not mask.any():
+            return df
         if mask.any():
             hit = df.loc[mask]
             vals: Any = hit[column] if column is not None and column in hit else [None] * len(hit)

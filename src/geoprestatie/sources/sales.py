@@ -10,6 +10,7 @@ import pandas as pd
 from geoprestatie._validate import RD_NEW, require_columns
 from geoprestatie.sources._tabular import (
     Rejects,
+    aligned,
     attach,
     canonical_columns,
     parse_number,
@@ -64,7 +65,8 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
     [['A1', 2026, 'voorgenomen'], ['A2', 2027, 'gerealiseerd']]
     """
     path = Path(path)
-    raw = canonical_columns(read_frame(path, layer=layer), SALES_ALIASES)
+    raw = read_frame(path, layer=layer, sheet_for=("jaar", "status"), aliases=SALES_ALIASES)
+    raw = canonical_columns(raw, SALES_ALIASES)
     require_columns(
         raw,
         ["jaar", "status"],
@@ -99,8 +101,8 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
     out = pd.DataFrame(
         {
             "vhe_id": df["vhe_id"].astype("string"),
-            "jaar": jaar.loc[df.index].astype("Int64"),
-            "status": status.loc[df.index].astype("string"),
+            "jaar": aligned(jaar, df.index).astype("Int64"),
+            "status": aligned(status, df.index).astype("string"),
             "buurtcode": df["buurtcode"].astype("string"),
         }
     )

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 from pyproj import Transformer
 
 from geoprestatie._validate import RD_NEW, lower_map, require_columns
 from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.sources._excel import sheet_headers
+from geoprestatie.sources._filecheck import check_table_file
 from geoprestatie.sources._tabular import (
     Rejects,
     _cell_text,
+    aligned,
     attach,
     canonical_columns,
+    distinct,
     parse_bool,
     parse_buurtcode,
     parse_number,
@@ -32,6 +39,7 @@ __all__ = [
     "ENERGIELABELS",
     "HUURPRIJS_RANGE",
     "STOCK_COLUMNS",
+    "duplicated_dwellings",
     "dwelling_key",
     "link_to_stock",
     "normalise_label",
@@ -80,22 +88,42 @@ def normalise_label(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> lab.astype(object).tolist(), bad.tolist()
     (['A++', 'C', nan, nan, 'A++++'], [False, False, True, False, False])
     """
-    text = values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
-    text = text.str.removeprefix("LABEL")
-    ok = text.isin(ENERGIELABELS).fillna(False).astype(bool)
-    invalid = values.notna() & ~ok
-    cat = pd.Categorical(
-        text.where(ok).astype(object), categories=list(ENERGIELABELS), ordered=True
+    codes, uniques = distinct(values)
+    text = uniques.str.upper().str.replace(r"\s+", "", regex=True).str.removeprefix("LABEL")
+    ok = text.isin(ENERGIELABELS).fillna(False).astype(bool).to_numpy()
+    # categorical codes: per distinct value its label's position, -1 when unknown or empty
+    label_pos = np.array(
+        [ENERGIELABELS.index(t) if k else -1 for t, k in zip(text, ok, strict=True)],
+        dtype=np.int64,
     )
-    return pd.Series(cat, index=values.index, name="energielabel"), invalid.astype(bool)
+    cat_codes = np.where(codes >= 0, np.append(label_pos, -1)[codes], -1)
+    cat = pd.Categorical.from_codes(
+        cat_codes.astype(np.int64), dtype=pd.CategoricalDtype(list(ENERGIELABELS), ordered=True)
+    )
+    invalid = (codes >= 0) & ~np.append(ok, True)[codes]
+    return (
+        pd.Series(cat, index=values.index, name="energielabel"),
+        pd.Series(invalid, index=values.index, dtype=bool),
+    )
 
 
-def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
-    """Read CSV/XLSX (all text) or a point vector file (``x``/``y`` in RD New from geometry)."""
+def read_frame(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    sheet_for: tuple[str, ...] = ("vhe_id",),
+    aliases: Mapping[str, tuple[str, ...]] = STOCK_ALIASES,
+) -> pd.DataFrame:
+    """Read CSV/XLSX (all text) or a point vector file (``x``/``y`` in RD New from geometry).
+
+    A workbook with several sheets is read from the sheet named after the dataset (as in
+    the delivery template) or else the first whose header has the columns ``sheet_for``
+    (under any alias): corporations often put an explanation sheet first.
+    """
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_table(path, sheet=_dwelling_sheet(path))
     if path.suffix.lower() not in _VECTOR_SUFFIXES:
+        if check_table_file(path) == "xlsx":
+            return read_table(path, sheet=_dataset_sheet(path, sheet_for, aliases))
         return read_table(path)
     gdf = read_vector(path, layer=layer)
     geoms = gdf.geometry
@@ -114,24 +142,34 @@ def read_frame(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     return df
 
 
-def _dwelling_sheet(path: Path) -> str | int:
-    """The sheet of a workbook that lists dwellings: the only one, or the first whose header
-    has a ``vhe_id`` column (corporations often put an explanation sheet first)."""
-    try:
-        with pd.ExcelFile(path) as book:
-            names = [str(n) for n in book.sheet_names]
-            if len(names) <= 1:
-                return 0
-            for name in names:
-                header = pd.read_excel(book, sheet_name=name, nrows=0).columns
-                if lower_map(header, {"vhe_id": STOCK_ALIASES["vhe_id"]}) or "vhe_id" in header:
-                    return name
-    except (ValueError, OSError) as exc:
-        raise InputError(f"cannot be read as Excel: {exc}", source=path) from None
+#: Sheet names of the delivery template (and of exports) per dataset column set.
+_SHEET_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("vhe_id",): ("voorraad", "bezit", "woningen"),
+    ("jaar", "status"): ("verkoop", "verkopen"),
+}
+
+
+def _dataset_sheet(
+    path: Path, columns: tuple[str, ...], aliases: Mapping[str, tuple[str, ...]]
+) -> str | int:
+    """The sheet of a workbook that holds the dataset (see :func:`read_frame`)."""
+    headers = sheet_headers(path)
+    names = list(headers)
+    if len(names) <= 1:
+        return 0
+    wanted = _SHEET_NAMES.get(columns, ())
+    for name in names:
+        if name.strip().casefold() in wanted:
+            return name
+    for name, header in headers.items():
+        found = set(lower_map(header, {c: aliases.get(c, ()) for c in columns}).values())
+        if all(c in found or c in header for c in columns):
+            return name
+    accepted = "; ".join(f"{c} (of {', '.join(aliases.get(c, ())[:4])})" for c in columns)
     raise InputError(
-        f"none of the sheets {names} has a vhe_id column (or "
-        f"{', '.join(STOCK_ALIASES['vhe_id'][:4])}, …); put the dwellings on a sheet with "
-        "such a header",
+        f"geen van de tabbladen {names} heeft de kolom(men) {accepted} in rij 1; zet de "
+        "gegevens op een tabblad met zo'n kopregel (of noem het tabblad "
+        f"{wanted[0] if wanted else columns[0]!r})",
         source=path,
     )
 
@@ -172,6 +210,27 @@ def dwelling_key(df: pd.DataFrame) -> pd.Series:
     corp = df["corporatie"].astype("string").str.strip().str.casefold().fillna("")
     vhe = df["vhe_id"].astype("string").str.strip()
     return (corp + "\x00" + vhe).where(vhe.notna())
+
+
+def duplicated_dwellings(df: pd.DataFrame) -> pd.Series:
+    """True for every repeat of a dwelling (:func:`dwelling_key`) after its first row.
+
+    The usual file has no repeated ``vhe_id`` at all; that is checked first with one sort
+    of the ``vhe_id`` column, and only when some repeat the corporation is looked at.
+
+    Examples
+    --------
+    >>> duplicated_dwellings(pd.DataFrame({"corporatie": ["P", "Q", "p"],
+    ...                                    "vhe_id": ["1", "1", "1"]})).tolist()
+    [False, False, True]
+    """
+    vhe = pa.array(df["vhe_id"].astype("string[pyarrow]").array)
+    if isinstance(vhe, pa.ChunkedArray):
+        vhe = vhe.combine_chunks()
+    ordered = vhe.take(pc.sort_indices(vhe))
+    if len(ordered) < 2 or not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
+        return pd.Series(False, index=df.index)
+    return dwelling_key(df).duplicated()
 
 
 def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]:
@@ -243,7 +302,7 @@ def locate(
         ys, bad_y, note_y = parse_number_column(df["y"])
         df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x", shown=note_x)
         df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y", shown=note_y)
-        xs, ys = xs.loc[df.index], ys.loc[df.index]
+        xs, ys = aligned(xs, df.index), aligned(ys, df.index)
         given = xs.notna() & ys.notna()
         degrees = given & xs.abs().le(180) & ys.abs().le(90)
         if given.any() and degrees[given].all():
@@ -263,25 +322,27 @@ def locate(
                 for a, b in zip(df.loc[outside, "x"], df.loc[outside, "y"], strict=True)
             ]
             df = rejects.add_mask(df, outside, "ongeldige_waarde", column="x")
-        x = xs.loc[df.index]
-        y = ys.loc[df.index]
+        x = aligned(xs, df.index)
+        y = aligned(ys, df.index)
     else:
-        x, y = x.loc[df.index], y.loc[df.index]
+        x, y = aligned(x, df.index), aligned(y, df.index)
     if {"lon", "lat"} <= set(df.columns):
         lons, bad_lon = parse_number(df["lon"])
         lats, bad_lat = parse_number(df["lat"])
         use = x.isna() | y.isna()
         df = rejects.add_mask(df, use & bad_lon, "ongeldige_waarde", column="lon")
-        df = rejects.add_mask(df, (use & bad_lat).loc[df.index], "ongeldige_waarde", column="lat")
-        lons, lats, use = lons.loc[df.index], lats.loc[df.index], use.loc[df.index]
+        df = rejects.add_mask(
+            df, aligned(use & bad_lat, df.index), "ongeldige_waarde", column="lat"
+        )
+        lons, lats, use = aligned(lons, df.index), aligned(lats, df.index), aligned(use, df.index)
         given = use & lons.notna() & lats.notna()
         outside = given & ~(lons.between(*_LON) & lats.between(*_LAT))
         df = rejects.add_mask(df, outside, "ongeldige_waarde", column="lon")
-        x, y = x.loc[df.index], y.loc[df.index]
-        given = given.loc[df.index]
+        x, y = aligned(x, df.index), aligned(y, df.index)
+        given = aligned(given, df.index)
         if given.any():
             ex, ey = _TO_RD.transform(
-                lons.loc[df.index][given].to_numpy(), lats.loc[df.index][given].to_numpy()
+                aligned(lons, df.index)[given].to_numpy(), aligned(lats, df.index)[given].to_numpy()
             )
             x = x.copy()
             y = y.copy()
@@ -291,15 +352,15 @@ def locate(
     if "buurtcode" in df.columns:
         code, bad = parse_buurtcode(df["buurtcode"])
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="buurtcode")
-        code = code.loc[df.index]
-        x, y = x.loc[df.index], y.loc[df.index]
+        code = aligned(code, df.index)
+        x, y = aligned(x, df.index), aligned(y, df.index)
     if required:
         no_loc = (x.isna() | y.isna()) & code.isna()
         df = rejects.add_mask(df, no_loc, "geen_locatie", column=None)
     out = df.copy()
-    out["x"] = x.loc[df.index].astype("float64")
-    out["y"] = y.loc[df.index].astype("float64")
-    out["buurtcode"] = code.loc[df.index]
+    out["x"] = aligned(x, df.index).astype("float64")
+    out["y"] = aligned(y, df.index).astype("float64")
+    out["buurtcode"] = aligned(code, df.index)
     assert len(out) <= n
     return out
 
@@ -364,14 +425,14 @@ def read_stock(
     df = rejects.add_mask(df, df["vhe_id"].isna(), "ongeldige_waarde", column="vhe_id")
     df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
     # a dwelling is (corporatie, vhe_id): corporations number their dwellings each on their own
-    df = rejects.add_mask(df, dwelling_key(df).duplicated(), "dubbel_vhe_id", column="vhe_id")
+    df = rejects.add_mask(df, duplicated_dwellings(df), "dubbel_vhe_id", column="vhe_id")
     df = locate(df, rejects, source=path)
 
     parsed: dict[str, pd.Series] = {}
     if "energielabel" in df:
         lab, bad = normalise_label(df["energielabel"])
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="energielabel")
-        parsed["energielabel"] = lab.loc[df.index]
+        parsed["energielabel"] = aligned(lab, df.index)
     for col, lo, hi, integer in (
         ("bouwjaar", 1000, 2100, True),
         ("huurprijs", HUURPRIJS_RANGE[0], HUURPRIJS_RANGE[1], False),
@@ -384,12 +445,12 @@ def read_stock(
         if integer:
             bad = bad | (num.notna() & (num % 1 != 0))
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column=col, shown=note)
-        num = num.loc[df.index]
+        num = aligned(num, df.index)
         parsed[col] = num.astype("Int64") if integer else num
     if "daeb" in df:
         daeb, bad = parse_bool(df["daeb"], true=_DAEB_TRUE, false=_DAEB_FALSE)
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="daeb")
-        parsed["daeb"] = daeb.loc[df.index]
+        parsed["daeb"] = aligned(daeb, df.index)
     if df.empty:
         raise InputError(
             f"no usable rows: {n_read} row(s) read, all set aside: {rejects.reasons()}; "
@@ -397,7 +458,7 @@ def read_stock(
             source=path,
         )
     # a column parsed early must not keep rows a later check set aside
-    parsed = {col: series.loc[df.index] for col, series in parsed.items()}
+    parsed = {col: aligned(series, df.index) for col, series in parsed.items()}
 
     out = pd.DataFrame(index=df.index)
     out["vhe_id"] = df["vhe_id"].astype("string")
