@@ -70,6 +70,11 @@ REASONS: dict[str, str] = {
         "corporations have it, add corporatie to the sales"
     ),
     "dubbele_code": "dubbele code / duplicate code",
+    "onbekend_adres": "adres niet in het BAG-extract / address not in the BAG extract",
+    "dubbelzinnig_adres": (
+        "adres past op meer verblijfsobjecten (huisletter/toevoeging?) / ambiguous address"
+    ),
+    "onbekend_bag_id": "BAG-id niet in het BAG-extract / BAG id not in the BAG extract",
     "geen_overlap": "geen overlap met buurten / no overlap with buurten",
     "kleinere_overlap": "elders overstemd (kleinere overlap) / outvoted by a larger overlap",
     "ander_jaar": "ander jaar dan het gebruikte / another year than the one used",
@@ -111,7 +116,9 @@ def sniff_separator(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path, *, sheet: str | int | None = None, skip_rows: int = 0
+) -> pd.DataFrame:
     """Read a CSV or Excel file with every cell as text (``NA`` for an empty cell).
 
     The file is checked first (:func:`geoprestatie.sources._filecheck.check_table_file`: a
@@ -121,7 +128,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     formulas without a cached value refused). Fully empty rows are dropped; the index holds
     the row number as the user sees it (header is row 1). Two columns with the same name
     (after trimming, case ignored) are an error naming both; so is an empty file or one with
-    only a header.
+    only a header. ``skip_rows`` lines above the header are left out of a CSV (files
+    that start with a few lines of metadata, as EP-online's); rows keep their numbers.
     """
     path = Path(path)
     kind = check_table_file(path)
@@ -129,7 +137,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         header, df = read_workbook(path, sheet=0 if sheet is None else sheet)
         first_row = 1
     else:
-        header, df, first_row = _read_csv(path)
+        header, df, first_row = _read_csv(path, skip_rows=skip_rows)
     _check_header(header, source=path, header_row=first_row)
     df.columns = header
     nonempty = df.notna().any(axis=1)
@@ -177,7 +185,7 @@ def _column_letter(position: int) -> str:
     return letters
 
 
-def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+def _read_csv(path: Path, *, skip_rows: int = 0) -> tuple[list[str], pd.DataFrame, int]:
     """Read a CSV (all text) with pyarrow; return (header, frame, header row number).
 
     The frame's index is the row number as in Excel (blank lines count as rows there).
@@ -188,7 +196,7 @@ def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
     head = raw if len(raw) <= 65_536 else raw[:65_536].rsplit(b"\n", 1)[0]
     head_text, encoding = decode(head)
     lines = head_text.splitlines()
-    skip = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    skip = next((i for i, ln in enumerate(lines) if ln.strip() and i >= skip_rows), None)
     if skip is None:
         raise InputError(
             "het bestand bevat alleen lege regels; verwacht een kopregel en rijen met gegevens",

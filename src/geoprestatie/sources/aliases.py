@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 __all__ = [
+    "ADDRESS_ALIASES",
     "HEAT_ALIASES",
     "LIVEABILITY_ALIASES",
     "LOCATION_ALIASES",
@@ -32,11 +33,44 @@ LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
     "buurtcode": ("bu_code", "buurt_code", "cbs_buurtcode", "statcode"),
 }
 
+#: Addresses and BAG ids (stock and sales without coordinates; a BAG extract). The BAG
+#: GeoPackage names them ``identificatie``, ``postcode``, ``huisnummer``, ``huisletter``,
+#: ``toevoeging``; EP-online ``Pand_bagverblijfsobjectid``, ``Pand_postcode``, ...
+ADDRESS_ALIASES: dict[str, tuple[str, ...]] = {
+    "bag_id": (
+        "identificatie",
+        "verblijfsobject_id",
+        "verblijfsobjectid",
+        "vbo_id",
+        "bag_vbo_id",
+        "bag_verblijfsobject_id",
+        "bagverblijfsobjectid",
+        "pand_bagverblijfsobjectid",
+        "adresseerbaar_object_id",
+        "bag_nummer",
+    ),
+    "postcode": ("pc6", "postcode6", "post_code", "pand_postcode"),
+    "huisnummer": ("huisnr", "hnr", "huis_nummer", "pand_huisnummer"),
+    "huisletter": ("letter", "huis_letter", "pand_huisletter"),
+    "toevoeging": (
+        "huisnummertoevoeging",
+        "huisnummer_toevoeging",
+        "toev",
+        "huisnr_toev",
+        "huisnummer_toev",
+        "pand_huisnummer_toev",
+        "pand_huisnummertoevoeging",
+    ),
+    "x": LOCATION_ALIASES["x"],
+    "y": LOCATION_ALIASES["y"],
+}
+
 #: Stock (one row per dwelling, vhe = verhuureenheid).
 STOCK_ALIASES: dict[str, tuple[str, ...]] = {
     "vhe_id": ("vhe", "vhe_nr", "vhe_nummer", "vhenummer", "eenheid", "eenheidnummer", "id"),
     "corporatie": ("corporation", "woningcorporatie", "toegelaten_instelling", "eigenaar"),
     **LOCATION_ALIASES,
+    **{k: v for k, v in ADDRESS_ALIASES.items() if k not in LOCATION_ALIASES},
     "energielabel": ("label", "energie_label", "ei_label", "energy_label"),
     "bouwjaar": ("bouwjaar_vhe", "construction_year", "jaar_bouw"),
     "woningtype": ("type", "woning_type", "type_woning", "dwelling_type"),
@@ -50,6 +84,7 @@ SALES_ALIASES: dict[str, tuple[str, ...]] = {
     "vhe_id": STOCK_ALIASES["vhe_id"],
     "corporatie": STOCK_ALIASES["corporatie"],
     **LOCATION_ALIASES,
+    **{k: v for k, v in ADDRESS_ALIASES.items() if k not in LOCATION_ALIASES},
     "jaar": ("verkoopjaar", "year", "jaar_verkoop"),
     "status": ("verkoopstatus", "status_verkoop", "fase"),
 }

@@ -34,7 +34,9 @@ SALES_STATUS: dict[str, tuple[str, ...]] = {
 }
 
 
-def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+def read_sales(
+    path: str | Path, *, layer: str | None = None, bag: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Read planned or realised sales into the sales schema.
 
     Parameters
@@ -48,6 +50,9 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
         use cannot be linked (:func:`geoprestatie.sources.stock.link_to_stock`).
     layer
         Layer of a multi-layer vector file.
+    bag
+        A BAG extract to place sales given by address or BAG id (as for
+        :func:`geoprestatie.sources.read_stock`).
 
     Returns
     -------
@@ -87,7 +92,7 @@ def read_sales(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFram
     key = dwelling_key(df) if "corporatie" in df else df["vhe_id"]
     df = rejects.add_mask(df, key.notna() & key.duplicated(), "dubbel_vhe_id", column="vhe_id")
     if has_loc:
-        df = locate(df, rejects, source=path, required=False)
+        df = locate(df, rejects, source=path, required=False, bag=bag)
     else:
         df = df.assign(x=float("nan"), y=float("nan"), buurtcode=pd.Series(pd.NA, index=df.index))
     no_ref = df["vhe_id"].isna() & (df["x"].isna() | df["y"].isna()) & df["buurtcode"].isna()

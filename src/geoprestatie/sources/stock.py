@@ -34,6 +34,7 @@ from geoprestatie.sources._tabular import (
     with_source_rows,
 )
 from geoprestatie.sources.aliases import STOCK_ALIASES
+from geoprestatie.sources.bag import locate_by_bag
 
 __all__ = [
     "ENERGIELABELS",
@@ -67,6 +68,7 @@ STOCK_COLUMNS: tuple[str, ...] = (
     "conditiescore",
 )
 
+ADDRESS_PARTS = ("postcode", "huisnummer", "huisletter", "toevoeging")
 _VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml")
 # besides the ja/nee words of geoprestatie.sources._tabular.parse_bool
 _DAEB_TRUE = ("daeb",)
@@ -179,6 +181,8 @@ LOCATION_COLUMNS: dict[str, tuple[str, ...]] = {
     "x+y (RD New)": ("x", "y"),
     "lon+lat (WGS84)": ("lon", "lat"),
     "buurtcode": ("buurtcode",),
+    "adres (postcode + huisnummer, met een BAG-extract)": ("postcode", "huisnummer"),
+    "bag_id (met een BAG-extract)": ("bag_id",),
 }
 
 
@@ -286,8 +290,60 @@ def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]
     return out.astype(np.int64)
 
 
+def _locate_addresses(
+    df: pd.DataFrame,
+    x: pd.Series,
+    y: pd.Series,
+    code: pd.Series,
+    rejects: Rejects,
+    *,
+    bag: pd.DataFrame | None,
+    source: str | Path,
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """x/y from the BAG extract for rows with an address or BAG id and no x/y; rows not
+    found (and without a buurtcode) are set aside with the reason."""
+    need = x.isna() | y.isna()
+    if bag is None:
+        if bool((need & code.isna()).any()):
+            raise InputError(
+                "het bestand noemt woningen met een adres of BAG-id maar zonder coördinaten; "
+                "verwacht een BAG-extract om ze te plaatsen. Oplossing: zet in de config "
+                '[bronnen] bag = "verblijfsobjecten.gpkg" (de laag verblijfsobject van de '
+                "BAG-GeoPackage van PDOK, of een CSV met adressen en x/y) of gebruik --bag",
+                source=source,
+            )
+        return df, x, y
+    located, reason = locate_by_bag(df.assign(x=x, y=y), bag)
+    df = df.copy()
+    df["bag_id"] = located["bag_id"]
+    x, y = located["x"].astype("float64"), located["y"].astype("float64")
+    for why, column in (
+        ("onbekend_bag_id", "bag_id"),
+        ("onbekend_adres", "huisnummer"),
+        ("dubbelzinnig_adres", "huisnummer"),
+    ):
+        hit = (reason == why).fillna(False) & aligned(code, reason.index).isna()
+        shown = _address_text(df) if column == "huisnummer" and "huisnummer" in df else None
+        df = rejects.add_mask(df, hit, why, column=column, shown=shown)
+    return df, aligned(x, df.index), aligned(y, df.index)
+
+
+def _address_text(df: pd.DataFrame) -> pd.Series:
+    """The address as the file gives it, for the accounting (``3811AB 12-A``)."""
+    parts = [df[c].astype("string").fillna("") for c in ADDRESS_PARTS if c in df]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + " " + part
+    return text.str.strip().astype("string")
+
+
 def locate(
-    df: pd.DataFrame, rejects: Rejects, *, source: str | Path, required: bool = True
+    df: pd.DataFrame,
+    rejects: Rejects,
+    *,
+    source: str | Path,
+    required: bool = True,
+    bag: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Parse the location columns into RD New ``x``/``y`` and a checked ``buurtcode``.
 
@@ -354,6 +410,10 @@ def locate(
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="buurtcode")
         code = aligned(code, df.index)
         x, y = aligned(x, df.index), aligned(y, df.index)
+    x, y = aligned(x, df.index), aligned(y, df.index)
+    if "bag_id" in df.columns or {"postcode", "huisnummer"} <= set(df.columns):
+        df, x, y = _locate_addresses(df, x, y, code, rejects, bag=bag, source=source)
+        code = aligned(code, df.index)
     if required:
         no_loc = (x.isna() | y.isna()) & code.isna()
         df = rejects.add_mask(df, no_loc, "geen_locatie", column=None)
@@ -366,7 +426,11 @@ def locate(
 
 
 def read_stock(
-    path: str | Path, *, layer: str | None = None, corporatie: str | None = None
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    corporatie: str | None = None,
+    bag: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a corporation's stock file (CSV, XLSX, GPKG/GeoJSON points) into the stock schema.
 
@@ -382,7 +446,13 @@ def read_stock(
     layer
         Layer of a multi-layer vector file.
     corporatie
-        Corporation name for files without a ``corporatie`` column.
+        Corporation name for files without a ``corporatie`` column (a one-corporation
+        export). A file whose ``corporatie`` column names another corporation than this
+        one is an error (the config contradicts the file).
+    bag
+        A BAG extract (:func:`geoprestatie.sources.bag.read_bag`) to place dwellings given
+        by address or BAG verblijfsobject-id; rows it cannot place are set aside with their
+        reason (``onbekend_adres``, ``dubbelzinnig_adres``, ``onbekend_bag_id``).
 
     Returns
     -------
@@ -415,8 +485,8 @@ def read_stock(
     """
     path = Path(path)
     raw = canonical_columns(read_frame(path, layer=layer), STOCK_ALIASES)
-    if corporatie is not None and "corporatie" not in raw.columns:
-        raw["corporatie"] = corporatie
+    if corporatie is not None:
+        raw = _one_corporation(raw, corporatie, source=path)
     require_location(raw, ["vhe_id", "corporatie"], source=path)
     source = path.name
     rejects = Rejects(source)
@@ -426,7 +496,7 @@ def read_stock(
     df = rejects.add_mask(df, df["corporatie"].isna(), "ongeldige_waarde", column="corporatie")
     # a dwelling is (corporatie, vhe_id): corporations number their dwellings each on their own
     df = rejects.add_mask(df, duplicated_dwellings(df), "dubbel_vhe_id", column="vhe_id")
-    df = locate(df, rejects, source=path)
+    df = locate(df, rejects, source=path, bag=bag)
 
     parsed: dict[str, pd.Series] = {}
     if "energielabel" in df:
@@ -494,6 +564,29 @@ def read_stock(
     attach(gdf, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)
     return gdf
+
+
+def _one_corporation(raw: pd.DataFrame, corporatie: str, *, source: Path) -> pd.DataFrame:
+    """The corporation given in the config/CLI for a file of one corporation; a file that
+    names another one contradicts it (an error, never silently overridden)."""
+    raw = raw.copy()
+    if "corporatie" not in raw.columns:
+        raw["corporatie"] = corporatie
+        return raw
+    named = raw["corporatie"].astype("string").str.strip()
+    other = named.notna() & (named.str.casefold() != corporatie.strip().casefold())
+    if bool(other.any()):
+        rows = other[other].index.tolist()
+        raise InputError(
+            f"de config/opdrachtregel geeft corporatie {corporatie!r}, maar het bestand noemt "
+            f"{named[other].iloc[0]!r}; verwacht één corporatie. Oplossing: laat de "
+            "corporatie in de config weg (het bestand noemt ze zelf) of corrigeer het bestand",
+            source=source,
+            column="corporatie",
+            rows=rows,
+        )
+    raw["corporatie"] = named.fillna(corporatie)
+    return raw
 
 
 def warn_rejected(source: str, rejects: Rejects) -> None:
