@@ -32,7 +32,15 @@ __all__ = [
 SECTIONS: dict[str, tuple[str, ...]] = {
     "project": (),
     "buurten": ("bestand",),
-    "bronnen": ("voorraad", "verkoop", "leefbaarometer", "warmte", "indicatoren"),
+    "bronnen": (
+        "voorraad",
+        "verkoop",
+        "leefbaarometer",
+        "warmte",
+        "indicatoren",
+        "bag",
+        "ep_online",
+    ),
     "koppeling": (),
     "sia": ("criteria",),
     "dia": ("vorige",),
@@ -53,7 +61,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "project": {"naam": str, "synthetisch": bool},
     "buurten": {"bestand": str, "laag": str, "gemeente": str, "crs": str},
-    "bronnen": {k: str for k in SECTIONS["bronnen"]},
+    "bronnen": {**{k: str for k in SECTIONS["bronnen"]}, "corporatie": str},
     "afspraken": {
         "bestand": str,
         "jaar": int,

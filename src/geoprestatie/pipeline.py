@@ -49,6 +49,24 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
+def read_dwellings(bronnen: dict[str, Any]) -> tuple[Any, Any]:
+    """Stock and sales of ``[bronnen]``: placed through ``bag`` (addresses, BAG ids),
+    labels from ``ep_online``, ``corporatie`` for a file of one corporation."""
+    from geoprestatie.sources.bag import read_bag
+    from geoprestatie.sources.eponline import apply_ep_labels, read_ep_online
+
+    bag = read_bag(bronnen["bag"]) if "bag" in bronnen else None
+    stock = (
+        read_stock(bronnen["voorraad"], corporatie=bronnen.get("corporatie"), bag=bag)
+        if "voorraad" in bronnen
+        else None
+    )
+    if stock is not None and "ep_online" in bronnen:
+        stock = apply_ep_labels(stock, read_ep_online(bronnen["ep_online"]))
+    sales = read_sales(bronnen["verkoop"], bag=bag) if "verkoop" in bronnen else None
+    return stock, sales
+
+
 def _say(progress: Progress | None, text: str) -> None:
     if progress is not None:
         progress(text)
@@ -114,8 +132,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     buurten = load_buurten_for(config)
     names = ", ".join(sorted(map(str, buurten["gemeentenaam"].dropna().unique())))
     _say(progress, f"      buurten: {_n(len(buurten))} ({names})")
-    stock = read_stock(bronnen["voorraad"]) if "voorraad" in bronnen else None
-    sales = read_sales(bronnen["verkoop"]) if "verkoop" in bronnen else None
+    stock, sales = read_dwellings(bronnen)
     liveability = (
         read_liveability(bronnen["leefbaarometer"], buurten=buurten)
         if "leefbaarometer" in bronnen
