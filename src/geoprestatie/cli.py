@@ -810,3 +810,88 @@ def init(path: Path, force: bool) -> None:
     write_text(path, example_config_text())
     write_text(criteria, sia.DEFAULT_CRITERIA_TOML.read_text(encoding="utf-8"))
     click.echo(f"{path} en {criteria} geschreven. Draai nu: geoprestatie run {path}")
+
+
+@main.command()
+@click.argument(
+    "bestand",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("aanlevering.xlsx"),
+)
+@click.option(
+    "--corporatie",
+    "corporaties",
+    multiple=True,
+    help="Corporatie voor de keuzelijst (meerdere keren te geven).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Run-config: [bronnen] corporatie komt in de keuzelijst.",
+)
+@click.option("--force", is_flag=True, help="Overschrijf een bestaand bestand.")
+@_handled
+def sjabloon(
+    bestand: Path, corporaties: tuple[str, ...], config_file: Path | None, force: bool
+) -> None:
+    """Schrijf het aanlever-sjabloon (XLSX) voor de partijen.
+
+    Een tabblad per dataset (Voorraad, Verkoop, Plannen) plus Toelichting met de
+    afgesproken definities; verplichte kolommen zijn geel, keuzelijsten voor labels,
+    statussen, mutaties, ja/nee en corporaties. Voorbeeld:
+
+        geoprestatie sjabloon aanlevering.xlsx --corporatie Portaal --corporatie "de Alliantie"
+    """
+    from geoprestatie.config import load_config
+    from geoprestatie.template import write_template
+
+    names = list(corporaties)
+    if config_file is not None:
+        own = load_config(config_file).section("bronnen").get("corporatie")
+        names += [own] if own and own not in names else []
+    if bestand.exists() and not force:
+        raise Fout(f"{bestand} bestaat al; gebruik --force om te overschrijven")
+    write_template(bestand, corporations=names)
+    click.echo(
+        f"Sjabloon geschreven: {bestand}. Controleer een ingevuld bestand met: "
+        f"geoprestatie controleer {bestand}"
+    )
+
+
+@main.command()
+@click.argument("bestand", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--uit",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="De gemarkeerde kopie (standaard: BESTAND_controle.xlsx ernaast).",
+)
+@_handled
+def controleer(bestand: Path, out: Path | None) -> None:
+    """Controleer een ingevuld sjabloon zoals een run het leest.
+
+    Bij fouten: een kopie met de foute cellen gemarkeerd (kleur en opmerking) en een
+    tabblad Controle, en exitcode 1. Voorbeeld:
+
+        geoprestatie controleer aanlevering.xlsx --uit aanlevering_controle.xlsx
+    """
+    from geoprestatie.template import check_workbook, write_marked_copy
+
+    problems = check_workbook(bestand)
+    if not problems:
+        click.echo(f"{bestand}: geen fouten gevonden; het bestand kan zo in een run.")
+        return
+    target = out or bestand.with_name(f"{bestand.stem}_controle.xlsx")
+    write_marked_copy(bestand, problems, target)
+    sheets = sorted({p.sheet for p in problems})
+    click.echo(
+        f"{bestand}: {len(problems)} fout(en) in {', '.join(sheets)}, bv. tabblad "
+        f"{problems[0].sheet} rij {problems[0].row}: {problems[0].reason}. "
+        f"Gemarkeerde kopie: {target}",
+        err=True,
+    )
+    raise SystemExit(1)

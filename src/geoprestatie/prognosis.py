@@ -59,6 +59,7 @@ from geoprestatie.segments import parse_bounds as parse_segment_bounds
 from geoprestatie.sources._tabular import (
     ATTR_SOURCE,
     clean_code,
+    named_sheet,
     parse_bool,
     parse_buurtcode,
     parse_number,
@@ -201,9 +202,10 @@ def _source_rows(df: pd.DataFrame) -> pd.Series:
     return pd.Series(np.arange(1, len(df) + 1), index=df.index, dtype="Int64")
 
 
-def _read_with_rows(path: str | Path) -> pd.DataFrame:
-    """:func:`read_table` (all text, NA for an empty cell) with its row numbers in ``bron_rij``."""
-    return with_source_rows(read_table(path))
+def _read_with_rows(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """:func:`read_table` (all text, NA for an empty cell) with its row numbers in ``bron_rij``;
+    from a workbook the sheet ``sheet`` when it has one (the delivery template), else the first."""
+    return with_source_rows(read_table(path, sheet=named_sheet(path, [sheet] if sheet else [])))
 
 
 def _whole_counts(
@@ -360,7 +362,9 @@ def read_mutation_plans(
     >>> int(plans.loc[plans["mutatie"] == "sloop", "aantal"].sum()), int(plans["bron_rij"].min())
     (148, 2)
     """
-    return plans_from_frame(_read_with_rows(path), source=path, statuses=statuses, bounds=bounds)
+    return plans_from_frame(
+        _read_with_rows(path, sheet="plannen"), source=path, statuses=statuses, bounds=bounds
+    )
 
 
 def plans_from_frame(

@@ -152,6 +152,22 @@ def read_table(
     return df
 
 
+def named_sheet(path: str | Path, names: Iterable[str]) -> str | None:
+    """The sheet of a workbook named one of ``names`` (case ignored), as in the delivery
+    template (``Voorraad``, ``Verkoop``, ``Plannen``); None for a CSV or no such sheet."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    from geoprestatie.sources._excel import sheet_headers
+
+    try:
+        sheets = list(sheet_headers(path))
+    except InputError:
+        return None  # read_table names the problem
+    wanted = {n.casefold() for n in names}
+    return next((s for s in sheets if s.strip().casefold() in wanted), None)
+
+
 def _check_header(header: list[str], *, source: Path, header_row: int) -> None:
     """Empty header and duplicate column names (case and spaces ignored) are errors."""
     if not header or not any(header):

@@ -302,7 +302,14 @@ def _locate_addresses(
 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """x/y from the BAG extract for rows with an address or BAG id and no x/y; rows not
     found (and without a buurtcode) are set aside with the reason."""
-    need = x.isna() | y.isna()
+    given = pd.Series(False, index=df.index)
+    if "bag_id" in df:
+        given |= df["bag_id"].notna()
+    if {"postcode", "huisnummer"} <= set(df.columns):
+        given |= df["postcode"].notna() & df["huisnummer"].notna()
+    need = (x.isna() | y.isna()) & given
+    if not bool(need.any()):
+        return df, x, y
     if bag is None:
         if bool((need & code.isna()).any()):
             raise InputError(
