@@ -50,7 +50,8 @@ def test_missing_columns(tmp_path: Path) -> None:
         read_sales(path)
     assert str(exc.value) == (
         f"{path}: no reference columns; expected ['jaar', 'status'] and a reference: "
-        "vhe_id (referring to the stock), x+y (RD New), lon+lat (WGS84) or buurtcode "
+        "vhe_id (referring to the stock), x+y (RD New), lon+lat (WGS84), buurtcode, "
+        "adres (postcode + huisnummer, met een BAG-extract) or bag_id (met een BAG-extract) "
         "(aliases: geoprestatie.sources.aliases.SALES_ALIASES); found ['jaar', 'status']"
     )
 
