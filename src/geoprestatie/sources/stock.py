@@ -316,7 +316,7 @@ def _locate_addresses(
                 "het bestand noemt woningen met een adres of BAG-id maar zonder coördinaten; "
                 "verwacht een BAG-extract om ze te plaatsen. Oplossing: zet in de config "
                 '[bronnen] bag = "verblijfsobjecten.gpkg" (de laag verblijfsobject van de '
-                "BAG-GeoPackage van PDOK, of een CSV met adressen en x/y) of gebruik --bag",
+                "BAG-GeoPackage van PDOK, of een CSV met adressen en x/y)",
                 source=source,
             )
         return df, x, y
