@@ -841,7 +841,8 @@ def sjabloon(
 
     Een tabblad per dataset (Voorraad, Verkoop, Plannen) plus Toelichting met de
     afgesproken definities; verplichte kolommen zijn geel, keuzelijsten voor labels,
-    statussen, mutaties, ja/nee en corporaties. Voorbeeld:
+    statussen, mutaties, ja/nee en corporaties. Het sjabloon komt in BESTAND, niet in de
+    uitvoer van een run. Voorbeeld:
 
         geoprestatie sjabloon aanlevering.xlsx --corporatie Portaal --corporatie "de Alliantie"
     """
@@ -875,7 +876,8 @@ def controleer(bestand: Path, out: Path | None) -> None:
     """Controleer een ingevuld sjabloon zoals een run het leest.
 
     Bij fouten: een kopie met de foute cellen gemarkeerd (kleur en opmerking) en een
-    tabblad Controle, en exitcode 1. Voorbeeld:
+    tabblad Controle (naast BESTAND, niet in de uitvoer van een run), en exitcode 1.
+    Voorbeeld:
 
         geoprestatie controleer aanlevering.xlsx --uit aanlevering_controle.xlsx
     """
