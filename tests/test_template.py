@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from geoprestatie.cli import main
 from geoprestatie.prognosis import read_mutation_plans
 from geoprestatie.sources import read_sales, read_stock
-from geoprestatie.template import DATASETS, check_workbook, write_template
+from geoprestatie.template import DATASETS, check_workbook, write_marked_copy, write_template
 
 STOCK = [
     [
@@ -161,3 +161,23 @@ def test_missing_required_column_is_a_problem_of_the_sheet(tmp_path: Path, sheet
     problems = check_workbook(path)
     # stock: vhe_id is required (the sheet, row 1); a sale without it has no reference (row 2)
     assert any(p.sheet == sheet and p.row == {"Voorraad": 1, "Verkoop": 2}[sheet] for p in problems)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    payload = '=HYPERLINK("http://x","klik")'
+    path = write_template(tmp_path / "a.xlsx", corporations=[payload])
+    lists = openpyxl.load_workbook(path)["Lijsten"]
+    cells = [c for row in lists.iter_rows() for c in row if c.value == payload]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+    _fill(path)
+    book = openpyxl.load_workbook(path)
+    book["Voorraad"].append(["A9", "Portaal", *[None] * 5, 155000, 463000, None, "=1+1"])
+    book["Voorraad"].cell(row=book["Voorraad"].max_row, column=11).data_type = "s"
+    book.save(path)
+    problems = check_workbook(path)
+    assert [(p.row, p.value) for p in problems] == [(4, "=1+1")]  # header, A1, A2, A9
+    marked = openpyxl.load_workbook(
+        write_marked_copy(path, problems, tmp_path / "m.xlsx"), data_only=False
+    )
+    cell = next(c for row in marked["Controle"].iter_rows() for c in row if c.value == "=1+1")
+    assert cell.data_type == "s" and cell.quotePrefix

@@ -865,8 +865,7 @@ def sjabloon(
 @main.command()
 @click.argument("bestand", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--uit",
-    "out",
+    "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="De gemarkeerde kopie (standaard: BESTAND_controle.xlsx ernaast).",
@@ -879,7 +878,7 @@ def controleer(bestand: Path, out: Path | None) -> None:
     tabblad Controle (naast BESTAND, niet in de uitvoer van een run), en exitcode 1.
     Voorbeeld:
 
-        geoprestatie controleer aanlevering.xlsx --uit aanlevering_controle.xlsx
+        geoprestatie controleer aanlevering.xlsx --out aanlevering_controle.xlsx
     """
     from geoprestatie.template import check_workbook, write_marked_copy
 

@@ -27,6 +27,7 @@ import pandas as pd
 from geoprestatie._validate import lower_map
 from geoprestatie.errors import GeoprestatieError, InputError
 from geoprestatie.huur import RENT_CLASSES
+from geoprestatie.output.cells import is_formula_like
 from geoprestatie.prognosis import CERTAINTIES, MUTATION_TYPES, read_mutation_plans
 from geoprestatie.sources import read_sales, read_stock
 from geoprestatie.sources._tabular import REASONS
@@ -102,6 +103,16 @@ DATASETS: dict[str, tuple[Column, ...]] = {
 }
 
 
+def _text_stays_text(ws: Any) -> None:
+    """Make every text cell of ``ws`` a string cell: never a formula (openpyxl reads text
+    starting with ``=`` as one), with Excel's quote prefix when it looks like one."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                cell.quotePrefix = is_formula_like(cell.value)
+
+
 def write_template(path: str | Path, *, corporations: Sequence[str] = ()) -> Path:
     """Write the delivery template (XLSX) to ``path`` and return it."""
     import openpyxl
@@ -163,6 +174,8 @@ def write_template(path: str | Path, *, corporations: Sequence[str] = ()) -> Pat
         ]
     )
     lists.sheet_state = "hidden"
+    for ws in book.worksheets:
+        _text_stays_text(ws)
     book.save(path)
     return path
 
@@ -275,5 +288,6 @@ def write_marked_copy(path: str | Path, problems: Sequence[Problem], target: str
     for row in (summary[1], summary[len(problems) + 3]):
         for cell in row:
             cell.font = Font(bold=True)
+    _text_stays_text(summary)
     book.save(target)
     return target
