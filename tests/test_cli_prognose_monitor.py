@@ -92,7 +92,7 @@ def test_prognose_bad_row_is_one_line_and_writes_nothing(tmp_path: Path) -> None
     assert code == 1
     assert out.startswith("Fout: ") and "Traceback" not in out
     # the row as the user sees it in a text editor: header row 1, the bad plan row 3
-    assert "plannen.csv, column 'mutatie', row 3" in out and "nieuwbouw" in out
+    assert "plannen.csv, kolom 'mutatie', rij 3" in out and "nieuwbouw" in out
     assert not (tmp_path / "o" / "prognose.csv").exists()
 
 

@@ -141,7 +141,7 @@ def test_plans_before_the_need_warn_and_segment_required() -> None:
         [("P", 2024, "nieuwbouw", 10, "hard", "koop"), ("P", 2025, "nieuwbouw", 10, "hard", "koop")]
     )
     need = need_from_frame(pd.DataFrame({"segment": ["koop"], "jaar": [2025], "behoefte": [5]}))
-    with pytest.warns(DataWarning, match=r"\(row 1\)"):
+    with pytest.warns(DataWarning, match=r"\(rij 1\)"):
         bands = supply_bands(plans, need, config=PrognosisConfig())
     assert bands.table["groei"].tolist() == [10]
     bare = plans_from_frame(

@@ -265,7 +265,7 @@ def test_config_from_dict() -> None:
 
 
 def test_unknown_mutation_type_lists_valid_ones() -> None:
-    with pytest.raises(InputError, match="row 2") as exc:
+    with pytest.raises(InputError, match="rij 2") as exc:
         _plans([("A", 2022, "nieuwbouw", 1), ("A", 2022, "renovatie", 1)])
     for name in MUTATIONS:
         assert name in str(exc.value)
@@ -292,21 +292,21 @@ def test_bad_aantal_names_the_row(value: str, message: str) -> None:
             "aantal": ["3", value],
         }
     )
-    with pytest.raises(InputError, match=f"column 'aantal', row 2: .*{message}"):
+    with pytest.raises(InputError, match=f"kolom 'aantal', rij 2: .*{message}"):
         plans_from_frame(df, source="plannen.csv")
 
 
 def test_plan_year_before_peildatum() -> None:
     start = _start({"A": 10}, peildatum="2022-06-30")  # first projected year 2023
     plans = _plans([("A", 2023, "nieuwbouw", 1), ("A", 2022, "nieuwbouw", 1)])
-    with pytest.raises(InputError, match=r"row 2: plan year\(s\) \[2022\] lie before"):
+    with pytest.raises(InputError, match=r"rij 2: plan year\(s\) \[2022\] lie before"):
         project(start, plans, config=PrognosisConfig())
 
 
 def test_corporation_without_start_stock_is_reported() -> None:
     start = _start({"A": 10})
     plans = _plans([("A", 2022, "nieuwbouw", 1), ("Z", 2022, "nieuwbouw", 1)])
-    with pytest.raises(InputError, match=r"row 2: corporation\(s\) \['Z'\] have plans"):
+    with pytest.raises(InputError, match=r"rij 2: corporation\(s\) \['Z'\] have plans"):
         project(start, plans, config=PrognosisConfig())
 
 
@@ -360,7 +360,7 @@ def test_reader_xlsx_and_bad_row_in_file(tmp_path: Path) -> None:
         }
     ).to_excel(path, index=False)
     # Excel shows the header in row 1, so the second plan is in row 3
-    with pytest.raises(InputError, match=r"plannen.xlsx, column 'aantal', row 3: .*fractional"):
+    with pytest.raises(InputError, match=r"plannen.xlsx, kolom 'aantal', rij 3: .*fractional"):
         read_mutation_plans(path)
 
 
@@ -377,11 +377,11 @@ def test_row_numbers_are_file_rows_with_blank_lines(tmp_path: Path) -> None:
     path.write_text(
         "corporatie;jaar;mutatie;aantal\nA;2022;sloop;1\n\nA;2022;sloop;-2\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"plannen.csv, column 'aantal', row 4: .*negative"):
+    with pytest.raises(InputError, match=r"plannen.csv, kolom 'aantal', rij 4: .*negative"):
         read_mutation_plans(path)
     start = tmp_path / "start.csv"
     start.write_text("corporatie;aantal;peildatum\nA;1;2022-01-01\nB;x;2022-01-01\n", "utf-8")
-    with pytest.raises(InputError, match=r"start.csv, column 'aantal', row 3: .*not a number"):
+    with pytest.raises(InputError, match=r"start.csv, kolom 'aantal', rij 3: .*not a number"):
         read_start_stock(start)
 
 
@@ -392,7 +392,7 @@ def test_a_hash_line_is_data_not_a_comment(tmp_path: Path) -> None:
     path.write_text(
         "corporatie,jaar,mutatie,aantal\n# harde plannen\nA,2022,sloop,1\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"plannen.csv, column 'mutatie', row 2: unknown"):
+    with pytest.raises(InputError, match=r"plannen.csv, kolom 'mutatie', rij 2: unknown"):
         read_mutation_plans(path)
 
 
@@ -401,7 +401,7 @@ def test_project_names_the_plan_file_and_row(tmp_path: Path) -> None:
     path.write_text(
         "corporatie,jaar,mutatie,aantal\nA,2023,nieuwbouw,1\nA,2021,sloop,1\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"^\S*plannen.csv, column 'jaar', row 3: plan year"):
+    with pytest.raises(InputError, match=r"^\S*plannen.csv, kolom 'jaar', rij 3: plan year"):
         project(_start({"A": 5}), read_mutation_plans(path), config=PrognosisConfig())
 
 
@@ -420,7 +420,7 @@ def test_read_prognosis_names_the_file_row(tmp_path: Path) -> None:
     path.write_text(
         "corporatie,jaar,beginstand,eindstand\nA,2022,5,6\nA,2023,6,6.5\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"column 'eindstand', row 3: .*whole numbers"):
+    with pytest.raises(InputError, match=r"kolom 'eindstand', rij 3: .*whole numbers"):
         read_prognosis(path)
 
 

@@ -277,7 +277,7 @@ def test_from_toml_reads_sia_table(tmp_path: Path) -> None:
 def test_duplicate_buurtcode_names_rows(table: gpd.GeoDataFrame, config: SiaConfig) -> None:
     t = table.copy()
     t.loc[5, "buurtcode"] = t.loc[2, "buurtcode"]
-    with pytest.raises(InputError, match=r"rows 3, 6.*BU99990002"):
+    with pytest.raises(InputError, match=r"rijen 3, 6.*BU99990002"):
         sia.score(t, config)
 
 

@@ -73,7 +73,7 @@ def test_duplicate_codes_named_with_rows(tmp_path: Path, amersfoort: gpd.GeoData
     src.loc[3, "buurtcode"] = src.loc[1, "buurtcode"]
     path = tmp_path / "dup.gpkg"
     src.to_file(path)
-    with pytest.raises(InputError, match=r"dup\.gpkg, column 'buurtcode', rows 2, 4: duplicate"):
+    with pytest.raises(InputError, match=r"dup\.gpkg, kolom 'buurtcode', rijen 2, 4: duplicate"):
         read_buurten(path)
 
 
@@ -82,7 +82,7 @@ def test_bad_code_format(tmp_path: Path, amersfoort: gpd.GeoDataFrame) -> None:
     src.loc[2, "buurtcode"] = "BU0307"
     path = tmp_path / "bad.gpkg"
     src.to_file(path)
-    with pytest.raises(InputError, match=r"row 3: buurtcode\(s\) \['BU0307'\].*'BU' \+ 8 digits"):
+    with pytest.raises(InputError, match=r"rij 3: buurtcode\(s\) \['BU0307'\].*'BU' \+ 8 digits"):
         read_buurten(path)
 
 

@@ -72,8 +72,8 @@ def test_impossible_values_set_aside_with_file_column_and_rows(tmp_path: Path) -
         k = read_kerncijfers(path)
     text = " | ".join(str(w.message) for w in caught)
     assert "kwb.csv: kolom 'p_wcorpw' (aandeel_corporatiebezit): 3 waarde(n)" in text
-    assert "rows 2, 3, 4" in text and "'140'" in text
-    assert "kolom 'a_woning' (woningvoorraad): 1 waarde(n)" in text and "row 5" in text
+    assert "rijen 2, 3, 4" in text and "'140'" in text
+    assert "kolom 'a_woning' (woningvoorraad): 1 waarde(n)" in text and "rij 5" in text
     assert k["aandeel_corporatiebezit"].tolist()[3] == 0.315
     assert k["aandeel_corporatiebezit"].isna().sum() == 3 and k["woningvoorraad"].isna().sum() == 1
 

@@ -55,7 +55,7 @@ class InputError(GeoprestatieError):
         if self.source:
             parts.append(f"{self.source}")
         if column:
-            parts.append(f"column {column!r}")
+            parts.append(f"kolom {column!r}")
         if self.rows:
             parts.append(format_rows(self.rows))
         prefix = ", ".join(parts)
@@ -71,16 +71,16 @@ class DataWarning(UserWarning):
 
 
 def format_rows(rows: Iterable[int], *, limit: int = 10) -> str:
-    """Format row numbers for a message: ``row 3`` or ``rows 3, 7, 9 (+12 more)``.
+    """Format row numbers for a (Dutch) message: ``rij 3`` or ``rijen 3, 7, 9 (+12 meer)``.
 
     Examples
     --------
     >>> format_rows([3])
-    'row 3'
+    'rij 3'
     >>> format_rows(range(1, 15), limit=3)
-    'rows 1, 2, 3 (+11 more)'
+    'rijen 1, 2, 3 (+11 meer)'
     """
     rows = list(rows)
     shown = ", ".join(str(r) for r in rows[:limit])
-    more = f" (+{len(rows) - limit} more)" if len(rows) > limit else ""
-    return f"row {shown}" if len(rows) == 1 else f"rows {shown}{more}"
+    more = f" (+{len(rows) - limit} meer)" if len(rows) > limit else ""
+    return f"rij {shown}" if len(rows) == 1 else f"rijen {shown}{more}"
