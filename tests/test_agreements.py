@@ -529,7 +529,7 @@ def test_read_agreements_file_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"dubbele afspraak-id\('s\) \['A'\]"):
         read_agreements(path)
     path.write_text("[[afspraak]\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="invalid TOML"):
+    with pytest.raises(ConfigError, match="ongeldige TOML"):
         read_agreements(path)
 
 
@@ -601,7 +601,7 @@ def test_rent_limit_of_the_monitored_year() -> None:
     # 690 is above the 2020 limit (663.40) but under the 2023 limit (693.60)
     assert _status(rule, stock=stock, jaar=2020)["status"] == "rood"
     assert _status(rule, stock=stock, jaar=2023)["status"] == "groen"
-    with pytest.raises(ConfigError, match="no rent limits for year 2031"):
+    with pytest.raises(ConfigError, match="geen huurgrenzen voor het jaar 2031"):
         evaluate([rule], stock=stock, jaar=2031)
     with pytest.raises(ConfigError, match="zonder `waarde`"):
         agreement_from_dict(

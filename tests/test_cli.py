@@ -49,7 +49,7 @@ def test_buurten_options_shared_and_crs(tmp_path: Path) -> None:
     bad = runner.invoke(
         main, ["buurten", "--buurten", str(path), "--out", str(tmp_path / "a.html")]
     )
-    assert bad.exit_code == 1 and "no coordinate reference system" in bad.output
+    assert bad.exit_code == 1 and "geen coördinatenstelsel" in bad.output
     ok = runner.invoke(
         main,
         [

@@ -190,7 +190,7 @@ def test_crs_checked_at_the_door(prioritised: gpd.GeoDataFrame) -> None:
     res = dia.delineate(prioritised.to_crs(4326), DiaConfig())
     assert res.areas.crs.to_epsg() == 28992
     assert res.areas["oppervlakte_ha"].iloc[0] == pytest.approx(3 * 100, rel=0.01)
-    with pytest.raises(InputError, match="no coordinate reference system"):
+    with pytest.raises(InputError, match="geen coördinatenstelsel"):
         dia.delineate(prioritised.set_crs(None, allow_override=True), DiaConfig())
 
 
@@ -350,5 +350,5 @@ def test_contiguity_snap_distance_in_metres_whatever_the_crs() -> None:
     expected = {0: [1], 1: [0], 2: []}
     assert dia.contiguity(g, snap_distance=10.0).neighbors == expected
     assert dia.contiguity(g.to_crs(4326), snap_distance=10.0).neighbors == expected
-    with pytest.raises(InputError, match="no coordinate reference system"):
+    with pytest.raises(InputError, match="geen coördinatenstelsel"):
         dia.contiguity(g.set_crs(None, allow_override=True), snap_distance=10.0)

@@ -211,7 +211,7 @@ def test_unknown_section_and_invalid_toml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"onbekende sectie \[bronnenn\]"):
         load_config(bad)
     bad.write_text("[bronnen\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"run config .*x\.toml: invalid TOML"):
+    with pytest.raises(ConfigError, match=r"runconfiguratie .*x\.toml: ongeldige TOML"):
         load_config(bad)
 
 

@@ -505,7 +505,7 @@ def test_rent_class_indexing_moves_dwellings_up() -> None:
     )
     assert out["betaalbaar_laag"].tolist() == [1.0, 0.0]
     assert out["betaalbaar_hoog"].tolist() == [0.0, 1.0]  # 630 > 610
-    with pytest.raises(ConfigError, match="no rent limits for year 2023"):
+    with pytest.raises(ConfigError, match="geen huurgrenzen voor het jaar 2023"):
         rent_class_prognosis(stock, prog, config=PrognosisConfig(rent_limits={2022: limits[2022]}))
 
 

@@ -63,7 +63,7 @@ def test_file_without_crs(tmp_path: Path, amersfoort: gpd.GeoDataFrame) -> None:
     cols = ["buurtcode", "buurtnaam", "geometry"]
     with pytest.warns(UserWarning, match="'crs' was not provided"):
         amersfoort.head(3)[cols].set_crs(None, allow_override=True).to_file(path)
-    with pytest.raises(InputError, match=r"nocrs\.shp.*no coordinate reference system.*EPSG:28992"):
+    with pytest.raises(InputError, match=r"nocrs\.shp.*geen coördinatenstelsel.*EPSG:28992"):
         read_buurten(path)
     assert len(read_buurten(path, crs="EPSG:28992")) == 3
 
@@ -73,7 +73,7 @@ def test_duplicate_codes_named_with_rows(tmp_path: Path, amersfoort: gpd.GeoData
     src.loc[3, "buurtcode"] = src.loc[1, "buurtcode"]
     path = tmp_path / "dup.gpkg"
     src.to_file(path)
-    with pytest.raises(InputError, match=r"dup\.gpkg, kolom 'buurtcode', rijen 2, 4: duplicate"):
+    with pytest.raises(InputError, match=r"dup\.gpkg, kolom 'buurtcode', rijen 2, 4: dubbele"):
         read_buurten(path)
 
 
@@ -82,7 +82,7 @@ def test_bad_code_format(tmp_path: Path, amersfoort: gpd.GeoDataFrame) -> None:
     src.loc[2, "buurtcode"] = "BU0307"
     path = tmp_path / "bad.gpkg"
     src.to_file(path)
-    with pytest.raises(InputError, match=r"rij 3: buurtcode\(s\) \['BU0307'\].*'BU' \+ 8 digits"):
+    with pytest.raises(InputError, match=r"rij 3: buurtcode\(s\) \['BU0307'\].*'BU' \+ 8 cijfers"):
         read_buurten(path)
 
 
@@ -97,7 +97,8 @@ def test_invalid_polygon_repaired_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "bowtie.gpkg"
     src.to_file(path)
     with pytest.warns(
-        DataWarning, match=r"bowtie\.gpkg: repaired 1 invalid.*BU99990001.*Self-intersection"
+        DataWarning,
+        match=r"bowtie\.gpkg: 1 ongeldige geometrie.*hersteld.*BU99990001: snijdt zichzelf",
     ):
         b = read_buurten(path)
     assert b.geometry.is_valid.all()
@@ -111,14 +112,16 @@ def test_unknown_gemeente_in_file() -> None:
 
 
 def test_missing_file_and_missing_code_column(tmp_path: Path, amersfoort) -> None:
-    with pytest.raises(InputError, match=r"nope\.gpkg: file not found"):
+    with pytest.raises(InputError, match=r"nope\.gpkg: bestand niet gevonden"):
         read_buurten(tmp_path / "nope.gpkg")
     path = tmp_path / "nocode.geojson"
     amersfoort.head(2)[["buurtnaam", "geometry"]].to_file(path)
-    with pytest.raises(InputError, match=r"no buurt code column found.*found \['buurtnaam'\]"):
+    with pytest.raises(
+        InputError, match=r"geen kolom met de buurtcode gevonden.*gevonden \['buurtnaam'\]"
+    ):
         read_buurten(path)
 
 
 def test_layer_choice(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"`layer` was 'x'.*'buurten', 'wijken'"):
+    with pytest.raises(InputError, match=r"laag is 'x'.*'buurten', 'wijken'"):
         read_buurten(data_path(BUURTEN_GPKG), layer="x")

@@ -62,7 +62,10 @@ def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.Ge
     with pytest.warns(DataWarning) as caught:
         h = read_heat_plans(path, buurten=grid_buurten)
     messages = " ".join(str(w.message) for w in caught)
-    assert "3 buurt(en) split" in messages and "1 row(s) set aside" in messages
+    assert (
+        "3 buurt(en) verdeeld over meer planvlakken" in messages
+        and "1 row(s) set aside" in messages
+    )
     got = dict(zip(h["code"], h["startjaar"], strict=True))
     # column 0 fully in A; column 1 70 % A / 30 % B (split); column 2 fully in B
     assert got == {
@@ -84,15 +87,15 @@ def test_missing_columns(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_heat_plans(path)
     assert str(exc.value) == (
-        f"{path}: no plan columns; expected ['code'] and a plan: startjaar or strategie "
-        "(aliases: geoprestatie.sources.aliases.HEAT_ALIASES; code is a buurtcode or "
-        "wijkcode); found ['code', 'opmerking']"
+        f"{path}: geen kolommen voor een plan; verwacht ['code'] en een plan: startjaar of "
+        "strategie (andere namen: geoprestatie.sources.aliases.HEAT_ALIASES; code is een "
+        "buurtcode of wijkcode); gevonden ['code', 'opmerking']"
     )
     path.write_text("startjaar\n2030\n")
     with pytest.raises(
         InputError,
-        match=r"^.*tvw\.csv: missing required column\(s\) \['code'\] "
-        r"\[accepted names: code \(or buurtcode, wijkcode",
+        match=r"^.*tvw\.csv: verplichte kolom\(men\) ontbreken: \['code'\] "
+        r"\[toegestane namen: code \(of buurtcode, wijkcode",
     ):
         read_heat_plans(path)
 

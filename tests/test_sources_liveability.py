@@ -203,11 +203,11 @@ def test_table_missing_score(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_liveability(path)
     assert str(exc.value) == (
-        f"{path}: missing required column(s) ['leefbaarometer_score'] [accepted names: "
-        "leefbaarometer_score (or lbm, lbm_score, leefbarometer_score, score, leefbaarheid)]; "
-        "expected "
-        "['buurtcode', 'leefbaarometer_score'] (aliases: "
-        "geoprestatie.sources.aliases.LIVEABILITY_ALIASES); found ['buurtcode', 'iets']"
+        f"{path}: verplichte kolom(men) ontbreken: ['leefbaarometer_score'] [toegestane namen: "
+        "leefbaarometer_score (of lbm, lbm_score, leefbarometer_score, score, leefbaarheid)]; "
+        "verwacht "
+        "['buurtcode', 'leefbaarometer_score'] (andere namen: "
+        "geoprestatie.sources.aliases.LIVEABILITY_ALIASES); gevonden ['buurtcode', 'iets']"
     )
 
 

@@ -43,16 +43,18 @@ def test_own_location_without_vhe_id(tmp_path: Path) -> None:
 def test_missing_columns(tmp_path: Path) -> None:
     path = tmp_path / "verkoop.csv"
     path.write_text("vhe_id;jaar\nA1;2026\n")
-    with pytest.raises(InputError, match=r"missing required column\(s\) \['status'\].*found"):
+    with pytest.raises(
+        InputError, match=r"verplichte kolom\(men\) ontbreken: \['status'\].*gevonden"
+    ):
         read_sales(path)
     path.write_text("jaar;status\n2026;verkocht\n")
     with pytest.raises(InputError) as exc:
         read_sales(path)
     assert str(exc.value) == (
-        f"{path}: no reference columns; expected ['jaar', 'status'] and a reference: "
+        f"{path}: geen kolommen voor a reference; verwacht ['jaar', 'status'] en a reference: "
         "vhe_id (referring to the stock), x+y (RD New), lon+lat (WGS84), buurtcode, "
-        "adres (postcode + huisnummer, met een BAG-extract) or bag_id (met een BAG-extract) "
-        "(aliases: geoprestatie.sources.aliases.SALES_ALIASES); found ['jaar', 'status']"
+        "adres (postcode + huisnummer, met een BAG-extract) of bag_id (met een BAG-extract) "
+        "(andere namen: geoprestatie.sources.aliases.SALES_ALIASES); gevonden ['jaar', 'status']"
     )
 
 

@@ -116,12 +116,12 @@ def test_missing_column_lists_found_and_expected(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_stock(_write(tmp_path, "vhe_id;x;y\n1;155000;463000\n"))
     msg = str(exc.value)
-    assert "missing required column(s) ['corporatie']" in msg
-    assert "expected ['vhe_id', 'corporatie']" in msg and "found ['vhe_id', 'x', 'y']" in msg
+    assert "verplichte kolom(men) ontbreken: ['corporatie']" in msg
+    assert "verwacht ['vhe_id', 'corporatie']" in msg and "gevonden ['vhe_id', 'x', 'y']" in msg
 
 
 def test_no_location_columns(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no location columns"):
+    with pytest.raises(InputError, match="geen kolommen voor a location"):
         read_stock(_write(tmp_path, "vhe_id;corporatie\n1;Portaal\n"))
 
 
@@ -296,8 +296,8 @@ def test_missing_column_message_names_the_users_headers(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_stock(path)
     msg = str(exc.value)
-    assert "missing required column(s) ['vhe_id']" in msg
-    assert "vhe_id (or vhe, vhe_nr, vhe_nummer" in msg  # what would have been accepted
+    assert "verplichte kolom(men) ontbreken: ['vhe_id']" in msg
+    assert "vhe_id (of vhe, vhe_nr, vhe_nummer" in msg  # what would have been accepted
     assert "'X-coördinaat (= x)'" in msg and "'Nummer'" in msg  # as the user wrote them
 
 

@@ -37,8 +37,8 @@ def test_cp1252_file_is_a_config_error_with_a_hint(
     with pytest.raises(ConfigError) as exc:
         reader(path)
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if "één" in ln)
-    assert str(exc.value).startswith(f"{what} {path}: not UTF-8 text (line {line}: byte 0xe9)")
-    assert "save it as UTF-8" in str(exc.value)
+    assert str(exc.value).startswith(f"{what} {path}: geen UTF-8-tekst (regel {line}: byte 0xe9)")
+    assert "Oplossing: sla het op als UTF-8" in str(exc.value)
     path.write_bytes(text.encode("utf-8"))
     reader(path)  # the same text as UTF-8 is read
 
@@ -47,11 +47,11 @@ def test_cp1252_file_is_a_config_error_with_a_hint(
 def test_missing_and_invalid_files(
     tmp_path: Path, what: str, reader: Callable[[Path], Any], text: str
 ) -> None:
-    with pytest.raises(ConfigError, match=f"^{what} .*nope.toml: file not found$"):
+    with pytest.raises(ConfigError, match=f"^{what} .*nope.toml: bestand niet gevonden$"):
         reader(tmp_path / "nope.toml")
     path = tmp_path / "bad.toml"
     path.write_text(text + "weight = \n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"^{what} .*bad.toml: invalid TOML: .*line \d+"):
+    with pytest.raises(ConfigError, match=rf"^{what} .*bad.toml: ongeldige TOML: .*regel \d+"):
         reader(path)
 
 
@@ -59,3 +59,19 @@ def test_read_toml_accepts_a_bom(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_bytes("\ufeffa = 'é'\n".encode())
     assert read_toml(path, what="x") == {"a": "é"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a = ?", "ongeldige waarde (regel 1, kolom 5)"),
+        ("a = 1\na = 2", "een waarde staat er twee keer (aan het eind van het bestand)"),
+        ('a = "x', "tekst zonder afsluitend aanhalingsteken (aan het eind van het bestand)"),
+    ],
+)
+def test_invalid_toml_reason_is_dutch(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        read_toml(path, what="x")
+    assert str(exc.value) == f"x {path}: ongeldige TOML: {message}"

@@ -54,7 +54,7 @@ def require_columns(
 
     The one check of every reader and stage. ``one_of`` maps a label to columns of which at
     least one set must be complete (a location: ``{"x+y (RD New)": ("x", "y"), ...}``);
-    ``one_of_what`` names them in the message (``"a location"``); ``aliases`` names where
+    ``one_of_what`` names them in the message (``"een locatie"``); ``aliases`` names where
     the accepted alternative column names are listed, and ``accepted`` (that alias table)
     lets the message list them for each missing column. Columns renamed from an alias
     (``attrs["kolom_herkomst"]``, set by ``sources._tabular.canonical_columns``) are shown
@@ -65,12 +65,12 @@ def require_columns(
     >>> df = pd.DataFrame(columns=["vhe_id", "x"])
     >>> require_columns(df, ["vhe_id", "corporatie"], source="v.csv",
     ...                 one_of={"x+y": ("x", "y"), "buurtcode": ("buurtcode",)},
-    ...                 one_of_what="a location")
+    ...                 one_of_what="een locatie")
     Traceback (most recent call last):
     ...
-    geoprestatie.errors.InputError: v.csv: missing required column(s) ['corporatie'] and no \
-location columns; expected ['vhe_id', 'corporatie'] and a location: x+y or buurtcode; \
-found ['vhe_id', 'x']
+    geoprestatie.errors.InputError: v.csv: verplichte kolom(men) ontbreken: ['corporatie'] en \
+geen kolommen voor een locatie; verwacht ['vhe_id', 'corporatie'] en een locatie: x+y of \
+buurtcode; gevonden ['vhe_id', 'x']
     """
     required = list(required)
     columns = set(map(str, df.columns))
@@ -83,26 +83,26 @@ found ['vhe_id', 'x']
         return
     problems = []
     if missing:
-        problems.append(f"missing required column(s) {missing}")
+        problems.append(f"verplichte kolom(men) ontbreken: {missing}")
         if accepted:
-            names = [f"{c} (or {', '.join(accepted[c][:6])})" for c in missing if accepted.get(c)]
+            names = [f"{c} (of {', '.join(accepted[c][:6])})" for c in missing if accepted.get(c)]
             if names:
-                problems[-1] += f" [accepted names: {'; '.join(names)}]"
+                problems[-1] += f" [toegestane namen: {'; '.join(names)}]"
     if no_alternative:
-        problems.append(f"no {one_of_what.removeprefix('a ').removeprefix('an ')} columns")
-    expected = f"expected {required}"
+        problems.append(f"geen kolommen voor {one_of_what}")
+    expected = f"verwacht {required}"
     if alternatives:
         labels = list(alternatives)
-        choice = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" or {labels[-1]}"
-        expected += f" and {one_of_what}: {choice}"
+        choice = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" of {labels[-1]}"
+        expected += f" en {one_of_what}: {choice}"
     if aliases:
-        expected += f" (aliases: {aliases})"
+        expected += f" (andere namen: {aliases})"
     origin: Mapping[str, str] = df.attrs.get("kolom_herkomst", {})
     found = [
         f"{origin[c]} (= {c})" if c in origin and origin[c] != c else c
         for c in map(str, df.columns)
     ]
-    raise InputError(f"{' and '.join(problems)}; {expected}; found {found}", source=source)
+    raise InputError(f"{' en '.join(problems)}; {expected}; gevonden {found}", source=source)
 
 
 def to_rd_new(
@@ -112,10 +112,10 @@ def to_rd_new(
     if gdf.crs is None:
         if assume_crs is None:
             raise InputError(
-                "the file has no coordinate reference system (CRS); expected EPSG:28992 "
-                "(RD New) or any CRS that can be reprojected. Fix: add a .prj / set the CRS "
-                "in QGIS, or pass crs='EPSG:28992' (CLI: --crs EPSG:28992) if the "
-                "coordinates are RD New metres",
+                "het bestand heeft geen coördinatenstelsel (CRS); verwacht EPSG:28992 "
+                "(RD New) of een ander stelsel dat omgerekend kan worden. Oplossing: voeg een "
+                ".prj toe / stel het stelsel in QGIS in, of geef crs='EPSG:28992' mee (CLI: "
+                "--crs EPSG:28992) als de coördinaten RD New-meters zijn",
                 source=source,
             )
         gdf = gdf.set_crs(assume_crs)
@@ -171,6 +171,36 @@ def check_crs_matches_coordinates(gdf: gpd.GeoDataFrame, *, source: str | Path) 
         )
 
 
+#: GEOS's reasons for an invalid geometry (``shapely.is_valid_reason``) in Dutch.
+_GEOMETRY_REASONS: dict[str, str] = {
+    "Ring Self-intersection": "ring snijdt zichzelf",
+    "Self-intersection": "snijdt zichzelf",
+    "Too few points in geometry component": "te weinig punten",
+    "Hole lies outside shell": "gat ligt buiten de buitenrand",
+    "Nested holes": "gat in een gat",
+    "Nested shells": "buitenrand in een buitenrand",
+    "Interior is disconnected": "binnengebied is niet samenhangend",
+    "Duplicate Rings": "dubbele ringen",
+    "Ring is not closed": "ring is niet gesloten",
+    "Invalid Coordinate": "ongeldige coördinaat",
+}
+
+
+def geometry_reason(reason: str) -> str:
+    """``shapely.is_valid_reason`` in Dutch, the location kept.
+
+    Examples
+    --------
+    >>> geometry_reason("Self-intersection[155000 463000]")
+    'snijdt zichzelf [155000 463000]'
+    """
+    for english, dutch in _GEOMETRY_REASONS.items():
+        if reason.startswith(english):
+            rest = reason[len(english) :]
+            return f"{dutch} {rest}" if rest else dutch
+    return reason
+
+
 def rows_where(mask: pd.Series) -> list[int]:
     """1-based positions (data rows as a user counts them) where ``mask`` is true."""
     return [int(i) + 1 for i in mask.to_numpy().nonzero()[0]]
@@ -223,21 +253,63 @@ def read_toml(path: str | Path, *, what: str) -> dict[str, Any]:
     >>> read_toml(p, what="SIA criteria")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geoprestatie.errors.ConfigError: SIA criteria .../criteria.toml: not UTF-8 text (line 1: ...
+    geoprestatie.errors.ConfigError: SIA criteria .../criteria.toml: geen UTF-8-tekst (regel 1: ...
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{what} {path}: file not found")
+        raise ConfigError(f"{what} {path}: bestand niet gevonden")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(
-            f"{what} {path}: not UTF-8 text (line {line}: byte {raw[exc.start]:#04x}); TOML "
-            "files must be UTF-8: save it as UTF-8 (Notepad: Save as > Encoding: UTF-8)"
+            f"{what} {path}: geen UTF-8-tekst (regel {line}: byte {raw[exc.start]:#04x}); "
+            "een TOML-bestand moet UTF-8 zijn. Oplossing: sla het op als UTF-8 (Kladblok: "
+            "Opslaan als > Codering: UTF-8)"
         ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{what} {path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{what} {path}: ongeldige TOML: {toml_reason(exc)}") from None
+
+
+#: tomllib's reasons (English) as users read them; the rest of its text is kept.
+_TOML_REASONS: dict[str, str] = {
+    "Invalid value": "ongeldige waarde",
+    "Invalid statement": "ongeldige regel",
+    "Cannot overwrite a value": "een waarde staat er twee keer",
+    "Cannot declare": "dubbele declaratie van",
+    "Unterminated string": "tekst zonder afsluitend aanhalingsteken",
+    "Unclosed array": "lijst zonder afsluitende ]",
+    "Unclosed inline table": "tabel zonder afsluitende }",
+    "Expected '=' after a key in a key/value pair": "'=' verwacht na een sleutel",
+    "Expected newline or end of document after a statement": (
+        "nieuwe regel verwacht na een waarde"
+    ),
+    "Invalid initial character for a key part": "ongeldig eerste teken van een sleutel",
+    "Illegal character": "ongeldig teken",
+    "Found invalid character": "ongeldig teken",
+    "Invalid date or datetime": "ongeldige datum",
+    "Expected ']' at the end of a table declaration": "']' verwacht aan het eind van een tabelkop",
+}
+
+
+def toml_reason(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message in Dutch (reason and position; an unknown reason is kept).
+
+    Examples
+    --------
+    >>> try:
+    ...     tomllib.loads("a = ?")
+    ... except tomllib.TOMLDecodeError as exc:
+    ...     toml_reason(exc)
+    'ongeldige waarde (regel 1, kolom 5)'
+    """
+    text = str(exc)
+    text = re.sub(r"\(at line (\d+), column (\d+)\)", r"(regel \1, kolom \2)", text)
+    text = text.replace("(at end of document)", "(aan het eind van het bestand)")
+    for english, dutch in _TOML_REASONS.items():
+        if text.startswith(english):
+            return dutch + text[len(english) :]
+    return text

@@ -1,9 +1,10 @@
 """Command-line interface: one subcommand per stage, each a thin call into the library.
 
 Everything printed is Dutch (help with an example per command, progress, warnings,
-errors); shared words come from :mod:`geoprestatie.teksten`. Default output folders follow
-one convention: ``uitvoer/`` for ``run`` and ``uitvoer/<onderdeel>/`` for a single stage,
-with the same file names as ``run`` writes.
+errors); shared words come from :mod:`geoprestatie.teksten`, click's own words (``Usage:``,
+``Missing argument`` …) from :mod:`geoprestatie._click_nl` during each call of ``main``.
+Default output folders follow one convention: ``uitvoer/`` for ``run`` and
+``uitvoer/<onderdeel>/`` for a single stage, with the same file names as ``run`` writes.
 """
 
 from __future__ import annotations
@@ -16,15 +17,63 @@ from typing import Any
 
 import click
 
+from geoprestatie._click_nl import dutch_click
 from geoprestatie._version import __version__
 from geoprestatie.errors import DataWarning, GeoprestatieError
 from geoprestatie.teksten import LET_OP
 
 _HELP = "Toon deze uitleg en stop."
+_OPTIONS_METAVAR = "[OPTIES]"
+
+#: Placeholders of option values in the help (click: TEXT, INTEGER, FLOAT, FILE …).
+_METAVARS = {
+    "text": "TEKST",
+    "integer": "GETAL",
+    "float": "GETAL",
+    "file": "BESTAND",
+    "directory": "MAP",
+    "path": "PAD",
+}
+#: Names of click's path kinds in messages ("Bestand 'x' bestaat niet.").
+_PATH_NAMES = {"file": "bestand", "directory": "map", "path": "pad"}
+
+
+class _Int(click.types.IntParamType):
+    name = "geheel getal"  # "'x' is geen geldig geheel getal."
+
+
+class _Float(click.types.FloatParamType):
+    name = "getal"
+
+
+def _dutch_metavars(params: list[click.Parameter]) -> None:
+    """Dutch placeholders (``--gemeente TEKST``) and type names in click's messages.
+
+    Click names a path kind when the option is declared (at import, in English); every
+    ``click.Path`` is the option's own object, so it is renamed here. ``int`` and ``float``
+    are click's shared types and are replaced by Dutch-named ones.
+    """
+    for param in params:
+        english = param.type.name
+        if type(param.type) is click.types.IntParamType:
+            param.type = _Int()
+        elif type(param.type) is click.types.FloatParamType:
+            param.type = _Float()
+        if isinstance(param.type, click.Path):
+            param.type.name = _PATH_NAMES.get(english, english)
+        if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+            name = _METAVARS.get(english)
+            if name is not None:
+                param.metavar = name
 
 
 class _Command(click.Command):
-    """A command whose --help option is explained in Dutch."""
+    """A command whose --help option, usage line and placeholders are Dutch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", _OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+        _dutch_metavars(self.params)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -34,15 +83,27 @@ class _Command(click.Command):
 
 
 class _Group(click.Group):
-    """The command group: Dutch --help, and every subcommand a :class:`_Command`."""
+    """The command group: Dutch --help and usage, every subcommand a :class:`_Command`,
+    and click's own words in Dutch while it runs (:func:`geoprestatie._click_nl.dutch_click`).
+    """
 
     command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", _OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
+        super().__init__(*args, **kwargs)
+        _dutch_metavars(self.params)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = _HELP
         return option
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with dutch_click():
+            return super().main(*args, **kwargs)
 
 
 class Fout(click.ClickException):
@@ -785,6 +846,7 @@ def run(
     required=False,
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("geoprestatie.toml"),
+    metavar="[BESTAND.toml]",
 )
 @click.option("--force", is_flag=True, help="Overschrijf bestaande bestanden.")
 @_handled

@@ -248,7 +248,7 @@ def load_config(path: str | Path) -> RunConfig:
         Invalid TOML (with line), an unknown section, a missing file (naming key and path).
     """
     path = Path(path)
-    data = read_toml(path, what="run config")
+    data = read_toml(path, what="runconfiguratie")
     config = RunConfig(_resolve(data, path.parent, str(path)), source=path.resolve())
     validate(config, where=str(path))
     return config

@@ -69,8 +69,9 @@ def _data_root() -> Path:
     if repo.is_dir():
         return repo
     raise FileNotFoundError(
-        "geoprestatie's embedded data was not found: reinstall the package "
-        "(pip install geoprestatie) or run from a checkout of the repository"
+        "de ingebouwde gegevens van geoprestatie zijn niet gevonden. Oplossing: installeer "
+        "het pakket opnieuw (pip install geoprestatie) of start vanuit een kopie van de "
+        "repository"
     )
 
 
@@ -84,7 +85,7 @@ def data_path(name: str) -> Path:
     """
     path = _data_root() / name
     if not path.exists():
-        raise FileNotFoundError(f"embedded data file {name!r} does not exist at {path}")
+        raise FileNotFoundError(f"ingebouwd gegevensbestand {name!r} bestaat niet: {path}")
     return path
 
 
@@ -137,7 +138,7 @@ def load_buurten(gemeente: str | None = None) -> gpd.GeoDataFrame:
     buurten.attrs["bron"] = "CBS, Kadaster: wijk- en buurtindeling 2022 (gegeneraliseerd)"
     if gemeente is None:
         return buurten
-    out = select_gemeente(buurten, gemeente, source="embedded buurten")
+    out = select_gemeente(buurten, gemeente, source="ingebouwde buurten")
     out.attrs.update(buurten.attrs)
     return out
 
@@ -153,7 +154,7 @@ def load_wijken(gemeente: str | None = None) -> gpd.GeoDataFrame:
     wijken = gpd.read_file(data_path(BUURTEN_GPKG), layer="wijken")
     if gemeente is None:
         return wijken
-    return select_gemeente(wijken, gemeente, source="embedded wijken")
+    return select_gemeente(wijken, gemeente, source="ingebouwde wijken")
 
 
 def load_gemeenten() -> gpd.GeoDataFrame:
@@ -241,8 +242,8 @@ def load_indicators(gemeente: str | None = None) -> pd.DataFrame:
     if not mask.any():
         names = sorted(df["gemeentenaam"].unique())
         raise InputError(
-            f"`gemeente` was {gemeente!r} but is expected to be one of {names}",
-            source="embedded indicatoren",
+            f"gemeente is {gemeente!r} maar moet een van {names} zijn",
+            source="ingebouwde indicatoren",
         )
     return df.loc[mask].reset_index(drop=True)
 

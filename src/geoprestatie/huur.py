@@ -44,7 +44,7 @@ class RentLimits:
         ]
         if any(v <= 0 for v in values) or values != sorted(values):
             raise ConfigError(
-                f"rent limits were {values} but must be positive and ascending: "
+                f"de huurgrenzen zijn {values} maar moeten positief en oplopend zijn: "
                 "kwaliteitskortingsgrens <= aftoppingsgrens_laag <= aftoppingsgrens_hoog "
                 "<= liberalisatiegrens"
             )
@@ -81,8 +81,8 @@ def limits_for(year: int, limits: Mapping[int, RentLimits] | None = None) -> Ren
     table = DEFAULT_LIMITS if limits is None else limits
     if year not in table:
         raise ConfigError(
-            f"no rent limits for year {year}; known years are {sorted(table)}. "
-            "Add them to the config under [huurgrenzen.<jaar>]"
+            f"geen huurgrenzen voor het jaar {year}; bekende jaren zijn {sorted(table)}. "
+            "Oplossing: zet ze in de configuratie onder [huurgrenzen.<jaar>]"
         )
     return table[year]
 

@@ -14,6 +14,7 @@ import shapely
 from geoprestatie._validate import (
     BUURTCODE_PATTERN,
     CBS_MISSING_CODES,
+    geometry_reason,
     lower_map,
     rows_where,
     to_rd_new,
@@ -46,11 +47,11 @@ def _choose_layer(path: Path, layer: str | None) -> str | None:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own DataSourceError family
-        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
+        raise InputError(f"kan niet als vectorbestand geopend worden: {exc}", source=path) from None
     if layer is not None:
         if layer not in layers:
             raise InputError(
-                f"`layer` was {layer!r} but the file has the layers {layers}", source=path
+                f"laag is {layer!r} maar het bestand heeft de lagen {layers}", source=path
             )
         return layer
     if len(layers) <= 1:
@@ -62,7 +63,8 @@ def _choose_layer(path: Path, layer: str | None) -> str | None:
     if len(buurt_like) == 1:
         return buurt_like[0]
     raise InputError(
-        f"the file has several layers {layers}; choose one with layer=... (CLI: --layer)",
+        f"het bestand heeft meer lagen {layers}. Oplossing: kies er een met layer=... "
+        "(CLI: --layer)",
         source=path,
     )
 
@@ -94,7 +96,7 @@ def select_gemeente(
         )
         available = ", ".join(f"{n} ({c})" for n, c in pairs.itertuples(index=False))
         raise InputError(
-            f"`gemeente` was {gemeente!r} but is expected to be one of: {available}",
+            f"gemeente is {gemeente!r} maar moet een van deze zijn: {available}",
             source=source,
         )
     return buurten.loc[mask].reset_index(drop=True)
@@ -143,7 +145,7 @@ def _repair_geometries(gdf: gpd.GeoDataFrame, *, source: str | Path) -> gpd.GeoD
         rows = rows_where(pd.Series(missing))
         codes = gdf.loc[missing, "buurtcode"].tolist()[:10]
         raise InputError(
-            f"buurt(en) without geometry {codes}; every buurt needs a polygon",
+            f"buurt(en) zonder geometrie {codes}; elke buurt heeft een vlak nodig",
             source=source,
             column="geometry",
             rows=rows,
@@ -167,8 +169,10 @@ def _repair_geometries(gdf: gpd.GeoDataFrame, *, source: str | Path) -> gpd.GeoD
     out = gdf.copy()
     out.loc[invalid, "geometry"] = merged
     codes = gdf.loc[invalid, "buurtcode"].tolist()
-    detail = "; ".join(f"{c}: {r}" for c, r in list(zip(codes, reasons, strict=True))[:10])
-    msg = f"{source}: repaired {int(invalid.sum())} invalid geometr(y/ies) ({detail})"
+    detail = "; ".join(
+        f"{c}: {geometry_reason(r)}" for c, r in list(zip(codes, reasons, strict=True))[:10]
+    )
+    msg = f"{source}: {int(invalid.sum())} ongeldige geometrie(ën) hersteld ({detail})"
     out.attrs.setdefault("geoprestatie_repairs", []).append(msg)
     warnings.warn(msg, DataWarning, stacklevel=3)
     return out
@@ -233,21 +237,21 @@ def read_buurten(
     """
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", source=path)
+        raise InputError("bestand niet gevonden", source=path)
     chosen = _choose_layer(path, layer)
     try:
         gdf = gpd.read_file(path, layer=chosen) if chosen else gpd.read_file(path)
     except Exception as exc:
-        raise InputError(f"cannot be read as a vector file: {exc}", source=path) from None
+        raise InputError(f"kan niet als vectorbestand gelezen worden: {exc}", source=path) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
-        raise InputError("the file has no geometry column", source=path)
+        raise InputError("het bestand heeft geen geometriekolom", source=path)
 
     gdf = gdf.rename(columns=lower_map(gdf.columns, BUURT_ALIASES))
     if "buurtcode" not in gdf.columns:
         raise InputError(
-            "no buurt code column found; expected one of "
-            f"{['buurtcode', *BUURT_ALIASES['buurtcode']]} (any case), "
-            f"found {[c for c in gdf.columns if c != 'geometry']}",
+            "geen kolom met de buurtcode gevonden; verwacht een van "
+            f"{['buurtcode', *BUURT_ALIASES['buurtcode']]} (hoofdletters maken niet uit), "
+            f"gevonden {[c for c in gdf.columns if c != 'geometry']}",
             source=path,
         )
     gdf = to_rd_new(gdf, source=path, assume_crs=crs)
@@ -257,7 +261,7 @@ def read_buurten(
     if bad.any():
         shown = codes[bad].fillna("<leeg>").tolist()[:10]
         raise InputError(
-            f"buurtcode(s) {shown} are not of the form 'BU' + 8 digits (e.g. BU03070100)",
+            f"buurtcode(s) {shown} hebben niet de vorm 'BU' + 8 cijfers (bijv. BU03070100)",
             source=path,
             column="buurtcode",
             rows=rows_where(bad),
@@ -265,7 +269,8 @@ def read_buurten(
     dup = codes.duplicated(keep=False)
     if dup.any():
         raise InputError(
-            f"duplicate buurtcode(s) {sorted(set(codes[dup]))[:10]}; each buurt must occur once",
+            f"dubbele buurtcode(s) {sorted(set(codes[dup]))[:10]}; elke buurt mag maar één "
+            "keer voorkomen",
             source=path,
             column="buurtcode",
             rows=rows_where(dup),

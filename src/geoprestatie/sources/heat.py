@@ -142,8 +142,8 @@ def read_heat_plans(
         ["code"],
         source=path,
         one_of={"startjaar": ("startjaar",), "strategie": ("strategie",)},
-        one_of_what="a plan",
-        aliases="geoprestatie.sources.aliases.HEAT_ALIASES; code is a buurtcode or wijkcode",
+        one_of_what="een plan",
+        aliases="geoprestatie.sources.aliases.HEAT_ALIASES; code is een buurtcode of wijkcode",
         accepted=HEAT_ALIASES,
     )
     source = path.name
@@ -200,7 +200,8 @@ def _read_polygons(
 ) -> pd.DataFrame:
     if buurten is None:
         raise InputError(
-            "plan polygons need the buurten to assign them to: read_heat_plans(path, buurten=...)",
+            "planvlakken hebben de buurten nodig om ze aan toe te wijzen. Oplossing: "
+            "read_heat_plans(path, buurten=...)",
             source=path,
         )
     gdf = read_vector(path, layer=layer)
@@ -208,7 +209,7 @@ def _read_polygons(
     attrs = canonical_columns(attrs.drop(columns=["code"], errors="ignore"), HEAT_ALIASES)
     if not ({"startjaar", "strategie"} & set(attrs.columns)):
         raise InputError(
-            "missing required column(s); expected 'startjaar' and/or 'strategie'; found "
+            "verplichte kolom(men) ontbreken; verwacht 'startjaar' en/of 'strategie'; gevonden "
             f"{list(attrs.columns)}",
             source=path,
         )
@@ -250,8 +251,8 @@ def _read_polygons(
     out = _finish(merged)
     if split_codes:
         warnings.warn(
-            f"{source}: {len(split_codes)} buurt(en) split between plan areas, assigned to "
-            f"the largest overlap: {sorted(split_codes)[:10]}",
+            f"{source}: {len(split_codes)} buurt(en) verdeeld over meer planvlakken, "
+            f"toegewezen aan de grootste overlap: {sorted(split_codes)[:10]}",
             DataWarning,
             stacklevel=3,
         )
