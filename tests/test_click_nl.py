@@ -20,7 +20,17 @@ ENGLISH = re.compile(
     r"\bTEXT\b|INTEGER|FLOAT|\bFILE\b|DIRECTORY|\bPATH\b|\bCOMMAND\b|\bARGS\b|OPTIONS"
 )
 
-COMMANDS = ["buurten", "join", "sia", "prognose", "monitor", "run", "init"]
+COMMANDS = [
+    "buurten",
+    "join",
+    "sia",
+    "prognose",
+    "monitor",
+    "run",
+    "init",
+    "sjabloon",
+    "controleer",
+]
 
 #: Click sentences only a programmer meets (bad declarations, shells, editors, Windows).
 NOT_FOR_USERS = {
@@ -93,6 +103,7 @@ def test_help_is_dutch_only(command: list[str]) -> None:
         (["prognose", "--eindjaar", "x"], "'x' is geen geldig geheel getal."),
         (["run", "--csv", "xx"], "'xx' is niet een van 'nl', 'internationaal'."),
         (["run", "a", "b"], "Fout: Onverwacht extra argument (b)"),
+        (["controleer"], "Fout: Ontbrekend argument 'BESTAND'."),
     ],
 )
 def test_usage_errors_are_dutch_only(args: list[str], message: str) -> None:
