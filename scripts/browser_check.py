@@ -23,13 +23,17 @@ Exit status 0 when there are no JavaScript errors, no requests, at least
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +209,240 @@ def check_page(
     result: dict[str, Any] = json.loads(_html.unescape(match.group(1)))
     result["external_links"] = external
     return result
+
+
+# Everything a page offers to a user, done in every frame (a report embeds its maps as
+# iframes): each view of each map with every buurt hovered, every tooltip of the other
+# layers opened, every layer switch clicked twice, every slider moved, every <details>
+# opened. Returns what was done, per frame.
+EXERCISE_ALL = """(async function () {
+  function frames(w) {
+    var out = [w];
+    for (var i = 0; i < w.frames.length; i++) {
+      try { out = out.concat(frames(w.frames[i])); } catch (e) { /* cross-origin */ }
+    }
+    return out;
+  }
+  var done = [];
+  frames(window).forEach(function (w) {
+    var d = w.document, maps = w.gpMaps || [], hovered = 0, views = 0, switches = 0;
+    maps.forEach(function (g) {
+      for (var v = 0; v < g.spec.views.length; v++) {
+        g.setView(v); views++;
+        for (var i = 0; i < g.features; i++) { g.openTooltip(i); hovered++; }
+      }
+      g.map.eachLayer(function (l) { if (l.getTooltip && l.getTooltip()) { l.openTooltip(); } });
+    });
+    d.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (t) {
+      t.dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
+    });
+    d.querySelectorAll('.leaflet-control-layers label').forEach(function (l) {
+      var i = l.querySelector('input');
+      if (!i || l.innerText.indexOf('Achtergrondkaart') >= 0) { return; }
+      i.click(); i.click(); switches++;
+    });
+    d.querySelectorAll('input[type=range]').forEach(function (r) {
+      for (var v = +r.min; v <= +r.max; v++) {
+        r.value = v; r.dispatchEvent(new w.Event('input', {bubbles: true}));
+      }
+    });
+    d.querySelectorAll('details').forEach(function (e) { e.open = true; });
+    d.querySelectorAll('[title]').forEach(function (e) {
+      e.dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
+    });
+    done.push({maps: maps.length, views: views, hovered: hovered, switches: switches});
+  });
+  await new Promise(function (r) { setTimeout(r, 200); });
+  return JSON.stringify(done);
+})()"""
+
+
+class DevTools:
+    """Headless Chromium driven over the DevTools protocol on a pipe (no extra package).
+
+    Chromium reads commands from fd 3 and writes replies and events to fd 4
+    (``--remote-debugging-pipe``; each message JSON, ended by NUL). Used by
+    :func:`exercise_pages`: every JavaScript dialog of any frame is reported by the
+    browser itself (``Page.javascriptDialogOpening``), even one in an iframe whose
+    ``alert`` a probe script could not have replaced.
+    """
+
+    def __init__(self, chromium: str, profile: Path, *, timeout: float = 60.0) -> None:
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+
+        def fds() -> None:  # in the child: the pipe ends at fd 3 and 4, kept across exec
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_chrome_r, from_chrome_w)]
+            for target, fd in zip((3, 4), high, strict=True):
+                os.dup2(fd, target)
+                os.set_inheritable(target, True)
+
+        self._proc = subprocess.Popen(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "--window-size=1366,768",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=fds,  # the test process is single-threaded
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next = 0
+        self.timeout = timeout
+        self.events: list[dict[str, Any]] = []
+
+    def __enter__(self) -> DevTools:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for fd in (self._to_chrome, self._from_chrome):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._proc.terminate()
+        try:
+            self._proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+    def _read(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_chrome], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._from_chrome, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        out: dict[str, Any] = json.loads(message)
+        return out
+
+    def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        """Send a command; handle events (dialogs are dismissed) until its reply comes."""
+        self._next += 1
+        ident = self._next
+        message: dict[str, Any] = {"id": ident, "method": method, "params": params}
+        if session is not None:
+            message["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(message).encode("utf-8") + b"\0")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == ident:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+            if "method" in reply:
+                self._event(reply)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+        if event["method"] == "Page.javascriptDialogOpening":
+            self._next += 1
+            message = {
+                "id": self._next,
+                "method": "Page.handleJavaScriptDialog",
+                "params": {"accept": False},
+                "sessionId": event.get("sessionId"),
+            }
+            os.write(self._to_chrome, json.dumps(message).encode("utf-8") + b"\0")
+
+    def wait_for(self, method: str, session: str, seconds: float) -> bool:
+        """Handle events until ``method`` arrives for ``session`` (False after ``seconds``)."""
+        deadline = time.monotonic() + seconds
+        seen = len(self.events)
+        while True:
+            for e in self.events[seen:]:
+                if e["method"] == method and e.get("sessionId") == session:
+                    return True
+            seen = len(self.events)
+            try:
+                event = self._read(deadline)
+            except TimeoutError:
+                return False
+            if "method" in event:
+                self._event(event)
+
+
+def exercise_pages(
+    pages: list[Path], *, chromium: str | None = None, timeout: float = 60.0
+) -> dict[Path, dict[str, Any]]:
+    """Open each page in one headless Chromium, do everything it offers, report per page.
+
+    Per page: ``dialogs`` (alert/confirm/prompt messages from any frame), ``errors``
+    (uncaught JavaScript exceptions), ``requests`` (URLs the page asked for other than
+    itself and ``data:``), ``frames`` (per frame: maps, views, hovered buurten, layer
+    switches clicked).
+    """
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise RuntimeError("Chromium not found (Debian: apt-get install chromium)")
+    out: dict[Path, dict[str, Any]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="gp-devtools-") as tmp,
+        DevTools(chromium, Path(tmp) / "profile", timeout=timeout) as dt,
+    ):
+        for page in pages:
+            out[page] = _exercise(dt, page)
+    return out
+
+
+def _exercise(dt: DevTools, page: Path) -> dict[str, Any]:
+    target = dt.send("Target.createTarget", url="about:blank")["targetId"]
+    session = dt.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    first = len(dt.events)
+    for domain in ("Page", "Runtime", "Network"):
+        dt.send(f"{domain}.enable", session)
+    url = page.resolve().as_uri()
+    dt.send("Page.navigate", session, url=url)
+    loaded = dt.wait_for("Page.loadEventFired", session, dt.timeout)
+    frames: Any = None
+    if loaded:
+        reply = dt.send(
+            "Runtime.evaluate",
+            session,
+            expression=EXERCISE_ALL,
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        if "exceptionDetails" in reply:
+            frames = {"error": reply["exceptionDetails"].get("text")}
+        else:
+            frames = json.loads(reply["result"]["value"])
+    dt.send("Target.closeTarget", targetId=target)
+    mine = [e for e in dt.events[first:] if e.get("sessionId") == session]
+    params = [(e["method"], e.get("params", {})) for e in mine]
+    return {
+        "loaded": loaded,
+        "dialogs": [p["message"] for m, p in params if m == "Page.javascriptDialogOpening"],
+        "errors": [
+            (p["exceptionDetails"].get("exception") or {}).get("description")
+            or p["exceptionDetails"].get("text")
+            for m, p in params
+            if m == "Runtime.exceptionThrown"
+        ],
+        "requests": [
+            p["request"]["url"]
+            for m, p in params
+            if m == "Network.requestWillBeSent"
+            and p["request"]["url"] != url
+            and not p["request"]["url"].startswith(("data:", "about:"))
+        ],
+        "frames": frames,
+    }
 
 
 def problems(result: dict[str, Any], *, min_polygons: int) -> list[str]:

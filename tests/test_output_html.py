@@ -67,3 +67,12 @@ def test_leaflet_inline_or_cdn() -> None:
     assert html.LEAFLET_VERSION in html.asset_text("leaflet/leaflet.js")[:200]
     cdn = str(html.leaflet_assets(cdn=True))
     assert cdn.count("https://") == 2 and len(cdn) < 500
+
+
+def test_template_syntax_in_data_is_never_evaluated() -> None:
+    """Folium/branca parse element text as jinja2 templates: data must stay data."""
+    from geoprestatie.output.html import json_for_script
+
+    text = str(json_for_script({"naam": "{{7*7}}{%if 1%}x{%endif%}{#c#}"}))
+    assert "{{" not in text and "{%" not in text and "{#" not in text
+    assert json.loads(text) == {"naam": "{{7*7}}{%if 1%}x{%endif%}{#c#}"}

@@ -108,6 +108,23 @@ class Overlay:
         return out
 
 
+class _Raw(Element):  # type: ignore[misc]
+    """Text put into the page as it is.
+
+    branca's :class:`~branca.element.Element` parses its text as a jinja2 template, and
+    :class:`~branca.element.MacroElement` wraps what its macros render in such an
+    ``Element``: data in it (``{{ ... }}`` in a buurt name) would be evaluated as template
+    code. Everything this module adds to a page goes in through ``_Raw`` instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
 class _Spec(MacroElement):  # type: ignore[misc]
     """The map's spec as JSON, handed to ``gpMap`` (assets/gpmap.js) after the map is made."""
 
@@ -121,6 +138,12 @@ class _Spec(MacroElement):  # type: ignore[misc]
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GpMap"
         self.spec = spec
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Add the script to the page once, as text (see :class:`_Raw`)."""
+        script = self._template.module.__dict__["script"]
+        root: Any = self.get_root()
+        root.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
 
 
 def web_tolerance(gdf: gpd.GeoDataFrame) -> float:
@@ -291,10 +314,10 @@ def make_map(
     m.default_js = []
     m.default_css = []
     root: Any = m.get_root()
-    root.header.add_child(Element(str(leaflet_assets(cdn=cdn))), name="gp_leaflet")
+    root.header.add_child(_Raw(str(leaflet_assets(cdn=cdn))), name="gp_leaflet")
     page = Markup("<style>{}</style><script>{}</script>").format(
         Markup(asset_text("gpmap.css")), Markup(asset_text("gpmap.js"))
     )
-    root.header.add_child(Element(str(page)), name="gp_map")
+    root.header.add_child(_Raw(str(page)), name="gp_map")
     _Spec(spec).add_to(m)
     return m

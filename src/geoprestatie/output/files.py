@@ -43,6 +43,7 @@ __all__ = [
     "SETS",
     "OutputExistsError",
     "check_output_folder",
+    "file_stem",
     "write_output_set",
 ]
 
@@ -216,6 +217,25 @@ def _digest(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def file_stem(text: str, *, limit: int = 40) -> str:
+    """A safe file-name part for a user text (an agreement id), distinct per text.
+
+    Letters, digits, ``-`` and ``_`` are kept; a text with anything else, or longer than
+    ``limit``, gets its other characters as ``_``, is cut to ``limit`` and gets 8 hex
+    digits of its SHA-256, so two ids never share a file and no name is too long.
+
+    Examples
+    --------
+    >>> file_stem("M1"), file_stem("4.1"), file_stem("4_1")
+    ('M1', '4_1_e979952d', '4_1')
+    """
+    safe = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_" else "_" for ch in text)
+    if safe == text and 0 < len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:limit]}_{digest}"
 
 
 def write_output_set(

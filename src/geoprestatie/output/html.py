@@ -56,8 +56,11 @@ _JS_ESCAPES = {
     "&": "\\u0026",
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
+    "{": "\\u007b",
 }
-_JS_UNSAFE = re.compile("[<>&\u2028\u2029]")
+# ``{`` only where a template engine would see a tag (``{{``, ``{%``, ``{#``): in JSON that
+# is always inside a string (an object starts with ``{"`` or ``{}``)
+_JS_UNSAFE = re.compile("[<>&\u2028\u2029]|\\{(?=[{%#])")
 
 
 def escape(value: Any) -> str:
@@ -74,9 +77,11 @@ def json_for_script(value: Any) -> Markup:
     """``value`` as compact JSON that is safe inside an HTML ``<script>`` element.
 
     ``<``, ``>`` and ``&`` become ``\\u003c``-style escapes (so ``</script>`` or ``<!--``
-    in the data cannot end or change the script), and U+2028/U+2029 are escaped for old
-    JavaScript parsers. The result parses to ``value`` with ``JSON.parse`` or as a
-    JavaScript literal. NaN and infinity are refused (they are not JSON).
+    in the data cannot end or change the script), U+2028/U+2029 are escaped for old
+    JavaScript parsers, and the ``{`` of ``{{``, ``{%`` and ``{#`` too (a page that passes
+    through a template engine again, as folium's elements do, cannot evaluate data). The
+    result parses to ``value`` with ``JSON.parse`` or as a JavaScript literal. NaN and
+    infinity are refused (they are not JSON).
 
     Raises
     ------

@@ -14,6 +14,7 @@ from geoprestatie._atomic import write_text
 from geoprestatie.output import maps, plots, report
 from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output._sheets import write_csv
+from geoprestatie.output.files import file_stem
 from geoprestatie.output.gpkg import write_gpkg
 from geoprestatie.output.stoplight import monitor_map
 from geoprestatie.output.tables import write_tables
@@ -184,6 +185,6 @@ def write_internal(result: RunResult, folder: Path) -> list[Path]:
     csv = str(result.config.section("uitvoer").get("csv", "nl"))
     if result.monitor is not None:
         for rule, records in result.monitor.overtredingen.items():
-            safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(rule))
-            written.append(write_csv(records, folder / f"overtredingen_{safe}.csv", csv=csv))
+            name = f"overtredingen_{file_stem(str(rule))}.csv"
+            written.append(write_csv(records, folder / name, csv=csv))
     return written

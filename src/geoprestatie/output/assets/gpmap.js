@@ -1,6 +1,8 @@
 /* geoprestatie web maps: one copy of the geometry, views restyle it on the client.
  * Every text from the data is put into the page with textContent (never innerHTML), so a
- * buurt name or a label is shown as text whatever characters it holds.
+ * buurt name or a label is shown as text whatever characters it holds. The two Leaflet
+ * APIs that take HTML (layer names in the layer control, attributions) get the text
+ * through asHtml() first.
  * window.gpMaps lists the maps of the page (for tests and the browser check). */
 (function () {
   "use strict";
@@ -11,6 +13,12 @@
     if (cls) { e.className = cls; }
     if (text !== undefined && text !== null) { e.textContent = String(text); }
     return e;
+  }
+
+  // text as HTML that shows exactly that text (for Leaflet APIs that set innerHTML)
+  function asHtml(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
 
   function ring(flat, origin, scale) {
@@ -197,7 +205,7 @@
       spec.views.forEach(function (v, j) {
         var g = L.layerGroup();
         g.on("add", function () { setView(j); });
-        base[v.name] = g;
+        base[asHtml(v.name)] = g;
         if (j === state.view) { g.addTo(map); }
       });
     }
@@ -206,17 +214,18 @@
       var g = L.layerGroup();
       g.on("add", function () { state.flags[j] = true; restyle(); });
       g.on("remove", function () { state.flags[j] = false; restyle(); });
-      overlays[f.name] = g;
+      overlays[asHtml(f.name)] = g;
       if (f.show) { g.addTo(map); }
     });
     (spec.overlays || []).forEach(function (ov) {
       var g = overlayLayer(map, spec, ov, renderer);
-      overlays[ov.name] = g;
+      overlays[asHtml(ov.name)] = g;
       if (ov.show) { g.addTo(map); }
     });
     if (spec.tiles) {
-      var t = L.tileLayer(spec.tiles.url, {attribution: spec.tiles.attribution, opacity: 0.6});
-      overlays[spec.tiles.name] = t;
+      var t = L.tileLayer(spec.tiles.url, {attribution: asHtml(spec.tiles.attribution),
+                                           opacity: 0.6});
+      overlays[asHtml(spec.tiles.name)] = t;
     }
     var small = window.innerHeight < 900 || window.innerWidth < 1500;
     control = L.control.layers(base, overlays, {collapsed: small, position: "topright"});
@@ -224,8 +233,9 @@
     boxControl(map, "bottomright", "gp-legend", legendBox);
     showLegend();
     L.control.scale({metric: true, imperial: false, maxWidth: 150}).addTo(map);
-    (spec.sources || []).forEach(function (s) { map.attributionControl.addAttribution(
-      String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")); });
+    (spec.sources || []).forEach(function (s) {
+      map.attributionControl.addAttribution(asHtml(s));
+    });
     map.fitBounds(spec.bounds);
     zoomed();
     var api = {map: map, spec: spec, features: n, drawn: polys.length, setView: setView,
