@@ -156,7 +156,7 @@ def test_sia_map_contract_errors(scored_grid: gpd.GeoDataFrame) -> None:
     with pytest.raises(InputError, match="woningen_corporaties"):
         maps.sia_map(scored_grid.drop(columns=["woningen_corporaties"]))
     maps.sia_map(scored_grid.drop(columns=["woningen_corporaties"]), min_dwellings=0)
-    with pytest.raises(ValueError, match="`scheme` was 'jenks'"):
+    with pytest.raises(ValueError, match="klassenindeling is 'jenks' maar moet een van"):
         maps.sia_map(scored_grid, scheme="jenks")
     with pytest.raises(InputError, match="bijdrage_geluid"):
         maps.sia_map(scored_grid, criteria=["geluid"])
@@ -220,7 +220,7 @@ def test_prognosis_totals_by_hand() -> None:
     assert t["verandering_start"].tolist() == [2, -2, 0, 2]  # against beginstand 2025
     assert t["nieuwbouw"].tolist() == [2, 0, 0, 2] and t["sloop"].tolist() == [0, -4, 0, 0]
     assert maps.prognosis_totals(p, corporatie="B")["eindstand"].tolist() == [5, 1]
-    with pytest.raises(ValueError, match="`corporatie` was 'C'"):
+    with pytest.raises(ValueError, match="corporatie is 'C' maar moet een van"):
         maps.prognosis_totals(p, corporatie="C")
     with pytest.raises(InputError, match="eindstand"):
         maps.prognosis_totals(p.drop(columns=["eindstand"]))

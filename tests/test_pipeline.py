@@ -335,8 +335,8 @@ def test_previous_dia_set_from_our_own_geopackage(
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('tolerance_m = "veel"', r"tolerance_m` was 'veel' but must be a number"),
-        ('huur_jaar = "2024"', r"huur_jaar` was '2024' but must be a year"),
+        ('tolerance_m = "veel"', r"tolerance_m is 'veel' maar moet een aantal meters"),
+        ('huur_jaar = "2024"', r"huur_jaar is '2024' maar moet een jaar"),
     ],
 )
 def test_join_config_types(

@@ -112,16 +112,35 @@ def test_unsafe_or_foreign_syntax_is_refused(src: str) -> None:
         _rule(meting=src, norm=1)
 
 
+@pytest.mark.parametrize(
+    ("src", "reason"),
+    [
+        ("aantal(", "haakjes passen niet bij elkaar"),
+        ("som(huur)) > 1", "haakjes passen niet bij elkaar"),
+        ("aantal() > 1)", "haakjes passen niet bij elkaar"),
+        ("aantal() >", "ongeldige opbouw"),
+        ("bevat(naam, 'x)", "tekst zonder afsluitend aanhalingsteken"),
+        ("lambda: 1", "'lambda: 1' is niet toegestaan"),
+        ("[c for c in x]", "'[c for c in x]' is niet toegestaan"),
+    ],
+)
+def test_unreadable_expressions_say_why_in_dutch(src: str, reason: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        parse(src, where="afspraak 'r', meting", aggregate=True)
+    assert reason in str(exc.value)
+    assert not any(w in str(exc.value) for w in ("never", "unmatched", "invalid", "Lambda"))
+
+
 def test_errors_name_rule_key_and_are_dutch() -> None:
     with pytest.raises(ConfigError, match=r"afspraak 'r': onbekende sleutel\(s\) \['nrom'\]"):
         _rule(meting="aantal()", nrom=1)
     with pytest.raises(ConfigError, match="`marge` is een getal"):
         _rule(meting="aantal()", norm=1, marge="veel")
-    with pytest.raises(ConfigError, match="`vergelijking` was '=>'"):
+    with pytest.raises(ConfigError, match="`vergelijking` is '=>'; kies uit"):
         _rule(meting="aantal()", norm=1, vergelijking="=>")
     with pytest.raises(ConfigError, match=r"meting.*staat buiten een aggregaat"):
         _rule(meting="huur", norm=1)
-    with pytest.raises(ConfigError, match="`dataset` was 'toewijzing'"):
+    with pytest.raises(ConfigError, match="`dataset` is 'toewijzing'; kies uit"):
         rule_from_dict(
             {"id": "r", "dataset": "toewijzing", "meting": "aantal()", "norm": 1}, datasets=DATASETS
         )

@@ -166,7 +166,7 @@ def test_raster_without_crs(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> N
     path = _write_raster(tmp_path / "nocrs.tif", np.ones((30, 30)), crs=None)
     with rasterio.open(path) as src:
         assert src.crs is None
-    with pytest.raises(InputError, match=r"no coordinate reference system.*crs='EPSG:28992'"):
+    with pytest.raises(InputError, match=r"geen coördinatenstelsel.*crs='EPSG:28992'"):
         read_liveability(path, buurten=grid_buurten)
     live = read_liveability(path, buurten=grid_buurten, crs="EPSG:28992")
     assert (live["leefbaarometer_score"] == 1.0).all()
@@ -174,7 +174,7 @@ def test_raster_without_crs(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> N
 
 def test_raster_needs_buurten(tmp_path: Path) -> None:
     path = _write_raster(tmp_path / "lbm.tif", np.ones((3, 3)), crs="EPSG:28992")
-    with pytest.raises(InputError, match="needs the buurten"):
+    with pytest.raises(InputError, match="heeft de buurten nodig"):
         read_liveability(path)
 
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
+from geoprestatie.errors import InputError
 from geoprestatie.sources._zonal import coverage_fractions, zonal_statistics
 
 UNIT = Affine(1, 0, 0, 0, -1, 10)  # 10 x 10 cells of 1, origin top-left at (0, 10)
@@ -111,3 +112,10 @@ def test_cells_outside_the_raster_lower_the_coverage() -> None:
     b = gpd.GeoDataFrame({"buurtcode": ["A"]}, geometry=[box(-1, 0, 1, 1)])
     z = zonal_statistics(b, np.full((10, 10), 2.0), UNIT)
     assert z.loc[0, "gemiddelde"] == 2.0 and z.loc[0, "dekking"] == pytest.approx(0.5)
+
+
+def test_rotated_raster_is_one_dutch_line() -> None:
+    b = gpd.GeoDataFrame({"buurtcode": ["BU00000001"]}, geometry=[box(0, 0, 2, 2)], crs=28992)
+    arr = np.ones((2, 2), dtype="float32")
+    with pytest.raises(InputError, match=r"het raster is gedraaid.*Oplossing: `gdalwarp"):
+        zonal_statistics(b, arr, Affine(1, 0.5, 0, 0, -1, 2))

@@ -24,7 +24,7 @@ _AFSPRAAK = '[[afspraak]]\nid = "A"\ntekst = "één"\npartij = "p"\nsoort = "aan
 READERS: list[tuple[str, Callable[[Path], Any], str]] = [
     ("SIA criteria", SiaConfig.from_toml, _SIA),
     ("DIA config", DiaConfig.from_toml, _DIA),
-    ("agreements", read_agreements, _AFSPRAAK),
+    ("afsprakenbestand", read_agreements, _AFSPRAAK),
 ]
 
 

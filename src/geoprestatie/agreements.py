@@ -153,7 +153,7 @@ class Condition:
 
     def __post_init__(self) -> None:
         if self.op not in OPERATORS:
-            raise ConfigError(f"`op` was {self.op!r}; kies uit {list(OPERATORS)}")
+            raise ConfigError(f"`op` is {self.op!r}; kies uit {list(OPERATORS)}")
         if self.op in ("in", "niet_in") and not isinstance(self.waarde, list | tuple):
             raise ConfigError(
                 f"`op` {self.op!r} vraagt een lijst als `waarde`, kreeg {self.waarde!r}"
@@ -198,20 +198,18 @@ class Agreement:
     def __post_init__(self) -> None:
         where = f"afspraak {self.id!r}"
         if self.soort not in RULE_KINDS:
-            raise ConfigError(f"{where}: `soort` was {self.soort!r} ; kies uit {list(RULE_KINDS)}")
+            raise ConfigError(f"{where}: `soort` is {self.soort!r}; kies uit {list(RULE_KINDS)}")
         if self.soort in GENERAL_KINDS:
             if self.regel is None:
                 raise ConfigError(f"{where}: soort {self.soort!r} zonder regel")
             return
         if self.dataset not in DATASETS:
-            raise ConfigError(
-                f"{where}: `dataset` was {self.dataset!r} ; kies uit {list(DATASETS)}"
-            )
+            raise ConfigError(f"{where}: `dataset` is {self.dataset!r}; kies uit {list(DATASETS)}")
         if self.combinatie not in ("of", "en"):
-            raise ConfigError(f"{where}: `combinatie` was {self.combinatie!r}; kies 'of' of 'en'")
+            raise ConfigError(f"{where}: `combinatie` is {self.combinatie!r}; kies 'of' of 'en'")
         if self.vergelijking not in COMPARISONS:
             raise ConfigError(
-                f"{where}: `vergelijking` was {self.vergelijking!r} ; kies uit {list(COMPARISONS)}"
+                f"{where}: `vergelijking` is {self.vergelijking!r}; kies uit {list(COMPARISONS)}"
             )
         if self.marge < 0:
             raise ConfigError(f"{where}: `marge` is >= 0, kreeg {self.marge}")
@@ -227,7 +225,7 @@ class Agreement:
         if self.soort == "prognose":
             if self.doel not in PROGNOSIS_GOALS:
                 raise ConfigError(
-                    f"{where}: `doel` was {self.doel!r} ; kies uit {list(PROGNOSIS_GOALS)}"
+                    f"{where}: `doel` is {self.doel!r}; kies uit {list(PROGNOSIS_GOALS)}"
                 )
             if self.doel == "netto_groei" and (self.van is None or self.tot is None):
                 raise ConfigError(f"{where}: doel 'netto_groei' vraagt `van` en `tot` (jaartallen)")
@@ -273,7 +271,7 @@ def _condition(data: Any, *, where: str) -> Condition:
     unknown = sorted(set(data) - allowed)
     if unknown or "kolom" not in data or "op" not in data:
         raise ConfigError(
-            f"{where}: condition {dict(data)} vraagt `kolom`, `op` en `waarde` (of `huurgrens` + "
+            f"{where}: voorwaarde {dict(data)} vraagt `kolom`, `op` en `waarde` (of `huurgrens` + "
             f"`huurjaar`); onbekende sleutels {unknown}"
         )
     value = data.get("waarde")
@@ -322,7 +320,7 @@ def _period(data: Mapping[str, Any], *, where: str) -> tuple[int | None, int | N
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
             raise ConfigError(f"{where}: `{key}` is een jaartal zoals 2022; kreeg {year!r}")
     if van is not None and tot is not None and van > tot:
-        raise ConfigError(f"{where}: the period {van}-{tot} eindigt voordat hij begint")
+        raise ConfigError(f"{where}: de periode {van}-{tot} eindigt voordat hij begint")
     return van, tot
 
 
@@ -335,7 +333,7 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
             raise ConfigError(f"{where}: sleutel {key!r} ontbreekt")
     soort = str(data["soort"])
     if soort not in RULE_KINDS:
-        raise ConfigError(f"{where}: `soort` was {soort!r} ; kies uit {list(RULE_KINDS)}")
+        raise ConfigError(f"{where}: `soort` is {soort!r}; kies uit {list(RULE_KINDS)}")
     if soort in GENERAL_KINDS:
         build = rule_from_dict if soort == "regel" else deadline_from_dict
         regel = build(data, datasets=list(MONITOR_DATASETS))
@@ -404,7 +402,7 @@ def read_agreements(path: str | Path) -> list[Agreement]:
     ['verbod', 'aantal', 'prognose']
     """
     path = Path(path)
-    data = read_toml(path, what="agreements")
+    data = read_toml(path, what="afsprakenbestand")
     tables = data.get("afspraak")
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"{path}: geen [[afspraak]]-tabellen gevonden")

@@ -37,13 +37,13 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     (
         "buurten",
         BUURTEN_GPKG,
-        "CBS buurten 2022 (generalised) of Enschede, Amersfoort, Terneuzen, Aa en Hunze",
+        "CBS-buurten 2022 (gegeneraliseerd) van Enschede, Amersfoort, Terneuzen, Aa en Hunze",
         "CBS, Kadaster",
     ),
     (
         "indicatoren",
         INDICATOREN_CSV,
-        "Per-buurt CBS kerncijfers (~2020) and Leefbaarometer 3.0 scores, province of Utrecht",
+        "CBS-kerncijfers (~2020) en Leefbaarometer 3.0-scores per buurt, provincie Utrecht",
         "CBS; Leefbaarometer (BZK); RIVM",
     ),
     (
@@ -55,7 +55,7 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     (
         "leefbaarometer_klassen",
         KLASSEN_CSV,
-        "Leefbaarometer 3.0 score classes 1-9 with labels",
+        "Leefbaarometer 3.0-scoreklassen 1-9 met hun namen",
         "Leefbaarometer (BZK)",
     ),
 )

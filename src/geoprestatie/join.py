@@ -35,6 +35,7 @@ from geoprestatie.sources._tabular import (
     REJECT_COLUMNS,
 )
 from geoprestatie.sources.stock import link_to_stock
+from geoprestatie.teksten import LET_OP
 
 __all__ = [
     "KOPPELING",
@@ -97,21 +98,21 @@ class JoinConfig:
     def __post_init__(self) -> None:
         if isinstance(self.tolerance_m, bool) or not isinstance(self.tolerance_m, int | float):
             raise ConfigError(
-                f"`tolerance_m` was {self.tolerance_m!r} but must be a number of metres >= 0"
+                f"tolerance_m is {self.tolerance_m!r} maar moet een aantal meters >= 0 zijn"
             )
         if isinstance(self.huur_jaar, bool) or not isinstance(self.huur_jaar, int):
             raise ConfigError(
-                f"`huur_jaar` was {self.huur_jaar!r} but must be a year (a whole number)"
+                f"huur_jaar is {self.huur_jaar!r} maar moet een jaar (een geheel getal) zijn"
             )
         if not np.isfinite(self.tolerance_m) or self.tolerance_m < 0:
-            raise ConfigError(f"`tolerance_m` was {self.tolerance_m!r} but must be >= 0 metres")
+            raise ConfigError(f"tolerance_m is {self.tolerance_m!r} maar moet >= 0 meter zijn")
         object.__setattr__(self, "tolerance_m", float(self.tolerance_m))
         limits_for(self.huur_jaar, self.huurgrenzen)  # unknown year -> ConfigError
         bad = set(self.verkoop_status) - {"voorgenomen", "gerealiseerd"}
         if bad:
             raise ConfigError(
-                f"`verkoop_status` has {sorted(bad)} but values must be in "
-                "['gerealiseerd', 'voorgenomen']"
+                f"verkoop_status bevat {sorted(bad)} maar de waarden moeten een van "
+                "['gerealiseerd', 'voorgenomen'] zijn"
             )
 
     @classmethod
@@ -121,7 +122,8 @@ class JoinConfig:
         unknown = sorted(set(data) - set(valid))
         if unknown:
             raise ConfigError(
-                f"unknown key(s) {unknown} in the join config ([koppeling]); valid keys are {valid}"
+                f"onbekende sleutel(s) {unknown} in de koppelingsconfiguratie ([koppeling]); "
+                f"geldig zijn {valid}"
             )
         kwargs = dict(data)
         if kwargs.get("huurgrenzen") is not None:
@@ -196,31 +198,32 @@ class JoinReport:
         for s in self.sources:
             if s.gelezen != s.gekoppeld + s.niet_gekoppeld_totaal:
                 raise RuntimeError(
-                    f"accounting of {s.bron} does not add up: read {s.gelezen} != joined "
-                    f"{s.gekoppeld} + not joined {s.niet_gekoppeld_totaal}"
+                    f"de koppelverantwoording van {s.bron} klopt niet: gelezen {s.gelezen} != "
+                    f"gekoppeld {s.gekoppeld} + niet gekoppeld {s.niet_gekoppeld_totaal}"
                 )
             mine = self.not_joined.loc[self.not_joined["bron"] == s.bron]
             listed = mine.groupby("reden")["aantal"].sum().to_dict()
             if {k: int(v) for k, v in listed.items()} != {
                 k: v for k, v in s.niet_gekoppeld.items() if v
             }:
-                raise RuntimeError(f"not-joined records of {s.bron} do not match the counts")
+                raise RuntimeError(
+                    f"de niet-gekoppelde records van {s.bron} kloppen niet met de aantallen"
+                )
 
     def __str__(self) -> str:
         lines = [
-            "Koppelverantwoording / join accounting "
-            f"(tolerantie / tolerance {self.tolerance_m:g} m)",
+            f"Koppelverantwoording (tolerantie {self.tolerance_m:g} m)",
         ]
         frame = self.to_frame()
         if frame.empty:
-            lines.append("(geen bronnen / no sources)")
+            lines.append("(geen bronnen)")
         else:
             head = ["bron", "bestand", "eenheid", "gelezen", "gekoppeld"]
             head += ["waarvan_dichtstbij", "niet_gekoppeld"]
             lines.append(frame[head].to_string(index=False))
         if not self.not_joined.empty:
             lines.append("")
-            lines.append("Niet gekoppeld, per reden / not joined, by reason:")
+            lines.append("Niet gekoppeld, per reden:")
             nj = self.not_joined.assign(kolom=self.not_joined["kolom"].fillna("-"))
             grouped = nj.groupby(["bron", "reden", "kolom"], sort=False)["aantal"].sum()
             for keys, n in grouped.items():
@@ -232,9 +235,11 @@ class JoinReport:
                 ].dropna()
                 shown = ", ".join(str(int(r)) for r in rows.head(5))
                 more = " …" if len(rows) > 5 else ""
-                rij = f"  rij/row {shown}{more}" if shown else ""
-                lines.append(f"  {bron:<14} {REASONS[reden]}{where}: {int(n)}{rij}")
-        lines.extend(f"Let op / note: {note}" for note in self.notes)
+                rij = f"  {'rij' if len(rows) == 1 else 'rijen'} {shown}{more}" if shown else ""
+                # REASONS may still carry an English gloss after " / ": users read Dutch only
+                label = REASONS[reden].split(" / ")[0]
+                lines.append(f"  {bron:<14} {label}{where}: {int(n)}{rij}")
+        lines.extend(f"{LET_OP} {note}" for note in self.notes)
         return "\n".join(lines)
 
 
@@ -502,7 +507,9 @@ def join_sources(
     b = to_rd_new(buurten, source="buurten")
     if b["buurtcode"].duplicated().any():
         dup = b.loc[b["buurtcode"].duplicated(), "buurtcode"].tolist()[:10]
-        raise InputError(f"buurtcode must be unique; duplicated: {dup}", source="buurten")
+        raise InputError(
+            f"elke buurtcode mag maar één keer voorkomen; dubbel: {dup}", source="buurten"
+        )
     b = b.reset_index(drop=True)
     codes = pd.Index(b["buurtcode"].astype(str))
     table = b.copy()
@@ -559,8 +566,8 @@ def join_sources(
             differ = given[has].astype(str).to_numpy() != codes[pos[ok][has]].to_numpy()
             if differ.any():
                 notes.append(
-                    f"voorraad: {int(differ.sum())} dwelling(s) had a buurtcode other than "
-                    "the buurt their coordinates fall in; the coordinates were used"
+                    f"voorraad: {int(differ.sum())} woning(en) hadden een andere buurtcode dan "
+                    "de buurt waarin hun coördinaten liggen; de coördinaten zijn gebruikt"
                 )
         joined_stock["koppeling"] = pd.Categorical.from_codes(
             how[ok].astype("int64"), categories=pd.Index(KOPPELING)
@@ -599,8 +606,8 @@ def join_sources(
             split = sorted(heat.loc[heat["gesplitst"].fillna(False).astype(bool), "code"])
             shown = ", ".join(map(str, split[:10])) + (" …" if len(split) > 10 else "")
             notes.append(
-                f"warmte: {len(split)} buurt(en) split between plan areas, assigned to the "
-                f"largest overlap: {shown}"
+                f"warmte: {len(split)} buurt(en) verdeeld over meer planvlakken, toegewezen "
+                f"aan de grootste overlap: {shown}"
             )
     else:
         table["warmte_startjaar"] = pd.array([pd.NA] * len(table), dtype="Int64")
@@ -721,10 +728,15 @@ def _stock_indicators(
         else key.get_indexer(pd.Index(stock["buurtcode"].astype(str)))
     )
     if (bi < 0).any():  # pragma: no cover - join_sources only passes placed dwellings
-        raise RuntimeError("stock rows without a buurt reached the indicators")
+        raise RuntimeError("woningen zonder buurt bereikten de kengetallen")
     corp_code, corp_names = pd.factorize(stock["corporatie"])
     if (corp_code < 0).any():
-        raise InputError("`corporatie` is missing in some rows", source="voorraad")
+        raise InputError(
+            "corporatie ontbreekt in sommige rijen. Oplossing: vul de corporatie bij elke "
+            "woning in",
+            source="voorraad",
+            column="corporatie",
+        )
     slugs = sorted({slug(str(c)) for c in corp_names})
     to_slug = np.array([slugs.index(slug(str(c))) for c in corp_names], dtype="int64")
     ns = len(slugs)
@@ -880,7 +892,9 @@ def _join_liveability(
     lv = live.reset_index(drop=True)
     if lv["buurtcode"].duplicated().any():
         dup = lv.loc[lv["buurtcode"].duplicated(), "buurtcode"].tolist()[:10]
-        raise InputError(f"buurtcode must be unique; duplicated: {dup}", source=bestand)
+        raise InputError(
+            f"elke buurtcode mag maar één keer voorkomen; dubbel: {dup}", source=bestand
+        )
     idx = codes.get_indexer(pd.Index(lv["buurtcode"].astype(str).to_numpy(dtype=object)))
     matched = idx >= 0
     weights = lv.get("n_cellen", None)
@@ -918,7 +932,7 @@ def _join_heat(
     h = heat.reset_index(drop=True)
     if h["code"].duplicated().any():
         dup = h.loc[h["code"].duplicated(), "code"].tolist()[:10]
-        raise InputError(f"code must be unique; duplicated: {dup}", source=bestand)
+        raise InputError(f"elke code mag maar één keer voorkomen; dubbel: {dup}", source=bestand)
     table = table.copy()
     key = pd.Index(table["buurtcode"].astype(str))
     wijk = (

@@ -480,8 +480,8 @@ def write_outputs(
     policy = publication.PublicationPolicy.from_dict(result.config.section("uitvoer"))
     if policy.min_woningen < publication.DEFAULT_MIN_DWELLINGS:
         warnings.warn(
-            f"[uitvoer] min_woningen = {policy.min_woningen}: published outputs show figures "
-            "of fewer than 5 dwellings (privacy: openbaar, tenzij)",
+            f"[uitvoer] min_woningen = {policy.min_woningen}: de openbare uitvoer toont "
+            "cijfers van minder dan 5 woningen (privacy: openbaar, tenzij)",
             DataWarning,
             stacklevel=2,
         )

@@ -139,7 +139,7 @@ class PublicationPolicy:
         m = self.min_woningen
         if isinstance(m, bool) or not isinstance(m, int) or m < 0:
             raise ConfigError(
-                f"[uitvoer] min_woningen was {m!r} but is expected to be a whole number >= 0"
+                f"[uitvoer] min_woningen is {m!r} maar moet een geheel getal >= 0 zijn"
             )
 
     @classmethod

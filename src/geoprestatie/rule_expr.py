@@ -34,6 +34,7 @@ import ast
 import datetime as dt
 import io
 import math
+import re
 import tokenize
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -226,13 +227,51 @@ _ALLOWED_NODES = (
 )
 
 
+#: Python's reasons for an unreadable expression (SyntaxError.msg) in Dutch.
+_SYNTAX_REASONS: tuple[tuple[str, str], ...] = (
+    ("invalid syntax. Perhaps you forgot a comma?", "ongeldige opbouw; ontbreekt er een komma?"),
+    ("invalid syntax", "ongeldige opbouw"),
+    ("was never closed", "wordt niet gesloten"),
+    ("unmatched", "heeft geen openend haakje"),
+    ("unterminated string literal", "tekst zonder afsluitend aanhalingsteken"),
+    ("invalid decimal literal", "ongeldig getal"),
+    ("unexpected EOF", "de uitdrukking houdt te vroeg op"),
+    ("closing parenthesis", "haakjes passen niet bij elkaar"),
+    ("EOF in multi-line", "haakjes passen niet bij elkaar"),
+)
+
+
+def _syntax_reason(exc: SyntaxError) -> str:
+    """Python's SyntaxError message in Dutch (the quoted part kept), or as it is.
+
+    Examples
+    --------
+    >>> _syntax_reason(SyntaxError("'(' was never closed"))
+    "'(' wordt niet gesloten"
+    """
+    msg = str(getattr(exc, "msg", exc))
+    for english, dutch in _SYNTAX_REASONS:
+        if english in msg:
+            quoted = re.findall(r"'[^']*'", msg)
+            return f"{quoted[0]} {dutch}" if quoted and not dutch.startswith("ongeldig") else dutch
+    return msg
+
+
+def _node_text(node: ast.AST) -> str:
+    """The source text of a syntax node for a message (``'lambda x: x'``)."""
+    try:
+        return repr(ast.unparse(node))
+    except Exception:  # pragma: no cover - unparse handles every expression node
+        return type(node).__name__
+
+
 def _translate(text: str) -> str:
     """Replace the Dutch keywords by Python ones, token by token (texts are left alone)."""
     out = []
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
-        raise SyntaxError(str(exc)) from None
+        raise SyntaxError(str(exc.args[0]) if exc.args else str(exc)) from None
     for tok in tokens:
         if tok.type == tokenize.NAME and tok.string in _KEYWORDS:
             tok = tok._replace(string=_KEYWORDS[tok.string])
@@ -260,14 +299,14 @@ def parse(text: Any, *, where: str, aggregate: bool = False, constants: Sequence
         tree = ast.parse(_translate(source).strip(), mode="eval")
     except SyntaxError as exc:
         raise ConfigError(
-            f"{where}: uitdrukking {source!r} is niet leesbaar ({getattr(exc, 'msg', exc)}); "
+            f"{where}: uitdrukking {source!r} is niet leesbaar ({_syntax_reason(exc)}); "
             "gebruik kolommen, getallen, 'tekst', + - * /, == != < <= > >= in, en/of/niet "
             "en de functies uit docs/regeltaal.md"
         ) from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise ConfigError(
-                f"{where}: {type(node).__name__} is niet toegestaan in een uitdrukking ({source!r})"
+                f"{where}: {_node_text(node)} is niet toegestaan in een uitdrukking ({source!r})"
             )
         if isinstance(node, ast.Attribute) and not (
             isinstance(node.value, ast.Name) and node.value.id == "vorig"

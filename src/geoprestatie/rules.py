@@ -221,7 +221,7 @@ def _text(data: Mapping[str, Any], key: str, where: str, default: str) -> str:
 def _choice(data: Mapping[str, Any], key: str, where: str, allowed: Sequence[str]) -> str:
     value = _text(data, key, where, allowed[0])
     if value not in allowed:
-        raise ConfigError(f"{where}: `{key}` was {value!r}; kies uit {list(allowed)}")
+        raise ConfigError(f"{where}: `{key}` is {value!r}; kies uit {list(allowed)}")
     return value
 
 
@@ -255,7 +255,7 @@ def _population(
     if dataset is None:
         raise ConfigError(f"{where}: `dataset` ontbreekt; kies uit {list(datasets)}")
     if dataset not in datasets:
-        raise ConfigError(f"{where}: `dataset` was {dataset!r}; kies uit {list(datasets)}")
+        raise ConfigError(f"{where}: `dataset` is {dataset!r}; kies uit {list(datasets)}")
     flt = data.get("filter")
     van, tot = _period(data, where)
     return Population(

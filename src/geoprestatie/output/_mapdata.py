@@ -81,12 +81,12 @@ def palette(name: str, k: int) -> list[str]:
     >>> palette("rainbow", 3)
     Traceback (most recent call last):
     ...
-    ValueError: `palette` was 'rainbow' but is expected to be in ('YlOrRd', ...
+    ValueError: palet is 'rainbow' maar moet een van ('YlOrRd', ...
     """
     if name not in PALETTES:
-        raise ValueError(f"`palette` was {name!r} but is expected to be in {PALETTES}")
+        raise ValueError(f"palet is {name!r} maar moet een van {PALETTES} zijn")
     if k < 1:
-        raise ValueError(f"`k` was {k} but is expected to be >= 1")
+        raise ValueError(f"het aantal klassen k is {k} maar moet >= 1 zijn")
     cmap = mpl.colormaps[name]
     # skip the palest end of sequential maps: it vanishes against a white background
     lo = 0.0 if name in ("viridis", "cividis", "PuOr", "BrBG") else 0.15
@@ -132,10 +132,10 @@ def classify(
     >>> classify(pd.Series([1.0]), scheme="jenks")
     Traceback (most recent call last):
     ...
-    ValueError: `scheme` was 'jenks' but is expected to be in ['quantiles', 'fisher_jenks', ...
+    ValueError: klassenindeling is 'jenks' maar moet een van ['quantiles', 'fisher_jenks', ...
     """
     if scheme not in SCHEMES:
-        raise ValueError(f"`scheme` was {scheme!r} but is expected to be in {list(SCHEMES)}")
+        raise ValueError(f"klassenindeling is {scheme!r} maar moet een van {list(SCHEMES)} zijn")
     y = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").to_numpy()
     ok = ~np.isnan(y)
     index = np.full(len(y), -1, dtype=int)
@@ -173,7 +173,7 @@ def criteria_columns(scored: pd.DataFrame, criteria: Sequence[str] | None) -> li
     if missing:
         found = [str(c) for c in scored.columns if str(c).startswith("bijdrage_")]
         raise InputError(
-            f"criteria {missing} have no contribution column; found {found}",
+            f"criteria {missing} hebben geen bijdragekolom; gevonden {found}",
             column=missing[0],
         )
     return cols
@@ -194,15 +194,17 @@ def sia_status(
     missing = [c for c in SIA_REQUIRED if c not in scored.columns]
     if missing:
         raise InputError(
-            f"missing SIA column(s) {missing}; expected the SIA contract {list(SIA_REQUIRED)} "
-            f"(see docs/architecture.md), found {list(map(str, scored.columns))}",
-            source="scored",
+            f"SIA-kolom(men) ontbreken: {missing}; verwacht de SIA-kolommen "
+            f"{list(SIA_REQUIRED)} (zie docs/architecture.md), gevonden "
+            f"{list(map(str, scored.columns))}",
+            source="SIA-tabel",
         )
     if min_dwellings and count_col not in scored.columns:
         raise InputError(
-            f"column {count_col!r} is needed to suppress buurten with fewer than "
-            f"{min_dwellings} dwellings (privacy); pass min_dwellings=0 to switch it off",
-            source="scored",
+            f"deze kolom is nodig om buurten met minder dan {min_dwellings} woningen weg te "
+            "laten (privacy). Oplossing: lever de kolom aan, of geef min_dwellings=0 om dit "
+            "uit te zetten",
+            source="SIA-tabel",
             column=count_col,
         )
     keep_bool = [c for c in ("sia_geschikt",) if c in scored.columns]
@@ -288,22 +290,23 @@ def prognosis_totals(
     missing = [c for c in PROGNOSIS_REQUIRED if c not in prognosis.columns]
     if missing:
         raise InputError(
-            f"missing prognosis column(s) {missing}; expected the table of "
-            f"prognosis.project() with {list(PROGNOSIS_REQUIRED)} per corporation, buurt "
-            f"and year; found {list(map(str, prognosis.columns))}",
-            source="prognosis",
+            f"prognosekolom(men) ontbreken: {missing}; verwacht de tabel van "
+            f"prognosis.project() met {list(PROGNOSIS_REQUIRED)} per corporatie, buurt "
+            f"en jaar; gevonden {list(map(str, prognosis.columns))}",
+            source="prognose",
         )
     df = prognosis
     if corporatie is not None:
         if "corporatie" not in df.columns:
             raise InputError(
-                f"cannot select corporatie {corporatie!r}: no column 'corporatie'",
-                source="prognosis",
+                f"kan corporatie {corporatie!r} niet kiezen: de prognose heeft geen kolom "
+                "'corporatie'",
+                source="prognose",
                 column="corporatie",
             )
         known = sorted(map(str, df["corporatie"].dropna().unique()))
         if corporatie not in known:
-            raise ValueError(f"`corporatie` was {corporatie!r} but is expected to be in {known}")
+            raise ValueError(f"corporatie is {corporatie!r} maar moet een van {known} zijn")
         df = df[df["corporatie"].astype(str) == corporatie]
     df = df[df["buurtcode"].notna()]
     figures = ["beginstand", *[m for m in MUTATION_LABELS if m in df.columns], "eindstand"]

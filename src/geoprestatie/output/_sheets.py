@@ -82,10 +82,10 @@ def dialect(name: str) -> CsvDialect:
     >>> dialect("excel")
     Traceback (most recent call last):
     ...
-    ValueError: `csv` was 'excel' but is expected to be in ['nl', 'internationaal']
+    ValueError: csv is 'excel' maar moet een van ['nl', 'internationaal'] zijn
     """
     if name not in DIALECTS:
-        raise ValueError(f"`csv` was {name!r} but is expected to be in {list(DIALECTS)}")
+        raise ValueError(f"csv is {name!r} maar moet een van {list(DIALECTS)} zijn")
     return DIALECTS[name]
 
 
@@ -362,7 +362,7 @@ def write_xlsx(
 
     names = [s.name for s in sheets]
     if len(set(names)) != len(names) or "Toelichting" in names:
-        raise ValueError(f"sheet names must be unique and not 'Toelichting'; got {names}")
+        raise ValueError(f"bladnamen moeten uniek zijn en niet 'Toelichting'; gekregen: {names}")
     options = {
         "constant_memory": True,
         "strings_to_formulas": False,

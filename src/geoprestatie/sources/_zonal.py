@@ -19,6 +19,8 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geoprestatie.errors import InputError
+
 __all__ = ["Coverage", "coverage_fractions", "zonal_statistics"]
 
 Array = npt.NDArray[Any]
@@ -151,7 +153,11 @@ def _affine(transform: object) -> Any:
 
     t = Affine(*tuple(cast(Sequence[float], transform))[:6])
     if t.b != 0 or t.d != 0:
-        raise ValueError("coverage-weighted statistics need a north-up raster (no rotation)")
+        raise InputError(
+            "het raster is gedraaid; het gewogen gemiddelde per buurt vraagt een raster met "
+            "het noorden boven (zonder rotatie). Oplossing: "
+            "`gdalwarp -t_srs EPSG:28992 oud.tif nieuw.tif`"
+        )
     return t
 
 
@@ -249,7 +255,7 @@ def zonal_statistics(
     """
     arr = np.asarray(values)
     if arr.ndim != 2:
-        raise ValueError(f"`values` must be 2-D, got shape {arr.shape}")
+        raise ValueError(f"`values` moet tweedimensionaal zijn, maar heeft de vorm {arr.shape}")
     n = len(buurten)
     t = _affine(transform)
     geoms = buurten.geometry.to_numpy()

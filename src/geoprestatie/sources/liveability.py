@@ -109,7 +109,7 @@ def _grid_result(
                 "bron_rij": None,
                 "reden": "buiten_buurten",
                 "kolom": None,
-                "waarde": "rastercellen / raster cells",
+                "waarde": "rastercellen",
                 "aantal": outside,
             }
         )
@@ -124,21 +124,21 @@ def _read_raster(
 
     if buurten is None:
         raise InputError(
-            "a raster needs the buurten to reduce it to per-buurt values: "
-            "read_liveability(path, buurten=...)",
+            "een raster heeft de buurten nodig om er waarden per buurt van te maken. "
+            "Oplossing: read_liveability(pad, buurten=...)",
             source=path,
         )
     try:
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"cannot be opened as a raster: {exc}", source=path) from None
+        raise InputError(f"kan niet als raster geopend worden: {exc}", source=path) from None
     with src:
         raster_crs = src.crs if src.crs is not None else crs
         if raster_crs is None:
             raise InputError(
-                "the raster has no coordinate reference system (CRS); expected EPSG:28992 "
-                "(the Leefbaarometer grid is RD New). Fix: set it with "
-                "`gdal_edit.py -a_srs EPSG:28992 file.tif` or pass crs='EPSG:28992'",
+                "het raster heeft geen coördinatenstelsel (CRS); verwacht EPSG:28992 "
+                "(het Leefbaarometer-grid is RD New). Oplossing: stel het in met "
+                "`gdal_edit.py -a_srs EPSG:28992 bestand.tif` of geef crs='EPSG:28992' mee",
                 source=path,
             )
         arr = src.read(band, masked=False)
@@ -150,7 +150,10 @@ def _read_raster(
     _check_plausible(arr, nodata, path)
     cols = ["buurtcode", "geometry"] + (["buurtnaam"] if "buurtnaam" in buurten else [])
     zones = buurten[cols].to_crs(raster_crs)
-    z = zonal_statistics(zones, arr, transform, nodata=nodata)
+    try:
+        z = zonal_statistics(zones, arr, transform, nodata=nodata)
+    except InputError as exc:
+        raise InputError(str(exc), source=path) from None
     if z.attrs["cellen_in_meer_buurten"]:
         raise InputError(
             f"{z.attrs['cellen_in_meer_buurten']} rastercel(len) met gegevens liggen geheel "
@@ -170,7 +173,8 @@ def _read_cells(path: Path, buurten: gpd.GeoDataFrame | None) -> pd.DataFrame:
     share of its area inside the buurt (as for a raster)."""
     if buurten is None:
         raise InputError(
-            "rastercellen (vlakken) hebben de buurten nodig: read_liveability(pad, buurten=...)",
+            "rastercellen (vlakken) hebben de buurten nodig. Oplossing: "
+            "read_liveability(pad, buurten=...)",
             source=path,
         )
     cells = read_vector(path)
@@ -228,7 +232,7 @@ def _read_cells(path: Path, buurten: gpd.GeoDataFrame | None) -> pd.DataFrame:
                 "bron_rij": None,
                 "reden": "buiten_buurten",
                 "kolom": None,
-                "waarde": "rastercellen / grid cells",
+                "waarde": "rastercellen (vlakken)",
                 "aantal": outside,
             }
         )
