@@ -78,7 +78,7 @@ def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.Ge
     res = join_sources(grid_buurten, heat=h)
     assert res.report.sources[0].niet_gekoppeld == {"geen_overlap": 1}
     assert (res.report.sources[0].gelezen, res.report.sources[0].gekoppeld) == (3, 2)
-    assert "3 buurt(en) split" in str(res.report)
+    assert "Let op: warmte: 3 buurt(en) verdeeld over meer planvlakken" in str(res.report)
 
 
 def test_missing_columns(tmp_path: Path) -> None:
