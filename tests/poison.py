@@ -89,6 +89,8 @@ def _buurten() -> pd.DataFrame:
     return b
 
 
+#: An extra column of the stock file whose name itself is poisoned.
+KOLOM = poisoned("kolomnaam", 3)
 CORPORATIONS = tuple(poisoned(f"corporatie{i}", i) for i in range(4))
 WONINGTYPES = tuple(poisoned(f"woningtype{i}", i + 1) for i in range(3))
 
@@ -116,6 +118,8 @@ def _stock(buurten: pd.DataFrame) -> pd.DataFrame:
                     "daeb": "ja",
                     "conditiescore": 1 + j % 6,
                     "opmerking": poisoned(f"opmerking{k}", k),
+                    # a column of the user's own, with a poisoned name (kept as extra)
+                    KOLOM: poisoned(f"kolomwaarde{k}", k + 1),
                 }
             )
     # two dwellings far outside every buurt: niet_gekoppeld.csv carries their texts

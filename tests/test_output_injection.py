@@ -12,20 +12,27 @@ added later is checked without changing this file. Plus the stage commands' own 
 - HTML, in headless Chromium (one browser for all pages, DevTools protocol): no dialog in
   any frame, no script error, no request, while every view of every map is shown with
   every buurt hovered and every layer switch clicked.
+- CSV and XLSX of ``publiek/``, ``intern/``, the monitor command and the delivery
+  template and its checked copy (``sjabloon``, ``controleer``): no cell that a
+  spreadsheet would run (OWASP: text starting with ``= + - @``, tab, CR … gets ``'``; in
+  XLSX a string with Excel's quote prefix, never a formula), negative numbers stay numbers.
 """
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
-from poison import ALERT, SSTI_RESULT, write_inputs
+from poison import ALERT, CORPORATIONS, SSTI_RESULT, poisoned, write_inputs
 from test_browser import bc, needs_chromium
 
 from geoprestatie import pipeline
@@ -38,8 +45,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def poisoned_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The poisoned run's output folder (``publiek/``, ``intern/``, ``run.json``, and
-    ``monitor/`` from ``geoprestatie monitor`` on the same inputs)."""
+    """The poisoned run's output folder (``publiek/``, ``intern/``, ``run.json``;
+    ``monitor/`` from ``geoprestatie monitor`` on the same inputs, ``sjabloon/`` from
+    ``geoprestatie sjabloon`` and ``controleer``)."""
     root = tmp_path_factory.mktemp("vergiftigd")
     config = write_inputs(root / "invoer")
     out = root / "uit"
@@ -65,14 +73,37 @@ def poisoned_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     done = CliRunner().invoke(main, args)
     assert done.exit_code == 0, done.output
+    _template_outputs(out / "sjabloon")
     return out
+
+
+def _template_outputs(folder: Path) -> None:
+    """``geoprestatie sjabloon`` with poisoned corporations, and ``controleer`` on a copy
+    filled with poisoned text (as string cells: the user's file holds no formula)."""
+    folder.mkdir()
+    template = folder / "sjabloon.xlsx"
+    corps = [a for c in CORPORATIONS for a in ("--corporatie", c)]
+    done = CliRunner().invoke(main, ["sjabloon", str(template), *corps])
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(template)
+    ws = book["Voorraad"]
+    header = [c.value for c in ws[1]]
+    for r in range(2, 6):
+        for c, name in enumerate(header, start=1):
+            value = "BU03070100" if name == "buurtcode" else poisoned(f"sjabloon_{name}", r + c)
+            ws.cell(row=r, column=c, value=value).data_type = "s"
+    filled = folder / "ingevuld.xlsx"
+    book.save(filled)
+    done = CliRunner().invoke(main, ["controleer", str(filled), "--out", str(folder / "c.xlsx")])
+    assert done.exit_code == 1 and (folder / "c.xlsx").exists(), done.output
+    filled.unlink()  # an input, not an output
 
 
 def outputs(out: Path, suffix: str) -> list[Path]:
     """Every file of the run's manifest with ``suffix``, and those of the stage commands."""
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     listed = [out / e["pad"] for e in manifest["bestanden"]]
-    extra = sorted(p for p in (out / "monitor").rglob(f"*{suffix}"))
+    extra = sorted(p for d in ("monitor", "sjabloon") for p in (out / d).rglob(f"*{suffix}"))
     return [p for p in listed if p.suffix == suffix] + extra
 
 
@@ -216,3 +247,97 @@ def test_html_outputs_in_chromium(poisoned_out: Path) -> None:
     assert sia["switches"] >= 5
     assert sum(f["maps"] for f in frames["rapport.html"]) >= 2  # maps in srcdoc frames
     assert frames["monitor_kaart.html"][0]["views"] >= 2
+
+
+# ----------------------------------------------------------------------------- spreadsheets
+
+#: A cell a spreadsheet would run as a formula: these first characters (OWASP), also after
+#: spaces, and their full-width look-alikes.
+DANGEROUS = re.compile(r"^[ \u00a0]*[=+\-@\t\r\n\0＝＋－＠]")
+#: A number as the CSV dialects write one (a negative number must stay a number).
+NUMBER = re.compile(r"^-?\d+([.,]\d+)?([eE][-+]?\d+)?$")
+
+
+def csv_findings(path: Path) -> tuple[list[str], int]:
+    """Cells of a CSV that a spreadsheet would run; and how many negative numbers it has."""
+    text = path.read_text(encoding="utf-8-sig")
+    sep = ";" if text.split("\n", 1)[0].count(";") else ","
+    found, negative = [], 0
+    for r, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 1):
+        for c, cell in enumerate(row, 1):
+            if NUMBER.match(cell):
+                negative += cell.startswith("-")
+            elif DANGEROUS.match(cell):
+                found.append(f"{path.name} row {r} column {c}: {cell[:60]!r}")
+    return found, negative
+
+
+def xlsx_findings(path: Path) -> tuple[list[str], int, int]:
+    """Formula cells, and formula-like text without Excel's quote prefix, of a workbook;
+    and how many negative numbers and text cells it has."""
+    book = openpyxl.load_workbook(path)
+    found, negative, texts = [], 0, 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                where = f"{path.name} {ws.title}!{cell.coordinate}"
+                if cell.data_type == "f":
+                    found.append(f"{where}: formula {cell.value!r:.60}")
+                elif isinstance(cell.value, str):
+                    texts += 1
+                    if DANGEROUS.match(cell.value) and not cell.quotePrefix:
+                        found.append(f"{where}: text without quote prefix {cell.value!r:.60}")
+                elif isinstance(cell.value, int | float) and cell.value < 0:
+                    negative += 1
+    return found, negative, texts
+
+
+def test_spreadsheet_checkers_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a;b\n=1+1;-3\n'=1+1;\t=2\n-1,5;@x\n", encoding="utf-8")
+    found, negative = csv_findings(bad)
+    assert len(found) == 3 and negative == 2
+    book = openpyxl.Workbook()
+    book.active.append(["=1+1", -2, "x"])
+    book.active["D1"] = "=SUM(1)"
+    book.active["D1"].data_type = "s"  # formula-like text without the quote prefix
+    book.save(tmp_path / "bad.xlsx")
+    found, negative, texts = xlsx_findings(tmp_path / "bad.xlsx")
+    assert len(found) == 2 and negative == 1 and texts == 2
+
+
+def test_csv_outputs_are_inert(poisoned_out: Path) -> None:
+    paths = outputs(poisoned_out, ".csv")
+    sets = {p.relative_to(poisoned_out).parts[0] for p in paths}
+    assert {"publiek", "intern", "monitor"} <= sets
+    found: list[str] = []
+    negative = 0
+    every = ""
+    for path in paths:
+        more, neg = csv_findings(path)
+        found += more
+        negative += neg
+        every += path.read_text(encoding="utf-8-sig")
+    assert found == []
+    assert negative > 0  # removals in the prognosis: negative numbers stay numbers
+    assert SSTI_RESULT not in every
+    # the poisoned texts did reach the tables (the test is not vacuous); a plan's project
+    # and herkomst are read but summed away (no output shows them)
+    for family in ("corporatie", "woningtype", "opmerking", "kolomnaam", "vhe", "bestand_"):
+        assert f"alert('{family}" in every, family
+    assert "'=HYPERLINK" in every and "'@SUM(1)" in every and "'-1+2" in every
+
+
+def test_xlsx_outputs_are_inert(poisoned_out: Path) -> None:
+    paths = outputs(poisoned_out, ".xlsx")
+    sets = {p.relative_to(poisoned_out).parts[0] for p in paths}
+    assert sets >= {"publiek", "intern", "sjabloon"}
+    found: list[str] = []
+    negative = texts = 0
+    for path in paths:
+        more, neg, n = xlsx_findings(path)
+        found += more
+        negative += neg
+        texts += n
+    assert found == []
+    assert negative > 0 and texts > 0

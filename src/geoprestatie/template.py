@@ -272,6 +272,11 @@ def write_marked_copy(path: str | Path, problems: Sequence[Problem], target: str
         for cell in cells:
             cell.fill = red
         cells[0].comment = Comment(p.reason + (f": {p.value}" if p.value else ""), "geoprestatie")
+    for ws in book.worksheets:  # the user's text stays text when someone edits the copy
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "s" and is_formula_like(str(cell.value)):
+                    cell.quotePrefix = True
     if "Controle" in book.sheetnames:
         del book["Controle"]
     summary = book.create_sheet("Controle", 0)

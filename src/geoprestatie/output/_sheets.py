@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie.output.cells import is_formula_like, safe_column
+from geoprestatie.output.cells import is_formula_like, safe_column, safe_text
 from geoprestatie.output.kolommen import FORMATS, Kolom, describe
 
 __all__ = ["DIALECTS", "CsvDialect", "Sheet", "write_csv", "write_xlsx"]
@@ -126,7 +126,11 @@ def csv_frame(frame: pd.DataFrame, *, csv: CsvDialect, suppressed_label: str = "
         columns.append(column)
     if not columns:
         return pd.DataFrame(index=frame.index)
-    return pd.concat(columns, axis=1)  # at once: hundreds of columns stay one frame
+    out = pd.concat(columns, axis=1)  # at once: hundreds of columns stay one frame
+    # a column named after user data (a corporation, a column of the user's own file) is a
+    # header cell like any other
+    out.columns = [safe_text(str(c)) for c in out.columns]
+    return out
 
 
 def write_csv(
@@ -224,30 +228,53 @@ def _width(header: str, cells: list[Any], kind: str) -> float:
     return float(min(60, max(8, longest_word + 2, min(values, 60) + 1)))
 
 
+#: The text styles of a workbook; each also exists with Excel's quote prefix.
+_TEXT_STYLES: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "header": {
+        "bold": True,
+        "text_wrap": True,
+        "valign": "top",
+        "bottom": 1,
+        "bg_color": "#e8e8e8",
+    },
+    "title": {"bold": True, "font_size": 14},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "suppressed": {"align": "right", "font_color": "#595959"},
+}
+
+
 class _Formats:
-    """xlsxwriter formats made once per workbook."""
+    """xlsxwriter formats made once per workbook; :meth:`text` writes every text cell."""
 
     def __init__(self, workbook: Any) -> None:
-        self.header = workbook.add_format(
-            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#e8e8e8"}
-        )
-        self.title = workbook.add_format({"bold": True, "font_size": 14})
-        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        self.quoted = workbook.add_format({"quote_prefix": True})
-        self.suppressed = workbook.add_format({"align": "right", "font_color": "#595959"})
+        self._styles = {
+            name: (workbook.add_format(props), workbook.add_format({**props, "quote_prefix": True}))
+            for name, props in _TEXT_STYLES.items()
+        }
+        self.header = self._styles["header"][0]
+        self.wrap = self._styles["wrap"][0]
         self.number: dict[str, Any] = {
             kind: workbook.add_format({"num_format": fmt})
             for kind, fmt in FORMATS.items()
             if fmt is not None
         }
 
+    def text(self, ws: Any, row: int, col: int, value: Any, style: str = "plain") -> Any:
+        """Write ``value`` as a string cell (never a formula); text that a spreadsheet could
+        read as a formula (:func:`~geoprestatie.output.cells.is_formula_like`) gets Excel's
+        quote prefix, so editing the cell keeps it text."""
+        text = str(value)
+        plain, quoted = self._styles[style]
+        fmt = quoted if is_formula_like(text) else (None if style == "plain" else plain)
+        return ws.write_string(row, col, text, fmt)
+
 
 def _writers(ws: Any, kinds: list[str], formats: _Formats) -> list[Callable[[int, int, Any], Any]]:
     """One cell writer per column: numbers with their format, text always as a string."""
 
     def text(r: int, c: int, v: Any) -> Any:
-        v = str(v)
-        return ws.write_string(r, c, v, formats.quoted if is_formula_like(v) else None)
+        return formats.text(ws, r, c, v)
 
     def boolean(r: int, c: int, v: Any) -> Any:
         return ws.write_boolean(r, c, v)
@@ -255,7 +282,7 @@ def _writers(ws: Any, kinds: list[str], formats: _Formats) -> list[Callable[[int
     def number_writer(fmt: Any) -> Callable[[int, int, Any], Any]:
         def number(r: int, c: int, v: Any) -> Any:
             if isinstance(v, str):  # a suppression label in a number column
-                return ws.write_string(r, c, v, formats.suppressed)
+                return formats.text(ws, r, c, v, "suppressed")
             return ws.write_number(r, c, v, fmt)
 
         return number
@@ -296,7 +323,7 @@ def _write_sheet(workbook: Any, sheet: Sheet, formats: _Formats, suppressed_labe
         ws.set_column(c, c, _width(kolom.kop, cells, kind))
     ws.set_row(0, None, formats.header)
     for c, (_, kolom) in enumerate(described):
-        ws.write_string(0, c, kolom.kop, formats.header)
+        formats.text(ws, 0, c, kolom.kop, "header")
     writers = _writers(ws, kinds, formats)
     for r, row in enumerate(zip(*columns, strict=True), start=1):
         for c, v in enumerate(row):
@@ -312,28 +339,28 @@ def _write_toelichting(
 ) -> None:
     """The first sheet: notes, the sheets and every column of every sheet explained."""
     ws = workbook.add_worksheet("Toelichting")
-    ws.write_string(0, 0, "Toelichting bij de tabellen", formats.title)
+    formats.text(ws, 0, 0, "Toelichting bij de tabellen", "title")
     row = 1
     for note in notes:
-        ws.write_string(row, 0, note)
+        formats.text(ws, row, 0, note)
         row += 1
     row += 1
     for sheet in sheets:
-        ws.write_string(row, 0, sheet.name, formats.header)
-        ws.write_string(row, 1, sheet.about or "")
+        formats.text(ws, row, 0, sheet.name, "header")
+        formats.text(ws, row, 1, sheet.about or "")
         row += 1
     row += 1
     headers = ("Blad", "Kolom", "Veldnaam (CSV, GeoPackage)", "Uitleg", "Notatie")
     first = row
     for c, text in enumerate(headers):
-        ws.write_string(row, c, text, formats.header)
+        formats.text(ws, row, c, text, "header")
     for sheet in sheets:
         for col, kolom in sheet.columns():
             row += 1
             for c, text in enumerate(
                 (sheet.name, kolom.kop, col, kolom.uitleg, _NOTATION.get(kolom.soort, ""))
             ):
-                ws.write_string(row, c, text, formats.quoted if is_formula_like(text) else None)
+                formats.text(ws, row, c, text)
     for c, width in enumerate((22, 34, 34, 90, 26)):
         ws.set_column(c, c, width, formats.wrap if c == 3 else None)
     ws.autofilter(first, 0, max(row, first + 1), len(headers) - 1)
