@@ -63,3 +63,17 @@ def hand_scored(grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def hand_dia(scored: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The one DIA of :func:`hand_scored`: buurten 0 and 1 ("Noord", 2 km2)."""
     return scored.iloc[:2].dissolve(by=["dia_id", "dia_naam"], as_index=False)
+
+
+def published(
+    scored: gpd.GeoDataFrame, areas: gpd.GeoDataFrame | None = None, *, min_woningen: int = 5
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The public versions of a hand-made SIA frame and its DIAs (publication policy with
+    the default minimum): what a renderer of ``publiek/`` gets."""
+    from geoprestatie.publication import PublicationPolicy, publish_frames
+
+    if areas is None:
+        areas = gpd.GeoDataFrame({"dia_id": [], "buurtcodes": []}, geometry=[], crs=scored.crs)
+    policy = PublicationPolicy(min_woningen=min_woningen)
+    pub = publish_frames(table=scored, scored=scored, areas=areas, policy=policy)
+    return pub.scored, pub.areas

@@ -33,7 +33,7 @@ needs_chromium = pytest.mark.skipif(
 @pytest.mark.slow
 @needs_chromium
 def test_sia_html_renders_offline(amersfoort: gpd.GeoDataFrame, tmp_path: Path) -> None:
-    from maps_fixtures import demo_chain
+    from maps_fixtures import demo_chain, published
 
     result = demo_chain()["dia"]
     scored = result.buurten.copy()
@@ -41,7 +41,8 @@ def test_sia_html_renders_offline(amersfoort: gpd.GeoDataFrame, tmp_path: Path) 
     scored.loc[scored.index[0], "buurtnaam"] = "<script>alert(1)</script>"
     scored.loc[scored.index[1], "buurtnaam"] = '"><img src=x onerror=alert(2)>'
     page = tmp_path / "sia.html"
-    maps.sia_map(scored, dia_areas=result.areas, synthetic=True).save(str(page))
+    scored, areas = published(scored, result.areas)  # what publiek/ gets
+    maps.sia_map(scored, dia_areas=areas, synthetic=True).save(str(page))
     found = bc.check_page(page, exercise=True)
     assert bc.problems(found, min_polygons=len(amersfoort)) == []
     assert found["requests"] == [] and found["external_links"] == []

@@ -52,11 +52,16 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from maps_fixtures import demo_chain  # noqa: E402
+from maps_fixtures import demo_chain, published  # noqa: E402
 
 from geoprestatie.errors import DataWarning, InputError  # noqa: E402
 from geoprestatie.output._fmt import nl_int  # noqa: E402
 from geoprestatie.output._mapdata import COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED, palette  # noqa: E402
+from geoprestatie.publication import (  # noqa: E402
+    SUPPRESSED_NOTE,
+    coarse_prognosis,
+    suppressed_mask,
+)
 
 
 def _rows(spec: dict, code_key: str = "code") -> dict[str, dict]:
@@ -76,7 +81,8 @@ def _fill(spec: dict, view: int, code: str, code_key: str = "code") -> str | Non
 def test_sia_map_views_legend_tooltips(
     scored_grid: gpd.GeoDataFrame, dia_grid: gpd.GeoDataFrame
 ) -> None:
-    m = maps.sia_map(scored_grid, dia_areas=dia_grid, top_k=3, synthetic=True)
+    public, areas = published(scored_grid, dia_grid)
+    m = maps.sia_map(public, dia_areas=areas, top_k=3, synthetic=True)
     html = m.get_root().render()
     spec = map_spec(html)
     names = [v["name"] for v in spec["views"]]
@@ -91,8 +97,9 @@ def test_sia_map_views_legend_tooltips(
     assert legend["title"] == "SIA-score (0–100)"
     texts = [r[1] for r in legend["rows"]]
     assert any("91,3" in t for t in texts)  # the top class bound in Dutch notation
-    assert any(t.startswith("niet geschikt") for t in texts)
-    assert "< 5 corporatiewoningen: niet getoond (privacy)" in texts
+    # only the greys on the map are explained (the one buurt not eligible is hidden)
+    assert not any(t.startswith("niet geschikt") for t in texts)
+    assert SUPPRESSED_NOTE.format(n=5) in texts  # the publication policy's legend
     assert spec["title"]["synth"] and "Synthetische gegevens" in spec["title"]["synth"]
     labels = spec["labels"]
     assert labels["score"] == "SIA-score (0–100)" and labels["kans"] == "Kans in top 3"
@@ -102,9 +109,11 @@ def test_sia_map_views_legend_tooltips(
     assert top["score"] == "91,3" and top["rang"] == "1 van 7"
     assert top["bijdrage_aandeel_efg"] == "51,3 punten" and top["kans"] == "97 %"
     assert top["band"] == "1 – 2" and top["robuust"] == "ja" and top["dia"] == "Noord"
-    # not eligible: grey with its reason; suppressed: no figures at all
-    assert rows["BU99990007"]["status"] == "geen Leefbaarometer-score"
-    assert _fill(spec, 0, "BU99990007") == COLOUR_NOT_ELIGIBLE
+    # hidden by the publication policy (BU8: 3 dwellings; BU7: else 3 = total - the
+    # others): grey, no figures at all, the label in the tooltip
+    assert rows["BU99990007"]["status"] == "× niet getoond (privacy)"
+    assert _fill(spec, 0, "BU99990007") == COLOUR_SUPPRESSED
+    assert _fill(spec, 0, "BU99990006") in (COLOUR_NOT_ELIGIBLE, *palette("YlOrRd", 5))
     small = rows["BU99990008"]
     assert _fill(spec, 0, "BU99990008") == COLOUR_SUPPRESSED and small["score"] == "–"
     assert "42,4" not in html and "21,2" not in html
@@ -153,9 +162,7 @@ def test_sia_map_escapes_every_user_string(
 def test_sia_map_contract_errors(scored_grid: gpd.GeoDataFrame) -> None:
     with pytest.raises(InputError, match="sia_rang"):
         maps.sia_map(scored_grid.drop(columns=["sia_rang"]))
-    with pytest.raises(InputError, match="woningen_corporaties"):
-        maps.sia_map(scored_grid.drop(columns=["woningen_corporaties"]))
-    maps.sia_map(scored_grid.drop(columns=["woningen_corporaties"]), min_dwellings=0)
+    maps.sia_map(scored_grid.drop(columns=["woningen_corporaties"]))  # shows what it gets
     with pytest.raises(ValueError, match="klassenindeling is 'jenks' maar moet een van"):
         maps.sia_map(scored_grid, scheme="jenks")
     with pytest.raises(InputError, match="bijdrage_geluid"):
@@ -257,14 +264,23 @@ def test_prognose_map_years_and_corporations(grid_buurten: gpd.GeoDataFrame) -> 
     assert f26["eind_2026"] == "1.236"  # 1234 + 2
     assert f26["start_2026"] == "+34" and f26["mut_2026"] == "+34"
     assert f26["waarvan_2026"] == "nieuwbouw +40, sloop -6"
-    assert f26["corp_2026"] == ["<i>Eigen Haard</i>: < 5", "Woonbron: 1.234"]
+    # the full prognosis shows everything (internal); publiek/ gets the public one below
+    assert f26["corp_2026"] == ["<i>Eigen Haard</i>: 2", "Woonbron: 1.234"]
     legend = spec["views"][1]["legend"]
     assert "alle corporaties" in legend["note"] and "31 december 2026" in legend["note"]
     only = map_spec(
         maps.prognose_map(p, grid_buurten, corporatie="<i>Eigen Haard</i>").get_root().render()
     )
-    assert set(only["areas"]["cols"]["eind_2026"]) == {"< 5"}  # every buurt suppressed
-    assert set(only["areas"]["cols"]["waarvan_2026"]) == {"–"}
+    assert set(only["areas"]["cols"]["eind_2026"]) == {"2"}
+    # the public prognosis: one row per buurt for all corporations, hidden cells marked
+    public = coarse_prognosis(p)
+    hidden = pd.DataFrame(False, index=public.index, columns=public.columns)
+    hidden.loc[public["buurtcode"] == codes[1], ["beginstand", "eindstand"]] = True
+    public.attrs = {"onderdrukt": hidden, "min_woningen": 5}
+    pub = map_spec(maps.prognose_map(public, grid_buurten).get_root().render())
+    assert _rows(pub)[codes[1]]["eind_2026"] == "×" and _fill(pub, 1, codes[1]) == COLOUR_SUPPRESSED
+    assert _rows(pub)[codes[0]]["eind_2026"] == "1.236" and "corp_2026" not in _rows(pub)[codes[0]]
+    assert SUPPRESSED_NOTE.format(n=5) in [r[1] for r in pub["views"][1]["legend"]["rows"]]
     # buurten without a prognosis are drawn hollow; prognosis rows without a buurt warn
     few = map_spec(
         maps.prognose_map(p[p["buurtcode"] != codes[0]], grid_buurten).get_root().render()
@@ -316,11 +332,13 @@ def test_prognose_map_real_chain() -> None:
 )
 @given(
     counts=st.lists(st.integers(0, 40), min_size=9, max_size=9),
-    min_dwellings=st.integers(0, 30),
+    min_woningen=st.integers(1, 30),
 )
 def test_sia_map_never_shows_small_figures(
-    counts: list[int], min_dwellings: int, grid_buurten: gpd.GeoDataFrame
+    counts: list[int], min_woningen: int, grid_buurten: gpd.GeoDataFrame
 ) -> None:
+    """The map of the public frame shows no figure of a small buurt, and exactly the
+    buurten the publication policy left visible."""
     g = grid_buurten.assign(
         woningen_corporaties=counts,
         sia_score=[11.11 * (i + 1) for i in range(9)],
@@ -328,12 +346,16 @@ def test_sia_map_never_shows_small_figures(
         sia_geschikt=True,
         bijdrage_x=[1.01 * (i + 1) for i in range(9)],
     )
-    spec = map_spec(maps.sia_map(g, min_dwellings=min_dwellings).get_root().render())
+    public, _ = published(g, min_woningen=min_woningen)
+    visible = ~suppressed_mask(public)["sia_score"].to_numpy()
+    spec = map_spec(maps.sia_map(public).get_root().render())
     rows = _rows(spec)
     assert len(rows) == 9 and len(spec["areas"]["geom"]) == 9  # every buurt drawn
-    for (code, p), n, i in zip(rows.items(), counts, range(9), strict=True):
+    for (code, p), n, i, vis in zip(rows.items(), counts, range(9), visible, strict=True):
         shown = p["score"] != "–"
-        assert shown == (n >= min_dwellings)
+        assert shown == vis
+        if 0 < n < min_woningen:
+            assert not shown
         if not shown:
             assert p["bijdrage_x"] == "–" and p["rang"] == "–"
             assert _fill(spec, 0, code) == COLOUR_SUPPRESSED

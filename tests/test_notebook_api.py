@@ -56,7 +56,6 @@ def test_sia_map_from_run_equals_explicit_call(demo_result: pipeline.RunResult) 
         synthetic=True,
         top_k=r.sia_config.top_k,
         title="SIA-prioriteiten: SIA Amersfoort (demo)",
-        min_dwellings=5,
     )
     from_run = gp.maps.sia_map(r)
 

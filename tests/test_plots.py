@@ -7,7 +7,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
-from maps_fixtures import demo_chain
+from maps_fixtures import demo_chain, published
 from matplotlib.colors import to_rgb
 
 from geoprestatie.output import plots
@@ -38,22 +38,24 @@ def test_sia_png_file_and_colours(
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "sia.png"
-    fig = plots.sia_png(
-        scored_grid, dia_areas=dia_grid, path=target, synthetic=True, title="SIA Testdorp"
-    )
+    public, areas = published(scored_grid, dia_grid)  # what publiek/ gets
+    fig = plots.sia_png(public, dia_areas=areas, path=target, synthetic=True, title="SIA Testdorp")
     assert target.exists() and [p.name for p in tmp_path.iterdir()] == ["sia.png"]
     img = mpimg.imread(target)
     # 8 inch wide at 200 dpi; as tall as the square grid needs (5.2 in) plus title and sources
     assert img.shape[:2] == (1300, 1600)
     assert _has_colour(img, palette("YlOrRd", 5)[-1])  # the top class is drawn
-    assert _has_colour(img, COLOUR_SUPPRESSED)  # the 3-dwelling buurt, suppressed
+    assert _has_colour(img, COLOUR_SUPPRESSED)  # the 3-dwelling buurt, hidden by the policy
+    full = plots.sia_png(scored_grid, dia_areas=dia_grid, title="SIA Testdorp")
+    assert "niet geschikt" in _texts(full) and "privacy" not in _texts(full)  # not published
     text = _texts(fig)
     assert "SIA Testdorp" in text and "synthetische gegevens" in text
     assert "91,3" in text  # Dutch class bounds in the legend
     assert "Noord" in text and "robuuste prioriteit" in text
     # the top buurten numbered on the map and named in a list; every grey explained
     assert "buurten (rang)" in text and "1. " in text
-    assert "niet geschikt" in text and "niet getoond (privacy)" in text
+    flat = " ".join(text.split())
+    assert "niet getoond (privacy)" in flat and "minder dan 5 woningen" in flat
     assert "Bron: CBS, Kadaster" in text and "synthetisch" in text
     assert "km" in text or " m" in text  # the scale bar
 

@@ -7,7 +7,7 @@ import re
 import geopandas as gpd
 import pandas as pd
 import pytest
-from maps_fixtures import demo_chain
+from maps_fixtures import demo_chain, published
 
 from geoprestatie import prognosis as pg
 from geoprestatie.errors import InputError
@@ -64,8 +64,8 @@ def test_monitor_traffic_lights_and_privacy_by_hand() -> None:
     # dwelling-level records are published as counts per buurt, small counts suppressed
     assert "V0001" not in page
     assert re.search(r"<td>BU1</td><td[^>]*>6</td>", page)
-    assert re.search(r"<td>BU2</td><td>&lt; 5</td>", page)
-    assert re.search(r"<td>\(geen buurt\)</td><td>&lt; 5</td>", page)
+    assert re.search(r"<td>BU2</td><td>×</td>", page)
+    assert re.search(r"<td>\(geen buurt\)</td><td>×</td>", page)
     full = report.monitor_html(table, overtredingen={"V1": _offending()}, show_dwellings=True)
     assert "V0001" in full
 
@@ -99,7 +99,7 @@ def test_monitor_real_chain() -> None:
         block = block[: block.index("</details>")]
         assert not any(str(v) in block for v in records["vhe_id"])
         for code, n in records["buurtcode"].value_counts().items():
-            shown = "&lt; 5" if n < 5 else nl_int(n)
+            shown = "×" if n < 5 else nl_int(n)
             assert re.search(rf"<td>{code}</td><td>[^<]*</td><td[^>]*>{shown}</td>", block)
 
 
@@ -144,6 +144,7 @@ def test_report_html_self_contained(
     evil = scored_grid.copy()
     evil["buurtnaam"] = evil["buurtnaam"].astype(object)
     evil.loc[0, "buurtnaam"] = "<script>alert(1)</script>"
+    evil, _ = published(evil)  # what publiek/ gets: the 3-dwelling buurt hidden
     m = maps.sia_map(evil, dia_areas=dia_grid)
     accounting = pd.DataFrame(
         {"bron": ["voorraad.csv"], "records": [1500], "gekoppeld": [1490], "gemeld": [10]}
@@ -177,7 +178,8 @@ def test_report_html_self_contained(
         assert heading in page, heading
     assert "1.490" in page  # Dutch numbers in the tables
     top = page[page.index('id="top"') : page.index('id="dia"')]
-    assert "Buurt 1" in top and "Buurt 8" not in top  # the 3-dwelling buurt is suppressed
+    assert "Buurt 1" in top and "Buurt 8" not in top  # the 3-dwelling buurt is hidden
+    assert "minder dan 5 woningen" in page  # and the note says why
     assert "Veel slechte labels" in top and "Energielabels" not in top
     assert "Noord" in page and "Oppervlakte (ha)" not in page  # hand DIA has no aggregates
     # prognosis: A 1000 + 234 - 34 = 1200, B 500 - 7 = 493 -> 1693 at the end of 2026

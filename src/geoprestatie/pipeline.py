@@ -498,7 +498,7 @@ def write_outputs(
     }
     return write_output_set(
         out,
-        public=lambda folder: write_all(public, folder, min_dwellings=m),
+        public=lambda folder: write_all(public, folder),
         internal=lambda folder: write_internal(result, folder),
         force=force,
         inputs=input_paths(result.config),

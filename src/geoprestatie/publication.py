@@ -54,12 +54,14 @@ __all__ = [
     "SUPPRESSED_ATTR",
     "SUPPRESSED_LABEL",
     "SUPPRESSED_NOTE",
+    "YEAR_TOTALS_ATTR",
     "PublicFrames",
     "PublicationPolicy",
     "coarse_prognosis",
     "publish",
     "publish_frames",
     "suppressed_mask",
+    "suppressed_note",
 ]
 
 DEFAULT_MIN_DWELLINGS = 5
@@ -73,6 +75,12 @@ SUPPRESSED_ATTR = "onderdrukt"
 SUPPRESSED_NOTE = (
     "× = niet getoond (privacy): minder dan {n} woningen, of af te leiden uit andere cijfers"
 )
+
+#: The attrs key of a public frame holding the minimum it was published with.
+MIN_ATTR = "min_woningen"
+#: The attrs key of the public prognosis holding the municipal stock per year
+#: (``beginstand``, ``eindstand`` by ``jaar``: public, and not a sum of its shown cells).
+YEAR_TOTALS_ATTR = "jaartotalen"
 
 #: Columns of the buurt table and SIA frame that describe the corporation dwellings.
 _DWELLING_FIGURES = ("aandeel_efg", "bouwjaar_mediaan", "aandeel_corporatie", "verkoop_aandeel")
@@ -174,6 +182,23 @@ def suppressed_mask(frame: pd.DataFrame) -> pd.DataFrame:
     if isinstance(mask, pd.DataFrame):
         return mask.reindex(index=frame.index, columns=frame.columns, fill_value=False)
     return pd.DataFrame(False, index=frame.index, columns=frame.columns)
+
+
+def suppressed_note(frame: pd.DataFrame) -> str | None:
+    """The legend text for :data:`SUPPRESSED_LABEL` when ``frame`` hides a cell, else None.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [1]})
+    >>> suppressed_note(f) is None
+    True
+    >>> f.attrs = {SUPPRESSED_ATTR: pd.DataFrame({"a": [True]}), MIN_ATTR: 10}
+    >>> suppressed_note(f)
+    '× = niet getoond (privacy): minder dan 10 woningen, of af te leiden uit andere cijfers'
+    """
+    if not suppressed_mask(frame).to_numpy().any():
+        return None
+    return SUPPRESSED_NOTE.format(n=frame.attrs.get(MIN_ATTR, DEFAULT_MIN_DWELLINGS))
 
 
 # ----------------------------------------------------------------------------- cells
@@ -495,11 +520,17 @@ def publish_frames(
     pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
     if coarse is not None:
         pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_keys, hidden))
+        pub.prognosis.attrs[YEAR_TOTALS_ATTR] = coarse.groupby("jaar", sort=True)[
+            ["beginstand", "eindstand"]
+        ].sum()
     if summary is not None:
         mask = pd.DataFrame(False, index=summary.index, columns=summary.columns)
         for (row, col), key in summ_keys.items():
             mask.loc[row, col] = key in hidden
         pub.prognosis_summary = _hide(summary, mask)
+    for frame in (pub.table, pub.scored, pub.areas, pub.prognosis, pub.prognosis_summary):
+        if frame is not None:
+            frame.attrs[MIN_ATTR] = m  # for the legends: "minder dan m woningen"
     return pub
 
 

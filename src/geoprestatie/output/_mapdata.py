@@ -20,7 +20,7 @@ from matplotlib.colors import to_hex
 
 from geoprestatie.errors import InputError
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
-from geoprestatie.privacy import FLAG_COLUMN, suppress_small, suppressed_text
+from geoprestatie.publication import SUPPRESSED_LABEL, suppressed_mask
 
 #: classification schemes by name -> mapclassify class name (deterministic ones only)
 SCHEMES: dict[str, str] = {
@@ -179,17 +179,25 @@ def criteria_columns(scored: pd.DataFrame, criteria: Sequence[str] | None) -> li
     return cols
 
 
-def sia_status(
-    scored: pd.DataFrame,
-    *,
-    min_dwellings: int,
-    count_col: str = "woningen_corporaties",
-) -> pd.DataFrame:
-    """Suppress small buurten and add ``_status`` (``prioriteit``/``niet_geschikt``/
-    ``onderdrukt``) and ``_reden`` (Dutch reason) for display.
+#: The tooltip status of a buurt whose SIA figures the publication policy hid.
+SUPPRESSED_STATUS = f"{SUPPRESSED_LABEL} niet getoond (privacy)"
 
-    A buurt is shown with its score only when it is eligible (``sia_geschikt``), has a score
-    and is based on at least ``min_dwellings`` corporation dwellings.
+
+def hidden(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Where the publication policy hid ``column`` (``frame.attrs["onderdrukt"]``);
+    all False for a frame that was not published (internal outputs show everything)."""
+    if column not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return suppressed_mask(frame)[column].to_numpy(dtype=bool)
+
+
+def sia_status(scored: pd.DataFrame) -> pd.DataFrame:
+    """Add ``_status`` (``prioriteit``/``niet_geschikt``/``onderdrukt``) and ``_reden``
+    (Dutch reason) for display.
+
+    A buurt is shown with its score when it is eligible (``sia_geschikt``) and has a score;
+    ``onderdrukt`` where :func:`geoprestatie.publication.publish` hid its SIA score
+    (renderers never suppress themselves).
     """
     missing = [c for c in SIA_REQUIRED if c not in scored.columns]
     if missing:
@@ -199,28 +207,8 @@ def sia_status(
             f"{list(map(str, scored.columns))}",
             source="SIA-tabel",
         )
-    if min_dwellings and count_col not in scored.columns:
-        raise InputError(
-            f"deze kolom is nodig om buurten met minder dan {min_dwellings} woningen weg te "
-            "laten (privacy). Oplossing: lever de kolom aan, of geef min_dwellings=0 om dit "
-            "uit te zetten",
-            source="SIA-tabel",
-            column=count_col,
-        )
-    keep_bool = [c for c in ("sia_geschikt",) if c in scored.columns]
-    if min_dwellings:
-        numeric = [
-            str(c)
-            for c in scored.columns
-            if c != "geometry"
-            and str(c) not in keep_bool
-            and (pd.api.types.is_numeric_dtype(scored[c]) or pd.api.types.is_bool_dtype(scored[c]))
-        ]
-        out = suppress_small(scored, count_col=count_col, min_count=min_dwellings, columns=numeric)
-    else:
-        out = scored.copy()
-        out[FLAG_COLUMN] = pd.array([False] * len(out), dtype="boolean")
-    suppressed = out[FLAG_COLUMN].fillna(True).to_numpy(dtype=bool)
+    out = scored.copy()
+    suppressed = hidden(scored, "sia_score")
     eligible = out["sia_geschikt"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     has_score = pd.to_numeric(out["sia_score"], errors="coerce").notna().to_numpy()
     status = np.where(
@@ -234,7 +222,7 @@ def sia_status(
     reasons = []
     for st, r in zip(status, reason_col, strict=True):
         if st == "onderdrukt":
-            reasons.append(suppressed_text(min_dwellings))
+            reasons.append(SUPPRESSED_STATUS)
         elif st == "niet_geschikt":
             reasons.append(str(r) if isinstance(r, str) and r else "niet geschikt (geen score)")
         else:
@@ -325,6 +313,65 @@ def prognosis_totals(
     order = ["buurtcode", "jaar", "beginstand", "eindstand", "verandering", "verandering_start"]
     result: pd.DataFrame = totals[[*order, *figures[1:-1]]].reset_index(drop=True)
     return result
+
+
+def shown_totals(prognosis: pd.DataFrame, *, corporatie: str | None = None) -> pd.DataFrame:
+    """:func:`prognosis_totals` as a public output shows them, with ``onderdrukt``.
+
+    A buurt-year whose stand the publication policy hid (``attrs["onderdrukt"]`` of the
+    prognosis: beginstand or eindstand) is ``onderdrukt``: its figures are NA. A hidden
+    mutation hides that mutation (and the year's change) only.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"corporatie": ["alle corporaties"] * 2, "buurtcode": ["BU1", "BU2"],
+    ...                   "jaar": [2025, 2025], "beginstand": [pd.NA, 40],
+    ...                   "eindstand": [pd.NA, 41], "nieuwbouw": [pd.NA, 1]})
+    >>> p.attrs["onderdrukt"] = p.isna()
+    >>> t = shown_totals(p)
+    >>> t["onderdrukt"].tolist(), t["eindstand"].tolist()
+    ([True, False], [<NA>, 41])
+    """
+    totals = prognosis_totals(prognosis, corporatie=corporatie)
+    mask = suppressed_mask(prognosis)
+    keys = pd.DataFrame(
+        {
+            "buurtcode": prognosis["buurtcode"].astype("string"),
+            "jaar": pd.to_numeric(prognosis["jaar"]).astype("int64"),
+        }
+    )
+    if corporatie is not None and "corporatie" in prognosis:
+        mask = mask[prognosis["corporatie"].astype(str).to_numpy() == corporatie]
+        keys = keys[prognosis["corporatie"].astype(str).to_numpy() == corporatie]
+    cols = [c for c in totals.columns if c in mask.columns and c not in ("buurtcode", "jaar")]
+    flags = pd.concat([keys.reset_index(drop=True), mask[cols].reset_index(drop=True)], axis=1)
+    flags = flags.dropna(subset=["buurtcode"]).groupby(["buurtcode", "jaar"])[cols].any()
+    per_row = flags.reindex(
+        pd.MultiIndex.from_frame(totals[["buurtcode", "jaar"]].astype({"buurtcode": object}))
+    ).fillna(False)
+    stand = np.zeros(len(totals), dtype=bool)
+    for col in ("beginstand", "eindstand"):
+        if col in per_row:
+            stand |= per_row[col].to_numpy(dtype=bool)
+    out = totals.astype({c: "Int64" for c in totals.columns if c not in ("buurtcode", "jaar")})
+    first_hidden = pd.Series(stand, index=out.index).groupby(out["buurtcode"]).transform("first")
+    for col in out.columns:
+        if col in ("buurtcode", "jaar"):
+            continue
+        hide = stand.copy()
+        if col in per_row:
+            hide |= per_row[col].to_numpy(dtype=bool)
+        if col == "verandering":
+            hide |= (
+                per_row.drop(columns=["beginstand", "eindstand"], errors="ignore")
+                .any(axis=1)
+                .to_numpy(dtype=bool)
+            )
+        if col == "verandering_start":
+            hide |= first_hidden.to_numpy(dtype=bool)
+        out[col] = out[col].mask(hide)
+    out["onderdrukt"] = stand
+    return out
 
 
 def unplaced(prognosis: pd.DataFrame, codes: set[str]) -> tuple[int, int, list[str]]:
@@ -420,19 +467,20 @@ def corporation_name(slug: str) -> str:
     return " ".join(w if w in _PARTICLES or len(w) < 3 else w[:1].upper() + w[1:] for w in words)
 
 
-def dia_display(areas: pd.DataFrame, *, min_dwellings: int) -> pd.DataFrame:
+def dia_display(areas: pd.DataFrame) -> pd.DataFrame:
     """The DIA aggregates as Dutch display text, one column per label (not escaped).
 
-    Dwelling counts (corporation dwellings in total and per corporation, planned sales)
-    below ``min_dwellings`` show as ``"< 5"`` (privacy). Columns that are absent are
+    Cells the publication policy hid (``attrs["onderdrukt"]``) show as
+    :data:`~geoprestatie.publication.SUPPRESSED_LABEL`. Columns that are absent are
     skipped; the per-corporation counts (``woningen_<corporatie>``) follow the total.
 
     Examples
     --------
     >>> a = pd.DataFrame({"dia_naam": ["Oost"], "woningen_corporaties": [120.0],
-    ...                   "woningen_portaal": [3.0], "aandeel_efg": [0.25]})
-    >>> dia_display(a, min_dwellings=5).iloc[0].tolist()
-    ['Oost', '120', '< 5', '25,0 %']
+    ...                   "woningen_portaal": [pd.NA], "aandeel_efg": [0.25]})
+    >>> a.attrs["onderdrukt"] = a.isna()
+    >>> dia_display(a).iloc[0].tolist()
+    ['Oost', '120', '×', '25,0 %']
     """
     fields: list[tuple[str, str, str]] = []
     for col, (label, kind) in DIA_FIELDS.items():
@@ -449,12 +497,12 @@ def dia_display(areas: pd.DataFrame, *, min_dwellings: int) -> pd.DataFrame:
                 for c in per_corp
             )
 
-    def text(v: object, kind: str) -> str:
+    def text(v: object, kind: str, hide: bool) -> str:
+        if hide:
+            return SUPPRESSED_LABEL
         if is_missing(v):
             return "–"
-        if kind == "count":
-            return f"< {min_dwellings}" if float(str(v)) < min_dwellings else nl_int(v)
-        if kind == "int":
+        if kind in ("count", "int"):
             return nl_int(v)
         if kind == "pct":
             return nl_pct(v, 1)
@@ -464,5 +512,8 @@ def dia_display(areas: pd.DataFrame, *, min_dwellings: int) -> pd.DataFrame:
 
     out = pd.DataFrame(index=areas.index)
     for col, label, kind in fields:
-        out[label] = [text(v, kind) for v in areas[col].astype(object)]
+        out[label] = [
+            text(v, kind, h)
+            for v, h in zip(areas[col].astype(object), hidden(areas, col), strict=True)
+        ]
     return out

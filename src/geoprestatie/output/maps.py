@@ -30,7 +30,7 @@ from geoprestatie.output._mapdata import (
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
 )
-from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+from geoprestatie.publication import SUPPRESSED_LABEL, suppressed_note
 from geoprestatie.result import RunResult
 from geoprestatie.teksten import SCHEME_LABELS
 
@@ -196,11 +196,6 @@ def buurten_map(
 # ------------------------------------------------------------------------------ SIA map
 
 
-def _run_min_dwellings(result: RunResult) -> int:
-    """``[uitvoer] min_woningen`` of a run (the privacy threshold its outputs use)."""
-    return int(result.config.section("uitvoer").get("min_woningen", DEFAULT_MIN_DWELLINGS))
-
-
 def _sia_columns(
     shown: pd.DataFrame, crit_cols: Sequence[str], labels: Mapping[str, str], top_k: int | None
 ) -> tuple[dict[str, list[Any]], list[tuple[str, str]], np.ndarray]:
@@ -265,7 +260,7 @@ def _sia_columns(
     return cols, fields, robust
 
 
-def _grey_rows(statuses: set[str], min_dwellings: int) -> list[tuple[str, str]]:
+def _grey_rows(statuses: set[str], note: str | None) -> list[tuple[str, str]]:
     """Legend rows that explain every grey on the map."""
     rows = []
     if "niet_geschikt" in statuses:
@@ -279,7 +274,7 @@ def _grey_rows(statuses: set[str], min_dwellings: int) -> list[tuple[str, str]]:
         rows.append(
             (
                 f"background:{COLOUR_SUPPRESSED}",
-                f"< {min_dwellings} corporatiewoningen: niet getoond (privacy)",
+                note or _md.SUPPRESSED_STATUS,
             )
         )
     return rows
@@ -302,13 +297,13 @@ def _sia_views(
     *,
     scheme: str,
     k: int,
-    min_dwellings: int,
+    note: str | None,
     extra_rows: Sequence[tuple[str, str]],
 ) -> list[_wm.View]:
     """The score view and one view per criterion (one classification over all criteria)."""
     is_prio = shown["_status"].to_numpy() == "prioriteit"
     greys = [COLOUR_NOT_ELIGIBLE, COLOUR_SUPPRESSED]
-    grey_rows = _grey_rows(set(shown["_status"]), min_dwellings)
+    grey_rows = _grey_rows(set(shown["_status"]), note)
     classes = classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
     colours = palette("YlOrRd", len(classes.labels)) if classes.labels else []
     score_rows = [(f"background:{c}", lab) for c, lab in zip(colours, classes.labels, strict=True)]
@@ -354,8 +349,6 @@ def sia_map(
     criteria: Sequence[str] | None = None,
     criterion_labels: Mapping[str, str] | None = None,
     synthetic: bool = False,
-    min_dwellings: int | None = None,
-    count_col: str = "woningen_corporaties",
     scheme: str = "quantiles",
     k: int = 5,
     top_k: int | None = None,
@@ -371,8 +364,8 @@ def sia_map(
     ----------
     scored
         A :class:`geoprestatie.result.RunResult` (its DIA buurten and areas, criterion
-        labels, ``top_k``, title, ``synthetisch`` and ``[uitvoer] min_woningen``; arguments
-        given explicitly win), or buurten with the SIA columns of
+        labels, ``top_k``, title and ``synthetisch``; arguments given explicitly win), or
+        buurten with the SIA columns of
         :func:`geoprestatie.sia.prioritise` (``sia_score``,
         ``sia_rang``, ``sia_geschikt``, optional ``sia_reden``, ``bijdrage_<criterium>``,
         ``kans_top_k``, ``rang_p05``, ``rang_p95``, ``robuust``) in EPSG:28992, typically
@@ -388,9 +381,9 @@ def sia_map(
         Dutch labels by criterion, overriding the built-in ones.
     synthetic
         The corporation data are synthetic: the title and the attribution say so.
-    min_dwellings
-        Buurten with fewer corporation dwellings (``count_col``) show no figures (privacy);
-        ``0`` switches this off. Default 5 (a run's ``[uitvoer] min_woningen``).
+        A map shows what it is given: for publication, pass the result of
+        :func:`geoprestatie.publication.publish`; the cells it hid show as
+        ``SUPPRESSED_LABEL`` (grey, explained in the legend).
     scheme, k
         Classification of the score (see :data:`SCHEMES`) and number of classes.
     top_k
@@ -443,13 +436,9 @@ def sia_map(
         synthetic = synthetic or run.config.synthetic
         top_k = run.sia_config.top_k if top_k is None else top_k
         title = f"SIA-prioriteiten: {run.config.name}" if title is None else title
-        if min_dwellings is None:
-            min_dwellings = _run_min_dwellings(run)
-    if min_dwellings is None:
-        min_dwellings = DEFAULT_MIN_DWELLINGS
     if top_k is None and "top_k" in scored.attrs:
         top_k = int(scored.attrs["top_k"])
-    shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
+    shown = _md.sia_status(scored)
     crit_cols = _md.criteria_columns(shown, criteria)
     labels = {c: criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit_cols}
     cols, fields, robust = _sia_columns(shown, crit_cols, labels, top_k)
@@ -462,7 +451,7 @@ def sia_map(
         )
     overlays = context
     if dia_areas is not None:
-        overlays.append(_dia_overlay(dia_areas, tolerance=tolerance, min_dwellings=min_dwellings))
+        overlays.append(_dia_overlay(dia_areas, tolerance=tolerance))
         extra_rows.append(
             (f"border:3px dashed {COLOUR_DIA};background:#fff", "DIA (investeringsgebied)")
         )
@@ -473,7 +462,7 @@ def sia_map(
         fields,
         scheme=scheme,
         k=k,
-        min_dwellings=min_dwellings,
+        note=suppressed_note(scored),
         extra_rows=extra_rows,
     )
     flags = (
@@ -515,9 +504,7 @@ def _gemeente_label(frame: pd.DataFrame) -> str | None:
     return ", ".join(names) if 0 < len(names) <= 3 else None
 
 
-def _dia_overlay(
-    dia_areas: gpd.GeoDataFrame, *, tolerance: float, min_dwellings: int
-) -> _wm.Overlay:
+def _dia_overlay(dia_areas: gpd.GeoDataFrame, *, tolerance: float) -> _wm.Overlay:
     """DIA outlines (dashed) with their names and the per-area aggregates as tooltip."""
     if "dia_naam" not in dia_areas or dia_areas.crs is None:
         raise InputError(
@@ -527,8 +514,8 @@ def _dia_overlay(
             column="dia_naam",
         )
     names = _text(dia_areas["dia_naam"], "DIA")
-    # the per-area aggregates of dia.delineate, as Dutch text (small counts suppressed)
-    shown = _md.dia_display(dia_areas.drop(columns=["dia_naam"]), min_dwellings=min_dwellings)
+    # the per-area aggregates of dia.delineate, as Dutch text (hidden cells as the label)
+    shown = _md.dia_display(dia_areas.drop(columns=["dia_naam"]))
     shown = shown.drop(columns=["Buurtnamen"], errors="ignore")
     keys = [f"f{i}" for i in range(len(shown.columns) + 1)]
     cols = {keys[0]: names} | {
@@ -561,7 +548,6 @@ def prognose_map(
     *,
     corporatie: str | None = None,
     years: Sequence[int] | None = None,
-    min_dwellings: int | None = None,
     synthetic: bool = False,
     title: str | None = None,
     sources: Sequence[str] = (),
@@ -574,8 +560,8 @@ def prognose_map(
     Parameters
     ----------
     prognosis
-        A :class:`geoprestatie.result.RunResult` with a prognosis (its buurten,
-        ``synthetisch`` and ``[uitvoer] min_woningen``; arguments given explicitly win), or
+        A :class:`geoprestatie.result.RunResult` with a prognosis (its buurten and
+        ``synthetisch``; arguments given explicitly win), or
         the table of :func:`geoprestatie.prognosis.project` with ``buurtcode``:
         ``corporatie``, ``buurtcode``, ``jaar``, ``beginstand``, the mutation columns
         (``nieuwbouw`` ... ``samenvoeging``, removals negative) and ``eindstand``; not
@@ -589,9 +575,8 @@ def prognose_map(
         stock per corporation either way.
     years
         The years to show (default all); the last one is shown first.
-    min_dwellings
-        Buurt-years with fewer dwellings (eindstand) show no figures (privacy); ``0``
-        switches it off.
+        The public prognosis (:func:`geoprestatie.publication.publish`) shows its hidden
+        buurt-years as ``SUPPRESSED_LABEL`` (grey, explained in the legend).
     synthetic, title, sources, tiles, simplify_m, cdn
         As in :func:`sia_map`.
 
@@ -615,21 +600,17 @@ def prognose_map(
         prognosis = run.prognosis
         buurten = run.buurten if buurten is None else buurten
         synthetic = synthetic or run.config.synthetic
-        if min_dwellings is None:
-            min_dwellings = _run_min_dwellings(run)
     if buurten is None:
         raise TypeError("`buurten` was None but a prognosis table needs the buurt polygons")
-    if min_dwellings is None:
-        min_dwellings = DEFAULT_MIN_DWELLINGS
-    shown, years = _prognosis_shown(prognosis, buurten, corporatie, years, min_dwellings)
-    per_corp = _per_corporation_lines(prognosis, min_dwellings=min_dwellings)
+    shown, years = _prognosis_shown(prognosis, buurten, corporatie, years)
+    per_corp = _per_corporation_lines(prognosis)
     idx, class_labels = _md.change_classes(shown["verandering_start"])
     shown["_klasse"] = idx
     colours = palette("PuOr", 5)[::-1]  # purple = decrease, orange = increase
     rows = [(f"background:{c}", lab) for c, lab in zip(colours, class_labels, strict=True)]
-    rows.append(
-        (f"background:{COLOUR_SUPPRESSED}", f"< {min_dwellings} woningen: niet getoond (privacy)")
-    )
+    note = suppressed_note(prognosis)
+    if note:
+        rows.append((f"background:{COLOUR_SUPPRESSED}", note))
     rows.append(("background:#ffffff", "geen corporatiewoningen (leeg)"))
     # every buurt is drawn: those without corporation dwellings (no prognosis rows) hollow
     base = buurten[["buurtcode", "buurtnaam", "geometry"]]
@@ -652,7 +633,6 @@ def prognose_map(
             start=start,
             colours=colours,
             rows=rows,
-            min_dwellings=min_dwellings,
             who=who,
         )
         for year in years
@@ -680,10 +660,9 @@ def _prognosis_shown(
     buurten: gpd.GeoDataFrame,
     corporatie: str | None,
     years: Sequence[int] | None,
-    min_dwellings: int,
 ) -> tuple[pd.DataFrame, list[int]]:
-    """Totals per buurt and year as shown (small counts suppressed) and the years to show."""
-    totals = prognosis_totals(prognosis, corporatie=corporatie)
+    """Totals per buurt and year as shown (hidden cells NA) and the years to show."""
+    totals = _md.shown_totals(prognosis, corporatie=corporatie)
     codes = set(map(str, buurten["buurtcode"]))
     n_rows, n_dw, missing = _md.unplaced(prognosis, codes)
     if n_rows:
@@ -706,14 +685,7 @@ def _prognosis_shown(
     unknown = [y for y in chosen if y not in all_years]
     if unknown:
         raise ValueError(f"`years` {unknown} are not in the prognosis; it covers {all_years}")
-    mutations = [m for m in _md.MUTATION_LABELS if m in totals.columns]
-    shown = suppress_small(
-        totals,
-        count_col="eindstand",
-        min_count=min_dwellings,
-        columns=["beginstand", "verandering", "verandering_start", *mutations],
-    )
-    return shown, chosen
+    return totals, chosen
 
 
 def _year_view(
@@ -727,7 +699,6 @@ def _year_view(
     start: int,
     colours: Sequence[str],
     rows: Sequence[tuple[str, str]],
-    min_dwellings: int,
     who: str,
 ) -> _wm.View:
     """One year of the prognosis: its tooltip texts (added to ``cols``) and colours."""
@@ -737,7 +708,7 @@ def _year_view(
     suppressed = r["onderdrukt"].fillna(False).to_numpy(dtype=bool)
     keys = {k: f"{k}_{year}" for k in ("eind", "mut", "waarvan", "start", "corp")}
     cols[keys["eind"]] = [
-        "geen corporatiewoningen" if a else (f"< {min_dwellings}" if s else nl_int(v))
+        "geen corporatiewoningen" if a else (SUPPRESSED_LABEL if s else nl_int(v))
         for v, s, a in zip(r["eindstand"].astype(object), suppressed, absent, strict=True)
     ]
     cols[keys["mut"]] = [_signed(v) for v in r["verandering"].astype(object)]
@@ -791,11 +762,10 @@ def _mutation_text(rec: Mapping[Any, Any], mutations: Sequence[str]) -> str:
     return ", ".join(parts) if parts else "–"
 
 
-def _per_corporation_lines(
-    prognosis: pd.DataFrame, *, min_dwellings: int
-) -> dict[tuple[str, int], list[str]]:
-    """``["Naam: 120", "Ander: < 5"]`` (eindstand) per (buurtcode, jaar); empty with one
-    corporation (the buurt's figures are its figures)."""
+def _per_corporation_lines(prognosis: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
+    """``["Naam: 120", "Ander: 3"]`` (eindstand) per (buurtcode, jaar); empty with one
+    corporation (the buurt's figures are its figures; the public prognosis is one, all
+    corporations together, so no breakdown can give a hidden figure away)."""
     if "corporatie" not in prognosis or prognosis["corporatie"].nunique() <= 1:
         return {}
     frame = pd.DataFrame(
@@ -811,15 +781,10 @@ def _per_corporation_lines(
     ].sum()
     out: dict[tuple[str, int], list[str]] = {}
     for (code, year), grp in per.groupby(["buurtcode", "jaar"], sort=False):
-        # below zero is no privacy matter but a planning error (more removed than there
-        # is): shown, not hidden behind "< 5"
+        # below zero is a planning error (more removed than there is): said so
         out[(str(code), int(str(year)))] = [
             f"{c}: "
-            + (
-                f"{nl_int(v)} (onder nul: plannen groter dan voorraad)"
-                if v < 0
-                else (f"< {min_dwellings}" if v < min_dwellings else nl_int(v))
-            )
+            + (f"{nl_int(v)} (onder nul: plannen groter dan voorraad)" if v < 0 else nl_int(v))
             for c, v in zip(grp["corporatie"], grp["eindstand"], strict=True)
         ]
     return out

@@ -3,12 +3,13 @@
 Each function returns the :class:`matplotlib.figure.Figure` and, given ``path``, writes a
 PNG atomically (200 dpi). Every map has a title, a legend with Dutch class labels, a scale
 bar in metres (EPSG:28992 is metric, so the bar is exact and independent of north) and a
-source line; synthetic data say "synthetisch". Published figures suppress buurten with fewer
-than ``min_dwellings`` corporation dwellings.
+source line; synthetic data say "synthetisch". A figure shows what it is given: the cells
+that :func:`geoprestatie.publication.publish` hid are grey, explained in the legend.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from geoprestatie.output._mapdata import (
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
 )
-from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS, suppress_small
+from geoprestatie.publication import suppressed_mask, suppressed_note
 from geoprestatie.teksten import SCHEME_LABELS
 
 __all__ = ["DPI", "dia_png", "prognose_png", "sia_png"]
@@ -215,6 +216,11 @@ def _list_legend(ax: mpl.axes.Axes, entries: Sequence[str], *, title: str) -> No
         ax.add_artist(first)
 
 
+def _wrap(text: str, width: int = 34) -> str:
+    """A legend label on lines of at most ``width`` characters."""
+    return textwrap.fill(text, width)
+
+
 def sia_png(
     scored: gpd.GeoDataFrame,
     *,
@@ -222,8 +228,6 @@ def sia_png(
     path: str | Path | None = None,
     title: str = "SIA-prioriteiten",
     synthetic: bool = False,
-    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
-    count_col: str = "woningen_corporaties",
     scheme: str = "quantiles",
     k: int = 5,
     top_k: int | None = None,
@@ -244,7 +248,7 @@ def sia_png(
     """
     if dia_areas is not None and dia_areas.empty:
         dia_areas = None  # a run without DIAs: no DIA layer, legend entry or labels
-    shown = _md.sia_status(scored, min_dwellings=min_dwellings, count_col=count_col)
+    shown = _md.sia_status(scored)
     is_prio = shown["_status"].to_numpy() == "prioriteit"
     classes = _md.classify(shown["sia_score"].where(is_prio), scheme=scheme, k=k)
     colours = _md.palette("YlOrRd", len(classes.labels)) if classes.labels else []
@@ -276,7 +280,7 @@ def sia_png(
         handles.append(
             Patch(
                 facecolor=COLOUR_SUPPRESSED,
-                label=f"< {min_dwellings} corporatiewoningen:\nniet getoond (privacy)",
+                label=_wrap(suppressed_note(scored) or _md.SUPPRESSED_STATUS),
             )
         )
     if "robuust" in shown:
@@ -388,7 +392,6 @@ def prognose_png(
     path: str | Path | None = None,
     title: str | None = None,
     synthetic: bool = False,
-    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
     sources: Sequence[str] = (),
 ) -> Figure:
     """Static prognosis map: change of the corporation stock from the start of the first
@@ -407,26 +410,21 @@ def prognose_png(
     >>> prognose_png(p, b).texts[0].get_text()
     'Prognose sociale huurvoorraad eind 2030'
     """
-    totals = _md.prognosis_totals(prognosis_per_buurt, corporatie=corporatie)
+    totals = _md.shown_totals(prognosis_per_buurt, corporatie=corporatie)
     years = sorted(int(y) for y in totals["jaar"].unique())
     year = years[-1] if year is None else year
     if year not in years:
         raise ValueError(f"`year` was {year!r} but is expected to be in {years}")
     start = years[0]
-    # municipal totals count every dwelling (also those without a buurt); only the
-    # per-buurt figures are suppressed
+    # municipal totals count every dwelling (also those without a buurt); a public
+    # prognosis with hidden buurt-years cannot give them (they are in its summary)
     all_rows = prognosis_per_buurt
+    complete = not suppressed_mask(all_rows).to_numpy().any()
     if corporatie is not None:
         all_rows = all_rows[all_rows["corporatie"].astype(str) == corporatie]
     jaar = all_rows["jaar"].astype("int64")
     total_start = int(pd.to_numeric(all_rows.loc[jaar == start, "beginstand"]).sum())
     total_now = int(pd.to_numeric(all_rows.loc[jaar == year, "eindstand"]).sum())
-    totals = suppress_small(
-        totals,
-        count_col="eindstand",
-        min_count=min_dwellings,
-        columns=["verandering", "verandering_start"],
-    )
     now = totals[totals["jaar"] == year].set_index("buurtcode")
     everything = buurten.to_crs(28992)
     rd = everything[everything["buurtcode"].astype(str).isin(set(totals["buurtcode"]))]
@@ -451,12 +449,9 @@ def prognose_png(
         Patch(facecolor=c, edgecolor="#666666", label=lab)
         for c, lab in zip(colours, labels, strict=True)
     ]
-    handles.append(
-        Patch(
-            facecolor=COLOUR_SUPPRESSED,
-            label=f"< {min_dwellings} woningen:\nniet getoond (privacy)",
-        )
-    )
+    note = suppressed_note(prognosis_per_buurt)
+    if note:
+        handles.append(Patch(facecolor=COLOUR_SUPPRESSED, label=_wrap(note)))
     if len(no_stock):
         no_stock.plot(ax=ax, facecolor="white", edgecolor="#b0b0b0", linewidth=0.3, hatch="////")
         handles.append(
@@ -478,7 +473,11 @@ def prognose_png(
     fig.text(
         0.70,
         0.12,
-        f"Totaal begin {start}: {nl_int(total_start)}\nTotaal eind {year}: {nl_int(total_now)}",
+        (
+            f"Totaal begin {start}: {nl_int(total_start)}\nTotaal eind {year}: {nl_int(total_now)}"
+            if complete
+            else "Totalen voor de gemeente: zie de prognose-samenvatting"
+        ),
         fontsize=8.5,
         va="bottom",
     )

@@ -26,7 +26,14 @@ from geoprestatie.output import _mapdata as _md
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.output.html import Markup, escape, render
 from geoprestatie.output.stoplight import stoplight_html
-from geoprestatie.privacy import DEFAULT_MIN_DWELLINGS
+from geoprestatie.publication import (
+    DEFAULT_MIN_DWELLINGS,
+    SUPPRESSED_ATTR,
+    SUPPRESSED_LABEL,
+    YEAR_TOTALS_ATTR,
+    suppressed_mask,
+    suppressed_note,
+)
 from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
 from geoprestatie.teksten import method_label
@@ -133,9 +140,16 @@ def html_table(
     if missing:
         raise InputError(f"table columns {missing} are missing", column=missing[0])
     rows = frame if max_rows is None else frame.head(max_rows)
+    # cells the publication policy hid show as its label
+    mask = suppressed_mask(frame).reindex(columns=list(cols), fill_value=False)
+    hidden: list[list[bool]] = mask.head(len(rows)).to_numpy(dtype=bool).tolist()
+    records = list(rows[list(cols)].itertuples(index=False, name=None))
     body = [
-        [_cell(v, decimals=decimals) for v in rec]
-        for rec in rows[list(cols)].itertuples(index=False, name=None)
+        [
+            (SUPPRESSED_LABEL, True) if h else _cell(v, decimals=decimals)
+            for v, h in zip(rec, flags, strict=True)
+        ]
+        for rec, flags in zip(records, hidden, strict=True)
     ]
     more = nl_int(len(frame) - max_rows) if max_rows is not None and len(frame) > max_rows else ""
     table = str(render("table.html.j2", headers=list(cols.values()), rows=body, more=more))
@@ -151,17 +165,18 @@ def _offending_summary(
     buurtnamen: Mapping[str, str] | None,
 ) -> tuple[pd.DataFrame, str]:
     """Offending records as published: dwelling-level records become a count per buurt
-    (counts below ``min_dwellings`` as "< 5") unless ``show_dwellings``; with a note."""
+    (counts below ``min_dwellings`` as ``SUPPRESSED_LABEL``) unless ``show_dwellings``;
+    with a note."""
     dwelling_level = any(c in records.columns for c in DWELLING_COLUMNS)
     if show_dwellings or not dwelling_level:
         return records.drop(columns=["geometry"], errors="ignore"), ""
     note = (
         "Per buurt geteld: losse woningen worden niet gepubliceerd (aantallen onder "
-        f"{min_dwellings} als &lt; {min_dwellings})."
+        f"{min_dwellings} als {SUPPRESSED_LABEL})."
     )
     if "buurtcode" not in records.columns:
         n = len(records)
-        return pd.DataFrame({"Woningen": [f"< {min_dwellings}" if n < min_dwellings else n]}), note
+        return pd.DataFrame({"Woningen": [SUPPRESSED_LABEL if n < min_dwellings else n]}), note
     codes = records["buurtcode"].astype("string").fillna("(geen buurt)")
     counts = codes.value_counts(sort=False).rename_axis("buurtcode").reset_index(name="woningen")
     counts = counts.sort_values(["woningen", "buurtcode"], ascending=[False, True])
@@ -169,7 +184,7 @@ def _offending_summary(
     if buurtnamen is not None:
         out["Buurt"] = [buurtnamen.get(c, "–") for c in out["Buurtcode"]]
     out["Woningen"] = [
-        f"< {min_dwellings}" if v < min_dwellings else int(v) for v in counts["woningen"]
+        SUPPRESSED_LABEL if v < min_dwellings else int(v) for v in counts["woningen"]
     ]
     return out, note
 
@@ -228,7 +243,7 @@ def monitor_html(
     overtredingen
         Offending records per ``afspraak_id``; default ``monitor.overtredingen``.
         Dwelling-level records (a ``vhe_id``, address or coordinate column) are published as
-        counts per buurt, counts below ``min_dwellings`` shown as "< 5", unless
+        counts per buurt, counts below ``min_dwellings`` shown as "×", unless
         ``show_dwellings=True``.
     buurten
         Optional frame with ``buurtcode`` and ``buurtnaam`` to name the buurten.
@@ -391,10 +406,10 @@ def report_html(
     pngs: Mapping[str, bytes | str | Path] | None = None,
     criterion_labels: Mapping[str, str] | None = None,
     top_n: int = 15,
-    min_dwellings: int = DEFAULT_MIN_DWELLINGS,
     synthetic: bool = False,
     generated: date | None = None,
     dia_comparison: pd.DataFrame | None = None,
+    prognosis_summary: pd.DataFrame | None = None,
 ) -> str:
     """One self-contained ``rapport.html``: maps, key tables, sources and the accounting.
 
@@ -464,13 +479,13 @@ def report_html(
         section(
             "top",
             f"Top {top_n} buurten (SIA)",
-            _top_table(scored, top_n, min_dwellings, criterion_labels),
+            _top_table(scored, top_n, criterion_labels),
         )
         if "gemeentenaam" in scored and scored["gemeentenaam"].nunique() > 1:
-            section("gemeenten", "SIA per gemeente", _gemeente_table(scored, min_dwellings))
+            section("gemeenten", "SIA per gemeente", _gemeente_table(scored))
     if dia_areas is not None:
         body = (
-            _dia_table(dia_areas, min_dwellings)
+            _dia_table(dia_areas)
             if len(dia_areas)
             else (
                 "<p>Geen DIA's: geen aaneengesloten prioriteitsbuurten die aan de voorwaarden "
@@ -481,17 +496,16 @@ def report_html(
             body += "<h3>Vergelijking met de vorige DIA-set</h3>" + html_table(dia_comparison)
         section("dia", "Dynamische investeringsagenda: DIA-gebieden", body)
     if prognosis is not None:
-        section("prognose", "Prognose sociale huurvoorraad", _prognosis_table(prognosis))
+        section(
+            "prognose",
+            "Prognose sociale huurvoorraad",
+            _prognosis_table(prognosis, prognosis_summary),
+        )
     if monitor is not None:
         section(
             "monitor",
             "Monitor prestatieafspraken",
-            monitor_html(
-                monitor,
-                buurten=scored,
-                min_dwellings=min_dwellings,
-                full_page=False,
-            ),
+            monitor_html(monitor, buurten=scored, full_page=False),
         )
     if sources is None:
         from geoprestatie.datasets import available
@@ -515,10 +529,17 @@ def report_html(
             "Verantwoording: elk record gekoppeld of gemeld",
             accounting_html(accounting),
         )
+    notes = [
+        suppressed_note(f)
+        for f in (scored, dia_areas, prognosis, prognosis_summary)
+        if f is not None
+    ]
+    shown_note = next((n for n in notes if n), None)
     privacy = (
-        f'<p class="note">Privacy ("openbaar, tenzij"): cijfers van buurten met minder dan '
-        f"{min_dwellings} woningen zijn niet getoond; losse woningen staan niet in dit rapport."
-        "</p>"
+        f'<p class="note">Privacy ("openbaar, tenzij"): {escape(shown_note)}; losse woningen '
+        "staan niet in dit rapport.</p>"
+        if shown_note
+        else ""
     )
     when = (generated or date.today()).strftime("%d-%m-%Y")
     body = f'<p class="sub">Gemaakt op {when}</p><ol>{"".join(toc)}</ol>{privacy}' + "".join(
@@ -530,11 +551,10 @@ def report_html(
 def _top_table(
     scored: pd.DataFrame,
     top_n: int,
-    min_dwellings: int,
     criterion_labels: Mapping[str, str] | None,
 ) -> str:
     """Two tables of the top ``top_n``: rank and robustness, then the contributions."""
-    shown = _md.sia_status(scored, min_dwellings=min_dwellings)
+    shown = _md.sia_status(scored)
     prio = shown[shown["_status"] == "prioriteit"].sort_values("sia_rang").head(top_n)
     crit = _md.criteria_columns(shown, None)
     cols = {"sia_rang": "Rang", "buurtnaam": "Buurt", "buurtcode": "Code", "sia_score": "Score"}
@@ -581,7 +601,12 @@ def _top_table(
         how.append(f"robuustheid uit {nl_int(draws)} trekkingen van de gewichten")
     note = (
         f'<p class="note">{"; ".join(how).capitalize() + ". " if how else ""}'
-        f"{nl_int(n_out)} buurt(en) onderdrukt (minder dan {min_dwellings} woningen).</p>"
+        + (
+            f"{nl_int(n_out)} buurt(en) niet getoond ({escape(suppressed_note(scored))})."
+            if n_out
+            else ""
+        )
+        + "</p>"
     )
     parts = [html_table(prio, columns=cols), note]
     if crit:
@@ -592,9 +617,9 @@ def _top_table(
     return "".join(parts)
 
 
-def _gemeente_table(scored: pd.DataFrame, min_dwellings: int) -> str:
+def _gemeente_table(scored: pd.DataFrame) -> str:
     """One row per gemeente (a report of many gemeenten summarises, the map has the buurten)."""
-    shown = _md.sia_status(scored, min_dwellings=min_dwellings)
+    shown = _md.sia_status(scored)
     prio = shown["_status"] == "prioriteit"
     frame = pd.DataFrame(
         {
@@ -631,21 +656,18 @@ def _gemeente_table(scored: pd.DataFrame, min_dwellings: int) -> str:
         "dias": "DIA's",
     }
     note = (
-        f'<p class="note">Per gemeente samengevat; de buurten staan op de kaart en in sia.csv. '
-        f"Buurten met minder dan {min_dwellings} corporatiewoningen tellen niet mee.</p>"
+        '<p class="note">Per gemeente samengevat; de buurten staan op de kaart en in sia.csv. '
+        "Buurten waarvan de cijfers niet getoond worden (privacy) tellen niet mee.</p>"
     )
     return html_table(table, columns=columns) + note
 
 
-def _dia_table(dia_areas: pd.DataFrame, min_dwellings: int) -> str:
+def _dia_table(dia_areas: pd.DataFrame) -> str:
     if "dia_naam" not in dia_areas:
         raise InputError("missing column 'dia_naam'", source="dia_areas", column="dia_naam")
     if not len(dia_areas):
         return '<p class="note">Geen DIA\'s gevonden.</p>'
-    shown = _md.dia_display(
-        pd.DataFrame(dia_areas.drop(columns=["geometry"], errors="ignore")),
-        min_dwellings=min_dwellings,
-    )
+    shown = _md.dia_display(pd.DataFrame(dia_areas.drop(columns=["geometry"], errors="ignore")))
     # one column per DIA reads best for a handful of areas, one row per DIA for many
     if len(shown) <= 6:
         wide = shown.set_index("DIA").T.reset_index(names="")
@@ -654,12 +676,17 @@ def _dia_table(dia_areas: pd.DataFrame, min_dwellings: int) -> str:
     return html_table(shown)
 
 
-def _prognosis_table(prognosis: pd.DataFrame) -> str:
+def _prognosis_table(prognosis: pd.DataFrame, summary: pd.DataFrame | None = None) -> str:
+    """The summary per corporation (the published one when given: a public prognosis per
+    buurt has hidden cells, so its sums would be wrong) and the stock per year."""
     from geoprestatie.prognosis import summary_table
 
-    summary = summary_table(prognosis)
+    if summary is None:
+        summary = summary_table(prognosis)
     period = str(summary.index.name)
     head = summary.reset_index(names=f"Mutatie {period}")
+    mask = suppressed_mask(summary).reset_index(drop=True)
+    head.attrs[SUPPRESSED_ATTR] = mask.reindex(columns=head.columns, fill_value=False)
     parts = [
         f"<h3>Mutaties {escape(period)} per corporatie</h3>",
         html_table(head, decimals=0),
@@ -667,7 +694,9 @@ def _prognosis_table(prognosis: pd.DataFrame) -> str:
     years = prognosis["jaar"].astype("int64")
     per_year = pd.DataFrame({"jaar": years, "beginstand": prognosis["beginstand"]})
     per_year["eindstand"] = prognosis["eindstand"]
-    totals = per_year.groupby("jaar", sort=True)[["beginstand", "eindstand"]].sum()
+    totals = prognosis.attrs.get(YEAR_TOTALS_ATTR)  # a public prognosis carries them
+    if not isinstance(totals, pd.DataFrame):
+        totals = per_year.groupby("jaar", sort=True)[["beginstand", "eindstand"]].sum()
     table = pd.DataFrame(
         {
             "Jaar": [str(y) for y in totals.index],
@@ -675,7 +704,7 @@ def _prognosis_table(prognosis: pd.DataFrame) -> str:
             "Eindstand": totals["eindstand"].astype("int64").to_numpy(),
         }
     )
-    if "corporatie" in prognosis:
+    if "corporatie" in prognosis and prognosis["corporatie"].nunique() > 1:
         wide = (
             pd.DataFrame(
                 {

@@ -23,15 +23,13 @@ from geoprestatie.result import RunResult
 __all__ = ["write_all", "write_internal", "write_visuals"]
 
 
-def write_all(
-    result: RunResult, folder: Path, *, min_dwellings: int, dwellings: bool = False
-) -> list[Path]:
+def write_all(result: RunResult, folder: Path, *, dwellings: bool = False) -> list[Path]:
     """Write maps, PNGs, the report, the GeoPackage and the tables into ``folder``.
 
     ``dwellings=True`` adds the located dwellings as a GeoPackage layer. Returns the
     paths written.
     """
-    written = write_visuals(result, folder, min_dwellings=min_dwellings)
+    written = write_visuals(result, folder)
     written += write_gpkg(result, folder, dwellings=dwellings)
     written += write_tables(result, folder)
     return written
@@ -42,29 +40,30 @@ def write_all(
 EMBED_LIMIT = 3 * 1024 * 1024
 
 
-def write_visuals(result: RunResult, staging: Path, *, min_dwellings: int) -> list[Path]:
-    """Interactive maps, print PNGs, the monitor page and the self-contained report."""
+def write_visuals(result: RunResult, staging: Path) -> list[Path]:
+    """Interactive maps, print PNGs, the monitor page and the self-contained report.
+
+    They show what ``result`` holds: the public set is written from the result of
+    :func:`geoprestatie.publication.publish`, whose hidden cells they mark."""
     cdn = result.config.section("uitvoer").get("cdn", False) is True
-    written, pages = write_maps(result, staging, min_dwellings=min_dwellings, cdn=cdn)
-    pngs = write_pngs(result, staging, min_dwellings=min_dwellings)
+    written, pages = write_maps(result, staging, cdn=cdn)
+    pngs = write_pngs(result, staging)
     if result.monitor is not None:
-        written += write_monitor_pages(result, staging, min_dwellings=min_dwellings)
+        written += write_monitor_pages(result, staging)
     embedded = {
         title: (page if len(page.encode("utf-8")) <= EMBED_LIMIT else None)
         for title, page in pages.items()
     }
-    written += write_report(result, staging, maps=embedded, pngs=pngs, min_dwellings=min_dwellings)
+    written += write_report(result, staging, maps=embedded, pngs=pngs)
     written.extend(pngs.values())
     return written
 
 
-def write_monitor_pages(result: RunResult, folder: Path, *, min_dwellings: int) -> list[Path]:
+def write_monitor_pages(result: RunResult, folder: Path) -> list[Path]:
     """``monitor.html`` and, when rules are judged per buurt, ``monitor_kaart.html``."""
     assert result.monitor is not None
     synthetic = result.config.synthetic
-    page = report.monitor_html(
-        result.monitor, buurten=result.buurten, synthetic=synthetic, min_dwellings=min_dwellings
-    )
+    page = report.monitor_html(result.monitor, buurten=result.buurten, synthetic=synthetic)
     written = [write_text(folder / "monitor.html", page)]
     table = result.monitor.table
     texts = dict(zip(table["afspraak_id"].astype(str), table["tekst"].astype(str), strict=True))
@@ -77,7 +76,7 @@ def write_monitor_pages(result: RunResult, folder: Path, *, min_dwellings: int) 
 
 
 def write_maps(
-    result: RunResult, folder: Path, *, min_dwellings: int, cdn: bool = False
+    result: RunResult, folder: Path, *, cdn: bool = False
 ) -> tuple[list[Path], dict[str, str]]:
     """``sia.html`` and ``prognose.html``; returns the paths and each page's HTML by title
     (rendered once: the report embeds the same page)."""
@@ -88,7 +87,6 @@ def write_maps(
         dia_areas=result.dia_result.areas,
         criterion_labels={c.name: c.label for c in result.sia_config.criteria},
         synthetic=result.config.synthetic,
-        min_dwellings=min_dwellings,
         top_k=result.sia_config.top_k,
         title=f"SIA-prioriteiten: {result.config.name}",
         cdn=cdn,
@@ -101,7 +99,6 @@ def write_maps(
             projected,
             result.buurten,
             synthetic=result.config.synthetic,
-            min_dwellings=min_dwellings,
             cdn=cdn,
         )
         pages["Prognose"] = prog.get_root().render()
@@ -109,7 +106,7 @@ def write_maps(
     return written, pages
 
 
-def write_pngs(result: RunResult, folder: Path, *, min_dwellings: int) -> dict[str, Path]:
+def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
     """``sia.png``, ``dia.png`` and ``prognose.png`` (for print), by title."""
     synthetic = result.config.synthetic
     scored = result.dia_result.buurten
@@ -121,7 +118,6 @@ def write_pngs(result: RunResult, folder: Path, *, min_dwellings: int) -> dict[s
         path=pngs["SIA-prioriteiten"],
         title=f"SIA-prioriteiten: {result.config.name}",
         synthetic=synthetic,
-        min_dwellings=min_dwellings,
         top_k=result.sia_config.top_k,
     )
     plots.dia_png(scored, areas, path=pngs["DIA's"], synthetic=synthetic)
@@ -133,7 +129,6 @@ def write_pngs(result: RunResult, folder: Path, *, min_dwellings: int) -> dict[s
             result.buurten,
             path=pngs["Prognose"],
             synthetic=synthetic,
-            min_dwellings=min_dwellings,
         )
     return pngs
 
@@ -144,7 +139,6 @@ def write_report(
     *,
     maps: Mapping[str, str | None],
     pngs: Mapping[str, Path],
-    min_dwellings: int,
 ) -> list[Path]:
     """``rapport.html`` (self-contained) and, when a PDF engine is found, ``rapport.pdf``.
 
@@ -163,9 +157,9 @@ def write_report(
         pngs=pngs,
         criterion_labels={c.name: c.label for c in result.sia_config.criteria},
         top_n=result.sia_config.top_k,
-        min_dwellings=min_dwellings,
         synthetic=result.config.synthetic,
         dia_comparison=result.dia_comparison,
+        prognosis_summary=result.prognosis_summary,
     )
     html_path = write_text(folder / "rapport.html", page)
     written = [html_path]
