@@ -44,7 +44,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "koppeling": (),
     "sia": ("criteria",),
     "dia": ("vorige",),
-    "prognose": ("beginstand", "plannen"),
+    "prognose": ("beginstand", "plannen", "programma", "behoefte", "realisaties"),
     "afspraken": (
         "bestand",
         "vorige",
@@ -86,7 +86,7 @@ _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
 _STAGE_FILE_KEYS = {
     "sia": ("criteria",),
     "dia": ("vorige",),
-    "prognose": ("beginstand", "plannen", "peildatum"),
+    "prognose": ("beginstand", "plannen", "peildatum", "programma", "behoefte", "realisaties"),
 }
 #: Keys that may hold an inline table instead of a file name.
 _INLINE_OK = {("sia", "criteria")}

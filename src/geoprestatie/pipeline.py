@@ -19,7 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie import agreements, datasets, dia, join, prognosis, sia
+from geoprestatie import agreements, datasets, dia, join, prognosis, programme, sia
 from geoprestatie._validate import read_toml
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.errors import ConfigError, DataWarning
@@ -214,7 +214,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     )
 
     _say(progress, "[5/6] Prognose")
-    result.prognosis, result.prognosis_summary, accounts = _prognosis(
+    result.prognosis, result.prognosis_summary, accounts, result.programme = _prognosis(
         config, joined, buurten, progress
     )
     if accounts:
@@ -235,7 +235,9 @@ def _prognosis(
     joined: join.JoinResult,
     buurten: gpd.GeoDataFrame,
     progress: Progress | None,
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[_Account]]:
+) -> tuple[
+    pd.DataFrame | None, pd.DataFrame | None, list[_Account], programme.ProgrammeResult | None
+]:
     """Stage 5: the stock prognosis, when ``[prognose] plannen`` is given.
 
     Start-stock and plan rows with a buurtcode outside the study area are left out and
@@ -245,9 +247,10 @@ def _prognosis(
     plans_file = section.pop("plannen", None)
     start_file = section.pop("beginstand", None)
     peildatum = section.pop("peildatum", None)
+    files = {k: section.pop(k, None) for k in ("programma", "behoefte", "realisaties")}
     if plans_file is None:
         _say(progress, "      overgeslagen: geen [prognose] plannen in de config")
-        return None, None, []
+        return None, None, [], None
     prog_config = prognosis.PrognosisConfig.from_dict(section)
     codes = set(buurten["buurtcode"])
     plans, plan_account = _within(
@@ -297,7 +300,21 @@ def _prognosis(
     if "buurtcode" in projected.columns and projected["buurtcode"].isna().any():
         n = int(projected.loc[projected["buurtcode"].isna(), "eindstand"].iloc[-1:].sum())
         _say(progress, f"      let op: zonder buurtcode (in de totalen, niet op de kaart): {n}")
-    return projected, summary, accounts
+    adaptive = programme.run_programme(
+        config=prog_config, start=start, plans=plans, projected=projected, buurten=buurten, **files
+    )
+    for line in programme.progress_lines(adaptive):
+        _say(progress, "      " + line)
+    if files["programma"] is not None:
+        accounts.append(_programme_account(files["programma"], adaptive))
+    return adaptive.prognosis, summary, accounts, adaptive
+
+
+def _programme_account(file: Path, adaptive: programme.ProgrammeResult) -> _Account:
+    """The whole-stock plans: rows placed (or counted as buurt onbekend) and rows left out."""
+    placed = 0 if adaptive.plans is None else len(adaptive.plans)
+    rows = adaptive.rejected.assign(buurtcode=adaptive.rejected["waarde"])
+    return _Account("programma", file, placed + len(rows), rows)
 
 
 @dataclass(frozen=True)
@@ -337,20 +354,26 @@ def _with_accounts(report: join.JoinReport, accounts: list[_Account]) -> join.Jo
     sources = list(report.sources)
     records = [report.not_joined]
     for a in accounts:
-        lost = {"onbekende_buurtcode": a.rejected} if a.rejected else {}
+        rows = a.rejected_rows
+        reasons = (
+            rows["reden"]
+            if "reden" in rows.columns
+            else pd.Series("onbekende_buurtcode", index=rows.index)
+        )
+        lost = {str(k): int(v) for k, v in reasons.value_counts().items()}
         sources.append(
             join.SourceCount(a.bron, a.file.name, "rijen", a.read, a.read - a.rejected, 0, lost)
         )
-        if not a.rejected:  # e.g. a file without buurtcode: nothing left out
-            continue
-        records += join.not_joined_records(
-            a.bron,
-            a.file.name,
-            a.rejected_rows["bron_rij"],
-            "onbekende_buurtcode",
-            column="buurtcode",
-            values=a.rejected_rows["buurtcode"],
-        )
+        for reason in lost:
+            part = rows[reasons == reason]
+            records += join.not_joined_records(
+                a.bron,
+                a.file.name,
+                part["bron_rij"],
+                reason,
+                column=str(part["kolom"].iloc[0]) if "kolom" in part.columns else "buurtcode",
+                values=part["buurtcode"],
+            )
     not_joined = pd.concat(records, ignore_index=True) if len(records) > 1 else records[0]
     return dataclasses.replace(report, sources=tuple(sources), not_joined=not_joined)
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geoprestatie import agreements, dia, join, sia
 from geoprestatie.config import EMBEDDED, RunConfig
+from geoprestatie.programme import ProgrammeResult
 
 __all__ = ["RunResult"]
 
@@ -37,6 +38,7 @@ class RunResult:
     dia_comparison: pd.DataFrame | None = None
     prognosis: pd.DataFrame | None = None
     prognosis_summary: pd.DataFrame | None = None
+    programme: ProgrammeResult | None = None
     monitor: agreements.MonitorResult | None = None
     notes: list[str] = field(default_factory=list)
     display: Callable[[RunResult], str] | None = field(default=None, compare=False)

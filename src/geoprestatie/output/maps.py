@@ -45,6 +45,7 @@ __all__ = [
     "palette",
     "prognose_map",
     "prognosis_totals",
+    "programme_map",
     "sia_map",
     "simplified",
     "to_web",
@@ -788,3 +789,157 @@ def _per_corporation_lines(prognosis: pd.DataFrame) -> dict[tuple[str, int], lis
             for c, v in zip(grp["corporatie"], grp["eindstand"], strict=True)
         ]
     return out
+
+
+class _YearSlider(MacroElement):
+    """A slider (``<input type=range>``) that shows one year's layer at a time."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var layers = [{% for year, layer in this.layers %}
+                [{{ year }}, {{ layer }}]{{ "," if not loop.last }}{% endfor %}];
+            var box = L.control({position: "bottomleft"});
+            box.onAdd = function () {
+                var div = L.DomUtil.create("div", "gp-box gp-slider");
+                var label = L.DomUtil.create("div", "", div);
+                var input = L.DomUtil.create("input", "", div);
+                input.type = "range"; input.min = 0; input.max = layers.length - 1;
+                input.value = layers.length - 1; input.style.width = "220px";
+                input.setAttribute("aria-label", "Jaar");
+                function show(i) {
+                    layers.forEach(function (pair, j) {
+                        if (j === i) { map.addLayer(pair[1]); } else { map.removeLayer(pair[1]); }
+                    });
+                    label.textContent = "Jaar: " + layers[i][0] + " (schuif om te kiezen)";
+                }
+                input.addEventListener("input", function () { show(parseInt(input.value, 10)); });
+                L.DomEvent.disableClickPropagation(div);
+                show(layers.length - 1);
+                return div;
+            };
+            box.addTo(map);
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, layers: Sequence[tuple[int, str]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "YearSlider"
+        self.layers = list(layers)
+
+
+def programme_map(
+    segments: pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    *,
+    segment: str | None = None,
+    synthetic: bool = False,
+    title: str | None = None,
+    tiles: str | None = "OpenStreetMap",
+    simplify_m: float = 5.0,
+) -> folium.Map:
+    """Prognosis map of the whole stock per year, with a year slider.
+
+    Colour: the expected growth since the start (mean of the simulations, every party and
+    status with its probability); tooltip: that figure, the growth when every plan is on
+    time and, for one ``segment``, the band p10-p90. ``segments`` is
+    :func:`geoprestatie.programme.segment_bands`; the frames per year come from
+    :func:`geoprestatie.output.prognosis_charts.year_frames`.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede").head(2)
+    >>> seg = pd.DataFrame({"niveau": "buurt", "gebied": list(b["buurtcode"]) * 2,
+    ...     "segment": "koop", "jaar": [2025, 2025, 2026, 2026], "beginstand": 0,
+    ...     "eindstand_gemiddeld": [5.0, 0, 9.5, 2], "groei": [6, 0, 10, 2]})
+    >>> html = programme_map(seg, b).get_root().render()
+    >>> "gp-slider" in html and "Verwachte groei" in html
+    True
+    """
+    from geoprestatie.output.prognosis_charts import year_frames
+
+    frames = year_frames(segments, buurten, segment=segment)
+    if not frames:
+        raise InputError("no buurt rows in the segment bands", source="programma", column="niveau")
+    values = np.concatenate(
+        [f["groei_gemiddeld"].to_numpy(dtype="float64") for f in frames.values()]
+    )
+    edges = (
+        np.unique(np.quantile(values[values > 0], [0.2, 0.4, 0.6, 0.8]))
+        if (values > 0).any()
+        else np.array([])
+    )
+    colours = palette("YlOrRd", len(edges) + 1)
+    web_base = to_web(
+        escape_frame(buurten[["buurtcode", "buurtnaam", "geometry"]]), simplify_m=simplify_m
+    )
+    m = _new_map(web_base, tiles)
+    first = min(frames)
+    layers: list[tuple[int, str]] = []
+    for year, frame in frames.items():
+        layer = web_base.copy()
+        data = frame.set_index("buurtcode").reindex(layer["buurtcode"].astype(str))
+        mean = data["groei_gemiddeld"].to_numpy(dtype="float64")
+        layer["naam"] = layer["buurtnaam"].astype(object).where(layer["buurtnaam"].notna(), "")
+        layer["gemiddeld"] = [nl_num(v, 0) for v in mean]
+        layer["optijd"] = [nl_int(v) for v in data["groei"].to_numpy(dtype="float64")]
+        fields = [
+            ("naam", "Buurt"),
+            ("gemiddeld", f"Verwachte groei {first}–{year}"),
+            ("optijd", "Als alle plannen op tijd komen"),
+        ]
+        if segment is not None:
+            layer["band"] = [
+                f"{nl_int(a)}–{nl_int(b)}"
+                for a, b in zip(
+                    data["groei_p10"].to_numpy(dtype="float64"),
+                    data["groei_p90"].to_numpy(dtype="float64"),
+                    strict=True,
+                )
+            ]
+            fields.append(("band", "Band p10–p90"))
+        klass = np.searchsorted(edges, mean, side="left")
+        layer["_fill"] = [
+            colours[k] if v > 0 else "#ffffff" for k, v in zip(klass, mean, strict=True)
+        ]
+        group = folium.FeatureGroup(
+            name=f"Jaar {year}", overlay=True, show=year == max(frames), control=False
+        )
+        folium.GeoJson(
+            _geojson(layer, [f for f, _ in fields] + ["_fill"]),
+            style_function=lambda f: {
+                "fillColor": f["properties"]["_fill"],
+                "fillOpacity": 0.8,
+                "color": "#555555",
+                "weight": 0.6,
+            },
+            tooltip=folium.GeoJsonTooltip(
+                fields=[f for f, _ in fields], aliases=[a for _, a in fields], sticky=True
+            ),
+        ).add_to(group)
+        group.add_to(m)
+        layers.append((year, group.get_name()))
+    _YearSlider(layers).add_to(m)
+    bounds = [0.0, *edges.tolist()]
+    rows = [("background:#ffffff", "geen plannen")]
+    rows += [
+        (
+            f"background:{c}",
+            escape(f"{nl_int(lo)} – {nl_int(hi)}" if i < len(edges) else f"> {nl_int(lo)}"),
+        )
+        for i, (c, lo, hi) in enumerate(
+            zip(colours, bounds, [*edges.tolist(), np.inf], strict=True)
+        )
+    ]
+    what = f"segment {segment}" if segment else "alle segmenten"
+    return _finish(
+        m,
+        title=title or f"Programma: verwachte groei van de woningvoorraad ({what})",
+        subtitle="Schuif linksonder door de jaren; kleur: gemiddelde van de simulaties",
+        legends=[(_legend_html("Verwachte groei sinds begin (woningen)", rows), ())],
+        sources=_sources(buurten, (), synthetic=synthetic),
+        synthetic=synthetic,
+    )

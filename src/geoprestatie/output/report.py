@@ -34,6 +34,7 @@ from geoprestatie.publication import (
     suppressed_mask,
     suppressed_note,
 )
+from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
 from geoprestatie.teksten import method_label
@@ -410,6 +411,7 @@ def report_html(
     generated: date | None = None,
     dia_comparison: pd.DataFrame | None = None,
     prognosis_summary: pd.DataFrame | None = None,
+    programme: ProgrammeResult | None = None,
 ) -> str:
     """One self-contained ``rapport.html``: maps, key tables, sources and the accounting.
 
@@ -501,6 +503,8 @@ def report_html(
             "Prognose sociale huurvoorraad",
             _prognosis_table(prognosis, prognosis_summary),
         )
+    if programme is not None:
+        section("adaptief", "Adaptief programmeren", _programme_section(programme))
     if monitor is not None:
         section(
             "monitor",
@@ -808,4 +812,30 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
             "zelf staan niet in dit rapport (adressen en coördinaten van woningen zijn niet "
             "openbaar); zie niet_gekoppeld.csv.</p>"
         )
+    return "".join(parts)
+
+
+def _programme_section(adaptive: ProgrammeResult) -> str:
+    """Scenarios, steering signals, need against plans in the last year, realisations."""
+    parts: list[str] = []
+    if adaptive.simulaties:
+        parts.append(
+            f"<p>Onzekerheid: {escape(nl_int(adaptive.simulaties))} simulaties (seeded Monte "
+            "Carlo; per planstatus een realisatiekans en een vertraging), banden p10–p90.</p>"
+        )
+    if adaptive.scenarios is not None:
+        parts += ["<h3>Scenario's</h3>", html_table(adaptive.scenarios, decimals=0)]
+    if adaptive.signals is not None and len(adaptive.signals):
+        shown = adaptive.signals[["segment", "signaal", "zeker", "vanaf", "toelichting"]].copy()
+        shown["zeker"] = shown["zeker"].map({True: "ja", False: "nee"})
+        parts += ["<h3>Bijsturen: behoefte tegenover plannen</h3>", html_table(shown)]
+    if adaptive.gap is not None and len(adaptive.gap):
+        last = adaptive.gap[adaptive.gap["jaar"] == adaptive.gap["jaar"].max()]
+        cols = [c for c in last.columns if c.startswith(("behoefte_cum", "aanbod_cum", "tekort"))]
+        parts += [
+            f"<h3>Cumulatief t/m {int(last['jaar'].iloc[0])}</h3>",
+            html_table(last[["segment", *cols]], decimals=0),
+        ]
+    if adaptive.rates is not None and len(adaptive.rates):
+        parts += ["<h3>Realisatie tegenover de plannen</h3>", html_table(adaptive.rates)]
     return "".join(parts)

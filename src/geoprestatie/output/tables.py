@@ -19,9 +19,18 @@ from geoprestatie.output._mapdata import corporation_name
 from geoprestatie.output._sheets import Sheet, write_csv, write_xlsx
 from geoprestatie.output.kolommen import THEMES, describe
 from geoprestatie.output.stoplight import stoplight_counts
+from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
 
-__all__ = ["KEYS", "buurt_sheets", "plain", "run_tables", "sheets", "write_tables"]
+__all__ = [
+    "KEYS",
+    "buurt_sheets",
+    "plain",
+    "programme_tables",
+    "run_tables",
+    "sheets",
+    "write_tables",
+]
 
 #: Columns that identify a buurt on every themed sheet.
 KEYS = ("buurtcode", "buurtnaam")
@@ -153,6 +162,18 @@ def split_corporations(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame 
     return rest, long
 
 
+def programme_tables(adaptive: ProgrammeResult) -> dict[str, pd.DataFrame]:
+    """Adaptive programming: scenarios, segment bands, need/gap, signals, realisations."""
+    parts = {
+        "prognose_scenarios": adaptive.scenarios,
+        "programma_banden": adaptive.segments,
+        "behoefte_tekort": adaptive.gap,
+        "bijsturen": adaptive.signals,
+        "realisatie": adaptive.rates,
+    }
+    return {name: plain(frame) for name, frame in parts.items() if frame is not None}
+
+
 def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     """The tables of a run by file name (without ``.csv``), in the order they are written.
 
@@ -178,6 +199,8 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
         tables["prognose"] = result.prognosis
         if result.prognosis_summary is not None:
             tables["prognose_samenvatting"] = result.prognosis_summary.reset_index()
+    if result.programme is not None:
+        tables |= programme_tables(result.programme)
     if result.monitor is not None:
         tables["monitor"] = plain(result.monitor.table)
         if len(result.monitor.groepen):

@@ -16,6 +16,7 @@ from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.files import file_stem
 from geoprestatie.output.gpkg import write_gpkg
+from geoprestatie.output.prognosis_charts import programme_pngs
 from geoprestatie.output.stoplight import monitor_map
 from geoprestatie.output.tables import write_tables
 from geoprestatie.result import RunResult
@@ -103,6 +104,11 @@ def write_maps(
         )
         pages["Prognose"] = prog.get_root().render()
         written.append(write_text(folder / "prognose.html", pages["Prognose"]))
+    if result.programme is not None and result.programme.segments is not None:
+        year_map = maps.programme_map(
+            result.programme.segments, result.buurten, synthetic=result.config.synthetic
+        )
+        written.append(write_text(folder / "programma.html", year_map.get_root().render()))
     return written, pages
 
 
@@ -130,6 +136,8 @@ def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
             path=pngs["Prognose"],
             synthetic=synthetic,
         )
+    if result.programme is not None:
+        pngs |= programme_pngs(result.programme, folder, synthetic=synthetic)
     return pngs
 
 
@@ -160,6 +168,7 @@ def write_report(
         synthetic=result.config.synthetic,
         dia_comparison=result.dia_comparison,
         prognosis_summary=result.prognosis_summary,
+        programme=result.programme,
     )
     html_path = write_text(folder / "rapport.html", page)
     written = [html_path]
