@@ -8,7 +8,7 @@ sociale huur, 350 dwellings per year, is the net growth the corporations aim for
 
 * ``programma_amersfoort_synthetisch.csv``: plans of every party (the three corporations,
   two invented developers, the municipality's own projects) 2025-2034, by segment, status
-  (hard / zacht / idee), capacity and location (a buurtcode, a point in RD New, or none);
+  (hard / zacht / idee), capacity and location (a buurtcode or a point in RD New);
   one published net figure (``saldo`` -25 tot 2026) and demolition.
 * ``behoefte_amersfoort_synthetisch.csv``: need per segment and year 2025-2034.
 * ``realisaties_amersfoort_synthetisch.csv``: what was realised in 2025, per project.
@@ -39,7 +39,14 @@ PARTIES = {
     "Ontwikkelaar Vathorst (synthetisch)": ("ontwikkelaar", [0, 0.1, 0.2, 0.2, 0.25, 0.25]),
     "Gemeente Amersfoort (eigen projecten)": ("gemeente", [0.3, 0.25, 0, 0.35, 0.1, 0]),
 }
-SEGMENTS = ["sociale_huur", "middenhuur", "vrije_huur", "koop_betaalbaar", "koop_midden", "koop_duur"]
+SEGMENTS = [
+    "sociale_huur",
+    "middenhuur",
+    "vrije_huur",
+    "koop_betaalbaar",
+    "koop_midden",
+    "koop_duur",
+]
 #: need per year (synthetisch, except sociale huur: see the module docstring)
 NEED = {
     "sociale_huur": 350,
@@ -65,13 +72,17 @@ def make_plans(rng: np.random.Generator) -> pd.DataFrame:
         year = int(rng.choice(list(YEARS)))
         # later years are less certain
         p_hard = max(0.1, 0.8 - 0.12 * (year - 2025))
-        status = str(rng.choice(["hard", "zacht", "idee"], p=[p_hard, (1 - p_hard) * 0.6, (1 - p_hard) * 0.4]))
+        status = str(
+            rng.choice(
+                ["hard", "zacht", "idee"], p=[p_hard, (1 - p_hard) * 0.6, (1 - p_hard) * 0.4]
+            )
+        )
         buurt = buurten.iloc[int(rng.integers(len(buurten)))]
         where = rng.random()
         code, x, y = "", "", ""
         if where < 0.6:
             code = str(buurt["buurtcode"])
-        elif where < 0.9:
+        else:
             sample = buurten.loc[[buurt.name], "geometry"].sample_points(1, rng=rng).iloc[0]
             point = sample.geoms[0] if hasattr(sample, "geoms") else sample
             x, y = str(round(point.x)), str(round(point.y))
@@ -98,11 +109,21 @@ def make_plans(rng: np.random.Generator) -> pd.DataFrame:
         ("N001", "Omnia Wonen", "corporatie", 2026, "saldo", -25, "sociale_huur", "hard"),
     ]
     for project, party, kind, year, mut, n, segment, status in extra:
+        code = str(buurten["buurtcode"].iloc[int(rng.integers(len(buurten)))])
         rows.append(
             {
-                "project": project, "partij": party, "partijtype": kind, "jaar": year,
-                "mutatie": mut, "aantal": n, "segment": segment, "status": status,
-                "buurtcode": "", "x": "", "y": "", "herkomst": SYNTH,
+                "project": project,
+                "partij": party,
+                "partijtype": kind,
+                "jaar": year,
+                "mutatie": mut,
+                "aantal": n,
+                "segment": segment,
+                "status": status,
+                "buurtcode": code,
+                "x": "",
+                "y": "",
+                "herkomst": SYNTH,
             }
         )
     return pd.DataFrame(rows).sort_values(["jaar", "project"], kind="stable")

@@ -27,11 +27,12 @@ CELL_TIMEOUT_S = 120
 PACKAGE_ROOT = Path(geoprestatie.__file__).resolve().parents[1]
 
 
-def test_the_three_notebooks_are_there() -> None:
+def test_the_notebooks_are_there() -> None:
     assert [p.name for p in ALL] == [
         "01_quickstart_sia_dia.ipynb",
         "02_prognose_en_monitor.ipynb",
         "03_eigen_data.ipynb",
+        "04_adaptief_programmeren.ipynb",
     ]
 
 
