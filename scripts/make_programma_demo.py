@@ -150,7 +150,7 @@ def make_realisations(plans: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     for rec in first.to_dict("records"):
         if rng.random() >= DEFAULT_STATUSES[rec["status"]].kans * 0.92:
             continue
-        n = int(round(rec["aantal"] * rng.uniform(0.8, 1.0)))
+        n = round(rec["aantal"] * rng.uniform(0.8, 1.0))
         rows.append(
             {k: rec[k] for k in ("project", "partij", "jaar", "mutatie", "segment", "buurtcode")}
             | {"aantal": n, "herkomst": SYNTH}
