@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import warnings
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 
 from geoprestatie import datasets
 from geoprestatie.errors import DataWarning
-from geoprestatie.output import maps
+from geoprestatie.output._mapdata import COLOUR_SUPPRESSED
 from geoprestatie.output.prognosis_charts import fan_chart, mutation_chart, programme_pngs
+from geoprestatie.output.programme_map import programme_map
 from geoprestatie.planstatus import UncertaintyConfig
 from geoprestatie.prognosis import PrognosisConfig, project, read_mutation_plans, read_start_stock
 from geoprestatie.programme import run_programme, scenario_table
+from geoprestatie.publication import SUPPRESSED_LABEL, public_programme
 
 DEMO = datasets.data_path("demo")
 
@@ -85,14 +88,48 @@ def test_charts_and_year_slider_map(adaptive, tmp_path: Path) -> None:  # type: 
     fig = fan_chart(adaptive.gap)
     assert len([a for a in fig.axes if a.has_data()]) == 6
     assert mutation_chart(adaptive.prognosis).axes[0].get_legend() is not None
-    html = (
-        maps.programme_map(adaptive.segments, datasets.load_buurten("Amersfoort"), synthetic=True)
-        .get_root()
-        .render()
+    buurten = datasets.load_buurten("Amersfoort")
+    m = programme_map(adaptive.segments, buurten, synthetic=True)
+    html = m.get_root().render()
+    assert "<script src=" not in html and '<link rel="stylesheet" href=' not in html  # offline
+    spec = _spec(html)
+    assert [v["name"] for v in spec["views"]] == [str(y) for y in range(2025, 2035)]
+    assert spec["slider"] == "Jaar" and spec["title"]["synth"]
+    assert len(spec["areas"]["geom"]) == len(buurten)  # the geometry once, not per year
+    # the band per segment in the tooltip, in Dutch
+    lines = [t for texts in spec["areas"]["cols"]["segment_2034"] for t in texts]
+    assert any(re.search(r"sociale huur: \+[\d.]+ \(band p10–p90: ", t) for t in lines)
+
+
+def _spec(html: str) -> dict:  # type: ignore[type-arg]
+    """The map's spec as the page hands it to gpMap."""
+    found = re.search(r"gpMap\(\w+, (\{.*?\})\);", html, flags=re.S)
+    assert found is not None
+    return json.loads(found.group(1))  # type: ignore[no-any-return]
+
+
+def test_programme_map_names_are_text_and_hidden_cells_are_grey() -> None:
+    buurten = datasets.load_buurten("Enschede").head(2).copy()
+    buurten["buurtnaam"] = ["<script>alert(1)</script>", "Oost"]
+    codes = list(buurten["buurtcode"])
+    seg = pd.DataFrame(
+        {
+            "niveau": "buurt",
+            "gebied": codes,
+            "segment": "sociale_huur",
+            "jaar": 2025,
+            "beginstand": 0,
+            "eindstand_gemiddeld": [pd.NA, 3.0],
+            "groei": [pd.NA, 4],
+            "groei_p10": [pd.NA, 2],
+            "groei_p90": [pd.NA, 4],
+        }
     )
-    assert "gp-slider" in html and html.count("addLayer") >= 1
-    assert re.search(r"\[2025, feature_group_\w+\]", html)  # one layer per year on the slider
-    assert re.search(r"\[2034, feature_group_\w+\]", html) and "Synthetische gegevens" in html
+    html = programme_map(seg, buurten).get_root().render()
+    assert "<script>alert(1)" not in html  # names reach the page as inert JSON
+    view = _spec(html)["views"][0]
+    assert view["colours"][view["fill"][0]] == COLOUR_SUPPRESSED
+    assert _spec(html)["areas"]["cols"]["verwacht_2025"] == [SUPPRESSED_LABEL, "+3"]
 
 
 def test_demo_generator_reproduces_the_files(tmp_path: Path) -> None:
@@ -105,3 +142,12 @@ def test_demo_generator_reproduces_the_files(tmp_path: Path) -> None:
         assert path.read_bytes() == (DEMO / path.name).read_bytes(), path.name
     need = pd.read_csv(DEMO / "behoefte_amersfoort_synthetisch.csv", sep=";")
     assert (need["herkomst"].str.contains("synthetisch") | need["segment"].eq("sociale_huur")).all()
+
+
+def test_public_programme_keeps_no_corporation_detail(adaptive) -> None:  # type: ignore[no-untyped-def]
+    public = public_programme(adaptive, None)
+    assert public.rejected.empty and len(public.prognosis) == 0
+    assert not {"corporatie", "buurtcode", "project", "x", "y"} & set(public.plans.columns)
+    assert public.plans["aantal"].sum() == adaptive.plans["aantal"].sum()
+    # nothing hidden in the prognosis: the whole-stock bands are published as they are
+    assert not public.segments.attrs["onderdrukt"].to_numpy().any()

@@ -46,6 +46,7 @@ from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, protect
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
+from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "PublicFrames",
     "PublicationPolicy",
     "coarse_prognosis",
+    "public_programme",
     "publish",
     "publish_frames",
     "suppressed_mask",
@@ -613,13 +615,16 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     """
     if policy is None:
         policy = PublicationPolicy.from_dict(result.config.section("uitvoer"))
+    prognosis = result.prognosis
+    if prognosis is not None:  # simulated bands per corporation and buurt stay internal
+        prognosis = prognosis.drop(columns=_band_columns(prognosis))
     pub = publish_frames(
         table=result.table,
         scored=result.dia_result.buurten,
         areas=result.dia_result.areas,
         policy=policy,
         stock=result.joined.stock,
-        prognosis=result.prognosis,
+        prognosis=prognosis,
         summary=result.prognosis_summary,
     )
     report = dataclasses.replace(
@@ -641,6 +646,110 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
         dia_result=dataclasses.replace(result.dia_result, buurten=scored, areas=pub.areas),
         prognosis=pub.prognosis,
         prognosis_summary=pub.prognosis_summary,
+        programme=(
+            None if result.programme is None else public_programme(result.programme, pub.prognosis)
+        ),
         monitor=monitor,
         notes=[*result.notes, *pub.notes],
     )
+
+
+# ----------------------------------------------------------------------------- programme
+
+
+def _band_columns(frame: pd.DataFrame) -> list[str]:
+    """Simulated band columns (``eindstand_p10``, ``eindstand_gemiddeld`` ...)."""
+    return [
+        str(c) for c in frame.columns if str(c).startswith("eindstand_") and str(c) != "eindstand"
+    ]
+
+
+def public_programme(
+    programme: ProgrammeResult, public_prognosis: pd.DataFrame | None
+) -> ProgrammeResult:
+    """The public version of the adaptive-programming results.
+
+    Plans, need and their bands per segment and area are planning figures of every party
+    (a municipality's housing programme), not figures of tenants' dwellings, and are
+    published; so are the municipal figures per party (scenarios, realisation rates), like
+    the prognosis summary. Not published: the corporation prognosis per corporation and
+    buurt (the public one is ``public_prognosis``, from :func:`publish_frames`), the plan
+    rows with their location, party and project (only their totals per year, mutation,
+    segment and status remain, for the charts) and the rows not placed. Where a
+    corporation's plan lies in a buurt whose public prognosis hides a figure, the buurt's
+    and its wijk's whole-stock figures of that segment are hidden too (they would show the
+    corporation's plan in that buurt).
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"niveau": ["gemeente", "wijk", "buurt", "buurt"],
+    ...     "gebied": ["gemeente", "W1", "B1", "B2"], "segment": "sociale_huur",
+    ...     "jaar": 2025, "groei": [7, 7, 3, 4]})
+    >>> plans = pd.DataFrame({"corporatie": ["A", "Ontwikkelaar"], "jaar": 2025,
+    ...     "mutatie": "nieuwbouw", "aantal": [3, 4], "buurtcode": ["B1", "B2"],
+    ...     "wijkcode": "W1", "segment": "sociale_huur", "zekerheid": "hard",
+    ...     "partijtype": ["corporatie", "ontwikkelaar"]})
+    >>> prog = pd.DataFrame({"buurtcode": ["B1"], "jaar": [2025], "sloop": [pd.NA]})
+    >>> prog.attrs["onderdrukt"] = pd.DataFrame({"buurtcode": [False], "jaar": [False],
+    ...                                          "sloop": [True]})
+    >>> out = public_programme(ProgrammeResult(prognosis=prog, plans=plans, segments=seg), prog)
+    >>> out.segments["groei"].tolist()
+    [7, <NA>, <NA>, 4]
+    >>> out.plans.to_dict("records")
+    [{'jaar': 2025, 'mutatie': 'nieuwbouw', 'segment': 'sociale_huur', 'zekerheid': 'hard', \
+'aantal': 7}]
+    """
+    prognosis = public_prognosis if public_prognosis is not None else programme.prognosis.iloc[0:0]
+    plans, segments = programme.plans, programme.segments
+    if plans is not None and segments is not None:
+        segments = _hide(segments, _programme_mask(segments, plans, prognosis))
+    if plans is not None:
+        keys = [c for c in ("jaar", "mutatie", "segment", "zekerheid") if c in plans.columns]
+        plans = plans.groupby(keys, as_index=False, sort=True, observed=True).agg(
+            aantal=("aantal", "sum")
+        )
+    return dataclasses.replace(
+        programme,
+        prognosis=prognosis,
+        plans=plans,
+        segments=segments,
+        rejected=programme.rejected.iloc[0:0],
+    )
+
+
+def _programme_mask(
+    segments: pd.DataFrame, plans: pd.DataFrame, prognosis: pd.DataFrame
+) -> pd.DataFrame:
+    """True for every figure of a (buurt or wijk, segment) holding a corporation's plan in a
+    buurt whose public prognosis hides a cell."""
+    mask = pd.DataFrame(False, index=segments.index, columns=segments.columns)
+    hidden_rows = suppressed_mask(prognosis).any(axis=1)
+    if "buurtcode" not in prognosis or not hidden_rows.any() or "buurtcode" not in plans:
+        return mask
+    hidden_buurten = set(prognosis.loc[hidden_rows, "buurtcode"].dropna().astype(str))
+    if "partijtype" in plans:
+        corp = plans["partijtype"].astype("string").str.lower().eq("corporatie").fillna(False)
+    else:
+        names = set(prognosis.get("corporatie", pd.Series(dtype=str)).astype(str))
+        corp = plans["corporatie"].astype(str).isin(names)
+    codes = plans["buurtcode"].astype("string")
+    touched = plans[corp.to_numpy(dtype=bool) & codes.isin(hidden_buurten).fillna(False)]
+    areas: set[tuple[str, str, str]] = set()
+    for rec in touched.to_dict("records"):
+        segment = str(rec.get("segment"))
+        areas.add(("buurt", str(rec["buurtcode"]), segment))
+        wijk = rec.get("wijkcode")
+        if isinstance(wijk, str) and wijk:
+            areas.add(("wijk", str(rec["wijkcode"]), segment))
+    rows = [
+        (str(n), str(g), str(s)) in areas
+        for n, g, s in zip(segments["niveau"], segments["gebied"], segments["segment"], strict=True)
+    ]
+    figures = [
+        c
+        for c in segments.columns
+        if c not in ("niveau", "gebied", "segment", "jaar")
+        and pd.api.types.is_numeric_dtype(segments[c])
+    ]
+    mask.loc[np.asarray(rows, dtype=bool), figures] = True
+    return mask

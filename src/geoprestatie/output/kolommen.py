@@ -361,6 +361,45 @@ COLUMNS: dict[str, Kolom] = {
         "Liberalisatie", "Onttrekking door overgang naar de vrije sector (negatief).", "count"
     ),
     "samenvoeging": _k("Samenvoeging", "Saldo van het samenvoegen van woningen.", "count"),
+    "saldo": _k(
+        "Saldo (netto opgegeven)",
+        "Gepubliceerde netto ontwikkeling (plus of min), niet gesplitst naar mutatiesoort.",
+        "count",
+    ),
+    # adaptive programming (docs/prognosis.md)
+    "niveau": _k("Niveau", "Gebiedsniveau: gemeente, wijk of buurt.", "text"),
+    "gebied": _k("Gebied", "Code van de wijk of buurt (gemeente: de hele gemeente).", "code"),
+    "segment": _k(
+        "Segment",
+        "Marktsegment: sociale huur, middenhuur, vrije huur, koop betaalbaar / midden / duur.",
+        "text",
+    ),
+    "groei": _k("Groei", "Groei sinds het begin als alle plannen op tijd komen.", "count"),
+    "behoefte": _k("Behoefte", "Woningen waarmee het segment dit jaar moet groeien.", "count"),
+    "behoefte_cumulatief": _k(
+        "Behoefte cumulatief", "Behoefte opgeteld vanaf het eerste jaar.", "count"
+    ),
+    "aanbod": _k("Plannen", "Geplande woningen in het jaar (alles op tijd).", "count"),
+    "aanbod_cumulatief": _k(
+        "Plannen cumulatief", "Geplande woningen opgeteld, als alles op tijd komt.", "count"
+    ),
+    "tekort": _k(
+        "Tekort", "Cumulatieve behoefte min cumulatieve plannen (negatief: overschot).", "count"
+    ),
+    "signaal": _k("Signaal", "tekort, overschot of in balans (binnen de marge).", "text"),
+    "zeker": _k(
+        "Zeker", "Ook het gunstige of ongunstige verloop (band) valt buiten de marge.", "bool"
+    ),
+    "vanaf": _k("Vanaf", "Eerste jaar waarin het signaal geldt.", "year"),
+    "zekerheid": _k(
+        "Planstatus", "Status van het plan: hard, zacht, ambitie, idee of eigen.", "text"
+    ),
+    "richting": _k("Richting", "toevoeging of onttrekking.", "text"),
+    "gepland": _k("Gepland", "Woningen gepland in het jaar.", "count"),
+    "gerealiseerd": _k("Gerealiseerd", "Woningen gerealiseerd in het jaar.", "count"),
+    "realisatiegraad": _k("Realisatiegraad", "Gerealiseerd gedeeld door gepland.", "share"),
+    "scenario": _k("Scenario", "hard, zacht (hard + zacht) of alles.", "text"),
+    "statussen": _k("Statussen", "De planstatussen die het scenario meetelt.", "text"),
     "tijdelijk_beginstand": _k(
         "Tijdelijk: beginstand", "Tijdelijke woningen aan het begin van het jaar.", "count"
     ),
@@ -383,9 +422,17 @@ COLUMNS: dict[str, Kolom] = {
     "vergelijking": _k("Vergelijking", "Hoe gemeten en norm worden vergeleken.", "text"),
 }
 
+#: Columns with simulated bands (``<kolom>_p10``, ``<kolom>_gemiddeld`` ...).
+_BANDED = ("eindstand", "groei", "aanbod_cumulatief", "tekort")
+
 #: Columns whose meaning depends on the table (``tabel -> column -> Kolom``).
 BY_TABLE: dict[str, dict[str, Kolom]] = {
     "prognose": {"jaar": _k("Jaar", "Jaar van de prognose.", "year")},
+    "programma_banden": {
+        "mutatie": _k(
+            "Verandering in het jaar", "Verandering in het jaar (alles op tijd).", "count"
+        )
+    },
     "monitor": {
         "status": _k(
             "Status",
@@ -462,6 +509,23 @@ def _family(name: str, labels: Mapping[str, str]) -> Kolom | None:
         year = name.removeprefix("voorraad_")
         return _k(
             f"Voorraad {year}", f"Corporatiewoningen aan het eind van {year} (prognose).", "count"
+        )
+    band = re.fullmatch(r"(.+)_(p\d{1,2}|gemiddeld)", name)
+    if band and band.group(1) == "mutatie":
+        band = None if name.endswith("gemiddeld") else band
+        if band:
+            q = band.group(2)
+            return _k(f"Verandering in het jaar {q}", f"{q} van de simulaties.", "count")
+    if band and band.group(1) in _BANDED:
+        what, q = band.groups()
+        base = COLUMNS[what].kop
+        if q == "gemiddeld":
+            return _k(f"{base} gemiddeld", f"{base}: gemiddelde van de simulaties.", "num1")
+        return _k(
+            f"{base} {q}",
+            f"{base}: {q.removeprefix('p')}e percentiel van de simulaties (realisatiekans en "
+            "vertraging per planstatus).",
+            "count",
         )
     if name.endswith("_percentage"):
         what = humanise(name.removesuffix("_percentage"))

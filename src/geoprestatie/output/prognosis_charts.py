@@ -4,8 +4,7 @@
   simulated band p10-p90 shaded, p50 and "every plan on time" as lines;
 * :func:`mutation_chart`: the change per year, stacked by mutation type (additions up,
   removals down), net figures (``saldo``) as their own colour;
-* :func:`year_frames`: the whole-stock prognosis per buurt, one GeoDataFrame per year (for a
-  map with a year slider, :func:`geoprestatie.output.maps.programme_map`).
+The map with a year slider is :func:`geoprestatie.output.programme_map.programme_map`.
 
 Dutch labels; synthetic data say *synthetisch* in the source line.
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -25,9 +23,9 @@ from geoprestatie.errors import InputError
 from geoprestatie.output._fmt import nl_int
 from geoprestatie.prognosis import MUTATION_TYPES
 from geoprestatie.programme import ProgrammeResult, plan_mutations
-from geoprestatie.segments import SEGMENT_LABELS
+from geoprestatie.segments import SEGMENT_LABELS, SEGMENTS
 
-__all__ = ["fan_chart", "mutation_chart", "programme_pngs", "year_frames"]
+__all__ = ["SYNTHETIC_PLANS", "fan_chart", "mutation_chart", "programme_pngs"]
 
 DPI = 150
 #: colour-blind-safe (Okabe-Ito) colours per mutation type
@@ -44,6 +42,8 @@ MUTATION_COLOURS: dict[str, str] = {
     "saldo": "#000000",
 }
 SYNTHETIC_NOTE = "gegevens synthetisch (verzonnen plannen en behoefte, geen beleid)"
+#: source line of maps of the synthetic demo programme
+SYNTHETIC_PLANS = "Plannen, behoefte en realisaties: synthetisch (verzonnen, geen beleid)"
 
 
 def _save(fig: Figure, path: str | Path | None) -> Figure:
@@ -94,7 +94,9 @@ def fan_chart(
         data = data.groupby(["segment", "jaar"], as_index=False)[
             ["behoefte_cumulatief", "aanbod_cumulatief"]
         ].sum()
-    segments = list(dict.fromkeys(data["segment"].astype(str)))
+    found = list(dict.fromkeys(data["segment"].astype(str)))
+    order = {s: i for i, s in enumerate(SEGMENTS)}  # sociale huur first, koop duur last
+    segments = sorted(found, key=lambda s: (order.get(s, len(order)), s))
     cols = min(3, max(1, len(segments)))
     rows = int(np.ceil(len(segments) / cols)) if segments else 1
     fig = Figure(figsize=(4.2 * cols, 3.2 * rows + 0.9), dpi=DPI, layout="constrained")
@@ -202,41 +204,13 @@ def mutation_chart(
     ax.yaxis.set_major_formatter(lambda v, _pos: nl_int(v))
     ax.set_ylabel("woningen")
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, ncols=2, loc="upper left", frameon=False)
+    # room above the highest bar for the legend, below the lowest for the removals
+    top, bottom = float(max(up.max(), 0)), float(min(down.min(), 0))
+    span = max(top - bottom, 1.0)
+    ax.set_ylim(bottom - 0.08 * span, top + 0.3 * span)
+    ax.legend(fontsize=8, ncols=3, loc="upper left", frameon=False)
     _footer(fig, sources, synthetic)
     return _save(fig, path)
-
-
-def year_frames(
-    segments: pd.DataFrame,
-    buurten: gpd.GeoDataFrame,
-    *,
-    segment: str | None = None,
-    percentielen: Sequence[int] = (10, 50, 90),
-) -> dict[int, gpd.GeoDataFrame]:
-    """Per year a GeoDataFrame of the buurten with the simulated growth since the start.
-
-    ``segments`` is :func:`geoprestatie.programme.segment_bands` (its ``buurt`` rows);
-    ``segment=None`` sums the segments' deterministic growth and mean (bands per segment
-    only: percentiles do not add up). Columns: ``buurtcode``, ``buurtnaam``, ``groei``
-    (every plan on time), ``groei_gemiddeld`` and, for one segment, ``groei_p10/p50/p90``.
-    """
-    part = segments[segments["niveau"] == "buurt"].rename(columns={"gebied": "buurtcode"})
-    if segment is not None:
-        part = part[part["segment"] == segment]
-    part = part.assign(groei_gemiddeld=part["eindstand_gemiddeld"] - part["beginstand"])
-    figures = ["groei", "groei_gemiddeld"]
-    if segment is not None:
-        figures += [f"groei_p{p}" for p in percentielen]
-    per = part.groupby(["buurtcode", "jaar"], as_index=False)[figures].sum()
-    base = buurten[["buurtcode", "buurtnaam", "geometry"]]
-    out: dict[int, gpd.GeoDataFrame] = {}
-    for year in sorted(per["jaar"].astype(int).unique()):
-        rows = per[per["jaar"] == year].drop(columns="jaar")
-        frame = base.merge(rows, on="buurtcode", how="left")
-        frame[figures] = frame[figures].fillna(0)
-        out[int(year)] = gpd.GeoDataFrame(frame, geometry="geometry", crs=buurten.crs)
-    return out
 
 
 def programme_pngs(

@@ -25,6 +25,7 @@ from geoprestatie.errors import InputError
 from geoprestatie.output import _mapdata as _md
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.output.html import Markup, escape, render
+from geoprestatie.output.kolommen import describe
 from geoprestatie.output.stoplight import stoplight_html
 from geoprestatie.publication import (
     DEFAULT_MIN_DWELLINGS,
@@ -815,27 +816,34 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
     return "".join(parts)
 
 
+def _dutch(frame: pd.DataFrame, table: str) -> str:
+    """``html_table`` with the glossary's Dutch headers (:mod:`geoprestatie.output.kolommen`)."""
+    headers = {str(c): describe(str(c), table=table).kop for c in frame.columns}
+    return html_table(frame, columns=headers, decimals=0)
+
+
 def _programme_section(adaptive: ProgrammeResult) -> str:
     """Scenarios, steering signals, need against plans in the last year, realisations."""
     parts: list[str] = []
     if adaptive.simulaties:
         parts.append(
-            f"<p>Onzekerheid: {escape(nl_int(adaptive.simulaties))} simulaties (seeded Monte "
-            "Carlo; per planstatus een realisatiekans en een vertraging), banden p10–p90.</p>"
+            f"<p>Onzekerheid: {escape(nl_int(adaptive.simulaties))} simulaties (Monte Carlo "
+            "met vaste seed; per planstatus een realisatiekans en een vertraging), banden "
+            "p10–p90.</p>"
         )
     if adaptive.scenarios is not None:
-        parts += ["<h3>Scenario's</h3>", html_table(adaptive.scenarios, decimals=0)]
+        parts += ["<h3>Scenario's (corporaties)</h3>", _dutch(adaptive.scenarios, "scenarios")]
     if adaptive.signals is not None and len(adaptive.signals):
         shown = adaptive.signals[["segment", "signaal", "zeker", "vanaf", "toelichting"]].copy()
         shown["zeker"] = shown["zeker"].map({True: "ja", False: "nee"})
-        parts += ["<h3>Bijsturen: behoefte tegenover plannen</h3>", html_table(shown)]
+        parts += ["<h3>Bijsturen: behoefte tegenover plannen</h3>", _dutch(shown, "bijsturen")]
     if adaptive.gap is not None and len(adaptive.gap):
         last = adaptive.gap[adaptive.gap["jaar"] == adaptive.gap["jaar"].max()]
         cols = [c for c in last.columns if c.startswith(("behoefte_cum", "aanbod_cum", "tekort"))]
         parts += [
-            f"<h3>Cumulatief t/m {int(last['jaar'].iloc[0])}</h3>",
-            html_table(last[["segment", *cols]], decimals=0),
+            f"<h3>Cumulatief t/m {int(last['jaar'].iloc[0])} (alle partijen)</h3>",
+            _dutch(last[["segment", *cols]], "behoefte_tekort"),
         ]
     if adaptive.rates is not None and len(adaptive.rates):
-        parts += ["<h3>Realisatie tegenover de plannen</h3>", html_table(adaptive.rates)]
+        parts += ["<h3>Realisatie tegenover de plannen</h3>", _dutch(adaptive.rates, "realisatie")]
     return "".join(parts)

@@ -55,6 +55,23 @@ TABLE_SHEETS: dict[str, tuple[str, str]] = {
         "Prognose samenvatting",
         "Mutaties over de hele periode per corporatie en in totaal (als in de afspraken).",
     ),
+    "prognose_scenarios": (
+        "Scenario's",
+        "De prognose van de corporaties per scenario (hard, zacht, alles), met de band.",
+    ),
+    "programma_banden": (
+        "Programma per segment",
+        "Plannen van alle partijen per segment en gebied, per jaar met de band p10-p90.",
+    ),
+    "behoefte_tekort": (
+        "Behoefte en tekort",
+        "Per segment en jaar de cumulatieve behoefte, de plannen met hun band en het tekort.",
+    ),
+    "bijsturen": ("Bijsturen", "Per segment: tekort, overschot of in balans (marge)."),
+    "realisatie": (
+        "Realisatie",
+        "Gerealiseerd tegenover gepland per partij, planstatus en richting.",
+    ),
     "monitor": ("Monitor", "De afspraken met hun status (groen, oranje, rood, onbekend)."),
     "monitor_groepen": (
         "Monitor per groep",

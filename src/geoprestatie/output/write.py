@@ -16,7 +16,8 @@ from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.files import file_stem
 from geoprestatie.output.gpkg import write_gpkg
-from geoprestatie.output.prognosis_charts import programme_pngs
+from geoprestatie.output.prognosis_charts import SYNTHETIC_PLANS, programme_pngs
+from geoprestatie.output.programme_map import programme_map
 from geoprestatie.output.stoplight import monitor_map
 from geoprestatie.output.tables import write_tables
 from geoprestatie.result import RunResult
@@ -105,10 +106,15 @@ def write_maps(
         pages["Prognose"] = prog.get_root().render()
         written.append(write_text(folder / "prognose.html", pages["Prognose"]))
     if result.programme is not None and result.programme.segments is not None:
-        year_map = maps.programme_map(
-            result.programme.segments, result.buurten, synthetic=result.config.synthetic
+        year_map = programme_map(
+            result.programme.segments,
+            result.buurten,
+            synthetic=result.config.synthetic,
+            sources=[SYNTHETIC_PLANS] if result.config.synthetic else [],
+            cdn=cdn,
         )
-        written.append(write_text(folder / "programma.html", year_map.get_root().render()))
+        pages["Woningbouwprogramma"] = year_map.get_root().render()
+        written.append(write_text(folder / "programma.html", pages["Woningbouwprogramma"]))
     return written, pages
 
 
