@@ -428,10 +428,22 @@ _BANDED = ("eindstand", "groei", "aanbod_cumulatief", "tekort")
 #: Columns whose meaning depends on the table (``tabel -> column -> Kolom``).
 BY_TABLE: dict[str, dict[str, Kolom]] = {
     "prognose": {"jaar": _k("Jaar", "Jaar van de prognose.", "year")},
+    "prognose_scenarios": {"jaar": _k("Eindjaar", "Laatste jaar van de prognose.", "year")},
+    "behoefte_tekort": {"jaar": _k("Jaar", "Jaar van de behoefte en de plannen.", "year")},
+    "bijsturen": {
+        "jaar": _k("Tot en met", "Laatste jaar van de vergelijking.", "year"),
+        "toelichting": _k("Toelichting", "Behoefte, plannen en band in woorden.", "text"),
+        "aanbod_p50": _k("Plannen p50", "Cumulatieve plannen: 50e percentiel.", "count"),
+    },
+    "realisatie": {
+        "corporatie": _k("Partij", "Corporatie, ontwikkelaar of gemeente.", "text"),
+        "jaar": _k("Jaar", "Jaar van de realisatie.", "year"),
+    },
     "programma_banden": {
+        "jaar": _k("Jaar", "Stand aan het eind van dit jaar.", "year"),
         "mutatie": _k(
             "Verandering in het jaar", "Verandering in het jaar (alles op tijd).", "count"
-        )
+        ),
     },
     "monitor": {
         "status": _k(

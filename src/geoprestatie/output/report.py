@@ -832,7 +832,10 @@ def _programme_section(adaptive: ProgrammeResult) -> str:
             "p10–p90.</p>"
         )
     if adaptive.scenarios is not None:
-        parts += ["<h3>Scenario's (corporaties)</h3>", _dutch(adaptive.scenarios, "scenarios")]
+        parts += [
+            "<h3>Scenario's (corporaties)</h3>",
+            _dutch(adaptive.scenarios, "prognose_scenarios"),
+        ]
     if adaptive.signals is not None and len(adaptive.signals):
         shown = adaptive.signals[["segment", "signaal", "zeker", "vanaf", "toelichting"]].copy()
         shown["zeker"] = shown["zeker"].map({True: "ja", False: "nee"})
