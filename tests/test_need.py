@@ -60,11 +60,11 @@ def test_reader_names_file_column_row(
 
 
 def test_duplicates_and_two_area_columns() -> None:
-    with pytest.raises(InputError, match="more than once"):
+    with pytest.raises(InputError, match="meer dan eens"):
         need_from_frame(
             pd.DataFrame({"segment": ["koop"] * 2, "jaar": [2025] * 2, "behoefte": [1, 2]})
         )
-    with pytest.raises(InputError, match="per buurt or per wijk"):
+    with pytest.raises(InputError, match="per buurt of per wijk"):
         need_from_frame(
             pd.DataFrame(
                 {

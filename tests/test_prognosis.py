@@ -99,7 +99,7 @@ def test_amersfoort_table_from_mutation_rows() -> None:
         corporaties=["Omnia Wonen", "Portaal", "de Alliantie"],
     )
     assert list(ordered.columns) == ["Omnia Wonen", "Portaal", "de Alliantie", "Totaal"]
-    with pytest.raises(ValueError, match="must list each corporation"):
+    with pytest.raises(ValueError, match="moet elke corporatie van de prognose"):
         summary_table(project(start, plans, config=PrognosisConfig()), corporaties=["Portaal"])
 
 
@@ -187,7 +187,7 @@ def test_buurt_level_and_plans_without_buurt() -> None:
         [("A", 2022, "nieuwbouw", 5, "BU00010002"), ("A", 2022, "nieuwbouw", 7, "")],
         ("buurtcode",),
     )
-    with pytest.warns(DataWarning, match="without buurtcode"):
+    with pytest.warns(DataWarning, match="zonder buurtcode"):
         out = project(start, plans, config=PrognosisConfig())
     assert out["buurtcode"].isna().sum() == 1
     by_buurt = dict(zip(out["buurtcode"].fillna("onbekend"), out["eindstand"], strict=True))
@@ -255,9 +255,9 @@ def test_config_from_dict() -> None:
         }
     )
     assert cfg.targets[0].norm == 213 and cfg.rent_limits[2026].liberalisatiegrens == 920
-    with pytest.raises(ConfigError, match="unknown key"):
+    with pytest.raises(ConfigError, match="onbekende sleutel"):
         PrognosisConfig.from_dict({"scenrio": "hard"})
-    with pytest.raises(ConfigError, match="netto_groei needs"):
+    with pytest.raises(ConfigError, match="netto_groei heeft `van` en `tot`"):
         Target.from_dict({"id": "x", "soort": "netto_groei", "norm": 1})
 
 
@@ -275,12 +275,12 @@ def test_unknown_mutation_type_lists_valid_ones() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("-5", "negative"),
-        ("2,5", "fractional"),
-        ("1.500", "fractional"),
-        ("", "empty"),
-        ("veel", "not a number"),
-        ("0", "zero"),
+        ("-5", "negatief"),
+        ("2,5", "breuk"),
+        ("1.500", "breuk"),
+        ("", "leeg"),
+        ("veel", "geen getal"),
+        ("0", "nul; laat de rij dan weg"),
     ],
 )
 def test_bad_aantal_names_the_row(value: str, message: str) -> None:
@@ -299,21 +299,21 @@ def test_bad_aantal_names_the_row(value: str, message: str) -> None:
 def test_plan_year_before_peildatum() -> None:
     start = _start({"A": 10}, peildatum="2022-06-30")  # first projected year 2023
     plans = _plans([("A", 2023, "nieuwbouw", 1), ("A", 2022, "nieuwbouw", 1)])
-    with pytest.raises(InputError, match=r"rij 2: plan year\(s\) \[2022\] lie before"):
+    with pytest.raises(InputError, match=r"rij 2: planjaar/-jaren \[2022\] liggen vóór"):
         project(start, plans, config=PrognosisConfig())
 
 
 def test_corporation_without_start_stock_is_reported() -> None:
     start = _start({"A": 10})
     plans = _plans([("A", 2022, "nieuwbouw", 1), ("Z", 2022, "nieuwbouw", 1)])
-    with pytest.raises(InputError, match=r"rij 2: corporation\(s\) \['Z'\] have plans"):
+    with pytest.raises(InputError, match=r"rij 2: corporatie\(s\) \['Z'\] hebben"):
         project(start, plans, config=PrognosisConfig())
 
 
 def test_start_stock_needs_a_peildatum() -> None:
-    with pytest.raises(InputError, match="no peildatum"):
+    with pytest.raises(InputError, match="geen peildatum"):
         start_from_frame(pd.DataFrame({"corporatie": ["A"], "aantal": [1]}))
-    with pytest.raises(InputError, match="one date"):
+    with pytest.raises(InputError, match="één datum"):
         start_from_frame(
             pd.DataFrame(
                 {
@@ -326,7 +326,7 @@ def test_start_stock_needs_a_peildatum() -> None:
 
 
 def test_negative_stock_warns() -> None:
-    with pytest.warns(DataWarning, match="below zero"):
+    with pytest.warns(DataWarning, match="onder nul"):
         project(_start({"A": 5}), _plans([("A", 2022, "sloop", 6)]), config=PrognosisConfig())
 
 
@@ -360,7 +360,7 @@ def test_reader_xlsx_and_bad_row_in_file(tmp_path: Path) -> None:
         }
     ).to_excel(path, index=False)
     # Excel shows the header in row 1, so the second plan is in row 3
-    with pytest.raises(InputError, match=r"plannen.xlsx, kolom 'aantal', rij 3: .*fractional"):
+    with pytest.raises(InputError, match=r"plannen.xlsx, kolom 'aantal', rij 3: .*breuk"):
         read_mutation_plans(path)
 
 
@@ -377,11 +377,11 @@ def test_row_numbers_are_file_rows_with_blank_lines(tmp_path: Path) -> None:
     path.write_text(
         "corporatie;jaar;mutatie;aantal\nA;2022;sloop;1\n\nA;2022;sloop;-2\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"plannen.csv, kolom 'aantal', rij 4: .*negative"):
+    with pytest.raises(InputError, match=r"plannen.csv, kolom 'aantal', rij 4: .*negatief"):
         read_mutation_plans(path)
     start = tmp_path / "start.csv"
     start.write_text("corporatie;aantal;peildatum\nA;1;2022-01-01\nB;x;2022-01-01\n", "utf-8")
-    with pytest.raises(InputError, match=r"start.csv, kolom 'aantal', rij 3: .*not a number"):
+    with pytest.raises(InputError, match=r"start.csv, kolom 'aantal', rij 3: .*geen getal"):
         read_start_stock(start)
 
 
@@ -392,7 +392,7 @@ def test_a_hash_line_is_data_not_a_comment(tmp_path: Path) -> None:
     path.write_text(
         "corporatie,jaar,mutatie,aantal\n# harde plannen\nA,2022,sloop,1\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"plannen.csv, kolom 'mutatie', rij 2: unknown"):
+    with pytest.raises(InputError, match=r"plannen.csv, kolom 'mutatie', rij 2: onbekende mutatie"):
         read_mutation_plans(path)
 
 
@@ -401,7 +401,7 @@ def test_project_names_the_plan_file_and_row(tmp_path: Path) -> None:
     path.write_text(
         "corporatie,jaar,mutatie,aantal\nA,2023,nieuwbouw,1\nA,2021,sloop,1\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"^\S*plannen.csv, kolom 'jaar', rij 3: plan year"):
+    with pytest.raises(InputError, match=r"^\S*plannen.csv, kolom 'jaar', rij 3: planjaar"):
         project(_start({"A": 5}), read_mutation_plans(path), config=PrognosisConfig())
 
 
@@ -420,7 +420,7 @@ def test_read_prognosis_names_the_file_row(tmp_path: Path) -> None:
     path.write_text(
         "corporatie,jaar,beginstand,eindstand\nA,2022,5,6\nA,2023,6,6.5\n", encoding="utf-8"
     )
-    with pytest.raises(InputError, match=r"kolom 'eindstand', rij 3: .*whole numbers"):
+    with pytest.raises(InputError, match=r"kolom 'eindstand', rij 3: .*gehele getallen"):
         read_prognosis(path)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -13,6 +15,7 @@ from geoprestatie.prognosis import (
     start_from_frame,
     summary_table,
 )
+from geoprestatie.segments import DEFAULT_BOUNDS
 
 
 def _start(counts: dict[str, int]) -> pd.DataFrame:
@@ -48,7 +51,7 @@ def test_saldo_row_only_when_given() -> None:
 
 @pytest.mark.parametrize(
     ("mutatie", "aantal", "message"),
-    [("nieuwbouw", "-3", "is negative"), ("saldo", "0", "is zero"), ("saldo", "-2,5", "fract")],
+    [("nieuwbouw", "-3", "is negatief"), ("saldo", "0", "is nul"), ("saldo", "-2,5", "breuk")],
 )
 def test_only_saldo_may_be_negative(mutatie: str, aantal: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
@@ -96,13 +99,13 @@ def test_unknown_status_names_the_rows() -> None:
     ("table", "message"),
     [
         ({"status": {"zacht": {"kans": 1.5}}}, "kans"),
-        ({"status": {"zacht": {"vertraging": [0.5, 0.4]}}}, "sum"),
+        ({"status": {"zacht": {"vertraging": [0.5, 0.4]}}}, "samen 1"),
         ({"status": {"zacht": {"scenario": "soms"}}}, "scenario"),
-        ({"status": {"zacht": {"snelheid": 1}}}, "unknown key"),
+        ({"status": {"zacht": {"snelheid": 1}}}, "onbekende sleutel"),
         ({"onzekerheid": {"simulaties": 0}}, "simulaties"),
-        ({"onzekerheid": {"percentielen": [90, 50, 10]}}, "ascending"),
+        ({"onzekerheid": {"percentielen": [90, 50, 10]}}, "oplopende"),
         ({"marge": 1.5}, "marge"),
-        ({"segmentgrenzen": {"2024": {"koop_betaalbaar": 500000, "koop_midden": 400000}}}, "asc"),
+        ({"segmentgrenzen": {"2024": {"koop_betaalbaar": 500000, "koop_midden": 400000}}}, "oplop"),
     ],
 )
 def test_config_errors(table: dict, message: str) -> None:
@@ -161,5 +164,13 @@ def test_unknown_segment_and_party_type() -> None:
     base = {"partij": ["X"], "jaar": [2031], "mutatie": ["nieuwbouw"], "aantal": [1]}
     with pytest.raises(InputError, match="segment"):
         plans_from_frame(pd.DataFrame(base | {"segment": ["luxe"]}))
-    with pytest.raises(InputError, match="party type"):
+    with pytest.raises(InputError, match="partijtype"):
         plans_from_frame(pd.DataFrame(base | {"partijtype": ["bank"]}))
+
+
+def test_middenhuur_bound_2025_is_the_indexed_186_point_rent() -> None:
+    # 1 July 2024 maximum rent at 186 points (EUR 1,157.95), + 2.32 % per 1 January 2025,
+    # rounded up to the cent (Ministerie van VRO, 26 November 2024); at 143 points the
+    # liberalisatiegrens 879.66 -> 900.07 the same way
+    assert math.ceil(115_795 * 1.0232) / 100 == DEFAULT_BOUNDS[2025].middenhuurgrens == 1184.82
+    assert math.ceil(87_966 * 1.0232) / 100 == DEFAULT_BOUNDS[2025].liberalisatiegrens

@@ -67,7 +67,7 @@ def test_rates_without_projects_are_per_party() -> None:
 
 
 def test_a_status_column_in_realisations_is_an_error() -> None:
-    with pytest.raises(InputError, match="no status column"):
+    with pytest.raises(InputError, match="geen statuskolom"):
         realisations_from_frame(
             pd.DataFrame(
                 {
@@ -98,7 +98,7 @@ def test_the_adaptive_loop() -> None:
 
 
 def test_loop_edges() -> None:
-    with pytest.raises(InputError, match="after 2023"):
+    with pytest.raises(InputError, match="na 2023"):
         next_start(
             start_from_frame(
                 pd.DataFrame({"corporatie": ["A"], "aantal": [5]}), peildatum="2023-01-01"
@@ -106,6 +106,6 @@ def test_loop_edges() -> None:
             _done(),
             jaar=2023,
         )
-    with pytest.warns(DataWarning, match="not carried forward"):
+    with pytest.warns(DataWarning, match="schuift niet"):
         rest = open_plans(_plans(), _done().drop(columns="project"), jaar=2024)
     assert rest["project"].tolist() == ["p4"]

@@ -107,17 +107,25 @@ def need_from_frame(df: pd.DataFrame, *, source: str | Path = "behoefte") -> pd.
     areas = [c for c in AREA_COLUMNS if c in out.columns]
     if len(areas) > 1:
         raise InputError(
-            f"the need table has both {areas}; give the need per buurt or per wijk, not both",
+            f"de behoeftetabel heeft zowel {areas}; geef de behoefte per buurt of per wijk, "
+            "niet allebei",
             source=source,
         )
     seg = normalise_segment(out["segment"])
     bad = seg.isna() | ~seg.isin(ALL_SEGMENTS)
-    _fail(bad, out["segment"], "segment", f"expected one of {list(ALL_SEGMENTS)}", source, rows)
+    _fail(bad, out["segment"], "segment", f"verwacht een van {list(ALL_SEGMENTS)}", source, rows)
     year, bad_year = parse_number(out["jaar"])
     bad_year = bad_year | year.isna() | (np.floor(year) != year) | (year < 1900) | (year > 2200)
-    _fail(bad_year, out["jaar"], "jaar", "expected a year like 2025", source, rows)
+    _fail(bad_year, out["jaar"], "jaar", "verwacht een jaartal, bijv. 2025", source, rows)
     need, bad_need = parse_number(out["behoefte"])
-    _fail(bad_need | need.isna(), out["behoefte"], "behoefte", "expected a number", source, rows)
+    _fail(
+        bad_need | need.isna(),
+        out["behoefte"],
+        "behoefte",
+        "verwacht een getal (woningen per jaar)",
+        source,
+        rows,
+    )
     result = pd.DataFrame(
         {"segment": seg, "jaar": year.astype("Int64"), "behoefte": need.astype("float64")}
     )
@@ -128,7 +136,7 @@ def need_from_frame(df: pd.DataFrame, *, source: str | Path = "behoefte") -> pd.
     dup = result.duplicated(keys, keep=False)
     if dup.any():
         raise InputError(
-            f"the same {keys} occurs more than once; give one need per combination",
+            f"dezelfde combinatie {keys} komt meer dan eens voor; geef één behoefte per combinatie",
             source=source,
             rows=rows[dup].astype(int).tolist(),
         )
@@ -148,7 +156,7 @@ def _fail(
     if mask.any():
         shown = values[mask].astype("string").fillna("<leeg>").unique().tolist()[:5]
         raise InputError(
-            f"`{column}` has {shown}; {expected}",
+            f"`{column}` bevat {shown}; {expected}",
             source=source,
             column=column,
             rows=rows[mask].astype(int).tolist(),
@@ -191,15 +199,15 @@ def supply_bands(
     """
     if "segment" not in plans.columns:
         raise InputError(
-            "the plans have no `segment` column; a comparison with the need needs the segment "
-            "of every plan row (sociale_huur, middenhuur, vrije_huur, koop_...)",
+            "de plannen hebben geen kolom `segment`; voor de vergelijking met de behoefte is het "
+            "segment van elke planregel nodig (sociale_huur, middenhuur, vrije_huur, koop_...)",
             source=str(plans.attrs.get(ATTR_SOURCE, "plannen")),
             column="segment",
         )
     no_segment = plans["segment"].isna()
     if no_segment.any():
         raise InputError(
-            "plan rows without segment; fill in the segment (or a huurprijs/koopprijs)",
+            "planregels zonder segment; vul het segment in (of een huurprijs/koopprijs)",
             source=str(plans.attrs.get(ATTR_SOURCE, "plannen")),
             column="segment",
             rows=[int(r) for r in plans.loc[no_segment, "bron_rij"]],
@@ -214,8 +222,8 @@ def supply_bands(
     early = plans["jaar"] < first
     if early.any():
         warnings.warn(
-            f"{plans.attrs.get(ATTR_SOURCE, 'plannen')}: {int(early.sum())} plan row(s) before "
-            f"{first}, the first year of the need, do not count against the need "
+            f"{plans.attrs.get(ATTR_SOURCE, 'plannen')}: {int(early.sum())} planregel(s) vóór "
+            f"{first}, het eerste jaar van de behoefte, tellen niet mee tegen de behoefte "
             f"({format_rows([int(r) for r in plans.loc[early, 'bron_rij']])})",
             DataWarning,
             stacklevel=2,

@@ -52,24 +52,27 @@ class PlanStatus:
     def __post_init__(self) -> None:
         where = f"status {self.naam!r}"
         if not self.naam or self.naam != self.naam.strip().lower():
-            raise ConfigError(f"{where}: the name must be lower case text without spaces around")
+            raise ConfigError(
+                f"{where}: de naam moet tekst in kleine letters zijn, zonder spaties eromheen"
+            )
         if self.scenario not in SCENARIO_ORDER:
             raise ConfigError(
-                f"{where}: `scenario` was {self.scenario!r} but is expected to be in "
-                f"{list(SCENARIO_ORDER)}"
+                f"{where}: `scenario` is {self.scenario!r}; verwacht een van {list(SCENARIO_ORDER)}"
             )
         if not 0.0 <= self.kans <= 1.0 or math.isnan(self.kans):
-            raise ConfigError(f"{where}: `kans` was {self.kans!r}; expected a fraction 0..1")
+            raise ConfigError(
+                f"{where}: `kans` is {self.kans!r}; verwacht een fractie 0..1 (bijv. 0.75)"
+            )
         delays = self.vertraging
         if not delays or any(not 0.0 <= p <= 1.0 for p in delays):
             raise ConfigError(
-                f"{where}: `vertraging` was {list(delays)}; expected the probabilities of a delay "
-                "of 0, 1, 2, ... years, e.g. [0.6, 0.3, 0.1]"
+                f"{where}: `vertraging` is {list(delays)}; verwacht de kansen op 0, 1, 2, ... jaar "
+                "vertraging, bijv. [0.6, 0.3, 0.1]"
             )
         if abs(sum(delays) - 1.0) > 1e-6:
             raise ConfigError(
-                f"{where}: `vertraging` {list(delays)} sums to {sum(delays):.4g}; the "
-                "probabilities of a delay of 0, 1, 2, ... years must sum to 1"
+                f"{where}: `vertraging` {list(delays)} telt op tot {sum(delays):.4g}; de kansen "
+                "op 0, 1, 2, ... jaar vertraging moeten samen 1 zijn"
             )
 
     @property
@@ -110,11 +113,12 @@ def parse_statuses(table: Mapping[str, Any]) -> dict[str, PlanStatus]:
     for raw_name, values in table.items():
         name = str(raw_name).strip().lower()
         if not isinstance(values, Mapping):
-            raise ConfigError(f"status.{raw_name} must be a table with {sorted(_STATUS_KEYS)}")
+            raise ConfigError(f"status.{raw_name} moet een tabel zijn met {sorted(_STATUS_KEYS)}")
         unknown = sorted(set(values) - _STATUS_KEYS)
         if unknown:
             raise ConfigError(
-                f"status.{raw_name}: unknown key(s) {unknown}; expected {sorted(_STATUS_KEYS)}"
+                f"status.{raw_name}: onbekende sleutel(s) {unknown}; "
+                f"verwacht {sorted(_STATUS_KEYS)}"
             )
         base = out.get(name, PlanStatus(name))
         try:
@@ -128,7 +132,10 @@ def parse_statuses(table: Mapping[str, Any]) -> dict[str, PlanStatus]:
         except (TypeError, ValueError) as exc:
             if isinstance(exc, ConfigError):
                 raise
-            raise ConfigError(f"status.{raw_name}: {exc}") from None
+            raise ConfigError(
+                f"status.{raw_name}: `kans` moet een getal zijn en `vertraging` een lijst "
+                "getallen, bijv. kans = 0.75, vertraging = [0.5, 0.3, 0.2]"
+            ) from None
     return out
 
 
@@ -159,13 +166,13 @@ class UncertaintyConfig:
     def __post_init__(self) -> None:
         if not 1 <= self.simulaties <= 1_000_000:
             raise ConfigError(
-                f"`simulaties` was {self.simulaties!r}; expected a whole number 1..1000000"
+                f"`simulaties` is {self.simulaties!r}; verwacht een geheel getal 1..1000000"
             )
         lo, mid, hi = self.percentielen
         if not 0 <= lo <= mid <= hi <= 100:
             raise ConfigError(
-                f"`percentielen` was {list(self.percentielen)}; expected three ascending "
-                "numbers 0..100, e.g. [10, 50, 90]"
+                f"`percentielen` is {list(self.percentielen)}; verwacht drie oplopende "
+                "getallen 0..100, bijv. [10, 50, 90]"
             )
 
     @classmethod
@@ -176,14 +183,18 @@ class UncertaintyConfig:
         known = {"simulaties", "seed", "percentielen"}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"onzekerheid: unknown key(s) {unknown}; expected {sorted(known)}")
+            raise ConfigError(
+                f"onzekerheid: onbekende sleutel(s) {unknown}; verwacht {sorted(known)}"
+            )
         pct = tuple(int(p) for p in data.get("percentielen", (10, 50, 90)))
         if len(pct) != 3:
-            raise ConfigError(f"onzekerheid: `percentielen` was {list(pct)}; expected three")
+            raise ConfigError(
+                f"onzekerheid: `percentielen` is {list(pct)}; verwacht er drie, bijv. [10, 50, 90]"
+            )
         for key in ("simulaties", "seed"):
             value = data.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ConfigError(f"onzekerheid: `{key}` was {value!r}; expected a whole number")
+                raise ConfigError(f"onzekerheid: `{key}` is {value!r}; verwacht een geheel getal")
         return cls(
             simulaties=int(data.get("simulaties", 10_000)),
             seed=int(data.get("seed", 20200101)),

@@ -228,32 +228,32 @@ def _whole_counts(
     # the value as shown in the message: an ambiguous one with its two readings
     shown = ambiguous.fillna(text)
     checks: list[tuple[pd.Series, str]] = [
-        (text.eq(""), "is empty; expected a whole number"),
+        (text.eq(""), "is leeg; verwacht een geheel getal"),
         (
             ambiguous.notna(),
-            "is fractional or has a thousands separator (two readings); expected a whole "
-            "number of dwellings (no thousands separators)",
+            "is een breuk of heeft een scheidingsteken voor duizendtallen (twee lezingen); "
+            "verwacht een geheel aantal woningen (zonder duizendtallenscheiding)",
         ),
-        (not_number & text.ne(""), "is not a number"),
+        (not_number & text.ne(""), "is geen getal; verwacht een geheel aantal woningen"),
         (
             num.notna() & (num < 0) & ~may_be_negative,
-            "is negative; `aantal` is always positive, the sign follows "
-            "the mutation type (additions +, removals -); a published net figure is "
-            "mutation `saldo`, the only one with a sign",
+            "is negatief; `aantal` is altijd positief, het teken volgt uit "
+            "de mutatiesoort (toevoegingen +, onttrekkingen -); een gepubliceerd netto cijfer "
+            "is mutatie `saldo`, de enige met een teken",
         ),
         (
             num.notna() & (np.floor(num) != num),
-            "is fractional; expected a whole number of dwellings (no thousands separators)",
+            "is een breuk; verwacht een geheel aantal woningen (zonder duizendtallenscheiding)",
         ),
     ]
     if not allow_zero:
-        checks.append((num.eq(0), "is zero; leave the row out instead"))
+        checks.append((num.eq(0), "is nul; laat de rij dan weg"))
     for mask, why in checks:
         mask = mask.fillna(False).astype(bool)
         if mask.any():
             bad = shown[mask].tolist()[:5]
             raise InputError(
-                f"`{column}` {why}; found {bad}",
+                f"`{column}` {why}; gevonden: {bad}",
                 source=source,
                 column=column,
                 rows=rows[mask].astype(int).tolist(),
@@ -267,8 +267,8 @@ def _bools(values: pd.Series, *, column: str, source: str | Path, rows: pd.Serie
     if bad.any():
         text = values.astype("string").str.strip().str.lower()
         raise InputError(
-            f"`{column}` must be ja/nee (or true/false, 1/0); "
-            f"found {text[bad].unique().tolist()[:5]}",
+            f"`{column}` moet ja/nee zijn (of true/false, 1/0); "
+            f"gevonden: {text[bad].unique().tolist()[:5]}",
             source=source,
             column=column,
             rows=rows[bad].astype(int).tolist(),
@@ -283,7 +283,8 @@ def _buurtcodes(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd
     codes, bad = parse_buurtcode(codes)
     if bad.any():
         raise InputError(
-            "`buurtcode` must be a CBS buurtcode like 'BU03070000' (BU + 8 digits); found "
+            "`buurtcode` moet een CBS-buurtcode zijn zoals 'BU03070000' (BU + 8 cijfers); "
+            "gevonden: "
             f"{codes[bad].unique().tolist()[:5]}",
             source=source,
             column="buurtcode",
@@ -306,7 +307,7 @@ def _check_choice(
     bad = (values.notna() & ~values.isin(list(allowed))).fillna(False).astype(bool)
     if bad.any():
         raise InputError(
-            f"unknown {what} {values[bad].unique().tolist()[:5]}; {expected}",
+            f"onbekende {what} {values[bad].unique().tolist()[:5]}; {expected}",
             source=source,
             column=column,
             rows=rows[bad].astype(int).tolist(),
@@ -318,7 +319,7 @@ def _names(values: pd.Series, *, column: str, source: str | Path, rows: pd.Serie
     empty = names.isna() | names.eq("")
     if empty.any():
         raise InputError(
-            f"`{column}` is empty; every row needs a {column}",
+            f"`{column}` is leeg; elke rij heeft een {column} nodig",
             source=source,
             column=column,
             rows=rows[empty].astype(int).tolist(),
@@ -411,9 +412,9 @@ def plans_from_frame(
     _check_choice(
         mut,
         MUTATION_TYPES,
-        what="mutation type(s)",
-        expected=f"valid types are additions {list(ADDITIONS)}, removals {list(REMOVALS)} "
-        f"and the net {list(NET_MUTATIONS)} (signed)",
+        what="mutatiesoort(en)",
+        expected=f"geldig zijn de toevoegingen {list(ADDITIONS)}, de onttrekkingen "
+        f"{list(REMOVALS)} en het netto cijfer {list(NET_MUTATIONS)} (met teken)",
         column="mutatie",
         source=source,
         rows=rows,
@@ -453,7 +454,8 @@ def _years(values: pd.Series, *, source: str | Path, rows: pd.Series) -> pd.Seri
     bad = year.isna() | (np.floor(year) != year) | (year < 1900) | (year > 2200)
     if bad.any():
         raise InputError(
-            f"`jaar` must be a year like 2023; found {values[bad].astype('string').tolist()[:5]}",
+            f"`jaar` moet een jaartal zijn, bijv. 2023; gevonden: "
+            f"{values[bad].astype('string').tolist()[:5]}",
             source=source,
             column="jaar",
             rows=rows[bad].astype(int).tolist(),
@@ -471,8 +473,8 @@ def _statuses(
     empty = zek.eq("")
     if empty.any():
         warnings.warn(
-            f"{source}: column 'zekerheid' is empty in {format_rows(rows[empty].tolist())}; "
-            "taken as 'hard'",
+            f"{source}: kolom 'zekerheid' is leeg in {format_rows(rows[empty].tolist())}; "
+            "gelezen als 'hard'",
             DataWarning,
             stacklevel=3,
         )
@@ -480,8 +482,9 @@ def _statuses(
     _check_choice(
         zek,
         known,
-        what="status(es)",
-        expected=f"expected one of {list(known)} (add your own under [prognose.status.<naam>])",
+        what="status(sen)",
+        expected=f"verwacht een van {list(known)} (een eigen status voegt u toe onder "
+        "[prognose.status.<naam>])",
         column="zekerheid",
         source=source,
         rows=rows,
@@ -496,8 +499,8 @@ def _rent_classes(out: pd.DataFrame, *, source: str | Path, rows: pd.Series) -> 
     _check_choice(
         hk,
         RENT_CLASSES,
-        what="rent class",
-        expected=f"expected one of {list(RENT_CLASSES)} or empty",
+        what="huurklasse",
+        expected=f"verwacht een van {list(RENT_CLASSES)} of leeg",
         column="huurklasse",
         source=source,
         rows=rows,
@@ -528,7 +531,7 @@ def _whole_stock_columns(
             bad = bad & out[column].astype("string").str.strip().fillna("").ne("")
             if bad.any():
                 raise InputError(
-                    f"`{column}` is not a number: {out.loc[bad, column].tolist()[:5]}",
+                    f"`{column}` is geen getal: {out.loc[bad, column].tolist()[:5]}; verwacht euro",
                     source=source,
                     column=column,
                     rows=rows[bad].astype(int).tolist(),
@@ -541,8 +544,8 @@ def _whole_stock_columns(
         _check_choice(
             seg,
             ALL_SEGMENTS,
-            what="segment(s)",
-            expected=f"expected one of {list(ALL_SEGMENTS)} (or a huurprijs/koopprijs)",
+            what="segment(en)",
+            expected=f"verwacht een van {list(ALL_SEGMENTS)} (of een huurprijs/koopprijs)",
             column="segment",
             source=source,
             rows=rows,
@@ -553,8 +556,8 @@ def _whole_stock_columns(
         _check_choice(
             ptype,
             PARTY_TYPES,
-            what="party type(s)",
-            expected=f"expected one of {list(PARTY_TYPES)} or empty",
+            what="partijtype(n)",
+            expected=f"verwacht een van {list(PARTY_TYPES)} of leeg",
             column="partijtype",
             source=source,
             rows=rows,
@@ -580,7 +583,7 @@ def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) 
             except (ValueError, TypeError):
                 break
     raise InputError(
-        f"`peildatum` {text!r} is not a date; expected e.g. 2022-01-01 or 1-1-2022",
+        f"`peildatum` {text!r} is geen datum; verwacht bijv. 2022-01-01 of 1-1-2022",
         source=source,
         column="peildatum",
         rows=list(rows),
@@ -650,7 +653,7 @@ def start_from_frame(
     dup = out.duplicated(keys, keep=False)
     if dup.any():
         raise InputError(
-            f"duplicate start stock for {keys}: each combination may occur once",
+            f"dubbele beginstand voor {keys}: elke combinatie mag maar één keer voorkomen",
             source=source,
             rows=rows[dup].astype(int).tolist(),
         )
@@ -659,15 +662,15 @@ def start_from_frame(
         if peildatum is None:
             if values.nunique() != 1:
                 raise InputError(
-                    f"`peildatum` must hold one date for the whole file; found "
-                    f"{values.unique().tolist()[:5] or 'none'}",
+                    f"`peildatum` moet één datum voor het hele bestand zijn; gevonden: "
+                    f"{values.unique().tolist()[:5] or 'geen'}",
                     source=source,
                     column="peildatum",
                 )
             peildatum = str(values.iloc[0])
     if peildatum is None:
         raise InputError(
-            "the start stock has no peildatum: add a column `peildatum` or pass "
+            "de beginstand heeft geen peildatum: voeg een kolom `peildatum` toe of geef "
             "peildatum= (CLI: --peildatum 2022-01-01)",
             source=source,
         )
@@ -747,15 +750,15 @@ class Target:
     def __post_init__(self) -> None:
         if self.soort not in TARGET_KINDS:
             raise ConfigError(
-                f"target {self.id!r}: `soort` was {self.soort!r} but is expected to be in "
+                f"doel {self.id!r}: `soort` is {self.soort!r}; verwacht een van "
                 f"{list(TARGET_KINDS)}"
             )
         if self.soort == "netto_groei" and (self.van is None or self.tot is None):
-            raise ConfigError(f"target {self.id!r}: netto_groei needs `van` and `tot` (years)")
-        if self.van is not None and self.tot is not None and self.tot < self.van:
             raise ConfigError(
-                f"target {self.id!r}: `tot` ({self.tot}) is before `van` ({self.van})"
+                f"doel {self.id!r}: netto_groei heeft `van` en `tot` (jaartallen) nodig"
             )
+        if self.van is not None and self.tot is not None and self.tot < self.van:
+            raise ConfigError(f"doel {self.id!r}: `tot` ({self.tot}) ligt vóór `van` ({self.van})")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Target:
@@ -763,10 +766,10 @@ class Target:
         known = {"id", "soort", "norm", "corporatie", "van", "tot", "inclusief_sloop"}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"target: unknown key(s) {unknown}; expected {sorted(known)}")
+            raise ConfigError(f"doel: onbekende sleutel(s) {unknown}; verwacht {sorted(known)}")
         for key in ("id", "soort", "norm"):
             if key not in data:
-                raise ConfigError(f"target: missing key {key!r} in {dict(data)}")
+                raise ConfigError(f"doel: sleutel {key!r} ontbreekt in {dict(data)}")
         return cls(
             id=str(data["id"]),
             soort=str(data["soort"]),
@@ -833,9 +836,7 @@ class PrognosisConfig:
         """The statuses a scenario includes (default: this config's scenario)."""
         name = self.scenario if scenario is None else scenario
         if name not in SCENARIO_ORDER:
-            raise ConfigError(
-                f"`scenario` was {name!r} but is expected to be in {list(SCENARIO_ORDER)}"
-            )
+            raise ConfigError(f"`scenario` is {name!r}; verwacht een van {list(SCENARIO_ORDER)}")
         rank = SCENARIO_ORDER.index(name)
         return tuple(
             s.naam for s in self.statussen.values() if SCENARIO_ORDER.index(s.scenario) <= rank
@@ -844,14 +845,15 @@ class PrognosisConfig:
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
             raise ConfigError(
-                f"`scenario` was {self.scenario!r} but is expected to be in {list(SCENARIOS)}"
+                f"`scenario` is {self.scenario!r}; verwacht een van {list(SCENARIOS)}"
             )
         if not -0.5 < self.huurstijging < 0.5:
             raise ConfigError(
-                f"`huurstijging` was {self.huurstijging!r}; expected a yearly fraction such as 0.03"
+                f"`huurstijging` is {self.huurstijging!r}; verwacht een fractie per jaar, "
+                "bijv. 0.03"
             )
         if not 0.0 <= self.marge < 1.0:
-            raise ConfigError(f"`marge` was {self.marge!r}; expected a fraction such as 0.10")
+            raise ConfigError(f"`marge` is {self.marge!r}; verwacht een fractie, bijv. 0.10")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PrognosisConfig:
@@ -871,13 +873,16 @@ class PrognosisConfig:
         }
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"prognose: unknown key(s) {unknown}; expected {sorted(known)}")
+            raise ConfigError(f"prognose: onbekende sleutel(s) {unknown}; verwacht {sorted(known)}")
         limits = dict(DEFAULT_LIMITS)
         for year, table in dict(data.get("huurgrenzen", {})).items():
             try:
                 limits[int(year)] = RentLimits(**{k: float(v) for k, v in dict(table).items()})
-            except TypeError as exc:
-                raise ConfigError(f"huurgrenzen.{year}: {exc}") from None
+            except TypeError:
+                raise ConfigError(
+                    f"huurgrenzen.{year}: verwacht de sleutels kwaliteitskortingsgrens, "
+                    "aftoppingsgrens_laag, aftoppingsgrens_hoog en liberalisatiegrens (euro)"
+                ) from None
         statuses = parse_statuses(dict(data.get("status", {})))
         return cls(
             scenario=str(data.get("scenario", "hard")),
@@ -952,8 +957,8 @@ def selected_plans(
     unknown = ~plans["zekerheid"].astype(str).isin(list(config.statussen))
     if unknown.any():
         raise InputError(
-            f"unknown status(es) {sorted(set(plans.loc[unknown, 'zekerheid'].astype(str)))}; "
-            f"the config knows {list(config.statussen)}: add [prognose.status.<naam>]",
+            f"onbekende status(sen) {sorted(set(plans.loc[unknown, 'zekerheid'].astype(str)))}; "
+            f"de config kent {list(config.statussen)}: voeg [prognose.status.<naam>] toe",
             source=str(plans.attrs.get(ATTR_SOURCE, "plannen")),
             column="zekerheid",
             rows=_plan_rows(plans, unknown),
@@ -1005,15 +1010,15 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     plans_source = str(plans.attrs.get(ATTR_SOURCE, "plannen"))
     peil = start["peildatum"].iloc[0] if len(start) else None
     if peil is None:
-        raise InputError("the start stock is empty", source="beginstand")
+        raise InputError("de beginstand is leeg", source="beginstand")
     first = startjaar(peil)
 
     early = plans["jaar"] < first
     if early.any():
         raise InputError(
-            f"plan year(s) {sorted(set(plans.loc[early, 'jaar'].astype(int)))} lie before the "
-            f"start stock (peildatum {peil}, first projected year {first}); move them into the "
-            "start stock or correct the year",
+            f"planjaar/-jaren {sorted(set(plans.loc[early, 'jaar'].astype(int)))} liggen vóór de "
+            f"beginstand (peildatum {peil}, eerste prognosejaar {first}); neem ze op in de "
+            "beginstand of corrigeer het jaar",
             source=plans_source,
             column="jaar",
             rows=_plan_rows(plans, early),
@@ -1022,9 +1027,9 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     orphan = ~plans["corporatie"].astype(str).isin(known)
     if orphan.any():
         raise InputError(
-            f"corporation(s) {sorted(set(plans.loc[orphan, 'corporatie'].astype(str)))} have plans "
-            f"but no start stock; the start stock has {sorted(known)}. Add them to the start "
-            "stock (with aantal 0 if they own nothing yet) or correct the name",
+            f"corporatie(s) {sorted(set(plans.loc[orphan, 'corporatie'].astype(str)))} hebben "
+            f"plannen maar geen beginstand; de beginstand kent {sorted(known)}. Voeg ze toe aan "
+            "de beginstand (met aantal 0 als ze nog niets bezitten) of corrigeer de naam",
             source=plans_source,
             column="corporatie",
             rows=_plan_rows(plans, orphan),
@@ -1034,8 +1039,8 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     keys = ["corporatie", "buurtcode"] if by_buurt else ["corporatie"]
     if not by_buurt and plans["buurtcode"].notna().any():
         warnings.warn(
-            "the plans have buurtcodes but the start stock is not per buurt; the prognosis is "
-            "per corporation only",
+            "de plannen hebben buurtcodes maar de beginstand is niet per buurt; de prognose is "
+            "alleen per corporatie (geef de beginstand per buurt voor een prognose per buurt)",
             DataWarning,
             stacklevel=2,
         )
@@ -1043,9 +1048,9 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
         no_buurt = plans["buurtcode"].isna()
         if no_buurt.any():
             warnings.warn(
-                f"{plans_source}: {int(no_buurt.sum())} plan row(s) without buurtcode "
-                f"({format_rows(_plan_rows(plans, no_buurt))}) are projected under buurtcode "
-                "<NA> ('buurt onbekend') of their corporation",
+                f"{plans_source}: {int(no_buurt.sum())} planregel(s) zonder buurtcode "
+                f"({format_rows(_plan_rows(plans, no_buurt))}) tellen mee onder 'buurt "
+                "onbekend' (buurtcode leeg) van hun corporatie",
                 DataWarning,
                 stacklevel=2,
             )
@@ -1059,11 +1064,14 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
         else first
     )
     if last < first:
-        raise ConfigError(f"`eindjaar` ({last}) is before the first projected year ({first})")
+        raise ConfigError(
+            f"`eindjaar` ({last}) ligt vóór het eerste prognosejaar ({first}); kies een later "
+            "eindjaar"
+        )
     late = selected["jaar"] > last
     if late.any():
         warnings.warn(
-            f"{plans_source}: {int(late.sum())} plan row(s) after eindjaar {last} are left out "
+            f"{plans_source}: {int(late.sum())} planregel(s) na eindjaar {last} tellen niet mee "
             f"({format_rows(selected.loc[late, 'bron_rij'].astype(int).tolist())})",
             DataWarning,
             stacklevel=2,
@@ -1141,8 +1149,8 @@ def project(start: pd.DataFrame, plans: pd.DataFrame, *, config: PrognosisConfig
     if negative.any():
         where = out.loc[negative, [*keys, "jaar"]].head(5).to_dict("records")
         warnings.warn(
-            f"the projected stock falls below zero in {int(negative.sum())} row(s), e.g. {where}: "
-            "more removals are planned than the start stock holds",
+            f"de geprognosticeerde voorraad komt onder nul in {int(negative.sum())} rij(en), "
+            f"bijv. {where}: er zijn meer onttrekkingen gepland dan de beginstand heeft",
             DataWarning,
             stacklevel=2,
         )
@@ -1181,7 +1189,8 @@ def read_prognosis(path: str | Path) -> pd.DataFrame:
         bad = num.isna() | (np.floor(num) != num)
         if bad.any():
             raise InputError(
-                f"`{col}` must hold whole numbers; found {out.loc[bad, col].tolist()[:5]}",
+                f"`{col}` moet gehele getallen bevatten; gevonden: "
+                f"{out.loc[bad, col].tolist()[:5]}",
                 source=path,
                 column=col,
                 rows=rows[bad].astype(int).tolist(),
@@ -1209,7 +1218,8 @@ def aggregate(prognosis: pd.DataFrame, by: Sequence[str] = ("corporatie",)) -> p
     unknown = [c for c in by if c not in prognosis.columns]
     if unknown:
         raise ValueError(
-            f"`by` has column(s) {unknown} not in the prognosis {list(prognosis.columns)}"
+            f"`by` noemt kolom(men) {unknown} die niet in de prognose staan "
+            f"{list(prognosis.columns)}"
         )
     numbers = [
         c
@@ -1252,7 +1262,7 @@ def summary_table(
     part = prognosis[(years >= lo) & (years <= hi)]
     if part.empty:
         raise ValueError(
-            f"the prognosis has no years in {lo}..{hi}; it covers {sorted(set(years))}"
+            f"de prognose heeft geen jaren in {lo}..{hi}; ze loopt over {sorted(set(years))}"
         )
     present = [m for m in MUTATION_TYPES if m in part.columns]
     per = part.groupby("corporatie", sort=True)[[*present, *TEMP_COLUMNS]].sum()
@@ -1276,8 +1286,8 @@ def summary_table(
         order = [str(c) for c in corporaties]
         if sorted(order) != sorted(table.columns):
             raise ValueError(
-                f"`corporaties` was {order} but must list each corporation of the prognosis "
-                f"once: {sorted(table.columns)}"
+                f"`corporaties` is {order} maar moet elke corporatie van de prognose één keer "
+                f"noemen: {sorted(table.columns)}"
             )
         table = table[order]
     else:

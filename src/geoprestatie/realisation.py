@@ -75,7 +75,8 @@ def realisations_from_frame(
         .any()
     ):
         raise InputError(
-            "a realisations file has no status column (zekerheid/status): every row is realised",
+            "een realisatiebestand heeft geen statuskolom (zekerheid/status): elke rij is "
+            "gerealiseerd; laat de kolom weg",
             source=source,
             column="zekerheid",
         )
@@ -191,8 +192,9 @@ def next_start(
     late = realised["jaar"] > jaar
     if late.any():
         raise InputError(
-            f"realised mutations after {jaar}: "
-            f"{sorted(set(realised.loc[late, 'jaar'].astype(int)))}",
+            f"gerealiseerde mutaties na {jaar}: "
+            f"{sorted(set(realised.loc[late, 'jaar'].astype(int)))}; verwacht jaren tot en met "
+            f"{jaar} (corrigeer het jaar of kies een later realisatiejaar)",
             source=str(realised.attrs.get(ATTR_SOURCE, "realisaties")),
             column="jaar",
             rows=[int(r) for r in realised.loc[late, "bron_rij"]],
@@ -236,9 +238,9 @@ def open_plans(plans: pd.DataFrame, realised: pd.DataFrame, *, jaar: int) -> pd.
     if "project" not in plans.columns or "project" not in realised.columns:
         if len(past):
             warnings.warn(
-                f"plans up to {jaar} cannot be matched to the realisations without a `project` "
-                "column in both files; what was not realised is not carried forward: add it "
-                "to next year's plans",
+                f"plannen tot en met {jaar} zijn niet aan de realisaties te koppelen zonder een "
+                "kolom `project` in beide bestanden; wat niet gerealiseerd is, schuift niet "
+                "door: voeg het toe aan de plannen van volgend jaar",
                 DataWarning,
                 stacklevel=2,
             )

@@ -8,10 +8,18 @@ only ``koop`` or ``huur`` when it does not know the band; those roll up in compa
 Bounds per year (monthly kale huur in euro, purchase price in euro):
 
 * ``sociale_huur``: up to and including the liberalisatiegrens (from
-  :data:`geoprestatie.huur.DEFAULT_LIMITS`, Rijksoverheid);
-* ``middenhuur``: up to and including the middenhuurgrens; the default has 2025 only
-  (EUR 1,184.82: the maximum rent of the regulated middle segment, 186 WWS points, under the
-  Wet betaalbare huur, per 1 January 2025);
+  :data:`geoprestatie.huur.DEFAULT_LIMITS`, Rijksoverheid; 2025: EUR 900.07, equal to the
+  maximum rent at 143 WWS points);
+* ``middenhuur``: up to and including the middenhuurgrens, the maximum rent at 186 WWS
+  points, the upper bound of the middle segment regulated by the Wet betaalbare huur (in
+  force 1 July 2024: 144 to 186 points). The amounts per point are the *maximale
+  huurprijsgrenzen voor zelfstandige woningen* of the Uitvoeringsregeling huurprijzen
+  woonruimte (BWBR0015386), artikel 2 and bijlage I. The default has 2025 only: EUR 1,184.82
+  per 1 January 2025, i.e. the 1 July 2024 amount at 186 points (EUR 1,157.95) indexed by
+  2.32 % (inflation July 2023 to July 2024) and rounded up to the cent, as announced by the
+  Ministerie van VRO on 26 November 2024 ("Bedragen en grenswaarden huursector voor 2025
+  bekend", volkshuisvestingnederland.nl). Other years: ``[prognose.segmentgrenzen.<jaar>]``
+  ``middenhuurgrens``;
 * ``koop_betaalbaar`` / ``koop_midden``: up to and including the koopgrenzen
   ``betaalbaar`` and ``midden``; no defaults: municipalities use their own bounds.
 
@@ -132,7 +140,7 @@ class SegmentBounds:
         for values in (rent, buy):
             if any(v <= 0 for v in values) or values != sorted(values):
                 raise ConfigError(
-                    f"segment bounds {values} must be positive and ascending "
+                    f"segmentgrenzen {values} moeten positief en oplopend zijn "
                     "(liberalisatiegrens <= middenhuurgrens; koop_betaalbaar <= koop_midden)"
                 )
 
@@ -169,21 +177,27 @@ def parse_bounds(table: Mapping[Any, Any]) -> dict[int, SegmentBounds]:
             year = int(raw_year)
         except (TypeError, ValueError):
             raise ConfigError(
-                f"segmentgrenzen.{raw_year}: expected a year such as [segmentgrenzen.2024]"
+                f"segmentgrenzen.{raw_year}: verwacht een jaartal, bijv. [segmentgrenzen.2024]"
             ) from None
         if not isinstance(values, Mapping):
-            raise ConfigError(f"segmentgrenzen.{raw_year} must be a table with {list(_BOUND_KEYS)}")
+            raise ConfigError(
+                f"segmentgrenzen.{raw_year} moet een tabel zijn met {list(_BOUND_KEYS)}"
+            )
         unknown = sorted(set(values) - set(_BOUND_KEYS))
         if unknown:
             raise ConfigError(
-                f"segmentgrenzen.{year}: unknown key(s) {unknown}; expected {list(_BOUND_KEYS)}"
+                f"segmentgrenzen.{year}: onbekende sleutel(s) {unknown}; "
+                f"verwacht {list(_BOUND_KEYS)}"
             )
         base = out.get(year, SegmentBounds())
         merged = {k: getattr(base, k) for k in _BOUND_KEYS}
         try:
             merged.update({k: float(v) for k, v in values.items()})
         except (TypeError, ValueError):
-            raise ConfigError(f"segmentgrenzen.{year}: bounds must be numbers") from None
+            raise ConfigError(
+                f"segmentgrenzen.{year}: grenzen moeten getallen zijn (euro), "
+                "bijv. koop_midden = 550000"
+            ) from None
         out[year] = SegmentBounds(**merged)
     return out
 
@@ -216,7 +230,7 @@ def classify_price(
     ['sociale_huur', 'middenhuur', 'vrije_huur']
     """
     if kind not in PARENTS:
-        raise ValueError(f"`kind` was {kind!r} but is expected to be in {list(PARENTS)}")
+        raise ValueError(f"`kind` is {kind!r}; verwacht een van {list(PARENTS)}")
     names = PARENTS[kind]
     keys = ("liberalisatiegrens", "middenhuurgrens") if kind == "huur" else _BOUND_KEYS[2:]
     values = pd.to_numeric(price, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -228,8 +242,9 @@ def classify_price(
         missing = [k for k, v in zip(keys, limits, strict=True) if v is None]
         if missing:
             raise ConfigError(
-                f"no segment bound {missing} for {year}: a {kind}prijs needs them. Add "
-                f"[prognose.segmentgrenzen.{year}] with {', '.join(f'{k} = ...' for k in missing)}"
+                f"geen segmentgrens {missing} voor {year}: een {kind}prijs heeft die nodig. Voeg "
+                f"[prognose.segmentgrenzen.{year}] toe met "
+                f"{', '.join(f'{k} = ...' for k in missing)}, of geef het segment zelf"
             )
         here = (year_values == year) & ~np.isnan(values)
         codes = np.searchsorted(np.asarray(limits, dtype="float64"), values[here], side="left")

@@ -125,7 +125,7 @@ def _group_codes(frame: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd
 def _year_range(plans: pd.DataFrame, config: PrognosisConfig, first: int | None) -> tuple[int, int]:
     lo = int(plans["jaar"].min()) if first is None and len(plans) else first
     if lo is None:
-        raise ConfigError("no plans and no first year: nothing to simulate")
+        raise ConfigError("geen plannen en geen eerste jaar: er valt niets te simuleren")
     hi = (
         config.eindjaar
         if config.eindjaar is not None
@@ -134,7 +134,9 @@ def _year_range(plans: pd.DataFrame, config: PrognosisConfig, first: int | None)
         else lo
     )
     if hi < lo:
-        raise ConfigError(f"`eindjaar` ({hi}) is before the first projected year ({lo})")
+        raise ConfigError(
+            f"`eindjaar` ({hi}) ligt vóór het eerste prognosejaar ({lo}); kies een later eindjaar"
+        )
     return lo, hi
 
 
@@ -195,7 +197,9 @@ def _prepare(
     by = list(by)
     missing = [c for c in by if c not in plans.columns]
     if missing:
-        raise ValueError(f"`by` has column(s) {missing} not in the plans {list(plans.columns)}")
+        raise ValueError(
+            f"`by` noemt kolom(men) {missing} die niet in de plannen staan {list(plans.columns)}"
+        )
     sel = selected_plans(plans, config)
     sel = sel[~sel["tijdelijk"].fillna(False).astype(bool)]
     if first_year is None and start is not None and "peildatum" in start.columns and len(start):
@@ -204,8 +208,8 @@ def _prepare(
     early = sel["jaar"] < lo
     if early.any():
         raise InputError(
-            f"plan year(s) {sorted(set(sel.loc[early, 'jaar'].astype(int)))} lie before the "
-            f"first projected year {lo}",
+            f"planjaar/-jaren {sorted(set(sel.loc[early, 'jaar'].astype(int)))} liggen vóór het "
+            f"eerste prognosejaar {lo}; corrigeer het jaar of neem ze op in de beginstand",
             source=str(plans.attrs.get(ATTR_SOURCE, "plannen")),
             column="jaar",
             rows=[int(r) for r in sel.loc[early, "bron_rij"]],
@@ -215,7 +219,7 @@ def _prepare(
     if start is not None:
         absent = [c for c in [*by, "aantal"] if c not in start.columns]
         if absent:
-            raise ValueError(f"the start stock lacks column(s) {absent}")
+            raise ValueError(f"de beginstand mist kolom(men) {absent}")
         start_keys = start[by]
     both = pd.concat([sel[by], start_keys], ignore_index=True) if by else sel[by]
     codes, groups = _group_codes(both, by)
@@ -431,7 +435,8 @@ def locate_plans(
         bad = (bad_x | bad_y) & codes.isna()
         if bad.any():
             raise InputError(
-                f"`x`/`y` must be RD New coordinates in metres; found "
+                f"`x`/`y` moeten RD New-coördinaten in meters zijn (EPSG:28992, bijv. x = 155000, "
+                "y = 463000); gevonden "
                 f"{out.loc[bad, ['x', 'y']].astype(str).to_numpy().tolist()[:5]}",
                 source=source,
                 column="x",
@@ -472,9 +477,10 @@ def locate_plans(
     nowhere = kept["buurtcode"].isna()
     if nowhere.any():
         warnings.warn(
-            f"{source}: {int(nowhere.sum())} plan row(s) without buurtcode or point "
-            f"({format_rows([int(r) for r in kept.loc[nowhere, 'bron_rij']])}) count in the "
-            "gemeente totals as 'buurt onbekend'",
+            f"{source}: {int(nowhere.sum())} planregel(s) zonder buurtcode of punt "
+            f"({format_rows([int(r) for r in kept.loc[nowhere, 'bron_rij']])}) tellen mee in "
+            "de gemeentetotalen als 'buurt onbekend'; geef een buurtcode of x/y om ze op de "
+            "kaart te krijgen",
             DataWarning,
             stacklevel=2,
         )
