@@ -27,6 +27,7 @@ from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.output.html import Markup, escape, render
 from geoprestatie.output.kolommen import describe
 from geoprestatie.output.stoplight import stoplight_html
+from geoprestatie.programme import ProgrammeResult
 from geoprestatie.publication import (
     DEFAULT_MIN_DWELLINGS,
     SUPPRESSED_ATTR,
@@ -35,7 +36,6 @@ from geoprestatie.publication import (
     suppressed_mask,
     suppressed_note,
 )
-from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
 from geoprestatie.sources._tabular import REASONS as _REASONS
 from geoprestatie.teksten import method_label
