@@ -128,5 +128,5 @@ def test_one_corporation_file_and_a_contradicting_config(tmp_path: Path) -> None
     path.write_text("vhe_id;x;y\nA1;155000;463000\n", encoding="utf-8")
     assert read_stock(path, corporatie="Portaal")["corporatie"].tolist() == ["Portaal"]
     path.write_text("vhe_id;corporatie;x;y\nA1;Portaal;155000;463000\nA2;Mitros;1;2\n")
-    with pytest.raises(InputError, match="de config/opdrachtregel geeft corporatie 'Portaal'"):
+    with pytest.raises(InputError, match=r"zegt 'Mitros', maar \[bronnen\] corporatie"):
         read_stock(path, corporatie="Portaal")

@@ -105,10 +105,63 @@ buurtcode; gevonden ['vhe_id', 'x']
     raise InputError(f"{' en '.join(problems)}; {expected}; gevonden {found}", source=source)
 
 
+def config_contradiction(
+    *,
+    source: str | Path,
+    column: str | None,
+    file_value: object,
+    key: str,
+    config_value: object,
+    rows: Sequence[int] | None = None,
+) -> InputError:
+    """The one line for a config value that contradicts the file it describes.
+
+    ``key`` names the setting as the user wrote it (``[prognose] peildatum``, with the CLI
+    option when there is one). The caller raises the returned error: a config value never
+    silently overrides what the file itself says.
+
+    Examples
+    --------
+    >>> e = config_contradiction(source="beginstand.csv", column="peildatum",
+    ...     file_value="2022-01-01", key="[prognose] peildatum", config_value="2023-01-01")
+    >>> str(e).split(": ", 1)[1].split(";")[0]
+    "het bestand zegt '2022-01-01', maar [prognose] peildatum zegt '2023-01-01'"
+    """
+    return InputError(
+        f"het bestand zegt {str(file_value)!r}, maar {key} zegt {str(config_value)!r}; "
+        f"verwacht dezelfde waarde. Oplossing: haal {key} weg (het bestand zegt het zelf) "
+        "of corrigeer de config of het bestand",
+        source=source,
+        column=column,
+        rows=rows,
+    )
+
+
+def _same_crs(label: Any, given: str) -> bool:
+    """Whether the file's CRS and a CRS given in the config/CLI are the same system."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        other = CRS.from_user_input(given)
+    except CRSError as exc:
+        raise ConfigError(
+            f"crs {given!r} is geen coördinatenstelsel ({exc}); verwacht bijv. 'EPSG:28992'"
+        ) from None
+    file_epsg = label.to_epsg()
+    if file_epsg is not None and other.to_epsg() is not None:
+        return bool(file_epsg == other.to_epsg())
+    return bool(label.equals(other, ignore_axis_order=True))
+
+
 def to_rd_new(
     gdf: gpd.GeoDataFrame, *, source: str | Path, assume_crs: str | None = None
 ) -> gpd.GeoDataFrame:
-    """Return ``gdf`` in EPSG:28992; a missing CRS is an error unless ``assume_crs`` is given."""
+    """Return ``gdf`` in EPSG:28992; a missing CRS is an error unless ``assume_crs`` is given.
+
+    ``assume_crs`` (config ``[buurten] crs``, CLI ``--crs``) is for a file without a CRS; a
+    file whose own CRS is another system contradicts it (:func:`config_contradiction`).
+    """
     if gdf.crs is None:
         if assume_crs is None:
             raise InputError(
@@ -119,6 +172,14 @@ def to_rd_new(
                 source=source,
             )
         gdf = gdf.set_crs(assume_crs)
+    elif assume_crs is not None and not _same_crs(gdf.crs, assume_crs):
+        raise config_contradiction(
+            source=source,
+            column=None,
+            file_value=f"coördinatenstelsel {gdf.crs.to_string()}",
+            key="[buurten] crs (CLI: --crs)",
+            config_value=assume_crs,
+        )
     check_crs_matches_coordinates(gdf, source=source)
     if gdf.crs is not None and gdf.crs.to_epsg() != 28992:
         gdf = gdf.to_crs(RD_NEW)

@@ -56,6 +56,7 @@ from geoprestatie.planstatus import (
 )
 from geoprestatie.segments import ALL_SEGMENTS, SegmentBounds, classify_price, normalise_segment
 from geoprestatie.segments import parse_bounds as parse_segment_bounds
+from geoprestatie.sources._peil import check_stated_date
 from geoprestatie.sources._tabular import (
     ATTR_SOURCE,
     clean_code,
@@ -590,11 +591,16 @@ def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) 
     )
 
 
+#: The config key (and CLI option) of the start stock's date, as messages name it.
+_PEILDATUM_KEY = "[prognose] peildatum (CLI: --peildatum)"
+
+
 def read_start_stock(path: str | Path, *, peildatum: date | str | None = None) -> pd.DataFrame:
     """Read a start-stock table ``corporatie, [buurtcode], aantal`` with its peildatum.
 
     The peildatum comes from a ``peildatum`` column (one value for the whole file) or from
-    the ``peildatum`` argument; one of the two is required. An optional column ``tijdelijk``
+    the ``peildatum`` argument (config ``[prognose] peildatum``, CLI ``--peildatum``); one of
+    the two is required, and when both are given they must agree. An optional column ``tijdelijk``
     holds the number of temporary units at the peildatum (default 0).
 
     Returns
@@ -668,6 +674,13 @@ def start_from_frame(
                     column="peildatum",
                 )
             peildatum = str(values.iloc[0])
+        else:  # the config/CLI date must agree with the file's own
+            check_stated_date(
+                out.assign(bron_rij=rows),
+                key=_PEILDATUM_KEY,
+                source=source,
+                date=_parse_date(peildatum, source=_PEILDATUM_KEY),
+            )
     if peildatum is None:
         raise InputError(
             "de beginstand heeft geen peildatum: voeg een kolom `peildatum` toe of geef "
@@ -684,7 +697,8 @@ def start_stock_from_stock(
 ) -> pd.DataFrame:
     """Count the canonical stock frame (one row per vhe) per corporation and buurt.
 
-    Dwellings without a buurtcode are counted under buurtcode NA (nothing is dropped).
+    Dwellings without a buurtcode are counted under buurtcode NA (nothing is dropped). A
+    ``peildatum`` column of the stock file must agree with ``peildatum``.
 
     Examples
     --------
@@ -696,6 +710,12 @@ def start_stock_from_stock(
     1          B        <NA>       1
     """
     require_columns(stock, ["vhe_id", "corporatie"], source="voorraad")
+    check_stated_date(
+        stock,
+        key=_PEILDATUM_KEY,
+        source=stock.attrs.get(ATTR_SOURCE, "voorraad"),
+        date=_parse_date(peildatum, source=_PEILDATUM_KEY),
+    )
     keys = (
         ["corporatie", "buurtcode"] if by_buurt and "buurtcode" in stock.columns else ["corporatie"]
     )

@@ -20,6 +20,7 @@ __all__ = [
     "LIVEABILITY_ALIASES",
     "LOCATION_ALIASES",
     "SALES_ALIASES",
+    "STAND_ALIASES",
     "STOCK_ALIASES",
 ]
 
@@ -109,4 +110,11 @@ HEAT_ALIASES: dict[str, tuple[str, ...]] = {
         "pbl_laagste_strategie",
         "strategy",
     ),
+}
+
+#: The date or year a file says its rows stand at (a stock snapshot, a start stock). A
+#: config value for the same thing must agree with it (``sources._peil``).
+STAND_ALIASES: dict[str, tuple[str, ...]] = {
+    "peildatum": ("peil_datum", "datum_stand", "standdatum", "stand_per", "reference_date"),
+    "peiljaar": ("peil_jaar", "jaar_stand", "standjaar"),
 }

@@ -36,6 +36,7 @@ import pandas as pd
 
 from geoprestatie._validate import require_columns
 from geoprestatie.errors import ConfigError
+from geoprestatie.sources._peil import check_stated_date
 from geoprestatie.sources._tabular import (
     Rejects,
     attach,
@@ -327,7 +328,8 @@ def read_monitor_data(section: Mapping[str, object], *, base: Path) -> dict[str,
 
     ``toewijzingen``, ``geld``, ``acties`` and ``kengetallen`` name a file each;
     ``voorraad_peil`` is a table of stock files per peiljaar (``2021 = "voorraad_2021.csv"``),
-    read with :func:`geoprestatie.sources.read_stock` and stacked with a ``peiljaar`` column.
+    read with :func:`geoprestatie.sources.read_stock` and stacked with a ``peiljaar`` column;
+    a ``peildatum``/``peiljaar`` column in such a file must agree with its year key.
     Relative paths are relative to ``base``.
 
     Raises
@@ -363,7 +365,11 @@ def read_monitor_data(section: Mapping[str, object], *, base: Path) -> dict[str,
                 raise ConfigError(
                     f"[afspraken.voorraad_peil] sleutel {year!r} is geen jaartal (1900-2100)"
                 )
-            frames[int(str(year))] = read_stock(resolve(value, f"voorraad_peil.{year}"))
+            path = resolve(value, f"voorraad_peil.{year}")
+            frames[int(str(year))] = frame = read_stock(path)
+            check_stated_date(
+                frame, key=f"[afspraken.voorraad_peil] {year}", source=path, year=int(str(year))
+            )
         stacked = stack_snapshots(frames)
         stacked.attrs["standen"] = frames
         out["voorraad_peil"] = stacked

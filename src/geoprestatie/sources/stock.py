@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 from pyproj import Transformer
 
-from geoprestatie._validate import RD_NEW, lower_map, require_columns
+from geoprestatie._validate import RD_NEW, config_contradiction, lower_map, require_columns
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._excel import sheet_headers
 from geoprestatie.sources._filecheck import check_table_file
@@ -583,14 +583,13 @@ def _one_corporation(raw: pd.DataFrame, corporatie: str, *, source: Path) -> pd.
     named = raw["corporatie"].astype("string").str.strip()
     other = named.notna() & (named.str.casefold() != corporatie.strip().casefold())
     if bool(other.any()):
-        rows = other[other].index.tolist()
-        raise InputError(
-            f"de config/opdrachtregel geeft corporatie {corporatie!r}, maar het bestand noemt "
-            f"{named[other].iloc[0]!r}; verwacht één corporatie. Oplossing: laat de "
-            "corporatie in de config weg (het bestand noemt ze zelf) of corrigeer het bestand",
+        raise config_contradiction(
             source=source,
             column="corporatie",
-            rows=rows,
+            file_value=named[other].iloc[0],
+            key="[bronnen] corporatie",
+            config_value=corporatie,
+            rows=other[other].index.tolist(),
         )
     raw["corporatie"] = named.fillna(corporatie)
     return raw
