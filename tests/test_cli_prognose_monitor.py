@@ -249,8 +249,8 @@ def test_monitor_reads_files_with_the_source_readers(tmp_path: Path) -> None:
         str(out_dir),
     )
     assert code == 0, out
-    assert "Let op: voorraad.csv: 1 row(s) set aside" in out and "(rows 3)" in out
-    assert "Let op: verkoop.csv: 1 row(s) set aside" in out
+    assert "Let op: voorraad.csv: 1 rij(en) apart gezet (rij 3)" in out
+    assert "Let op: verkoop.csv: 1 rij(en) apart gezet" in out
     table = pd.read_csv(out_dir / "monitor.csv", sep=";", decimal=",")
     assert table["status"].tolist() == ["rood"]  # sold dwelling 1 has label G (ordered >= F)
     rejected = pd.read_csv(out_dir / "niet_gekoppeld.csv", sep=";", decimal=",")
@@ -290,8 +290,8 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
         str(tmp_path / "m"),
     )
     assert code == 0, out
-    assert "Let op: voorraad_synthetisch.csv: 4 row(s) set aside" in out
-    assert "Let op: verkoop_synthetisch.csv: 1 row(s) set aside" in out
+    assert "Let op: voorraad_synthetisch.csv: 4 rij(en) apart gezet" in out
+    assert "Let op: verkoop_synthetisch.csv: 1 rij(en) apart gezet" in out
     table = pd.read_csv(tmp_path / "m" / "monitor.csv", sep=";", decimal=",").set_index(
         "afspraak_id"
     )

@@ -23,8 +23,8 @@ def demo_result() -> pipeline.RunResult:
     with pytest.warns(DataWarning) as record:
         result = pipeline.run(demo_config())
     messages = " | ".join(str(w.message) for w in record)
-    assert "voorraad_synthetisch.csv: 4 row(s) set aside" in messages
-    assert "verkoop_synthetisch.csv: 1 row(s) set aside" in messages
+    assert "voorraad_synthetisch.csv: 4 rij(en) apart gezet" in messages
+    assert "verkoop_synthetisch.csv: 1 rij(en) apart gezet" in messages
     return result
 
 

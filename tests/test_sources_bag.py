@@ -76,7 +76,7 @@ def test_address_only_export_is_placed_and_every_miss_reported(
         "V8;9999ZZ;1;\n",  # unknown postcode
         encoding="utf-8",
     )
-    with pytest.warns(UserWarning, match="3 row"):
+    with pytest.warns(UserWarning, match="3 rij"):
         stock = read_stock(stock_file, corporatie="Portaal", bag=read_bag(bag_gpkg))
     assert stock["vhe_id"].tolist() == ["V1", "V2", "V3", "V4", "V5"]
     assert stock["bag_id"].str[-1].tolist() == ["1", "2", "3", "4", "7"]

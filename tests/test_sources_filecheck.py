@@ -141,7 +141,7 @@ def test_sniff_tells_text_from_binary_and_utf16() -> None:
 def test_non_finite_rent_is_set_aside_and_counted(tmp_path: Path, value: str) -> None:
     path = tmp_path / "v.csv"
     path.write_text(HEADER + ROW + f"A2;Portaal;155000;463000;{value}\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match="1 row"):
+    with pytest.warns(UserWarning, match="1 rij"):
         stock = read_stock(path)
     assert stock["vhe_id"].tolist() == ["A1"]
     (rejected,) = stock.attrs["afgewezen"]

@@ -64,7 +64,7 @@ def test_polygons_largest_overlap_and_split(tmp_path: Path, grid_buurten: gpd.Ge
     messages = " ".join(str(w.message) for w in caught)
     assert (
         "3 buurt(en) verdeeld over meer planvlakken" in messages
-        and "1 row(s) set aside" in messages
+        and "1 rij(en) apart gezet" in messages
     )
     got = dict(zip(h["code"], h["startjaar"], strict=True))
     # column 0 fully in A; column 1 70 % A / 30 % B (split); column 2 fully in B

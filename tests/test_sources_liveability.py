@@ -235,7 +235,7 @@ def test_published_buurt_table_with_all_scores(tmp_path: Path) -> None:
         "BU03070102,2022,inf,0.19,0.02,-0.1,-0.03,0.24,0.02\n",
         encoding="utf-8",
     )
-    with pytest.warns(DataWarning, match="set aside"):
+    with pytest.warns(DataWarning, match="apart gezet"):
         live = read_liveability(path)
     # 4.123 is a score (1-7), never 4123: not set aside as ambiguous
     assert live["leefbaarometer_score"].tolist() == [4.123, 4.262]
@@ -247,7 +247,7 @@ def test_published_buurt_table_with_all_scores(tmp_path: Path) -> None:
     } <= set(live.columns)  # fmt: skip
     reasons = sorted((r["bron_rij"], r["reden"]) for r in live.attrs["afgewezen"])
     assert reasons == [(2, "ander_jaar"), (5, "ongeldige_waarde")]  # the older year; inf
-    with pytest.warns(DataWarning, match="3 row"):
+    with pytest.warns(DataWarning, match="3 rij"):
         older = read_liveability(path, jaar=2020)
     assert older["leefbaarometer_score"].tolist() == [4.101]
 

@@ -31,7 +31,7 @@ def test_allocations_dutch_excel_aliases_and_accounting(tmp_path: Path) -> None:
         "7-7-2023;Woongoed;nee;regulier;;v\n",
         encoding="cp1252",
     )
-    with pytest.warns(DataWarning, match="3 row"):
+    with pytest.warns(DataWarning, match="3 rij"):
         t = read_monitor_table(p, "toewijzingen")
     assert t["corporatie"].tolist() == ["Clavis", "Woongoed"]
     assert t["zoektijd"].iloc[0] == 14.5 and pd.isna(t["zoektijd"].iloc[1])  # empty: NA

@@ -51,10 +51,11 @@ def test_missing_columns(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_sales(path)
     assert str(exc.value) == (
-        f"{path}: geen kolommen voor a reference; verwacht ['jaar', 'status'] en a reference: "
-        "vhe_id (referring to the stock), x+y (RD New), lon+lat (WGS84), buurtcode, "
-        "adres (postcode + huisnummer, met een BAG-extract) of bag_id (met een BAG-extract) "
-        "(andere namen: geoprestatie.sources.aliases.SALES_ALIASES); gevonden ['jaar', 'status']"
+        f"{path}: geen kolommen voor een verwijzing; verwacht ['jaar', 'status'] en een "
+        "verwijzing: vhe_id (verwijzing naar de voorraad), x+y (RD New), lon+lat (WGS84), "
+        "buurtcode, adres (postcode + huisnummer, met een BAG-extract) of bag_id (met een "
+        "BAG-extract) (andere namen: geoprestatie.sources.aliases.SALES_ALIASES); gevonden "
+        "['jaar', 'status']"
     )
 
 
@@ -66,7 +67,7 @@ def test_same_vhe_id_of_two_corporations_is_two_sales(tmp_path: Path) -> None:
         "1001;de Alliantie;2026;gepland\n"
         "1001;Portaal;2027;verkocht\n"
     )
-    with pytest.warns(DataWarning, match="1 row"):
+    with pytest.warns(DataWarning, match="1 rij"):
         s = read_sales(path)
     assert s[["vhe_id", "corporatie"]].values.tolist() == [
         ["1001", "Portaal"],

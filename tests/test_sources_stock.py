@@ -66,7 +66,7 @@ def test_bad_values_are_reported_not_dropped(tmp_path: Path) -> None:
         "5;Portaal;155000;463000;B;1970;;600;ja;7\n"
         "6;Portaal;155000;463000;B;1970;;600;ja;2\n"
     )
-    with pytest.warns(DataWarning, match="6 row"):
+    with pytest.warns(DataWarning, match="6 rij"):
         s = read_stock(_write(tmp_path, text))
     assert s["vhe_id"].tolist() == ["6"]
     assert s.attrs["rijen_gelezen"] == 7
@@ -82,7 +82,7 @@ def test_bad_values_are_reported_not_dropped(tmp_path: Path) -> None:
 
 def test_wgs84_in_xy_is_an_error(tmp_path: Path) -> None:
     text = HEADER + "1;Portaal;5.38;52.15;B;1970;;600;ja;3\n2;Portaal;5.39;52.16;B;1970;;600;ja;3\n"
-    with pytest.raises(InputError, match=r"WGS84 degrees.*lon/lat"):
+    with pytest.raises(InputError, match=r"WGS84-graden.*lon/lat"):
         read_stock(_write(tmp_path, text))
 
 
@@ -95,7 +95,7 @@ def test_single_wgs84_row_in_xy_is_reported(tmp_path: Path) -> None:
     assert s["vhe_id"].tolist() == ["2"]
     [(row, reason, column, value)] = _rejected(s)
     assert (row, reason, column) == (2, "ongeldige_waarde", "x")
-    assert value is not None and "not RD New" in value
+    assert value is not None and "niet in RD New" in value
 
 
 def test_lon_lat_are_projected(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_missing_column_lists_found_and_expected(tmp_path: Path) -> None:
 
 
 def test_no_location_columns(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="geen kolommen voor a location"):
+    with pytest.raises(InputError, match="geen kolommen voor een locatie"):
         read_stock(_write(tmp_path, "vhe_id;corporatie\n1;Portaal\n"))
 
 
@@ -184,11 +184,11 @@ def test_ambiguous_rent_is_reported_with_both_readings(tmp_path: Path) -> None:
     text = HEADER + (
         "1;Portaal;155000;463000;B;1970;;1.050;ja;3\n2;Portaal;155000;463000;B;1970;;700;ja;3\n"
     )
-    with pytest.warns(DataWarning, match="1 row"):
+    with pytest.warns(DataWarning, match="1 rij"):
         s = read_stock(_write(tmp_path, text))
     assert s["vhe_id"].tolist() == ["2"]
     assert _rejected(s) == [
-        (2, "ongeldige_waarde", "huurprijs", "1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)")
+        (2, "ongeldige_waarde", "huurprijs", "1.050 (dubbelzinnig: 1050 of 1.05)")
     ]
 
 
@@ -199,7 +199,7 @@ def test_rent_below_the_plausibility_floor_is_reported(tmp_path: Path) -> None:
         "2;Portaal;155000;463000;B;1970;;49;ja;3\n"
         "3;Portaal;155000;463000;B;1970;;50;ja;3\n"
     )
-    with pytest.warns(DataWarning, match="2 row"):
+    with pytest.warns(DataWarning, match="2 rij"):
         s = read_stock(_write(tmp_path, text))
     assert s["huurprijs"].tolist() == [50.0]
     assert [r[3] for r in _rejected(s)] == ["1.05", "49"]
@@ -219,7 +219,7 @@ def test_value_rejected_after_earlier_columns_parsed(tmp_path: Path) -> None:
         "vhe_id;corporatie;x;y;bouwjaar;huurprijs\n"
         "A;P;155159;463228;1980;-5\nB;P;155159;463228;1981;600\n"
     )
-    with pytest.warns(DataWarning, match="1 row"):
+    with pytest.warns(DataWarning, match="1 rij"):
         s = read_stock(_write(tmp_path, text))
     assert s[["vhe_id", "bouwjaar", "huurprijs"]].values.tolist() == [["B", 1981, 600.0]]
 
@@ -229,16 +229,16 @@ def test_value_rejected_after_earlier_columns_parsed(tmp_path: Path) -> None:
     [
         (
             "A;P;155159;463228;1980;-5\n",
-            r"ongeldige_waarde in huurprijs: 1 row\(s\), e.g. row 2 '-5'",
+            r"ongeldige waarde in huurprijs: 1 rij\(en\), bv. rij 2 '-5'",
         ),
-        ("A;P;155159;463228;1980;€ x\nB;P;;;1980;650\n", r"geen_locatie: 1 row.*huurprijs: 1 row"),
+        ("A;P;155159;463228;1980;€ x\nB;P;;;1980;650\n", r"geen locatie: 1 rij.*huurprijs: 1 rij"),
     ],
 )
 def test_all_rows_rejected_is_an_error_naming_the_reasons(
     tmp_path: Path, rows: str, reason: str
 ) -> None:
     text = "vhe_id;corporatie;x;y;bouwjaar;huurprijs\n" + rows
-    expected = r"no usable rows: \d row\(s\) read, all set aside: .*" + reason
+    expected = r"geen bruikbare rijen: \d rij\(en\) gelezen, alle apart gezet: .*" + reason
     with pytest.raises(InputError, match=expected):
         read_stock(_write(tmp_path, text))
 
@@ -251,7 +251,7 @@ def test_vhe_id_is_unique_per_corporation(tmp_path: Path) -> None:
         "1001;de Alliantie;155300;463300\n"
         "1001;portaal ;155400;463400\n"
     )
-    with pytest.warns(DataWarning, match="1 row"):
+    with pytest.warns(DataWarning, match="1 rij"):
         s = read_stock(_write(tmp_path, text))
     assert s[["vhe_id", "corporatie"]].values.tolist() == [
         ["1001", "Portaal"],

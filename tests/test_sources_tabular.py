@@ -50,14 +50,14 @@ def test_ambiguous_value_is_invalid_with_both_readings() -> None:
     values, invalid, note = _parse("1.050", "700", None)
     assert values == [None, 700.0, None]
     assert invalid == [True, False, False]
-    assert note == ["1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)", None, None]
+    assert note == ["1.050 (dubbelzinnig: 1050 of 1.05)", None, None]
 
 
 def test_column_with_both_decimal_separators_leaves_ambiguous_values_unread() -> None:
     values, invalid, note = _parse("12,5", "7.25", "1.050")
     assert values == [12.5, 7.25, None]
     assert invalid == [False, False, True]
-    assert note[2] is not None and "1050 of/or 1.05" in note[2]
+    assert note[2] is not None and "1050 of 1.05" in note[2]
 
 
 def test_parse_number_keeps_its_shape() -> None:
@@ -80,6 +80,6 @@ def test_rejects_summary_names_reason_column_row_and_value() -> None:
     r.add([4], "geen_locatie", column=None, values=[None])
     r.add([2, 3], "ongeldige_waarde", column="huurprijs", values=["-5", "x"])
     assert r.reasons() == (
-        "geen_locatie: 1 row(s), e.g. row 4; "
-        "ongeldige_waarde in huurprijs: 2 row(s), e.g. row 2 '-5'"
+        "geen locatie: 1 rij(en), bv. rij 4; "
+        "ongeldige waarde in huurprijs: 2 rij(en), bv. rij 2 '-5'"
     )

@@ -46,7 +46,7 @@ def require_columns(
     *,
     source: str | Path,
     one_of: Mapping[str, Sequence[str]] | None = None,
-    one_of_what: str = "one of",
+    one_of_what: str = "een van",
     aliases: str | None = None,
     accepted: Mapping[str, Sequence[str]] | None = None,
 ) -> None:

@@ -56,28 +56,23 @@ ATTR_REJECTED = "afgewezen"
 #: Columns of one rejected record (and of ``JoinReport.not_joined``).
 REJECT_COLUMNS: tuple[str, ...] = ("bestand", "bron_rij", "reden", "kolom", "waarde", "aantal")
 
-#: Reasons a record is not joined: code -> Dutch / English description.
+#: Reasons a record is not joined: code -> what the user reads (Dutch).
 REASONS: dict[str, str] = {
-    "ongeldige_waarde": "ongeldige waarde / invalid value",
-    "dubbel_vhe_id": "dubbel vhe_id (binnen de corporatie) / duplicate vhe_id (per corporation)",
-    "geen_locatie": "geen locatie / no location",
-    "buiten_buurten": "buiten alle buurten / outside all buurten",
-    "onbekende_buurtcode": "onbekende buurtcode / unknown buurtcode",
-    "onbekende_wijkcode": "onbekende wijkcode / unknown wijkcode",
-    "onbekend_vhe_id": "onbekend vhe_id / unknown vhe_id",
-    "dubbelzinnig_vhe_id": (
-        "vhe_id van meer corporaties, geef de corporatie / ambiguous vhe_id: several "
-        "corporations have it, add corporatie to the sales"
-    ),
-    "dubbele_code": "dubbele code / duplicate code",
-    "onbekend_adres": "adres niet in het BAG-extract / address not in the BAG extract",
-    "dubbelzinnig_adres": (
-        "adres past op meer verblijfsobjecten (huisletter/toevoeging?) / ambiguous address"
-    ),
-    "onbekend_bag_id": "BAG-id niet in het BAG-extract / BAG id not in the BAG extract",
-    "geen_overlap": "geen overlap met buurten / no overlap with buurten",
-    "kleinere_overlap": "elders overstemd (kleinere overlap) / outvoted by a larger overlap",
-    "ander_jaar": "ander jaar dan het gebruikte / another year than the one used",
+    "ongeldige_waarde": "ongeldige waarde",
+    "dubbel_vhe_id": "dubbel vhe_id (binnen de corporatie)",
+    "geen_locatie": "geen locatie",
+    "buiten_buurten": "buiten alle buurten",
+    "onbekende_buurtcode": "onbekende buurtcode",
+    "onbekende_wijkcode": "onbekende wijkcode",
+    "onbekend_vhe_id": "onbekend vhe_id",
+    "dubbelzinnig_vhe_id": "vhe_id van meer corporaties; geef de corporatie bij de verkoop",
+    "dubbele_code": "dubbele code",
+    "onbekend_adres": "adres niet in het BAG-extract",
+    "dubbelzinnig_adres": "adres past op meer verblijfsobjecten (huisletter/toevoeging?)",
+    "onbekend_bag_id": "BAG-id niet in het BAG-extract",
+    "geen_overlap": "geen overlap met buurten",
+    "kleinere_overlap": "elders overstemd (kleinere overlap)",
+    "ander_jaar": "ander jaar dan het gebruikte",
 }
 
 _SEPARATORS = (";", ",", "\t", "|")
@@ -366,9 +361,17 @@ def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFra
     try:
         gdf = gpd.read_file(path, layer=layer)
     except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"cannot be opened as a vector file: {exc}", source=path) from None
+        raise InputError(
+            f"kan niet als vectorbestand worden geopend ({exc}); verwacht een GeoPackage, "
+            "GeoJSON of shapefile. Oplossing: controleer of het bestand compleet is (bij een "
+            "shapefile ook .shx en .dbf ernaast) of exporteer het opnieuw uit QGIS",
+            source=path,
+        ) from None
     if gdf.empty:
-        raise InputError("the file has no features", source=path)
+        raise InputError(
+            "het bestand heeft geen objecten (features); verwacht minstens één punt of vlak",
+            source=path,
+        )
     return to_rd_new(gdf, source=path)
 
 
@@ -580,11 +583,11 @@ def parse_number_column(
     [1050.0, 650.0]
     >>> p = parse_number_column(pd.Series(["1.050", "700"]))
     >>> p.invalid.tolist(), p.note.tolist()
-    ([True, False], ['1.050 (dubbelzinnig / ambiguous: 1050 of/or 1.05)', <NA>])
+    ([True, False], ['1.050 (dubbelzinnig: 1050 of 1.05)', <NA>])
     >>> parse_number_column(pd.Series(["4.123", "4"]), plausible=(1, 7)).values.tolist()
     [4.123, 4.0]
     >>> parse_number_column(pd.Series(["inf", "3"])).note.tolist()
-    ['inf (geen eindig getal van redelijke grootte / not a finite number of plausible size)', <NA>]
+    ['inf (geen eindig getal van redelijke grootte)', <NA>]
     """
     raw = values.reset_index(drop=True)
     arr = _arrow_text(raw)
@@ -627,14 +630,13 @@ def parse_number_column(
     if unresolved.any():
         texts = shapes.text[unresolved]
         note.iloc[np.flatnonzero(unresolved)] = [
-            f"{v} (dubbelzinnig / ambiguous: {float(re.sub('[.,]', '', t)):g} of/or "
+            f"{v} (dubbelzinnig: {float(re.sub('[.,]', '', t)):g} of "
             f"{float(t.replace(',', '.')):g})"
             for v, t in zip(raw[unresolved], texts, strict=True)
         ]
     if huge.any():
         note.iloc[np.flatnonzero(huge)] = [
-            f"{v} (geen eindig getal van redelijke grootte / not a finite number of plausible size)"
-            for v in raw[huge]
+            f"{v} (geen eindig getal van redelijke grootte)" for v in raw[huge]
         ]
     index = values.index
     return ParsedNumbers(
@@ -838,19 +840,19 @@ class Rejects:
         >>> r = Rejects("v.csv")
         >>> r.add([2, 3], "ongeldige_waarde", column="huurprijs", values=["-5", "abc"])
         >>> r.reasons()
-        "ongeldige_waarde in huurprijs: 2 row(s), e.g. row 2 '-5'"
+        "ongeldige waarde in huurprijs: 2 rij(en), bv. rij 2 '-5'"
         """
         counts: dict[str, int] = {}
         first: dict[str, dict[str, Any]] = {}
         for r in self.records:
-            key = r["reden"] + (f" in {r['kolom']}" if r["kolom"] else "")
+            key = REASONS[r["reden"]] + (f" in {r['kolom']}" if r["kolom"] else "")
             counts[key] = counts.get(key, 0) + int(r["aantal"])
             first.setdefault(key, r)
         parts = []
         for key, n in counts.items():
             eg = first[key]
             value = f" {eg['waarde']!r}" if eg["waarde"] is not None else ""
-            parts.append(f"{key}: {n} row(s), e.g. row {eg['bron_rij']}{value}")
+            parts.append(f"{key}: {n} rij(en), bv. rij {eg['bron_rij']}{value}")
         return "; ".join(parts)
 
 

@@ -76,8 +76,8 @@ def read_sales(
         raw,
         ["jaar", "status"],
         source=path,
-        one_of={"vhe_id (referring to the stock)": ("vhe_id",), **LOCATION_COLUMNS},
-        one_of_what="a reference",
+        one_of={"vhe_id (verwijzing naar de voorraad)": ("vhe_id",), **LOCATION_COLUMNS},
+        one_of_what="een verwijzing",
         aliases="geoprestatie.sources.aliases.SALES_ALIASES",
         accepted=SALES_ALIASES,
     )

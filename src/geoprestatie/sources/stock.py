@@ -133,9 +133,13 @@ def read_frame(
     not_point = has_geom & (geoms.geom_type != "Point")
     if not_point.any():
         raise InputError(
-            f"expected Point geometries, found {sorted(set(geoms[not_point].geom_type))}",
+            f"verwacht punten (één per woning), gevonden "
+            f"{sorted(set(geoms[not_point].geom_type))} op "
+            f"{int(not_point.sum())} object(en). Oplossing: neem in QGIS het zwaartepunt "
+            "(Vector > Geometrie > Zwaartepunten) of lever x/y in een tabel",
             source=path,
             column="geometry",
+            rows=[int(i) + 1 for i in np.flatnonzero(not_point.to_numpy())][:10],
         )
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).map(_cell_text)
     df["x"] = pd.Series(np.where(has_geom, geoms.x, np.nan), index=df.index).map(_cell_text)
@@ -193,7 +197,7 @@ def require_location(df: pd.DataFrame, required: list[str], *, source: str | Pat
         required,
         source=source,
         one_of=LOCATION_COLUMNS,
-        one_of_what="a location",
+        one_of_what="een locatie",
         aliases="geoprestatie.sources.aliases.STOCK_ALIASES",
         accepted=STOCK_ALIASES,
     )
@@ -370,9 +374,9 @@ def locate(
         degrees = given & xs.abs().le(180) & ys.abs().le(90)
         if given.any() and degrees[given].all():
             raise InputError(
-                "x/y hold values like WGS84 degrees (e.g. "
-                f"{xs[given].iloc[0]}, {ys[given].iloc[0]}); x/y must be RD New metres "
-                "(EPSG:28992). Rename the columns to lon/lat if they are WGS84",
+                "x/y bevatten waarden als WGS84-graden (bv. "
+                f"{xs[given].iloc[0]}, {ys[given].iloc[0]}); verwacht RD New-meters "
+                "(EPSG:28992). Oplossing: noem de kolommen lon/lat als het WGS84-graden zijn",
                 source=source,
                 column="x",
             )
@@ -381,7 +385,7 @@ def locate(
             df = df.copy()
             df["x"] = df["x"].astype(object)
             df.loc[outside, "x"] = [
-                f"{a}, {b} (niet in RD New / not RD New)"
+                f"{a}, {b} (niet in RD New)"
                 for a, b in zip(df.loc[outside, "x"], df.loc[outside, "y"], strict=True)
             ]
             df = rejects.add_mask(df, outside, "ongeldige_waarde", column="x")
@@ -530,8 +534,9 @@ def read_stock(
         parsed["daeb"] = aligned(daeb, df.index)
     if df.empty:
         raise InputError(
-            f"no usable rows: {n_read} row(s) read, all set aside: {rejects.reasons()}; "
-            "expected at least one dwelling with valid values (check the columns named)",
+            f"geen bruikbare rijen: {n_read} rij(en) gelezen, alle apart gezet: "
+            f"{rejects.reasons()}; verwacht minstens één woning met geldige waarden. "
+            "Oplossing: corrigeer de genoemde kolommen",
             source=path,
         )
     # a column parsed early must not keep rows a later check set aside
@@ -596,11 +601,13 @@ def _one_corporation(raw: pd.DataFrame, corporatie: str, *, source: Path) -> pd.
 
 
 def warn_rejected(source: str, rejects: Rejects) -> None:
+    """One Dutch warning line for the rows a reader set aside (they are in the accounting)."""
     if rejects.records:
         rows = sorted(r["bron_rij"] for r in rejects.records)
         shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
         warnings.warn(
-            f"{source}: {len(rows)} row(s) set aside and reported in the accounting (rows {shown})",
+            f"{source}: {len(rows)} rij(en) apart gezet (rij {shown}) en vermeld in de "
+            f"verantwoording (niet_gekoppeld.csv): {rejects.reasons()}",
             DataWarning,
             stacklevel=3,
         )
