@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from geoprestatie.cli import main
-from geoprestatie.prognosis import read_mutation_plans
+from geoprestatie.prognosis import read_mutation_plans, read_start_stock
 from geoprestatie.sources import read_sales, read_stock
+from geoprestatie.sources.monitoring import MONITOR_COLUMNS, read_monitor_data
 from geoprestatie.template import DATASETS, check_workbook, write_marked_copy, write_template
 
 STOCK = [
@@ -85,12 +86,10 @@ def _fill(path: Path, *, bad: bool = False) -> None:
 def test_template_sheets_lists_and_marks(tmp_path: Path) -> None:
     path = write_template(tmp_path / "s.xlsx", corporations=["Portaal", "de Alliantie"])
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[0] == "Toelichting" and {"Voorraad", "Verkoop", "Plannen"} <= set(
-        book.sheetnames
-    )
+    assert book.sheetnames == ["Toelichting", *DATASETS, "Lijsten"]
     assert book["Lijsten"].sheet_state == "hidden"
     header = [c.value for c in book["Voorraad"][1]]
-    assert header == [c.name for c in DATASETS["Voorraad"]]
+    assert header == [c.name for c in DATASETS["Voorraad"].columns]
     assert book["Voorraad"]["A1"].comment.text == "verplicht"  # vhe_id is required
     rules = {str(r.sqref): r.formula1 for r in book["Voorraad"].data_validations.dataValidation}
     label_col = openpyxl.utils.get_column_letter(header.index("energielabel") + 1)
@@ -105,8 +104,12 @@ def test_template_sheets_lists_and_marks(tmp_path: Path) -> None:
         "corporatie",
         "ja",
         "Naam van de corporatie (eigenaar)",
+        "tekst",
         "Portaal, de Alliantie",
     ] in toelichting
+    # every column of every dataset is explained once
+    explained = {(r[0], r[1]) for r in toelichting if len(r) >= 6 and r[2] in ("ja", "nee")}
+    assert explained == {(d.sheet, c.name) for d in DATASETS.values() for c in d.columns}
 
 
 def test_filled_template_passes_the_check_and_is_read_by_every_reader(tmp_path: Path) -> None:
@@ -181,3 +184,75 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     )
     cell = next(c for row in marked["Controle"].iter_rows() for c in row if c.value == "=1+1")
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+MONITOR_ROWS = {
+    "Toewijzingen": [["2022-03-01", "Portaal", "V1", "alleenstaand", "laag", "ja", "urgent"]],
+    "Geld": [["gemeente", 2022, "leefbaarheid", "12500,50", "begroot"]],
+    "Acties": [["A1", "4.1", "Wijkvisie", "gemeente", "actie", "2023-06-30", "open"]],
+    "Kengetallen": [[2022, "wachttijd", 26.5, "Portaal"]],
+    "Mutaties": [["Portaal", 2022, "sloop", 12, "hard", "nee"]],
+    "Beginstand": [["Portaal", "BU03070100", 120, 0, "2022-01-01"]],
+}
+
+
+def _fill_monitor(path: Path, rows: dict[str, list[list[object]]]) -> None:
+    book = openpyxl.load_workbook(path)
+    for sheet, values in rows.items():
+        for row in values:
+            book[sheet].append(row)
+    book.save(path)
+
+
+def test_monitor_datasets_are_sheets_read_by_their_own_readers(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "a.xlsx", corporations=["Portaal"])
+    book = openpyxl.load_workbook(path)
+    for name in ("toewijzingen", "geld", "acties", "kengetallen"):
+        header = [c.value for c in book[name.capitalize()][1]]
+        assert header == list(MONITOR_COLUMNS[name])
+        required = [c.value for c in book[name.capitalize()][1] if c.comment is not None]
+        assert required == [c for c, col in MONITOR_COLUMNS[name].items() if col.required]
+    rules = {
+        (ws.title, str(r.sqref)): r
+        for ws in book.worksheets
+        for r in ws.data_validations.dataValidation
+    }
+    passend = rules[("Toewijzingen", "F2:F5001")]  # ja/nee: a closed list
+    assert passend.type == "list" and passend.errorStyle in (None, "stop")
+    status = rules[("Acties", "G2:G5001")]  # a suggestion: other values allowed
+    assert status.type == "list" and status.errorStyle == "information"
+    assert rules[("Geld", "B2:B5001")].type == "whole"  # jaar
+    assert rules[("Acties", "F2:F5001")].type == "date"  # deadline
+    _fill_monitor(path, MONITOR_ROWS)
+    assert check_workbook(path) == []
+    data = read_monitor_data(
+        {k: str(path) for k in ("toewijzingen", "geld", "acties", "kengetallen")}, base=tmp_path
+    )
+    assert data["toewijzingen"]["passend"].tolist() == [True]
+    assert data["geld"]["bedrag"].tolist() == [12500.5]
+    assert data["acties"]["deadline"].dt.year.tolist() == [2023]
+    assert data["kengetallen"]["waarde"].tolist() == [26.5]
+    assert read_mutation_plans(path, sheet="mutaties")["mutatie"].tolist() == ["sloop"]
+    assert read_start_stock(path)["aantal"].tolist() == [120]
+
+
+def test_errors_in_monitor_sheets_are_found_per_cell(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "a.xlsx")
+    bad = {
+        "Toewijzingen": [["2022-03-01", "Portaal", "V1", None, None, "misschien"]],
+        "Geld": [["gemeente", 2022, "leefbaarheid", "veel"]],
+        "Acties": [["A1", "4.1", None, None, None, "morgen"]],
+        "Kengetallen": [[None, "wachttijd", 26.5]],
+    }
+    _fill_monitor(path, bad)
+    problems = check_workbook(path)
+    assert sorted((p.sheet, p.row, p.column, p.value) for p in problems) == [
+        ("Acties", 2, "deadline", "morgen"),
+        ("Geld", 2, "bedrag", "veel"),
+        ("Kengetallen", 2, "jaar", None),
+        ("Toewijzingen", 2, "passend", "misschien"),
+    ]
+    assert CliRunner().invoke(main, ["controleer", str(path)]).exit_code == 1
+    marked = openpyxl.load_workbook(tmp_path / "a_controle.xlsx")
+    cell = marked["Geld"]["D2"]
+    assert cell.fill.fgColor.rgb.endswith("F4B6B6") and "veel" in cell.comment.text

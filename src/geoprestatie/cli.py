@@ -901,10 +901,11 @@ def sjabloon(
 ) -> None:
     """Schrijf het aanlever-sjabloon (XLSX) voor de partijen.
 
-    Een tabblad per dataset (Voorraad, Verkoop, Plannen) plus Toelichting met de
-    afgesproken definities; verplichte kolommen zijn geel, keuzelijsten voor labels,
-    statussen, mutaties, ja/nee en corporaties. Het sjabloon komt in BESTAND, niet in de
-    uitvoer van een run. Voorbeeld:
+    Een tabblad per dataset (Voorraad, Verkoop, Plannen, Mutaties, Beginstand,
+    Toewijzingen, Geld, Acties, Kengetallen) plus Toelichting met de afgesproken
+    definities; verplichte kolommen zijn geel, keuzelijsten voor labels, statussen,
+    mutaties, segmenten, ja/nee en corporaties, controles op jaartallen, getallen, datums
+    en buurtcodes. Het sjabloon komt in BESTAND, niet in de uitvoer van een run. Voorbeeld:
 
         geoprestatie sjabloon aanlevering.xlsx --corporatie Portaal --corporatie "de Alliantie"
     """

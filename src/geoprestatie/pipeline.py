@@ -404,7 +404,7 @@ def _monitor(
         ("mutaties", section.get("mutaties")),
     ):
         if file is not None:
-            plans = prognosis.read_mutation_plans(file)
+            plans = prognosis.read_mutation_plans(file, sheet=name)
             # the signed number: additions count positive, removals negative
             sign = plans["mutatie"].map(prognosis.MUTATIONS).astype("float64")
             data[name] = plans.assign(saldo=plans["aantal"].astype("float64") * sign)

@@ -333,8 +333,12 @@ def read_mutation_plans(
     *,
     statuses: Iterable[str] | None = None,
     bounds: Mapping[int, SegmentBounds] | None = None,
+    sheet: str = "plannen",
 ) -> pd.DataFrame:
     """Read a mutation-plan file (CSV or XLSX), one row per planned mutation.
+
+    From a workbook the sheet named ``sheet`` when it has one (the delivery template's
+    ``Plannen``, or ``Mutaties`` for realised mutations), else the first.
 
     Columns (case-insensitive, common aliases accepted): ``corporatie`` (the party; alias
     ``partij``), ``jaar``, ``mutatie`` (one of :data:`MUTATION_TYPES`), ``aantal`` (positive
@@ -365,7 +369,7 @@ def read_mutation_plans(
     (148, 2)
     """
     return plans_from_frame(
-        _read_with_rows(path, sheet="plannen"), source=path, statuses=statuses, bounds=bounds
+        _read_with_rows(path, sheet=sheet), source=path, statuses=statuses, bounds=bounds
     )
 
 
@@ -595,7 +599,9 @@ def _parse_date(value: object, *, source: str | Path, rows: Sequence[int] = ()) 
 _PEILDATUM_KEY = "[prognose] peildatum (CLI: --peildatum)"
 
 
-def read_start_stock(path: str | Path, *, peildatum: date | str | None = None) -> pd.DataFrame:
+def read_start_stock(
+    path: str | Path, *, peildatum: date | str | None = None, sheet: str = "beginstand"
+) -> pd.DataFrame:
     """Read a start-stock table ``corporatie, [buurtcode], aantal`` with its peildatum.
 
     The peildatum comes from a ``peildatum`` column (one value for the whole file) or from
@@ -615,7 +621,7 @@ def read_start_stock(path: str | Path, *, peildatum: date | str | None = None) -
     >>> sorted(start["corporatie"].unique()), str(start["peildatum"].iloc[0])
     (['Omnia Wonen', 'Portaal', 'de Alliantie'], '2022-01-01')
     """
-    return start_from_frame(_read_with_rows(path), peildatum=peildatum, source=path)
+    return start_from_frame(_read_with_rows(path, sheet=sheet), peildatum=peildatum, source=path)
 
 
 def start_from_frame(

@@ -41,6 +41,7 @@ from geoprestatie.sources._tabular import (
     Rejects,
     attach,
     canonical_columns,
+    named_sheet,
     parse_bool,
     parse_buurtcode,
     parse_number,
@@ -229,7 +230,8 @@ def read_monitor_table(
     dataset
         One of ``toewijzingen``, ``geld``, ``acties``, ``kengetallen``.
     sheet
-        The sheet of a workbook (default: the first).
+        The sheet of a workbook (default: the one named after the dataset, as in the
+        delivery template, else the first).
 
     Returns
     -------
@@ -253,6 +255,8 @@ def read_monitor_table(
     path = Path(path)
     spec = MONITOR_COLUMNS[dataset]
     aliases = monitor_aliases(dataset)
+    if sheet is None:
+        sheet = named_sheet(path, [dataset])
     raw = canonical_columns(read_table(path, sheet=sheet), aliases)
     require_columns(
         raw,
