@@ -3,7 +3,8 @@
 The class: every config key that says something a file can also say about itself —
 ``[prognose] peildatum`` (start stock file, stock file), the year keys of
 ``[afspraken.voorraad_peil]`` (a stock snapshot's own peildatum/peiljaar), ``[buurten] crs``
-(the file's CRS label) and ``[bronnen] corporatie`` (the file's corporatie column). Each
+(the file's CRS label) and ``[bronnen] corporatie`` (the corporatie column of the stock
+and of the sales). Each
 contradiction names file, column, row, both values, the config key and the fix; agreement
 passes.
 """
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 from geoprestatie import prognosis
 from geoprestatie.cli import main
 from geoprestatie.errors import InputError
-from geoprestatie.sources import read_buurten, read_stock
+from geoprestatie.sources import read_buurten, read_sales, read_stock
 from geoprestatie.sources._peil import check_stated_date
 from geoprestatie.sources.monitoring import read_monitor_data
 
@@ -120,6 +121,18 @@ def test_config_corporation_against_the_file(tmp_path: Path) -> None:
         read_stock(path, corporatie="Portaal")
     line = _line(exc)
     assert "'Mitros'" in line and "[bronnen] corporatie" in line and exc.value.rows == [3]
+
+
+def test_config_corporation_against_a_sales_file(tmp_path: Path) -> None:
+    path = tmp_path / "verkoop.csv"
+    path.write_text("vhe_id;corporatie;jaar;status\nA1;Portaal;2026;gepland\nA2;;2026;gepland\n")
+    sales = read_sales(path, corporatie="Portaal")  # agrees; the empty cell is Portaal's
+    assert sales["corporatie"].tolist() == ["Portaal", "Portaal"]
+    with pytest.raises(InputError) as exc:
+        read_sales(path, corporatie="Mitros")
+    line = _line(exc)
+    assert "'Portaal'" in line and "[bronnen] corporatie zegt 'Mitros'" in line
+    assert exc.value.rows == [2]
 
 
 def test_cli_says_it_in_one_line(tmp_path: Path) -> None:

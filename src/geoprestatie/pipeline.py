@@ -63,7 +63,11 @@ def read_dwellings(bronnen: dict[str, Any]) -> tuple[Any, Any]:
     )
     if stock is not None and "ep_online" in bronnen:
         stock = apply_ep_labels(stock, read_ep_online(bronnen["ep_online"]))
-    sales = read_sales(bronnen["verkoop"], bag=bag) if "verkoop" in bronnen else None
+    sales = (
+        read_sales(bronnen["verkoop"], bag=bag, corporatie=bronnen.get("corporatie"))
+        if "verkoop" in bronnen
+        else None
+    )
     return stock, sales
 
 

@@ -19,6 +19,7 @@ from geoprestatie.sources._tabular import (
 from geoprestatie.sources.aliases import SALES_ALIASES
 from geoprestatie.sources.stock import (
     LOCATION_COLUMNS,
+    _one_corporation,
     dwelling_key,
     locate,
     read_frame,
@@ -35,7 +36,11 @@ SALES_STATUS: dict[str, tuple[str, ...]] = {
 
 
 def read_sales(
-    path: str | Path, *, layer: str | None = None, bag: pd.DataFrame | None = None
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    bag: pd.DataFrame | None = None,
+    corporatie: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read planned or realised sales into the sales schema.
 
@@ -53,6 +58,9 @@ def read_sales(
     bag
         A BAG extract to place sales given by address or BAG id (as for
         :func:`geoprestatie.sources.read_stock`).
+    corporatie
+        The corporation of a one-corporation file (``[bronnen] corporatie``); a file whose
+        ``corporatie`` column names another one contradicts it (an error, as for the stock).
 
     Returns
     -------
@@ -72,6 +80,8 @@ def read_sales(
     path = Path(path)
     raw = read_frame(path, layer=layer, sheet_for=("jaar", "status"), aliases=SALES_ALIASES)
     raw = canonical_columns(raw, SALES_ALIASES)
+    if corporatie is not None:
+        raw = _one_corporation(raw, corporatie, source=path)
     require_columns(
         raw,
         ["jaar", "status"],
