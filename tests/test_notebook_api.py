@@ -17,7 +17,7 @@ from geoprestatie.errors import ConfigError, DataWarning
 
 @pytest.fixture(scope="module")
 def demo_result() -> pipeline.RunResult:
-    with pytest.warns(DataWarning, match="set aside"):  # the demo's deliberate flaws
+    with pytest.warns(DataWarning, match="apart gezet"):  # the demo's deliberate flaws
         return pipeline.run(demo_config())
 
 

@@ -427,7 +427,7 @@ def test_read_prognosis_names_the_file_row(tmp_path: Path) -> None:
 def test_demo_start_stock_is_the_demo_stock_per_buurt(amersfoort) -> None:
     """The demo beginstand is the demo stock placed in buurten and counted; every plan row
     lies in a buurt where its corporation has stock, removals no more than it has."""
-    with pytest.warns(DataWarning, match="4 row"):  # the demo stock's deliberate flaws
+    with pytest.warns(DataWarning, match="4 rij"):  # the demo stock's deliberate flaws
         stock = read_stock(DEMO / "voorraad_synthetisch.csv")
     joined = join_sources(amersfoort, stock=stock).stock
     counted = start_stock_from_stock(joined, peildatum="2022-01-01")
