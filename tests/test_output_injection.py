@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from poison import ALERT, CORPORATIONS, SSTI_RESULT, poisoned, write_inputs
@@ -341,3 +342,22 @@ def test_xlsx_outputs_are_inert(poisoned_out: Path) -> None:
         texts += n
     assert found == []
     assert negative > 0 and texts > 0
+
+
+def test_monitor_groups_per_buurt_follow_the_policy(poisoned_out: Path) -> None:
+    """A rule judged per buurt (here: dwellings per buurt, 3 in the small buurten) shows no
+    small count in publiek/, neither in monitor_groepen.csv nor on monitor_kaart.html."""
+    pub, full = poisoned_out / "publiek", poisoned_out / "intern"
+    read = {"sep": ";", "dtype": str, "keep_default_na": False}
+    groups = pd.read_csv(pub / "monitor_groepen.csv", **read)
+    truth = pd.read_csv(full / "monitor_groepen.csv", **read)
+    per_buurt = groups["buurtcode"] != ""
+    assert (truth.loc[per_buurt, "gemeten"] == "3").any()  # the internal set has them
+    shown = groups.loc[per_buurt, "gemeten"]
+    assert not shown.isin(["1", "2", "3", "4"]).any()
+    assert (shown == "×").any()
+    table = pd.read_csv(pub / "buurttabel.csv", **read)
+    hidden = set(table.loc[table["woningen_corporaties"] == "×", "buurtcode"])
+    assert hidden and (groups.loc[groups["buurtcode"].isin(hidden), "gemeten"] == "×").all()
+    page = (pub / "monitor_kaart.html").read_text(encoding="utf-8")
+    assert "minder dan 5 woningen" in page

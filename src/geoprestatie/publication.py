@@ -606,6 +606,52 @@ def _positional_mask(
     return pd.DataFrame(mask, index=frame.index, columns=frame.columns)
 
 
+#: The measured figures of a monitor group (a rule judged per buurt, corporation ...).
+_GROUP_FIGURES = ("gemeten", "gemeten_laag", "gemeten_hoog")
+
+
+def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.DataFrame:
+    """The monitor's per-group results as published: the measured value of a group per
+    buurt is hidden where the buurt's corporation stock is (a count or share of its
+    dwellings would give it back), or where it is itself a count of 1 to ``m - 1``.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"afspraak_id": ["A"] * 3, "buurtcode": ["B1", "B2", None],
+    ...                   "status": ["rood", "groen", "groen"], "gemeten": ["3", "30", "2"]})
+    >>> t = pd.DataFrame({"buurtcode": ["B1", "B2"], "woningen_corporaties": [40, 50]})
+    >>> _public_groups(g, t, 5)["gemeten"].tolist()
+    [<NA>, '30', '2']
+    """
+    if groepen is None or not len(groepen) or "buurtcode" not in groepen:
+        return groepen
+    codes = groepen["buurtcode"].astype("string")
+    hidden_stock: set[str] = set()
+    if "woningen_corporaties" in table:
+        stock_mask = suppressed_mask(table)["woningen_corporaties"].to_numpy(dtype=bool)
+        hidden_stock = set(table["buurtcode"].astype(str)[stock_mask])
+    per_buurt = codes.notna().to_numpy(dtype=bool)
+    hide = per_buurt & codes.isin(hidden_stock).fillna(False).to_numpy(dtype=bool)
+    for col in _GROUP_FIGURES:
+        if col in groepen:
+            v = pd.to_numeric(
+                groepen[col]
+                .astype("string")
+                .str.replace(".", "", regex=False)
+                .str.replace(",", ".", regex=False),
+                errors="coerce",
+            )
+            small = ((v >= 1) & (v < m) & (v == v.round())).fillna(False).to_numpy(dtype=bool)
+            hide |= per_buurt & small
+    mask = pd.DataFrame(False, index=groepen.index, columns=groepen.columns)
+    for col in _GROUP_FIGURES:
+        if col in mask:
+            mask[col] = hide
+    out = _hide(groepen, mask)
+    out.attrs[MIN_ATTR] = m
+    return out
+
+
 def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunResult:
     """The public version of a run: what ``publiek/`` and published notebooks may show.
 
@@ -638,7 +684,8 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     prioritised.attrs = {**result.prioritised.attrs, **scored.attrs}
     monitor = result.monitor
     if monitor is not None:
-        monitor = dataclasses.replace(monitor, overtredingen={})
+        groepen = _public_groups(monitor.groepen, pub.table, policy.min_woningen)
+        monitor = dataclasses.replace(monitor, overtredingen={}, groepen=groepen)
     return dataclasses.replace(
         result,
         joined=joined,

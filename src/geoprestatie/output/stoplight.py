@@ -17,6 +17,7 @@ import pandas as pd
 from geoprestatie.output import _webmap as _wm
 from geoprestatie.output import maps
 from geoprestatie.output.html import escape
+from geoprestatie.publication import SUPPRESSED_LABEL, suppressed_mask, suppressed_note
 
 __all__ = ["STATUS_ORDER", "monitor_map", "stoplight_counts", "stoplight_html"]
 
@@ -109,6 +110,9 @@ def monitor_map(
     """
     if groups.empty or "buurtcode" not in groups.columns:
         return None
+    # what the publication policy hid (a small buurt's measurement) shows as its label
+    hidden = suppressed_mask(groups)["gemeten"] if "gemeten" in groups else False
+    groups = groups.assign(_verborgen=hidden)
     per_buurt = groups[groups["buurtcode"].notna()].astype({"buurtcode": str})
     if per_buurt.empty:
         return None
@@ -122,12 +126,18 @@ def monitor_map(
     labels = {"naam": "Buurt", "code": "Code"}
     statuses = list(_COLOURS)
     rows = [(f"background:{c}", s) for s, c in _COLOURS.items()]
+    note = suppressed_note(groups[["gemeten"]]) if "gemeten" in groups else None
+    if note:
+        rows.append(("background:#ffffff", note))
     views = []
     for n, (ident, judged) in enumerate(per_buurt.groupby("afspraak_id", sort=False)):
         r = judged.drop_duplicates("buurtcode").set_index("buurtcode").reindex(codes)
         text = f"{ident}: {(texts or {}).get(str(ident), '')}"
         cols[f"status_{n}"] = [str(v) if isinstance(v, str) else "–" for v in r["status"]]
-        cols[f"gemeten_{n}"] = [str(v) if isinstance(v, str) else "–" for v in r["gemeten"]]
+        cols[f"gemeten_{n}"] = [
+            SUPPRESSED_LABEL if h is True else (str(v) if isinstance(v, str) else "–")
+            for v, h in zip(r["gemeten"], r["_verborgen"], strict=True)
+        ]
         labels |= {f"status_{n}": "Status", f"gemeten_{n}": "Gemeten"}
         views.append(
             _wm.View(
