@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -166,6 +167,14 @@ def test_duplicate_buurtcode_is_an_error(grid_buurten: gpd.GeoDataFrame) -> None
         join_sources(b)
 
 
+_LIMIT_NAMES = (
+    "kwaliteitskortingsgrens",
+    "aftoppingsgrens_laag",
+    "aftoppingsgrens_hoog",
+    "liberalisatiegrens",
+)
+
+
 def test_config_from_dict() -> None:
     cfg = JoinConfig.from_dict(
         {"tolerance_m": 0, "huur_jaar": 2030,
@@ -179,6 +188,22 @@ def test_config_from_dict() -> None:
         JoinConfig(huur_jaar=1990)
     with pytest.raises(ConfigError, match="tolerance_m is -1 maar moet >= 0 meter zijn"):
         JoinConfig(tolerance_m=-1)
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        ({"volgend": {}}, "volgend: de sleutel moet een jaartal zijn"),
+        ({"2030": {"liberalisatiegrens": 950}}, "2030: verwacht precies de sleutels"),
+        (
+            {"2030": dict.fromkeys(_LIMIT_NAMES, "veel")},
+            "2030: de grenzen moeten bedragen in euro zijn",
+        ),
+    ],
+)
+def test_bad_rent_limits_are_one_dutch_line(limits: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=rf"^\[koppeling\.huurgrenzen\] {message}"):
+        JoinConfig.from_dict({"huurgrenzen": limits})
 
 
 _row = st.fixed_dictionaries(

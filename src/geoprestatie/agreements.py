@@ -290,7 +290,7 @@ def _condition(data: Any, *, where: str) -> Condition:
             except ConfigError as exc:
                 raise ConfigError(f"{where}: {exc}") from None
     elif "waarde" not in data:
-        raise ConfigError(f"{where}: condition {dict(data)} heeft geen `waarde`")
+        raise ConfigError(f"{where}: voorwaarde {dict(data)} heeft geen `waarde`")
     try:
         return Condition(
             kolom=str(data["kolom"]), op=str(data["op"]), waarde=value, huurgrens=limit

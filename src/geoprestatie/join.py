@@ -127,13 +127,7 @@ class JoinConfig:
             )
         kwargs = dict(data)
         if kwargs.get("huurgrenzen") is not None:
-            try:
-                kwargs["huurgrenzen"] = {
-                    int(year): RentLimits(**values)
-                    for year, values in kwargs["huurgrenzen"].items()
-                }
-            except TypeError as exc:
-                raise ConfigError(f"[join.huurgrenzen]: {exc}") from None
+            kwargs["huurgrenzen"] = _rent_limits(kwargs["huurgrenzen"])
         if "verkoop_status" in kwargs:
             status = kwargs["verkoop_status"]
             # one status as text, or a list of them
@@ -241,6 +235,23 @@ class JoinReport:
                 lines.append(f"  {bron:<14} {label}{where}: {int(n)}{rij}")
         lines.extend(f"{LET_OP} {note}" for note in self.notes)
         return "\n".join(lines)
+
+
+def _rent_limits(table: Mapping[Any, Any]) -> dict[int, RentLimits]:
+    """``[koppeling.huurgrenzen]`` as ``{jaar: RentLimits}``; every problem a Dutch line."""
+    names = [f.name for f in fields(RentLimits)]
+    out: dict[int, RentLimits] = {}
+    for year, values in table.items():
+        where = f"[koppeling.huurgrenzen] {year}"
+        if not str(year).isdigit():
+            raise ConfigError(f"{where}: de sleutel moet een jaartal zijn, bijv. 2025")
+        if not isinstance(values, Mapping) or set(values) != set(names):
+            got = sorted(values) if isinstance(values, Mapping) else values
+            raise ConfigError(f"{where}: verwacht precies de sleutels {names}; kreeg {got!r}")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values.values()):
+            raise ConfigError(f"{where}: de grenzen moeten bedragen in euro zijn; kreeg {values!r}")
+        out[int(year)] = RentLimits(**values)
+    return out
 
 
 @dataclass(frozen=True)
