@@ -56,3 +56,14 @@ def test_safe_column_only_touches_text_cells() -> None:
     assert safe_column(numbers) is numbers
     typed = safe_column(pd.Series(["+31 6", pd.NA], dtype="string"))
     assert typed.iloc[0] == "'+31 6" and pd.isna(typed.iloc[1])
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=20))
+def test_safe_arrow_is_safe_text(values: list[str | None]) -> None:
+    import pyarrow as pa
+
+    from geoprestatie.output.cells import safe_arrow
+
+    assert safe_arrow(pa.array(values, type=pa.string())).to_pylist() == [
+        safe_text(v) for v in values
+    ]

@@ -245,14 +245,17 @@ def audit(
     sub = sub[used]
     known = np.asarray(a[used] @ np.where(suppressed, 0.0, values)).ravel()
     n_groups, group = connected_components((sub.T @ sub).tocsr(), directed=False)
+    nonzero, signs = np.asarray(cells.nonzero_known), np.asarray(cells.signs)
+    by_col = sub.tocsc()
+    # the members of every group at once (linear; no scan of all cells per group)
+    order = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[order], np.arange(n_groups + 1))
     exposed: dict[int, set[int]] = {}
     for g in range(n_groups):
-        cols = np.flatnonzero(group == g)
-        rows = np.unique(sub[:, cols].tocoo().row)
+        cols = order[starts[g] : starts[g + 1]]
+        rows = np.unique(by_col[:, cols].tocoo().row)
         pick = hidden[cols]
-        bounds = _bounds(
-            values[pick], np.asarray(cells.nonzero_known)[pick], np.asarray(cells.signs)[pick]
-        )
+        bounds = _bounds(values[pick], nonzero[pick], signs[pick])
         found = _exposed_in(sub[rows][:, cols], -known[rows], values[pick], bounds)
         for j, local in found.items():
             exposed[int(hidden[cols[j]])] = {int(used[rows[r]]) for r in local}

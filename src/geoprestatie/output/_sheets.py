@@ -1,8 +1,9 @@
 """CSV files and workbooks that open right in Dutch Excel (private; used by ``tables``).
 
-* CSV: the Dutch dialect by default (``;`` between fields, decimal comma, UTF-8 with a byte
-  order mark so Excel reads "–" and "ë", ``ja``/``nee``), or the international one (``,``,
-  decimal point, plain UTF-8). Headers stay the canonical column names (the contract that a
+* CSV (:mod:`geoprestatie.output._csvfile`, column-wise in Arrow): the Dutch dialect by
+  default (``;`` between fields, decimal comma, UTF-8 with a byte order mark so Excel reads
+  "–" and "ë", ``ja``/``nee``), or the international one (``,``, decimal point, plain
+  UTF-8). Headers stay the canonical column names (the contract that a
   re-read needs); the workbook and its Toelichting give the Dutch words.
 * XLSX (xlsxwriter, written row by row in constant memory): one sheet per table or theme
   with Dutch headers (:mod:`geoprestatie.output.kolommen`), bold frozen header row and key
@@ -26,33 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie.output.cells import is_formula_like, safe_column, safe_text
+from geoprestatie.output._csvfile import DIALECTS, CsvDialect, dialect, write_csv
+from geoprestatie.output._csvfile import suppressed_mask as _suppressed
+from geoprestatie.output.cells import is_formula_like
 from geoprestatie.output.kolommen import FORMATS, Kolom, describe
 
-__all__ = ["DIALECTS", "CsvDialect", "Sheet", "write_csv", "write_xlsx"]
-
-#: Attribute of a frame with the suppressed cells (boolean frame, True = suppressed).
-ATTR_SUPPRESSED = "onderdrukt"
-
-
-@dataclass(frozen=True)
-class CsvDialect:
-    """How a CSV file is written."""
-
-    sep: str
-    decimal: str
-    encoding: str
-    true: str
-    false: str
-
-
-#: CSV dialects by name: ``nl`` (default, Dutch Excel) and ``internationaal``.
-DIALECTS: dict[str, CsvDialect] = {
-    "nl": CsvDialect(sep=";", decimal=",", encoding="utf-8-sig", true="ja", false="nee"),
-    "internationaal": CsvDialect(
-        sep=",", decimal=".", encoding="utf-8", true="true", false="false"
-    ),
-}
+__all__ = ["DIALECTS", "CsvDialect", "Sheet", "dialect", "write_csv", "write_xlsx"]
 
 #: How each kind of value reads in the Toelichting.
 _NOTATION: dict[str, str] = {
@@ -70,99 +50,6 @@ _NOTATION: dict[str, str] = {
     "euro": "euro",
     "keuro": "duizenden euro's",
 }
-
-
-def dialect(name: str) -> CsvDialect:
-    """The CSV dialect called ``name``.
-
-    Examples
-    --------
-    >>> dialect("nl").sep, dialect("internationaal").decimal
-    (';', '.')
-    >>> dialect("excel")
-    Traceback (most recent call last):
-    ...
-    ValueError: csv is 'excel' maar moet een van ['nl', 'internationaal'] zijn
-    """
-    if name not in DIALECTS:
-        raise ValueError(f"csv is {name!r} maar moet een van {list(DIALECTS)} zijn")
-    return DIALECTS[name]
-
-
-def _suppressed(frame: pd.DataFrame) -> pd.DataFrame | None:
-    mask = frame.attrs.get(ATTR_SUPPRESSED)
-    if not isinstance(mask, pd.DataFrame) or not len(mask):
-        return None
-    aligned = mask.reindex(index=frame.index, columns=frame.columns, fill_value=False)
-    return aligned.astype("boolean").fillna(False).astype(bool)
-
-
-def _decimal(value: Any, decimal: str) -> Any:
-    """A float in a text column written with the dialect's decimal sign (pandas only
-    converts float columns)."""
-    if isinstance(value, float | np.floating) and math.isfinite(value):
-        return repr(float(value)).replace(".", decimal)
-    return value
-
-
-def csv_frame(frame: pd.DataFrame, *, csv: CsvDialect, suppressed_label: str = "×") -> pd.DataFrame:
-    """The frame as it goes into a CSV file: safe text, ``ja``/``nee``, suppression labels."""
-    mask = _suppressed(frame)
-    columns: list[pd.Series] = []
-    for col in frame.columns:
-        values = frame[col]
-        if pd.api.types.is_bool_dtype(values):
-            values = values.astype(object).map({True: csv.true, False: csv.false})
-        elif isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.astype("string")
-        values = safe_column(values)
-        if mask is not None and mask[col].any():
-            values = values.astype(object)
-            values[mask[col].to_numpy()] = suppressed_label
-        if values.dtype == object and csv.decimal != ".":
-            values = values.map(lambda v: _decimal(v, csv.decimal))
-        column = values.rename(col)
-        column.attrs = {}  # concat compares attrs; the mask is a frame
-        columns.append(column)
-    if not columns:
-        return pd.DataFrame(index=frame.index)
-    out = pd.concat(columns, axis=1)  # at once: hundreds of columns stay one frame
-    # a column named after user data (a corporation, a column of the user's own file) is a
-    # header cell like any other
-    out.columns = [safe_text(str(c)) for c in out.columns]
-    return out
-
-
-def write_csv(
-    frame: pd.DataFrame,
-    path: Path,
-    *,
-    csv: str = "nl",
-    suppressed_label: str = "×",
-) -> Path:
-    """Write ``frame`` (without geometry) as CSV in the dialect ``csv``; return ``path``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> f = pd.DataFrame({"buurt": ["=Oost", "Zuid"], "aandeel": [0.25, None], "ok": [True, False]})
-    >>> p = write_csv(f, Path(tempfile.mkdtemp()) / "t.csv")
-    >>> p.read_bytes().decode("utf-8-sig").splitlines()
-    ['buurt;aandeel;ok', "'=Oost;0,25;ja", 'Zuid;;nee']
-    """
-    csv_dialect = dialect(csv)
-    data = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
-    data.attrs = dict(frame.attrs)
-    plain = csv_frame(data, csv=csv_dialect, suppressed_label=suppressed_label)
-    plain.to_csv(
-        path,
-        sep=csv_dialect.sep,
-        decimal=csv_dialect.decimal,
-        encoding=csv_dialect.encoding,
-        index=False,
-        lineterminator="\r\n" if csv == "nl" else "\n",
-    )
-    return path
 
 
 @dataclass(frozen=True)
@@ -192,13 +79,19 @@ class Sheet:
 
     def columns(self) -> list[tuple[str, Kolom]]:
         """The canonical name and glossary entry of every column."""
+        frame = _bare(self.frame)
         return [
-            (
-                str(c),
-                describe(str(c), table=self.table, values=self.frame[c], labels=self.labels),
-            )
-            for c in self.frame.columns
+            (str(c), describe(str(c), table=self.table, values=frame[c], labels=self.labels))
+            for c in frame.columns
         ]
+
+
+def _bare(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without attrs (a shallow view): pandas deep-copies attrs (such as a
+    suppression mask) on every column access."""
+    out = frame.copy(deep=False)
+    out.attrs = {}
+    return out
 
 
 def _cells(values: pd.Series, kind: str) -> list[Any]:
@@ -302,10 +195,10 @@ def _write_sheet(workbook: Any, sheet: Sheet, formats: _Formats, suppressed_labe
     """One data sheet, row by row (xlsxwriter's constant-memory mode needs row order)."""
     ws = workbook.add_worksheet(sheet.name)
     described = sheet.columns()
-    frame = sheet.frame
+    mask = _suppressed(sheet.frame)
+    frame = _bare(sheet.frame)
     kinds = []
     columns: list[list[Any]] = []
-    mask = _suppressed(frame)
     for (col, kolom), values in zip(described, (frame[c] for c in frame.columns), strict=True):
         kind = kolom.soort
         if kind in FORMATS and FORMATS[kind] is not None:

@@ -22,13 +22,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["FORMULA_START", "is_formula_like", "safe_column", "safe_text"]
+__all__ = ["FORMULA_START", "is_formula_like", "safe_arrow", "safe_column", "safe_text"]
 
 #: First characters (after leading spaces) that make a spreadsheet read text as a formula.
 FORMULA_START = frozenset("=+-@\t\r\n\0＝＋－＠")
 
 _PATTERN = re.compile(r"^[ \u00a0]*[=+\-@\t\r\n\0＝＋－＠]")
+#: The same pattern for Arrow's RE2 engine (:func:`safe_arrow`).
+_RE2_PATTERN = "^[ \u00a0]*[=+\\-@\t\r\n\x00＝＋－＠]"
 _PREFIX = "'"
 
 
@@ -83,3 +87,21 @@ def safe_column(values: pd.Series) -> pd.Series:
     out = values.astype(object)
     out.iloc[np.flatnonzero(hit)] = [_PREFIX + str(v) for v in objects[hit]]
     return out
+
+
+def safe_arrow(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """:func:`safe_text` on every cell of an Arrow string array, in Arrow's compute kernels
+    (no Python per cell; used by the CSV writer for large tables). Returns ``large_string``.
+
+    Examples
+    --------
+    >>> safe_arrow(pa.array(["=1", "a", None, " @x"])).to_pylist()
+    ["'=1", 'a', None, "' @x"]
+    """
+    values = pc.cast(values, pa.large_string())
+    hit = pc.match_substring_regex(values, _RE2_PATTERN)
+    if not pc.any(hit).as_py():
+        return values
+    empty = pa.scalar("", pa.large_string())
+    prefixed = pc.binary_join_element_wise(pa.scalar(_PREFIX, pa.large_string()), values, empty)
+    return pc.if_else(hit, prefixed, values)

@@ -248,6 +248,7 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
             layer=layer.name,
             driver="GPKG",
             engine="pyogrio",
+            use_arrow=True,
             layer_options={"DESCRIPTION": layer.description},
         )
         text = _qml.qml(layer.rules, _aliases(frame, layer.name, labels))

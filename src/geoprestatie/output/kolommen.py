@@ -311,6 +311,9 @@ COLUMNS: dict[str, Kolom] = {
         "share",
     ),
     "n_robuust": _k("Robuuste buurten", "Aantal robuuste buurten in het gebied.", "int"),
+    "n_geschikt": _k(
+        "Geschikte buurten", "Aantal buurten dat aan de voorwaarden van de SIA voldoet.", "int"
+    ),
     # DIA comparison
     "dia_id_oud": _k("Vorige DIA", "Code van het overeenkomende gebied in de vorige set.", "code"),
     "status": _k("Status", "Uitkomst (zie de toelichting van het blad).", "text"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geoprestatie.output import _digest
 from geoprestatie.output._mapdata import corporation_name
 from geoprestatie.output._sheets import Sheet, write_csv, write_xlsx
 from geoprestatie.output.kolommen import THEMES, describe
@@ -111,7 +112,8 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
     {'a': ['x, y', 'z']}
     """
     out = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c == "geometry"]))
-    out.attrs = dict(frame.attrs)
+    # only the suppression mask travels on: pandas deep-copies attrs on every column access
+    out.attrs = {k: v for k, v in frame.attrs.items() if k == "onderdrukt"}
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(
@@ -201,7 +203,7 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     scored = result.dia_result.buurten  # prioritised + dia_id, dia_naam, dia_reden
     keys = [k for k in KEYS if k in scored.columns]
     sia = scored[[*keys, *_sia_columns(scored, table)]]
-    sia.attrs = dict(scored.attrs)
+    sia.attrs = {k: v for k, v in scored.attrs.items() if k == "onderdrukt"}
     wide, per_corporation = split_corporations(table)
     tables: dict[str, pd.DataFrame] = {"buurttabel": plain(wide)}
     if per_corporation is not None:
@@ -280,15 +282,104 @@ def buurt_sheets(
 
 
 def sheets(tables: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) -> list[Sheet]:
-    """The workbook's sheets for the tables of :func:`run_tables`."""
-    out = buurt_sheets(tables["buurttabel"], tables.get("sia", pd.DataFrame()), labels)
+    """The workbook's sheets for the tables of :func:`run_tables`.
+
+    A table longer than :data:`~geoprestatie.output._digest.MAX_SHEET_ROWS` rows is
+    summarised (:func:`large_sheets`); its CSV file holds it in full.
+    """
+    buurttabel = tables["buurttabel"]
+    sia = tables.get("sia", pd.DataFrame())
+    if len(buurttabel) > _digest.MAX_SHEET_ROWS:
+        out = _large_buurt_sheets(buurttabel, sia, labels)
+    else:
+        out = buurt_sheets(buurttabel, sia, labels)
     for name, (sheet, about) in TABLE_SHEETS.items():
-        if name in tables:
-            frame = tables[name]
-            keys = sum(str(c) in KEYS for c in frame.columns[:2])
-            keys = keys or (1 if len(frame.columns) > 1 else 0)
-            out.append(Sheet(sheet, frame, name, about, keys, labels))
+        if name not in tables:
+            continue
+        frame, table = tables[name], name
+        if len(frame) > _digest.MAX_SHEET_ROWS:
+            sheet, frame, table, about = _large_table(name, sheet, frame, about)
+        keys = sum(str(c) in KEYS for c in frame.columns[:2])
+        keys = keys or (1 if len(frame.columns) > 1 else 0)
+        out.append(Sheet(sheet, frame, table, about, keys, labels))
     return out
+
+
+def _large_table(
+    name: str, sheet: str, frame: pd.DataFrame, about: str
+) -> tuple[str, pd.DataFrame, str, str]:
+    """A long table's sheet: per corporation (and year), or its first rows."""
+    if name == "prognose" and {"corporatie", "jaar"} <= set(frame.columns):
+        keys = ["corporatie", "jaar"]
+        numeric = [
+            str(c)
+            for c in frame.columns
+            if c not in (*keys, "buurtcode") and pd.api.types.is_numeric_dtype(frame[c])
+        ]
+        summed = _digest.grouped_sum(frame, keys, numeric)
+        text = (
+            "Voorraadprognose per corporatie en jaar, opgeteld over de buurten; per buurt: "
+            "prognose.csv en geoprestatie.gpkg (laag prognose)."
+        )
+        return "Prognose per corporatie", summed, name, text
+    if name == "woningen_per_corporatie" and {"corporatie", "woningen"} <= set(frame.columns):
+        summed = _digest.grouped_sum(frame, ["corporatie"], ["woningen"], count="n_buurten")
+        text = (
+            "Corporatiewoningen per corporatie (alle buurten samen) en het aantal buurten "
+            "waar de corporatie woningen heeft; per buurt: woningen_per_corporatie.csv."
+        )
+        return sheet, summed, name, text
+    first = _digest.head(frame)
+    return sheet, first, name, about + _digest.about_head(name, len(first), len(frame))
+
+
+def _large_buurt_sheets(
+    buurttabel: pd.DataFrame, sia: pd.DataFrame, labels: Mapping[str, str]
+) -> list[Sheet]:
+    """A large run's buurt sheets: a summary per gemeente, then the themed sheets for the
+    buurten with the best SIA rank."""
+    rank = sia["sia_rang"] if "sia_rang" in sia.columns and len(sia) == len(buurttabel) else None
+    positions = _digest.best_ranked(rank, len(buurttabel))
+    top = buurt_sheets(
+        _digest.take(buurttabel, positions),
+        _digest.take(sia, positions) if rank is not None else sia.iloc[0:0],
+        labels,
+    )
+    note = _digest.about_top(len(positions), len(buurttabel))
+    out = [Sheet(s.name, s.frame, s.table, s.about + note, s.keys, s.labels) for s in top]
+    gemeenten = _gemeenten(buurttabel, sia if rank is not None else None, labels)
+    if gemeenten is not None:
+        out.insert(0, gemeenten)
+    return out
+
+
+def _gemeenten(
+    buurttabel: pd.DataFrame, sia: pd.DataFrame | None, labels: Mapping[str, str]
+) -> Sheet | None:
+    """Per gemeente: buurten, the SIA counts and every count column summed."""
+    keys = [k for k in ("gemeentecode", "gemeentenaam") if k in buurttabel.columns]
+    if not keys:
+        return None
+    counts = [
+        str(c)
+        for c in buurttabel.columns
+        if c not in keys
+        and pd.api.types.is_numeric_dtype(buurttabel[c])
+        and not pd.api.types.is_bool_dtype(buurttabel[c])
+        and describe(str(c), table="buurttabel", labels=labels).soort == "count"
+    ]
+    frame = _part(buurttabel, [*keys, *counts])
+    if sia is not None:
+        for col, name in (("sia_geschikt", "n_geschikt"), ("robuust", "n_robuust")):
+            if col in sia.columns:
+                frame = _digest.with_column(frame, name, sia, col)
+                counts.append(name)
+    summed = _digest.grouped_sum(frame, keys, counts, count="n_buurten")
+    about = (
+        "Per gemeente: aantal buurten, geschikte en robuuste buurten (SIA) en de aantallen "
+        "van de buurttabel opgeteld ('×' als een buurt van de gemeente niet gepubliceerd is)."
+    )
+    return Sheet("Gemeenten", summed, "gemeenten", about, len(keys), labels)
 
 
 def notes(result: RunResult, *, csv: str, suppressed_label: str) -> list[str]:
