@@ -83,6 +83,12 @@ class JoinConfig:
         Rent limits per year; ``None`` uses :data:`geoprestatie.huur.DEFAULT_LIMITS`.
     verkoop_status
         Sales statuses counted in ``verkoop_gepland``.
+    corporatie_kolommen
+        At most this many ``woningen_<corporatie>`` columns in the buurt table: the largest
+        corporations of the study area; the dwellings of the others are summed in
+        ``woningen_overige_corporaties``. A national run has ~280 corporations, and a file
+        with thousands of distinct names would otherwise give thousands of columns (more
+        than a GeoPackage or a sheet holds).
 
     Examples
     --------
@@ -94,8 +100,15 @@ class JoinConfig:
     huur_jaar: int = 2024
     huurgrenzen: Mapping[int, RentLimits] | None = None
     verkoop_status: tuple[str, ...] = ("voorgenomen",)
+    corporatie_kolommen: int = 12
 
     def __post_init__(self) -> None:
+        n = self.corporatie_kolommen
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100:
+            raise ConfigError(
+                f"[koppeling] corporatie_kolommen is {n!r}, maar moet een geheel getal van 1 "
+                "tot en met 100 zijn (het aantal grootste corporaties met een eigen kolom)"
+            )
         if isinstance(self.tolerance_m, bool) or not isinstance(self.tolerance_m, int | float):
             raise ConfigError(
                 f"tolerance_m is {self.tolerance_m!r} maar moet een aantal meters >= 0 zijn"
@@ -748,14 +761,13 @@ def _stock_indicators(
             source="voorraad",
             column="corporatie",
         )
-    slugs = sorted({slug(str(c)) for c in corp_names})
-    to_slug = np.array([slugs.index(slug(str(c))) for c in corp_names], dtype="int64")
-    ns = len(slugs)
-    per_corp = np.bincount(bi * ns + to_slug[corp_code], minlength=nb * ns).reshape(nb, ns)
-    for j, name in enumerate(slugs):
-        table[f"woningen_{name}"] = per_corp[:, j].astype("int64")
-    table["woningen_corporaties"] = per_corp.sum(axis=1).astype("int64")
-    table["n_corporaties"] = (per_corp > 0).sum(axis=1).astype("int64")
+    per_corp = _per_corporation(bi, corp_code, corp_names, nb)
+    table = pd.concat(
+        [table, _corporation_columns(per_corp, config.corporatie_kolommen, index=table.index)],
+        axis=1,
+    )
+    table["woningen_corporaties"] = per_corp.to_numpy().sum(axis=1).astype("int64")
+    table["n_corporaties"] = (per_corp.to_numpy() > 0).sum(axis=1).astype("int64")
     if "energielabel" in stock:
         label = pd.Series(stock["energielabel"])
         known = np.bincount(bi, weights=label.notna().to_numpy(), minlength=nb)
@@ -783,6 +795,31 @@ def _stock_indicators(
 
 #: Column of the joined sales: the row position of the sale's dwelling in ``JoinResult.stock``.
 STOCK_POSITION = "voorraad_positie"
+
+
+def _per_corporation(
+    bi: np.ndarray, corp_code: np.ndarray, corp_names: pd.Index, nb: int
+) -> pd.DataFrame:
+    """Dwellings per buurt (rows, by position) and corporation (columns, by slug)."""
+    slugs = pd.Index([slug(str(c)) for c in corp_names])
+    uniq, to_slug = np.unique(slugs.to_numpy(dtype=object), return_inverse=True)
+    ns = len(uniq)
+    counts = np.bincount(bi * ns + to_slug[corp_code], minlength=nb * ns).reshape(nb, ns)
+    return pd.DataFrame(counts.astype("int64"), columns=list(uniq))
+
+
+def _corporation_columns(per_corp: pd.DataFrame, most: int, *, index: pd.Index) -> pd.DataFrame:
+    """``woningen_<slug>`` of the ``most`` largest corporations (in name order) and, when
+    there are more, ``woningen_overige_corporaties``."""
+    totals = per_corp.sum(axis=0)
+    # largest first; equal sizes by name, so the choice does not depend on file order
+    ranked = sorted(per_corp.columns, key=lambda c: (-int(totals[c]), str(c)))
+    kept = sorted(ranked[:most])
+    out = per_corp[kept].add_prefix("woningen_")
+    if len(ranked) > most:
+        out["woningen_overige_corporaties"] = per_corp[ranked[most:]].sum(axis=1)
+    out.index = index
+    return out
 
 
 def _join_sales(
