@@ -18,6 +18,7 @@ buurten). Prints seconds and ratios; figures in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -40,7 +41,25 @@ def timed(func: Callable[[], Any], repeat: int = 1) -> float:
     return best
 
 
-def peer(result: Any, folder: Path, engine: str) -> dict[str, float]:
+def peer_arrow(result: Any, folder: Path) -> float:
+    """Plain ``pyarrow.csv.write_csv`` of the same tables (no dialect, no safe text)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from geoprestatie.output.tables import run_tables
+
+    tables = run_tables(result)
+
+    def write() -> None:
+        for name, frame in tables.items():
+            pacsv.write_csv(
+                pa.Table.from_pandas(frame, preserve_index=False), folder / f"a_{name}.csv"
+            )
+
+    return timed(write)
+
+
+def peer(result: Any, folder: Path, engine: str, *, xlsx: bool = True) -> dict[str, float]:
     """The plain writes of the same tables (full SIA table, wide buurt table)."""
     import geopandas as gpd
 
@@ -79,21 +98,45 @@ def peer(result: Any, folder: Path, engine: str) -> dict[str, float]:
             for name, frame in tables.items():
                 frame.to_excel(writer, sheet_name=name[:31], index=False)
 
-    return {"gpkg": timed(write_gpkg), "csv": timed(write_csv), "xlsx": timed(write_xlsx)}
+    out = {"gpkg": timed(write_gpkg), "csv": timed(write_csv)}
+    if xlsx:
+        out["xlsx"] = timed(write_xlsx)
+    return out
 
 
 def ours(result: Any, folder: Path) -> dict[str, float]:
+    """What ``geoprestatie run`` writes: publiek/ (public result: gpkg, CSVs, xlsx) and
+    intern/ (full result: gpkg with the dwellings, CSVs, xlsx)."""
+    from geoprestatie import publication
     from geoprestatie.output import gpkg, tables
 
-    t_gpkg = timed(lambda: gpkg.write_gpkg(result, folder))
-    t_tables = timed(lambda: tables.write_tables(result, folder))
-    return {"gpkg": t_gpkg, "csv+xlsx": t_tables}
+    (folder / "publiek").mkdir()
+    (folder / "intern").mkdir()
+    t_pub, public = timed_value(lambda: publication.publish(result))
+    return {
+        "publish (not a data output)": t_pub,
+        "publiek gpkg": timed(lambda: gpkg.write_gpkg(public, folder / "publiek")),
+        "publiek csv+xlsx": timed(lambda: tables.write_tables(public, folder / "publiek")),
+        "intern gpkg (2.5 M dwellings)": timed(
+            lambda: gpkg.write_gpkg(result, folder / "intern", dwellings=True)
+        ),
+        "intern csv+xlsx": timed(lambda: tables.write_tables(result, folder / "intern")),
+    }
+
+
+def timed_value(func: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = func()
+    return time.perf_counter() - t0, out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--data", type=Path, default=None, help="national.py output folder")
+    parser.add_argument(
+        "--no-xlsx-peers", action="store_true", help="skip the plain workbooks (20+ minutes)"
+    )
     args = parser.parse_args()
     from geoprestatie import pipeline
     from geoprestatie.config import load_config
@@ -108,26 +151,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         mine = ours(result, folder)
-        plain_openpyxl = peer(result, folder, "openpyxl")
-        plain_xlsxwriter = peer(result, folder, "xlsxwriter")
-        sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
-    total = sum(mine.values())
-    base = sum(plain_openpyxl.values())
-    base_xw = plain_openpyxl["gpkg"] + plain_openpyxl["csv"] + plain_xlsxwriter["xlsx"]
-    print(f"{'what':<46}{'seconds':>9}{'ratio':>8}")
-    print(f"{'pandas/openpyxl (gpkg + csv + xlsx), peer':<46}{base:>9.2f}{1:>8.2f}")
-    for k, v in plain_openpyxl.items():
-        print(f"{'  ' + k:<46}{v:>9.2f}")
-    print(
-        f"{'pandas/xlsxwriter (gpkg + csv + xlsx), peer':<46}{base_xw:>9.2f}{base_xw / base:>8.2f}"
-    )
-    print(f"{'  xlsx':<46}{plain_xlsxwriter['xlsx']:>9.2f}")
-    print(f"{'geoprestatie (styled gpkg, nl csv, xlsx)':<46}{total:>9.2f}{total / base:>8.2f}")
+        plain_pd = peer(result, folder, "openpyxl", xlsx=not args.no_xlsx_peers)
+        arrow = peer_arrow(result, folder)
+        plain_xw = None if args.no_xlsx_peers else peer(result, folder, "xlsxwriter")
+        sizes = {
+            str(p.relative_to(folder)): p.stat().st_size
+            for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith(("peer_", "a_"))
+        }
+    data = {k: v for k, v in mine.items() if not k.startswith("publish")}
+    public = sum(v for k, v in data.items() if k.startswith("publiek"))
+    print(f"load average: {os.getloadavg()[0]:.1f}")
+    print("| what | seconds | ratio |")
+    print("|---|---:|---:|")
+    base = sum(plain_pd.values())
+    what = " + ".join(f"{k} {v:.1f}" for k, v in plain_pd.items())
+    print(f"| peer pandas: {what} | {base:.2f} | 1.00 |")
+    if plain_xw is not None:
+        print(f"| peer pandas/xlsxwriter: xlsx {plain_xw['xlsx']:.1f} | | |")
+    print(f"| peer pyarrow.csv.write_csv (same tables, plain) | {arrow:.2f} | |")
     for k, v in mine.items():
-        print(f"{'  ' + k:<46}{v:>9.2f}")
+        print(f"| ours: {k} | {v:.2f} | |")
+    print(f"| **ours: publiek/ data outputs** | {public:.2f} | {public / base:.2f} |")
+    print(f"| **ours: all data outputs (publiek + intern)** | {sum(data.values()):.2f} | |")
     for name in sorted(sizes):
-        if not name.startswith("peer_"):
-            print(f"  {name:<40}{sizes[name] / 1e6:>8.1f} MB")
+        print(f"  {name:<40}{sizes[name] / 1e6:>8.1f} MB")
 
 
 if __name__ == "__main__":
