@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from national import Sizes, make_buurten  # noqa: E402
 
-from geoprestatie.output import maps  # noqa: E402
+from geoprestatie.output import _topology, maps  # noqa: E402
 
 
 def _browser_check():  # type: ignore[no-untyped-def]
@@ -94,6 +94,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--buurten", type=int, default=14_000)
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also time shapely.coverage_simplify on the same buurten (slow: minutes)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(20261130)
@@ -105,6 +110,17 @@ def main() -> None:
         "vertices_per_buurt_median": float(np.median(vertices)),
         "gemeenten": int(buurten["gemeentecode"].nunique()),
     }
+    tolerance = 80.0  # what web_tolerance picks for the whole country
+    geoms = buurten.geometry.to_numpy()
+    t0 = time.perf_counter()
+    ours = _topology.simplify_coverage(geoms, tolerance)
+    figures["simplify_s (geoprestatie, arcs)"] = round(time.perf_counter() - t0, 2)
+    figures["vertices_after"] = int(shapely.get_num_coordinates(ours).sum())
+    if args.peer:
+        t0 = time.perf_counter()
+        peer = shapely.coverage_simplify(geoms, tolerance)
+        figures["simplify_s (shapely.coverage_simplify)"] = round(time.perf_counter() - t0, 2)
+        figures["vertices_after (coverage_simplify)"] = int(shapely.get_num_coordinates(peer).sum())
     jobs = {
         "sia.html": lambda: maps.sia_map(scored(buurten, rng), synthetic=True),
         "prognose.html": lambda: maps.prognose_map(

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 
+from geoprestatie.output import _topology as _topo
 from geoprestatie.output.html import Markup, asset_text, leaflet_assets, template
 
 __all__ = [
@@ -74,11 +75,16 @@ class View:
 
 @dataclass(frozen=True)
 class Overlay:
-    """Extra shapes with their own geometry: DIA outlines, gemeente and wijk borders."""
+    """Extra shapes: DIA outlines with their own geometry, or borders of the buurten.
+
+    ``kind`` is ``"polygon"`` or ``"line"`` with a ``geometry`` (EPSG:4326), or
+    ``"border"`` with a ``key`` per buurt of the map: the borders between buurten with a
+    different key (and to the outside), drawn from the buurten's own shared borders.
+    """
 
     name: str
-    geometry: gpd.GeoSeries  # EPSG:4326
-    kind: str  # "polygon" or "line"
+    geometry: gpd.GeoSeries | None  # EPSG:4326; None for a border
+    kind: str  # "polygon", "line" or "border"
     style: dict[str, Any]
     show: bool = True
     labels: pd.DataFrame | None = None  # lat, lon, text
@@ -86,12 +92,18 @@ class Overlay:
     min_zoom: int = 0  # labels from this zoom on
     line_min_zoom: int = 0  # the shapes themselves from this zoom on
     tooltip: dict[str, Any] | None = None  # keys, cols, labels
+    key: Sequence[Any] | None = None  # per buurt, for a border
 
-    def to_json(self, origin: tuple[int, int]) -> dict[str, Any]:
+    def to_json(self, origin: tuple[int, int], topology: _topo.Topology) -> dict[str, Any]:
+        if self.kind == "border":
+            geom: list[Any] = _topo.borders(topology, self.key or []).tolist()
+        else:
+            assert self.geometry is not None, f"overlay {self.name!r} has no geometry"
+            geom = encode(self.geometry, origin)
         out: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
-            "geom": encode(self.geometry, origin),
+            "geom": geom,
             "style": self.style,
             "show": self.show,
             "label_class": self.label_class,
@@ -180,6 +192,12 @@ def _delta(coords: np.ndarray, origin: tuple[int, int]) -> list[int]:
     return [int(v) for v in d.ravel()]
 
 
+def _delta_ints(q: np.ndarray, origin: tuple[int, int]) -> list[int]:
+    """An arc of integer coordinates as ``[x0, y0, dx1, dy1, ...]`` relative to ``origin``."""
+    d = np.vstack([q[:1] - np.asarray(origin, dtype=np.int64), np.diff(q, axis=0)])
+    return d.ravel().tolist()  # type: ignore[no-any-return]
+
+
 def encode(geometry: gpd.GeoSeries, origin: tuple[int, int]) -> list[Any]:
     """Quantised, delta-encoded coordinates per feature (EPSG:4326 in, nested int lists out).
 
@@ -214,12 +232,30 @@ def labels_frame(points: gpd.GeoSeries, texts: pd.Series) -> pd.DataFrame:
     )
 
 
+def _label_points(rd: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
+    """One label point per group: inside the buurt nearest the group's centre of area."""
+    centre = rd.geometry.centroid
+    area = rd.geometry.area.to_numpy()
+    frame = pd.DataFrame(
+        {"g": rd[code].to_numpy(), "x": centre.x * area, "y": centre.y * area, "a": area}
+    )
+    sums = frame.groupby("g", sort=True)[["x", "y", "a"]].sum()
+    mid = frame["g"].map(sums["x"] / sums["a"]), frame["g"].map(sums["y"] / sums["a"])
+    dx, dy = centre.x.to_numpy() - mid[0].to_numpy(), centre.y.to_numpy() - mid[1].to_numpy()
+    dist = dx**2 + dy**2
+    nearest = pd.Series(dist, index=rd.index).groupby(rd[code].to_numpy()).idxmin()
+    points = rd.loc[nearest.to_numpy()].geometry.representative_point()
+    return gpd.GeoDataFrame(
+        {code: nearest.index.to_numpy()}, geometry=points.to_numpy(), crs=rd.crs
+    )
+
+
 def context_overlays(buurten: gpd.GeoDataFrame) -> list[Overlay]:
     """Gemeente and wijk borders with their names: context when there are no tiles.
 
     ``buurten`` in EPSG:28992 with ``gemeentecode``/``gemeentenaam`` and ``wijkcode``
-    (those present), already simplified for the web: the borders are the outlines of the
-    dissolved buurten (a coverage union), so they follow the buurt borders exactly.
+    (those present), in the order of the map's buurten: the borders are the buurten's own
+    borders where the code changes, so they follow the buurt borders exactly.
     """
     out: list[Overlay] = []
     rd = buurten.to_crs(28992)
@@ -230,36 +266,31 @@ def context_overlays(buurten: gpd.GeoDataFrame) -> list[Overlay]:
     for code, name, title, style, min_zoom in levels:
         if code not in rd or rd[code].isna().all():
             continue
-        parts = rd[[code, "geometry"]].dropna(subset=[code])
-        if name in rd:
-            parts = parts.assign(_naam=rd[name])
-        try:
-            dissolved = parts.dissolve(by=code, as_index=False, aggfunc="first", method="coverage")
-        except shapely.errors.GEOSException:  # not a clean coverage: the general union
-            dissolved = parts.dissolve(by=code, as_index=False, aggfunc="first")
-        lines = gpd.GeoSeries(shapely.boundary(dissolved.geometry.to_numpy()), crs=28992)
-        lines = lines.to_crs(4326)
-        lines = gpd.GeoSeries(shapely.set_precision(lines.to_numpy(), 1 / SCALE), crs=4326)
-        # a border without a name gets no label (a code says little on a map)
-        named = dissolved["_naam"].notna() if "_naam" in dissolved else dissolved[code].isna()
-        many = code == "gemeentecode" and len(dissolved) > 40  # national: names from zoom 9
+        key = rd[code].astype(object).where(rd[code].notna(), None)
+        present = rd[rd[code].notna()]
+        points = _label_points(present, code)
+        n_groups = len(points)
         labels = None
-        if named.any() and (code == "wijkcode" or len(dissolved) > 1):
-            labels = labels_frame(
-                dissolved.geometry[named].representative_point(),
-                dissolved.loc[named, "_naam"].astype(str),
-            )
+        if name in rd and (code == "wijkcode" or n_groups > 1):
+            names = present.groupby(code)[name].first().reindex(points[code].to_numpy())
+            named = names.notna().to_numpy()  # a border without a name gets no label
+            if named.any():
+                labels = labels_frame(
+                    points.geometry[named], names[named].astype(str).reset_index(drop=True)
+                )
+        many = code == "gemeentecode" and n_groups > 40  # national: names from zoom 9
         out.append(
             Overlay(
                 title,
-                lines,
-                "line",
+                None,
+                "border",
                 style,
                 labels=labels,
                 label_class="gp-gemeente-label" if code == "gemeentecode" else "gp-wijk-label",
                 min_zoom=9 if many else min_zoom,
                 # hundreds of wijken: their borders only once zoomed in to a few gemeenten
-                line_min_zoom=11 if code == "wijkcode" and len(dissolved) > 300 else 0,
+                line_min_zoom=11 if code == "wijkcode" and n_groups > 300 else 0,
+                key=key.tolist(),
             )
         )
     return out
@@ -290,16 +321,18 @@ def make_map(
     """
     minx, miny, maxx, maxy = web.total_bounds
     origin = (int(np.floor(minx * SCALE)), int(np.floor(miny * SCALE)))
+    topology = _topo.build(web.geometry.to_numpy(), 1 / SCALE)
     spec: dict[str, Any] = {
         "scale": SCALE,
         "origin": list(origin),
         "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
-        "areas": {"geom": encode(web.geometry, origin), "cols": cols},
+        "arcs": [_delta_ints(a, origin) for a in topology.arcs],
+        "areas": {"geom": topology.features, "cols": cols},
         "labels": labels,
         "views": [v.to_json() for v in views],
         "initial": initial,
         "flags": list(flags),
-        "overlays": [o.to_json(origin) for o in overlays],
+        "overlays": [o.to_json(origin, topology) for o in overlays],
         "title": {
             "text": title,
             "sub": subtitle,

@@ -22,6 +22,7 @@ import shapely
 
 from geoprestatie.errors import ConfigError, DataWarning, InputError
 from geoprestatie.output import _mapdata as _md
+from geoprestatie.output import _topology
 from geoprestatie.output import _webmap as _wm
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.output._mapdata import (
@@ -75,10 +76,7 @@ def simplified(gdf: gpd.GeoDataFrame, simplify_m: float | None = 5.0) -> gpd.Geo
     if simplify_m is None:
         simplify_m = _wm.web_tolerance(out)
     if simplify_m > 0:
-        geoms = out.geometry.to_numpy()
-        simple = shapely.coverage_simplify(geoms, simplify_m)
-        gone = shapely.is_empty(simple) | ~shapely.is_valid(simple)
-        simple[gone] = geoms[gone]
+        simple = _topology.simplify_coverage(out.geometry.to_numpy(), simplify_m)
         out = out.set_geometry(gpd.GeoSeries(simple, index=out.index, crs=28992))
     return out
 
