@@ -139,6 +139,7 @@ def main() -> None:
             "mb": round(path.stat().st_size / 1e6, 2),
             "build_s": round(seconds, 1),
             "drawn_ms": found.get("render_ms"),
+            "of_which_gpmap_ms": found.get("script_ms"),
             "buurten_drawn": found.get("polygons"),
             "problems": bc.problems(found, min_polygons=len(buurten)),
         }

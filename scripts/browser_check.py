@@ -93,6 +93,7 @@ PROBE = """<script>
       probe.polygons = maps.reduce(function (a, g) { return a + g.drawn; }, 0);
       probe.render_ms = maps.length ? Math.max.apply(null, maps.map(function (g) {
         return g.ms; })) : null;
+      probe.script_ms = maps.map(function (g) { return g.script_ms; });
       probe.canvas = document.querySelectorAll('canvas.leaflet-zoom-animated').length;
       probe.legends = document.querySelectorAll('.gp-legend').length;
       probe.legend_text = texts('.gp-legend');

@@ -14,14 +14,23 @@ from geoprestatie import pipeline
 from geoprestatie.cli import main
 from geoprestatie.config import RunConfig, demo_config, load_config
 from geoprestatie.errors import ConfigError, DataWarning
+from geoprestatie.output.pdf import find_engine
 from geoprestatie.output.summary import summary
+
+
+def _no_pdf(config: RunConfig) -> RunConfig:
+    """The config without rapport.pdf (headless Chromium takes seconds per write; the PDF
+    itself is tested in test_output_pdf.py and end to end in test_own_files_end_to_end)."""
+    tables = dict(config.tables)
+    tables["uitvoer"] = {**config.section("uitvoer"), "pdf": False}
+    return RunConfig(tables, source=config.source)
 
 
 @pytest.fixture(scope="module")
 def demo_result() -> pipeline.RunResult:
     # the demo data has deliberate flaws: they are reported, never silent
     with pytest.warns(DataWarning) as record:
-        result = pipeline.run(demo_config())
+        result = pipeline.run(_no_pdf(demo_config()))
     messages = " | ".join(str(w.message) for w in record)
     assert "voorraad_synthetisch.csv: 4 rij(en) apart gezet" in messages
     assert "verkoop_synthetisch.csv: 1 rij(en) apart gezet" in messages
@@ -88,8 +97,11 @@ def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path)
     assert (out / "README.md").read_text() == "keep me"
 
 
-def _own_files(tmp_path: Path, grid: gpd.GeoDataFrame, *, naam: str = "Buurt 0") -> Path:
-    """A user's own small project: buurten file, stock CSV (cp1252, ;), sales, plans, rules."""
+def _own_files(
+    tmp_path: Path, grid: gpd.GeoDataFrame, *, naam: str = "Buurt 0", pdf: bool = False
+) -> Path:
+    """A user's own small project: buurten file, stock CSV (cp1252, ;), sales, plans, rules
+    (``rapport.pdf`` only with ``pdf``)."""
     grid = grid.copy()
     grid.loc[0, "buurtnaam"] = naam
     grid.to_file(tmp_path / "buurten.gpkg", layer="buurten")
@@ -145,7 +157,8 @@ def _own_files(tmp_path: Path, grid: gpd.GeoDataFrame, *, naam: str = "Buurt 0")
         "[sia.robustness]\ndraws = 200\n"
         '[dia]\nselection = "top_k"\nmin_buurten = 2\n'
         '[prognose]\nplannen = "plannen.csv"\npeildatum = "2026-01-01"\n'
-        '[afspraken]\nbestand = "afspraken.toml"\n',
+        '[afspraken]\nbestand = "afspraken.toml"\n'
+        f"[uitvoer]\npdf = {str(pdf).lower()}\n",
         encoding="utf-8",
     )
     return cfg
@@ -158,7 +171,7 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_own_files_end_to_end(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> None:
-    cfg = _own_files(tmp_path, grid_buurten)
+    cfg = _own_files(tmp_path, grid_buurten, pdf=True)
     before = _digest(tmp_path)
     out = tmp_path / "uit"
     res = CliRunner().invoke(main, ["run", str(cfg), "--out", str(out)])
@@ -170,6 +183,11 @@ def test_own_files_end_to_end(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) ->
     assert _digest(tmp_path) == before  # inputs never modified
     sia = pd.read_csv(out / "intern" / "sia.csv", sep=";", decimal=",")
     assert len(sia) == 9 and sia["sia_rang"].min() == 1
+    # the one run of the suite that prints rapport.pdf (when Chromium is installed)
+    pdf = out / "publiek" / "rapport.pdf"
+    assert pdf.exists() == (find_engine() is not None)
+    if pdf.exists():
+        assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_script_buurtnaam_is_escaped(tmp_path: Path, grid_buurten: gpd.GeoDataFrame) -> None:
@@ -303,7 +321,7 @@ def _demo_with(**sections: dict[str, object]) -> pipeline.RunResult:
         tables[name] = {**base.section(name), **extra}
     tables["sia"] = {**tables.get("sia", {}), "robustness": {"draws": 100}}
     with pytest.warns(DataWarning):
-        return pipeline.run(RunConfig(tables, source=None))
+        return pipeline.run(_no_pdf(RunConfig(tables, source=None)))
 
 
 def test_run_without_any_dia_writes_everything(tmp_path: Path) -> None:

@@ -203,6 +203,7 @@
   }
 
   window.gpMap = function (map, spec) {
+    var t0 = window.performance ? performance.now() : 0;
     var areas = spec.areas, n = areas.geom.length;
     var arcs = (spec.arcs || []).map(function (a) { return line(a, spec.origin, spec.scale); });
     var arcBox = arcs.map(function (a) { return bbox([a]); });
@@ -278,9 +279,11 @@
         if (meets(arcBox[i], f.view)) { trace(ctx, arcs[i], f.k, f.ox, f.oy, false); }
       }
       ctx.stroke();
+      // outlines half as wide zoomed out to the whole country (they would hide the colours)
+      var narrow = function (st) { return f.z < 9 ? L.extend({}, st, {weight: (st.weight || 3) / 2}) : st; };
       (spec.flags || []).forEach(function (fl, j) {
         if (!state.flags[j]) { return; }
-        strokeStyle(ctx, fl.style);
+        strokeStyle(ctx, narrow(fl.style));
         ctx.beginPath();
         visible.forEach(function (i) {
           if (fl.on[i]) { feats[i].rings.forEach(function (a) { trace(ctx, a, f.k, f.ox, f.oy, true); }); }
@@ -289,7 +292,7 @@
       });
       overlays.forEach(function (o, j) {
         if (!state.shown[j] || f.z < (o.ov.line_min_zoom || 0)) { return; }
-        strokeStyle(ctx, o.ov.style);
+        strokeStyle(ctx, narrow(o.ov.style));
         ctx.beginPath();
         if (o.arcs) {
           o.arcs.forEach(function (i) { if (meets(arcBox[i], f.view)) { trace(ctx, arcs[i], f.k, f.ox, f.oy, false); } });
@@ -436,6 +439,7 @@
                  return el_ ? el_.innerText : "";
                }};
     api.ms = Math.round(window.performance ? performance.now() : 0);  // since navigation
+    api.script_ms = Math.round(api.ms - t0);  // of which this function (decode, index, draw)
     window.gpMaps.push(api);
     return api;
   };
