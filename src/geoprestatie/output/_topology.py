@@ -172,16 +172,17 @@ def _cut_rings(
         cuts = np.flatnonzero(cut[s:e])
         if len(cuts) == 0:  # one neighbour all round: start at the smallest vertex
             cuts = np.array([int(np.argmin(ids))])
-        ids = np.roll(ids, -cuts[0])
+        first = int(cuts[0])
+        walk = np.concatenate([ids[first:], ids[: first + 1]])  # closed, from the first cut
         refs = []
-        for c0, c1 in itertools.pairwise(np.append(cuts - cuts[0], len(ids))):
-            canon, reversed_ = _canonical(np.append(ids[c0:c1], ids[c1 % len(ids)]))
+        for c0, c1 in itertools.pairwise([*(cuts - first).tolist(), len(ids)]):
+            canon, reversed_ = _canonical(walk[c0 : c1 + 1])
             key = canon.tobytes()
             i = index.get(key)
             if i is None:
                 i = index[key] = len(arcs)
                 arcs.append(canon)
-                lab = int(label[s + (cuts[0] + c0) % len(ids)])
+                lab = int(label[s + (first + c0) % len(ids)])
                 sides.append((lab // n1 - 1, lab % n1 - 1) if lab >= 0 else (-1, -1))
             refs.append(~i if reversed_ else i)
         refs_of_ring[int(ring[s])] = refs

@@ -12,6 +12,7 @@ no network; the OpenStreetMap background is an overlay the user may switch on.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -192,10 +193,19 @@ def _delta(coords: np.ndarray, origin: tuple[int, int]) -> list[int]:
     return [int(v) for v in d.ravel()]
 
 
-def _delta_ints(q: np.ndarray, origin: tuple[int, int]) -> list[int]:
-    """An arc of integer coordinates as ``[x0, y0, dx1, dy1, ...]`` relative to ``origin``."""
-    d = np.vstack([q[:1] - np.asarray(origin, dtype=np.int64), np.diff(q, axis=0)])
-    return d.ravel().tolist()  # type: ignore[no-any-return]
+def _delta_arcs(arcs: Sequence[np.ndarray], origin: tuple[int, int]) -> list[list[int]]:
+    """Arcs of integer coordinates as ``[x0, y0, dx1, dy1, ...]``, the first point relative
+    to ``origin``."""
+    if not len(arcs):
+        return []
+    sizes = np.array([len(a) for a in arcs])
+    flat = np.concatenate(arcs)
+    d = np.diff(flat, axis=0, prepend=flat[:1])
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    d[starts] = flat[starts] - np.asarray(origin, dtype=np.int64)
+    values = d.ravel().tolist()
+    bounds = np.r_[starts, len(flat)] * 2
+    return [values[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def encode(geometry: gpd.GeoSeries, origin: tuple[int, int]) -> list[Any]:
@@ -326,7 +336,7 @@ def make_map(
         "scale": SCALE,
         "origin": list(origin),
         "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
-        "arcs": [_delta_ints(a, origin) for a in topology.arcs],
+        "arcs": _delta_arcs(topology.arcs, origin),
         "areas": {"geom": topology.features, "cols": cols},
         "labels": labels,
         "views": [v.to_json() for v in views],
