@@ -218,3 +218,26 @@ def test_report_real_chain() -> None:
 def test_html_table_rejects_missing_column() -> None:
     with pytest.raises(InputError, match="'x'"):
         report.html_table(pd.DataFrame({"a": [1]}), columns={"x": "X"})
+
+
+def test_report_of_many_gemeenten_summarises_per_gemeente(
+    scored_grid: gpd.GeoDataFrame, dia_grid: gpd.GeoDataFrame
+) -> None:
+    # nine buurten in seven gemeenten; two DIAs (D1: two buurten in Noordoord, D2: one)
+    names = ["Noordoord", "Noordoord", "Oost", "Oost", "Zuid", "West", "Midden", "Hoog", "Laag"]
+    many = scored_grid.assign(
+        gemeentenaam=names,
+        dia_id=pd.array(["D1", "D1", "D2"] + [None] * 6, dtype="string"),
+    )
+    areas = pd.concat([dia_grid, dia_grid.assign(dia_id="D2", dia_naam="Zuidelijk")])
+    plan = _hand_prognosis()  # corporations A and B
+    summarised = report.report_html(scored=many, dia_areas=areas, prognosis=plan, max_gemeenten=5)
+    detailed = report.report_html(scored=many, dia_areas=areas, prognosis=plan, max_gemeenten=7)
+    dia_part = summarised.split('id="dia"')[1].split("<h2")[0]
+    assert "Per gemeente samengevat (2 DIA" in dia_part and "Zuidelijk" not in dia_part
+    rows = re.findall(r"<tr>(.*?)</tr>", dia_part, flags=re.S)
+    cells = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r) for r in rows]
+    assert ["Noordoord", "1", "2"] in cells and ["Oost", "1", "1"] in cells  # DIA's, buurten
+    assert "Zuidelijk" in detailed.split('id="dia"')[1].split("<h2")[0]
+    assert "Eindstand B" in detailed and "Eindstand B" not in summarised
+    assert "per corporatie en buurt: prognose.csv" in summarised

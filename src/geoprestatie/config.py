@@ -80,6 +80,7 @@ _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "csv": str,
         "cdn": bool,
         "pdf": bool,
+        "rapport_gemeenten": int,
     },
 }
 #: File keys of stage sections, removed before the stage's ``from_dict`` sees the table.

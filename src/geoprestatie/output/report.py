@@ -103,6 +103,9 @@ iframe.map{width:100%;height:620px;border:1px solid #ccc}
 
 #: tables with more columns print on a landscape page
 WIDE_COLUMNS = 10
+#: With more gemeenten than this the report summarises per gemeente (``[uitvoer]
+#: rapport_gemeenten``): a national run lists 342 gemeenten, not 14,000 buurten or every DIA.
+DETAIL_GEMEENTEN = 5
 
 
 def _cell(value: Any, *, decimals: int) -> tuple[str, bool]:
@@ -413,6 +416,7 @@ def report_html(
     dia_comparison: pd.DataFrame | None = None,
     prognosis_summary: pd.DataFrame | None = None,
     programme: ProgrammeResult | None = None,
+    max_gemeenten: int = DETAIL_GEMEENTEN,
 ) -> str:
     """One self-contained ``rapport.html``: maps, key tables, sources and the accounting.
 
@@ -447,6 +451,11 @@ def report_html(
         Title -> PNG bytes or path, embedded as base64 images.
     criterion_labels
         Dutch label per SIA criterion name (``{c.name: c.label for c in config.criteria}``).
+    max_gemeenten
+        With more gemeenten than this (``[uitvoer] rapport_gemeenten``) the report
+        summarises per gemeente: the SIA and the DIAs one row per gemeente, the prognosis
+        without a column per corporation; every buurt and DIA stays on the map and in the
+        CSVs.
 
     Examples
     --------
@@ -486,9 +495,18 @@ def report_html(
         )
         if "gemeentenaam" in scored and scored["gemeentenaam"].nunique() > 1:
             section("gemeenten", "SIA per gemeente", _gemeente_table(scored))
+    many = (
+        scored is not None
+        and "gemeentenaam" in scored
+        and scored["gemeentenaam"].nunique() > max_gemeenten
+    )
     if dia_areas is not None:
         body = (
-            _dia_table(dia_areas)
+            (
+                _dia_per_gemeente(scored)
+                if many and scored is not None and "dia_id" in scored
+                else _dia_table(dia_areas)
+            )
             if len(dia_areas)
             else (
                 "<p>Geen DIA's: geen aaneengesloten prioriteitsbuurten die aan de voorwaarden "
@@ -502,7 +520,7 @@ def report_html(
         section(
             "prognose",
             "Prognose sociale huurvoorraad",
-            _prognosis_table(prognosis, prognosis_summary),
+            _prognosis_table(prognosis, prognosis_summary, per_corporation=not many),
         )
     if programme is not None:
         section("adaptief", "Adaptief programmeren", _programme_section(programme))
@@ -681,9 +699,39 @@ def _dia_table(dia_areas: pd.DataFrame) -> str:
     return html_table(shown)
 
 
-def _prognosis_table(prognosis: pd.DataFrame, summary: pd.DataFrame | None = None) -> str:
+def _dia_per_gemeente(scored: pd.DataFrame) -> str:
+    """DIAs counted per gemeente (a report of many gemeenten; the map and dia.csv list them)."""
+    inside = scored[scored["dia_id"].notna()]
+    table = (
+        pd.DataFrame(
+            {"gemeente": inside["gemeentenaam"].astype(str), "dia": inside["dia_id"].astype(str)}
+        )
+        .groupby("gemeente", sort=True)
+        .agg(n_dia=("dia", "nunique"), n_buurten=("dia", "size"))
+        .reset_index()
+        .rename(
+            columns={
+                "gemeente": "Gemeente",
+                "n_dia": "DIA's",
+                "n_buurten": "Buurten in een DIA",
+            }
+        )
+    )
+    return html_table(table, decimals=0) + (
+        f'<p class="note">Per gemeente samengevat ({nl_int(inside["dia_id"].nunique())} DIA\'s); '
+        "elke DIA staat op de kaart en in dia.csv.</p>"
+    )
+
+
+def _prognosis_table(
+    prognosis: pd.DataFrame,
+    summary: pd.DataFrame | None = None,
+    *,
+    per_corporation: bool = True,
+) -> str:
     """The summary per corporation (the published one when given: a public prognosis per
-    buurt has hidden cells, so its sums would be wrong) and the stock per year."""
+    buurt has hidden cells, so its sums would be wrong) and the stock per year; the stock per
+    corporation only when ``per_corporation`` (a report of few gemeenten)."""
     from geoprestatie.prognosis import summary_table
 
     if summary is None:
@@ -709,7 +757,7 @@ def _prognosis_table(prognosis: pd.DataFrame, summary: pd.DataFrame | None = Non
             "Eindstand": totals["eindstand"].astype("int64").to_numpy(),
         }
     )
-    if "corporatie" in prognosis and prognosis["corporatie"].nunique() > 1:
+    if "corporatie" in prognosis and per_corporation and prognosis["corporatie"].nunique() > 1:
         wide = (
             pd.DataFrame(
                 {
@@ -727,6 +775,9 @@ def _prognosis_table(prognosis: pd.DataFrame, summary: pd.DataFrame | None = Non
     parts += [
         "<h3>Permanente sociale huurvoorraad per jaar</h3>",
         html_table(table, decimals=0),
+        ""
+        if per_corporation
+        else '<p class="note">Alle corporaties samen; per corporatie en buurt: prognose.csv.</p>',
         '<p class="note">Beginstand op 1 januari, eindstand op 31 december; tijdelijke '
         "woningen apart in de prognose (niet in deze voorraad).</p>",
     ]

@@ -175,6 +175,9 @@ def write_report(
         dia_comparison=result.dia_comparison,
         prognosis_summary=result.prognosis_summary,
         programme=result.programme,
+        max_gemeenten=int(
+            result.config.section("uitvoer").get("rapport_gemeenten", report.DETAIL_GEMEENTEN)
+        ),
     )
     html_path = write_text(folder / "rapport.html", page)
     written = [html_path]
