@@ -9,6 +9,8 @@ Default output folders follow one convention: ``uitvoer/`` for ``run`` and
 
 from __future__ import annotations
 
+import errno
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -113,9 +115,63 @@ class Fout(click.ClickException):
         click.echo(f"Fout: {self.format_message()}", err=True)
 
 
+class _Afgebroken(Fout):
+    """Interrupted (Ctrl-C, SIGTERM): one line, exit code 130 as shells expect."""
+
+    exit_code = 130
+
+
+#: What an operating-system error means for the user, by errno (the rest: its own text).
+_OS_REASONS = {
+    errno.ENOSPC: "de schijf is vol; maak ruimte vrij of kies met --out een andere schijf",
+    errno.EDQUOT: "het schijfquotum is op; maak ruimte vrij of kies een andere map",
+    errno.ENAMETOOLONG: "het pad is te lang voor dit bestandssysteem; kies een kortere map",
+    errno.EACCES: "geen toegang (rechten); kies een map of bestand waar u rechten op heeft",
+    errno.EPERM: "geen toegang (rechten); kies een map of bestand waar u rechten op heeft",
+    errno.EROFS: "het bestandssysteem is alleen-lezen; kies met --out een andere map",
+    errno.EISDIR: "dit is een map; geef een bestand op",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EMFILE: "te veel open bestanden; sluit andere programma's of verhoog de limiet",
+    errno.ENFILE: "te veel open bestanden op dit systeem; probeer het later opnieuw",
+    errno.ENOMEM: "te weinig geheugen; sluit andere programma's of neem minder gegevens",
+    errno.EIO: "lees- of schrijffout van het apparaat; controleer de schijf",
+    errno.ELOOP: "het pad verwijst in een kring naar zichzelf (symbolische koppelingen)",
+    errno.EBUSY: "het bestand is in gebruik; sluit het in het andere programma",
+    errno.EPIPE: "de uitvoer werd afgesloten (pijp gesloten)",
+}
+
+
+def _os_text(exc: OSError) -> str:
+    """One Dutch line for an operating-system error: file, reason, how to go on."""
+    where = exc.filename if exc.filename is not None else None
+    reason = _OS_REASONS.get(exc.errno or -1)
+    if reason is None:
+        code = errno.errorcode.get(exc.errno or -1, "")
+        detail = exc.strerror or str(exc) or type(exc).__name__
+        reason = f"systeemfout {code} ({detail})".replace(" ()", "") if code else detail
+    return f"{where}: {reason}" if where else reason
+
+
+def _internal_text(exc: BaseException) -> str:
+    """One line for an unexpected error (a bug): what, where, and that it is ours."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" in {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+    text = " ".join(str(exc).split())[:300]
+    return (
+        f"onverwachte fout ({type(exc).__name__}{': ' + text if text else ''}){where}. "
+        "Dit is een fout in geoprestatie, niet in uw gegevens: meld deze regel aan de beheerders"
+    )
+
+
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn user-fixable errors into one clear line; print data warnings as they happen."""
+    """Turn every error into one clear Dutch line and a non-zero exit (never a traceback);
+    print data warnings as they happen.
+
+    Our own errors (bad input or config) keep their text; resource and environment errors
+    (a full or read-only disk, a too-long path, no memory, Ctrl-C) say what happened and
+    what to do; anything else is reported as a bug in one line.
+    """
     original = warnings.showwarning
 
     def show(message: Any, category: Any, filename: Any, lineno: Any, *args: Any) -> None:
@@ -129,19 +185,38 @@ def _user_errors() -> Iterator[None]:
         warnings.showwarning = show  # type: ignore[assignment]
         try:
             yield
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except GeoprestatieError as exc:
             raise Fout(str(exc)) from None
         except FileNotFoundError as exc:
             raise Fout(f"bestand niet gevonden: {exc.filename or exc}") from None
+        except MemoryError:
+            raise Fout(
+                "te weinig geheugen voor deze run; sluit andere programma's, neem minder "
+                "buurten of minder trekkingen ([sia.robustness] draws)"
+            ) from None
+        except OSError as exc:
+            raise Fout(_os_text(exc)) from None
+        except KeyboardInterrupt:
+            raise _Afgebroken(
+                "afgebroken; er is geen halve uitvoer achtergebleven (de vorige uitvoer staat "
+                "er nog)"
+            ) from None
+        except Exception as exc:
+            raise Fout(_internal_text(exc)) from None
 
 
 def _handled(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command inside :func:`_user_errors` (every command is; a test checks it)."""
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with _user_errors():
             return func(*args, **kwargs)
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
+    wrapper.handled = True  # type: ignore[attr-defined]
     return wrapper
 
 

@@ -10,6 +10,7 @@ describes the embedded Amersfoort demo.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 #: Keys of the sections this module owns, with their type; the stage sections
 #: ([koppeling], [sia], [dia], [prognose]) are checked by the stages' own ``from_dict``.
 _OWN_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "project": {"naam": str, "synthetisch": bool},
+    "project": {"naam": str, "synthetisch": bool, "datum": dt.date},
     "buurten": {"bestand": str, "laag": str, "gemeente": str, "crs": str},
     "bronnen": {**{k: str for k in SECTIONS["bronnen"]}, "corporatie": str},
     "afspraken": {
@@ -127,6 +128,22 @@ class RunConfig:
     def name(self) -> str:
         """The project name shown in titles."""
         return str(self.section("project").get("naam", "geoprestatie"))
+
+    @property
+    def date(self) -> dt.date:
+        """The run's date on every output (report, workbook, GeoPackage, PDF).
+
+        ``[project] datum`` if given, else the ``SOURCE_DATE_EPOCH`` environment variable
+        (seconds since 1970, the reproducible-builds convention), else today. With either
+        of the first two the same inputs give byte-identical files on any day.
+        """
+        given = self.section("project").get("datum")
+        if isinstance(given, dt.date):
+            return given if not isinstance(given, dt.datetime) else given.date()
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        return dt.date.today()
 
     @property
     def synthetic(self) -> bool:

@@ -195,7 +195,8 @@ class JoinReport:
             }
             row.update({r: s.niet_gekoppeld.get(r, 0) for r in reasons})
             rows.append(row)
-        return pd.DataFrame(rows)
+        columns = ["bron", "bestand", "eenheid", "gelezen", "gekoppeld", "waarvan_dichtstbij"]
+        return pd.DataFrame(rows, columns=[*columns, "niet_gekoppeld", *reasons])
 
     def check(self) -> None:
         """Raise :class:`RuntimeError` unless read == joined + not joined for every source.
@@ -762,10 +763,12 @@ def _stock_indicators(
             column="corporatie",
         )
     per_corp = _per_corporation(bi, corp_code, corp_names, nb)
+    attrs = dict(table.attrs)
     table = pd.concat(
         [table, _corporation_columns(per_corp, config.corporatie_kolommen, index=table.index)],
         axis=1,
     )
+    table.attrs.update(attrs)
     table["woningen_corporaties"] = per_corp.to_numpy().sum(axis=1).astype("int64")
     table["n_corporaties"] = (per_corp.to_numpy() > 0).sum(axis=1).astype("int64")
     if "energielabel" in stock:

@@ -19,7 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geoprestatie import agreements, datasets, dia, join, prognosis, programme, sia
+from geoprestatie import agreements, completeness, datasets, dia, join, prognosis, programme, sia
 from geoprestatie._validate import read_toml
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.errors import ConfigError, DataWarning
@@ -36,6 +36,7 @@ from geoprestatie.sources import (
 )
 from geoprestatie.sources._tabular import REJECT_COLUMNS
 from geoprestatie.sources.monitoring import read_monitor_data
+from geoprestatie.teksten import LET_OP
 
 __all__ = [
     "OutputExistsError",
@@ -177,8 +178,18 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         )
 
     _say(progress, "[3/6] SIA: prioriteren met robuustheid")
-    sia_config = _sia_config(config.section("sia"))
+    sia_section = config.section("sia")
+    allow = sia_section.pop(completeness.ALLOW_KEY, False)
+    if not isinstance(allow, bool):
+        raise ConfigError(
+            f"[sia] {completeness.ALLOW_KEY} is {allow!r} maar moet true of false zijn"
+        )
+    sia_config = _sia_config(sia_section)
     prioritised = sia.prioritise(joined.table, sia_config)
+    whole = completeness.sia_completeness(prioritised, sia_config)
+    completeness.check(whole, allow=allow)
+    if not whole.complete:
+        _say(progress, f"      {LET_OP} {whole.short()}: {whole.names()}")
     n_ok = int(prioritised["sia_geschikt"].sum())
     _say(
         progress,
@@ -214,6 +225,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         sia_config=sia_config,
         dia_result=dia_result,
         dia_comparison=comparison,
+        sia_volledigheid=whole,
         display=summary_html,
     )
 
@@ -522,6 +534,8 @@ def write_outputs(
         "config": str(result.config.source) if result.config.source else "demo",
         "synthetisch": result.config.synthetic,
         "min_woningen": m,
+        # the only date in the outputs: [project] datum, SOURCE_DATE_EPOCH or today
+        "datum": result.config.date.isoformat(),
     }
     return write_output_set(
         out,

@@ -7,7 +7,7 @@ This module sits between the stages and the rest: it imports stage modules only,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geoprestatie import agreements, dia, join, sia
+from geoprestatie.completeness import SiaCompleteness, sia_completeness
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.programme import ProgrammeResult
 
@@ -41,12 +42,21 @@ class RunResult:
     programme: ProgrammeResult | None = None
     monitor: agreements.MonitorResult | None = None
     notes: list[str] = field(default_factory=list)
+    sia_volledigheid: SiaCompleteness | None = None
     display: Callable[[RunResult], str] | None = field(default=None, compare=False)
 
     @property
     def table(self) -> gpd.GeoDataFrame:
         """The buurt table (one row per buurt) with the joined indicators."""
         return self.joined.table
+
+    @property
+    def completeness(self) -> SiaCompleteness:
+        """Which SIA criteria were skipped and their share of the weight
+        (:mod:`geoprestatie.completeness`)."""
+        if self.sia_volledigheid is not None:
+            return self.sia_volledigheid
+        return sia_completeness(self.prioritised, self.sia_config)
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -63,6 +73,8 @@ class RunResult:
             f"prognose={'ja' if self.prognosis is not None else 'nee'}",
             f"afspraken={len(self.monitor.table) if self.monitor is not None else 0}",
         ]
+        if not self.completeness.complete:
+            parts.append(f"sia_onvolledig={round(100 * (1 - self.completeness.present))}%")
         if self.config.synthetic:
             parts.append("synthetisch")
         return f"RunResult({', '.join(parts)})"
@@ -80,14 +92,34 @@ class RunResult:
         return self.display(self) if self.display is not None else None
 
 
+#: CBS columns of the embedded indicators (any of them filled: the source was used).
+_EMBEDDED_CBS = (
+    "inwoners",
+    "woningvoorraad",
+    "woz_gemiddeld",
+    "aandeel_koop",
+    "sociaaleconomische_score",
+)
+
+
+def _filled(table: pd.DataFrame, columns: Sequence[object]) -> bool:
+    """Whether any of ``columns`` has a value in some buurt."""
+    return any(c in table.columns and bool(table[c].notna().any()) for c in columns)
+
+
 def _sources_frame(result: RunResult) -> pd.DataFrame:
     rows = [("Buurtgrenzen", "CBS, Kadaster: wijk- en buurtindeling (gegeneraliseerd)")]
     bronnen = result.config.section("bronnen")
     synth = result.config.synthetic
-    if bronnen.get("indicatoren") in EMBEDDED:
-        rows.append(
-            ("Leefbaarometer en CBS-kerncijfers", "Leefbaarometer 3.0 (BZK); CBS kerncijfers ~2020")
-        )
+    if bronnen.get("indicatoren") in EMBEDDED:  # only what this run's buurten got from it
+        table = result.joined.table
+        used = []
+        if _filled(table, [c for c in table.columns if str(c).startswith("leefbaarometer_")]):
+            used.append("Leefbaarometer 3.0 (BZK)")
+        if _filled(table, _EMBEDDED_CBS):
+            used.append("CBS kerncijfers ~2020")
+        if used:
+            rows.append(("Ingebouwde indicatoren", "; ".join(used)))
     labels = {
         "voorraad": "Corporatievoorraad",
         "verkoop": "Verkopen",

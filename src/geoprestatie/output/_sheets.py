@@ -18,6 +18,7 @@ frame aligned with the data) show the caller's label instead of a number.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -266,8 +267,12 @@ def write_xlsx(
     *,
     notes: Sequence[str] = (),
     suppressed_label: str = "×",
+    created: dt.date | None = None,
 ) -> Path:
     """Write a workbook: "Toelichting" first, then one sheet per :class:`Sheet`.
+
+    ``created`` is the workbook's creation date (midnight UTC; default 1 January 2000):
+    never the moment of writing, so the same tables give the same file.
 
     Examples
     --------
@@ -290,6 +295,8 @@ def write_xlsx(
         "strings_to_numbers": False,
     }
     workbook = xlsxwriter.Workbook(str(path), options)
+    day = created or dt.date(2000, 1, 1)
+    workbook.set_properties({"created": dt.datetime(day.year, day.month, day.day)})
     formats = _Formats(workbook)
     _write_toelichting(workbook, sheets, notes, formats)
     for sheet in sheets:

@@ -363,4 +363,15 @@ def make_map(
     )
     root.header.add_child(_Raw(str(page)), name="gp_map")
     _Spec(spec).add_to(m)
+    _stable_ids(root)
     return m
+
+
+def _stable_ids(element: Any, counter: list[int] | None = None) -> None:
+    """Number the elements of a folium tree in order instead of folium's random UUIDs,
+    so the same map gives the same HTML (byte-reproducible outputs)."""
+    counter = [0] if counter is None else counter
+    counter[0] += 1
+    element._id = f"{counter[0]:032x}"
+    for child in getattr(element, "_children", {}).values():
+        _stable_ids(child, counter)

@@ -9,6 +9,9 @@ names stay canonical: the GeoPackage is also read back (``[dia] vorige``).
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +31,7 @@ from geoprestatie.output._mapdata import (
     prognosis_totals,
 )
 from geoprestatie.output.kolommen import describe
-from geoprestatie.output.tables import KEYS, plain, split_corporations
+from geoprestatie.output.tables import DIA_KEYS, KEYS, plain, split_corporations
 from geoprestatie.result import RunResult
 
 __all__ = ["Layer", "layers", "prognosis_layer", "write_gpkg"]
@@ -184,7 +187,7 @@ def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
         ),
         Layer(
             "dia",
-            result.dia_result.areas,
+            split_corporations(result.dia_result.areas, keys=DIA_KEYS)[0],
             _about("De investeringsgebieden (DIA's), één vlak per gebied.", synthetic),
             (
                 _qml.Rule(
@@ -254,4 +257,13 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
         text = _qml.qml(layer.rules, _aliases(frame, layer.name, labels))
         styles[layer.name] = (text, layer.description)
     _qml.write_styles(gpkg, styles)
+    _fixed_dates(gpkg, result.config.date)
     return [gpkg]
+
+
+def _fixed_dates(gpkg: Path, day: dt.date) -> None:
+    """Set ``gpkg_contents.last_change`` (GDAL writes the moment of writing) to the run's
+    date, so the same run gives the same file."""
+    stamp = f"{day.isoformat()}T00:00:00.000Z"
+    with contextlib.closing(sqlite3.connect(gpkg)) as con, con:
+        con.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))

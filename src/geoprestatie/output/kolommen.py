@@ -262,6 +262,13 @@ COLUMNS: dict[str, Kolom] = {
         "num1",
         _S,
     ),
+    "sia_gewicht_aanwezig": _k(
+        "SIA-gewicht aanwezig",
+        "Deel van het ingestelde gewicht waarop de score rust; onder 100 % zijn criteria "
+        "zonder gegevens overgeslagen (zie de Toelichting).",
+        "share",
+        _S,
+    ),
     "sia_rang": _k("SIA-rang", "Plaats in de prioriteitsvolgorde (1 = hoogste score).", "int", _S),
     "sia_geschikt": _k(
         "Geschikt", "Of de buurt meedoet in de prioritering (zie Reden).", "bool", _S

@@ -116,7 +116,11 @@ def web_frames(
 
 def _sources(frame: pd.DataFrame, extra: Sequence[str], *, synthetic: bool) -> list[str]:
     lines = [ATTRIBUTION_CBS]
-    if any(str(c).startswith(("leefbaarometer", "bijdrage_leefbaarometer")) for c in frame):
+    if any(  # credited only when this map shows Leefbaarometer values
+        str(c).startswith(("leefbaarometer", "bijdrage_leefbaarometer"))
+        and bool(frame[c].notna().any())
+        for c in frame.columns
+    ):
         lines.append(ATTRIBUTION_LEEFBAAROMETER)
     lines.extend(map(str, extra))
     if synthetic:
@@ -355,6 +359,7 @@ def sia_map(
     tiles: bool = True,
     simplify_m: float | None = None,
     cdn: bool = False,
+    incomplete: str | None = None,
 ) -> folium.Map:
     """Interactive SIA map: classified score, a view per criterion, DIAs, robust priorities.
 
@@ -398,6 +403,9 @@ def sia_map(
     cdn
         Link Leaflet from a CDN instead of inlining it (for websites; the page then
         needs internet).
+    incomplete
+        Which criteria the SIA skipped and their share of the weight (one line, in the
+        title box); default from a :class:`RunResult` (``result.completeness``).
 
     Returns
     -------
@@ -434,6 +442,9 @@ def sia_map(
         synthetic = synthetic or run.config.synthetic
         top_k = run.sia_config.top_k if top_k is None else top_k
         title = f"SIA-prioriteiten: {run.config.name}" if title is None else title
+        if incomplete is None and not run.completeness.complete:
+            whole = run.completeness
+            incomplete = f"{whole.short()}: {whole.names()}"
     if top_k is None and "top_k" in scored.attrs:
         top_k = int(scored.attrs["top_k"])
     shown = _md.sia_status(scored)
@@ -483,7 +494,8 @@ def sia_map(
         views=views,
         title=title or (f"SIA-prioriteiten {gemeente}" if gemeente else "SIA-prioriteiten"),
         subtitle=(
-            f"Klassen: {SCHEME_LABELS[scheme]}; beweeg over een buurt voor details"
+            (f"LET OP: {incomplete}. " if incomplete else "")
+            + f"Klassen: {SCHEME_LABELS[scheme]}; beweeg over een buurt voor details"
             + ("; kies de kaartlaag rechtsboven" if len(views) > 1 else "")
         ),
         synthetic=synthetic,

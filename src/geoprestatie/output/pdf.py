@@ -9,7 +9,9 @@ the report needs no network, and printing it never reaches one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,8 +32,13 @@ def find_engine() -> str | None:
     return None
 
 
-def print_pdf(html: Path, pdf: Path, *, timeout: float = 180.0) -> tuple[Path | None, str]:
+def print_pdf(
+    html: Path, pdf: Path, *, timeout: float = 180.0, date: dt.date | None = None
+) -> tuple[Path | None, str]:
     """Print ``html`` to ``pdf`` (A4, as the page's print CSS lays it out).
+
+    ``date``: the PDF's creation and modification date (midnight UTC) instead of the
+    moment of printing, so the same report gives the same file (:func:`reproducible`).
 
     Returns the PDF's path and ``""``, or None and a Dutch note saying why there is no PDF
     (no engine installed, or the engine failed: its last output lines).
@@ -45,9 +52,46 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 180.0) -> tuple[Path | 
     try:
         with tempfile.TemporaryDirectory(prefix="gp-pdf-") as profile, atomic_path(pdf) as tmp:
             _run(engine, html, tmp, Path(profile), timeout=timeout)
+            if date is not None:
+                tmp.write_bytes(reproducible(tmp.read_bytes(), date))
     except _NoPdf as exc:
         return None, f"{pdf.name} niet gemaakt: {Path(engine).name} faalde ({exc})"
     return pdf, ""
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}(?:[+-]\d\d'\d\d'|Z)?\)")
+
+
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def reproducible(data: bytes, date: dt.date) -> bytes:
+    """The PDF with its dates set to ``date`` and its structure ids renumbered.
+
+    Chromium stamps ``/CreationDate`` and ``/ModDate`` with the moment of printing and
+    names the tagged-PDF structure elements after DOM node numbers, which shift between
+    runs. Dates become ``date`` (midnight UTC); node ids are renumbered by rank (order and
+    the sorted ID tree kept). Every replacement has the same length, so the offsets in the
+    cross-reference table stay valid.
+
+    Examples
+    --------
+    >>> reproducible(b"<</CreationDate (D:20261201001246+00'00')>>", dt.date(2026, 1, 2))
+    b"<</CreationDate (D:20260102000000+00'00')>>"
+    >>> reproducible(b"/ID (node00000058) /ID (node00000061)", dt.date(2026, 1, 2))
+    b'/ID (node00000001) /ID (node00000002)'
+    """
+    stamp = date.strftime("%Y%m%d").encode() + b"000000"
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        old = match.group(0)
+        new = b"/" + match.group(1) + b" (D:" + stamp + old[len(match.group(1)) + 19 :]
+        return new if len(new) == len(old) else old
+
+    data = _PDF_DATE.sub(replace, data)
+    numbers = sorted({int(m) for m in _NODE_ID.findall(data)})
+    rank = {n: i + 1 for i, n in enumerate(numbers)}
+    return _NODE_ID.sub(lambda m: b"(node%08d)" % rank[int(m.group(1))], data)
 
 
 class _NoPdf(Exception):

@@ -232,9 +232,13 @@ def sia_png(
     k: int = 5,
     top_k: int | None = None,
     sources: Sequence[str] = (),
+    incomplete: str = "",
 ) -> Figure:
     """Static SIA map: classified score, robust priorities outlined, the top ``top_k``
     buurten and the DIAs named (default ``top_k``: ``scored.attrs["top_k"]``, else 10).
+
+    ``incomplete``: the line saying which criteria were skipped and their share of the
+    weight (:meth:`geoprestatie.completeness.SiaCompleteness.short`), under the subtitle.
 
     Examples
     --------
@@ -262,6 +266,17 @@ def sia_png(
         top_k = int(scored.attrs.get("top_k", 10))
     subtitle = f"SIA-score (0–100), klassen: {SCHEME_LABELS[scheme]}; top {top_k} genummerd"
     fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""), gdf)
+    if incomplete:
+        height = fig.get_figheight()
+        lines = textwrap.wrap(_plain(incomplete), width=130)  # within the page width
+        fig.text(
+            0.03,
+            1 - 0.74 / height,
+            "\n".join(lines[:2]) + (" …" if len(lines) > 2 else ""),
+            fontsize=7.5,
+            va="top",
+            color="#b30000",
+        )
     gdf.plot(ax=ax, color=gdf["_fill"], edgecolor="#666666", linewidth=0.3)
     top_entries = _label_top(ax, shown, top_k)
     handles: list[Patch | Line2D] = [

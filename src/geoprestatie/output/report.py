@@ -417,6 +417,7 @@ def report_html(
     prognosis_summary: pd.DataFrame | None = None,
     programme: ProgrammeResult | None = None,
     max_gemeenten: int = DETAIL_GEMEENTEN,
+    incomplete: str = "",
 ) -> str:
     """One self-contained ``rapport.html``: maps, key tables, sources and the accounting.
 
@@ -456,6 +457,10 @@ def report_html(
         summarises per gemeente: the SIA and the DIAs one row per gemeente, the prognosis
         without a column per corporation; every buurt and DIA stays on the map and in the
         CSVs.
+    incomplete
+        The explanation of a hollow SIA (skipped criteria, why, their share of the weight;
+        :meth:`geoprestatie.completeness.SiaCompleteness.text`): shown at the top and above
+        the top table.
 
     Examples
     --------
@@ -487,11 +492,12 @@ def report_html(
                 "op papier staat de afbeelding hierboven.</p>"
             )
         section(f"interactief{i}", f"{name} (interactief)", body, screen_only=m is not None)
+    warning = f'<p class="synth">LET OP: {escape(incomplete)}</p>' if incomplete else ""
     if scored is not None:
         section(
             "top",
             f"Top {top_n} buurten (SIA)",
-            _top_table(scored, top_n, criterion_labels),
+            warning + _top_table(scored, top_n, criterion_labels),
         )
         if "gemeentenaam" in scored and scored["gemeentenaam"].nunique() > 1:
             section("gemeenten", "SIA per gemeente", _gemeente_table(scored))
@@ -565,8 +571,9 @@ def report_html(
         else ""
     )
     when = (generated or date.today()).strftime("%d-%m-%Y")
-    body = f'<p class="sub">Gemaakt op {when}</p><ol>{"".join(toc)}</ol>{privacy}' + "".join(
-        sections
+    body = (
+        f'<p class="sub">Gemaakt op {when}</p>{warning}<ol>{"".join(toc)}</ol>{privacy}'
+        + "".join(sections)
     )
     return _page(title, body, synthetic=synthetic)
 
@@ -632,12 +639,34 @@ def _top_table(
         + "</p>"
     )
     parts = [html_table(prio, columns=cols), note]
+    if not len(prio):
+        parts.insert(0, _no_priority_note(scored, n_out))
     if crit:
         parts += [
             "<h3>Bijdrage per criterium (scorepunten)</h3>",
             html_table(prio, columns=contrib),
         ]
     return "".join(parts)
+
+
+def _no_priority_note(scored: pd.DataFrame, n_out: int) -> str:
+    """Why the top table is empty, in one sentence (no per-buurt values: they may be small
+    counts)."""
+    n = len(scored)
+    n_ok = int(scored["sia_geschikt"].astype("boolean").fillna(False).sum())
+    if n_ok == 0:
+        why = (
+            f"Geen buurt is geschikt voor de SIA: geen van de {nl_int(n)} buurten voldoet aan "
+            "de voorwaarden ([sia] eligibility) en heeft een waarde voor elk criterium dat "
+            "geen ontbrekende waarden toestaat. De reden per buurt staat in sia.csv (kolom "
+            "sia_reden, intern)."
+        )
+    else:
+        why = (
+            f"Geen buurt te tonen: {nl_int(n_out)} geschikte buurt(en) zijn niet gepubliceerd "
+            f"({suppressed_note(scored)})."
+        )
+    return f'<p class="note">{escape(why)}</p>'
 
 
 def _gemeente_table(scored: pd.DataFrame) -> str:
@@ -820,6 +849,11 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
     if not hasattr(accounting, "to_frame"):
         return html_table(pd.DataFrame(accounting), decimals=0)
     frame = accounting.to_frame()
+    if not len(frame):
+        return (
+            '<p class="note">Geen invoerbestanden met records om te koppelen: deze run '
+            "gebruikt alleen de buurten (en de gegevens die zij zelf dragen).</p>"
+        )
     frame["klopt"] = frame["gelezen"] == frame["gekoppeld"] + frame["niet_gekoppeld"]
     headers = {c: _ACCOUNTING_HEADERS.get(c, "") for c in map(str, frame.columns)}
     for c in headers:

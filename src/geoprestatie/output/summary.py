@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,9 @@ def summary_html(result: RunResult, *, top: int = 10) -> str:
             '<p style="color:#7a0177;font-weight:700">Let op: de corporatiegegevens in deze '
             "run zijn synthetisch.</p>"
         )
+    whole = result.completeness
+    if not whole.complete:
+        parts.append(f'<p style="color:#b30000;font-weight:700">{escape(whole.text())}</p>')
     scored = result.prioritised
     k = int(result.sia_config.top_k)
     best = scored[scored["sia_geschikt"].astype(bool)].sort_values("sia_rang").head(top)
@@ -95,14 +99,31 @@ def _short(text: str, limit: int = 70) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def _written_text(written: list[Path]) -> str:
+    """``Uitvoer in <map>/: publiek/ (…), intern/ (…), run.json``: each file once, by folder."""
+    if not written:
+        return "Geen uitvoer geschreven."
+    root = Path(os.path.commonpath([p.parent for p in written]))
+    by_folder: dict[str, list[str]] = {}
+    for p in written:
+        rel = p.parent.relative_to(root).as_posix()
+        by_folder.setdefault("" if rel == "." else rel + "/", []).append(p.name)
+    parts = [
+        f"{folder} ({', '.join(names)})" if folder else ", ".join(names)
+        for folder, names in sorted(by_folder.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    ]
+    return f"Uitvoer in {root}/: " + "; ".join(parts)
+
+
 def summary(result: RunResult, written: list[Path], *, seconds: float | None = None) -> str:
     """The closing lines of ``geoprestatie run``: outputs, top buurten, DIAs, red agreements."""
-    lines = []
-    folder = written[0].parent if written else Path(".")
     took = f" in {seconds:.1f} s" if seconds is not None else ""
-    lines.append(f"Klaar{took}. Uitvoer in {folder}/: {', '.join(p.name for p in written)}")
+    lines = [f"Klaar{took}. {_written_text(written)}"]
     if result.config.synthetic:
         lines.append("LET OP: de corporatiegegevens in deze run zijn synthetisch.")
+    whole = result.completeness
+    if not whole.complete:
+        lines.append(f"LET OP: {whole.short()}: {whole.names()}.")
     ranked = result.prioritised[result.prioritised["sia_rang"].notna()]
     top = ranked.sort_values("sia_rang").head(5)
     names = [

@@ -10,7 +10,7 @@ column is written twice: the SIA table holds the SIA columns, the buurt table th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +35,8 @@ __all__ = [
 
 #: Columns that identify a buurt on every themed sheet.
 KEYS = ("buurtcode", "buurtnaam")
+#: The keys of a DIA row.
+DIA_KEYS = ("dia_id", "dia_naam")
 
 #: More corporations than this: their dwelling counts go into a long table
 #: (``woningen_per_corporatie``) instead of one column each.
@@ -47,6 +49,10 @@ TABLE_SHEETS: dict[str, tuple[str, str]] = {
         "Corporatiewoningen per buurt en corporatie (alleen waar de corporatie woningen heeft).",
     ),
     "dia": ("DIA", "De investeringsgebieden (DIA's) met hun kenmerken, één rij per gebied."),
+    "dia_per_corporatie": (
+        "DIA per corporatie",
+        "Corporatiewoningen per DIA en corporatie (alleen waar de corporatie woningen heeft).",
+    ),
     "dia_vergelijking": ("DIA-vergelijking", "De DIA's vergeleken met de vorige set."),
     "prognose": (
         "Prognose",
@@ -137,9 +143,12 @@ def corporation_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def split_corporations(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Move many per-corporation columns into a long table (one row per buurt and
-    corporation with dwellings there); at most :data:`MAX_WIDE_CORPORATIONS` stay wide.
+def split_corporations(
+    table: pd.DataFrame, *, keys: Sequence[str] = KEYS
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Move many per-corporation columns into a long table (one row per buurt, or per
+    ``keys``, and corporation with dwellings there); at most
+    :data:`MAX_WIDE_CORPORATIONS` stay wide.
 
     A national run has ~280 corporations: 280 mostly empty columns are no table to read
     (nor a GeoPackage layer to open). Suppressed cells (``attrs["onderdrukt"]``) keep
@@ -156,7 +165,7 @@ def split_corporations(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame 
     corps = corporation_columns(table)
     if len(corps) <= MAX_WIDE_CORPORATIONS:
         return table, None
-    keys = [k for k in KEYS if k in table.columns]
+    keys = [k for k in keys if k in table.columns]
     rest = table.drop(columns=corps)
     rest.attrs = dict(table.attrs)
     mask = table.attrs.get("onderdrukt")
@@ -204,16 +213,23 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     keys = [k for k in KEYS if k in scored.columns]
     sia = scored[[*keys, *_sia_columns(scored, table)]]
     sia.attrs = {k: v for k, v in scored.attrs.items() if k == "onderdrukt"}
+    whole = result.completeness
+    if not whole.complete:  # a hollow SIA says so in its own table too
+        sia = sia.assign(sia_gewicht_aanwezig=whole.present)
+        sia.attrs = {k: v for k, v in scored.attrs.items() if k == "onderdrukt"}
     wide, per_corporation = split_corporations(table)
     tables: dict[str, pd.DataFrame] = {"buurttabel": plain(wide)}
     if per_corporation is not None:
         tables["woningen_per_corporatie"] = per_corporation
+    dia_wide, dia_per_corporation = split_corporations(result.dia_result.areas, keys=DIA_KEYS)
     tables |= {
         "sia": plain(sia),
-        "dia": plain(result.dia_result.areas),
+        "dia": plain(dia_wide),
         "koppeling": result.joined.report.to_frame(),
         "niet_gekoppeld": result.joined.report.not_joined,
     }
+    if dia_per_corporation is not None:
+        tables["dia_per_corporatie"] = dia_per_corporation
     if result.prognosis is not None:
         tables["prognose"] = result.prognosis
         if result.prognosis_summary is not None:
@@ -389,6 +405,9 @@ def notes(result: RunResult, *, csv: str, suppressed_label: str) -> list[str]:
         lines.append(
             "LET OP: de corporatiegegevens in deze run zijn synthetisch (demo), niet voor beleid."
         )
+    whole = result.completeness
+    if not whole.complete:
+        lines.append(f"LET OP: {whole.text()}")
     lines += [
         "Elk blad heeft een filter in de kopregel; de eerste kolommen blijven staan bij "
         "scrollen. Buurtbladen koppelt u op Buurtcode.",
@@ -430,6 +449,7 @@ def write_tables(
             sheets(tables, labels),
             notes=notes(result, csv=csv, suppressed_label=suppressed_label),
             suppressed_label=suppressed_label,
+            created=result.config.date,
         )
     )
     return written

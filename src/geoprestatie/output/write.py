@@ -92,6 +92,7 @@ def write_maps(
         top_k=result.sia_config.top_k,
         title=f"SIA-prioriteiten: {result.config.name}",
         cdn=cdn,
+        incomplete=_incomplete(result),
     )
     pages["SIA-prioriteiten"] = sia.get_root().render()
     written.append(write_text(folder / "sia.html", pages["SIA-prioriteiten"]))
@@ -118,6 +119,12 @@ def write_maps(
     return written, pages
 
 
+def _incomplete(result: RunResult) -> str:
+    """The map/PNG line on a hollow SIA: skipped criteria and their weight ("" if whole)."""
+    whole = result.completeness
+    return "" if whole.complete else f"{whole.short()}: {whole.names()}"
+
+
 def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
     """``sia.png``, ``dia.png`` and ``prognose.png`` (for print), by title."""
     synthetic = result.config.synthetic
@@ -131,6 +138,7 @@ def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
         title=f"SIA-prioriteiten: {result.config.name}",
         synthetic=synthetic,
         top_k=result.sia_config.top_k,
+        incomplete=_incomplete(result),
     )
     plots.dia_png(scored, areas, path=pngs["DIA's"], synthetic=synthetic)
     projected = result.prognosis
@@ -178,11 +186,13 @@ def write_report(
         max_gemeenten=int(
             result.config.section("uitvoer").get("rapport_gemeenten", report.DETAIL_GEMEENTEN)
         ),
+        incomplete=result.completeness.text(),
+        generated=result.config.date,
     )
     html_path = write_text(folder / "rapport.html", page)
     written = [html_path]
     if result.config.section("uitvoer").get("pdf", True) is True:
-        pdf, _note = pdf_mod.print_pdf(html_path, folder / "rapport.pdf")
+        pdf, _note = pdf_mod.print_pdf(html_path, folder / "rapport.pdf", date=result.config.date)
         if pdf is not None:
             written.append(pdf)
     return written
