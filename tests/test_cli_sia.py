@@ -106,4 +106,4 @@ def test_sia_bad_column_is_one_line(tmp_path: Path, table_file: Path) -> None:
     )
     assert res.exit_code == 1
     assert res.output.startswith("Fout: ") and "Traceback" not in res.output
-    assert "'aandeel_egf'" in res.output and "available columns" in res.output
+    assert "'aandeel_egf'" in res.output and "beschikbare kolommen" in res.output

@@ -67,6 +67,7 @@ def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path)
         "rapport.html",
         "sia.png",
         "dia.png",
+        "smaa.png",
         "prognose.png",
         "geoprestatie.gpkg",
         "tabellen.xlsx",
@@ -81,6 +82,9 @@ def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path)
     assert expected <= names
     assert not [p for p in out.iterdir() if p.name.startswith(".geoprestatie-")]
     assert {"publiek", "intern", "run.json", "README.md"} == {p.name for p in out.iterdir()}
+    # the pairwise winning indices are internal (issue 13): never in publiek/
+    assert (out / "intern" / "sia_paarsgewijs.csv").exists()
+    assert not (out / "publiek" / "sia_paarsgewijs.csv").exists()
     layers = set(gpd.list_layers(out / "publiek" / "geoprestatie.gpkg")["name"])
     assert {"buurttabel", "sia", "dia", "prognose"} <= layers
     assert len(gpd.read_file(out / "publiek" / "geoprestatie.gpkg", layer="sia")) == 145
@@ -325,7 +329,7 @@ def _demo_with(**sections: dict[str, object]) -> pipeline.RunResult:
 
 
 def test_run_without_any_dia_writes_everything(tmp_path: Path) -> None:
-    result = _demo_with(dia={"min_buurten": 8})
+    result = _demo_with(dia={"min_buurten": 8, "aanvullen": False})
     assert result.dia_result.areas.empty
     written = {p.name for p in pipeline.write_outputs(result, tmp_path / "o")}
     assert {"sia.html", "dia.png", "rapport.html"} <= written

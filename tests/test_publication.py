@@ -141,6 +141,27 @@ def test_derived_figures_follow_their_count():
     assert "sia_score" not in pub.table or pub.table is not pub.scored
 
 
+def test_smaa_and_what_it_takes_follow_their_count():
+    """Every SIA figure of a hidden buurt is hidden: the SMAA-2 families (rank
+    acceptabilities, central weights, confidence), what-it-takes, and the pairwise
+    winning indices leave the public frame altogether."""
+    t = _table([[3, 0], [40, 10], [50, 70]], [0, 0, 0])
+    extra = {
+        "kans_rang_1": [0.5, 0.3, 0.2],
+        "centraal_gewicht_x": [0.4, 0.5, 0.6],
+        "betrouwbaarheid": [0.9, 0.8, 0.7],
+        "wat_nodig_l1": [0.1, 0.2, 0.3],
+        "wat_nodig_tekst": ["a", "b", "c"],
+    }
+    scored = t.assign(**extra)
+    scored.attrs["paarsgewijs"] = {"buurtcodes": list(t.buurtcode), "kans_voor": [[0.5] * 3] * 3}
+    empty = pd.DataFrame({"dia_id": [], "buurtcodes": []})
+    pub = publish_frames(table=t, scored=scored, areas=empty, policy=PublicationPolicy())
+    assert pub.scored.loc[0, list(extra)].isna().all()
+    assert pub.scored.loc[2, list(extra)].notna().all()
+    assert "paarsgewijs" not in pub.scored.attrs and "paarsgewijs" in scored.attrs
+
+
 def test_dia_sums_do_not_give_a_hidden_buurt_away():
     t = _table([[3, 60], [40, 10], [50, 70], [30, 30]], [0] * 4)
     areas = pd.DataFrame(

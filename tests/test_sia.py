@@ -183,7 +183,7 @@ def test_normalisations_by_hand() -> None:
 
 @pytest.mark.parametrize(
     ("weights", "message"),
-    [((-1, 1), "is expected to be >= 0"), ((0, 0), "are all zero")],
+    [((-1, 1), "maar moet >= 0 zijn"), ((0, 0), "zijn allemaal 0")],
 )
 def test_bad_weights(weights: tuple[float, float], message: str) -> None:
     d = {
@@ -201,13 +201,13 @@ def test_unknown_column_lists_available(table: gpd.GeoDataFrame) -> None:
     with pytest.raises(ConfigError) as err:
         sia.score(table, cfg)
     msg = str(err.value)
-    assert "'aandeel_egf'" in msg and "available columns" in msg and "'aandeel_efg'" in msg
+    assert "'aandeel_egf'" in msg and "beschikbare kolommen" in msg and "'aandeel_efg'" in msg
 
 
 def test_all_missing_column_is_an_error(table: gpd.GeoDataFrame) -> None:
     t = table.assign(leeg=np.nan)
     cfg = SiaConfig.from_dict({"criteria": [_crit("x", "leeg", "higher", 1)]})
-    with pytest.raises(ConfigError, match="missing \\(empty\\) for every buurt"):
+    with pytest.raises(ConfigError, match="heeft geen enkele waarde; vul hem"):
         sia.score(t, cfg)
 
 
@@ -220,14 +220,14 @@ def test_unknown_method_lists_valid() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"normalisation": "log"}, "normalisation` was 'log'"),
-        ({"direction": "up"}, "direction` was 'up'"),
-        ({"missing": "drop"}, "missing` was 'drop'"),
-        ({"weight": "veel"}, "weight` was 'veel'"),
-        ({"normalisation": "classes"}, "at least one strictly increasing"),
-        ({"normalisation": "classes", "thresholds": [3, 2]}, "strictly increasing"),
-        ({"kolom": "x"}, "unknown key\\(s\\) \\['kolom'\\]"),
-        ({"name": "Mooi Woord"}, "lowercase letters"),
+        ({"normalisation": "log"}, "normalisation` is 'log' maar moet een van"),
+        ({"direction": "up"}, "direction` is 'up'"),
+        ({"missing": "drop"}, "missing` is 'drop'"),
+        ({"weight": "veel"}, "weight` is 'veel' maar moet een getal zijn"),
+        ({"normalisation": "classes"}, "minstens één grens, strikt oplopend"),
+        ({"normalisation": "classes", "thresholds": [3, 2]}, "strikt oplopend"),
+        ({"kolom": "x"}, "onbekende sleutel\\(s\\) \\['kolom'\\]"),
+        ({"name": "Mooi Woord"}, "kleine letters"),
     ],
 )
 def test_bad_criterion(change: dict[str, Any], message: str) -> None:
@@ -239,7 +239,7 @@ def test_bad_robustness_and_top_level() -> None:
     crit = [_crit("a", "a", "higher", 1)]
     with pytest.raises(ConfigError, match=r"robustness\.spread"):
         SiaConfig.from_dict({"criteria": crit, "robustness": {"spread": 0}})
-    with pytest.raises(ConfigError, match="unknown key"):
+    with pytest.raises(ConfigError, match="onbekende sleutel"):
         SiaConfig.from_dict({"criteria": crit, "gewicht": {}})
     with pytest.raises(ConfigError, match="top_k"):
         SiaConfig.from_dict({"criteria": crit, "top_k": 0})
@@ -283,7 +283,7 @@ def test_duplicate_buurtcode_names_rows(table: gpd.GeoDataFrame, config: SiaConf
 
 def test_non_numeric_column(table: gpd.GeoDataFrame) -> None:
     cfg = SiaConfig.from_dict({"criteria": [_crit("x", "buurtnaam", "higher", 1)]})
-    with pytest.raises(ConfigError, match="not numeric"):
+    with pytest.raises(ConfigError, match="niet numeriek"):
         sia.score(table, cfg)
 
 

@@ -203,7 +203,7 @@ def test_impossible_weight_sets_are_clear_errors(gewichten: dict[str, object], m
 
 
 def test_huge_draw_counts_are_one_dutch_line() -> None:
-    with pytest.raises(ConfigError, match=r"100\.000\.000 .*GB geheugen.*maximum") as exc:
+    with pytest.raises(ConfigError, match=r"100\.000\.000 is te veel.*GB geheugen.*maximum") as exc:
         _cfg({}, draws=100_000_000)
     assert "\n" not in str(exc.value)
     with pytest.raises(ConfigError, match=r"15\.000 buurten.*maximum is hier 71\.582"):

@@ -819,7 +819,8 @@ def sia(
         layer = "buurttabel" if "buurttabel" in names else names[0]
     table = to_rd_new(gpd.read_file(table_file, layer=layer), source=table_file)
     prioritised = sia_mod.prioritise(table, sia_cfg)
-    result = dia_mod.delineate(prioritised, dia_cfg)
+    earlier = dia_mod.read_dia_set(previous) if previous is not None else None
+    result = dia_mod.delineate(prioritised, dia_cfg, previous=earlier)
     sweep = sia_mod.weight_sweep(table, sia_cfg)
 
     out.mkdir(parents=True, exist_ok=True)
@@ -833,7 +834,7 @@ def sia(
         _csv(sweep, out / "sia_gewichtsgevoeligheid.csv"),
     ]
     if previous is not None:
-        cmp = dia_mod.compare_dia(dia_mod.read_dia_set(previous), result)
+        cmp = dia_mod.compare_dia(earlier, result)
         written.append(_csv(cmp, out / "dia_vergelijking.csv"))
 
     b = result.buurten

@@ -1,35 +1,35 @@
-"""DIA: delineate contiguous investment areas from the SIA priority buurten.
+"""DIA: delineate investment areas from the SIA priority buurten (constrained regions).
 
 Steps (:func:`delineate`):
 
 1. **Selection**: the priority buurten, chosen by name from :data:`SELECTIONS`
    (``robuust``: robust priorities; ``top_k``: ``sia_rang <= top_k``).
-2. **Contiguity** with libpysal fuzzy contiguity: buurten are neighbours when they touch
-   (queen) or are less than ``snap_distance`` metres apart, which bridges the gaps and
-   slivers of generalised CBS boundaries.
-3. **Clusters**: connected components of the priority buurten. A priority buurt without a
-   priority neighbour is an *island*: it forms a cluster of one and is a DIA only if
-   ``min_buurten = 1`` and it meets ``min_woningen``; otherwise its ``dia_reden`` says so.
-4. **Splitting**: a cluster of more than ``max_buurten`` buurten is split by a
-   regionalisation method of spopt, by name from :data:`SPLIT_METHODS` (``skater``:
-   recursive SKATER bisection until every part has at most ``max_buurten`` buurten, each
-   side at least ``min_buurten``, homogeneous in ``sia_score`` and compact; ``maxp``:
-   max-p regions each with at
-   least ``min_woningen`` corporation dwellings, or ``min_buurten`` buurten when
-   ``min_woningen`` is 0, seeded).
-5. **Constraints**: parts with fewer than ``min_buurten`` buurten or ``min_woningen``
-   corporation dwellings are not a DIA; of the rest at most ``max_dias`` are kept (highest
-   mean ``sia_score`` first).
-6. **Ids and names**: ``DIA-01``, ``DIA-02``, ... by mean ``sia_score`` (descending, then
-   the smallest buurtcode); named after the buurt with the largest area.
+2. **Graph** with libpysal fuzzy contiguity over the eligible buurten: neighbours when they
+   touch (queen) or lie less than ``max(snap_distance, brug_afstand)`` metres apart, so a
+   street, canal or railway between two priority buurten is bridged (``brug_afstand``).
+3. **Regions**: constrained seeded region growing (:mod:`geoprestatie._regions`): locked
+   areas first (``vorige`` with ``vorige_vastzetten``), then each priority buurt, most robust
+   first, grows an area with adjacent priority buurten (best value per km from the area's
+   centre, ``compactheid``), optional connecting buurten (``verbindingsbuurten``) and, below
+   the minimum size, adjacent eligible buurten (``aanvullen``), within ``max_buurten``,
+   ``max_woningen``, the total ``budget`` (over ``budget_kolom``), ``max_dias`` and at least
+   ``min_afstand`` metres from other areas. An area that stays below ``min_buurten`` or
+   ``min_woningen`` is not a DIA.
+4. **Ids and names**: locked areas keep their id; new ones get ``DIA-01``, ``DIA-02``, ...
+   (the first free numbers) by mean ``sia_score``; named after the largest buurt.
 
-Every priority buurt that does not end up in a DIA gets a Dutch reason in ``dia_reden``.
+Every priority buurt outside a DIA gets the constraint that kept it out in ``dia_reden``
+(naming the config key); every member its role in ``dia_rol``.
+
+spopt's regionalisation methods (max-p, AZP, SKATER, region k-means) partition *all* units
+into regions that are homogeneous in attributes; none takes a budget, locked areas, a
+spacing or leaves units out, and none maximises the priority captured, so the core is the
+region growing above, on libpysal's graph.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -40,12 +40,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geoprestatie import _regions
 from geoprestatie._validate import read_toml, to_rd_new
 from geoprestatie.errors import ConfigError, InputError
 
 __all__ = [
     "SELECTIONS",
-    "SPLIT_METHODS",
     "DiaConfig",
     "DiaResult",
     "compare_dia",
@@ -63,7 +63,8 @@ def _selection_robuust(t: pd.DataFrame) -> pd.Series:
 def _selection_top_k(t: pd.DataFrame) -> pd.Series:
     if "top_k" not in t.attrs:
         raise ConfigError(
-            "`selection` 'top_k' needs the table from sia.prioritise (attrs['top_k'] is absent)"
+            "`dia.selection` 'top_k' heeft de tabel van sia.prioritise nodig (attrs['top_k'] "
+            "ontbreekt); geef de uitkomst van sia.prioritise door"
         )
     # top_k is 0 when no buurt is eligible: nothing is selected
     k = int(t.attrs["top_k"])
@@ -76,12 +77,12 @@ SELECTIONS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
     "top_k": ("sia_rang", _selection_top_k),
 }
 
-SPLIT_METHODS: tuple[str, ...] = ("skater", "maxp")
+_OPTIONAL_NUMBERS = ("max_woningen", "budget")
 
 
 @dataclass(frozen=True)
 class DiaConfig:
-    """Settings for :func:`delineate`.
+    """Settings for :func:`delineate` (the ``[dia]`` table).
 
     Parameters
     ----------
@@ -89,74 +90,110 @@ class DiaConfig:
         Which buurten are priority: a name in :data:`SELECTIONS`.
     snap_distance
         Metres; buurten closer than this are neighbours (0: touching only).
-    min_buurten, min_woningen
-        A DIA has at least this many buurten and corporation dwellings
-        (``dwellings_column``).
-    max_buurten
-        A cluster with more buurten is split (``None``: never split).
+    brug_afstand
+        Metres; buurten this far apart (a street, canal or railway between them) still
+        count as neighbours for an area (0: only ``snap_distance``).
+    min_buurten, max_buurten
+        Buurten per DIA (``max_buurten`` ``None``: no maximum).
+    min_woningen, max_woningen
+        Corporation dwellings (``dwellings_column``) per DIA.
     max_dias
-        At most this many DIAs (``None``: no maximum).
-    split_method
-        ``"skater"`` or ``"maxp"`` (spopt).
+        At most this many DIAs, locked ones included (``None``: no maximum).
+    budget, budget_kolom
+        Total of ``budget_kolom`` (default: ``dwellings_column``; e.g. a euro column) over
+        all DIAs (``None``: no budget).
+    min_afstand
+        Metres between the buurten of two different DIAs (0: they may touch).
+    compactheid
+        Penalty per km between a candidate buurt and the area's centre, against a value of
+        ``kans_top_k + sia_score / 100`` (0: the value alone).
+    verbindingsbuurten
+        Per DIA at most this many non-priority buurten that connect it to a priority buurt
+        one buurt further.
+    aanvullen
+        Top an area below ``min_buurten`` / ``min_woningen`` up with adjacent eligible buurten.
+    vorige_vastzetten
+        Keep the DIAs of ``[dia] vorige`` as locked areas (they may grow; their ids stay).
     dwellings_column
         Column with the corporation dwellings per buurt.
-    seed
-        Seed for ``maxp`` (its heuristic is random).
 
     Examples
     --------
     >>> DiaConfig.from_dict({"snap_distance": 5, "max_dias": 3}).max_dias
     3
-    >>> DiaConfig.from_dict({"split_method": "kmeans"})
+    >>> DiaConfig.from_dict({"split_method": "skater"})
     Traceback (most recent call last):
     ...
-    geoprestatie.errors.ConfigError: `dia.split_method` was 'kmeans' but is expected to be ...
+    geoprestatie.errors.ConfigError: `dia` heeft onbekende sleutel(s) ['split_method']; ...
     """
 
     selection: str = "robuust"
     snap_distance: float = 10.0
+    brug_afstand: float = 0.0
     min_buurten: int = 2
-    min_woningen: float = 0.0
     max_buurten: int | None = 8
+    min_woningen: float = 0.0
+    max_woningen: float | None = None
     max_dias: int | None = 10
-    split_method: str = "skater"
+    budget: float | None = None
+    budget_kolom: str | None = None
+    min_afstand: float = 0.0
+    compactheid: float = 0.0
+    verbindingsbuurten: int = 0
+    aanvullen: bool = False
+    vorige_vastzetten: bool = False
     dwellings_column: str = "woningen_corporaties"
-    seed: int = 0
 
     def __post_init__(self) -> None:
         def bad(key: str, expected: str) -> ConfigError:
-            return ConfigError(f"`dia.{key}` was {getattr(self, key)!r} but is expected {expected}")
+            return ConfigError(f"`dia.{key}` is {getattr(self, key)!r} maar moet {expected}")
 
         if self.selection not in SELECTIONS:
             raise ConfigError(
-                f"`dia.selection` was {self.selection!r} but is expected to be one of "
-                f"{list(SELECTIONS)}"
+                f"`dia.selection` is {self.selection!r} maar moet een van {list(SELECTIONS)} zijn"
             )
-        if self.split_method not in SPLIT_METHODS:
-            raise ConfigError(
-                f"`dia.split_method` was {self.split_method!r} but is expected to be one of "
-                f"{list(SPLIT_METHODS)}"
-            )
-        for key in ("snap_distance", "min_woningen"):
+        for key in (
+            "snap_distance", "brug_afstand", "min_woningen", "min_afstand", "compactheid",
+            *_OPTIONAL_NUMBERS,
+        ):  # fmt: skip
             v = getattr(self, key)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
-                raise bad(key, "to be a number >= 0 (metres / dwellings)")
+            if v is None and key in _OPTIONAL_NUMBERS:
+                continue
+            ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            if not ok or not v >= 0:
+                raise bad(key, "een eindig getal >= 0 zijn")
             object.__setattr__(self, key, float(v))
         for key, optional in (
             ("min_buurten", False),
             ("max_buurten", True),
             ("max_dias", True),
-            ("seed", False),
+            ("verbindingsbuurten", False),
         ):
             v = getattr(self, key)
             if v is None and optional:
                 continue
-            if isinstance(v, bool) or not isinstance(v, int) or v < (0 if key == "seed" else 1):
-                raise bad(key, "to be a positive integer" + (" or absent" if optional else ""))
+            low = 0 if key == "verbindingsbuurten" else 1
+            if isinstance(v, bool) or not isinstance(v, int) or v < low:
+                raise bad(
+                    key, f"een geheel getal >= {low} zijn" + (" of weggelaten" if optional else "")
+                )
+        for key in ("aanvullen", "vorige_vastzetten"):
+            if not isinstance(getattr(self, key), bool):
+                raise bad(key, "true of false zijn")
+        for key in ("budget_kolom", "dwellings_column"):
+            v = getattr(self, key)
+            if v is not None and (not isinstance(v, str) or not v):
+                raise bad(key, "een kolomnaam (tekst) zijn")
         if self.max_buurten is not None and self.max_buurten < self.min_buurten:
             raise ConfigError(
-                f"`dia.max_buurten` ({self.max_buurten}) is smaller than `dia.min_buurten` "
-                f"({self.min_buurten})"
+                f"`dia.max_buurten` ({self.max_buurten}) is kleiner dan `dia.min_buurten` "
+                f"({self.min_buurten}); maak max_buurten groter of min_buurten kleiner"
+            )
+        if self.max_woningen is not None and self.max_woningen < self.min_woningen:
+            raise ConfigError(
+                f"`dia.max_woningen` ({self.max_woningen:g}) is kleiner dan "
+                f"`dia.min_woningen` ({self.min_woningen:g}); maak max_woningen groter of "
+                "min_woningen kleiner"
             )
 
     @classmethod
@@ -164,10 +201,10 @@ class DiaConfig:
         """Build from a TOML table (keys are the field names)."""
         allowed = [f.name for f in fields(cls)]
         if not isinstance(d, Mapping):
-            raise ConfigError(f"`dia` was {d!r} but is expected to be a table")
+            raise ConfigError(f"`dia` is {d!r} maar moet een tabel zijn ([dia])")
         unknown = [k for k in d if k not in allowed]
         if unknown:
-            raise ConfigError(f"`dia` has unknown key(s) {unknown}; allowed keys are {allowed}")
+            raise ConfigError(f"`dia` heeft onbekende sleutel(s) {unknown}; geldig zijn {allowed}")
         return cls(**d)
 
     @classmethod
@@ -175,8 +212,9 @@ class DiaConfig:
         """Read the ``[dia]`` table of a TOML file (defaults if there is none)."""
         path = Path(path)
         d = read_toml(path, what="DIA config")
+        table = {k: v for k, v in d.get("dia", {}).items() if k != "vorige"}
         try:
-            return cls.from_dict(d.get("dia", {}))
+            return cls.from_dict(table)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
 
@@ -226,90 +264,6 @@ def contiguity(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
     geoms = to_rd_new(buurten, source=_SOURCE).geometry.reset_index(drop=True)
     buffer = snap_distance / 2.0 if snap_distance > 0 else None
     return Graph.build_fuzzy_contiguity(geoms, buffer=buffer).to_W()
-
-
-def _split(
-    part: gpd.GeoDataFrame, config: DiaConfig, dwell: str | None
-) -> tuple[np.ndarray, str | None]:
-    """Labels 0..p-1 for an oversized contiguous cluster, and a note if it fell short."""
-    import spopt.region as region
-
-    n = len(part)
-    sub = part[["sia_score", "geometry"]].reset_index(drop=True)
-    sub = gpd.GeoDataFrame(sub, geometry="geometry", crs=part.crs)
-    assert config.max_buurten is not None
-    if config.split_method == "maxp":
-        w = contiguity(sub, snap_distance=config.snap_distance)
-        if config.min_woningen > 0 and dwell is not None:
-            sub["_drempel"] = part[dwell].fillna(0).to_numpy(dtype=float)
-            threshold = config.min_woningen
-        else:
-            sub["_drempel"] = 1.0
-            threshold = float(config.min_buurten)
-        # spopt's max-p draws from numpy's global generator and takes no seed: seed it for
-        # this call only and restore the caller's state afterwards
-        state = np.random.get_state()  # noqa: NPY002
-        try:
-            np.random.seed(config.seed)  # noqa: NPY002
-            model = region.MaxPHeuristic(sub, w, ["sia_score"], "_drempel", threshold, top_n=2)
-            with warnings.catch_warnings():
-                # spopt's max-p calls GeoDataFrame.drop(inplace=True), deprecated in pandas 3.1
-                warnings.filterwarnings("ignore", message="The inplace keyword")
-                model.solve()
-        finally:
-            np.random.set_state(state)  # noqa: NPY002
-        return np.asarray(model.labels_, dtype=int), None
-    # homogeneous in score, and compact: z-scored sia_score (weight 1) and centroid x, y
-    # (weight 0.5 each), so that equal scores still give a split into compact parts
-    attrs = ["_score", "_x", "_y"]
-    centroids = sub.geometry.centroid
-    for name, values, weight in (
-        ("_score", sub["sia_score"].to_numpy(dtype=float), 1.0),
-        ("_x", centroids.x.to_numpy(), 0.5),
-        ("_y", centroids.y.to_numpy(), 0.5),
-    ):
-        sd = values.std()
-        sub[name] = weight * (values - values.mean()) / sd if sd > 0 else 0.0
-    # recursive SKATER bisection: each oversized part is cut in two (each side at least
-    # min_buurten) until every part has at most max_buurten buurten. One cut costs
-    # O(size²) SKATER evaluations, so this is far cheaper than one k-way solve.
-    labels = np.zeros(n, dtype=int)
-    todo = [np.arange(n)]
-    done: list[np.ndarray] = []
-    stuck: list[int] = []
-    while todo:
-        idx = todo.pop()
-        if len(idx) <= config.max_buurten:
-            done.append(idx)
-            continue
-        piece = sub.iloc[idx].reset_index(drop=True)
-        model = region.Skater(
-            piece,
-            contiguity(piece, snap_distance=config.snap_distance),
-            attrs,
-            n_clusters=2,
-            floor=config.min_buurten,
-        )
-        with warnings.catch_warnings():
-            # SKATER warns when the floor leaves no valid cut; handled below
-            warnings.filterwarnings("ignore", message="MSF contains no valid moves")
-            model.solve()
-        cut = np.asarray(model.labels_, dtype=int)
-        if len(np.unique(cut)) < 2:
-            done.append(idx)
-            stuck.append(len(idx))
-            continue
-        todo.extend(idx[cut == lab] for lab in np.unique(cut))
-    for number, idx in enumerate(sorted(done, key=lambda i: int(i.min()))):
-        labels[idx] = number
-    note = None
-    if stuck:
-        note = (
-            f"SKATER kon een deel van {max(stuck)} buurten niet verder splitsen in delen van "
-            f"minimaal {config.min_buurten} buurten; het blijft groter dan max_buurten "
-            f"({config.max_buurten})"
-        )
-    return labels, note
 
 
 def _join(values: pd.Series, sep: str = ", ") -> str:
@@ -363,23 +317,150 @@ def _aggregate(members: gpd.GeoDataFrame, config: DiaConfig) -> dict[str, Any]:
     return row
 
 
-def delineate(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> DiaResult:
-    """Delineate candidate DIAs from the output of :func:`geoprestatie.sia.prioritise`.
+def _check(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> tuple[str | None, str | None]:
+    col, _ = SELECTIONS[config.selection]
+    cols = [str(c) for c in prioritised.columns if c != "geometry"]
+    missing = [c for c in ["buurtcode", "sia_score", col] if c not in prioritised.columns]
+    if missing:
+        raise ConfigError(
+            f"`dia.selection` {config.selection!r} heeft kolom(men) {missing} van "
+            f"sia.prioritise nodig; de tabel heeft {cols}"
+        )
+    if not isinstance(prioritised, gpd.GeoDataFrame):
+        raise TypeError("`prioritised` moet een GeoDataFrame zijn (DIA's hebben de vormen nodig)")
+    dwell: str | None = config.dwellings_column
+    if dwell not in prioritised.columns:
+        for key in ("min_woningen", "max_woningen"):
+            if getattr(config, key):
+                raise ConfigError(
+                    f"`dia.{key}` is opgegeven, maar de woningenkolom `dia.dwellings_column` = "
+                    f"{dwell!r} staat niet in de tabel; beschikbare kolommen: {cols}"
+                )
+        dwell = None
+    budget_col = config.budget_kolom or dwell
+    if config.budget is not None and (budget_col is None or budget_col not in prioritised):
+        raise ConfigError(
+            f"`dia.budget` is opgegeven, maar de kolom `dia.budget_kolom` = "
+            f"{config.budget_kolom or config.dwellings_column!r} staat niet in de tabel; "
+            f"beschikbare kolommen: {cols}"
+        )
+    return dwell, budget_col
+
+
+def _numbers(table: pd.DataFrame, col: str | None) -> np.ndarray:
+    if col is None or col not in table.columns:
+        return np.zeros(len(table))
+    return np.asarray(pd.to_numeric(table[col]).astype("Float64").fillna(0.0), dtype=float)
+
+
+def _problem(
+    table: gpd.GeoDataFrame,
+    chosen: np.ndarray,
+    locked_rows: set[int],
+    config: DiaConfig,
+    dwell: str | None,
+    budget_col: str | None,
+) -> _regions.Problem:
+    n = len(table)
+    score = table["sia_score"].to_numpy(dtype=float, na_value=np.nan)
+    eligible = ~np.isnan(score)
+    nodes = np.flatnonzero(eligible | np.isin(np.arange(n), list(locked_rows)))
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    near: list[set[int]] = [set() for _ in range(n)]
+    if nodes.size:
+        sub = table.iloc[nodes]
+        w = contiguity(sub, snap_distance=max(config.snap_distance, config.brug_afstand))
+        for i, js in w.neighbors.items():
+            neighbours[nodes[i]] = {int(nodes[j]) for j in js}
+        if config.min_afstand > 0:
+            left, right = sub.geometry.reset_index(drop=True).sindex.query(
+                sub.geometry.reset_index(drop=True), predicate="dwithin",
+                distance=config.min_afstand,
+            )  # fmt: skip
+            for i, j in zip(left, right, strict=True):
+                if i != j:
+                    near[nodes[i]].add(int(nodes[j]))
+    kans = _numbers(table, "kans_top_k")
+    value = kans + np.nan_to_num(score) / 100.0
+    codes = table["buurtcode"].astype(str).to_numpy()
+    seeds = [int(i) for i in np.lexsort((codes, -np.nan_to_num(score), -kans)) if chosen[i]]
+    centroids = table.geometry.centroid
+    return _regions.Problem(
+        neighbours=neighbours,
+        near=near,
+        priority=chosen & eligible,
+        eligible=eligible,
+        value=value,
+        dwellings=_numbers(table, dwell),
+        cost=_numbers(table, budget_col),
+        xy=np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()]),
+        seeds=[s for s in seeds if eligible[s]],
+    )
+
+
+def _locked_areas(
+    previous: Any, table: pd.DataFrame, config: DiaConfig, notes: list[str]
+) -> list[tuple[str, list[int]]]:
+    if previous is None or not config.vorige_vastzetten:
+        if config.vorige_vastzetten:
+            notes.append("vorige_vastzetten staat aan, maar er is geen vorige DIA-set (vorige)")
+        return []
+    pos = {str(c): i for i, c in enumerate(table["buurtcode"].astype(str))}
+    out = []
+    for ident, codes in sorted(_as_sets(previous, "previous").items()):
+        gone = sorted(c for c in codes if c not in pos)
+        if gone:
+            notes.append(
+                f"vastgezette {ident}: {len(gone)} buurtcode(s) niet in de buurttabel "
+                f"({', '.join(gone[:5])}); die blijven buiten"
+            )
+        members = sorted(pos[c] for c in codes if c in pos)
+        if members:
+            out.append((ident, members))
+    return out
+
+
+def _ids(areas: list[_regions.Area], scores: np.ndarray, codes: np.ndarray) -> list[str]:
+    taken = {a.locked for a in areas if a.locked}
+    new = sorted(
+        (i for i, a in enumerate(areas) if not a.locked),
+        key=lambda i: (-float(np.nanmean(scores[areas[i].members])), min(codes[areas[i].members])),
+    )
+    ids: list[str] = [a.locked or "" for a in areas]
+    number = 0
+    for i in new:
+        number += 1
+        while f"DIA-{number:02d}" in taken:
+            number += 1
+        ids[i] = f"DIA-{number:02d}"
+    return ids
+
+
+def delineate(
+    prioritised: gpd.GeoDataFrame, config: DiaConfig, *, previous: Any = None
+) -> DiaResult:
+    """Delineate DIAs from the output of :func:`geoprestatie.sia.prioritise`.
 
     Parameters
     ----------
     prioritised
         GeoDataFrame with ``buurtcode``, ``sia_score``, the selection column (``robuust`` or
-        ``sia_rang``) and, for ``min_woningen``, the dwellings column; EPSG:28992.
+        ``sia_rang``) and the dwellings / budget columns the constraints use.
     config
         The constraints.
+    previous
+        An earlier DIA set (:func:`read_dia_set`, a :class:`DiaResult` or its areas) to
+        keep as locked areas when ``config.vorige_vastzetten``.
 
     Returns
     -------
-    :class:`DiaResult`. ``areas`` has per DIA: ``dia_id``, ``dia_naam``, ``n_buurten``,
-    ``buurtcodes``, ``buurtnamen``, corporation dwellings (``woningen_corporaties`` and
-    ``woningen_<corporatie>``), ``woningvoorraad``, ``aandeel_efg`` (weighted by
-    corporation dwellings), ``leefbaarometer_gemiddeld``, ``warmte_startjaren``,
+    :class:`DiaResult`. ``buurten`` adds ``dia_id``, ``dia_naam``, ``dia_rol`` (members:
+    ``prioriteitsbuurt``, ``verbindingsbuurt``, ``aanvulling``, ``vastgezet``) and
+    ``dia_reden`` (priority buurten outside a DIA: the constraint, naming its key).
+    ``areas`` has per DIA ``dia_id``, ``dia_naam``, ``status`` (``nieuw``, ``vastgezet``,
+    ``gewijzigd``), ``n_buurten``, ``buurtcodes``, ``buurtnamen``, corporation dwellings
+    (``woningen_corporaties``, ``woningen_<corporatie>``), ``woningvoorraad``,
+    ``aandeel_efg``, ``leefbaarometer_gemiddeld``, ``warmte_startjaren``,
     ``warmte_strategieen``, ``verkoop_gepland``, ``sia_score_gemiddeld``,
     ``kans_top_k_gemiddeld``, ``n_robuust``, ``oppervlakte_ha`` (each when its source column
     exists) and the dissolved polygon (gaps narrower than ``snap_distance`` closed).
@@ -393,45 +474,28 @@ def delineate(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> DiaResult:
     ...     geometry=[box(0, 0, 100, 100), box(100, 0, 250, 100), box(900, 0, 1000, 100)],
     ...     crs=28992)
     >>> res = delineate(t, DiaConfig(min_buurten=2))
-    >>> res.buurten[["buurtcode", "dia_id", "dia_naam"]]
-      buurtcode  dia_id dia_naam
-    0       BU1  DIA-01    DIA B
-    1       BU2  DIA-01    DIA B
-    2       BU3    <NA>     <NA>
-    >>> res.buurten.loc[2, "dia_reden"]
-    'eiland: geen aangrenzende prioriteitsbuurt (een DIA heeft minimaal 2 buurten)'
-    >>> res.areas[["dia_id", "n_buurten", "buurtcodes", "oppervlakte_ha"]]
-       dia_id  n_buurten buurtcodes  oppervlakte_ha
-    0  DIA-01          2   BU1, BU2             2.5
+    >>> res.buurten[["buurtcode", "dia_id", "dia_naam", "dia_rol"]]
+      buurtcode  dia_id dia_naam           dia_rol
+    0       BU1  DIA-01    DIA B  prioriteitsbuurt
+    1       BU2  DIA-01    DIA B  prioriteitsbuurt
+    2       BU3    <NA>     <NA>              <NA>
+    >>> for part in res.buurten.loc[2, "dia_reden"].split("; "):
+    ...     print(part)
+    eiland: geen andere geschikte buurt binnen 10 m (brug_afstand)
+    te klein: 1 buurt(en), minimaal 2 (min_buurten)
+    aanvullen met andere buurten staat uit (aanvullen)
+    >>> res.areas[["dia_id", "status", "n_buurten", "buurtcodes", "oppervlakte_ha"]]
+       dia_id status  n_buurten buurtcodes  oppervlakte_ha
+    0  DIA-01  nieuw          2   BU1, BU2             2.5
     """
-    col, select = SELECTIONS[config.selection]
-    needed = ["buurtcode", "sia_score", col]
-    missing = [c for c in needed if c not in prioritised.columns]
-    if missing:
-        raise ConfigError(
-            f"`dia.selection` {config.selection!r} needs column(s) {missing} from "
-            "sia.prioritise; the table has "
-            f"{[str(c) for c in prioritised.columns if c != 'geometry']}"
-        )
-    if not isinstance(prioritised, gpd.GeoDataFrame):
-        raise TypeError("`prioritised` must be a GeoDataFrame (DIAs need the geometries)")
-    dwell: str | None = config.dwellings_column
-    if dwell not in prioritised.columns:
-        if config.min_woningen > 0:
-            raise ConfigError(
-                f"`dia.min_woningen` is {config.min_woningen:g} but the dwellings column "
-                f"`dia.dwellings_column` = {dwell!r} is not in the table; available columns: "
-                f"{[str(c) for c in prioritised.columns if c != 'geometry']}"
-            )
-        dwell = None
+    dwell, budget_col = _check(prioritised, config)
+    _, select = SELECTIONS[config.selection]
     table = to_rd_new(prioritised, source=_SOURCE)
-    out = prioritised.copy()
-    n = len(table)
-    reasons: list[str | None] = [None] * n
     notes: list[str] = []
-    chosen = np.flatnonzero(select(table).to_numpy())
-    cand = table.iloc[chosen]
-    if not len(cand):
+    chosen = select(table).to_numpy(dtype=bool)
+    locked = _locked_areas(previous, table, config, notes)
+    prob = _problem(table, chosen, {i for _, m in locked for i in m}, config, dwell, budget_col)
+    if not prob.seeds and not locked:
         eligible = table["sia_geschikt"] if "sia_geschikt" in table.columns else None
         nothing = (
             "geen enkele buurt is geschikt (zie sia_reden)"
@@ -439,76 +503,70 @@ def delineate(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> DiaResult:
             else f"geen enkele buurt geselecteerd als prioriteit (selectie {config.selection!r})"
         )
         notes.append(f"{nothing}: geen DIA's")
+    limits = _regions.Limits(
+        min_buurten=config.min_buurten,
+        max_buurten=config.max_buurten,
+        min_woningen=config.min_woningen,
+        max_woningen=config.max_woningen,
+        budget=config.budget,
+        max_areas=config.max_dias,
+        connectors=config.verbindingsbuurten,
+        fill=config.aanvullen,
+        compactness=config.compactheid,
+        bridge=max(config.snap_distance, config.brug_afstand),
+        spacing=config.min_afstand,
+    )
+    areas, reasons = _regions.grow_regions(prob, limits, locked)
+    return _assemble(prioritised, table, areas, reasons, config, notes)
 
-    # connected components of the priority buurten, then split the oversized ones
-    parts: list[np.ndarray] = []  # positions into `table`
-    islands: set[int] = set()
-    if len(cand):
-        w = contiguity(cand, snap_distance=config.snap_distance)
-        comp = np.asarray(w.component_labels, dtype=int)
-        for c in np.unique(comp):
-            members = chosen[comp == c]
-            if len(members) == 1:
-                islands.add(int(members[0]))
-            if config.max_buurten is not None and len(members) > config.max_buurten:
-                labels, note = _split(table.iloc[members], config, dwell)
-                notes.append(
-                    f"cluster van {len(members)} buurten gesplitst met {config.split_method} "
-                    f"in {len(np.unique(labels))} delen"
-                )
-                if note:
-                    notes.append(note)
-                parts.extend(members[labels == lab] for lab in np.unique(labels))
-            else:
-                parts.append(members)
 
-    # constraints
-    kept: list[np.ndarray] = []
-    for members in parts:
-        woningen = float(table[dwell].iloc[members].fillna(0).sum()) if dwell else math.nan
-        why = None
-        if len(members) == 1 and int(members[0]) in islands and config.min_buurten > 1:
-            why = (
-                "eiland: geen aangrenzende prioriteitsbuurt "
-                f"(een DIA heeft minimaal {config.min_buurten} buurten)"
-            )
-        elif len(members) < config.min_buurten:
-            why = f"te klein: {len(members)} buurt(en), minimaal {config.min_buurten}"
-        elif dwell and woningen < config.min_woningen:
-            why = f"te klein: {woningen:g} corporatiewoningen, minimaal {config.min_woningen:g}"
-        if why is None:
-            kept.append(members)
-        else:
-            for i in members:
-                reasons[i] = why
-
+def _assemble(
+    prioritised: gpd.GeoDataFrame,
+    table: gpd.GeoDataFrame,
+    areas: list[_regions.Area],
+    reasons: dict[int, str],
+    config: DiaConfig,
+    notes: list[str],
+) -> DiaResult:
+    n = len(table)
     codes = table["buurtcode"].astype(str).to_numpy()
-    scores = table["sia_score"].to_numpy(dtype=float)
-    kept.sort(key=lambda m: (-float(np.mean(scores[m])), min(codes[m])))
-    if config.max_dias is not None and len(kept) > config.max_dias:
-        for members in kept[config.max_dias :]:
-            for i in members:
-                reasons[i] = f"buiten het maximum van {config.max_dias} DIA's"
-        notes.append(f"{len(kept) - config.max_dias} kandidaat-DIA('s) boven max_dias weggelaten")
-        kept = kept[: config.max_dias]
-
+    scores = table["sia_score"].to_numpy(dtype=float, na_value=np.nan)
+    ids = _ids(areas, scores, codes)
+    order = sorted(range(len(areas)), key=lambda i: ids[i])
     dia_id = pd.array([None] * n, dtype="string")
     dia_naam = pd.array([None] * n, dtype="string")
-    area = table.geometry.area.to_numpy()
+    dia_rol = pd.array([None] * n, dtype="string")
+    reden = pd.array([None] * n, dtype="string")
+    for pos, text in reasons.items():
+        for i, ident in enumerate(ids):
+            text = text.replace(f"{{area:{i}}}", ident)
+        reden[pos] = text
+    area_m2 = table.geometry.area.to_numpy()
     names = table["buurtnaam"].astype(str).to_numpy() if "buurtnaam" in table.columns else codes
     rows: list[dict[str, Any]] = []
     geoms = []
     used_names: dict[str, int] = {}
-    for number, members in enumerate(kept, start=1):
-        ident = f"DIA-{number:02d}"
-        largest = members[np.lexsort((codes[members], -area[members]))[0]]
+    for i in order:
+        area, ident = areas[i], ids[i]
+        members = np.array(sorted(area.members))
+        largest = members[np.lexsort((codes[members], -area_m2[members]))[0]]
         name = f"DIA {names[largest]}"
         used_names[name] = used_names.get(name, 0) + 1
         if used_names[name] > 1:
             name = f"{name} ({used_names[name]})"
+        status = "nieuw" if not area.locked else ("gewijzigd" if area.grown else "vastgezet")
         dia_id[members] = ident
         dia_naam[members] = name
-        rows.append({"dia_id": ident, "dia_naam": name, **_aggregate(table.iloc[members], config)})
+        for m in members:
+            dia_rol[m] = area.roles[int(m)]
+        rows.append(
+            {
+                "dia_id": ident,
+                "dia_naam": name,
+                "status": status,
+                **_aggregate(table.iloc[members], config),
+            }
+        )
         union = shapely.union_all(table.geometry.iloc[members].to_numpy())
         if config.snap_distance > 0:
             half = config.snap_distance / 2.0
@@ -516,17 +574,23 @@ def delineate(prioritised: gpd.GeoDataFrame, config: DiaConfig) -> DiaResult:
                 shapely.buffer(union, half, join_style="mitre"), -half, join_style="mitre"
             )
         geoms.append(union)
+    out = prioritised.copy()
     out["dia_id"] = dia_id
     out["dia_naam"] = dia_naam
-    out["dia_reden"] = pd.array(reasons, dtype="string")
-    areas = gpd.GeoDataFrame(rows, geometry=geoms, crs=table.crs)
-    if not rows:
-        areas = gpd.GeoDataFrame(
-            {"dia_id": pd.Series(dtype="string"), "dia_naam": pd.Series(dtype="string")},
+    out["dia_rol"] = dia_rol
+    out["dia_reden"] = reden
+    if rows:
+        result_areas = gpd.GeoDataFrame(rows, geometry=geoms, crs=table.crs)
+    else:
+        result_areas = gpd.GeoDataFrame(
+            {c: pd.Series(dtype="string") for c in ("dia_id", "dia_naam", "status")},
             geometry=gpd.GeoSeries([], crs=table.crs),
         )
         notes.append("geen enkele DIA voldoet aan de voorwaarden")
-    return DiaResult(buurten=out, areas=areas, notes=tuple(notes))
+    left = int(pd.Series(reden).notna().sum())
+    if left:
+        notes.append(f"{left} prioriteitsbuurt(en) buiten een DIA; de reden staat in dia_reden")
+    return DiaResult(buurten=out, areas=result_areas, notes=tuple(notes))
 
 
 def _as_sets(obj: Any, which: str) -> dict[str, set[str]]:
@@ -534,8 +598,8 @@ def _as_sets(obj: Any, which: str) -> dict[str, set[str]]:
         obj = obj.buurten
     if not isinstance(obj, pd.DataFrame) or "dia_id" not in obj.columns:
         raise TypeError(
-            f"`{which}` must be a DiaResult, a DIA areas frame (dia_id, buurtcodes) or an "
-            "assignment frame (buurtcode, dia_id)"
+            f"`{which}` moet een DiaResult zijn, een tabel van DIA's (dia_id, buurtcodes) of "
+            "een toewijzing (buurtcode, dia_id)"
         )
     sets: dict[str, set[str]] = {}
     if "buurtcode" in obj.columns:
@@ -546,7 +610,7 @@ def _as_sets(obj: Any, which: str) -> dict[str, set[str]]:
         for ident, codes in zip(obj["dia_id"], obj["buurtcodes"], strict=True):
             sets[str(ident)] = {c.strip() for c in str(codes).split(",") if c.strip()}
     else:
-        raise TypeError(f"`{which}` has `dia_id` but neither `buurtcode` nor `buurtcodes`")
+        raise TypeError(f"`{which}` heeft `dia_id` maar geen `buurtcode` of `buurtcodes`")
     return sets
 
 
@@ -566,7 +630,9 @@ def read_dia_set(path: str | Path) -> pd.DataFrame:
 
     path = Path(path)
     if not path.is_file():
-        raise InputError("file not found", source=path)
+        raise InputError(
+            "bestand niet gevonden; controleer het pad ([dia] vorige of --vorige-dia)", source=path
+        )
     if path.suffix.lower() == ".csv":
         from geoprestatie.sources._tabular import read_table
 
@@ -576,15 +642,15 @@ def read_dia_set(path: str | Path) -> pd.DataFrame:
         layer = next((n for n in ("dia", "dia_gebieden") if n in layers), None)
         if layer is None and len(layers) > 1:
             raise InputError(
-                f"no DIA layer: expected a layer 'dia' (geoprestatie.gpkg) or "
-                f"'dia_gebieden', found {layers}",
+                "geen DIA-laag: verwacht een laag 'dia' (geoprestatie.gpkg) of "
+                f"'dia_gebieden', gevonden: {layers}",
                 source=path,
             )
         frame = pd.DataFrame(gpd.read_file(path, layer=layer))
     if "dia_id" not in frame.columns or not ({"buurtcode", "buurtcodes"} & set(frame.columns)):
         raise InputError(
-            "not a DIA set: expected columns dia_id and buurtcodes (dia.csv, the dia layer) "
-            f"or buurtcode and dia_id; found {[c for c in frame.columns if c != 'geometry']}",
+            "geen DIA-set: verwacht de kolommen dia_id en buurtcodes (dia.csv, de laag dia) "
+            f"of buurtcode en dia_id; gevonden: {[c for c in frame.columns if c != 'geometry']}",
             source=path,
         )
     return frame

@@ -201,10 +201,11 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     dia_section = config.section("dia")
     previous = dia_section.pop("vorige", None)
     dia_config = dia.DiaConfig.from_dict(dia_section)
-    dia_result = dia.delineate(prioritised, dia_config)
+    earlier = dia.read_dia_set(previous) if previous is not None else None
+    dia_result = dia.delineate(prioritised, dia_config, previous=earlier)
     comparison = None
     if previous is not None:
-        comparison = dia.compare_dia(dia.read_dia_set(previous), dia_result.buurten)
+        comparison = dia.compare_dia(earlier, dia_result.buurten)
         n_changed = int((comparison["status"] != "ongewijzigd").sum()) if len(comparison) else 0
         _say(
             progress,

@@ -87,7 +87,22 @@ YEAR_TOTALS_ATTR = "jaartotalen"
 #: Columns of the buurt table and SIA frame that describe the corporation dwellings.
 _DWELLING_FIGURES = ("aandeel_efg", "bouwjaar_mediaan", "aandeel_corporatie", "verkoop_aandeel")
 #: SIA figures hidden with the buurt's stock (they are computed from the shares above).
-_SIA_FIGURES = ("sia_score", "sia_rang", "kans_top_k", "rang_p05", "rang_p95", "robuust")
+_SIA_FIGURES = (
+    "sia_score",
+    "sia_rang",
+    "kans_top_k",
+    "rang_p05",
+    "rang_p95",
+    "robuust",
+    "betrouwbaarheid",
+    "wat_nodig_l1",
+    "wat_nodig_tekst",
+)
+#: Families of SIA figures (contributions, rank acceptabilities, central weights).
+_SIA_PREFIXES = ("bijdrage_", "kans_rang_", "centraal_gewicht_")
+#: attrs of the SIA frame that compare buurten one by one (pairwise winning indices):
+#: internal only, they would tell the rank of a buurt whose SIA figures are hidden.
+_INTERNAL_ATTRS = ("paarsgewijs",)
 #: DIA averages hidden when a member buurt's figures are hidden.
 _DIA_AVERAGES = ("aandeel_efg", "sia_score_gemiddeld", "kans_top_k_gemiddeld", "n_robuust")
 #: Summary rows of :func:`geoprestatie.prognosis.summary_table` -> the columns they add up.
@@ -436,7 +451,8 @@ def _derived(
     if "aandeel_efg" in mask:
         mask["aandeel_efg"] |= efg_hidden.reindex(mask.index, fill_value=False).to_numpy()
     if sia:
-        for col in [*_SIA_FIGURES, *(str(c) for c in mask if str(c).startswith("bijdrage_"))]:
+        family = [str(c) for c in mask if str(c).startswith(_SIA_PREFIXES)]
+        for col in [*_SIA_FIGURES, *family]:
             if col in mask:
                 mask[col] |= stock
     return mask
@@ -519,6 +535,7 @@ def publish_frames(
                 f"woningen in de hele gemeente ({int(value)}); dit aantal volgt uit het totaal "
                 "en de andere corporaties, dus per buurt niet te beschermen"
             )
+    pub.scored.attrs = {k: v for k, v in pub.scored.attrs.items() if k not in _INTERNAL_ATTRS}
     pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
     if coarse is not None:
         pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_keys, hidden))
@@ -681,7 +698,11 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     )
     scored = pub.scored
     prioritised = scored[[c for c in result.prioritised.columns if c in scored.columns]]
-    prioritised.attrs = {**result.prioritised.attrs, **scored.attrs}
+    prioritised.attrs = {
+        k: v
+        for k, v in {**result.prioritised.attrs, **scored.attrs}.items()
+        if k not in _INTERNAL_ATTRS
+    }
     monitor = result.monitor
     if monitor is not None:
         groepen = _public_groups(monitor.groepen, pub.table, policy.min_woningen)

@@ -71,6 +71,7 @@ __all__ = [
     "robustness",
     "score",
     "weight_sweep",
+    "what_it_takes",
 ]
 
 Array = NDArray[np.float64]
@@ -87,25 +88,25 @@ DEFAULT_CRITERIA_TOML = Path(__file__).with_name("default_criteria.toml")
 
 def _check_keys(d: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
     if not isinstance(d, Mapping):
-        raise ConfigError(f"`{where}` was {d!r} but is expected to be a table (key = value)")
+        raise ConfigError(f"`{where}` is {d!r} maar moet een tabel zijn (sleutel = waarde)")
     unknown = [k for k in d if k not in allowed]
     if unknown:
         raise ConfigError(
-            f"`{where}` has unknown key(s) {unknown}; allowed keys are {list(allowed)}"
+            f"`{where}` heeft onbekende sleutel(s) {unknown}; geldig zijn {list(allowed)}"
         )
 
 
 def _number(value: Any, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"`{key}` was {value!r} but is expected to be a number")
+        raise ConfigError(f"`{key}` is {value!r} maar moet een getal zijn")
     if not math.isfinite(value):
-        raise ConfigError(f"`{key}` was {value!r} but is expected to be a finite number")
+        raise ConfigError(f"`{key}` is {value!r} maar moet een eindig getal zijn")
     return float(value)
 
 
 def _choice(value: Any, key: str, allowed: Sequence[str]) -> str:
     if value not in allowed:
-        raise ConfigError(f"`{key}` was {value!r} but is expected to be one of {list(allowed)}")
+        raise ConfigError(f"`{key}` is {value!r} maar moet een van {list(allowed)} zijn")
     return str(value)
 
 
@@ -152,20 +153,19 @@ class Criterion:
         where = f"criteria.{self.name}"
         if not isinstance(self.name, str) or not _NAME_PATTERN.fullmatch(self.name):
             raise ConfigError(
-                f"`criteria.name` was {self.name!r} but is expected to be lowercase letters, "
-                "digits and _ starting with a letter (it becomes the column bijdrage_<name>)"
+                f"`criteria.name` is {self.name!r} maar moet bestaan uit kleine letters, cijfers "
+                "en _, beginnend met een letter (het wordt de kolom bijdrage_<name>)"
             )
         for key in ("label", "column"):
             value = getattr(self, key)
             if not isinstance(value, str) or not value:
-                raise ConfigError(f"`{where}.{key}` was {value!r} but is expected to be a text")
+                raise ConfigError(f"`{where}.{key}` is {value!r} maar moet een tekst zijn")
         _choice(self.direction, f"{where}.direction", DIRECTIONS)
         weight = _number(self.weight, f"{where}.weight")
         if weight < 0:
             raise ConfigError(
-                f"`{where}.weight` was {self.weight!r} but is expected to be >= 0 "
-                "(a negative weight would reward the opposite of the criterion; "
-                "use direction instead)"
+                f"`{where}.weight` is {self.weight!r} maar moet >= 0 zijn (een negatief "
+                "gewicht beloont het omgekeerde van het criterium; gebruik daarvoor direction)"
             )
         _choice(self.normalisation, f"{where}.normalisation", list(NORMALISATIONS))
         _choice(self.missing, f"{where}.missing", MISSING_POLICIES)
@@ -173,18 +173,21 @@ class Criterion:
         if self.normalisation == "classes":
             if not ths or any(b <= a for a, b in itertools.pairwise(ths)):
                 raise ConfigError(
-                    f"`{where}.thresholds` was {list(self.thresholds)!r} but "
-                    "normalisation 'classes' expects at least one strictly increasing threshold"
+                    f"`{where}.thresholds` is {list(self.thresholds)!r} maar normalisation "
+                    "'classes' vraagt minstens één grens, strikt oplopend"
                 )
         elif ths:
             raise ConfigError(
-                f"`{where}.thresholds` was given but is only used with normalisation 'classes' "
-                f"(normalisation is {self.normalisation!r})"
+                f"`{where}.thresholds` is opgegeven maar wordt alleen gebruikt bij "
+                f"normalisation 'classes' (normalisation is {self.normalisation!r}); "
+                "laat thresholds weg of kies 'classes'"
             )
         if _number(self.clip, f"{where}.clip") <= 0:
-            raise ConfigError(f"`{where}.clip` was {self.clip!r} but is expected to be > 0")
+            raise ConfigError(f"`{where}.clip` is {self.clip!r} maar moet > 0 zijn")
         if not isinstance(self.optional, bool):
-            raise ConfigError(f"`{where}.optional` was {self.optional!r} but must be true/false")
+            raise ConfigError(
+                f"`{where}.optional` is {self.optional!r} maar moet true of false zijn"
+            )
         object.__setattr__(self, "weight", weight)
         object.__setattr__(self, "thresholds", ths)
 
@@ -197,15 +200,15 @@ class Criterion:
         missing = [k for k in required if k not in d]
         if missing:
             raise ConfigError(
-                f"`criteria.{d.get('name', '?')}` misses required key(s) {missing}; "
-                f"required are {required}"
+                f"`criteria.{d.get('name', '?')}` mist verplichte sleutel(s) {missing}; "
+                f"verplicht zijn {required}"
             )
         kwargs = dict(d)
         if "thresholds" in kwargs:
             if not isinstance(kwargs["thresholds"], list | tuple):
                 raise ConfigError(
-                    f"`criteria.{d['name']}.thresholds` was {kwargs['thresholds']!r} but is "
-                    "expected to be a list of numbers"
+                    f"`criteria.{d['name']}.thresholds` is {kwargs['thresholds']!r} maar moet "
+                    "een lijst getallen zijn, bijv. [0.2, 0.5]"
                 )
             kwargs["thresholds"] = tuple(kwargs["thresholds"])
         return cls(**kwargs)
@@ -228,15 +231,17 @@ class EligibilityFilter:
     def __post_init__(self) -> None:
         where = f"eligibility.{self.column}"
         if not isinstance(self.column, str) or not self.column:
-            raise ConfigError(f"`eligibility.column` was {self.column!r}; expected a text")
+            raise ConfigError(
+                f"`eligibility.column` is {self.column!r} maar moet een kolomnaam (tekst) zijn"
+            )
         if self.min is None and self.max is None:
-            raise ConfigError(f"`{where}` needs `min`, `max` or both")
+            raise ConfigError(f"`{where}` heeft `min`, `max` of allebei nodig")
         for key in ("min", "max"):
             value = getattr(self, key)
             if value is not None:
                 object.__setattr__(self, key, _number(value, f"{where}.{key}"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ConfigError(f"`{where}`: min {self.min} is larger than max {self.max}")
+            raise ConfigError(f"`{where}`: min {self.min} is groter dan max {self.max}")
         if not self.label:
             object.__setattr__(self, "label", self.column)
 
@@ -245,7 +250,7 @@ class EligibilityFilter:
         """Build from a TOML table (keys ``column``, ``min``, ``max``, ``label``, ``optional``)."""
         _check_keys(d, [f.name for f in fields(cls)], "eligibility")
         if "column" not in d:
-            raise ConfigError("`eligibility` table misses the required key 'column'")
+            raise ConfigError("`eligibility`: een tabel mist de verplichte sleutel 'column'")
         return cls(**d)
 
 
@@ -274,16 +279,23 @@ class RobustnessConfig:
 
     def __post_init__(self) -> None:
         if isinstance(self.draws, bool) or not isinstance(self.draws, int) or self.draws < 1:
-            raise ConfigError(f"`robustness.draws` was {self.draws!r}; expected an integer >= 1")
-        if self.draws > smaa.MAX_DRAWS:
-            smaa.check_size(1000, self.draws)  # one Dutch line: memory, time and the maximum
+            raise ConfigError(
+                f"`robustness.draws` is {self.draws!r} maar moet een geheel getal >= 1 zijn"
+            )
+        smaa.check_draws(self.draws)  # one Dutch line: memory, time and the maximum
         if not 0 < _number(self.spread, "robustness.spread") < 1:
-            raise ConfigError(f"`robustness.spread` was {self.spread!r}; expected 0 < spread < 1")
+            raise ConfigError(
+                f"`robustness.spread` is {self.spread!r} maar moet tussen 0 en 1 liggen "
+                "(0 < spread < 1)"
+            )
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ConfigError(f"`robustness.seed` was {self.seed!r}; expected an integer >= 0")
+            raise ConfigError(
+                f"`robustness.seed` is {self.seed!r} maar moet een geheel getal >= 0 zijn"
+            )
         if not 0 < _number(self.threshold, "robustness.threshold") <= 1:
             raise ConfigError(
-                f"`robustness.threshold` was {self.threshold!r}; expected 0 < threshold <= 1"
+                f"`robustness.threshold` is {self.threshold!r} maar moet groter dan 0 en "
+                "hoogstens 1 zijn (0,8 = in minstens 80 % van de trekkingen)"
             )
 
     @classmethod
@@ -312,7 +324,7 @@ class SiaConfig:
     >>> SiaConfig.from_dict({"method": "ahp", "criteria": []})
     Traceback (most recent call last):
     ...
-    geoprestatie.errors.ConfigError: `method` was 'ahp' but is expected to be one of [...]
+    geoprestatie.errors.ConfigError: `method` is 'ahp' maar moet een van [...] zijn
     """
 
     criteria: tuple[Criterion, ...]
@@ -325,17 +337,20 @@ class SiaConfig:
     def __post_init__(self) -> None:
         _choice(self.method, "method", list(METHODS))
         if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
-            raise ConfigError(f"`top_k` was {self.top_k!r}; expected an integer >= 1")
+            raise ConfigError(f"`top_k` is {self.top_k!r} maar moet een geheel getal >= 1 zijn")
         if not self.criteria:
-            raise ConfigError("`criteria` is empty; at least one criterion is needed")
+            raise ConfigError("`criteria` is leeg; er is minstens één criterium nodig")
         names = [c.name for c in self.criteria]
         doubles = sorted({n for n in names if names.count(n) > 1})
         if doubles:
-            raise ConfigError(f"`criteria` names must be unique; repeated: {doubles}")
+            raise ConfigError(
+                f"`criteria`: elke name mag maar één keer voorkomen; dubbel: {doubles}"
+            )
         if sum(c.weight for c in self.criteria) <= 0:
             raise ConfigError(
-                f"`criteria.weight` are all zero ({ {c.name: c.weight for c in self.criteria} }); "
-                "at least one weight must be > 0"
+                "`criteria.weight` zijn allemaal 0 "
+                f"({ {c.name: c.weight for c in self.criteria} }); "
+                "geef minstens één criterium een gewicht > 0"
             )
         named = [n for n, _, _ in self.gewichten.intervallen] + list(self.gewichten.rangorde)
         unknown = sorted(set(named) - set(names))
@@ -352,10 +367,14 @@ class SiaConfig:
         )
         crits = d.get("criteria", [])
         if not isinstance(crits, list):
-            raise ConfigError(f"`criteria` was {crits!r}; expected a list of tables")
+            raise ConfigError(
+                f"`criteria` is {crits!r} maar moet een lijst tabellen zijn ([[sia.criteria]])"
+            )
         elig = d.get("eligibility", [])
         if not isinstance(elig, list):
-            raise ConfigError(f"`eligibility` was {elig!r}; expected a list of tables")
+            raise ConfigError(
+                f"`eligibility` is {elig!r} maar moet een lijst tabellen zijn ([[sia.eligibility]])"
+            )
         criteria = tuple(Criterion.from_dict(c) for c in crits)
         return cls(
             criteria=criteria,
@@ -525,8 +544,8 @@ def _numeric(table: pd.DataFrame, column: str, what: str) -> Array:
     s = table[column]
     if not (pd.api.types.is_numeric_dtype(s) or s.isna().all()):
         raise ConfigError(
-            f"`{what}` refers to column {column!r}, which is not numeric "
-            f"(dtype {s.dtype}); expected a numeric column"
+            f"`{what}` verwijst naar kolom {column!r}, maar die is niet numeriek "
+            f"(type {s.dtype}); verwacht een kolom met getallen"
         )
     return np.asarray(pd.to_numeric(s).astype("Float64").to_numpy(na_value=np.nan), float)
 
@@ -537,15 +556,16 @@ def _fmt(v: float) -> str:
 
 def _prepare(table: pd.DataFrame, config: SiaConfig) -> _Prepared:
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"`table` was {type(table).__name__}; expected a (Geo)DataFrame")
+        raise TypeError(f"`table` is een {type(table).__name__}; verwacht een (Geo)DataFrame")
     if "buurtcode" not in table.columns:
         raise ConfigError(
-            f"the buurt table has no column 'buurtcode'; found {list(map(str, table.columns))}"
+            "de buurttabel heeft geen kolom 'buurtcode'; gevonden kolommen: "
+            f"{list(map(str, table.columns))}"
         )
     doubles = table["buurtcode"].duplicated(keep=False)
     if doubles.any():
         raise InputError(
-            "buurtcode is not unique (one row per buurt expected): "
+            "buurtcode komt meer dan eens voor (verwacht één rij per buurt): "
             f"{sorted(set(table.loc[doubles, 'buurtcode'].astype(str)))[:10]}",
             source="buurttabel",
             column="buurtcode",
@@ -561,8 +581,8 @@ def _prepare(table: pd.DataFrame, config: SiaConfig) -> _Prepared:
             notes.append(f"{what} overgeslagen: kolom {column!r} ontbreekt in de buurttabel")
             return True
         raise ConfigError(
-            f"`{what}.column` was {column!r} but the buurt table has no such column; "
-            f"available columns: {available}"
+            f"`{what}.column` is {column!r} maar die kolom staat niet in de buurttabel; "
+            f"beschikbare kolommen: {available} (of zet optional = true)"
         )
 
     n = len(table)
@@ -597,8 +617,8 @@ def _prepare(table: pd.DataFrame, config: SiaConfig) -> _Prepared:
                 )
                 continue
             raise ConfigError(
-                f"`criteria.{c.name}.column` was {c.column!r}, but that column is missing "
-                "(empty) for every buurt; fill it or remove the criterion"
+                f"`criteria.{c.name}.column` is {c.column!r}, maar die kolom heeft geen enkele "
+                "waarde; vul hem, haal het criterium weg of zet optional = true"
             )
         if c.missing == "exclude":
             for pos in np.flatnonzero(np.isnan(x)):
@@ -607,14 +627,14 @@ def _prepare(table: pd.DataFrame, config: SiaConfig) -> _Prepared:
         values.append(x)
     if not used:
         raise ConfigError(
-            "none of the criteria can be used on this buurt table "
-            f"({'; '.join(notes)}); available columns: {available}"
+            "geen enkel criterium is te gebruiken op deze buurttabel "
+            f"({'; '.join(notes)}); beschikbare kolommen: {available}"
         )
     w = np.array([c.weight for c in used], dtype=float)
     if w.sum() <= 0:
         raise ConfigError(
-            "the criteria left after skipping absent columns all have weight 0 "
-            f"({[c.name for c in used]}); give at least one of them a weight > 0"
+            "de criteria die overblijven na het overslaan van ontbrekende kolommen hebben "
+            f"allemaal gewicht 0 ({[c.name for c in used]}); geef er minstens één een gewicht > 0"
         )
     eligible = np.array([not r for r in reasons], dtype=bool)
     u = np.empty((int(eligible.sum()), len(used)))
@@ -882,8 +902,75 @@ def pairwise_frame(prioritised: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["buurtcode", "andere_buurtcode", "kans_voor"])
 
 
+def what_it_takes(table: pd.DataFrame, config: SiaConfig, *, around: int = 5) -> pd.DataFrame:
+    """What it takes to cross the top-*k* cut, for the buurten ranked ``k - around`` ...
+    ``k + around`` (:mod:`geoprestatie.whatif`; only for ``method = "weighted_sum"``).
+
+    Returns
+    -------
+    A DataFrame on the table's index with ``buurtcode``, ``wat_nodig_l1`` (the smallest
+    L1 change of the weight shares, within ``[sia.gewichten]``, that moves the buurt into
+    the top *k* (ranked below it) or out of it (ranked in it): moving 6 percentage points
+    from one criterion to another is 0.12) and ``wat_nodig_tekst`` (one Dutch sentence).
+    NA for the other buurten.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "a": [1.0, 0.0, 0.45],
+    ...                   "b": [0.0, 1.0, 0.45]})
+    >>> cfg = SiaConfig.from_dict({"top_k": 1, "criteria": [
+    ...     {"name": "a", "label": "A", "column": "a", "direction": "higher", "weight": 7},
+    ...     {"name": "b", "label": "B", "column": "b", "direction": "higher", "weight": 3}]})
+    >>> w = what_it_takes(t, cfg)
+    >>> w["wat_nodig_l1"].round(2).tolist()
+    [0.4, 0.4, nan]
+    >>> w["wat_nodig_tekst"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Valt uit de top 1 als B 20 procentpunt zwaarder weegt (ten koste van A)',
+     'Komt in de top 1 als B 20 procentpunt zwaarder weegt (ten koste van A)',
+     'Kan bij geen enkele toegestane weging in de top 1 komen']
+    """
+    prep = _prepare(table, config)
+    out = _what_it_takes(score(table, config), prep, config, around=around)
+    out.insert(0, "buurtcode", table["buurtcode"].to_numpy())
+    return out
+
+
+def _what_it_takes(
+    scored: pd.DataFrame, prep: _Prepared, config: SiaConfig, *, around: int = 5
+) -> pd.DataFrame:
+    from geoprestatie import whatif
+
+    n = len(scored)
+    l1 = np.full(n, np.nan)
+    text: list[str | None] = [None] * n
+    idx = np.flatnonzero(prep.eligible)
+    k = min(config.top_k, idx.size)
+    rank = scored["sia_rang"].to_numpy(dtype=float, na_value=np.nan)
+    near = [int(i) for i in idx if k - around <= rank[i] <= k + around] if k else []
+    if near and config.method != "weighted_sum":
+        for i in near:
+            text[i] = "Niet berekend: alleen bij methode weighted_sum"
+    elif near and k < idx.size:  # with every buurt in the top k there is no cut
+        ws = weightspace.weight_set(config.gewichten, [c.name for c in prep.criteria])
+        labels = [c.label for c in prep.criteria]
+        where = {int(p): j for j, p in enumerate(idx)}
+        for i in near:
+            inside = rank[i] <= k
+            ch = whatif.smallest_change(
+                prep.u, where[i], prep.weights, ws.g, ws.h, k=k, inside=inside
+            )
+            l1[i] = ch.l1
+            text[i] = whatif.sentence(ch, prep.weights, labels, k=k)
+    return pd.DataFrame(
+        {"wat_nodig_l1": l1, "wat_nodig_tekst": pd.array(text, dtype="string")},
+        index=scored.index,
+    )
+
+
 def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
-    """:func:`score` and :func:`robustness` in one frame (the SIA stage of the pipeline).
+    """:func:`score`, :func:`robustness` and :func:`what_it_takes` in one frame (the SIA
+    stage of the pipeline).
 
     Examples
     --------
@@ -903,9 +990,12 @@ def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     prep = _prepare(table, config)
     scored = score(table, config)
     rob = _robustness(table, prep, config).drop(columns="buurtcode")
+    nodig = _what_it_takes(scored, prep, config)
     out = scored.copy()
     for col in rob.columns:
         out[col] = rob[col]
+    for col in nodig.columns:
+        out[col] = nodig[col]
     out.attrs.update(scored.attrs)
     for key in ("top_k", "draws", "gewichten_methode", "paarsgewijs"):
         out.attrs[key] = rob.attrs[key]
@@ -951,7 +1041,9 @@ def weight_sweep(
     prep = _prepare(table, config)
     method = METHODS[config.method]
     if prep.u.shape[0] == 0:
-        raise ConfigError("no buurt is eligible, so there is nothing to sweep (see sia_reden)")
+        raise ConfigError(
+            "geen enkele buurt is geschikt, dus er valt niets te variëren (zie sia_reden)"
+        )
     k = min(config.top_k, prep.u.shape[0])
     base_scores = method.scores(prep.u, prep.weights[None, :])[0]
     base_top = set(prep.codes[_order(base_scores, prep.codes)[:k]])
@@ -961,7 +1053,7 @@ def weight_sweep(
         for f in factors:
             factor = _number(f, "factors")
             if factor < 0:
-                raise ConfigError(f"`factors` contains {f!r}; expected factors >= 0")
+                raise ConfigError(f"`factors` bevat {f!r}; verwacht factoren >= 0")
             w = raw.copy()
             w[j] *= factor
             row: dict[str, Any] = {"criterium": c.name, "label": c.label, "factor": factor}

@@ -38,6 +38,7 @@ __all__ = [
     "MAX_DRAWS",
     "MAX_RANK_BYTES",
     "SmaaCounts",
+    "check_draws",
     "check_size",
     "confidence_factors",
     "simulate",
@@ -67,6 +68,27 @@ def _duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f} minuten"
     return f"{seconds / 3600:,.0f} uur".replace(",", ".")
+
+
+def check_draws(draws: int) -> None:
+    """Refuse more than :data:`MAX_DRAWS` draws before any data is read (Dutch, one line).
+
+    Examples
+    --------
+    >>> check_draws(100_000_000)
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.ConfigError: `sia.robustness.draws` = 100.000.000 is te veel: ...
+    """
+    if draws <= MAX_DRAWS:
+        return
+    per_1000 = 1000.0 * draws * 2
+    raise ConfigError(
+        f"`sia.robustness.draws` = {_int(draws)} is te veel: dat vraagt per 1.000 buurten ca. "
+        f"{_gb(per_1000)} GB geheugen en ca. {_duration(1000 * draws * _SECONDS_PER_CELL)} "
+        f"rekentijd; het maximum is {_int(MAX_DRAWS)} trekkingen (10.000 geeft kansen op "
+        "ongeveer 1 procentpunt)"
+    )
 
 
 def check_size(n_buurten: int, draws: int) -> None:

@@ -232,6 +232,79 @@ def sia_status(scored: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: What each DIA role (``dia_rol`` of :func:`geoprestatie.dia.delineate`) means, in Dutch.
+DIA_ROLES: dict[str, str] = {
+    "prioriteitsbuurt": "prioriteitsbuurt",
+    "verbindingsbuurt": "verbindingsbuurt: verbindt twee prioriteitsbuurten",
+    "aanvulling": "aanvulling: maakt het gebied groot genoeg",
+    "vastgezet": "vastgezet uit de vorige DIA-set",
+}
+
+
+def _texts(frame: pd.DataFrame, column: str) -> list[str]:
+    if column not in frame:
+        return [""] * len(frame)
+    return [v if isinstance(v, str) else "" for v in frame[column].astype(object)]
+
+
+def dia_role_texts(shown: pd.DataFrame) -> list[str]:
+    """Per buurt its role in its DIA (``dia_rol``) explained in Dutch; ``""`` outside.
+
+    Examples
+    --------
+    >>> dia_role_texts(pd.DataFrame({"dia_rol": ["aanvulling", None]}))
+    ['aanvulling: maakt het gebied groot genoeg', '']
+    """
+    return [DIA_ROLES.get(r, r) if r else "" for r in _texts(shown, "dia_rol")]
+
+
+def dia_texts(shown: pd.DataFrame) -> list[str]:
+    """Per buurt one Dutch phrase on its DIA: which area and in what role, or, for a
+    priority buurt outside every DIA, the constraint that kept it out (``dia_reden``).
+
+    ``shown`` is the frame of :func:`sia_status`; a buurt in neither case gets ``""``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"dia_naam": ["DIA Noord", None, None],
+    ...     "dia_rol": ["verbindingsbuurt", None, None],
+    ...     "dia_reden": [None, "past niet meer in het budget van 250 (budget)", None]})
+    >>> dia_texts(t)  # doctest: +NORMALIZE_WHITESPACE
+    ['in DIA Noord als verbindingsbuurt: verbindt twee prioriteitsbuurten',
+     'niet in een DIA: past niet meer in het budget van 250 (budget)', '']
+    """
+    names, reasons = _texts(shown, "dia_naam"), _texts(shown, "dia_reden")
+    out = []
+    for name, role, reason in zip(names, dia_role_texts(shown), reasons, strict=True):
+        if name:
+            out.append(f"in {name}" + (f" als {role}" if role else ""))
+        else:
+            out.append(f"niet in een DIA: {reason}" if reason else "")
+    return out
+
+
+def what_it_takes_texts(shown: pd.DataFrame) -> list[str]:
+    """``wat_nodig_tekst`` of the buurten shown with their score (``""`` elsewhere: a
+    suppressed or ineligible buurt tells nothing about its weights)."""
+    prio = shown["_status"].to_numpy() == "prioriteit" if "_status" in shown else None
+    texts = _texts(shown, "wat_nodig_tekst")
+    return texts if prio is None else [t if p else "" for t, p in zip(texts, prio, strict=True)]
+
+
+def cut_sentence(name: str, rank: object, what: str, dia: str) -> str:
+    """One Dutch sentence on a buurt near the top-*k* cut: what it takes, and its DIA.
+
+    Examples
+    --------
+    >>> cut_sentence("Zuid", 11, "Komt in de top 10 als A zwaarder weegt", "niet in een DIA")
+    'Zuid (rang 11): komt in de top 10 als A zwaarder weegt; niet in een DIA.'
+    """
+    head = f"{name} (rang {nl_int(rank)})" if not is_missing(rank) else name
+    parts = [what[:1].lower() + what[1:] if what else "", dia]
+    body = "; ".join(p for p in parts if p)
+    return f"{head}: {body}." if body else f"{head}."
+
+
 # ---------------------------------------------------------------------------- prognosis
 
 PROGNOSIS_REQUIRED = ("buurtcode", "jaar", "beginstand", "eindstand")

@@ -250,10 +250,17 @@ def _sia_columns(
         robust = shown["robuust"].astype("boolean").fillna(False).to_numpy(dtype=bool) & is_prio
         cols["robuust"] = prio(["ja" if r else "nee" for r in robust])
         fields.append(("robuust", "Robuuste prioriteit"))
+    if "wat_nodig_tekst" in shown:
+        cols["wat_nodig"] = _md.what_it_takes_texts(shown)
+        fields.append(("wat_nodig", f"Wat nodig is (top {top_k})" if top_k else "Wat nodig is"))
     if "dia_naam" in shown:
         cols["dia"] = _text(shown["dia_naam"])
         fields.append(("dia", "DIA"))
+    if "dia_rol" in shown:
+        cols["dia_rol"] = _md.dia_role_texts(shown)
+        fields.append(("dia_rol", "Rol in de DIA"))
     if "dia_reden" in shown:
+        # the reason a buurt is out of every DIA tells it is a priority: not for hidden ones
         cols["dia_reden"] = [
             r if p and isinstance(r, str) else ""
             for r, p in zip(shown["dia_reden"].astype(object), is_prio, strict=True)

@@ -390,7 +390,13 @@ def dia_png(
     colours = [okabe[i % len(okabe)] for i in range(len(names))]
     areas = dia_areas.to_crs(28992)
     areas.plot(ax=ax, color=colours, edgecolor="none")
+    if "status" in areas:  # locked earlier DIAs hatched; the status in the legend
+        kept = areas[areas["status"].isin(["vastgezet", "gewijzigd"])]
+        if len(kept):
+            kept.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="///", linewidth=0)
     entries = _label_dia(ax, areas)
+    if "status" in areas:
+        entries = [f"{e} ({s})" for e, s in zip(entries, areas["status"].astype(str), strict=True)]
     handles = [Patch(facecolor=c, label=n) for c, n in zip(colours, entries, strict=True)]
     ax.legend(handles=handles, loc="upper left", fontsize=7.5, title="DIA", title_fontsize=9)
     _layout(fig, ax)

@@ -641,6 +641,8 @@ def _top_table(
     parts = [html_table(prio, columns=cols), note]
     if not len(prio):
         parts.insert(0, _no_priority_note(scored, n_out))
+    if "wat_nodig_tekst" in shown:
+        parts += _cut_sentences(shown, scored.attrs.get("top_k"))
     if crit:
         parts += [
             "<h3>Bijdrage per criterium (scorepunten)</h3>",
@@ -667,6 +669,30 @@ def _no_priority_note(scored: pd.DataFrame, n_out: int) -> str:
             f"({suppressed_note(scored)})."
         )
     return f'<p class="note">{escape(why)}</p>'
+
+
+def _cut_sentences(shown: pd.DataFrame, k: object) -> list[str]:
+    """The buurten around the top-*k* cut, one Dutch sentence each: what it takes to cross
+    the cut and the buurt's DIA (role, or the constraint that kept it out)."""
+    prio = shown["_status"] == "prioriteit"
+    what = pd.Series(_md.what_it_takes_texts(shown), index=shown.index)
+    near = shown[prio & (what != "")].sort_values("sia_rang")
+    if not len(near):
+        return []
+    dia = pd.Series(_md.dia_texts(shown), index=shown.index)
+    items = [
+        f"<li>{escape(_md.cut_sentence(str(name), rank, what[i], dia[i]))}</li>"
+        for i, name, rank in zip(
+            near.index, near["buurtnaam"], near["sia_rang"].astype(object), strict=True
+        )
+    ]
+    top = nl_int(k) if not is_missing(k) else "k"
+    return [
+        f"<h3>Wat nodig is om de grens van de top {top} te passeren</h3>",
+        '<p class="note">De kleinste verschuiving van de gewichten (binnen de toegestane '
+        "gewichten) die een buurt in of uit de top brengt.</p>",
+        f"<ul>{''.join(items)}</ul>",
+    ]
 
 
 def _gemeente_table(scored: pd.DataFrame) -> str:

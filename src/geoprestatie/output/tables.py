@@ -22,6 +22,7 @@ from geoprestatie.output.kolommen import THEMES, describe
 from geoprestatie.output.stoplight import stoplight_counts
 from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
+from geoprestatie.sia import pairwise_frame
 
 __all__ = [
     "KEYS",
@@ -47,6 +48,11 @@ TABLE_SHEETS: dict[str, tuple[str, str]] = {
     "woningen_per_corporatie": (
         "Woningen per corporatie",
         "Corporatiewoningen per buurt en corporatie (alleen waar de corporatie woningen heeft).",
+    ),
+    "sia_paarsgewijs": (
+        "SIA paarsgewijs",
+        "Per paar van de vaakst in de top k staande buurten: het aandeel gewichtstrekkingen "
+        "waarin de ene buurt vóór de andere staat.",
     ),
     "dia": ("DIA", "De investeringsgebieden (DIA's) met hun kenmerken, één rij per gebied."),
     "dia_per_corporatie": (
@@ -230,6 +236,8 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     }
     if dia_per_corporation is not None:
         tables["dia_per_corporatie"] = dia_per_corporation
+    if "paarsgewijs" in scored.attrs:  # internal only: publication.publish drops it
+        tables["sia_paarsgewijs"] = pairwise_frame(scored)
     if result.prognosis is not None:
         tables["prognose"] = result.prognosis
         if result.prognosis_summary is not None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from geoprestatie._atomic import write_text
-from geoprestatie.output import maps, plots, report
+from geoprestatie.output import maps, plots, report, robustness
 from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.files import file_stem
@@ -126,7 +126,7 @@ def _incomplete(result: RunResult) -> str:
 
 
 def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
-    """``sia.png``, ``dia.png`` and ``prognose.png`` (for print), by title."""
+    """``sia.png``, ``dia.png``, ``smaa.png`` and ``prognose.png`` (for print), by title."""
     synthetic = result.config.synthetic
     scored = result.dia_result.buurten
     areas = result.dia_result.areas
@@ -141,6 +141,15 @@ def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
         incomplete=_incomplete(result),
     )
     plots.dia_png(scored, areas, path=pngs["DIA's"], synthetic=synthetic)
+    if "kans_rang_1" in scored:
+        k = result.sia_config.top_k
+        pngs[f"Hoe zeker is de top {k}?"] = folder / "smaa.png"
+        robustness.smaa_png(
+            scored,
+            path=pngs[f"Hoe zeker is de top {k}?"],
+            title=f"Hoe zeker is de top {k}? {result.config.name}",
+            synthetic=synthetic,
+        )
     projected = result.prognosis
     if projected is not None and "buurtcode" in projected.columns:
         pngs["Prognose"] = folder / "prognose.png"

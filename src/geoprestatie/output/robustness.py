@@ -1,0 +1,119 @@
+"""SMAA chart: rank acceptability strips for the buurten most often in the top *k*.
+
+One horizontal bar per buurt: its share of draws at rank 1, 2, ..., k (a sequential colour
+per rank; they add up to ``kans_top_k``), the rest (outside the top *k*) light grey, and the
+rank interval written beside it. Works on the output of :func:`geoprestatie.sia.prioritise`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from geoprestatie._atomic import atomic_path
+from geoprestatie.errors import InputError
+
+__all__ = ["smaa_png"]
+
+DPI = 200
+_OUTSIDE = "#e6e6e6"
+
+
+def _plain(text: str) -> str:
+    return text.replace("$", r"\$")
+
+
+def _rank_columns(scored: pd.DataFrame) -> list[str]:
+    cols = [c for c in scored.columns if str(c).startswith("kans_rang_")]
+    return sorted(cols, key=lambda c: int(str(c).removeprefix("kans_rang_")))
+
+
+def smaa_png(
+    scored: pd.DataFrame,
+    *,
+    top: int = 20,
+    path: str | Path | None = None,
+    title: str = "Hoe zeker is de prioriteit?",
+    synthetic: bool = False,
+) -> Figure:
+    """Rank acceptability strips for the ``top`` buurten with the highest ``kans_top_k``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"buurtnaam": ["A", "B", "C"], "sia_rang": [1, 2, 3],
+    ...     "kans_top_k": [1.0, 0.6, 0.4], "kans_rang_1": [0.7, 0.3, 0.0],
+    ...     "kans_rang_2": [0.3, 0.3, 0.4], "rang_p05": [1, 1, 2], "rang_p95": [2, 3, 3]})
+    >>> fig = smaa_png(t)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['A (1)', 'B (2)', 'C (3)']
+    """
+    ranks = _rank_columns(scored)
+    if not ranks or "kans_top_k" not in scored:
+        raise InputError(
+            "kolommen kans_top_k / kans_rang_1 … ontbreken; verwacht de uitkomst van "
+            "sia.prioritise (met [sia.robustness])",
+            source="scored",
+        )
+    k = len(ranks)
+    shown = scored[scored["kans_top_k"].notna() & (scored["kans_top_k"] > 0)]
+    order = np.lexsort(
+        (
+            shown["sia_rang"].to_numpy(dtype=float, na_value=np.inf),
+            -np.round(shown["kans_top_k"].to_numpy(dtype=float), 2),  # as the labels show it
+        )
+    )
+    shown = shown.iloc[order[:top]]
+    n = len(shown)
+    fig = Figure(figsize=(8, 1.9 + 0.3 * max(n, 3)), dpi=DPI)
+    ax = fig.add_axes((0.3, 0.13 if n > 6 else 0.22, 0.52, 0.72 if n > 6 else 0.55))
+    sub = f"Aandeel van de gewichtstrekkingen waarin de buurt rang 1 … {k} heeft"
+    fig.text(0.03, 0.97, _plain(title), fontsize=14, fontweight="bold", va="top")
+    fig.text(
+        0.03,
+        0.93 if n > 6 else 0.87,
+        sub + (" — synthetische gegevens" if synthetic else ""),
+        fontsize=8.5,
+        va="top",
+        color="#333333",
+    )
+    colours = mpl.colormaps["viridis"](np.linspace(0.05, 0.9, max(k, 1)))
+    y = np.arange(n)[::-1]
+    left = np.zeros(n)
+    for j, col in enumerate(ranks):
+        width = shown[col].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, width, left=left, color=colours[j], edgecolor="white", linewidth=0.3)
+        left += width
+    ax.barh(y, 1 - left, left=left, color=_OUTSIDE, edgecolor="white", linewidth=0.3)
+    names = shown["buurtnaam"] if "buurtnaam" in shown else shown.get("buurtcode", shown.index)
+    labels = [
+        _plain(f"{nm} ({int(r)})") if pd.notna(r) else _plain(str(nm))
+        for nm, r in zip(names, shown["sia_rang"], strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=7.5)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0 %", "25 %", "50 %", "75 %", "100 %"], fontsize=7.5)
+    for yy, (_, row) in zip(y, shown.iterrows(), strict=True):
+        pct = 100 * row["kans_top_k"]
+        text = f"top {k}: " + (f"{pct:.0f} %" if pct >= 0.5 else "< 1 %")
+        if "rang_p05" in row and pd.notna(row["rang_p05"]):
+            text += f"  rang {int(row['rang_p05'])}–{int(row['rang_p95'])}"
+        ax.text(1.02, yy, text, va="center", fontsize=7, transform=ax.get_yaxis_transform())
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles = [Patch(facecolor=colours[0], label="rang 1")]
+    if k > 1:
+        handles.append(Patch(facecolor=colours[-1], label=f"rang {k}"))
+    handles.append(Patch(facecolor=_OUTSIDE, label=f"buiten de top {k}"))
+    fig.legend(handles=handles, loc="lower left", ncol=3, fontsize=7.5, frameon=False)
+    if n == 0:
+        ax.text(0.5, 0.5, "Geen geschikte buurten", ha="center", va="center", fontsize=10)
+    if path is not None:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format="png", dpi=DPI, facecolor="white")
+    return fig
