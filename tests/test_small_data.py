@@ -147,7 +147,14 @@ def test_three_thousand_corporations_fit_every_layout(tmp_path: Path) -> None:
     stock["corporatie"] = [f"Corporatie {i:04d}" for i in range(len(stock))]
     stock.to_csv(tmp_path / "bezit.csv", index=False)
     result = _run(cfg)
-    assert len([c for c in result.table.columns if str(c).startswith("woningen_")]) > 3000
+    # [koppeling] corporatie_kolommen (default 12): the largest corporations keep a column,
+    # the other 2,988 are summed in woningen_overige_corporaties; no dwelling is lost
+    corp = [c for c in result.table.columns if str(c).startswith("woningen_corporatie_")]
+    assert len(corp) == 12
+    assert int(result.table["woningen_overige_corporaties"].sum()) == 3000 - int(
+        result.table[corp].sum().sum()
+    )
+    assert int(result.table["woningen_corporaties"].sum()) == 3000
     out = tmp_path / "intern"
     out.mkdir()
     from geoprestatie.output.write import write_internal
