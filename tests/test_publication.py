@@ -61,11 +61,24 @@ def _attack(table: pd.DataFrame, public: pd.DataFrame) -> dict:
     return intervals(published, truth, relations, nonzero_known=nonzero)
 
 
-def _publish(table: pd.DataFrame, **kw) -> pd.DataFrame:
+def _publish_frames(table: pd.DataFrame, **kw):
     empty = pd.DataFrame({"dia_id": [], "buurtcodes": []})
-    return publish_frames(
-        table=table, scored=table, areas=empty, policy=PublicationPolicy(**kw)
-    ).table
+    return publish_frames(table=table, scored=table, areas=empty, policy=PublicationPolicy(**kw))
+
+
+def _publish(table: pd.DataFrame, **kw) -> pd.DataFrame:
+    return _publish_frames(table, **kw).table
+
+
+def test_pinned_municipal_total_is_reported():
+    # one dwelling in each of five buurten, municipal total 5 (public): each hidden count is
+    # pinned to 1 whatever is hidden per buurt; the run must say so rather than stay silent
+    t = _table([[1]] * 5, [0] * 5)
+    frames = _publish_frames(t)
+    assert frames.table["woningen_a"].isna().all()
+    assert any("legt de verborgen aantallen" in n and "(5)" in n for n in frames.notes)
+    # a total that leaves room (2 + 3 over two buurten) needs no such note
+    assert not any("legt" in n for n in _publish_frames(_table([[2], [3], [60]], [0] * 3)).notes)
 
 
 def test_hand_worked_row_and_column():
@@ -99,7 +112,11 @@ def test_no_small_count_published_and_no_hidden_count_derivable(cells, split):
     # corporations' totals (see publication's module docstring; the run warns)
     assume(all(not 1 <= sum(col) < 5 for col in zip(*cells, strict=True)))
     table = _table(cells, split)
-    pub = _publish(table)
+    frames = _publish_frames(table)
+    # the second documented limit: a public municipal total that pins the buurt counts
+    # (one dwelling in each of n buurten, total n) is reported, not protected
+    assume(not any("legt de verborgen aantallen" in n for n in frames.notes))
+    pub = frames.table
     shown = pub[[c for c in pub if c.startswith(("woningen_", "huur_"))]]
     values = shown.to_numpy(dtype=float, na_value=np.nan)
     assert not ((values >= 1) & (values < 5)).any(), "a count of 1-4 is published"

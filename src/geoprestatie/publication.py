@@ -25,7 +25,9 @@ are figures for the municipality as a whole (the accountability figures of the
 agreements) and are published as they are; the suppression treats them, and the municipal
 stock per corporation, as known to an attacker. Known limit: a corporation with fewer than
 ``min_woningen`` dwellings in the whole municipality cannot be protected (its total is the
-grand total minus the others); :attr:`PublicFrames.notes` says so.
+grand total minus the others), nor one whose public municipal total pins its hidden buurt
+counts (e.g. one dwelling in each of five buurten, total 5: only hiding that total would
+help, and it is public through the accounting); :attr:`PublicFrames.notes` says so.
 
 Hidden cells are NA in the public frame and ``True`` in ``frame.attrs["onderdrukt"]`` (a
 boolean frame aligned with it). Every output shows them as :data:`SUPPRESSED_LABEL`, one
@@ -529,11 +531,20 @@ def publish_frames(
         n_secondary=int((status == 2).sum()),
     )
     for key, value, st in zip(cs.keys, cs.values, status, strict=True):
-        if isinstance(key, tuple) and key[0] == "municipal" and st == PRIMARY:
+        if not (isinstance(key, tuple) and key[0] == "municipal" and st != PUBLISHED):
+            continue
+        name = str(key[1]).removeprefix("woningen_").replace("_", " ")
+        if st == PRIMARY:
             pub.notes.append(
-                f"{str(key[1]).removeprefix('woningen_').replace('_', ' ')}: minder dan {m} "
-                f"woningen in de hele gemeente ({int(value)}); dit aantal volgt uit het totaal "
-                "en de andere corporaties, dus per buurt niet te beschermen"
+                f"{name}: minder dan {m} woningen in de hele gemeente ({int(value)}); dit "
+                "aantal volgt uit het totaal en de andere corporaties, dus per buurt niet te "
+                "beschermen"
+            )
+        else:  # only hiding the (public) municipal total would protect the buurt counts
+            pub.notes.append(
+                f"{name}: het gemeentetotaal ({int(value)}) legt de verborgen aantallen per "
+                "buurt vast (bijvoorbeeld één woning in elk van die buurten); per buurt niet "
+                "te beschermen zolang dat totaal elders (verantwoording, monitor) openbaar is"
             )
     pub.scored.attrs = {k: v for k, v in pub.scored.attrs.items() if k not in _INTERNAL_ATTRS}
     pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
