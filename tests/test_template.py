@@ -256,3 +256,29 @@ def test_errors_in_monitor_sheets_are_found_per_cell(tmp_path: Path) -> None:
     marked = openpyxl.load_workbook(tmp_path / "a_controle.xlsx")
     cell = marked["Geld"]["D2"]
     assert cell.fill.fgColor.rgb.endswith("F4B6B6") and "veel" in cell.comment.text
+
+
+def test_filled_template_runs_the_whole_job(tmp_path: Path) -> None:
+    """sjabloon -> fill in -> controleer -> run: the delivery file is the run's stock, sales
+    and plans at once (the built-in CBS buurten of Amersfoort, where the rows lie)."""
+    runner = CliRunner()
+    path = tmp_path / "aanlevering.xlsx"
+    assert runner.invoke(main, ["sjabloon", str(path), "--corporatie", "Portaal"]).exit_code == 0
+    _fill(path)
+    assert runner.invoke(main, ["controleer", str(path)]).exit_code == 0
+    cfg = tmp_path / "project.toml"
+    cfg.write_text(
+        '[project]\nnaam = "Aanlevering"\n[buurten]\ngemeente = "Amersfoort"\n'
+        '[bronnen]\nvoorraad = "aanlevering.xlsx"\nverkoop = "aanlevering.xlsx"\n'
+        '[sia]\ntop_k = 3\n[[sia.criteria]]\nname = "efg"\nlabel = "Aandeel E/F/G"\n'
+        'column = "aandeel_efg"\ndirection = "higher"\nweight = 1\n'
+        "[sia.robustness]\ndraws = 100\n"
+        '[prognose]\nplannen = "aanlevering.xlsx"\npeildatum = "2026-01-01"\n'
+        "[uitvoer]\npdf = false\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "uit"
+    res = runner.invoke(main, ["run", str(cfg), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "voorraad: 2 gelezen, 2 gekoppeld" in res.output
+    assert (out / "publiek" / "sia.html").exists() and (out / "intern" / "sia.csv").exists()
