@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geoprestatie import datasets
+from geoprestatie import datasets, segments
 from geoprestatie.planstatus import DEFAULT_STATUSES
 
 SEED = 20250101
@@ -39,14 +39,7 @@ PARTIES = {
     "Ontwikkelaar Vathorst (synthetisch)": ("ontwikkelaar", [0, 0.1, 0.2, 0.2, 0.25, 0.25]),
     "Gemeente Amersfoort (eigen projecten)": ("gemeente", [0.3, 0.25, 0, 0.35, 0.1, 0]),
 }
-SEGMENTS = [
-    "sociale_huur",
-    "middenhuur",
-    "vrije_huur",
-    "koop_betaalbaar",
-    "koop_midden",
-    "koop_duur",
-]
+SEGMENTS = list(segments.SEGMENTS)  # the weights above follow this order
 #: need per year (synthetisch, except sociale huur: see the module docstring)
 NEED = {
     "sociale_huur": 350,
