@@ -81,6 +81,20 @@ def _n(value: int | float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
+def _gemeenten_text(buurten: pd.DataFrame, most: int = 5) -> str:
+    """The gemeenten of a run for the progress line: all names up to ``most``, else a count.
+
+    >>> _gemeenten_text(pd.DataFrame({"gemeentenaam": ["Ede", "Epe", "Ede"]}))
+    'Ede, Epe'
+    >>> _gemeenten_text(pd.DataFrame({"gemeentenaam": [f"G{i}" for i in range(9)]}))
+    '9 gemeenten: G0, G1, G2, G3, G4, …'
+    """
+    names = sorted(map(str, buurten["gemeentenaam"].dropna().unique()))
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{_n(len(names))} gemeenten: {', '.join(names[:most])}, …"
+
+
 # ----------------------------------------------------------------------------- stages
 
 
@@ -135,8 +149,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     bronnen = config.section("bronnen")
     _say(progress, "[1/6] Laden")
     buurten = load_buurten_for(config)
-    names = ", ".join(sorted(map(str, buurten["gemeentenaam"].dropna().unique())))
-    _say(progress, f"      buurten: {_n(len(buurten))} ({names})")
+    _say(progress, f"      buurten: {_n(len(buurten))} ({_gemeenten_text(buurten)})")
     stock, sales = read_dwellings(bronnen)
     liveability = (
         read_liveability(bronnen["leefbaarometer"], buurten=buurten)
