@@ -84,3 +84,21 @@ def test_csv_text_reads_back(values: list[str | None], dutch: bool) -> None:
     expected = ["" if v is None else safe_text(v) for v in values]
     assert [r[0] for r in rows[1:]] == expected
     assert [r[1] for r in rows[1:]] == [str(i) for i in range(len(values))]
+
+
+def test_published_large_run_writes_its_summaries(
+    large: tuple[Path, pipeline.RunResult], tmp_path: Path
+) -> None:
+    """The summaries of a large run on the *published* result: its frames carry suppression
+    masks, and concatenating two masked frames must not compare the masks (national crash:
+    "Can only compare identically-labeled DataFrame objects")."""
+    from geoprestatie import publication
+
+    _, result = large
+    public = publication.publish(result, publication.PublicationPolicy.from_dict({}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_digest, "MAX_SHEET_ROWS", 100)
+        mp.setattr(_digest, "TOP_BUURTEN", 20)
+        write_tables(public, tmp_path)
+    wb = openpyxl.load_workbook(tmp_path / "tabellen.xlsx", read_only=True)
+    assert len(list(wb["SIA"].iter_rows(values_only=True))) == 1 + 20

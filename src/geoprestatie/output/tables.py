@@ -276,7 +276,10 @@ def buurt_sheets(
     merged = buurttabel
     extra = [c for c in sia.columns if c not in buurttabel.columns]
     if extra and "buurtcode" in sia.columns and len(sia) == len(buurttabel):
-        merged = pd.concat([buurttabel, sia[extra].set_axis(buurttabel.index)], axis=1)
+        # plain views without attrs: pandas compares the attrs of frames it concatenates,
+        # and two suppression masks (frames) do not compare as one bool
+        parts = [buurttabel, sia[extra].set_axis(buurttabel.index)]
+        merged = pd.concat([pd.DataFrame(p, copy=False) for p in parts], axis=1)
         masks = [f.attrs.get("onderdrukt") for f in (buurttabel, sia)]
         if any(isinstance(m, pd.DataFrame) for m in masks):
             merged.attrs["onderdrukt"] = pd.concat(
