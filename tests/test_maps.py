@@ -288,7 +288,7 @@ def test_prognose_map_years_and_corporations(grid_buurten: gpd.GeoDataFrame) -> 
     assert _rows(few)[codes[0]]["eind_2026"] == "geen corporatiewoningen"
     assert _fill(few, 1, codes[0]) is None
     # 3 buurten x 2 years x 2 corporations; end of 2026: 3 x (1234 + 2)
-    with pytest.warns(DataWarning, match=r"12 row\(s\) \(3\.708 dwelling"):
+    with pytest.warns(DataWarning, match=r"12 rij\(en\) \(3\.708 woning"):
         maps.prognose_map(p, grid_buurten.iloc[3:])
     with pytest.raises(ValueError, match="`years`"):
         maps.prognose_map(p, grid_buurten, years=[2030])

@@ -20,7 +20,7 @@ def _prognosis() -> pd.DataFrame:
 
 
 def test_map_sums_corporations_and_escapes(grid_buurten) -> None:  # type: ignore[no-untyped-def]
-    with pytest.warns(DataWarning, match="3 dwelling"):
+    with pytest.warns(DataWarning, match="3 woning"):
         m = prognose_map(_prognosis(), grid_buurten, years=[2022], title="<i>t</i>")
     page = m.get_root().render()
     # inert JSON in the page (< and > escaped), shown as text by the page's script
@@ -32,5 +32,5 @@ def test_map_sums_corporations_and_escapes(grid_buurten) -> None:  # type: ignor
 
 
 def test_map_bad_year(grid_buurten) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match=r"covers \[2022\]"):
+    with pytest.raises(ValueError, match=r"beslaat \[2022\]"):
         prognose_map(_prognosis().dropna(), grid_buurten, years=[2030])

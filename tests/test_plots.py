@@ -94,7 +94,7 @@ def test_dia_and_prognose_png(
     assert "Verandering aantal sociale" in text and "alle corporaties" in text
     img = mpimg.imread(tmp_path / "prognose.png")
     assert _has_colour(img, COLOUR_SUPPRESSED)  # the buurt with 3 dwellings in 2030
-    with pytest.raises(ValueError, match="`year` was 2040"):
+    with pytest.raises(ValueError, match="`year` is 2040 maar moet een van"):
         plots.prognose_png(p, grid_buurten, year=2040)
     # a buurt without corporation dwellings is hatched, and so named in the legend
     fig = plots.prognose_png(p[p["buurtcode"] != codes[0]], grid_buurten)

@@ -66,7 +66,7 @@ def dialect(name: str) -> CsvDialect:
     ValueError: `csv` was 'excel' but is expected to be in ['nl', 'internationaal']
     """
     if name not in DIALECTS:
-        raise ValueError(f"`csv` was {name!r} but is expected to be in {list(DIALECTS)}")
+        raise ValueError(f"`csv` is {name!r} maar moet een van {list(DIALECTS)} zijn")
     return DIALECTS[name]
 
 

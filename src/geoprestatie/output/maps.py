@@ -71,7 +71,7 @@ def simplified(gdf: gpd.GeoDataFrame, simplify_m: float | None = 5.0) -> gpd.Geo
     its original shape.
     """
     if gdf.crs is None:
-        raise ValueError("`gdf` has no CRS; expected a frame in EPSG:28992")
+        raise ValueError("`gdf` heeft geen CRS; verwacht een tabel in EPSG:28992 (RD New)")
     out = gdf.to_crs(28992) if gdf.crs.to_epsg() != 28992 else gdf.copy()
     if simplify_m is None:
         simplify_m = _wm.web_tolerance(out)
@@ -525,7 +525,7 @@ def _dia_overlay(dia_areas: gpd.GeoDataFrame, *, tolerance: float) -> _wm.Overla
     """DIA outlines (dashed) with their names and the per-area aggregates as tooltip."""
     if "dia_naam" not in dia_areas or dia_areas.crs is None:
         raise InputError(
-            "`dia_areas` needs a CRS and a 'dia_naam' column; found "
+            "`dia_areas` heeft een CRS en een kolom 'dia_naam' nodig; gevonden "
             f"{list(map(str, dia_areas.columns))}",
             source="dia_areas",
             column="dia_naam",
@@ -612,13 +612,13 @@ def prognose_map(
         run = prognosis
         if run.prognosis is None:
             raise ConfigError(
-                "this run made no prognosis: its config has no [prognose] plannen file"
+                "deze run maakte geen prognose: de config heeft geen [prognose] plannen-bestand"
             )
         prognosis = run.prognosis
         buurten = run.buurten if buurten is None else buurten
         synthetic = synthetic or run.config.synthetic
     if buurten is None:
-        raise TypeError("`buurten` was None but a prognosis table needs the buurt polygons")
+        raise TypeError("`buurten` is None, maar een prognosetabel heeft de buurtvlakken nodig")
     shown, years = _prognosis_shown(prognosis, buurten, corporatie, years)
     per_corp = _per_corporation_lines(prognosis)
     idx, class_labels = _md.change_classes(shown["verandering_start"])
@@ -684,16 +684,17 @@ def _prognosis_shown(
     n_rows, n_dw, missing = _md.unplaced(prognosis, codes)
     if n_rows:
         warnings.warn(
-            f"prognosis map: {n_rows} row(s) ({nl_int(n_dw)} dwelling(s) at the end of the last "
-            f"year) have no buurtcode or one not in `buurten` ({missing}) and are not drawn",
+            f"prognosekaart: {n_rows} rij(en) ({nl_int(n_dw)} woning(en) aan het eind van het "
+            f"laatste jaar) zonder buurtcode of met een buurtcode buiten `buurten` ({missing}) "
+            "staan niet op de kaart",
             DataWarning,
             stacklevel=3,
         )
     totals = totals[totals["buurtcode"].isin(codes)]
     if totals.empty:
         raise InputError(
-            "no row of the prognosis has a buurtcode of `buurten`; a map needs a prognosis "
-            "per buurt (prognosis.project with buurtcode in the start stock)",
+            "geen rij van de prognose heeft een buurtcode van `buurten`; een kaart vraagt een "
+            "prognose per buurt (prognosis.project met buurtcode in de beginstand)",
             source="prognosis",
             column="buurtcode",
         )
@@ -701,7 +702,7 @@ def _prognosis_shown(
     chosen = all_years if years is None else [int(y) for y in years]
     unknown = [y for y in chosen if y not in all_years]
     if unknown:
-        raise ValueError(f"`years` {unknown} are not in the prognosis; it covers {all_years}")
+        raise ValueError(f"`years` {unknown} zitten niet in de prognose; die beslaat {all_years}")
     return totals, chosen
 
 

@@ -435,7 +435,7 @@ def prognose_png(
     years = sorted(int(y) for y in totals["jaar"].unique())
     year = years[-1] if year is None else year
     if year not in years:
-        raise ValueError(f"`year` was {year!r} but is expected to be in {years}")
+        raise ValueError(f"`year` is {year!r} maar moet een van {years} zijn")
     start = years[0]
     # municipal totals count every dwelling (also those without a buurt); a public
     # prognosis with hidden buurt-years cannot give them (they are in its summary)

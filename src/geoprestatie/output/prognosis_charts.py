@@ -157,7 +157,7 @@ def mutation_chart(
     """
     present = [m for m in MUTATION_TYPES if m in prognosis.columns]
     if not present:
-        raise InputError("the prognosis has no mutation columns", source="prognose")
+        raise InputError("de prognose heeft geen mutatiekolommen", source="prognose")
     per = prognosis.groupby("jaar")[present].sum().astype("float64")
     per = per.loc[:, per.abs().sum() > 0]  # only the types that occur
     present = list(per.columns)

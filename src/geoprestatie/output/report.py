@@ -271,7 +271,9 @@ def monitor_html(
     if isinstance(monitor, RunResult):
         run = monitor
         if run.monitor is None:
-            raise ConfigError("this run has no monitor: its config has no [afspraken] bestand")
+            raise ConfigError(
+                "deze run heeft geen monitor: de config heeft geen [afspraken] bestand"
+            )
         monitor = run.monitor
         buurten = run.buurten if buurten is None else buurten
         synthetic = synthetic or run.config.synthetic
@@ -286,20 +288,20 @@ def monitor_html(
         overtredingen = getattr(monitor, "overtredingen", None) or {}
     if not isinstance(table, pd.DataFrame):
         raise TypeError(
-            f"`monitor` was {type(monitor).__name__} but is expected to be a MonitorResult "
-            "or its table (a DataFrame)"
+            f"`monitor` is een {type(monitor).__name__} maar moet een MonitorResult "
+            "of de tabel daarvan (een DataFrame) zijn"
         )
     missing = [c for c in MONITOR_REQUIRED if c not in table.columns]
     if missing:
         raise InputError(
-            f"missing monitor column(s) {missing}; expected the table of agreements.monitor() "
-            f"with {list(MONITOR_REQUIRED)}, found {list(map(str, table.columns))}",
+            f"monitorkolom(men) {missing} ontbreken; verwacht de tabel van agreements.monitor() "
+            f"met {list(MONITOR_REQUIRED)}, gevonden {list(map(str, table.columns))}",
             source="monitor",
         )
     bad = sorted(set(map(str, table["status"])) - set(STATUS_COLOURS))
     if bad:
         raise InputError(
-            f"unknown status value(s) {bad}; expected one of {list(STATUS_COLOURS)}",
+            f"onbekende status(sen) {bad}; verwacht een van {list(STATUS_COLOURS)}",
             source="monitor",
             column="status",
         )
