@@ -90,6 +90,41 @@ def test_smallest_change_matches_a_brute_force_scan(
     assert ch.l1 <= best + 2 / 4000 + 1e-6
 
 
+def _whole_simplex(u: np.ndarray, i: int, w0: np.ndarray, k: int, inside: bool) -> float:
+    """The programme over the whole simplex at once (radius 2): the optimum to match."""
+    lead = u[np.delete(np.arange(len(u)), i)] - u[i]
+    lead = np.hstack([lead, (lead @ w0)[:, None]])
+    always, movable = whatif._settle(lead, 2.0, inside=inside)
+    need = k - always if inside else k - 1 - always
+    if (need > movable.sum()) if inside else (need < 0):
+        return np.nan
+    g, h = SIMPLEX3.g, SIMPLEX3.h
+    status, delta = whatif._ball_milp(lead[movable, :-1], w0, g, h, need, 2.0, inside=inside)
+    return float(np.abs(delta).sum()) if status == 0 and delta is not None else np.nan
+
+
+SIMPLEX3 = weightspace.weight_set(WeightInfo("geen"), ["a", "b", "c"])
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 6), around=st.integers(-3, 3))
+def test_growing_ball_finds_the_whole_simplex_optimum(seed: int, k: int, around: int) -> None:
+    # many buurten on three criteria: the ball keeps few binaries, the optimum is the same
+    rng = np.random.default_rng(seed)
+    u = rng.random((60, 3))
+    w0 = rng.dirichlet(np.ones(3))
+    rank = np.argsort(np.argsort(-(u @ w0), kind="stable"), kind="stable") + 1
+    i = int(np.flatnonzero(rank == max(1, k + around))[0])
+    inside = _before(u, w0, i) < k
+    ch = whatif.smallest_change(u, i, w0, SIMPLEX3.g, SIMPLEX3.h, k=k, inside=inside)
+    want = _whole_simplex(u, i, w0, k, inside)
+    if np.isnan(want):
+        assert ch.weights is None
+        return
+    assert ch.weights is not None and (_before(u, ch.weights, i) >= k) == inside
+    assert ch.l1 == pytest.approx(want, abs=1e-6)
+
+
 def test_prioritise_adds_the_columns_around_the_cut() -> None:
     t = pd.DataFrame(
         {"buurtcode": [f"BU{i}" for i in range(8)], "a": np.linspace(0, 1, 8),

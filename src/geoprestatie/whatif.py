@@ -13,8 +13,10 @@ allowed weight set (:mod:`geoprestatie.weightspace`) and, to get *in*, for every
 *j* either ``(u_i - u_j) · w >= EPS`` or the binary ``z_j = 1`` (it may stay before *i*),
 with ``Σ z_j <= k - 1`` (big-M: ``M_j = max_c (u_j - u_i)_c + EPS``, the most *j* can lead by on
 the simplex). To get *out*: ``y_j = 1`` forces ``(u_j - u_i) · w >= EPS`` and ``Σ y_j >= k``.
-Competitors that can never (or always) pass *i* anywhere on the simplex are settled before
-the solver sees them, which keeps the programme small.
+Competitors that can never (or always) pass *i* are settled before the solver sees them:
+first within a small L1 ball around ``w0``, doubled while it holds no solution (see
+:func:`smallest_change`), so with 15,000 buurten the programme has a handful of binaries,
+not thousands.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = ["EPS", "Change", "sentence", "smallest_change"]
 
 Array = NDArray[np.float64]
 EPS = 1e-5  # share scale: 0.001 score points; well above HiGHS' integrality tolerance
+_TIME_LIMIT = 10.0  # seconds per programme
 
 
 @dataclass(frozen=True)
@@ -43,19 +46,72 @@ class Change:
     reason: str = ""
 
 
+def _settle(lead: Array, radius: float, *, inside: bool) -> tuple[int, NDArray[np.bool_]]:
+    """Competitors settled within L1 ``radius`` of ``w0``: (count always before, the rest).
+
+    ``lead`` holds ``(u_j - u_i)`` and, in its last column, ``(u_j - u_i) · w0``. Within
+    the ball ``j``'s lead moves by at most ``radius / 2 · (max_c - min_c) (u_j - u_i)_c``
+    (shift ``radius / 2`` of share from its weakest to its strongest criterion), and on the
+    simplex it stays between its smallest and largest component.
+    """
+    at0, crit = lead[:, -1], lead[:, :-1]
+    lo, hi = crit.min(axis=1), crit.max(axis=1)
+    reach = radius / 2 * (hi - lo)
+    lo, hi = np.maximum(lo, at0 - reach), np.minimum(hi, at0 + reach)
+    if inside:  # before i: lead >= EPS somewhere (y_j may be 1), everywhere (always)
+        always, can = lo >= EPS, hi >= EPS
+    else:  # before i unless lead <= -EPS: can stay before, must stay before
+        always, can = lo > -EPS, hi > -EPS
+    return int(always.sum()), can & ~always
+
+
+def _ball_milp(
+    cand: Array, w0: Array, g: Array, h: Array, need: int, radius: float, *, inside: bool
+) -> tuple[int, Array | None]:
+    """The mixed-integer programme (see the module docstring) within L1 ``radius``."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m, c_n = w0.size, cand.shape[0]
+    big = np.abs(cand).max(axis=1) + 2 * EPS if c_n else np.zeros(0)
+    nvar = 2 * m + c_n
+    pq = np.r_[np.ones(2 * m), np.zeros(c_n)]
+    rows = [
+        LinearConstraint(np.hstack([g, -g, np.zeros((g.shape[0], c_n))]), -np.inf, h - g @ w0),
+        LinearConstraint(np.r_[np.ones(m), -np.ones(m), np.zeros(c_n)][None, :], 0.0, 0.0),
+        LinearConstraint(pq[None, :], -np.inf, radius),
+    ]
+    if c_n:
+        count = np.r_[np.zeros(2 * m), np.ones(c_n)][None, :]
+        if inside:  # y_j = 1: (u_j - u_i)·(w0 + p - q) >= EPS, else free (big-M)
+            a = np.hstack([cand, -cand, -np.diag(big)])
+            rows += [
+                LinearConstraint(a, EPS - cand @ w0 - big, np.inf),
+                LinearConstraint(count, need),
+            ]
+        else:  # z_j = 0: (u_i - u_j)·w >= EPS, i.e. -(lead)·w >= EPS
+            a = np.hstack([-cand, cand, np.diag(big)])
+            rows += [LinearConstraint(a, EPS + cand @ w0, np.inf), LinearConstraint(count, ub=need)]
+    res = milp(
+        pq,
+        constraints=rows,
+        integrality=np.r_[np.zeros(2 * m), np.ones(c_n)],
+        bounds=Bounds(np.zeros(nvar), np.ones(nvar)),
+        options={"time_limit": _TIME_LIMIT, "mip_rel_gap": 1e-6},
+    )
+    return int(res.status), (None if res.x is None else np.asarray(res.x[:m] - res.x[m : 2 * m]))
+
+
 def smallest_change(
-    u: Array,
-    i: int,
-    w0: Array,
-    g: Array,
-    h: Array,
-    *,
-    k: int,
-    inside: bool,
-    time_limit: float = 10.0,
+    u: Array, i: int, w0: Array, g: Array, h: Array, *, k: int, inside: bool
 ) -> Change:
     """Smallest L1 change of the shares ``w0`` (within ``g w <= h``) that moves row ``i``
     of ``u`` into the top ``k`` (``inside = False``) or out of it (``inside = True``).
+
+    Exact and fast for many rows: the programme is first solved within a small L1 ball
+    around ``w0`` (only the competitors that can change sides within it get a binary),
+    and the ball is doubled while that has no solution. A solution within a ball is the
+    global optimum: every better change lies in the same ball, where the restricted
+    programme is exact. Radius 2 spans the whole simplex.
 
     Examples
     --------
@@ -71,62 +127,52 @@ def smallest_change(
     >>> smallest_change(u, 2, np.array([0.7, 0.3]), g, h, k=1, inside=False).reason
     'kan bij geen enkele toegestane weging in de top 1 komen'
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    n, m = u.shape
-    others = np.delete(np.arange(n), i)
+    others = np.delete(np.arange(u.shape[0]), i)
     lead = u[others] - u[i]  # (u_j - u_i): j's lead per criterion
-    if inside:  # out: k others must get before i
-        can = lead.max(axis=1) >= EPS
-        always = lead.min(axis=1) >= EPS
-        need = k - int(always.sum())
-        cand = lead[can & ~always]
-        if need > cand.shape[0]:
-            return Change(False, None, np.nan, f"blijft bij elke toegestane weging in de top {k}")
-    else:  # in: at most k - 1 others may stay before i
-        can = lead.max(axis=1) > -EPS  # j may be before i somewhere
-        always = lead.min(axis=1) > -EPS  # i can never get strictly before j
-        need = k - 1 - int(always.sum())
-        cand = lead[can & ~always]
-        if need < 0:
-            return Change(True, None, np.nan, _never(k))
-    c_n = cand.shape[0]
-    big = np.abs(cand).max(axis=1) + 2 * EPS if c_n else np.zeros(0)
-    nvar = 2 * m + c_n
-    cost = np.r_[np.ones(2 * m), np.zeros(c_n)]
-    rows = [
-        LinearConstraint(np.hstack([g, -g, np.zeros((g.shape[0], c_n))]), -np.inf, h - g @ w0),
-        LinearConstraint(np.r_[np.ones(m), -np.ones(m), np.zeros(c_n)][None, :], 0.0, 0.0),
-    ]
-    if c_n:
-        if inside:  # y_j = 1: (u_j - u_i)·(w0 + p - q) >= EPS, else free (big-M)
-            a = np.hstack([cand, -cand, -np.diag(big)])
-            rows.append(LinearConstraint(a, EPS - cand @ w0 - big, np.inf))
-            rows.append(LinearConstraint(np.r_[np.zeros(2 * m), np.ones(c_n)][None, :], need))
-        else:  # z_j = 0: (u_i - u_j)·w >= EPS, i.e. -(lead)·w >= EPS
-            a = np.hstack([-cand, cand, np.diag(big)])
-            rows.append(LinearConstraint(a, EPS + cand @ w0, np.inf))
-            rows.append(
-                LinearConstraint(np.r_[np.zeros(2 * m), np.ones(c_n)][None, :], -np.inf, need)
-            )
-    res = milp(
-        cost,
-        constraints=rows,
-        integrality=np.r_[np.zeros(2 * m), np.ones(c_n)],
-        bounds=Bounds(np.zeros(nvar), np.ones(nvar)),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-6},
-    )
-    if res.status != 0 or res.x is None:  # 2: infeasible; 1: time limit
+    lead = np.hstack([lead, (lead @ w0)[:, None]])
+    radius, status, delta = _first_radius(lead, k, inside=inside), 2, None
+    while status == 2:  # 2: infeasible within the ball
+        always, movable = _settle(lead, radius, inside=inside)
+        need = k - always if inside else k - 1 - always
+        if (need <= movable.sum()) if inside else (need >= 0):
+            cand = lead[movable, :-1]
+            status, delta = _ball_milp(cand, w0, g, h, need, radius, inside=inside)
+        if status == 2 and radius >= 2.0:
+            break
+        radius = min(2.0, 2 * radius)
+    if status != 0 or delta is None:  # 2: infeasible; 1: time limit
         why = f"blijft bij elke toegestane weging in de top {k}" if inside else _never(k)
-        if res.status != 2:
-            why = f"niet bepaald binnen de rekentijd ({time_limit:g} s)"
+        if status != 2:
+            why = f"niet bepaald binnen de rekentijd ({_TIME_LIMIT:g} s)"
         return Change(not inside, None, np.nan, why)
-    w = w0 + res.x[:m] - res.x[m : 2 * m]
+    w = w0 + delta
     s = u @ w
     ahead = int((s[others] > s[i] + EPS / 2).sum())
     if (ahead >= k) != inside:  # a big-M solution within the solver's tolerances only
         return Change(not inside, None, np.nan, "niet bepaald (numerieke marge van de solver)")
-    return Change(not inside, np.asarray(w, dtype=np.float64), float(np.abs(w - w0).sum()))
+    return Change(not inside, np.asarray(w, dtype=np.float64), float(np.abs(delta).sum()))
+
+
+def _first_radius(lead: Array, k: int, *, inside: bool) -> float:
+    """A lower bound on the L1 change (the ``need``-th smallest single pass), at least 1e-3.
+
+    Passing competitor ``j`` moves its lead ``(u_j - u_i) · w`` across ``±EPS``, at a rate
+    of at most half its criterion range per unit of L1; at least ``need`` must pass.
+    """
+    at0, span = lead[:, -1], np.ptp(lead[:, :-1], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if inside:  # not before i yet, must get before it
+            dist = np.where(at0 < EPS, 2 * (EPS - at0) / span, np.inf)
+            need = k - int((at0 >= EPS).sum())
+        else:  # before i now, must fall behind
+            dist = np.where(at0 > -EPS, 2 * (at0 + EPS) / span, np.inf)
+            need = int((at0 > -EPS).sum()) - (k - 1)
+    dist = np.nan_to_num(dist, nan=np.inf)
+    if need <= 0:
+        return 1e-3
+    if need > dist.size or not np.isfinite(np.partition(dist, need - 1)[need - 1]):
+        return 2.0
+    return float(min(2.0, max(1e-3, np.partition(dist, need - 1)[need - 1])))
 
 
 def _never(k: int) -> str:
