@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from attack import exposed, intervals
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geoprestatie.errors import ConfigError
@@ -38,10 +38,10 @@ def _table(cells: list[list[int]], rent_split: list[int]) -> pd.DataFrame:
     return frame
 
 
-def _attack(table: pd.DataFrame, public: pd.DataFrame) -> dict:
+def _attack(table: pd.DataFrame, public: pd.DataFrame, hidden_totals=frozenset()) -> dict:
     """Every relation an attacker can write: buurt totals over corporations and over rent
     classes, and the municipal stock totals per corporation and in all (assumed known: the
-    accounting and the monitor publish them), unless small."""
+    accounting and the monitor publish them), unless publication hid them."""
     corp = [c for c in table if c.startswith("woningen_") and c != "woningen_corporaties"]
     published, truth, relations, nonzero = {}, {}, [], set()
     for pos, code in enumerate(table["buurtcode"]):
@@ -56,7 +56,9 @@ def _attack(table: pd.DataFrame, public: pd.DataFrame) -> dict:
         relations.append((("woningen_corporaties", code), [(c, code) for c in RENT]))
     for col in [*corp, "woningen_corporaties"]:
         total = truth[(col, "*")] = float(table[col].sum())
-        published[(col, "*")] = None if 1 <= total < 5 else total  # small: hidden too
+        published[(col, "*")] = None if col in hidden_totals else total
+        if total:
+            nonzero.add((col, "*"))
         relations.append(((col, "*"), [(col, code) for code in table["buurtcode"]]))
     return intervals(published, truth, relations, nonzero_known=nonzero)
 
@@ -70,15 +72,21 @@ def _publish(table: pd.DataFrame, **kw) -> pd.DataFrame:
     return _publish_frames(table, **kw).table
 
 
-def test_pinned_municipal_total_is_reported():
-    # one dwelling in each of five buurten, municipal total 5 (public): each hidden count is
-    # pinned to 1 whatever is hidden per buurt; the run must say so rather than stay silent
+def test_pinned_municipal_total_is_hidden():
+    # one dwelling in each of five buurten, municipal total 5: each hidden count would be
+    # pinned to 1 (hidden means >= 1) whatever is hidden per buurt; the total is hidden
     t = _table([[1]] * 5, [0] * 5)
     frames = _publish_frames(t)
     assert frames.table["woningen_a"].isna().all()
-    assert any("legt de verborgen aantallen" in n and "(5)" in n for n in frames.notes)
-    # a total that leaves room (2 + 3 over two buurten) needs no such note
-    assert not any("legt" in n for n in _publish_frames(_table([[2], [3], [60]], [0] * 3)).notes)
+    assert {"woningen_a", "woningen_corporaties"} <= frames.hidden_totals
+    assert any("gemeentetotaal wordt in publiek/ niet getoond" in n for n in frames.notes)
+    assert not exposed(_attack(t, frames.table, frames.hidden_totals))
+    # the attacker with the total published pins every buurt: the hiding is needed
+    assert len(exposed(_attack(t, frames.table))) == 10  # 5 buurten x (a, all)
+    # a total that leaves room (2 + 3 over two buurten) stays published
+    roomy = _publish_frames(_table([[2], [3], [60]], [0] * 3))
+    assert not roomy.hidden_totals
+    assert not any("gemeentetotaal" in n for n in roomy.notes)
 
 
 def test_hand_worked_row_and_column():
@@ -99,7 +107,9 @@ def test_hand_worked_row_and_column():
 counts = st.one_of(st.integers(0, 4), st.integers(0, 80))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example([[1]] * 5, [0] * 6)  # hypothesis found it: a public total 5 pinned five 1s
+@example([[1, 30], [1, 40], [2, 50]], [0] * 6)  # a corporation with 4 in all
 @given(
     st.integers(1, 3).flatmap(
         lambda k: st.lists(st.lists(counts, min_size=k, max_size=k), min_size=2, max_size=6)
@@ -107,21 +117,19 @@ counts = st.one_of(st.integers(0, 4), st.integers(0, 80))
     st.lists(st.integers(0, 60), min_size=6, max_size=6),
 )
 def test_no_small_count_published_and_no_hidden_count_derivable(cells, split):
-    # a corporation with 1-4 dwellings in the whole municipality is the documented limit:
-    # its municipal total follows from the published grand total and the other
-    # corporations' totals (see publication's module docstring; the run warns)
-    assume(all(not 1 <= sum(col) < 5 for col in zip(*cells, strict=True)))
+    # no exception: a corporation with 1-4 dwellings in the whole municipality and a
+    # municipal total that pins the buurt counts are protected by hiding that total in
+    # publiek/ (``hidden_totals``); every other total the attacker knows
     table = _table(cells, split)
     frames = _publish_frames(table)
-    # the second documented limit: a public municipal total that pins the buurt counts
-    # (one dwelling in each of n buurten, total n) is reported, not protected
-    assume(not any("legt de verborgen aantallen" in n for n in frames.notes))
     pub = frames.table
     shown = pub[[c for c in pub if c.startswith(("woningen_", "huur_"))]]
     values = shown.to_numpy(dtype=float, na_value=np.nan)
     assert not ((values >= 1) & (values < 5)).any(), "a count of 1-4 is published"
-    ivals = _attack(table, pub)
+    ivals = _attack(table, pub, frames.hidden_totals)
     assert not exposed(ivals), {k: v for k, v in ivals.items() if v[1] - v[0] < 1}
+    for col in frames.hidden_totals:  # a hidden total is one that was needed or small
+        assert col.startswith("woningen_")
     mask = suppressed_mask(pub)
     assert (mask.to_numpy() == pub.isna().to_numpy() & mask.to_numpy()).all()
 

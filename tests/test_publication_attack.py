@@ -9,15 +9,19 @@ hidden cell still admits at least two values. Fails on the old layout (no publie
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
+import pyogrio
 import pytest
 from attack import exposed, intervals
+from small_project import write_project
 
 from geoprestatie import pipeline
-from geoprestatie.config import RunConfig, demo_config
+from geoprestatie.config import RunConfig, demo_config, load_config
 from geoprestatie.errors import DataWarning
 
 pytestmark = pytest.mark.slow
@@ -127,3 +131,84 @@ def _prognosis(pub: Path, full: Path, published: dict, truth: dict, relations: l
             ("woningen_corporaties", code)
         ] == truth[("P_stand", code, first)]:
             relations.append((("P_stand", code, first), [("woningen_corporaties", code)]))
+
+
+# --------------------------------------------------------------------- pinned totals
+
+
+@pytest.fixture(scope="module")
+def pinned_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One dwelling in each of five buurten (one corporation): a public municipal total of
+    5 would pin every hidden buurt count to 1."""
+    folder = tmp_path_factory.mktemp("vastgepind")
+    cfg = write_project(folder, [1] * 5, sales=True, plans=True, rules=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        pipeline.write_outputs(pipeline.run(load_config(cfg)), folder / "uit")
+    return folder / "uit"
+
+
+def _report_table(page: str, heading: str) -> list[list[str]]:
+    """The cells of the first table after ``heading`` in a report page."""
+    part = page[page.rindex(heading) :]  # the section, not the contents list
+    part = part[: part.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", part, flags=re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S) for r in rows]
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in r] for r in cells if r]
+
+
+def _number(text: object) -> float | None:
+    """A published figure (Dutch or plain), None for the suppression label or empty."""
+    s = str(text).strip()
+    if s in ("×", "", "nan", "None", "<NA>"):
+        return None
+    return float(s.replace(".", "").replace(",", "."))
+
+
+def test_pinning_total_hidden_in_every_public_file(pinned_out: Path) -> None:
+    pub = pinned_out / "publiek"
+    table = _csv(pub / "buurttabel.csv")
+    truth = _csv(pinned_out / "intern" / "buurttabel.csv")
+    cols = [c for c in table if c.startswith("woningen_")]
+    published, known, relations, nonzero = {}, {}, [], set()
+    for pos, code in enumerate(table["buurtcode"]):
+        for col in cols:
+            key = (col, code)
+            known[key] = float(truth[col].iloc[pos])
+            v = table[col].iloc[pos]
+            published[key] = None if pd.isna(v) else float(v)
+            nonzero.add(key)  # n_corporaties says which corporations are present
+    # every figure of publiek/ that is the municipal corporation stock
+    candidates: list[tuple[str, float | None]] = []
+    koppeling = _csv(pub / "koppeling.csv").set_index("bron")
+    candidates += [("koppeling.csv", _number(koppeling.loc["voorraad", c])) for c in KOPPEL]
+    scen = _csv(pub / "prognose_scenarios.csv")
+    candidates += [("prognose_scenarios.csv", _number(v)) for v in scen["beginstand"]]
+    book = openpyxl.load_workbook(pub / "tabellen.xlsx", read_only=True)
+    sheet = list(book["Koppeling"].iter_rows(values_only=True))
+    voorraad = next(r for r in sheet if r[0] == "voorraad")
+    candidates += [("tabellen.xlsx Koppeling", _number(voorraad[i])) for i in (3, 4)]
+    rows = list(book["Scenario's"].iter_rows(values_only=True))
+    candidates += [("tabellen.xlsx Scenario's", _number(r[3])) for r in rows[1:]]
+    gpkg = pyogrio.read_dataframe(pub / "geoprestatie.gpkg", layer="buurttabel")
+    for col in cols:
+        assert gpkg[col].isna().all(), col  # the GeoPackage hides what the CSV hides
+    page = (pub / "rapport.html").read_text(encoding="utf-8")
+    years = _report_table(page, "Permanente sociale huurvoorraad per jaar")
+    candidates += [("rapport.html voorraad per jaar", _number(years[0][1]))]
+    kopp_rows = _report_table(page, "Verantwoording")
+    voorraad_row = next(r for r in kopp_rows if r[0] == "voorraad")
+    candidates += [("rapport.html verantwoording", _number(v)) for v in voorraad_row[3:5]]
+    assert len(candidates) >= 8
+    shown = [(where, v) for where, v in candidates if v is not None]
+    for n, (_where, total) in enumerate(shown):  # each a relation an attacker can write
+        published[("*", n)] = known[("*", n)] = total
+        relations.append((("*", n), [("woningen_corporaties", c) for c in table["buurtcode"]]))
+    hidden = [k for k, v in published.items() if v is None]
+    assert len(hidden) == 10
+    ivals = intervals(published, known, relations, nonzero_known=nonzero)
+    assert not exposed(ivals), (shown, exposed(ivals))
+    assert not shown, shown  # here: only hiding the total protects, so it is hidden everywhere
+
+
+KOPPEL = ("gelezen", "gekoppeld")

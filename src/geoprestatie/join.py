@@ -178,9 +178,13 @@ class JoinReport:
     not_joined: pd.DataFrame
     tolerance_m: float
     notes: tuple[str, ...] = ()
+    #: ``(bron, column)`` cells that :func:`to_frame` shows as hidden (NA, and True in
+    #: ``attrs["onderdrukt"]``): a public report whose totals would reveal hidden counts
+    hidden: tuple[tuple[str, str], ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per source with the counts and one column per reason."""
+        """One row per source with the counts and one column per reason (the ``hidden``
+        cells NA and marked in ``attrs["onderdrukt"]``)."""
         reasons = [r for r in REASONS if any(r in s.niet_gekoppeld for s in self.sources)]
         rows = []
         for s in self.sources:
@@ -196,7 +200,17 @@ class JoinReport:
             row.update({r: s.niet_gekoppeld.get(r, 0) for r in reasons})
             rows.append(row)
         columns = ["bron", "bestand", "eenheid", "gelezen", "gekoppeld", "waarvan_dichtstbij"]
-        return pd.DataFrame(rows, columns=[*columns, "niet_gekoppeld", *reasons])
+        frame = pd.DataFrame(rows, columns=[*columns, "niet_gekoppeld", *reasons])
+        if not self.hidden:
+            return frame
+        mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+        for bron, col in self.hidden:
+            if col in mask:
+                mask.loc[frame["bron"] == bron, col] = True
+        for col in mask.columns[mask.any(axis=0).to_numpy()]:
+            frame[col] = frame[col].astype("Int64").mask(mask[col], pd.NA)
+        frame.attrs["onderdrukt"] = mask
+        return frame
 
     def check(self) -> None:
         """Raise :class:`RuntimeError` unless read == joined + not joined for every source.

@@ -22,12 +22,14 @@ those and nothing else. The rules:
 
 The input-file accounting (``koppeling``), the monitor's figures and the prognosis summary
 are figures for the municipality as a whole (the accountability figures of the
-agreements) and are published as they are; the suppression treats them, and the municipal
-stock per corporation, as known to an attacker. Known limit: a corporation with fewer than
-``min_woningen`` dwellings in the whole municipality cannot be protected (its total is the
-grand total minus the others), nor one whose public municipal total pins its hidden buurt
-counts (e.g. one dwelling in each of five buurten, total 5: only hiding that total would
-help, and it is public through the accounting); :attr:`PublicFrames.notes` says so.
+agreements); the suppression treats them, and the municipal stock per corporation, as
+known to an attacker, but may hide them as a last resort: a municipal total that would pin
+hidden buurt counts (one dwelling in each of five buurten, total 5: every hidden count is
+1) or is itself a count of 1 to ``min_woningen - 1``. Such a total is then hidden wherever
+``publiek/`` would show it: the stock file's read/joined counts in the accounting, the
+municipal stock per year of the prognosis, the scenarios' stands
+(:attr:`PublicFrames.hidden_totals`; :attr:`PublicFrames.notes` says so). A total that
+the parties publish elsewhere (annual reports) is beyond this policy.
 
 Hidden cells are NA in the public frame and ``True`` in ``frame.attrs["onderdrukt"]`` (a
 boolean frame aligned with it). Every output shows them as :data:`SUPPRESSED_LABEL`, one
@@ -187,6 +189,9 @@ class PublicFrames:
     n_primary: int = 0
     n_secondary: int = 0
     notes: list[str] = field(default_factory=list)
+    #: municipal totals hidden because they would reveal hidden buurt counts: stock columns
+    #: (``woningen_corporaties``, ``woningen_<corporatie>``) and ``"beginstand <jaar>"``
+    hidden_totals: frozenset[str] = frozenset()
 
 
 def suppressed_mask(frame: pd.DataFrame) -> pd.DataFrame:
@@ -530,29 +535,13 @@ def publish_frames(
         n_primary=int((status == 1).sum()),
         n_secondary=int((status == 2).sum()),
     )
-    for key, value, st in zip(cs.keys, cs.values, status, strict=True):
-        if not (isinstance(key, tuple) and key[0] == "municipal" and st != PUBLISHED):
-            continue
-        name = str(key[1]).removeprefix("woningen_").replace("_", " ")
-        if st == PRIMARY:
-            pub.notes.append(
-                f"{name}: minder dan {m} woningen in de hele gemeente ({int(value)}); dit "
-                "aantal volgt uit het totaal en de andere corporaties, dus per buurt niet te "
-                "beschermen"
-            )
-        else:  # only hiding the (public) municipal total would protect the buurt counts
-            pub.notes.append(
-                f"{name}: het gemeentetotaal ({int(value)}) legt de verborgen aantallen per "
-                "buurt vast (bijvoorbeeld één woning in elk van die buurten); per buurt niet "
-                "te beschermen zolang dat totaal elders (verantwoording, monitor) openbaar is"
-            )
+    pub.hidden_totals = _hidden_totals(cs, status)
+    pub.notes += _total_notes(cs, status, m)
     pub.scored.attrs = {k: v for k, v in pub.scored.attrs.items() if k not in _INTERNAL_ATTRS}
     pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
     if coarse is not None:
         pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_keys, hidden))
-        pub.prognosis.attrs[YEAR_TOTALS_ATTR] = coarse.groupby("jaar", sort=True)[
-            ["beginstand", "eindstand"]
-        ].sum()
+        pub.prognosis.attrs[YEAR_TOTALS_ATTR] = _year_totals(coarse, pub.hidden_totals)
     if summary is not None:
         mask = pd.DataFrame(False, index=summary.index, columns=summary.columns)
         for (row, col), key in summ_keys.items():
@@ -562,6 +551,58 @@ def publish_frames(
         if frame is not None:
             frame.attrs[MIN_ATTR] = m  # for the legends: "minder dan m woningen"
     return pub
+
+
+def _hidden_totals(cs: CellSystem, status: np.ndarray) -> frozenset[str]:
+    """The public municipal totals that protection hid: stock columns and start stands."""
+    out: set[str] = set()
+    for key, st in zip(cs.keys, status, strict=True):
+        if st == PUBLISHED or not isinstance(key, tuple):
+            continue
+        if key[0] == "municipal":
+            out.add(str(key[1]))
+        elif key[:3] in (("P", "stand", "*"), ("P", "tstand", "*")):
+            out.add(f"{'tijdelijk_' if key[1] == 'tstand' else ''}beginstand {key[3]}")
+    return frozenset(out)
+
+
+def _total_notes(cs: CellSystem, status: np.ndarray, m: int) -> list[str]:
+    """One note per hidden municipal stock total (run notes; no figure of a hidden cell)."""
+    notes = []
+    for key, st in zip(cs.keys, status, strict=True):
+        if not (isinstance(key, tuple) and key[0] == "municipal" and st != PUBLISHED):
+            continue
+        col = str(key[1])
+        name = (
+            ALL_CORPORATIONS
+            if col == "woningen_corporaties"
+            else col.removeprefix("woningen_").replace("_", " ")
+        )
+        why = (
+            f"minder dan {m} woningen in de hele gemeente"
+            if st == PRIMARY
+            else "het totaal zou de verborgen aantallen per buurt vastleggen"
+        )
+        notes.append(
+            f"{name}: het gemeentetotaal wordt in publiek/ niet getoond ({why}); ook de "
+            "koppelverantwoording, voorraad per jaar en scenario's niet waar die het zouden "
+            "geven. Let op: wie dat totaal elders publiceert, geeft de aantallen per buurt prijs"
+        )
+    return notes
+
+
+def _year_totals(coarse: pd.DataFrame, hidden_totals: frozenset[str]) -> pd.DataFrame:
+    """Municipal ``beginstand``/``eindstand`` per year, the hidden ones NA and marked."""
+    totals = coarse.groupby("jaar", sort=True)[["beginstand", "eindstand"]].sum()
+    years = [int(y) for y in totals.index]
+    mask = pd.DataFrame(
+        {
+            "beginstand": [f"beginstand {y}" in hidden_totals for y in years],
+            "eindstand": [f"beginstand {y + 1}" in hidden_totals for y in years],
+        },
+        index=totals.index,
+    )
+    return _hide(totals, mask)
 
 
 def _codes(value: object) -> list[str]:
@@ -702,7 +743,9 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
         summary=result.prognosis_summary,
     )
     report = dataclasses.replace(
-        result.joined.report, not_joined=result.joined.report.not_joined.iloc[0:0]
+        result.joined.report,
+        not_joined=result.joined.report.not_joined.iloc[0:0],
+        hidden=_hidden_accounting(result.joined.report.sources, pub.hidden_totals),
     )
     joined = dataclasses.replace(
         result.joined, table=pub.table, stock=None, sales=None, report=report
@@ -726,10 +769,37 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
         prognosis=pub.prognosis,
         prognosis_summary=pub.prognosis_summary,
         programme=(
-            None if result.programme is None else public_programme(result.programme, pub.prognosis)
+            None
+            if result.programme is None
+            else public_programme(
+                result.programme, pub.prognosis, hide_stands=_stock_hidden(pub.hidden_totals)
+            )
         ),
         monitor=monitor,
         notes=[*result.notes, *pub.notes],
+    )
+
+
+def _stock_hidden(hidden_totals: frozenset[str]) -> bool:
+    """Whether the municipal corporation stock (or a stand of it) is hidden."""
+    return "woningen_corporaties" in hidden_totals or any(
+        t.startswith("beginstand") for t in hidden_totals
+    )
+
+
+#: The accounting columns that give a source's total (read = joined + not joined).
+_ACCOUNTING_TOTALS = ("gelezen", "gekoppeld")
+
+
+def _hidden_accounting(
+    sources: Iterable[Any], hidden_totals: frozenset[str]
+) -> tuple[tuple[str, str], ...]:
+    """The accounting cells to hide: the stock file's read and joined dwellings are the
+    municipal corporation stock, hidden when that total is."""
+    if "woningen_corporaties" not in hidden_totals:
+        return ()
+    return tuple(
+        (str(s.bron), col) for s in sources if s.bron == "voorraad" for col in _ACCOUNTING_TOTALS
     )
 
 
@@ -744,7 +814,10 @@ def _band_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def public_programme(
-    programme: ProgrammeResult, public_prognosis: pd.DataFrame | None
+    programme: ProgrammeResult,
+    public_prognosis: pd.DataFrame | None,
+    *,
+    hide_stands: bool = False,
 ) -> ProgrammeResult:
     """The public version of the adaptive-programming results.
 
@@ -757,7 +830,8 @@ def public_programme(
     segment and status remain, for the charts) and the rows not placed. Where a
     corporation's plan lies in a buurt whose public prognosis hides a figure, the buurt's
     and its wijk's whole-stock figures of that segment are hidden too (they would show the
-    corporation's plan in that buurt).
+    corporation's plan in that buurt). ``hide_stands``: the municipal stock is hidden (it
+    would reveal hidden buurt counts), so are the scenarios' stands (their growth stays).
 
     Examples
     --------
@@ -787,11 +861,18 @@ def public_programme(
         plans = plans.groupby(keys, as_index=False, sort=True, observed=True).agg(
             aantal=("aantal", "sum")
         )
+    scenarios = programme.scenarios
+    if hide_stands and scenarios is not None:
+        stands = [c for c in scenarios.columns if str(c).startswith(("beginstand", "eindstand"))]
+        mask = pd.DataFrame(False, index=scenarios.index, columns=scenarios.columns)
+        mask[stands] = True
+        scenarios = _hide(scenarios, mask)
     return dataclasses.replace(
         programme,
         prognosis=prognosis,
         plans=plans,
         segments=segments,
+        scenarios=scenarios,
         rejected=programme.rejected.iloc[0:0],
     )
 

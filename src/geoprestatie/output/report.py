@@ -810,10 +810,16 @@ def _prognosis_table(
     table = pd.DataFrame(
         {
             "Jaar": [str(y) for y in totals.index],
-            "Beginstand": totals["beginstand"].astype("int64").to_numpy(),
-            "Eindstand": totals["eindstand"].astype("int64").to_numpy(),
+            "Beginstand": totals["beginstand"].astype("Int64").to_numpy(),
+            "Eindstand": totals["eindstand"].astype("Int64").to_numpy(),
         }
     )
+    # a public total that would reveal hidden buurt counts is hidden (publication)
+    hidden = suppressed_mask(totals).reset_index(drop=True)
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    mask["Beginstand"] = hidden["beginstand"].to_numpy(dtype=bool)
+    mask["Eindstand"] = hidden["eindstand"].to_numpy(dtype=bool)
+    table.attrs[SUPPRESSED_ATTR] = mask
     if "corporatie" in prognosis and per_corporation and prognosis["corporatie"].nunique() > 1:
         wide = (
             pd.DataFrame(
@@ -882,7 +888,11 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
             '<p class="note">Geen invoerbestanden met records om te koppelen: deze run '
             "gebruikt alleen de buurten (en de gegevens die zij zelf dragen).</p>"
         )
-    frame["klopt"] = frame["gelezen"] == frame["gekoppeld"] + frame["niet_gekoppeld"]
+    # from the counts themselves: a public report may hide read and joined (a total that
+    # would reveal hidden buurt counts), the check holds all the same
+    frame["klopt"] = [
+        s.gelezen == s.gekoppeld + s.niet_gekoppeld_totaal for s in accounting.sources
+    ]
     headers = {c: _ACCOUNTING_HEADERS.get(c, "") for c in map(str, frame.columns)}
     for c in headers:
         if not headers[c]:
