@@ -63,7 +63,7 @@ def dialect(name: str) -> CsvDialect:
     >>> dialect("excel")
     Traceback (most recent call last):
     ...
-    ValueError: `csv` was 'excel' but is expected to be in ['nl', 'internationaal']
+    ValueError: `csv` is 'excel' maar moet een van ['nl', 'internationaal'] zijn
     """
     if name not in DIALECTS:
         raise ValueError(f"`csv` is {name!r} maar moet een van {list(DIALECTS)} zijn")
