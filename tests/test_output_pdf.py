@@ -75,3 +75,21 @@ def test_no_engine_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     (tmp_path / "r.html").write_text("<p>x</p>")
     out, note = pdf.print_pdf(tmp_path / "r.html", tmp_path / "r.pdf")
     assert out is None and "Chromium" in note and not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(pdf.find_engine() is None, reason="no PDF engine (Chromium) installed")
+def test_same_report_prints_the_same_bytes(tmp_path: Path) -> None:
+    """With a fixed date two prints of one page are byte-identical (a real Chromium print,
+    not only the date rewrite), and the date is the one asked for."""
+    import datetime as dt
+
+    html = tmp_path / "r.html"
+    html.write_text("<html><body><h1>Rapport</h1><p>Woningen é ×</p></body></html>", "utf-8")
+    day = dt.date(2025, 1, 2)
+    first, _ = pdf.print_pdf(html, tmp_path / "a.pdf", date=day)
+    second, _ = pdf.print_pdf(html, tmp_path / "b.pdf", date=day)
+    assert first is not None and second is not None
+    data = first.read_bytes()
+    assert data == second.read_bytes()
+    assert b"D:20250102000000" in data
