@@ -8,6 +8,9 @@ points from one GeoParquet file and reports seconds (without the read) and peak 
 * ``geopandas.sjoin`` (``within``, plain: no nearest buurt, no accounting);
 * ``geoprestatie.join.assign_buurten`` (threaded STRtree query over the cores, nearest
   buurt within 50 m: what the run uses; the accounting follows from its output);
+* ``[koppeling] partities = 16``: ``geoprestatie._partitioned.assign_partitioned`` (the
+  points in memory, Hilbert-sorted into 16 dask partitions, ``assign_buurten`` on each: the
+  path ``geoprestatie run`` takes with that setting);
 * ``dask_geopandas`` ``sjoin`` (16 partitions, threads);
 * ``dask_geopandas`` ``map_partitions(assign_buurten)`` on the partitions of the GeoParquet
   file (``read_parquet``): the same placement and so the same accounting, with only one
@@ -33,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-METHODS = ("sjoin", "assign_buurten", "dask_sjoin", "dask_assign_parquet")
+METHODS = ("sjoin", "assign_buurten", "partities", "dask_sjoin", "dask_assign_parquet")
 PARTITIONS = 16
 
 
@@ -96,6 +99,15 @@ def run_one(method: str, data: Path, points_path: Path, result: Path) -> dict[st
             pos[joined.index.to_numpy()] = joined["index_right"].to_numpy()
         elif method == "assign_buurten":
             pos, _ = assign_buurten(points.geometry, buurten, tolerance_m=50.0)
+            seconds = time.perf_counter() - t0
+        elif method == "partities":
+            from geoprestatie._partitioned import assign_partitioned
+
+            pos, _ = assign_partitioned(
+                points.geometry.to_numpy(),
+                lambda g: assign_buurten(g, buurten, tolerance_m=50.0),
+                PARTITIONS,
+            )
             seconds = time.perf_counter() - t0
         else:  # dask_sjoin
             import dask_geopandas

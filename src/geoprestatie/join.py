@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geoprestatie._partitioned import MAX_PARTITIONS, assign_partitioned
 from geoprestatie._validate import RD_NEW, require_columns, to_rd_new
 from geoprestatie.errors import ConfigError, InputError
 from geoprestatie.huur import RENT_CLASSES, RentLimits, classify_rent, limits_for
@@ -89,6 +90,11 @@ class JoinConfig:
         ``woningen_overige_corporaties``. A national run has ~280 corporations, and a file
         with thousands of distinct names would otherwise give thousands of columns (more
         than a GeoPackage or a sheet holds).
+    partities
+        0 (default): place the points on this machine (threads over its cores). N > 0:
+        place them over N dask-geopandas partitions (:mod:`geoprestatie._partitioned`;
+        the same placement and accounting, on a ``dask.distributed`` cluster when one is
+        active). Needs ``pip install 'geoprestatie[dask]'``.
 
     Examples
     --------
@@ -101,8 +107,15 @@ class JoinConfig:
     huurgrenzen: Mapping[int, RentLimits] | None = None
     verkoop_status: tuple[str, ...] = ("voorgenomen",)
     corporatie_kolommen: int = 12
+    partities: int = 0
 
     def __post_init__(self) -> None:
+        p = self.partities
+        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= MAX_PARTITIONS:
+            raise ConfigError(
+                f"[koppeling] partities is {p!r}, maar moet een geheel getal van 0 tot en met "
+                f"{MAX_PARTITIONS} zijn (0: koppelen op deze machine; N: over N dask-partities)"
+            )
         n = self.corporatie_kolommen
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100:
             raise ConfigError(
@@ -457,12 +470,24 @@ def not_joined_records(
     return frames
 
 
+def _place(
+    geoms: np.ndarray, buurten: gpd.GeoDataFrame, tolerance_m: float, partitions: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`assign_buurten` here, or over dask partitions (``[koppeling] partities``)."""
+    if partitions <= 0:
+        return assign_buurten(geoms, buurten, tolerance_m=tolerance_m)
+    return assign_partitioned(
+        geoms, lambda g: assign_buurten(g, buurten, tolerance_m=tolerance_m), partitions
+    )
+
+
 def _locate_frame(
     frame: gpd.GeoDataFrame | pd.DataFrame,
     buurten: gpd.GeoDataFrame,
     codes: pd.Index,
     *,
     tolerance_m: float,
+    partitions: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Buurt position per row (-1 none) and koppeling code (0 binnen, 1 dichtstbij, 2 code)."""
     n = len(frame)
@@ -474,7 +499,7 @@ def _locate_frame(
         geoms = frame.geometry.to_numpy()
         has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         if has.any():
-            p, h = assign_buurten(geoms[has], buurten, tolerance_m=tolerance_m)
+            p, h = _place(geoms[has], buurten, tolerance_m, partitions)
             pos[has] = p
             how[has] = h
             # a point with no buurt is "outside", whatever buurtcode it also has
@@ -592,7 +617,9 @@ def join_sources(
     if stock is not None:
         bestand, n_read, rejected = _accounting(stock, "voorraad")
         require_columns(stock, ["vhe_id", "corporatie"], source=bestand)
-        pos, how = _locate_frame(stock, b, codes, tolerance_m=config.tolerance_m)
+        pos, how = _locate_frame(
+            stock, b, codes, tolerance_m=config.tolerance_m, partitions=config.partities
+        )
         rejected += _not_located(stock, bestand, pos, how)
         ok = pos >= 0
         kept = stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
@@ -869,7 +896,9 @@ def _join_sales(
     if own.any():
         # only a sale without a match in the stock falls back to its own location
         sub = s.loc[own]
-        p, h = _locate_frame(sub, b, codes, tolerance_m=config.tolerance_m)
+        p, h = _locate_frame(
+            sub, b, codes, tolerance_m=config.tolerance_m, partitions=config.partities
+        )
         pos[own] = p
         how[own] = h
     ambiguous_vhe = own & (how == -1) & (hit == -2)
