@@ -153,6 +153,8 @@ def main() -> None:
     ours = np.load(args.data / "pos_assign_buurten.npy")
     dask_ours = np.load(args.data / "pos_dask_assign_parquet.npy")
     assert (ours == dask_ours).all(), "dask partitions placed points differently"
+    partities = np.load(args.data / "pos_partities.npy")
+    assert (ours == partities).all(), "[koppeling] partities placed points differently"
     inside = np.load(args.data / "pos_sjoin.npy")
     agree = (inside < 0) | (inside == ours)
     print(f"assign_buurten = dask partitions: yes; agrees with sjoin inside: {agree.mean():.6f}")
