@@ -148,11 +148,13 @@ def _order(s: NDArray[np.float32]) -> NDArray[np.intp]:
     radix sort on the low and the high 16 bits (numpy's stable sort of 16-bit keys is a
     radix sort); it keeps equal scores in row order. The patterns are taken relative to the
     row's smallest one first: the same order, and the high key then spans a few hundred
-    values, which numpy's radix sort handles with fewer passes.
+    values, which numpy's radix sort handles with fewer passes. Overwrites ``s``.
     """
-    key = np.invert((s + np.float32(0.0)).view(np.uint32))  # +0.0 turns -0.0 into 0.0
+    s += np.float32(0.0)  # turns -0.0 into 0.0
+    key = np.invert(s.view(np.uint32), out=s.view(np.uint32))
     key -= key.min(axis=1, keepdims=True)
-    return np.lexsort((key.astype(np.uint16), (key >> 16).astype(np.uint16)), axis=1)
+    low = key.astype(np.uint16)  # the low 16 bits
+    return np.lexsort((low, np.right_shift(key, 16, out=key).astype(np.uint16)), axis=1)
 
 
 def _block(
@@ -170,16 +172,16 @@ def _block(
     else:
         s = np.maximum(scores(u, w), 0.0).astype(np.float32)
     order = _order(s)
-    ranks = np.empty(s.shape, dtype=out_ranks.dtype)
+    ranks = np.empty((n, s.shape[0]), dtype=out_ranks.dtype)  # buurt-major, block-sized
     positions = np.arange(1, n + 1, dtype=out_ranks.dtype)
     for i in range(s.shape[0]):  # 1-d scatters: several times faster than put_along_axis
-        ranks[i, order[i]] = positions
+        ranks[:, i][order[i]] = positions
     top = order[:, :k]
     flat = (top * k + np.arange(k)[None, :]).ravel()
     counts = np.bincount(flat, minlength=n * k).reshape(n, k)
     first = top[:, 0]
     fw = np.stack([np.bincount(first, weights=w[:, j], minlength=n) for j in range(m)], axis=1)
-    out_ranks[:, col : col + w.shape[0]] = ranks.T
+    out_ranks[:, col : col + w.shape[0]] = ranks
     return np.asarray(counts, dtype=np.int64), np.asarray(fw, dtype=np.float64)
 
 

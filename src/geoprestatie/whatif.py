@@ -139,7 +139,7 @@ def smallest_change(
             status, delta = _ball_milp(cand, w0, g, h, need, radius, inside=inside)
         if status == 2 and radius >= 2.0:
             break
-        radius = min(2.0, 2 * radius)
+        radius = min(2.0, 1.5 * radius)
     if status != 0 or delta is None:  # 2: infeasible; 1: time limit
         why = f"blijft bij elke toegestane weging in de top {k}" if inside else _never(k)
         if status != 2:
