@@ -912,7 +912,9 @@ def what_it_takes(table: pd.DataFrame, config: SiaConfig, *, around: int = 5) ->
     L1 change of the weight shares, within ``[sia.gewichten]``, that moves the buurt into
     the top *k* (ranked below it) or out of it (ranked in it): moving 6 percentage points
     from one criterion to another is 0.12) and ``wat_nodig_tekst`` (one Dutch sentence).
-    NA for the other buurten.
+    NA for the other buurten. Exact; only when the search runs out of time (10 s per buurt)
+    is ``wat_nodig_l1`` the smallest change *found*, and the sentence says a smaller one is
+    not excluded. The buurten are solved on parallel threads.
 
     Examples
     --------
@@ -955,11 +957,9 @@ def _what_it_takes(
         ws = weightspace.weight_set(config.gewichten, [c.name for c in prep.criteria])
         labels = [c.label for c in prep.criteria]
         where = {int(p): j for j, p in enumerate(idx)}
-        for i in near:
-            inside = rank[i] <= k
-            ch = whatif.smallest_change(
-                prep.u, where[i], prep.weights, ws.g, ws.h, k=k, inside=inside
-            )
+        questions = [(where[i], bool(rank[i] <= k)) for i in near]
+        changes = whatif.smallest_changes(prep.u, questions, prep.weights, ws.g, ws.h, k=k)
+        for i, ch in zip(near, changes, strict=True):
             l1[i] = ch.l1
             text[i] = whatif.sentence(ch, prep.weights, labels, k=k)
     return pd.DataFrame(
