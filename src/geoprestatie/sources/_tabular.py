@@ -483,6 +483,10 @@ def _shapes_fast(arr: pa.Array) -> tuple[_Shapes, NDArray[np.bool_]]:
     length = pc.binary_length(arr).to_numpy(zero_copy_only=False)
     magnitude = np.abs(np.nan_to_num(value, nan=0.0))
     cand = simple & (magnitude >= 1) & (magnitude < 1000) & (length >= 5) & (length <= 8)
+    # "1.050" has three digits after its separator: the length is the integer digits + 4
+    # (+ 1 for a sign); "612,30" or "1979.5" cannot be ambiguous and is not looked at again
+    digits = np.floor(np.log10(np.where(cand, magnitude, 1.0))) + 1
+    cand &= ((length - digits) == 4) | ((length - digits) == 5)
     amb = {sep: np.zeros(len(arr), dtype=bool) for sep in ".,"}
     text = np.full(len(arr), None, dtype=object)
     if cand.any():
@@ -490,7 +494,9 @@ def _shapes_fast(arr: pa.Array) -> tuple[_Shapes, NDArray[np.bool_]]:
         sub = arr.take(pa.array(idx))
         for sep, pattern in _AMBIGUOUS.items():
             amb[sep][idx] = _np_bool(pc.match_substring_regex(sub, pattern))
-        text[idx] = sub.to_pylist()
+        either = amb["."][idx] | amb[","][idx]
+        if either.any():  # the text is only read again for an ambiguous value
+            text[idx[either]] = sub.filter(pa.array(either)).to_pylist()
     value[amb["."] | amb[","]] = np.nan
     given = _np_bool(pc.is_valid(arr))
     # evidence is looked for only when a value needs it (see parse_number_column)
