@@ -96,3 +96,20 @@ def test_buurt_layers_carry_every_buurt(gpkg: tuple) -> None:
     path, result = gpkg
     for layer in ("buurttabel", "sia", "prognose"):
         assert len(gpd.read_file(path, layer=layer)) == len(result.buurten), layer
+
+
+def test_dwelling_layer_has_no_rtree_the_buurt_layers_have_one(
+    gpkg: tuple, tmp_path: Path
+) -> None:
+    _, result = gpkg
+    (path,) = write_gpkg(result, tmp_path, dwellings=True)
+    with sqlite3.connect(path) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        description = con.execute(
+            "SELECT description FROM gpkg_contents WHERE table_name = 'woningen'"
+        ).fetchone()[0]
+        n = con.execute("SELECT COUNT(*) FROM woningen").fetchone()[0]
+    assert n == int(result.joined.stock.geometry.notna().sum()) > 0
+    assert not any(t.startswith("rtree_woningen") for t in tables)
+    assert {"rtree_buurttabel_geom", "rtree_sia_geom"} <= tables
+    assert "Zonder ruimtelijke index" in description
