@@ -98,9 +98,7 @@ def test_buurt_layers_carry_every_buurt(gpkg: tuple) -> None:
         assert len(gpd.read_file(path, layer=layer)) == len(result.buurten), layer
 
 
-def test_dwelling_layer_has_no_rtree_the_buurt_layers_have_one(
-    gpkg: tuple, tmp_path: Path
-) -> None:
+def test_dwelling_layer_has_no_rtree_the_buurt_layers_have_one(gpkg: tuple, tmp_path: Path) -> None:
     _, result = gpkg
     (path,) = write_gpkg(result, tmp_path, dwellings=True)
     with sqlite3.connect(path) as con:
