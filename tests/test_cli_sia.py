@@ -88,10 +88,14 @@ def test_sia_writes_outputs(tmp_path: Path, table_file: Path) -> None:
 
 
 def test_sia_default_criteria_skip_notes(tmp_path: Path, table_file: Path) -> None:
-    res = CliRunner().invoke(main, ["sia", "--tabel", str(table_file), "--out", str(tmp_path)])
+    args = ["sia", "--tabel", str(table_file), "--out", str(tmp_path)]
+    res = CliRunner().invoke(main, [*args, "--onvolledig-toestaan"])
     assert res.exit_code == 0, res.output
     # the default set: only aandeel_efg and the eligibility filter apply to this table
     assert "Let op: SIA: criteria.leefbaarheid overgeslagen" in res.stderr
+    assert "Onvolledige SIA" in res.stderr
+    # without the permission the hollow SIA (20 % of the weight) stops, as in `run`
+    assert CliRunner().invoke(main, args).exit_code == 1
     assert (
         "bijdrage_energielabel_efg"
         in pd.read_csv(tmp_path / "sia.csv", sep=";", decimal=",").columns
@@ -107,3 +111,37 @@ def test_sia_bad_column_is_one_line(tmp_path: Path, table_file: Path) -> None:
     assert res.exit_code == 1
     assert res.output.startswith("Fout: ") and "Traceback" not in res.output
     assert "'aandeel_egf'" in res.output and "beschikbare kolommen" in res.output
+
+
+HOLLOW = CRITERIA.replace(
+    "[dia]",
+    """[[sia.criteria]]
+name = "leefbaarheid"
+label = "Leefbaarheid"
+column = "lbm_score"
+direction = "lower"
+weight = 3
+optional = true
+[dia]""",
+)
+
+
+@pytest.mark.parametrize("allow", ["", "flag", "key"])
+def test_sia_stops_a_hollow_sia_as_run_does(tmp_path: Path, table_file: Path, allow: str) -> None:
+    """3 of 4 weight has no data (column lbm_score missing): one Dutch line and exit 1,
+    unless allowed by --onvolledig-toestaan or [sia] onvolledig_toestaan = true."""
+    text = HOLLOW.replace("top_k = 3", "top_k = 3\nonvolledig_toestaan = true")
+    crit = tmp_path / "c.toml"
+    crit.write_text(text if allow == "key" else HOLLOW, encoding="utf-8")
+    args = ["sia", "--tabel", str(table_file), "--criteria", str(crit)]
+    args += ["--out", str(tmp_path / "uit")] + (
+        ["--onvolledig-toestaan"] if allow == "flag" else []
+    )
+    res = CliRunner().invoke(main, args)
+    if allow:
+        assert res.exit_code == 0, res.output
+        assert "Onvolledige SIA" in res.output and (tmp_path / "uit" / "sia.csv").exists()
+    else:
+        assert res.exit_code == 1, res.output
+        assert "onvolledig_toestaan" in res.output and "Traceback" not in res.output
+        assert not (tmp_path / "uit" / "sia.csv").exists()

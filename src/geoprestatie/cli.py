@@ -21,7 +21,7 @@ import click
 
 from geoprestatie._click_nl import dutch_click
 from geoprestatie._version import __version__
-from geoprestatie.errors import DataWarning, GeoprestatieError
+from geoprestatie.errors import ConfigError, DataWarning, GeoprestatieError
 from geoprestatie.teksten import LET_OP
 
 _HELP = "Toon deze uitleg en stop."
@@ -758,6 +758,25 @@ def join(
     )
 
 
+def _sia_criteria(path: Path) -> tuple[Any, bool]:
+    """The SIA config of a criteria file and its ``[sia] onvolledig_toestaan`` (as in `run`)."""
+    from geoprestatie import completeness
+    from geoprestatie._validate import read_toml
+    from geoprestatie.sia import SiaConfig
+
+    raw = read_toml(path, what="SIA criteria")
+    table = dict(raw.get("sia", {k: v for k, v in raw.items() if k != "dia"}))
+    allow = table.pop(completeness.ALLOW_KEY, False)
+    if not isinstance(allow, bool):
+        raise ConfigError(
+            f"{path}: [sia] {completeness.ALLOW_KEY} is {allow!r} maar moet true of false zijn"
+        )
+    try:
+        return SiaConfig.from_dict(table), allow
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
 @main.command()
 @click.option(
     "--tabel",
@@ -783,6 +802,13 @@ def join(
     help="Een eerdere DIA-set om mee te vergelijken: dia.csv, geoprestatie.gpkg (laag dia) "
     "of een CSV met buurtcode en dia_id.",
 )
+@click.option(
+    "--onvolledig-toestaan",
+    "allow_incomplete",
+    is_flag=True,
+    help="Ook een SIA maken als criteria met samen meer dan de helft van het gewicht geen "
+    "gegevens hebben (als [sia] onvolledig_toestaan = true); elke uitvoer vermeldt het.",
+)
 @_out_option("uitvoer/sia/", "Uitvoermap.")
 @_handled
 def sia(
@@ -790,6 +816,7 @@ def sia(
     layer: str | None,
     criteria_file: Path | None,
     previous: Path | None,
+    allow_incomplete: bool,
     out: Path,
 ) -> None:
     """Prioriteer de buurten (SIA) en baken investeringsgebieden af (DIA).
@@ -806,19 +833,24 @@ def sia(
     import geopandas as gpd
     import pyogrio
 
+    from geoprestatie import completeness
     from geoprestatie import dia as dia_mod
     from geoprestatie import sia as sia_mod
     from geoprestatie._validate import to_rd_new
 
     if criteria_file is None:
         criteria_file = sia_mod.DEFAULT_CRITERIA_TOML
-    sia_cfg = sia_mod.SiaConfig.from_toml(criteria_file)
+    sia_cfg, allow = _sia_criteria(criteria_file)
     dia_cfg = dia_mod.DiaConfig.from_toml(criteria_file)
     if layer is None:
         names = [str(name) for name, _ in pyogrio.list_layers(table_file)]
         layer = "buurttabel" if "buurttabel" in names else names[0]
     table = to_rd_new(gpd.read_file(table_file, layer=layer), source=table_file)
     prioritised = sia_mod.prioritise(table, sia_cfg)
+    whole = completeness.sia_completeness(prioritised, sia_cfg)
+    completeness.check(whole, allow=allow or allow_incomplete)
+    if not whole.complete:
+        click.echo(f"{LET_OP} {whole.short()}: {whole.names()}", err=True)
     earlier = dia_mod.read_dia_set(previous) if previous is not None else None
     result = dia_mod.delineate(prioritised, dia_cfg, previous=earlier)
     sweep = sia_mod.weight_sweep(table, sia_cfg)
