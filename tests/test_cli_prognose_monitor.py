@@ -127,14 +127,18 @@ def test_monitor_writes_stoplight_outputs(tmp_path: Path) -> None:
         str(out_dir),
     )
     assert code == 0, out
-    table = pd.read_csv(out_dir / "monitor.csv", sep=";", decimal=",").set_index("afspraak_id")
+    table = pd.read_csv(out_dir / "publiek" / "monitor.csv", sep=";", decimal=",").set_index(
+        "afspraak_id"
+    )
     assert table.loc["V1", "status"] == "oranje"  # F-label sale still only planned
     assert table.loc["M1", "status"] == "groen"  # 2 de Alliantie sales, at most 40 allowed
     assert table.loc["P1", "status"] == "onbekend"  # no prognosis given
-    recs = pd.read_csv(out_dir / "overtredingen.csv", sep=";", dtype=str)
+    recs = pd.read_csv(out_dir / "intern" / "overtredingen.csv", sep=";", dtype=str)
     assert recs.loc[recs["afspraak_id"] == "V1", "vhe_id"].tolist() == ["2"]
-    assert "ORANJE" in (out_dir / "monitor.md").read_text(encoding="utf-8")
-    assert "<table>" in (out_dir / "monitor.html").read_text(encoding="utf-8")
+    assert "ORANJE" in (out_dir / "publiek" / "monitor.md").read_text(encoding="utf-8")
+    assert "<table>" in (out_dir / "publiek" / "monitor.html").read_text(encoding="utf-8")
+    assert not list((out_dir / "publiek").glob("overtredingen*"))  # dwellings: internal
+    assert (out_dir / "run.json").is_file()
 
 
 def test_monitor_rule_on_unknown_column_is_one_line(tmp_path: Path) -> None:
@@ -251,14 +255,14 @@ def test_monitor_reads_files_with_the_source_readers(tmp_path: Path) -> None:
     assert code == 0, out
     assert "Let op: voorraad.csv: 1 rij(en) apart gezet (rij 3)" in out
     assert "Let op: verkoop.csv: 1 rij(en) apart gezet" in out
-    table = pd.read_csv(out_dir / "monitor.csv", sep=";", decimal=",")
+    table = pd.read_csv(out_dir / "publiek" / "monitor.csv", sep=";", decimal=",")
     assert table["status"].tolist() == ["rood"]  # sold dwelling 1 has label G (ordered >= F)
-    rejected = pd.read_csv(out_dir / "niet_gekoppeld.csv", sep=";", decimal=",")
+    rejected = pd.read_csv(out_dir / "intern" / "niet_gekoppeld.csv", sep=";", decimal=",")
     assert rejected[["bestand", "bron_rij", "kolom", "waarde"]].values.tolist() == [
         ["voorraad.csv", 3, "energielabel", "Z"],
         ["verkoop.csv", 3, "status", "misschien"],
     ]
-    assert "niet_gekoppeld.csv (2 rij(en) niet gebruikt)" in out
+    assert "niet_gekoppeld.csv: 2 rij(en) niet gebruikt" in out
 
 
 def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
@@ -292,14 +296,14 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
     assert code == 0, out
     assert "Let op: voorraad_synthetisch.csv: 4 rij(en) apart gezet" in out
     assert "Let op: verkoop_synthetisch.csv: 1 rij(en) apart gezet" in out
-    table = pd.read_csv(tmp_path / "m" / "monitor.csv", sep=";", decimal=",").set_index(
+    table = pd.read_csv(tmp_path / "m" / "publiek" / "monitor.csv", sep=";", decimal=",").set_index(
         "afspraak_id"
     )
     status = table["status"].to_dict()
     assert status == {"V1": "rood", "M1": "rood", "P1": "groen", "P2": "groen"}
     assert table.loc["P1", "gemeten"] == 213  # the real table total, from the demo plans
     assert table.loc["P2", "gemeten"] == 78  # the real de Alliantie figure of tabel 1
-    rejected = pd.read_csv(tmp_path / "m" / "niet_gekoppeld.csv", sep=";", decimal=",")
+    rejected = pd.read_csv(tmp_path / "m" / "intern" / "niet_gekoppeld.csv", sep=";", decimal=",")
     # the readers' 4 + 1 rows, and what the join to the buurten leaves out (as in `run`):
     # 2 dwellings kilometres outside Amersfoort, 2 sales of unknown dwellings
     assert rejected.groupby("bestand")["reden"].value_counts().to_dict() == {
@@ -326,6 +330,6 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
     assert table.loc["M1", "gemeten"] == (sold["corporatie"] == "de Alliantie").sum() > 40
     assert (sold.loc[banned, "status"] == "gerealiseerd").sum() > 0  # hence rood, not oranje
     assert table.loc["V1", "toelichting"].startswith(f"verkopen 2022\u20132023 ({len(sales)} van ")
-    recs = pd.read_csv(tmp_path / "m" / "overtredingen.csv", sep=";", dtype=str)
+    recs = pd.read_csv(tmp_path / "m" / "intern" / "overtredingen.csv", sep=";", dtype=str)
     v1 = recs[recs["afspraak_id"] == "V1"]
     assert sorted(v1["vhe_id"]) == sorted(sold.loc[banned, "vhe_id"])

@@ -229,8 +229,10 @@ def audit(
     """Cells among ``suppressed`` whose value an attacker can pin down (interval < 1).
 
     The attacker knows every published cell, every relation, the sign of each suppressed
-    cell and that it is not zero. Solved per connected group of suppressed cells. Returns
-    each exposed cell with the relations that pin it (non-zero LP duals).
+    cell and that it is not zero. The relations among suppressed cells fall apart into
+    independent groups (connected components); all groups are solved together, as one
+    block-diagonal LP per objective, so the number of LPs does not grow with the number of
+    groups. Returns each exposed cell with the relations that pin it (non-zero LP duals).
     """
     values = np.asarray(cells.values, dtype=float)
     if a is None:
@@ -244,22 +246,12 @@ def audit(
         return {}
     sub = sub[used]
     known = np.asarray(a[used] @ np.where(suppressed, 0.0, values)).ravel()
-    n_groups, group = connected_components((sub.T @ sub).tocsr(), directed=False)
-    nonzero, signs = np.asarray(cells.nonzero_known), np.asarray(cells.signs)
-    by_col = sub.tocsc()
-    # the members of every group at once (linear; no scan of all cells per group)
-    order = np.argsort(group, kind="stable")
-    starts = np.searchsorted(group[order], np.arange(n_groups + 1))
-    exposed: dict[int, set[int]] = {}
-    for g in range(n_groups):
-        cols = order[starts[g] : starts[g + 1]]
-        rows = np.unique(by_col[:, cols].tocoo().row)
-        pick = hidden[cols]
-        bounds = _bounds(values[pick], nonzero[pick], signs[pick])
-        found = _exposed_in(sub[rows][:, cols], -known[rows], values[pick], bounds)
-        for j, local in found.items():
-            exposed[int(hidden[cols[j]])] = {int(used[rows[r]]) for r in local}
-    return exposed
+    _, group = connected_components((sub.T @ sub).tocsr(), directed=False)
+    bounds = _bounds(
+        values[hidden], np.asarray(cells.nonzero_known)[hidden], np.asarray(cells.signs)[hidden]
+    )
+    found = _exposed_in(sub, -known, values[hidden], bounds, group)
+    return {int(hidden[j]): {int(used[r]) for r in rows} for j, rows in found.items()}
 
 
 def _bounds(
@@ -278,50 +270,104 @@ def _bounds(
     return out
 
 
+@dataclass
+class _Witness:
+    """The spread of feasible values seen per hidden cell, and the binding relations."""
+
+    a_eq: sparse.csr_matrix
+    b_eq: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    row_group: np.ndarray
+    binding: dict[int, set[int]] = field(default_factory=dict)
+
+    def solve(
+        self,
+        c: np.ndarray,
+        bounds: Sequence[tuple[float | None, float | None]],
+        cols: np.ndarray,
+        group: np.ndarray,
+    ) -> int:
+        """One LP; its solution widens every cell's spread; the duals of each of ``cols``'
+        group are that cell's binding relations. Returns the solver status."""
+        res = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, bounds=bounds, method="highs")
+        if res.status == 0:
+            np.minimum(self.lo, res.x, out=self.lo)
+            np.maximum(self.hi, res.x, out=self.hi)
+            duals = np.abs(np.asarray(res.eqlin.marginals)) > _EPS
+            for j in cols.tolist():
+                rows = np.flatnonzero(duals & (self.row_group == group[j]))
+                self.binding.setdefault(j, set()).update(rows.tolist())
+        return int(res.status)
+
+    def open(self) -> np.ndarray:
+        """Cells not yet seen at two values at least 1 apart."""
+        out: np.ndarray = self.hi - self.lo < 1 - _EPS
+        return out
+
+
 def _exposed_in(
     a_eq: sparse.csr_matrix,
     b_eq: np.ndarray,
     truth: np.ndarray,
     exact: list[tuple[float | None, float | None]],
+    group: np.ndarray,
 ) -> dict[int, set[int]]:
     """The cells whose feasible interval is narrower than 1, with their binding relations.
 
     Every LP solution is a witness for all cells at once: a cell seen at two values at
     least 1 apart is protected, so most cells need no LP of their own. A few LPs with
-    random objectives inside a box first spread the witnesses; only the cells left open
-    get their own exact min/max LP (without the box).
+    random objectives inside a box first spread the witnesses; then the cells left open are
+    minimised and maximised exactly (without the box), one cell per group in each LP (the
+    groups share no relation, so one LP answers for all of them). A batch that is
+    unbounded somewhere is solved cell by cell.
     """
     n = len(truth)
     span = float(np.abs(truth).max() * 2 + 10)
     boxed = [
         (lo, span if hi is None else hi) if lo is not None else (-span, hi) for lo, hi in exact
     ]
-    seen_lo, seen_hi = truth.astype(float).copy(), truth.astype(float).copy()
-    binding: dict[int, set[int]] = {}
-
-    def solve(c: np.ndarray, bounds: Sequence[tuple[float | None, float | None]], j: int) -> int:
-        res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if res.status == 0:
-            np.minimum(seen_lo, res.x, out=seen_lo)
-            np.maximum(seen_hi, res.x, out=seen_hi)
-            if j >= 0:
-                duals = np.abs(np.asarray(res.eqlin.marginals))
-                binding.setdefault(j, set()).update(np.flatnonzero(duals > _EPS).tolist())
-        return int(res.status)
-
+    first = a_eq.indices[a_eq.indptr[:-1]]  # every row holds a hidden cell
+    w = _Witness(a_eq, b_eq, truth.astype(float), truth.astype(float), group[first])
     rng = np.random.default_rng(0)
+    none = np.array([], dtype=np.int64)
     for _ in range(min(4, n)):
-        solve(rng.standard_normal(n), boxed, -1)
+        w.solve(rng.standard_normal(n), boxed, none, group)
+    # push every open cell away from where it was seen, all in one LP (a groups' cells are
+    # tied by the municipal totals, so one cell per LP would make the LPs grow with the
+    # table); repeat while it resolves a good share of them
+    for _ in range(8):
+        todo = np.flatnonzero(w.open())
+        if not todo.size:
+            break
+        c = np.zeros(n)
+        # up where no value above the true one was seen yet, down otherwise
+        c[todo] = np.where(w.hi[todo] <= truth[todo] + _EPS, -1.0, 1.0)
+        c[todo] *= rng.uniform(0.5, 1.5, todo.size)
+        w.solve(c, boxed, none, group)
+        if w.open().sum() > 0.8 * todo.size:
+            break
+    done = np.zeros(n, dtype=bool)
     out: dict[int, set[int]] = {}
-    for j in range(n):
+    while True:
+        todo = np.flatnonzero(w.open() & ~done)
+        if not todo.size:
+            break
+        # one open cell per group
+        batch = todo[np.unique(group[todo], return_index=True)[1]]
         for sign in (-1.0, 1.0):
-            if seen_hi[j] - seen_lo[j] >= 1 - _EPS:
+            cols = batch[w.open()[batch]]
+            if not cols.size:
                 break
             c = np.zeros(n)
-            c[j] = sign
-            if solve(c, exact, j) == 3:  # unbounded: any larger/smaller value fits
-                seen_hi[j] = np.inf
-        if seen_hi[j] - seen_lo[j] < 1 - _EPS:
-            rows = binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
-            out[j] = rows
+            c[cols] = sign
+            if w.solve(c, exact, cols, group) != 0:  # unbounded (or worse): one by one
+                for j in cols.tolist():
+                    one = np.zeros(n)
+                    one[j] = sign
+                    if w.solve(one, exact, np.array([j]), group) == 3:
+                        w.hi[j] = np.inf  # any larger/smaller value fits
+        done[batch] = True
+    for j in np.flatnonzero(w.open()).tolist():
+        out[j] = w.binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
     return out

@@ -566,8 +566,27 @@ def _rejected_rows(*frames: Any) -> Any:
     default=None,
     help="Het jaar van de monitor: de huurgrenzen van dit jaar gelden.",
 )
+@click.option(
+    "--gegevens",
+    "datasets",
+    multiple=True,
+    metavar="NAAM=BESTAND",
+    help="Een monitordataset als in [afspraken] van `run`: toewijzingen, geld, acties, "
+    "kengetallen of mutaties (gerealiseerd), of plannen (mutatieplannen); herhaalbaar.",
+)
+@click.option(
+    "--min-woningen",
+    "min_woningen",
+    type=click.IntRange(min=0),
+    metavar="AANTAL",
+    default=5,
+    show_default=True,
+    help="Privacy in publiek/: aantallen van minder woningen worden niet getoond "
+    "(als [uitvoer] min_woningen van `run`).",
+)
+@click.option("--force", is_flag=True, help="Overschrijf de uitvoer van een eerdere monitor.")
 @_buurten_options
-@_out_option("uitvoer/monitor/", "Uitvoermap.")
+@_out_option("uitvoer/monitor/", "Uitvoermap (publiek/, intern/ en run.json).")
 @_handled
 def monitor(
     agreements_file: Path,
@@ -575,6 +594,9 @@ def monitor(
     sales_file: Path | None,
     prognosis_file: Path | None,
     jaar: int | None,
+    datasets: tuple[str, ...],
+    min_woningen: int,
+    force: bool,
     buurten_file: Path | None,
     gemeente: str | None,
     layer: str | None,
@@ -583,9 +605,11 @@ def monitor(
 ) -> None:
     """Toets de afspraken (stoplicht: groen, oranje, rood of onbekend).
 
-    Schrijft monitor.csv, monitor.md, monitor.html, overtredingen.csv (de records die een
-    afspraak overtreden) en niet_gekoppeld.csv (invoerrijen die niet gebruikt konden worden:
-    bestand, rij, reden). Afspraken waarvan de gegevens ontbreken zijn onbekend.
+    Schrijft zoals `run` publiek/ (monitor.csv, monitor.md, monitor.html, per thema, partij
+    en groep; kleine aantallen per buurt niet getoond) en intern/ (dezelfde tabellen
+    volledig, overtredingen.csv: de records die een afspraak overtreden, en
+    niet_gekoppeld.csv: invoerrijen die niet gebruikt konden worden, met bestand, rij en
+    reden). Afspraken waarvan de gegevens ontbreken zijn onbekend.
 
     \b
     Voorbeeld (synthetisch; maak eerst de prognose met `geoprestatie prognose`):
@@ -595,10 +619,13 @@ def monitor(
             --prognose uitvoer/prognose/prognose.csv --jaar 2023
     """
     from geoprestatie import agreements as ag
-    from geoprestatie.output.monitor import write_monitor
+    from geoprestatie import publication
+    from geoprestatie.output.monitor import write_monitor_set
+    from geoprestatie.pipeline import monitor_data
     from geoprestatie.prognosis import read_prognosis
     from geoprestatie.sources import read_sales, read_stock
 
+    section = _dataset_options(datasets)
     rules = ag.read_agreements(agreements_file)
     # rows a reader sets aside are named in a DataWarning ("Let op: ...", one line per file);
     # the stock and sales are joined to the buurten as in `run`, so both monitor the same
@@ -606,6 +633,7 @@ def monitor(
     stock = read_stock(stock_file) if stock_file else None
     sales = read_sales(sales_file) if sales_file else None
     rejected = _rejected_rows(stock, sales)
+    table = buurten = None
     if stock is not None or sales is not None:
         from geoprestatie.join import join_sources
 
@@ -613,17 +641,68 @@ def monitor(
         joined = join_sources(buurten, stock=stock, sales=sales)
         stock, sales = joined.usable("voorraad"), joined.usable("verkoop")
         rejected = joined.report.not_joined.drop(columns="bron")
+        table = joined.table
+    plans = section.pop("plannen", None)
+    _read, data = monitor_data(
+        section, base=Path.cwd(), buurt_table=table, plans=None if plans is None else Path(plans)
+    )
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
-    result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar)
-    write_monitor(result, out)
-    _csv(rejected, out / "niet_gekoppeld.csv")
+    result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar, data=data)
+    policy = publication.PublicationPolicy(min_woningen=min_woningen)
+    if min_woningen < publication.DEFAULT_MIN_DWELLINGS:
+        from geoprestatie.errors import DataWarning
+
+        warnings.warn(
+            f"--min-woningen {min_woningen}: de openbare uitvoer toont cijfers van minder dan "
+            f"{publication.DEFAULT_MIN_DWELLINGS} woningen (privacy: openbaar, tenzij)",
+            DataWarning,
+            stacklevel=2,
+        )
+    public = publication.publish_monitor(result, policy, table=table, stock=stock)
+    inputs = [p for p in (agreements_file, stock_file, sales_file, prognosis_file) if p]
+    inputs += [Path(str(v)) for v in (*section.values(), plans) if v is not None]
+    write_monitor_set(
+        result,
+        public,
+        out,
+        rejected=rejected,
+        buurten=buurten,
+        min_woningen=min_woningen,
+        force=force,
+        inputs=inputs,
+    )
     counts = result.table["status"].value_counts()
     click.echo(
         f"{len(rules)} afspraken: "
         + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ag.STATUSES)
-        + f" -> {out}/monitor.csv, monitor.md, monitor.html"
-        + (f", niet_gekoppeld.csv ({len(rejected)} rij(en) niet gebruikt)" if len(rejected) else "")
+        + f" -> {out}/publiek/ (monitor.csv, monitor.md, monitor.html) en {out}/intern/"
+        + (
+            f" (overtredingen.csv; niet_gekoppeld.csv: {len(rejected)} rij(en) niet gebruikt)"
+            if len(rejected)
+            else " (overtredingen.csv)"
+        )
     )
+
+
+#: What ``monitor --gegevens NAAM=BESTAND`` accepts (the files of ``[afspraken]``).
+_MONITOR_DATASETS = ("toewijzingen", "geld", "acties", "kengetallen", "mutaties", "plannen")
+
+
+def _dataset_options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``NAAM=BESTAND`` options as an ``[afspraken]`` table (a bad name: one Dutch line)."""
+    from geoprestatie.errors import ConfigError
+
+    section: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, file = pair.partition("=")
+        name = name.strip().lower()
+        if not sep or name not in _MONITOR_DATASETS or not file.strip():
+            raise ConfigError(
+                f"--gegevens {pair!r}: verwacht NAAM=BESTAND met NAAM een van "
+                f"{', '.join(_MONITOR_DATASETS)}, bijv. --gegevens toewijzingen=toewijzingen.csv"
+            )
+        section[name] = file.strip()
+    return section
 
 
 _DEMO = {

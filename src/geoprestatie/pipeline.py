@@ -425,19 +425,12 @@ def _monitor(
         return None, {}
     rules = agreements.read_agreements(path)
     base = config.source.parent if config.source is not None else Path.cwd()
-    read = read_monitor_data(section, base=base)
-    data: dict[str, pd.DataFrame | None] = dict(read)
-    buurt_table = pd.DataFrame(joined.table.drop(columns="geometry", errors="ignore"))
-    data["buurten"] = data["warmte"] = buurt_table
-    for name, file in (
-        ("plannen", config.path("prognose", "plannen")),
-        ("mutaties", section.get("mutaties")),
-    ):
-        if file is not None:
-            plans = prognosis.read_mutation_plans(file, sheet=name)
-            # the signed number: additions count positive, removals negative
-            sign = plans["mutatie"].map(prognosis.MUTATIONS).astype("float64")
-            data[name] = plans.assign(saldo=plans["aantal"].astype("float64") * sign)
+    read, data = monitor_data(
+        section,
+        base=base,
+        buurt_table=joined.table,
+        plans=config.path("prognose", "plannen"),
+    )
     for name, frame in data.items():
         if name not in ("buurten", "warmte", "plannen") and frame is not None:
             _say(progress, f"      {name}: {_n(len(frame))} records")
@@ -456,6 +449,32 @@ def _monitor(
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("groen", "oranje", "rood", "onbekend"))
     _say(progress, f"      {len(result.table)} afspraken: {summary}")
     return result, read
+
+
+def monitor_data(
+    section: dict[str, Any],
+    *,
+    base: Path,
+    buurt_table: pd.DataFrame | None,
+    plans: Path | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame | None]]:
+    """The monitor's datasets as ``run`` and the ``monitor`` command both give them: the
+    files of an ``[afspraken]`` table (toewijzingen, geld, acties, kengetallen,
+    voorraad_peil; also returned alone, for the accounting), the buurt table (``buurten``,
+    ``warmte``), the mutation plans (``plans``) and realised mutations
+    (``section["mutaties"]``) with their signed ``saldo``."""
+    read = read_monitor_data(section, base=base)
+    data: dict[str, pd.DataFrame | None] = dict(read)
+    if buurt_table is not None:
+        table = pd.DataFrame(buurt_table.drop(columns="geometry", errors="ignore"))
+        data["buurten"] = data["warmte"] = table
+    for name, file in (("plannen", plans), ("mutaties", section.get("mutaties"))):
+        if file is not None:
+            frame = prognosis.read_mutation_plans(file, sheet=name)
+            # the signed number: additions count positive, removals negative
+            sign = frame["mutatie"].map(prognosis.MUTATIONS).astype("float64")
+            data[name] = frame.assign(saldo=frame["aantal"].astype("float64") * sign)
+    return read, data
 
 
 # ----------------------------------------------------------------------------- outputs

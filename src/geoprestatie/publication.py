@@ -39,7 +39,7 @@ label for small and for derivable cells alike, so the label tells nothing about 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, protect
+from geoprestatie.agreements import MonitorResult
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
@@ -66,6 +67,7 @@ __all__ = [
     "public_programme",
     "publish",
     "publish_frames",
+    "publish_monitor",
     "suppressed_mask",
     "suppressed_note",
 ]
@@ -131,7 +133,11 @@ _SIGNS: dict[str, int] = {**MUTATIONS, "tijdelijk_toevoeging": 1, "tijdelijk_ont
 
 class SuppressedCells(pd.DataFrame):
     """The boolean frame in ``attrs["onderdrukt"]``: compares as one bool, so pandas can
-    compare the ``attrs`` of frames it concatenates; operations give plain frames."""
+    compare the ``attrs`` of frames it concatenates; operations give plain frames.
+
+    Read-only by convention, so a copy is the same object: pandas deep-copies ``attrs`` on
+    every column access and every derived frame (``frame[col]``, ``frame.copy()``), which
+    for a national table (14,000 buurten x 300 columns) made each access copy 4 M cells."""
 
     @property
     def _constructor(self) -> type[pd.DataFrame]:
@@ -146,10 +152,10 @@ class SuppressedCells(pd.DataFrame):
     __hash__ = None  # type: ignore[assignment]
 
     def __deepcopy__(self, memo: dict[int, object] | None = None) -> SuppressedCells:
-        return SuppressedCells(pd.DataFrame(self, copy=True))
+        return self
 
     def __copy__(self) -> SuppressedCells:
-        return SuppressedCells(pd.DataFrame(self, copy=True))
+        return self
 
 
 @dataclass(frozen=True)
@@ -247,53 +253,96 @@ def _corp_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _area_cells(
-    cs: CellSystem, frame: pd.DataFrame, where: Hashable, row: pd.Series, weight: float
-) -> dict[str, Hashable]:
-    """The stock, rent-class and sales cells of one buurt or DIA row (column -> key)."""
-    keys: dict[str, Hashable] = {}
-    corp = _corp_columns(frame)
+#: Marks a stock cell that is zero: the attacker knows it (``n_corporaties``), so it is never
+#: hidden and adds nothing to a sum; it is left out of the cell system (a national table
+#: has millions of them).
+_ZERO: Hashable = ("0",)
+
+
+def _figure_columns(frame: pd.DataFrame) -> list[tuple[str, str, float, bool]]:
+    """``(column, cell kind, weight factor, nonzero_known)`` of the counts in ``frame``."""
     rent = [f"huur_{k}" for k in RENT_CLASSES if f"huur_{k}" in frame] + (
         ["huur_onbekend"] if "huur_onbekend" in frame else []
     )
-    total_w = weight * _W_BUURT_TOTAL
     # the number of corporations per buurt tells which stock cells are non-zero
-    for col, key, w, nz in (
-        *((c, ("S", c.removeprefix("woningen_"), where), weight, True) for c in corp),
-        ("woningen_corporaties", ("S", "*", where), total_w, True),
-        *((c, ("H", c, where), weight, False) for c in rent),
-        ("verkoop_gepland", ("V", where), weight, False),
-    ):
-        if col in frame.columns and (v := _num(row[col])) is not None:
-            keys[col] = cs.cell(key, v, weight=w, nonzero_known=nz, sign=1)
-    total = keys.get("woningen_corporaties")
-    if total is not None:
-        cs.sum(total, [keys[c] for c in corp if c in keys])
-        cs.sum(total, [keys[c] for c in rent if c in keys])
-    return keys
+    out = [(c, "S", 1.0, True) for c in _corp_columns(frame)]
+    out += [("woningen_corporaties", "S*", _W_BUURT_TOTAL, True)]
+    out += [(c, "H", 1.0, False) for c in rent] + [("verkoop_gepland", "V", 1.0, False)]
+    return [t for t in out if t[0] in frame.columns]
+
+
+def _area_cells(
+    cs: CellSystem, frame: pd.DataFrame, where: Sequence[Hashable], weight: float
+) -> list[dict[str, Hashable]]:
+    """The stock, rent-class and sales cells of each buurt or DIA row (column -> key;
+    :data:`_ZERO` for a zero stock cell), with the row's sums."""
+    figures = _figure_columns(frame)
+    values = (
+        np.column_stack(
+            [
+                pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                for c, *_ in figures
+            ]
+        )
+        if figures
+        else np.zeros((len(frame), 0))
+    )
+    values[~np.isfinite(values)] = np.nan
+    corp = [c for c, kind, *_ in figures if kind == "S"]
+    rent = [c for c, kind, *_ in figures if kind == "H"]
+    out: list[dict[str, Hashable]] = []
+    for w, row in zip(where, values, strict=True):
+        keys: dict[str, Hashable] = {}
+        for (col, kind, factor, nz), v in zip(figures, row.tolist(), strict=True):
+            if v != v:  # NA
+                continue
+            if nz and v == 0:
+                keys[col] = _ZERO
+                continue
+            key: tuple[Hashable, ...] = (
+                ("S", col.removeprefix("woningen_"), w)
+                if kind == "S"
+                else ("S", "*", w)
+                if kind == "S*"
+                else ("H", col, w)
+                if kind == "H"
+                else ("V", w)
+            )
+            keys[col] = cs.cell(key, v, weight=weight * factor, nonzero_known=nz, sign=1)
+        total = keys.get("woningen_corporaties")
+        if total is not None and total is not _ZERO:
+            cs.sum(total, [keys[c] for c in corp if keys.get(c, _ZERO) is not _ZERO])
+            cs.sum(total, [keys[c] for c in rent if c in keys])
+        out.append(keys)
+    return out
 
 
 def _stock_cells(
     cs: CellSystem, table: pd.DataFrame, areas: pd.DataFrame, members: Mapping[str, list[str]]
 ) -> tuple[dict[str, dict[str, Hashable]], dict[str, dict[str, Hashable]]]:
     """Cells of the buurt table and the DIA table, with the buurt, DIA and municipal sums."""
-    per_buurt = {
-        str(r["buurtcode"]): _area_cells(cs, table, str(r["buurtcode"]), r, _W_PART)
-        for _, r in table.iterrows()
-    }
+    codes = table["buurtcode"].astype(str).tolist() if "buurtcode" in table else []
+    per_buurt = dict(zip(codes, _area_cells(cs, table, codes, _W_PART), strict=True))
     per_dia: dict[str, dict[str, Hashable]] = {}
-    for _, r in areas.iterrows():
-        d = str(r["dia_id"])
-        per_dia[d] = keys = _area_cells(cs, areas, ("DIA", d), r, _W_AREA)
+    ids = areas["dia_id"].astype(str).tolist() if "dia_id" in areas else []
+    dia_keys = _area_cells(cs, areas, [("DIA", d) for d in ids], _W_AREA) if ids else []
+    for d, keys in zip(ids, dia_keys, strict=True):
+        per_dia[d] = keys
         for col, key in keys.items():
+            if key is _ZERO:
+                continue
             parts = [per_buurt.get(b, {}).get(col) for b in members.get(d, [])]
             if parts and all(p is not None for p in parts):
-                cs.sum(key, [p for p in parts if p is not None])
+                cs.sum(key, [p for p in parts if p is not None and p is not _ZERO])
     # municipal totals of the stock (per corporation and in all) are public through the
     # accounting and the monitor; rent classes and sales are not published municipality-wide
-    columns = {c for keys in per_buurt.values() for c in keys if c.startswith("woningen_")}
+    columns: dict[str, list[Hashable]] = {}
+    for keys in per_buurt.values():
+        for col, key in keys.items():
+            if col.startswith("woningen_") and key is not _ZERO:
+                columns.setdefault(col, []).append(key)
     for col in sorted(columns):
-        parts = [k[col] for k in per_buurt.values() if col in k]
+        parts = columns[col]
         total = sum(cs.values[cs.index(p)] for p in parts)
         cs.sum(cs.cell(("municipal", col), total, forced=True, sign=1), parts)
     return per_buurt, per_dia
@@ -357,7 +406,7 @@ def _prognosis_cells(
             out.update({(pos, m): k for m, k in zip(parts, kp, strict=True)})
             cs.sum(ke, [kb, *kp])
         linked = stock.get(b, {}).get("woningen_corporaties")
-        if y == first and linked is not None and (pos, "beginstand") in out:
+        if y == first and linked is not None and linked is not _ZERO and (pos, "beginstand") in out:
             start = out[(pos, "beginstand")]
             if abs(cs.values[cs.index(linked)] - cs.values[cs.index(start)]) < 1e-9:
                 cs.sum(start, [linked])  # counted from the same dwellings: the same number
@@ -435,11 +484,16 @@ def _mask_from(
     hidden: set[Hashable],
 ) -> pd.DataFrame:
     """Boolean frame: True where the cell's key (per row ``row_key``, per column) is hidden."""
-    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    for col in frame.columns:
-        flags = [keys.get(r, {}).get(str(col)) in hidden for r in row_key]
-        mask[col] = np.asarray(flags, dtype=bool)
-    return mask
+    mask = np.zeros(frame.shape, dtype=bool)
+    cols = {str(c): j for j, c in enumerate(frame.columns)}
+    rows: dict[str, list[int]] = {}
+    for pos, r in enumerate(row_key.astype(str).tolist()):
+        rows.setdefault(r, []).append(pos)
+    for r, row_keys in keys.items():
+        for col, key in row_keys.items():
+            if key in hidden and col in cols and r in rows:
+                mask[rows[r], cols[col]] = True
+    return pd.DataFrame(mask, index=frame.index, columns=frame.columns)
 
 
 def _derived(
@@ -491,6 +545,7 @@ def publish_frames(
     stock: pd.DataFrame | None = None,
     prognosis: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
+    criteria: Mapping[str, str] | None = None,
 ) -> PublicFrames:
     """The public versions of a run's frames (see the module docstring for the rules).
 
@@ -503,6 +558,11 @@ def publish_frames(
         The joined dwellings (for the E/F/G group rule); never published.
     prognosis, summary
         :func:`geoprestatie.prognosis.project` and ``summary_table`` output.
+    criteria
+        SIA criterion name -> its column of the buurt table: a criterion whose value the
+        public table hides for a buurt (a share that would give a hidden count back) hides
+        its contribution there, and the buurt's SIA figures (the score minus the other,
+        public contributions would give it back).
 
     Examples
     --------
@@ -530,11 +590,13 @@ def publish_frames(
     hidden = {k for k, s in zip(cs.keys, status, strict=True) if s != PUBLISHED}
     pub = PublicFrames(
         table=_public_buurten(table, per_buurt, hidden, stock, m, sia=False),
-        scored=_public_buurten(scored, per_buurt, hidden, stock, m, sia=True),
+        scored=scored,
         areas=areas,
         n_primary=int((status == 1).sum()),
         n_secondary=int((status == 2).sum()),
     )
+    pub.scored = _public_buurten(scored, per_buurt, hidden, stock, m, sia=True)
+    pub.scored = _hide_criteria(pub.scored, pub.table, criteria or {})
     pub.hidden_totals = _hidden_totals(cs, status)
     pub.notes += _total_notes(cs, status, m)
     pub.scored.attrs = {k: v for k, v in pub.scored.attrs.items() if k not in _INTERNAL_ATTRS}
@@ -603,6 +665,51 @@ def _year_totals(coarse: pd.DataFrame, hidden_totals: frozenset[str]) -> pd.Data
         index=totals.index,
     )
     return _hide(totals, mask)
+
+
+def _hide_criteria(
+    scored: pd.DataFrame, table: pd.DataFrame, criteria: Mapping[str, str]
+) -> pd.DataFrame:
+    """Hide ``bijdrage_<name>`` where the public ``table`` hides the criterion's column,
+    and with it the buurt's SIA figures.
+
+    A contribution is the criterion's value scaled (e.g. min-max over the buurten, whose
+    ends are public): it gives the value back, and a share times the public number of
+    dwellings gives the hidden count back.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["B1", "B2"], "aandeel_efg": [pd.NA, 0.5]})
+    >>> t.attrs[SUPPRESSED_ATTR] = pd.DataFrame({"buurtcode": [False] * 2,
+    ...                                          "aandeel_efg": [True, False]})
+    >>> s = pd.DataFrame({"buurtcode": ["B1", "B2"], "sia_score": [40.0, 55.0],
+    ...                   "bijdrage_efg": [10.0, 20.0], "bijdrage_oud": [30.0, 35.0]})
+    >>> out = _hide_criteria(s, t, {"efg": "aandeel_efg", "oud": "bouwjaar_mediaan"})
+    >>> out[["sia_score", "bijdrage_efg", "bijdrage_oud"]].to_numpy().tolist()
+    [[<NA>, <NA>, <NA>], [55.0, 20.0, 35.0]]
+    """
+    if not criteria or "buurtcode" not in scored or "buurtcode" not in table:
+        return scored
+    tmask = suppressed_mask(table)
+    tmask.index = table["buurtcode"].astype(str).to_numpy()
+    tmask = tmask[~tmask.index.duplicated()]
+    codes = scored["buurtcode"].astype(str).to_numpy()
+    mask = pd.DataFrame(False, index=scored.index, columns=scored.columns)
+    any_hidden = np.zeros(len(scored), dtype=bool)
+    for name, column in criteria.items():
+        col = f"bijdrage_{name}"
+        if column not in tmask or col not in mask:
+            continue
+        flags = tmask[column].reindex(codes, fill_value=False).to_numpy(dtype=bool)
+        mask[col] = flags
+        any_hidden |= flags
+    if not any_hidden.any():
+        return scored
+    family = [str(c) for c in mask if str(c).startswith(_SIA_PREFIXES)]
+    for col in [*_SIA_FIGURES, *family]:
+        if col in mask:
+            mask[col] |= any_hidden
+    return _hide(scored, mask)
 
 
 def _codes(value: object) -> list[str]:
@@ -721,6 +828,46 @@ def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.Dat
     return out
 
 
+def _public_monitor(monitor: MonitorResult, table: pd.DataFrame, m: int) -> MonitorResult:
+    """The monitor as published: no offending records (dwellings), groups per buurt hidden
+    where they would show a small count (:func:`_public_groups`)."""
+    groepen = _public_groups(monitor.groepen, table, m)
+    return dataclasses.replace(monitor, overtredingen={}, groepen=groepen)
+
+
+def publish_monitor(
+    monitor: MonitorResult,
+    policy: PublicationPolicy,
+    *,
+    table: pd.DataFrame | None = None,
+    stock: pd.DataFrame | None = None,
+) -> MonitorResult:
+    """The public monitor of the ``monitor`` command, by the same rules as :func:`publish`.
+
+    ``table`` is the buurt table of the joined stock (when the command joins one): its
+    suppression decides which per-buurt results would give a hidden count back.
+
+    Examples
+    --------
+    >>> from geoprestatie.agreements import MonitorResult
+    >>> g = pd.DataFrame({"afspraak_id": ["A", "A"], "buurtcode": ["B1", "B2"],
+    ...                   "status": ["rood", "groen"], "gemeten": ["3", "30"]})
+    >>> t = pd.DataFrame({"afspraak_id": ["A"], "status": ["rood"]})
+    >>> recs = {"A": pd.DataFrame({"vhe_id": ["V1"]})}
+    >>> pub = publish_monitor(MonitorResult(table=t, overtredingen=recs, groepen=g),
+    ...                       PublicationPolicy())
+    >>> pub.groepen["gemeten"].tolist(), pub.overtredingen
+    ([<NA>, '30'], {})
+    """
+    public_table = pd.DataFrame({"buurtcode": pd.Series([], dtype=str)})
+    if table is not None and len(table) and "buurtcode" in table:
+        empty = pd.DataFrame({"dia_id": [], "buurtcodes": []})
+        public_table = publish_frames(
+            table=table, scored=table, areas=empty, policy=policy, stock=stock
+        ).table
+    return _public_monitor(monitor, public_table, policy.min_woningen)
+
+
 def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunResult:
     """The public version of a run: what ``publiek/`` and published notebooks may show.
 
@@ -741,6 +888,7 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
         stock=result.joined.stock,
         prognosis=prognosis,
         summary=result.prognosis_summary,
+        criteria={c.name: c.column for c in result.sia_config.criteria},
     )
     report = dataclasses.replace(
         result.joined.report,
@@ -759,8 +907,7 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     }
     monitor = result.monitor
     if monitor is not None:
-        groepen = _public_groups(monitor.groepen, pub.table, policy.min_woningen)
-        monitor = dataclasses.replace(monitor, overtredingen={}, groepen=groepen)
+        monitor = _public_monitor(monitor, pub.table, policy.min_woningen)
     return dataclasses.replace(
         result,
         joined=joined,

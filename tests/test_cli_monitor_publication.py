@@ -1,0 +1,87 @@
+"""`geoprestatie monitor` publishes through the same policy and output set as `run`:
+publiek/ (no dwelling, no small count per buurt) and intern/, with a manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from geoprestatie.cli import main
+
+SMALL, LARGE, OTHER = "BU03070100", "BU03070101", "BU03070102"
+
+
+def _inputs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    rows = ["vhe_id;corporatie;buurtcode;energielabel;huurprijs"]
+    rows += [f"S{i};Portaal;{SMALL};F;500" for i in range(3)]  # 3 dwellings: small
+    rows += [f"L{i};Portaal;{LARGE};{'F' if i < 11 else 'B'};500" for i in range(60)]
+    # the next-smallest buurt hides too (else 3 = municipal total - the others)
+    rows += [f"O{i};Portaal;{OTHER};B;500" for i in range(45)]
+    stock = tmp_path / "voorraad.csv"
+    stock.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    alloc = ["datum;corporatie;buurtcode;vhe_id"]
+    alloc += [f"2024-03-01;Portaal;{SMALL};S{i}" for i in range(2)]  # 2 allocations: small
+    alloc += [f"2024-03-01;Portaal;{LARGE};L{i}" for i in range(17)]
+    toewijzingen = tmp_path / "toewijzingen.csv"
+    toewijzingen.write_text("\n".join(alloc) + "\n", encoding="utf-8")
+    rules = tmp_path / "afspraken.toml"
+    rules.write_text(
+        '[[afspraak]]\nid = "E"\ntekst = "Weinig F-labels"\npartij = "Portaal"\n'
+        'soort = "regel"\ndataset = "voorraad"\nmeting = "aantal(energielabel >= \'F\')"\n'
+        'vergelijking = "<="\nnorm = 20\nper = "buurtcode"\n'
+        '[[afspraak]]\nid = "T"\ntekst = "Toewijzingen per buurt"\npartij = "Portaal"\n'
+        'soort = "regel"\ndataset = "toewijzingen"\nmeting = "aantal()"\nnorm = 1\n'
+        'per = "buurtcode"\n',
+        encoding="utf-8",
+    )
+    return stock, toewijzingen, rules
+
+
+def test_small_monitor_counts_never_reach_publiek(tmp_path: Path) -> None:
+    stock, toewijzingen, rules = _inputs(tmp_path)
+    out = tmp_path / "m"
+    args = ["monitor", "--afspraken", str(rules), "--voorraad", str(stock)]
+    args += ["--gegevens", f"toewijzingen={toewijzingen}", "--gemeente", "Amersfoort"]
+    done = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "Traceback" not in done.output
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    listed = {e["pad"] for e in manifest["bestanden"]}
+    assert "publiek/monitor.html" in listed and "intern/overtredingen.csv" in listed
+
+    def groups(where: str) -> dict[tuple[str, str], object]:
+        frame = pd.read_csv(out / where / "monitor_groepen.csv", sep=";", dtype=str)
+        return {
+            (str(a), str(b)): g
+            for a, b, g in zip(
+                frame["afspraak_id"], frame["buurtcode"], frame["gemeten"], strict=True
+            )
+        }
+
+    full, public = groups("intern"), groups("publiek")
+    # the monitor datasets of `run` (toewijzingen through --gegevens) are measured
+    assert full[("T", SMALL)] == "2" and full[("T", LARGE)] == "17"
+    assert full[("E", SMALL)] == "3" and full[("E", LARGE)] == "11"
+    # a small count per buurt never reaches publiek/; the others do
+    assert public[("T", SMALL)] == "×" and public[("E", SMALL)] == "×"
+    assert public[("T", LARGE)] == "17" and public[("E", LARGE)] == "11"
+    # no dwelling in publiek/: no offending records, no vhe_id anywhere
+    publiek = out / "publiek"
+    assert not list(publiek.glob("overtredingen*")) and not list(publiek.glob("niet_gek*"))
+    for path in publiek.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for vhe in ("S0", "S1", "S2", "L0"):
+            assert f">{vhe}<" not in text and f";{vhe};" not in text, (path.name, vhe)
+    page = (publiek / "monitor.html").read_text(encoding="utf-8")
+    assert "overtredingen" not in page.lower() or "vhe_id" not in page
+
+
+def test_monitor_refuses_a_bad_dataset_option(tmp_path: Path) -> None:
+    _, _, rules = _inputs(tmp_path)
+    args = ["monitor", "--afspraken", str(rules), "--gegevens", "onzin.csv"]
+    done = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "m")])
+    assert done.exit_code == 1 and done.output.startswith("Fout: ")
+    assert "--gegevens 'onzin.csv'" in done.output and "Traceback" not in done.output

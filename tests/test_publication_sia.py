@@ -1,0 +1,80 @@
+"""publication: SIA figures never give a hidden count back (a contribution is its
+criterion's value rescaled; the score minus the public contributions is the hidden one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geoprestatie.publication import PublicationPolicy, publish_frames
+
+W = 30.0  # weight of the E/F/G criterion
+
+
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Three buurten with a public corporation stock; B1 has 2 E/F/G dwellings of 40."""
+    efg = {"B1": (2, 40), "B2": (45, 50), "B3": (0, 60)}  # B1 between the public ends
+    rows = [
+        {"vhe_id": f"{b}-{i}", "buurtcode": b, "energielabel": "F" if i < k else "B"}
+        for b, (k, n) in efg.items()
+        for i in range(n)
+    ]
+    stock = pd.DataFrame(rows)
+    share = np.array([k / n for k, n in efg.values()])
+    table = pd.DataFrame(
+        {
+            "buurtcode": list(efg),
+            "woningen_a": [n for _, n in efg.values()],
+            "woningen_corporaties": [n for _, n in efg.values()],
+            "aandeel_efg": share,
+        }
+    )
+    lo, hi = share.min(), share.max()
+    bijdrage = W * (share - lo) / (hi - lo)  # min-max, as the default criterion
+    scored = pd.DataFrame(
+        {
+            "buurtcode": list(efg),
+            "bijdrage_efg": bijdrage,
+            "bijdrage_oud": [10.0, 20.0, 5.0],
+        }
+    )
+    scored["sia_score"] = scored["bijdrage_efg"] + scored["bijdrage_oud"]
+    return table, scored, stock
+
+
+def _back_out(table: pd.DataFrame, scored: pd.DataFrame) -> float | None:
+    """The attacker: B1's E/F/G count from what is published, or None if it cannot."""
+    efg = pd.to_numeric(table["aandeel_efg"]).to_numpy(dtype=float, na_value=np.nan)
+    lo, hi = np.nanmin(efg), np.nanmax(efg)  # the public ends of the min-max scale
+    b1 = scored.iloc[0]
+    contribution = b1["bijdrage_efg"]
+    if pd.isna(contribution) and not pd.isna(b1["sia_score"]):
+        contribution = b1["sia_score"] - b1["bijdrage_oud"]
+    if pd.isna(contribution):
+        return None
+    share = lo + float(contribution) / W * (hi - lo)
+    return share * float(table["woningen_corporaties"].iloc[0])
+
+
+def test_contribution_and_score_do_not_give_a_hidden_share_back() -> None:
+    table, scored, stock = _frames()
+    empty = pd.DataFrame({"dia_id": [], "buurtcodes": []})
+    # without the criterion mapping the attacker gets the 2 back: the leak being closed
+    plain = publish_frames(
+        table=table, scored=scored, areas=empty, policy=PublicationPolicy(), stock=stock
+    )
+    assert pd.isna(plain.table["aandeel_efg"].iloc[0])  # the share itself is hidden
+    assert round(_back_out(plain.table, plain.scored)) == 2  # ... its contribution is not
+    pub = publish_frames(
+        table=table,
+        scored=scored,
+        areas=empty,
+        policy=PublicationPolicy(),
+        stock=stock,
+        criteria={"efg": "aandeel_efg", "oud": "bouwjaar_mediaan"},
+    )
+    assert _back_out(pub.table, pub.scored) is None
+    assert pub.scored[["bijdrage_efg", "sia_score"]].iloc[0].isna().all()
+    # the other buurten keep their figures (their shares are public anyway)
+    assert pub.scored["sia_score"].iloc[1:].notna().all()
+    assert pub.scored["bijdrage_oud"].iloc[1:].tolist() == [20.0, 5.0]
