@@ -349,6 +349,10 @@ def _exposed_in(
             break
     done = np.zeros(n, dtype=bool)
     out: dict[int, set[int]] = {}
+    by_col = a_eq.tocsc()
+    for j in np.flatnonzero(w.open()).tolist():
+        if w.open()[j]:
+            done[j] = _local(w, by_col, j, exact, truth, out)
     while True:
         todo = np.flatnonzero(w.open() & ~done)
         if not todo.size:
@@ -369,5 +373,75 @@ def _exposed_in(
                         w.hi[j] = np.inf  # any larger/smaller value fits
         done[batch] = True
     for j in np.flatnonzero(w.open()).tolist():
-        out[j] = w.binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
+        if j not in out:
+            out[j] = w.binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
     return out
+
+
+def _local(
+    w: _Witness,
+    by_col: sparse.csc_matrix,
+    j: int,
+    exact: list[tuple[float | None, float | None]],
+    truth: np.ndarray,
+    out: dict[int, set[int]],
+) -> bool:
+    """Decide cell ``j`` on its neighbourhood (the relations within two steps of it): with
+    only those relations (fewer constraints: a wider interval) an interval below 1 proves
+    it exposed; with the cells beyond fixed at their values (a feasible table of the whole
+    system) two values 1 apart prove it protected. Returns whether ``j`` is decided."""
+    a_eq = w.a_eq
+    rows = np.unique(by_col.indices[by_col.indptr[j] : by_col.indptr[j + 1]])
+    if not rows.size:
+        return False  # in no relation: its bounds decide, in the LPs over all cells
+    for _ in range(2):
+        cols = np.unique(a_eq[rows].indices)
+        rows = np.unique(by_col[:, cols].tocoo().row)
+    cols = np.unique(a_eq[rows].indices)
+    if len(cols) > 2000:
+        return False  # not small: left to the LPs over all cells
+    at = int(np.searchsorted(cols, j))
+    bounds = [exact[c] for c in cols.tolist()]
+    # relaxation: only these relations (they hold no other cell); fewer constraints
+    if _interval(a_eq[rows][:, cols], w.b_eq[rows], bounds, at, w, j, rows) < 1 - _EPS:
+        out[j] = w.binding.get(j) or set(rows.tolist())
+        return True
+    # restriction: every relation of these cells, the cells beyond fixed at their values
+    touching = np.unique(by_col[:, cols].tocoo().row)
+    full = a_eq[touching]
+    rest = np.ones(a_eq.shape[1], dtype=bool)
+    rest[cols] = False
+    rhs = w.b_eq[touching] - full[:, np.flatnonzero(rest)] @ truth[rest]
+    _interval(full[:, cols], rhs, bounds, at, w, j, touching, cols=cols)
+    return not bool(w.open()[j])
+
+
+def _interval(
+    a: sparse.csr_matrix,
+    b: np.ndarray,
+    bounds: list[tuple[float | None, float | None]],
+    at: int,
+    w: _Witness,
+    j: int,
+    rows: np.ndarray,
+    *,
+    cols: np.ndarray | None = None,
+) -> float:
+    """Width of cell ``at``'s interval in the LP ``a x = b`` (inf when unbounded), its
+    binding relations added to ``w``; with ``cols`` (a restriction of the whole system)
+    each solution, completed with the true values elsewhere, is a witness for ``w``."""
+    ends = []
+    for sign in (1.0, -1.0):
+        c = np.zeros(a.shape[1])
+        c[at] = sign
+        res = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if res.status != 0:
+            return float("inf")
+        ends.append(float(res.x[at]))
+        if cols is None:  # the relations that pin it, should it be exposed
+            duals = np.flatnonzero(np.abs(np.asarray(res.eqlin.marginals)) > _EPS)
+            w.binding.setdefault(j, set()).update(rows[duals].tolist())
+        else:
+            np.minimum.at(w.lo, cols, res.x)
+            np.maximum.at(w.hi, cols, res.x)
+    return abs(ends[1] - ends[0])
