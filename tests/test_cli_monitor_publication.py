@@ -1,14 +1,17 @@
-"""`geoprestatie monitor` publishes through the same policy and output set as `run`:
-publiek/ (no dwelling, no small count per buurt) and intern/, with a manifest."""
+"""Stage commands publish through the policy of `run`: `geoprestatie monitor` writes
+publiek/ (no dwelling, no small count per buurt) and intern/ with a manifest; the maps of
+`geoprestatie prognose` are drawn from the public prognosis."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
 
+from geoprestatie import datasets
 from geoprestatie.cli import main
 
 SMALL, LARGE, OTHER = "BU03070100", "BU03070101", "BU03070102"
@@ -85,3 +88,21 @@ def test_monitor_refuses_a_bad_dataset_option(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "m")])
     assert done.exit_code == 1 and done.output.startswith("Fout: ")
     assert "--gegevens 'onzin.csv'" in done.output and "Traceback" not in done.output
+
+
+def test_prognose_maps_show_no_small_count(tmp_path: Path) -> None:
+    # the stage command's maps are for publishing: drawn from the public prognosis (per
+    # buurt over all corporations, small and derivable figures hidden), as in `run`;
+    # before, every tooltip listed "Omnia Wonen: 3" (a corporation's 1-4 dwellings)
+    demo = datasets.data_path("demo")
+    args = ["prognose", "--beginstand", str(demo / "beginstand_amersfoort.csv")]
+    args += ["--plannen", str(demo / "plannen_amersfoort_2022_2023.csv")]
+    done = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "p")])
+    assert done.exit_code == 0, done.output
+    maps = sorted((tmp_path / "p" / "kaarten").glob("prognose_*.html"))
+    assert len(maps) == 2
+    small = re.compile(r"(Omnia Wonen|Portaal|de Alliantie): [1-4]\b")
+    for path in maps:
+        page = path.read_text(encoding="utf-8")
+        assert not small.findall(page), (path.name, small.findall(page)[:3])
+        assert "×" in page  # hidden figures are marked, not dropped

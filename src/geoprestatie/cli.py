@@ -489,6 +489,9 @@ def prognose(
     if "buurtcode" in result.columns and result["buurtcode"].notna().any():
         from geoprestatie.output.maps import prognose_map
 
+        # the maps are for publishing: the public prognosis (per buurt over all
+        # corporations, small and derivable figures hidden), as `run` draws it
+        public = _public_prognosis(result)
         codes = set(result["buurtcode"].dropna().astype(str))
         buurten = _load_buurten(buurten_file, gemeente, layer, crs)
         buurten = buurten[buurten["buurtcode"].isin(codes)]
@@ -499,7 +502,7 @@ def prognose(
         else:
             for year in sorted(set(result["jaar"].astype(int))):
                 m = prognose_map(
-                    result,
+                    public,
                     buurten,
                     years=[year],
                     title=f"Prognose sociale huurvoorraad {year}{title_suffix}",
@@ -703,6 +706,23 @@ def _dataset_options(pairs: tuple[str, ...]) -> dict[str, Any]:
             )
         section[name] = file.strip()
     return section
+
+
+def _public_prognosis(prognosis: Any) -> Any:
+    """The prognosis as a public map may show it (:func:`publication.publish_frames`)."""
+    import pandas as pd
+
+    from geoprestatie import publication
+
+    no_table = pd.DataFrame({"buurtcode": pd.Series([], dtype=str)})
+    no_areas = pd.DataFrame({"dia_id": [], "buurtcodes": []})
+    return publication.publish_frames(
+        table=no_table,
+        scored=no_table,
+        areas=no_areas,
+        policy=publication.PublicationPolicy(),
+        prognosis=prognosis,
+    ).prognosis
 
 
 _DEMO = {
