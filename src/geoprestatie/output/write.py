@@ -8,6 +8,7 @@ imports :mod:`geoprestatie.pipeline`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
 from geoprestatie._atomic import write_text
@@ -29,11 +30,14 @@ def write_all(result: RunResult, folder: Path, *, dwellings: bool = False) -> li
     """Write maps, PNGs, the report, the GeoPackage and the tables into ``folder``.
 
     ``dwellings=True`` adds the located dwellings as a GeoPackage layer. Returns the
-    paths written.
+    paths written. Chromium prints ``rapport.pdf`` (another process, about 3 s) while the
+    GeoPackage and the tables are written.
     """
-    written = write_visuals(result, folder)
-    written += write_gpkg(result, folder, dwellings=dwellings)
-    written += write_tables(result, folder)
+    with ThreadPoolExecutor(max_workers=1) as printer:
+        written, pdf = _visuals(result, folder, printer)
+        written += write_gpkg(result, folder, dwellings=dwellings)
+        written += write_tables(result, folder)
+        written += _printed(pdf)
     return written
 
 
@@ -47,6 +51,21 @@ def write_visuals(result: RunResult, staging: Path) -> list[Path]:
 
     They show what ``result`` holds: the public set is written from the result of
     :func:`geoprestatie.publication.publish`, whose hidden cells they mark."""
+    with ThreadPoolExecutor(max_workers=1) as printer:
+        written, pdf = _visuals(result, staging, printer)
+        return written + _printed(pdf)
+
+
+def _printed(pdf: Future[tuple[Path | None, str]] | None) -> list[Path]:
+    """The printed PDF (waits for it), or nothing when there is none."""
+    path = pdf.result()[0] if pdf is not None else None
+    return [path] if path is not None else []
+
+
+def _visuals(
+    result: RunResult, staging: Path, printer: Executor
+) -> tuple[list[Path], Future[tuple[Path | None, str]] | None]:
+    """:func:`write_visuals` with the PDF printing handed to ``printer`` (not awaited)."""
     cdn = result.config.section("uitvoer").get("cdn", False) is True
     written, pages = write_maps(result, staging, cdn=cdn)
     pngs = write_pngs(result, staging)
@@ -56,9 +75,15 @@ def write_visuals(result: RunResult, staging: Path) -> list[Path]:
         title: (page if len(page.encode("utf-8")) <= EMBED_LIMIT else None)
         for title, page in pages.items()
     }
-    written += write_report(result, staging, maps=embedded, pngs=pngs)
+    page = write_report(result, staging, maps=embedded, pngs=pngs, pdf=False)
+    written += page
     written.extend(pngs.values())
-    return written
+    pdf = None
+    if result.config.section("uitvoer").get("pdf", True) is True:
+        pdf = printer.submit(
+            pdf_mod.print_pdf, page[0], staging / "rapport.pdf", date=result.config.date
+        )
+    return written, pdf
 
 
 def write_monitor_pages(result: RunResult, folder: Path) -> list[Path]:
@@ -170,11 +195,13 @@ def write_report(
     *,
     maps: Mapping[str, str | None],
     pngs: Mapping[str, Path],
+    pdf: bool = True,
 ) -> list[Path]:
     """``rapport.html`` (self-contained) and, when a PDF engine is found, ``rapport.pdf``.
 
     ``maps`` holds the rendered interactive maps by title (``None``: too large to embed,
-    the report links the map's file instead).
+    the report links the map's file instead). ``pdf=False``: the page only (the caller
+    prints it).
     """
     page = report.report_html(
         title=result.config.name,
@@ -200,10 +227,12 @@ def write_report(
     )
     html_path = write_text(folder / "rapport.html", page)
     written = [html_path]
-    if result.config.section("uitvoer").get("pdf", True) is True:
-        pdf, _note = pdf_mod.print_pdf(html_path, folder / "rapport.pdf", date=result.config.date)
-        if pdf is not None:
-            written.append(pdf)
+    if pdf and result.config.section("uitvoer").get("pdf", True) is True:
+        printed, _note = pdf_mod.print_pdf(
+            html_path, folder / "rapport.pdf", date=result.config.date
+        )
+        if printed is not None:
+            written.append(printed)
     return written
 
 
