@@ -329,6 +329,31 @@ def test_contiguity_on_embedded_buurten(buurten_all: gpd.GeoDataFrame) -> None:
     assert np.isfinite(snapped.mean_neighbors)
 
 
+def test_neighbour_sets_equal_the_libpysal_weights(buurten_all: gpd.GeoDataFrame) -> None:
+    # the region growing reads the graph's edge list at once (not via to_W): same neighbours,
+    # on positions picked out of a larger table (ids of the sub-table index ``nodes``)
+    nodes = np.arange(0, len(buurten_all), 2)
+    sub = buurten_all.iloc[nodes]
+    for snap in (0.0, 10.0, 250.0):
+        want = dia.contiguity(sub, snap_distance=snap).neighbors
+        got = dia._neighbour_sets(dia._graph(sub, snap_distance=snap), nodes, len(buurten_all))
+        assert [got[p] for p in nodes] == [{int(nodes[j]) for j in want[i]} for i in want]
+        assert not any(got[p] for p in range(1, len(buurten_all), 2))
+
+
+def test_delineate_keeps_the_attrs_and_leaves_the_caller_alone() -> None:
+    # the work table drops the (large) SIA attrs, which pandas copies into every slice;
+    # the result carries them, the caller's frame keeps them
+    g = _grid(1, 3)
+    g["sia_score"] = [90.0, 80.0, 70.0]
+    g["sia_rang"] = [1, 2, 3]
+    g.attrs.update(top_k=2, paarsgewijs={"tabel": [[0.5] * 50] * 50})
+    res = dia.delineate(g, DiaConfig(selection="top_k", min_buurten=2))
+    assert res.buurten["dia_id"].fillna("").tolist() == ["DIA-01", "DIA-01", ""]
+    assert res.buurten.attrs == g.attrs and g.attrs["top_k"] == 2
+    assert "dia_id" not in g.columns
+
+
 def test_contiguity_snap_distance_in_metres_whatever_the_crs() -> None:
     # 100 m squares 4 m apart (in a row) and one 500 m away: with a 10 m snap distance the
     # row are neighbours, the far one is not; in degrees a 10 "m" buffer would join them all

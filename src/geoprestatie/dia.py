@@ -259,11 +259,30 @@ def contiguity(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
     >>> contiguity(g, snap_distance=0.0).neighbors
     {0: [], 1: [], 2: []}
     """
+    return _graph(buurten, snap_distance=snap_distance).to_W()
+
+
+def _graph(buurten: gpd.GeoDataFrame, *, snap_distance: float) -> Any:
+    """The libpysal ``Graph`` behind :func:`contiguity` (ids: positions ``0 .. n-1``)."""
     from libpysal.graph import Graph
 
     geoms = to_rd_new(buurten, source=_SOURCE).geometry.reset_index(drop=True)
     buffer = snap_distance / 2.0 if snap_distance > 0 else None
-    return Graph.build_fuzzy_contiguity(geoms, buffer=buffer).to_W()
+    return Graph.build_fuzzy_contiguity(geoms, buffer=buffer)
+
+
+def _neighbour_sets(graph: Any, nodes: np.ndarray, n: int) -> list[set[int]]:
+    """Per row ``0 .. n-1`` the rows it neighbours (``graph`` ids index ``nodes``), read from
+    the graph's edge list at once (``to_W`` builds a dict through a pandas groupby per node).
+    """
+    adj = graph.adjacency
+    focal = nodes[adj.index.get_level_values(0).to_numpy(dtype=np.int64)]
+    other = nodes[adj.index.get_level_values(1).to_numpy(dtype=np.int64)]
+    keep = focal != other  # an isolate is kept as a self-loop of weight 0
+    out: list[set[int]] = [set() for _ in range(n)]
+    for a, b in zip(focal[keep].tolist(), other[keep].tolist(), strict=True):
+        out[a].add(b)
+    return out
 
 
 def _join(values: pd.Series, sep: str = ", ") -> str:
@@ -369,9 +388,8 @@ def _problem(
     near: list[set[int]] = [set() for _ in range(n)]
     if nodes.size:
         sub = table.iloc[nodes]
-        w = contiguity(sub, snap_distance=max(config.snap_distance, config.brug_afstand))
-        for i, js in w.neighbors.items():
-            neighbours[nodes[i]] = {int(nodes[j]) for j in js}
+        graph = _graph(sub, snap_distance=max(config.snap_distance, config.brug_afstand))
+        neighbours = _neighbour_sets(graph, nodes, n)
         if config.min_afstand > 0:
             left, right = sub.geometry.reset_index(drop=True).sindex.query(
                 sub.geometry.reset_index(drop=True), predicate="dwithin",
@@ -490,9 +508,11 @@ def delineate(
     """
     dwell, budget_col = _check(prioritised, config)
     _, select = SELECTIONS[config.selection]
-    table = to_rd_new(prioritised, source=_SOURCE)
+    chosen = select(prioritised).to_numpy(dtype=bool)  # top_k reads attrs["top_k"]
+    table = prioritised.copy(deep=False)
+    table.attrs = {}  # pandas deep-copies attrs into every slice and column: not per area
+    table = to_rd_new(table, source=_SOURCE)
     notes: list[str] = []
-    chosen = select(table).to_numpy(dtype=bool)
     locked = _locked_areas(previous, table, config, notes)
     prob = _problem(table, chosen, {i for _, m in locked for i in m}, config, dwell, budget_col)
     if not prob.seeds and not locked:
