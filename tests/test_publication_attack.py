@@ -142,6 +142,11 @@ def pinned_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     5 would pin every hidden buurt count to 1."""
     folder = tmp_path_factory.mktemp("vastgepind")
     cfg = write_project(folder, [1] * 5, sales=True, plans=True, rules=True)
+    with (folder / "afspraken.toml").open("a", encoding="utf-8") as rules:
+        rules.write(  # a count over the whole stock: the municipal total again
+            '[[afspraak]]\nid = "N"\ntekst = "Voorraad"\npartij = "corporaties"\n'
+            'soort = "regel"\ndataset = "voorraad"\nmeting = "aantal()"\nnorm = 1\n'
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         pipeline.write_outputs(pipeline.run(load_config(cfg)), folder / "uit")
@@ -190,6 +195,13 @@ def test_pinning_total_hidden_in_every_public_file(pinned_out: Path) -> None:
     candidates += [("tabellen.xlsx Koppeling", _number(voorraad[i])) for i in (3, 4)]
     rows = list(book["Scenario's"].iter_rows(values_only=True))
     candidates += [("tabellen.xlsx Scenario's", _number(r[3])) for r in rows[1:]]
+    monitor = _csv(pub / "monitor.csv").set_index("afspraak_id")
+    assert monitor.loc["N", "status"] == "groen"  # the status stays
+    candidates += [("monitor.csv", _number(monitor.loc["N", "gemeten"]))]
+    full_monitor = _csv(pinned_out / "intern" / "monitor.csv").set_index("afspraak_id")
+    assert full_monitor.loc["N", "gemeten"] == 5  # internal: the count itself
+    for text in monitor["toelichting"].dropna():  # no record total in the explanation
+        assert not re.search(r"\b5\b", str(text)), text
     gpkg = pyogrio.read_dataframe(pub / "geoprestatie.gpkg", layer="buurttabel")
     for col in cols:
         assert gpkg[col].isna().all(), col  # the GeoPackage hides what the CSV hides
@@ -199,7 +211,7 @@ def test_pinning_total_hidden_in_every_public_file(pinned_out: Path) -> None:
     kopp_rows = _report_table(page, "Verantwoording")
     voorraad_row = next(r for r in kopp_rows if r[0] == "voorraad")
     candidates += [("rapport.html verantwoording", _number(v)) for v in voorraad_row[3:5]]
-    assert len(candidates) >= 8
+    assert len(candidates) >= 9
     shown = [(where, v) for where, v in candidates if v is not None]
     for n, (_where, total) in enumerate(shown):  # each a relation an attacker can write
         published[("*", n)] = known[("*", n)] = total

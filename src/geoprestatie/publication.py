@@ -835,6 +835,34 @@ def _public_monitor(monitor: MonitorResult, table: pd.DataFrame, m: int) -> Moni
     return dataclasses.replace(monitor, overtredingen={}, groepen=groepen)
 
 
+#: What a monitor row or group measures: counts over the municipality's records.
+_MEASURES = ("gemeten", "gemeten_laag", "gemeten_hoog", "n_overtredingen", "toelichting")
+
+
+def _without_measures(monitor: MonitorResult) -> MonitorResult:
+    """The monitor with its measured figures hidden (the status stays): when the municipal
+    corporation stock is hidden, a count over the stock or a record total in the
+    explanation ("5 van 5 records") would show it. Groups per buurt keep their own rule."""
+    table = monitor.table
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for col in _MEASURES:
+        if col in mask:
+            mask[col] = True
+    groepen = monitor.groepen
+    if len(groepen):
+        rows = (
+            groepen["buurtcode"].isna().to_numpy(dtype=bool)
+            if "buurtcode" in groepen
+            else np.ones(len(groepen), dtype=bool)
+        )
+        gmask = pd.DataFrame(False, index=groepen.index, columns=groepen.columns)
+        for col in _MEASURES:
+            if col in gmask:
+                gmask[col] = rows
+        groepen = _hide(groepen, gmask)
+    return dataclasses.replace(monitor, table=_hide(table, mask), groepen=groepen)
+
+
 def publish_monitor(
     monitor: MonitorResult,
     policy: PublicationPolicy,
@@ -860,12 +888,13 @@ def publish_monitor(
     ([<NA>, '30'], {})
     """
     public_table = pd.DataFrame({"buurtcode": pd.Series([], dtype=str)})
+    hidden_totals: frozenset[str] = frozenset()
     if table is not None and len(table) and "buurtcode" in table:
         empty = pd.DataFrame({"dia_id": [], "buurtcodes": []})
-        public_table = publish_frames(
-            table=table, scored=table, areas=empty, policy=policy, stock=stock
-        ).table
-    return _public_monitor(monitor, public_table, policy.min_woningen)
+        frames = publish_frames(table=table, scored=table, areas=empty, policy=policy, stock=stock)
+        public_table, hidden_totals = frames.table, frames.hidden_totals
+    public = _public_monitor(monitor, public_table, policy.min_woningen)
+    return _without_measures(public) if _stock_hidden(hidden_totals) else public
 
 
 def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunResult:
@@ -908,6 +937,8 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     monitor = result.monitor
     if monitor is not None:
         monitor = _public_monitor(monitor, pub.table, policy.min_woningen)
+        if _stock_hidden(pub.hidden_totals):
+            monitor = _without_measures(monitor)
     return dataclasses.replace(
         result,
         joined=joined,

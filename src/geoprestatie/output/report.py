@@ -197,6 +197,8 @@ def _offending_summary(
 def _measured(value: Any, soort: Any) -> str:
     if is_missing(value):
         return "–"
+    if value == SUPPRESSED_LABEL:
+        return SUPPRESSED_LABEL
     if soort == "aandeel":
         return nl_pct(value, 1)
     v = float(value)
@@ -311,7 +313,12 @@ def monitor_html(
             zip(buurten["buurtcode"].astype(str), buurten["buurtnaam"].astype(str), strict=True)
         )
     rows = []
-    for rec in table.to_dict("records"):
+    # figures the publication policy hid show as its label
+    hidden = suppressed_mask(table).reset_index(drop=True)
+    for pos, rec in enumerate(table.to_dict("records")):
+        for col in ("gemeten", "toelichting"):
+            if col in hidden and bool(hidden[col].iloc[pos]):
+                rec[col] = SUPPRESSED_LABEL
         colour, label = STATUS_COLOURS[str(rec["status"])]
         was = rec.get("vorige_status")
         if not is_missing(was) and str(was) != str(rec["status"]):
