@@ -27,8 +27,8 @@ known to an attacker, but may hide them as a last resort: a municipal total that
 hidden buurt counts (one dwelling in each of five buurten, total 5: every hidden count is
 1) or is itself a count of 1 to ``min_woningen - 1``. Such a total is then hidden wherever
 ``publiek/`` would show it: the stock file's read/joined counts in the accounting, the
-municipal stock per year of the prognosis, the scenarios' stands
-(:attr:`PublicFrames.hidden_totals`; :attr:`PublicFrames.notes` says so). A total that
+municipal stock per year of the prognosis, the scenarios' stands, the monitor's measured
+figures (:attr:`PublicFrames.hidden_totals`; :attr:`PublicFrames.notes` says so). A total that
 the parties publish elsewhere (annual reports) is beyond this policy.
 
 Hidden cells are NA in the public frame and ``True`` in ``frame.attrs["onderdrukt"]`` (a
