@@ -602,6 +602,20 @@ def _kind_of(values: pd.Series | None) -> str:
     return "text"
 
 
+#: columns holding a year (printed 2026, not 2.026) besides those ending in "jaar"
+YEAR_NAMES = frozenset({"vanaf", "van", "tot", "tm", "peildatum_jaar"})
+
+
+def is_year_column(name: object) -> bool:
+    """Whether a column holds years: ``jaar``, ``eindjaar``, ``jaar_start``, ``vanaf`` ...
+
+    >>> [is_year_column(c) for c in ("jaar", "eindjaar", "jaar_start", "vanaf", "woningen")]
+    [True, True, True, True, False]
+    """
+    text = str(name).lower()
+    return text.endswith("jaar") or text.startswith("jaar_") or text in YEAR_NAMES
+
+
 def describe(
     name: str,
     *,
@@ -636,6 +650,8 @@ def describe(
     >>> k = describe("mijn_indicator", values=pd.Series([1.5]))
     >>> k.kop, k.soort, k.uitleg
     ('Mijn indicator', 'num2', 'Kolom uit de invoer (mijn_indicator), zonder vaste toelichting.')
+    >>> describe("eindjaar", values=pd.Series([2030])).soort  # 2030, not 2.030
+    'year'
     """
     name = str(name)
     if table is not None and name in BY_TABLE.get(table, {}):
@@ -650,6 +666,5 @@ def describe(
     family = _family(name, labels or {})
     if family is not None:
         return family
-    return _k(
-        humanise(name), f"Kolom uit de invoer ({name}), zonder vaste toelichting.", _kind_of(values)
-    )
+    kind = "year" if is_year_column(name) else _kind_of(values)
+    return _k(humanise(name), f"Kolom uit de invoer ({name}), zonder vaste toelichting.", kind)

@@ -25,7 +25,7 @@ from geoprestatie.errors import InputError
 from geoprestatie.output import _mapdata as _md
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
 from geoprestatie.output.html import Markup, escape, render
-from geoprestatie.output.kolommen import describe
+from geoprestatie.output.kolommen import describe, is_year_column
 from geoprestatie.output.stoplight import stoplight_html
 from geoprestatie.programme import ProgrammeResult
 from geoprestatie.publication import (
@@ -108,12 +108,14 @@ WIDE_COLUMNS = 10
 DETAIL_GEMEENTEN = 5
 
 
-def _cell(value: Any, *, decimals: int) -> tuple[str, bool]:
+def _cell(value: Any, *, decimals: int, year: bool = False) -> tuple[str, bool]:
     """Text of a cell (escaped where it is put into HTML) and whether it is numeric."""
     if isinstance(value, (bool, np.bool_)):
         return ("ja" if value else "nee"), False
     if is_missing(value):
         return "–", False
+    if year and isinstance(value, (int, np.integer, float, np.floating)) and value == int(value):
+        return str(int(value)), True
     if isinstance(value, (int, np.integer)):
         return nl_int(value), True
     if isinstance(value, (float, np.floating)):
@@ -139,20 +141,23 @@ def html_table(
     '<tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>'
     >>> '<td class="num">1.234</td>' in html_table(pd.DataFrame({"n": [1234]}))
     True
+    >>> '<td class="num">2026</td>' in html_table(pd.DataFrame({"eindjaar": [2026]}))
+    True
     """
     cols = dict(columns) if columns is not None else {str(c): str(c) for c in frame.columns}
     missing = [c for c in cols if c not in frame.columns]
     if missing:
-        raise InputError(f"table columns {missing} are missing", column=missing[0])
+        raise InputError(f"tabelkolom(men) {missing} ontbreken", column=missing[0])
     rows = frame if max_rows is None else frame.head(max_rows)
     # cells the publication policy hid show as its label
     mask = suppressed_mask(frame).reindex(columns=list(cols), fill_value=False)
     hidden: list[list[bool]] = mask.head(len(rows)).to_numpy(dtype=bool).tolist()
     records = list(rows[list(cols)].itertuples(index=False, name=None))
+    years = [is_year_column(c) for c in cols]
     body = [
         [
-            (SUPPRESSED_LABEL, True) if h else _cell(v, decimals=decimals)
-            for v, h in zip(rec, flags, strict=True)
+            (SUPPRESSED_LABEL, True) if h else _cell(v, decimals=decimals, year=y)
+            for v, h, y in zip(rec, flags, years, strict=True)
         ]
         for rec, flags in zip(records, hidden, strict=True)
     ]
