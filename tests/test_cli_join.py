@@ -16,11 +16,11 @@ def test_join_demo_default(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "SYNTHETISCHE demodata" in result.output
     assert "Koppelverantwoording" in result.output and "voorraad_synthetisch.csv" in result.output
-    table = gpd.read_file(tmp_path / "uit" / "geoprestatie.gpkg", layer="buurttabel")
-    csv = pd.read_csv(tmp_path / "uit" / "buurttabel.csv", sep=";", decimal=",")
+    table = gpd.read_file(tmp_path / "uit" / "intern" / "geoprestatie.gpkg", layer="buurttabel")
+    csv = pd.read_csv(tmp_path / "uit" / "intern" / "buurttabel.csv", sep=";", decimal=",")
     assert len(table) == len(csv) == 145
     assert csv["woningen_corporaties"].sum() == 17_706
-    nj = pd.read_csv(tmp_path / "uit" / "niet_gekoppeld.csv", sep=";", decimal=",")
+    nj = pd.read_csv(tmp_path / "uit" / "intern" / "niet_gekoppeld.csv", sep=";", decimal=",")
     assert nj["aantal"].sum() == 6 + 3
     assert not list((tmp_path / "uit").glob(".*"))  # no temporary files left
 
@@ -34,10 +34,16 @@ def test_join_own_files_and_bad_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "SYNTHETISCH" not in result.output
-    assert pd.read_csv(out / "buurttabel.csv", sep=";", decimal=",")["woningen_portaal"].sum() == 1
+    assert (
+        pd.read_csv(out / "intern" / "buurttabel.csv", sep=";", decimal=",")[
+            "woningen_portaal"
+        ].sum()
+        == 1
+    )
     bad = tmp_path / "leeg.csv"
     bad.write_text("")
-    result = CliRunner().invoke(main, ["join", "--voorraad", str(bad), "--out", str(out)])
+    args = ["join", "--voorraad", str(bad), "--out", str(out), "--force"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "leeg.csv: het bestand is leeg" in result.output
     assert "Traceback" not in result.output

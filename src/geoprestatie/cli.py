@@ -318,6 +318,70 @@ def _gpkg(layers: dict[str, Any], target: Path) -> Path:
     return target
 
 
+def _publication_options(what: str) -> Callable[..., Any]:
+    """``--min-woningen`` and ``--force`` of the commands that write publiek/ and intern/."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--force", is_flag=True, help=f"Overschrijf de uitvoer van een eerdere {what}."
+        )(func)
+        return click.option(
+            "--min-woningen",
+            "min_woningen",
+            type=click.IntRange(min=0),
+            metavar="AANTAL",
+            default=5,
+            show_default=True,
+            help="Privacy in publiek/: aantallen van minder woningen worden niet getoond "
+            "(als [uitvoer] min_woningen van `run`).",
+        )(func)
+
+    return decorate
+
+
+def _policy(min_woningen: int) -> Any:
+    """The publication policy of ``--min-woningen`` (a warning below the default)."""
+    from geoprestatie import publication
+
+    if min_woningen < publication.DEFAULT_MIN_DWELLINGS:
+        warnings.warn(
+            f"--min-woningen {min_woningen}: de openbare uitvoer toont cijfers van minder dan "
+            f"{publication.DEFAULT_MIN_DWELLINGS} woningen (privacy: openbaar, tenzij)",
+            DataWarning,
+            stacklevel=2,
+        )
+    return publication.PublicationPolicy(min_woningen=min_woningen)
+
+
+def _write_set(
+    out: Path,
+    public: Callable[[Path], list[Path]],
+    internal: Callable[[Path], list[Path]],
+    *,
+    force: bool,
+    inputs: list[Path],
+    min_woningen: int,
+) -> list[Path]:
+    """``publiek/``, ``intern/`` and ``run.json`` as one transaction (as `run` writes)."""
+    from geoprestatie.output.files import write_output_set
+
+    return write_output_set(
+        out,
+        public=public,
+        internal=internal,
+        force=force,
+        inputs=inputs,
+        meta={"min_woningen": min_woningen},
+    )
+
+
+def _check_out(out: Path, force: bool, inputs: list[Path]) -> None:
+    """Refuse an earlier output (without --force) before the heavy work."""
+    from geoprestatie.output.files import check_output_folder
+
+    check_output_folder(out, force=force, inputs=inputs)
+
+
 @main.command()
 @_buurten_options
 @_out_option("uitvoer/buurten.html", "Het HTML-bestand dat wordt geschreven.")
@@ -577,17 +641,7 @@ def _rejected_rows(*frames: Any) -> Any:
     help="Een monitordataset als in [afspraken] van `run`: toewijzingen, geld, acties, "
     "kengetallen of mutaties (gerealiseerd), of plannen (mutatieplannen); herhaalbaar.",
 )
-@click.option(
-    "--min-woningen",
-    "min_woningen",
-    type=click.IntRange(min=0),
-    metavar="AANTAL",
-    default=5,
-    show_default=True,
-    help="Privacy in publiek/: aantallen van minder woningen worden niet getoond "
-    "(als [uitvoer] min_woningen van `run`).",
-)
-@click.option("--force", is_flag=True, help="Overschrijf de uitvoer van een eerdere monitor.")
+@_publication_options("monitor")
 @_buurten_options
 @_out_option("uitvoer/monitor/", "Uitvoermap (publiek/, intern/ en run.json).")
 @_handled
@@ -651,16 +705,7 @@ def monitor(
     )
     prognosis = read_prognosis(prognosis_file) if prognosis_file else None
     result = ag.monitor(rules, stock=stock, sales=sales, prognosis=prognosis, jaar=jaar, data=data)
-    policy = publication.PublicationPolicy(min_woningen=min_woningen)
-    if min_woningen < publication.DEFAULT_MIN_DWELLINGS:
-        from geoprestatie.errors import DataWarning
-
-        warnings.warn(
-            f"--min-woningen {min_woningen}: de openbare uitvoer toont cijfers van minder dan "
-            f"{publication.DEFAULT_MIN_DWELLINGS} woningen (privacy: openbaar, tenzij)",
-            DataWarning,
-            stacklevel=2,
-        )
+    policy = _policy(min_woningen)
     public = publication.publish_monitor(result, policy, table=table, stock=stock)
     inputs = [p for p in (agreements_file, stock_file, sales_file, prognosis_file) if p]
     inputs += [Path(str(v)) for v in (*section.values(), plans) if v is not None]
@@ -775,11 +820,8 @@ _DEMO = {
     show_default=True,
     help="Jaar van de huurgrenzen voor de huurklassen.",
 )
-@_out_option(
-    "uitvoer/koppeling/",
-    "Map voor geoprestatie.gpkg (laag buurttabel), buurttabel.csv, koppeling.csv en "
-    "niet_gekoppeld.csv.",
-)
+@_publication_options("koppeling")
+@_out_option("uitvoer/koppeling/", "Uitvoermap (publiek/, intern/ en run.json).")
 @_handled
 def join(
     buurten_file: Path | None,
@@ -792,9 +834,15 @@ def join(
     warmte: Path | None,
     tolerance_m: float,
     huur_jaar: int,
+    min_woningen: int,
+    force: bool,
     out: Path,
 ) -> None:
     """Koppel de gegevens van de partijen aan de buurten; toon de verantwoording.
+
+    Schrijft zoals `run` publiek/ (geoprestatie.gpkg met laag buurttabel, buurttabel.csv en
+    koppeling.csv; kleine aantallen per buurt niet getoond) en intern/ (dezelfde bestanden
+    volledig en niet_gekoppeld.csv: de invoerrijen die niet gekoppeld konden worden).
 
     Zonder --voorraad/--verkoop/--leefbaarometer/--warmte draait het op de SYNTHETISCHE
     demodata van Amersfoort (data/demo/); met de ingebouwde buurten en zonder --gemeente
@@ -804,7 +852,7 @@ def join(
     Voorbeeld:
         geoprestatie join --voorraad bezit.xlsx --verkoop verkoop.csv --gemeente Amersfoort
     """
-    from geoprestatie import datasets
+    from geoprestatie import datasets, publication
     from geoprestatie.join import JoinConfig, join_sources
     from geoprestatie.sources import (
         read_heat_plans,
@@ -813,6 +861,9 @@ def join(
         read_stock,
     )
 
+    policy = _policy(min_woningen)
+    inputs = [p for p in (buurten_file, voorraad, verkoop, leefbaarometer, warmte) if p]
+    _check_out(out, force, inputs)
     demo = all(f is None for f in (voorraad, verkoop, leefbaarometer, warmte))
     if buurten_file is None and gemeente is None:
         gemeente = "Amersfoort"  # the embedded demo data is of Amersfoort
@@ -846,14 +897,32 @@ def join(
         config=config,
     )
     click.echo(str(result.report))
-    out.mkdir(parents=True, exist_ok=True)
-    _gpkg({"buurttabel": result.table}, out / "geoprestatie.gpkg")
-    _csv(result.table, out / "buurttabel.csv")
-    _csv(result.report.to_frame(), out / "koppeling.csv")
-    _csv(result.report.not_joined, out / "niet_gekoppeld.csv")
+    public = publication.publish_joined(result, policy)
+
+    def tables(joined: Any, folder: Path) -> list[Path]:
+        return [
+            _gpkg({"buurttabel": joined.table}, folder / "geoprestatie.gpkg"),
+            _csv(joined.table, folder / "buurttabel.csv"),
+            _csv(joined.report.to_frame(), folder / "koppeling.csv"),
+        ]
+
+    def internal(folder: Path) -> list[Path]:
+        return [
+            *tables(result, folder),
+            _csv(result.report.not_joined, folder / "niet_gekoppeld.csv"),
+        ]
+
+    _write_set(
+        out,
+        lambda folder: tables(public, folder),
+        internal,
+        force=force,
+        inputs=inputs,
+        min_woningen=min_woningen,
+    )
     click.echo(
-        f"{len(result.table)} buurten -> {out}/geoprestatie.gpkg, buurttabel.csv, koppeling.csv, "
-        "niet_gekoppeld.csv"
+        f"{len(result.table)} buurten -> {out}/publiek/ (geoprestatie.gpkg, buurttabel.csv, "
+        f"koppeling.csv) en {out}/intern/ (dezelfde volledig, niet_gekoppeld.csv)"
     )
 
 
@@ -927,7 +996,7 @@ def sia(
 
     \b
     Voorbeeld:
-        geoprestatie sia --tabel uitvoer/koppeling/geoprestatie.gpkg --criteria criteria.toml
+        geoprestatie sia --tabel uitvoer/koppeling/intern/geoprestatie.gpkg --criteria criteria.toml
     """
     import geopandas as gpd
     import pyogrio

@@ -50,6 +50,7 @@ from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, protect
 from geoprestatie.agreements import MonitorResult
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
+from geoprestatie.join import JoinResult
 from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
 from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
@@ -67,6 +68,7 @@ __all__ = [
     "public_programme",
     "publish",
     "publish_frames",
+    "publish_joined",
     "publish_monitor",
     "suppressed_mask",
     "suppressed_note",
@@ -956,6 +958,29 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
         monitor=monitor,
         notes=[*result.notes, *pub.notes],
     )
+
+
+def publish_joined(joined: JoinResult, policy: PublicationPolicy) -> JoinResult:
+    """The public version of a join (``geoprestatie join``), as :func:`publish` makes it.
+
+    The buurt table through :func:`publish_frames` (small and derivable counts hidden),
+    no dwellings or sales, no records not joined, and the accounting's municipal totals
+    hidden when the buurt table hides that total.
+    """
+    no_areas = pd.DataFrame({"dia_id": [], "buurtcodes": []})
+    pub = publish_frames(
+        table=joined.table,
+        scored=joined.table[["buurtcode"]],
+        areas=no_areas,
+        policy=policy,
+        stock=joined.stock,
+    )
+    report = dataclasses.replace(
+        joined.report,
+        not_joined=joined.report.not_joined.iloc[0:0],
+        hidden=_hidden_accounting(joined.report.sources, pub.hidden_totals),
+    )
+    return dataclasses.replace(joined, table=pub.table, stock=None, sales=None, report=report)
 
 
 def _stock_hidden(hidden_totals: frozenset[str]) -> bool:

@@ -1,0 +1,71 @@
+"""The stage commands `join`, `sia` and `prognose` write what `run` writes: publiek/ (through
+the publication policy: small counts per buurt hidden, no dwelling), intern/ (everything)
+and run.json; an earlier output is replaced only with --force."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from geoprestatie.cli import main
+
+SMALL, LARGE, OTHER = "BU03070100", "BU03070101", "BU03070102"
+
+
+def _stock(tmp_path: Path) -> Path:
+    rows = ["vhe_id;corporatie;buurtcode;energielabel;huurprijs"]
+    rows += [f"S{i};Portaal;{SMALL};F;500" for i in range(3)]  # 3 dwellings: small
+    rows += [f"L{i};Portaal;{LARGE};B;500" for i in range(60)]
+    rows += [f"O{i};Portaal;{OTHER};B;500" for i in range(45)]
+    stock = tmp_path / "voorraad.csv"
+    stock.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return stock
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
+
+
+def _no_dwellings(publiek: Path) -> None:
+    """No vhe_id column or value, no coordinates, no records not joined in publiek/."""
+    assert not list(publiek.glob("niet_gekoppeld*"))
+    for path in publiek.rglob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        assert "vhe_id" not in text, path.name
+        for vhe in ("S0", "S1", "S2", "L0"):
+            assert f";{vhe};" not in text and f"\n{vhe};" not in text, (path.name, vhe)
+
+
+def _refused_without_force(args: list[str]) -> None:
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 1, done.output
+    assert "--force" in done.output and "Traceback" not in done.output
+
+
+def test_join_hides_small_counts_in_publiek(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    out = tmp_path / "k"
+    args = ["join", "--gemeente", "Amersfoort", "--voorraad", str(_stock(tmp_path))]
+    args += ["--out", str(out)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert f"{out}/publiek/" in done.output and f"{out}/intern/" in done.output
+    listed = {e["pad"] for e in json.loads((out / "run.json").read_text())["bestanden"]}
+    assert {"publiek/buurttabel.csv", "intern/niet_gekoppeld.csv"} <= listed
+    full = _csv(out / "intern" / "buurttabel.csv").set_index("buurtcode")
+    public = _csv(out / "publiek" / "buurttabel.csv").set_index("buurtcode")
+    assert (
+        full.loc[SMALL, "woningen_portaal"] == "3" and full.loc[LARGE, "woningen_portaal"] == "60"
+    )
+    assert public.loc[SMALL, "woningen_portaal"] == "×"
+    assert public.loc[LARGE, "woningen_portaal"] == "60"
+    layer = gpd.read_file(out / "publiek" / "geoprestatie.gpkg", layer="buurttabel")
+    small = layer.loc[layer["buurtcode"] == SMALL, "woningen_portaal"]
+    assert small.isna().all()
+    assert not layer["woningen_portaal"].between(1, 4).any()  # no small count anywhere
+    _no_dwellings(out / "publiek")
+    _refused_without_force(args)
