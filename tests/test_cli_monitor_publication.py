@@ -99,7 +99,7 @@ def test_prognose_maps_show_no_small_count(tmp_path: Path) -> None:
     args += ["--plannen", str(demo / "plannen_amersfoort_2022_2023.csv")]
     done = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "p")])
     assert done.exit_code == 0, done.output
-    maps = sorted((tmp_path / "p" / "kaarten").glob("prognose_*.html"))
+    maps = sorted((tmp_path / "p" / "publiek" / "kaarten").glob("prognose_*.html"))
     assert len(maps) == 2
     small = re.compile(r"(Omnia Wonen|Portaal|de Alliantie): [1-4]\b")
     for path in maps:

@@ -30,15 +30,17 @@ def test_prognose_writes_table_workbook_and_maps(tmp_path: Path) -> None:
     assert code == 0, out
     assert "Permanente netto groei inclusief sloop" in out and "213" in out
     assert "synthetische gegevens" in out
-    table = read_prognosis(tmp_path / "prognose.csv")
+    table = read_prognosis(tmp_path / "intern" / "prognose.csv")
     assert list(table.columns[:4]) == ["corporatie", "buurtcode", "jaar", "beginstand"]
     totals = table.groupby("jaar")["eindstand"].sum()
     assert totals[2023] - table.loc[table["jaar"] == 2022, "beginstand"].sum() == 213
-    sheets = pd.read_excel(tmp_path / "tabellen.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "intern" / "tabellen.xlsx", sheet_name=None)
     assert set(sheets) == {"Toelichting", "Prognose", "Per corporatie", "Totaal", "Samenvatting"}
     assert len(sheets["Prognose"]) == len(table)
     for year in (2022, 2023):
-        page = (tmp_path / "kaarten" / f"prognose_{year}.html").read_text(encoding="utf-8")
+        page = (tmp_path / "publiek" / "kaarten" / f"prognose_{year}.html").read_text(
+            encoding="utf-8"
+        )
         assert f"Eindstand {year}" in page and "synthetische gegevens" in page
 
 
@@ -66,10 +68,10 @@ def test_prognose_scenario_and_per_corporation(tmp_path: Path) -> None:
             str(tmp_path / scenario),
         )
         assert code == 0, out
-        table = read_prognosis(tmp_path / scenario / "prognose.csv")
+        table = read_prognosis(tmp_path / scenario / "intern" / "prognose.csv")
         assert "buurtcode" not in table.columns
         assert table["eindstand"].tolist()[-1] == end
-        assert not (tmp_path / scenario / "kaarten").exists()
+        assert not (tmp_path / scenario / "publiek" / "kaarten").exists()
 
 
 def test_prognose_bad_row_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
@@ -93,7 +95,7 @@ def test_prognose_bad_row_is_one_line_and_writes_nothing(tmp_path: Path) -> None
     assert out.startswith("Fout: ") and "Traceback" not in out
     # the row as the user sees it in a text editor: header row 1, the bad plan row 3
     assert "plannen.csv, kolom 'mutatie', rij 3" in out and "nieuwbouw" in out
-    assert not (tmp_path / "o" / "prognose.csv").exists()
+    assert not [p for p in (tmp_path / "o").rglob("*") if p.is_file()]  # nothing written
 
 
 def _write_stock_and_sales(tmp_path: Path) -> tuple[Path, Path]:
@@ -202,19 +204,21 @@ def test_prognose_config_targets_and_rent_classes(tmp_path: Path) -> None:
         *args, "--config", str(config), "--voorraad", str(stock), "--out", str(tmp_path / "o")
     )
     assert code == 0, out
-    gaps = pd.read_csv(tmp_path / "o" / "doelen.csv", sep=";", decimal=",")
+    gaps = pd.read_csv(tmp_path / "o" / "intern" / "doelen.csv", sep=";", decimal=",")
     assert gaps["gemeten"].tolist() == [2, 7] and gaps["tekort"].tolist() == [3.0, -2.0]
-    classes = pd.read_csv(tmp_path / "o" / "huurklassen.csv", sep=";", decimal=",")
+    classes = pd.read_csv(tmp_path / "o" / "intern" / "huurklassen.csv", sep=";", decimal=",")
     # 2022: eindstand 4 split by the start mix: 1 goedkoop (400), 1 without rent
     assert classes.loc[0, ["goedkoop", "onbekend"]].tolist() == [2.0, 2.0]
-    sheets = pd.read_excel(tmp_path / "o" / "tabellen.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "o" / "intern" / "tabellen.xlsx", sheet_name=None)
     assert {"Doelen", "Huurklassen"} <= set(sheets)
     # the command line wins over the config
     code, out = _run(
         *args, "--config", str(config), "--scenario", "hard", "--out", str(tmp_path / "h")
     )
     assert code == 0, out
-    assert pd.read_csv(tmp_path / "h" / "doelen.csv", sep=";", decimal=",")["gemeten"].tolist() == [
+    assert pd.read_csv(tmp_path / "h" / "intern" / "doelen.csv", sep=";", decimal=",")[
+        "gemeten"
+    ].tolist() == [
         2,
         2,
     ]
@@ -287,7 +291,7 @@ def test_monitor_on_the_demo_data(tmp_path: Path) -> None:
         "--verkoop",
         str(DEMO / "verkoop_synthetisch.csv"),
         "--prognose",
-        str(tmp_path / "p" / "prognose.csv"),
+        str(tmp_path / "p" / "intern" / "prognose.csv"),
         "--jaar",
         "2023",
         "--out",

@@ -69,3 +69,36 @@ def test_join_hides_small_counts_in_publiek(tmp_path: Path) -> None:
     assert not layer["woningen_portaal"].between(1, 4).any()  # no small count anywhere
     _no_dwellings(out / "publiek")
     _refused_without_force(args)
+
+
+def test_prognose_hides_small_counts_in_publiek(tmp_path: Path) -> None:
+    start = tmp_path / "start.csv"
+    start.write_text(
+        "corporatie;buurtcode;aantal;peildatum\n"
+        f"Portaal;{SMALL};3;1-1-2024\nPortaal;{LARGE};60;1-1-2024\n"
+        f"Portaal;{OTHER};45;1-1-2024\n",
+        encoding="utf-8",
+    )
+    plans = tmp_path / "plannen.csv"
+    plans.write_text(
+        f"corporatie;jaar;mutatie;aantal;buurtcode\nPortaal;2024;nieuwbouw;10;{LARGE}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "p"
+    args = ["prognose", "--beginstand", str(start), "--plannen", str(plans), "--out", str(out)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert f"{out}/intern/ (prognose.csv" in done.output and f"{out}/publiek/" in done.output
+    full = _csv(out / "intern" / "prognose.csv").set_index("buurtcode")
+    public = _csv(out / "publiek" / "prognose.csv").set_index("buurtcode")
+    assert full.loc[SMALL, "beginstand"] == "3" and full.loc[LARGE, "eindstand"] == "70"
+    assert public.loc[SMALL, "beginstand"] == "×" and public.loc[SMALL, "eindstand"] == "×"
+    assert public.loc[LARGE, "eindstand"] == "70"
+    # the workbook and the maps show the small buurt's count nowhere either
+    sheet = pd.read_excel(out / "publiek" / "tabellen.xlsx", sheet_name="Prognose", dtype=str)
+    small = sheet[sheet.iloc[:, 1] == SMALL]
+    assert len(small) == 1 and (small == "3").sum().sum() == 0 and (small == "×").any(axis=None)
+    for page in (out / "publiek" / "kaarten").glob("*.html"):
+        assert "×" in page.read_text(encoding="utf-8")
+    _no_dwellings(out / "publiek")
+    _refused_without_force(args)

@@ -450,8 +450,9 @@ def buurten(
 @click.option(
     "--eindjaar", type=int, default=None, help="Laatste jaar (standaard: laatste planjaar)."
 )
+@_publication_options("prognose")
 @_buurten_options
-@_out_option("uitvoer/prognose/", "Uitvoermap.")
+@_out_option("uitvoer/prognose/", "Uitvoermap (publiek/, intern/ en run.json).")
 @_handled
 def prognose(
     start_file: Path,
@@ -461,6 +462,8 @@ def prognose(
     stock_file: Path | None,
     peildatum: str | None,
     eindjaar: int | None,
+    min_woningen: int,
+    force: bool,
     buurten_file: Path | None,
     gemeente: str | None,
     layer: str | None,
@@ -469,9 +472,12 @@ def prognose(
 ) -> None:
     """Voorraadprognose per corporatie (en buurt) per jaar uit de mutatieplannen.
 
-    Schrijft prognose.csv, prognose_samenvatting.csv, doelen.csv (doelen uit --config),
-    huurklassen.csv (met --voorraad), tabellen.xlsx (dezelfde tabellen plus per corporatie
-    en totaal, met Toelichting) en, als er buurtcodes zijn, één kaart per jaar in kaarten/.
+    Schrijft zoals `run` intern/ (prognose.csv, prognose_samenvatting.csv, doelen.csv met
+    doelen uit --config, huurklassen.csv met --voorraad, tabellen.xlsx: dezelfde tabellen
+    plus per corporatie en totaal, met Toelichting) en publiek/ (prognose.csv per buurt over
+    alle corporaties, prognose_samenvatting.csv en tabellen.xlsx met die twee, kleine en
+    af te leiden aantallen niet getoond; als er buurtcodes zijn één kaart per jaar in
+    kaarten/). Geef `geoprestatie monitor --prognose` de intern/prognose.csv.
 
     \b
     Voorbeeld (synthetisch, met de echte plantotalen van Amersfoort 2022-2023):
@@ -485,8 +491,11 @@ def prognose(
     from geoprestatie import prognosis as pg
     from geoprestatie._atomic import atomic_path, write_text
     from geoprestatie._validate import read_toml
-    from geoprestatie.output._sheets import Sheet, write_xlsx
+    from geoprestatie.output._sheets import write_xlsx
 
+    policy = _policy(min_woningen)
+    inputs = [p for p in (start_file, plans_file, config_file, stock_file, buurten_file) if p]
+    _check_out(out, force, inputs)
     config = pg.PrognosisConfig()
     if config_file is not None:
         config = pg.PrognosisConfig.from_dict(
@@ -515,71 +524,42 @@ def prognose(
         stock = read_stock(stock_file)
         tables["huurklassen"] = pg.rent_class_prognosis(stock, result, plans, config=config)
 
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        _csv(frame, out / f"{name}.csv")
-    sheets = [
-        Sheet("Prognose", result, "prognose", "Voorraad per corporatie, buurt en jaar.", 1),
-        Sheet(
-            "Per corporatie",
-            pg.aggregate(result, by=("corporatie",)),
-            "prognose",
-            "Voorraad per corporatie en jaar.",
-            1,
-        ),
-        Sheet("Totaal", pg.aggregate(result, by=()), "prognose", "Voorraad per jaar.", 1),
-        Sheet(
-            "Samenvatting",
-            tables["prognose_samenvatting"],
-            "prognose_samenvatting",
-            "Mutaties over de hele periode per corporatie en in totaal.",
-            1,
-        ),
-    ]
-    sheets += [
-        Sheet(name.capitalize(), tables[name], name, about, 1)
-        for name, about in (
-            ("doelen", "De doelen uit de configuratie tegen de prognose."),
-            ("huurklassen", "De prognose per huurklasse."),
-        )
-        if name in tables
-    ]
-    with atomic_path(out / "tabellen.xlsx") as tmp:
-        write_xlsx(tmp, sheets)
+    public = _public_prognosis(result, summary, policy)
     # the demo data marks itself synthetisch (column herkomst): say so on every map
     synthetic = any(b"synthetisch" in f.read_bytes().lower() for f in (start_file, plans_file))
-    title_suffix = " (synthetische gegevens)" if synthetic else ""
-    maps_written = 0
-    if "buurtcode" in result.columns and result["buurtcode"].notna().any():
-        from geoprestatie.output.maps import prognose_map
+    pages = _prognosis_maps(
+        public.prognosis, result, synthetic, (buurten_file, gemeente, layer, crs)
+    )
+    public_tables = {
+        "prognose": public.prognosis,
+        "prognose_samenvatting": public.prognosis_summary.reset_index(),
+    }
 
-        # the maps are for publishing: the public prognosis (per buurt over all
-        # corporations, small and derivable figures hidden), as `run` draws it
-        public = _public_prognosis(result)
-        codes = set(result["buurtcode"].dropna().astype(str))
-        buurten = _load_buurten(buurten_file, gemeente, layer, crs)
-        buurten = buurten[buurten["buurtcode"].isin(codes)]
-        if buurten.empty:
-            click.echo(
-                f"{LET_OP} geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True
-            )
-        else:
-            for year in sorted(set(result["jaar"].astype(int))):
-                m = prognose_map(
-                    public,
-                    buurten,
-                    years=[year],
-                    title=f"Prognose sociale huurvoorraad {year}{title_suffix}",
-                )
-                write_text(out / "kaarten" / f"prognose_{year}.html", m.get_root().render())
-                maps_written += 1
+    def write_public(folder: Path) -> list[Path]:
+        written = [_csv(frame, folder / f"{name}.csv") for name, frame in public_tables.items()]
+        with atomic_path(folder / "tabellen.xlsx") as tmp:
+            write_xlsx(tmp, _prognosis_sheets(public_tables, public=True))
+        written.append(folder / "tabellen.xlsx")
+        for year, page in pages.items():
+            written.append(write_text(folder / "kaarten" / f"prognose_{year}.html", page))
+        return written
+
+    def write_internal(folder: Path) -> list[Path]:
+        written = [_csv(frame, folder / f"{name}.csv") for name, frame in tables.items()]
+        with atomic_path(folder / "tabellen.xlsx") as tmp:
+            write_xlsx(tmp, _prognosis_sheets(tables, public=False))
+        return [*written, folder / "tabellen.xlsx"]
+
+    _write_set(
+        out, write_public, write_internal, force=force, inputs=inputs, min_woningen=min_woningen
+    )
     years = sorted(set(result["jaar"].astype(int)))
     click.echo(
         f"prognose {years[0]}-{years[-1]} (scenario {scenario}), {result['corporatie'].nunique()} "
-        f"corporatie(s), {len(result)} rijen -> {out}/"
+        f"corporatie(s), {len(result)} rijen -> {out}/intern/ ("
         + ", ".join(f"{name}.csv" for name in tables)
-        + ", tabellen.xlsx"
-        + (f", {maps_written} kaart(en)" if maps_written else "")
+        + f", tabellen.xlsx) en {out}/publiek/ (prognose.csv, prognose_samenvatting.csv, "
+        "tabellen.xlsx" + (f", {len(pages)} kaart(en)" if pages else "") + ")"
     )
     if synthetic:
         click.echo(f"{LET_OP} de invoer bevat synthetische gegevens (zie de bestanden)", err=True)
@@ -625,7 +605,7 @@ def _rejected_rows(*frames: Any) -> Any:
     "prognosis_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="prognose.csv, geschreven door `geoprestatie prognose`.",
+    help="intern/prognose.csv, geschreven door `geoprestatie prognose`.",
 )
 @click.option(
     "--jaar",
@@ -673,7 +653,7 @@ def monitor(
         geoprestatie monitor --afspraken data/demo/afspraken_amersfoort.toml \\
             --voorraad data/demo/voorraad_synthetisch.csv \\
             --verkoop data/demo/verkoop_synthetisch.csv \\
-            --prognose uitvoer/prognose/prognose.csv --jaar 2023
+            --prognose uitvoer/prognose/intern/prognose.csv --jaar 2023
     """
     from geoprestatie import agreements as ag
     from geoprestatie import publication
@@ -753,8 +733,8 @@ def _dataset_options(pairs: tuple[str, ...]) -> dict[str, Any]:
     return section
 
 
-def _public_prognosis(prognosis: Any) -> Any:
-    """The prognosis as a public map may show it (:func:`publication.publish_frames`)."""
+def _public_prognosis(prognosis: Any, summary: Any = None, policy: Any = None) -> Any:
+    """The prognosis as publiek/ may show it (:func:`publication.publish_frames`)."""
     import pandas as pd
 
     from geoprestatie import publication
@@ -765,9 +745,77 @@ def _public_prognosis(prognosis: Any) -> Any:
         table=no_table,
         scored=no_table,
         areas=no_areas,
-        policy=publication.PublicationPolicy(),
+        policy=policy or publication.PublicationPolicy(),
         prognosis=prognosis,
-    ).prognosis
+        summary=summary,
+    )
+
+
+def _prognosis_sheets(tables: dict[str, Any], *, public: bool) -> list[Any]:
+    """The sheets of tabellen.xlsx: the public set has no per-corporation breakdown."""
+    from geoprestatie import prognosis as pg
+    from geoprestatie.output._sheets import Sheet
+
+    result = tables["prognose"]
+    sheets = [Sheet("Prognose", result, "prognose", "Voorraad per corporatie, buurt en jaar.", 1)]
+    if public:
+        sheets[0] = Sheet("Prognose", result, "prognose", "Voorraad per buurt en jaar.", 1)
+    else:
+        sheets += [
+            Sheet(
+                "Per corporatie",
+                pg.aggregate(result, by=("corporatie",)),
+                "prognose",
+                "Voorraad per corporatie en jaar.",
+                1,
+            ),
+            Sheet("Totaal", pg.aggregate(result, by=()), "prognose", "Voorraad per jaar.", 1),
+        ]
+    sheets.append(
+        Sheet(
+            "Samenvatting",
+            tables["prognose_samenvatting"],
+            "prognose_samenvatting",
+            "Mutaties over de hele periode per corporatie en in totaal.",
+            1,
+        )
+    )
+    sheets += [
+        Sheet(name.capitalize(), tables[name], name, about, 1)
+        for name, about in (
+            ("doelen", "De doelen uit de configuratie tegen de prognose."),
+            ("huurklassen", "De prognose per huurklasse."),
+        )
+        if name in tables
+    ]
+    return sheets
+
+
+def _prognosis_maps(
+    public: Any, result: Any, synthetic: bool, where: tuple[Any, Any, Any, Any]
+) -> dict[int, str]:
+    """One map page per year, drawn from the public prognosis (as `run` draws it)."""
+    if "buurtcode" not in result.columns or not result["buurtcode"].notna().any():
+        return {}
+    from geoprestatie.output.maps import prognose_map
+
+    codes = set(result["buurtcode"].dropna().astype(str))
+    buurten = _load_buurten(*where)
+    buurten = buurten[buurten["buurtcode"].isin(codes)]
+    if buurten.empty:
+        click.echo(
+            f"{LET_OP} geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True
+        )
+        return {}
+    suffix = " (synthetische gegevens)" if synthetic else ""
+    return {
+        year: prognose_map(
+            public, buurten, years=[year], title=f"Prognose sociale huurvoorraad {year}{suffix}"
+        )
+        .get_root()
+        .render()
+        for year in sorted(set(result["jaar"].astype(int)))
+    }
 
 
 _DEMO = {
