@@ -51,20 +51,24 @@ def test_sia_writes_outputs(tmp_path: Path, table_file: Path) -> None:
     crit = tmp_path / "c.toml"
     crit.write_text(CRITERIA, encoding="utf-8")
     out = tmp_path / "uit"
+    full = out / "intern"
     res = CliRunner().invoke(
         main, ["sia", "--tabel", str(table_file), "--criteria", str(crit), "--out", str(out)]
     )
     assert res.exit_code == 0, res.output
     assert "6 van 6 buurten geschikt; 3 robuust in de top 3" in res.output
     assert "1 DIA('s)" in res.output
-    buurten = gpd.read_file(out / "geoprestatie.gpkg", layer="sia")
+    buurten = gpd.read_file(full / "geoprestatie.gpkg", layer="sia")
     assert buurten["sia_rang"].tolist() == [1, 2, 3, 4, 6, 5]
     assert buurten["dia_id"].tolist()[:3] == ["DIA-01"] * 3
-    areas = gpd.read_file(out / "geoprestatie.gpkg", layer="dia")
+    areas = gpd.read_file(full / "geoprestatie.gpkg", layer="dia")
     assert areas["woningen_corporaties"].tolist() == [600]
-    assert pd.read_csv(out / "sia.csv", sep=";", decimal=",")["bijdrage_efg"].notna().all()
-    assert (out / "sia_gewichtsgevoeligheid.csv").exists()
-    assert [n for n, _ in pyogrio.list_layers(out / "geoprestatie.gpkg")] == ["sia", "dia"]
+    assert pd.read_csv(full / "sia.csv", sep=";", decimal=",")["bijdrage_efg"].notna().all()
+    assert (full / "sia_gewichtsgevoeligheid.csv").exists()
+    assert [n for n, _ in pyogrio.list_layers(full / "geoprestatie.gpkg")] == [
+        "sia",
+        "dia",
+    ]
     assert not list(out.glob(".*"))  # no temporary files left
 
     # a second run compared with the first
@@ -77,18 +81,18 @@ def test_sia_writes_outputs(tmp_path: Path, table_file: Path) -> None:
             "--criteria",
             str(crit),
             "--vorige-dia",
-            str(out / "dia.csv"),
+            str(out / "intern" / "dia.csv"),
             "--out",
             str(tmp_path / "uit2"),
         ],
     )
     assert res.exit_code == 0, res.output
-    cmp = pd.read_csv(tmp_path / "uit2" / "dia_vergelijking.csv", sep=";", decimal=",")
+    cmp = pd.read_csv(tmp_path / "uit2" / "intern" / "dia_vergelijking.csv", sep=";", decimal=",")
     assert cmp["status"].tolist() == ["ongewijzigd"]
 
 
 def test_sia_default_criteria_skip_notes(tmp_path: Path, table_file: Path) -> None:
-    args = ["sia", "--tabel", str(table_file), "--out", str(tmp_path)]
+    args = ["sia", "--tabel", str(table_file), "--out", str(tmp_path / "uit"), "--force"]
     res = CliRunner().invoke(main, [*args, "--onvolledig-toestaan"])
     assert res.exit_code == 0, res.output
     # the default set: only aandeel_efg and the eligibility filter apply to this table
@@ -98,7 +102,7 @@ def test_sia_default_criteria_skip_notes(tmp_path: Path, table_file: Path) -> No
     assert CliRunner().invoke(main, args).exit_code == 1
     assert (
         "bijdrage_energielabel_efg"
-        in pd.read_csv(tmp_path / "sia.csv", sep=";", decimal=",").columns
+        in pd.read_csv(tmp_path / "uit" / "intern" / "sia.csv", sep=";", decimal=",").columns
     )
 
 
@@ -106,7 +110,16 @@ def test_sia_bad_column_is_one_line(tmp_path: Path, table_file: Path) -> None:
     crit = tmp_path / "c.toml"
     crit.write_text(CRITERIA.replace('"aandeel_efg"', '"aandeel_egf"'), encoding="utf-8")
     res = CliRunner().invoke(
-        main, ["sia", "--tabel", str(table_file), "--criteria", str(crit), "--out", str(tmp_path)]
+        main,
+        [
+            "sia",
+            "--tabel",
+            str(table_file),
+            "--criteria",
+            str(crit),
+            "--out",
+            str(tmp_path / "uit"),
+        ],
     )
     assert res.exit_code == 1
     assert res.output.startswith("Fout: ") and "Traceback" not in res.output
@@ -140,8 +153,10 @@ def test_sia_stops_a_hollow_sia_as_run_does(tmp_path: Path, table_file: Path, al
     res = CliRunner().invoke(main, args)
     if allow:
         assert res.exit_code == 0, res.output
-        assert "Onvolledige SIA" in res.output and (tmp_path / "uit" / "sia.csv").exists()
+        assert (
+            "Onvolledige SIA" in res.output and (tmp_path / "uit" / "intern" / "sia.csv").exists()
+        )
     else:
         assert res.exit_code == 1, res.output
         assert "onvolledig_toestaan" in res.output and "Traceback" not in res.output
-        assert not (tmp_path / "uit" / "sia.csv").exists()
+        assert not (tmp_path / "uit" / "intern" / "sia.csv").exists()

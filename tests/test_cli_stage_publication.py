@@ -102,3 +102,51 @@ def test_prognose_hides_small_counts_in_publiek(tmp_path: Path) -> None:
         assert "×" in page.read_text(encoding="utf-8")
     _no_dwellings(out / "publiek")
     _refused_without_force(args)
+
+
+def test_sia_hides_small_counts_in_publiek(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    codes = [f"BU0000000{i}" for i in range(6)]
+    table = gpd.GeoDataFrame(
+        {
+            "buurtcode": codes,
+            "buurtnaam": [f"Buurt {i}" for i in range(6)],
+            "aandeel_efg": [0.9, 0.8, 0.7, 0.1, 0.0, 0.05],
+            "woningen_corporaties": [3, 200, 300, 100, 100, 100],  # buurt 0: 3 dwellings
+            "woningen_portaal": [3, 200, 300, 100, 100, 100],
+        },
+        geometry=[box(i * 100, 0, i * 100 + 100, 100) for i in range(6)],
+        crs=28992,
+    )
+    table_file = tmp_path / "buurttabel.gpkg"
+    table.to_file(table_file, layer="buurttabel")
+    crit = tmp_path / "c.toml"
+    crit.write_text(
+        '[sia]\ntop_k = 3\n[sia.robustness]\ndraws = 50\n[[sia.criteria]]\nname = "efg"\n'
+        'label = "Aandeel E/F/G"\ncolumn = "aandeel_efg"\ndirection = "higher"\nweight = 1\n'
+        "[dia]\nmin_buurten = 2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "s"
+    args = ["sia", "--tabel", str(table_file), "--criteria", str(crit), "--out", str(out)]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert f"-> {out}/publiek/sia.csv" in done.output
+    assert f"-> {out}/intern/sia_gewichtsgevoeligheid.csv" in done.output
+    full = _csv(out / "intern" / "sia.csv").set_index("buurtcode")
+    public = _csv(out / "publiek" / "sia.csv").set_index("buurtcode")
+    assert full.loc[codes[0], "woningen_corporaties"] == "3"
+    assert public.loc[codes[0], "woningen_corporaties"] == "×"
+    assert public.loc[codes[0], "woningen_portaal"] == "×"
+    layer = gpd.read_file(out / "publiek" / "geoprestatie.gpkg", layer="sia")
+    assert not layer["woningen_corporaties"].between(1, 4).any()
+    # the DIA of buurt 0 does not give its 3 back: its total hidden, or another member too
+    dia = _csv(out / "publiek" / "dia.csv").set_index("dia_id")
+    members = full.loc[full["dia_id"] == full.loc[codes[0], "dia_id"]].index
+    total = dia.loc[full.loc[codes[0], "dia_id"], "woningen_corporaties"]
+    assert total == "×" or (public.loc[members, "woningen_corporaties"] == "×").sum() >= 2
+    assert not (out / "publiek" / "sia_gewichtsgevoeligheid.csv").exists()
+    _no_dwellings(out / "publiek")
+    _refused_without_force(args)

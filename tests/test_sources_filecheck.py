@@ -124,7 +124,8 @@ def test_cli_gives_one_line_and_a_non_zero_exit(tmp_path: Path, case: str) -> No
     (tmp_path / "_src").mkdir()
     make = {c: m for c, m, _ in BAD_FILES}[case]
     path = make(tmp_path)
-    result = CliRunner().invoke(main, ["join", "--voorraad", str(path), "--out", str(tmp_path)])
+    args = ["join", "--voorraad", str(path), "--out", str(tmp_path / "uit")]
+    result = CliRunner().invoke(main, args)  # --out apart: the file check, not the refusal
     assert result.exit_code != 0
     assert "Traceback" not in result.output and result.exception is not None
     assert isinstance(result.exception, SystemExit)

@@ -1025,7 +1025,8 @@ def _sia_criteria(path: Path) -> tuple[Any, bool]:
     help="Ook een SIA maken als criteria met samen meer dan de helft van het gewicht geen "
     "gegevens hebben (als [sia] onvolledig_toestaan = true); elke uitvoer vermeldt het.",
 )
-@_out_option("uitvoer/sia/", "Uitvoermap.")
+@_publication_options("SIA")
+@_out_option("uitvoer/sia/", "Uitvoermap (publiek/, intern/ en run.json).")
 @_handled
 def sia(
     table_file: Path,
@@ -1033,14 +1034,17 @@ def sia(
     criteria_file: Path | None,
     previous: Path | None,
     allow_incomplete: bool,
+    min_woningen: int,
+    force: bool,
     out: Path,
 ) -> None:
     """Prioriteer de buurten (SIA) en baken investeringsgebieden af (DIA).
 
-    Schrijft geoprestatie.gpkg (lagen sia en dia), sia.csv (score, rang, bijdragen,
-    robuustheid en DIA per buurt), dia.csv (de DIA's met hun kenmerken),
-    sia_gewichtsgevoeligheid.csv (één gewicht tegelijk gevarieerd) en, met --vorige-dia,
-    dia_vergelijking.csv.
+    Schrijft zoals `run` intern/ (geoprestatie.gpkg met lagen sia en dia, sia.csv: score,
+    rang, bijdragen, robuustheid en DIA per buurt, dia.csv: de DIA's met hun kenmerken,
+    sia_gewichtsgevoeligheid.csv: één gewicht tegelijk gevarieerd, en met --vorige-dia
+    dia_vergelijking.csv) en publiek/ (dezelfde bestanden behalve de gevoeligheid, kleine en
+    af te leiden aantallen per buurt en DIA niet getoond).
 
     \b
     Voorbeeld:
@@ -1049,11 +1053,14 @@ def sia(
     import geopandas as gpd
     import pyogrio
 
-    from geoprestatie import completeness
+    from geoprestatie import completeness, publication
     from geoprestatie import dia as dia_mod
     from geoprestatie import sia as sia_mod
     from geoprestatie._validate import to_rd_new
 
+    policy = _policy(min_woningen)
+    inputs = [p for p in (table_file, criteria_file, previous) if p]
+    _check_out(out, force, inputs)
     if criteria_file is None:
         criteria_file = sia_mod.DEFAULT_CRITERIA_TOML
     sia_cfg, allow = _sia_criteria(criteria_file)
@@ -1071,19 +1078,38 @@ def sia(
     result = dia_mod.delineate(prioritised, dia_cfg, previous=earlier)
     sweep = sia_mod.weight_sweep(table, sia_cfg)
 
-    out.mkdir(parents=True, exist_ok=True)
-    layers = {"sia": result.buurten}
-    if len(result.areas):
-        layers["dia"] = result.areas
-    written = [
-        _gpkg(layers, out / "geoprestatie.gpkg"),
-        _csv(result.buurten, out / "sia.csv"),
-        _csv(result.areas, out / "dia.csv"),
-        _csv(sweep, out / "sia_gewichtsgevoeligheid.csv"),
-    ]
-    if previous is not None:
-        cmp = dia_mod.compare_dia(earlier, result)
-        written.append(_csv(cmp, out / "dia_vergelijking.csv"))
+    cmp = dia_mod.compare_dia(earlier, result) if earlier is not None else None
+    pub = publication.publish_frames(
+        table=table,
+        scored=result.buurten,
+        areas=result.areas,
+        policy=policy,
+        criteria={c.name: c.column for c in sia_cfg.criteria},
+    )
+
+    def files(scored: Any, areas: Any, folder: Path) -> list[Path]:
+        layers = {"sia": scored, **({"dia": areas} if len(areas) else {})}
+        written = [
+            _gpkg(layers, folder / "geoprestatie.gpkg"),
+            _csv(scored, folder / "sia.csv"),
+            _csv(areas, folder / "dia.csv"),
+        ]
+        if cmp is not None:  # which buurten changed DIA: no counts
+            written.append(_csv(cmp, folder / "dia_vergelijking.csv"))
+        return written
+
+    def internal(folder: Path) -> list[Path]:
+        written = files(result.buurten, result.areas, folder)
+        return [*written, _csv(sweep, folder / "sia_gewichtsgevoeligheid.csv")]
+
+    written = _write_set(
+        out,
+        lambda folder: files(pub.scored, pub.areas, folder),
+        internal,
+        force=force,
+        inputs=inputs,
+        min_woningen=min_woningen,
+    )
 
     b = result.buurten
     click.echo(
