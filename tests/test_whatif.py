@@ -180,7 +180,7 @@ def test_out_of_time_is_a_labelled_bound_never_the_smallest() -> None:
 
 def test_out_of_time_without_any_change_found(monkeypatch: pytest.MonkeyPatch) -> None:
     u, i, w0, ws = _hard_case()
-    monkeypatch.setattr(whatif, "_pair_moves", lambda *a: None)  # no upper bound to fall on
+    monkeypatch.setattr(whatif, "_pair_moves", lambda *a, **k: None)  # no upper bound to fall on
     cut = whatif.smallest_change(u, i, w0, ws.g, ws.h, k=22, inside=False, time_limit=0.0)
     assert cut.weights is None and cut.reason == "niet bepaald binnen de rekentijd"
     still = whatif.smallest_change(u, i, w0, ws.g, ws.h, k=22, inside=False)

@@ -120,9 +120,9 @@ def smallest_change(
     rows = _rows(u, i, k=k, inside=inside)
     if rows.need > rows.a.shape[0]:  # fewer than k others: i stays in
         return Change(False, None, math.nan, _always(k))
-    found = _pair_moves(rows, w0, g, h)
-    top = found[1] if found is not None else _SIMPLEX_L1
     lower = _lower_bound(rows.a, w0, rows.need)
+    found = _pair_moves(rows, w0, g, h, start=lower / 2)
+    top = found[1] if found is not None else _SIMPLEX_L1
     if found is not None and lower >= top - 1e-12:
         return _verified(u, i, found[0], w0, k=k, inside=inside)
     search = _Search(u, i, rows, w0, g, h, k, inside, time.monotonic() + time_limit)
@@ -190,12 +190,17 @@ def _lower_bound(a: Array, w0: Array, need: int) -> float:
     return float(np.partition(dist, need - 1)[need - 1])
 
 
-def _pair_moves(rows: _Rows, w0: Array, g: Array, h: Array) -> tuple[Array, float] | None:
+def _pair_moves(
+    rows: _Rows, w0: Array, g: Array, h: Array, *, start: float
+) -> tuple[Array, float] | None:
     """The best move of weight from one criterion to another (``None``: none crosses).
 
     Along ``w0 + t (e_x - e_y)`` row *j* holds from its crossing point on (rising) or up to
     it (falling); the count is evaluated at every rising crossing point (sorted, with
-    ``searchsorted``), and the first point where ``need`` rows hold is taken.
+    ``searchsorted``), and the first point where ``need`` rows hold is taken. Only rows
+    crossing below a cap are sorted: the cap starts at ``start`` (a lower bound on ``t``,
+    times 1.5) and doubles until some move crosses within it (then no move crosses earlier
+    beyond it), and tightens to the best move found so far.
     """
     slack = h - g @ w0
     if (slack < -1e-9).any():  # w0 outside the allowed set: no moves from it
@@ -204,41 +209,71 @@ def _pair_moves(rows: _Rows, w0: Array, g: Array, h: Array) -> tuple[Array, floa
     if int((v0 >= EPS).sum()) >= rows.need:
         return w0.copy(), 0.0
     m = w0.size
-    best: tuple[float, int, int] | None = None
-    for x in range(m):
-        for y in range(m):
-            if x == y:
-                continue
-            gd = g[:, x] - g[:, y]
-            up = gd > 1e-12
-            t_max = float((np.maximum(slack[up], 0) / gd[up]).min()) if up.any() else np.inf
-            t = _first_crossing(rows, v0, rows.a[:, x] - rows.a[:, y], min(t_max, 1.0))
-            if t is not None and (best is None or t < best[0]):
-                best = (t, x, y)
+    if m < 2:  # one criterion: its share is 1, nothing to move
+        return None
+    xs, ys = np.array([(x, y) for x in range(m) for y in range(m) if x != y]).T
+    gd = g[:, xs] - g[:, ys]  # (constraints, moves): how each move uses each constraint's slack
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reach = np.where(gd > 1e-12, np.maximum(slack, 0)[:, None] / gd, np.inf).min(axis=0)
+    cap = min(max(1.5 * start, 1e-4), 1.0)  # start may be inf: a row no move can satisfy
+    while True:  # only rows whose sign can change within L1 2 * cap take part
+        lo, hi = _reach(rows.a, w0, 2 * cap)
+        always = lo >= EPS
+        open_ = (hi >= EPS) & ~always
+        need = rows.need - int(always.sum())
+        best = _best_move(rows.a[open_], v0[open_], need, xs, ys, np.minimum(reach, cap))
+        if best is not None or cap >= 1.0:
+            break
+        cap *= 2
     if best is None:
         return None
-    t, x, y = best
+    t, j = best
     w = w0.copy()
-    w[x] += t
-    w[y] -= t
+    w[xs[j]] += t
+    w[ys[j]] -= t
     return w, 2 * t
 
 
-def _first_crossing(rows: _Rows, v0: Array, slope: Array, t_max: float) -> float | None:
-    rise, fall = slope > 0, slope < 0
+def _best_move(
+    a: Array, v0: Array, need: int, xs: NDArray[np.int_], ys: NDArray[np.int_], reach: Array
+) -> tuple[float, int] | None:
+    """The earliest crossing over the moves ``e_x - e_y`` (each within its ``reach``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        cross = (EPS - v0) / slope
-    ups = np.sort(cross[rise] * (1 + 1e-9) + 1e-12)  # just past the crossing: the margin holds
-    downs = np.sort(cross[fall] * (1 - 1e-9) - 1e-12)  # ... and just before a falling one
-    flat = int(((slope == 0) & (v0 >= EPS)).sum())
-    ts = np.r_[0.0, ups[(ups > 0) & (ups <= t_max)]]
+        slope = a[:, xs] - a[:, ys]  # (rows, moves)
+        cross = (EPS - v0)[:, None] / slope  # slope 0: inf or NaN, never used
+        # just past a rising crossing (the margin holds), just before a falling one
+        cross = np.where(slope > 0, cross * (1 + 1e-9) + 1e-12, cross * (1 - 1e-9) - 1e-12)
+    flat = ((slope == 0) & (v0 >= EPS)[:, None]).sum(axis=0)
+    best: tuple[float, int] | None = None
+    for j in range(xs.size):
+        limit = min(float(reach[j]), 1.0, best[0] if best is not None else 1.0)
+        t = _first_crossing(cross[:, j], slope[:, j], int(flat[j]), need, limit)
+        if t is not None and (best is None or t < best[0]):
+            best = (t, j)
+    return best
+
+
+def _first_crossing(cross: Array, slope: Array, flat: int, need: int, t_max: float) -> float | None:
+    """The first ``t`` in ``[0, t_max]`` where ``need`` rows hold (``None``: there is none).
+
+    Held throughout: ``flat`` rows, rising rows that already crossed, falling rows that
+    cross after ``t_max``; only the rows crossing inside ``[0, t_max]`` are sorted.
+    """
+    rise, fall = slope > 0, slope < 0
+    ups, downs = cross[rise], cross[fall]
+    held = flat + int((ups <= 0).sum()) + int((downs >= t_max).sum())
+    ups = np.sort(ups[(ups > 0) & (ups <= t_max)])
+    downs = np.sort(downs[(downs >= 0) & (downs < t_max)])
+    if held + ups.size < need:  # not even with every rising row inside
+        return None
+    ts = np.r_[0.0, ups]
     count = (
-        flat
+        held
         + np.searchsorted(ups, ts, side="right")
         + downs.size
         - np.searchsorted(downs, ts, side="left")
     )
-    hit = np.flatnonzero(count >= rows.need)
+    hit = np.flatnonzero(count >= need)
     return float(ts[hit[0]]) if hit.size else None
 
 
