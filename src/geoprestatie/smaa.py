@@ -167,8 +167,9 @@ def _block(
     k: int,
     out_ranks: NDArray[np.unsignedinteger],
     col: int,
-) -> tuple[NDArray[np.int64], Array]:
-    n, m = u.shape
+) -> NDArray[np.intp]:
+    """Rank the draws ``w`` into ``out_ranks[:, col:]``; return their top ``k`` rows."""
+    n = u.shape[0]
     if u32 is not None:  # weighted sum: 100 · W Uᵀ in float32
         s = w.astype(np.float32) @ u32
     else:
@@ -178,13 +179,8 @@ def _block(
     positions = np.arange(1, n + 1, dtype=out_ranks.dtype)
     for i in range(s.shape[0]):  # 1-d scatters: several times faster than put_along_axis
         ranks[:, i][order[i]] = positions
-    top = order[:, :k]
-    flat = (top * k + np.arange(k)[None, :]).ravel()
-    counts = np.bincount(flat, minlength=n * k).reshape(n, k)
-    first = top[:, 0]
-    fw = np.stack([np.bincount(first, weights=w[:, j], minlength=n) for j in range(m)], axis=1)
     out_ranks[:, col : col + w.shape[0]] = ranks
-    return np.asarray(counts, dtype=np.int64), np.asarray(fw, dtype=np.float64)
+    return np.ascontiguousarray(order[:, :k])
 
 
 def _workers(workers: int | None) -> int:
@@ -197,16 +193,20 @@ def _workers(workers: int | None) -> int:
 
 
 def _percentiles(
-    ranks: NDArray[np.unsignedinteger], pool: ThreadPoolExecutor, chunk: int = 512
+    ranks: NDArray[np.unsignedinteger], pool: ThreadPoolExecutor, chunk: int = 64
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """5th and 95th percentile of each row: the lower and upper order statistic."""
+    """5th and 95th percentile of each row: the lower and upper order statistic.
+
+    Sorts the rows of ``ranks`` in place (numpy's radix sort of 16-bit values).
+    """
     n, d = ranks.shape
     lo_k, hi_k = math.floor(0.05 * (d - 1)), math.ceil(0.95 * (d - 1))
     lo = np.empty(n, dtype=np.int64)
     hi = np.empty(n, dtype=np.int64)
 
     def part(start: int) -> None:
-        srt = np.sort(ranks[start : start + chunk], axis=1, kind="stable")
+        srt = ranks[start : start + chunk]
+        srt.sort(axis=1, kind="stable")
         lo[start : start + chunk] = srt[:, lo_k]
         hi[start : start + chunk] = srt[:, hi_k]
 
@@ -271,14 +271,18 @@ def simulate(
         threadpool_limits(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=_workers(workers)) as pool,
     ):
-        parts = list(
+        tops = list(
             pool.map(lambda s: _block(u, u32, weights[s : s + step], scores, k, ranks, s), starts)
         )
+        top = np.concatenate(tops) if tops else np.zeros((0, k), dtype=np.intp)
+        flat = (top * k + np.arange(k)[None, :]).ravel()
+        counts = np.bincount(flat, minlength=n * k).reshape(n, k).astype(np.int64)
+        rows = np.lexsort((np.arange(n), -counts.sum(axis=1)))[: min(pairwise, n)]
+        sub = ranks[rows]  # before the percentiles sort the ranks in place
         p05, p95 = _percentiles(ranks, pool) if d else (np.zeros(n, np.int64),) * 2
-    counts = np.sum([p[0] for p in parts], axis=0, dtype=np.int64).reshape(n, k)
-    first_weights = np.sum([p[1] for p in parts], axis=0).reshape(n, m)
-    rows = np.lexsort((np.arange(n), -counts.sum(axis=1)))[: min(pairwise, n)]
-    sub = ranks[rows]
+    first_weights = np.zeros((n, m))
+    for j in range(m if k else 0):  # sum of the weight draws in which the row is first
+        first_weights[:, j] = np.bincount(top[:, 0], weights=weights[:, j], minlength=n)
     wins = np.array([np.count_nonzero(sub[a] < sub, axis=1) for a in range(rows.size)])
     pwi = wins.reshape(rows.size, rows.size) / max(d, 1)
     return SmaaCounts(
