@@ -368,6 +368,30 @@ def assign_buurten(
     return pos, how
 
 
+def _z_order(xy: np.ndarray, bits: int = 16) -> np.ndarray:
+    """Position of each point on a Z-order (Morton) curve over the points' extent.
+
+    Sorting by it keeps points that are close together close in the order, like the
+    Hilbert curve of ``GeoSeries.hilbert_distance`` but from the coordinates alone (that
+    one needs a point geometry per row: 2.5 M new points took longer than the sort saved).
+
+    Examples
+    --------
+    >>> _z_order(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), bits=1).tolist()
+    [0, 1, 2, 3]
+    """
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    scale = ((1 << bits) - 1) / np.where(hi > lo, hi - lo, 1.0)
+    cells = ((xy - lo) * scale).astype(np.uint32)
+    spread = []
+    for dim in range(2):  # the bits of a 16-bit cell number moved apart: b3b2b1b0 -> b3.b2.b1.b0
+        v = cells[:, dim]
+        for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+            v = (v | (v << np.uint32(shift))) & np.uint32(mask)
+        spread.append(v)
+    return spread[0] | (spread[1] << np.uint32(1))
+
+
 #: Below this many points one thread is faster than splitting the query.
 _THREADED_MIN = 200_000
 
@@ -389,8 +413,7 @@ def _query_threaded(tree: Any, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if len(xy) != len(usable):  # not all points: keep the input order
         order = np.arange(len(geoms))
     else:
-        hilbert = gpd.GeoSeries(shapely.points(xy)).hilbert_distance()
-        order = usable[np.argsort(hilbert.to_numpy(), kind="stable")]
+        order = usable[np.argsort(_z_order(xy), kind="stable")]
     workers = max(1, min(os.cpu_count() or 1, 8))
     bounds = np.linspace(0, len(order), workers + 1).astype(np.int64)
     chunks = [geoms[order[a:b]] for a, b in itertools.pairwise(bounds)]
