@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from geoprestatie._partitioned import MAX_PARTITIONS, assign_partitioned
 from geoprestatie._validate import RD_NEW, require_columns, to_rd_new
@@ -368,7 +369,7 @@ def assign_buurten(
     return pos, how
 
 
-def _z_order(xy: np.ndarray, bits: int = 16) -> np.ndarray:
+def _z_order(xy: NDArray[np.float64], bits: int = 16) -> NDArray[np.uint32]:
     """Position of each point on a Z-order (Morton) curve over the points' extent.
 
     Sorting by it keeps points that are close together close in the order, like the
@@ -383,7 +384,7 @@ def _z_order(xy: np.ndarray, bits: int = 16) -> np.ndarray:
     lo, hi = xy.min(axis=0), xy.max(axis=0)
     scale = ((1 << bits) - 1) / np.where(hi > lo, hi - lo, 1.0)
     cells = ((xy - lo) * scale).astype(np.uint32)
-    spread = []
+    spread: list[NDArray[np.uint32]] = []
     for dim in range(2):  # the bits of a 16-bit cell number moved apart: b3b2b1b0 -> b3.b2.b1.b0
         v = cells[:, dim]
         for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
