@@ -457,6 +457,19 @@ def _summary_cells(cs: CellSystem, summary: pd.DataFrame) -> dict[tuple[str, str
 # ----------------------------------------------------------------------------- masks
 
 
+def _masked(series: pd.Series, hidden: pd.Series) -> pd.Series:
+    """``series`` in a nullable dtype with the ``hidden`` cells NA."""
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype("boolean")
+    elif pd.api.types.is_integer_dtype(series):
+        series = series.astype("Int64")
+    elif pd.api.types.is_float_dtype(series):
+        series = series.astype("Float64")
+    else:
+        series = series.astype(object)
+    return series.mask(hidden, pd.NA)
+
+
 def _hide(frame: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the ``hidden`` cells as NA (nullable dtypes) and the mask in attrs."""
     out = frame.copy()
@@ -464,17 +477,16 @@ def _hide(frame: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
     previous = out.attrs.get(SUPPRESSED_ATTR)
     if isinstance(previous, pd.DataFrame):
         hidden = hidden | previous.reindex_like(hidden).fillna(False).astype(bool)
-    for col in hidden.columns[hidden.any(axis=0).to_numpy()]:
-        series = out[col]
-        if pd.api.types.is_bool_dtype(series):
-            series = series.astype("boolean")
-        elif pd.api.types.is_integer_dtype(series):
-            series = series.astype("Int64")
-        elif pd.api.types.is_float_dtype(series):
-            series = series.astype("Float64")
-        else:
-            series = series.astype(object)
-        out[col] = series.mask(hidden[col], pd.NA)
+    masked = {
+        col: _masked(out[col], hidden[col]) for col in hidden.columns[hidden.any().to_numpy()]
+    }
+    if masked and all(isinstance(c, str) for c in masked):
+        attrs = out.attrs  # all columns at once: one by one fragments a wide frame
+        out = out.assign(**{str(c): v for c, v in masked.items()})
+        out.attrs = attrs
+    else:
+        for col, values in masked.items():
+            out[col] = values
     out.attrs = {**out.attrs, SUPPRESSED_ATTR: SuppressedCells(hidden)}
     return out
 
