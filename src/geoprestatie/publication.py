@@ -472,22 +472,22 @@ def _masked(series: pd.Series, hidden: pd.Series) -> pd.Series:
 
 def _hide(frame: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the ``hidden`` cells as NA (nullable dtypes) and the mask in attrs."""
+    attrs = dict(frame.attrs)  # set aside: pandas deep-copies attrs into every masked column
     out = frame.copy()
+    out.attrs = {}
     hidden = hidden.reindex(index=out.index, columns=out.columns, fill_value=False)
-    previous = out.attrs.get(SUPPRESSED_ATTR)
+    previous = attrs.get(SUPPRESSED_ATTR)
     if isinstance(previous, pd.DataFrame):
         hidden = hidden | previous.reindex_like(hidden).fillna(False).astype(bool)
     masked = {
         col: _masked(out[col], hidden[col]) for col in hidden.columns[hidden.any().to_numpy()]
     }
     if masked and all(isinstance(c, str) for c in masked):
-        attrs = out.attrs  # all columns at once: one by one fragments a wide frame
-        out = out.assign(**{str(c): v for c, v in masked.items()})
-        out.attrs = attrs
+        out = out.assign(**{str(c): v for c, v in masked.items()})  # at once: no fragments
     else:
         for col, values in masked.items():
             out[col] = values
-    out.attrs = {**out.attrs, SUPPRESSED_ATTR: SuppressedCells(hidden)}
+    out.attrs = {**attrs, SUPPRESSED_ATTR: SuppressedCells(hidden)}
     return out
 
 
