@@ -86,8 +86,8 @@ def run_one(method: str, data: Path, points_path: Path, result: Path) -> dict[st
         meta = {"id": "int64", "pos": "int64", "how": "int8"}
         out = parts.map_partitions(place, meta=meta).compute(scheduler="threads")
         seconds = time.perf_counter() - t0
-        pos = np.full(len(out), -1, dtype="int64")
-        pos[out["id"].to_numpy()] = out["pos"].to_numpy()
+        # partitions come back in file order, as the other methods read the points
+        pos = out["pos"].to_numpy()
     else:
         points = gpd.read_parquet(points_path)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
