@@ -21,7 +21,7 @@ import click
 
 from geoprestatie._click_nl import dutch_click
 from geoprestatie._version import __version__
-from geoprestatie.errors import ConfigError, DataWarning, GeoprestatieError
+from geoprestatie.errors import DataWarning, GeoprestatieError
 from geoprestatie.teksten import LET_OP
 
 _HELP = "Toon deze uitleg en stop."
@@ -977,20 +977,11 @@ def join(
 def _sia_criteria(path: Path) -> tuple[Any, bool]:
     """The SIA config of a criteria file and its ``[sia] onvolledig_toestaan`` (as in `run`)."""
     from geoprestatie import completeness
-    from geoprestatie._validate import read_toml
-    from geoprestatie.sia import SiaConfig
+    from geoprestatie.sia import SiaConfig, read_sia_table
 
-    raw = read_toml(path, what="SIA criteria")
-    table = dict(raw.get("sia", {k: v for k, v in raw.items() if k != "dia"}))
-    allow = table.pop(completeness.ALLOW_KEY, False)
-    if not isinstance(allow, bool):
-        raise ConfigError(
-            f"{path}: [sia] {completeness.ALLOW_KEY} is {allow!r} maar moet true of false zijn"
-        )
-    try:
-        return SiaConfig.from_dict(table), allow
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    table = read_sia_table(path)
+    allow = completeness.pop_allow(table, where=f"{path}: ")
+    return SiaConfig.from_toml(path, table=table), allow
 
 
 @main.command()

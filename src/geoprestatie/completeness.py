@@ -10,7 +10,9 @@ tables), and below :data:`MIN_WEIGHT_SHARE` of the configured weight the run sto
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +25,7 @@ __all__ = [
     "SiaCompleteness",
     "SkippedCriterion",
     "check",
+    "pop_allow",
     "sia_completeness",
 ]
 
@@ -147,6 +150,19 @@ def sia_completeness(scored: pd.DataFrame, config: SiaConfig) -> SiaCompleteness
     )
     present = 1.0 - sum(s.share for s in skipped)
     return SiaCompleteness(max(present, 0.0), skipped, len(config.criteria))
+
+
+def pop_allow(section: MutableMapping[str, Any], *, where: str = "") -> bool:
+    """Take :data:`ALLOW_KEY` out of a ``[sia]`` table (default false); it must be a bool.
+
+    >>> t = {"top_k": 5, "onvolledig_toestaan": True}
+    >>> pop_allow(t), t
+    (True, {'top_k': 5})
+    """
+    allow = section.pop(ALLOW_KEY, False)
+    if not isinstance(allow, bool):
+        raise ConfigError(f"{where}[sia] {ALLOW_KEY} is {allow!r} maar moet true of false zijn")
+    return allow
 
 
 def check(completeness: SiaCompleteness, *, allow: bool) -> None:

@@ -192,11 +192,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
 
     _say(progress, "[3/6] SIA: prioriteren met robuustheid")
     sia_section = config.section("sia")
-    allow = sia_section.pop(completeness.ALLOW_KEY, False)
-    if not isinstance(allow, bool):
-        raise ConfigError(
-            f"[sia] {completeness.ALLOW_KEY} is {allow!r} maar moet true of false zijn"
-        )
+    allow = completeness.pop_allow(sia_section)
     sia_config = _sia_config(sia_section)
     prioritised = sia.prioritise(joined.table, sia_config)
     whole = completeness.sia_completeness(prioritised, sia_config)

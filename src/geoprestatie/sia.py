@@ -68,6 +68,7 @@ __all__ = [
     "default_config",
     "pairwise_frame",
     "prioritise",
+    "read_sia_table",
     "robustness",
     "score",
     "weight_sweep",
@@ -305,6 +306,12 @@ class RobustnessConfig:
         return cls(**d)
 
 
+def read_sia_table(path: str | Path) -> dict[str, Any]:
+    """The ``[sia]`` table of a TOML file, or the whole file without its ``[dia]`` table."""
+    d = read_toml(Path(path), what="SIA criteria")
+    return dict(d.get("sia", {k: v for k, v in d.items() if k != "dia"}))
+
+
 @dataclass(frozen=True)
 class SiaConfig:
     """Everything the SIA needs: criteria, method, eligibility, top *k*, robustness.
@@ -388,12 +395,13 @@ class SiaConfig:
         )
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> SiaConfig:
+    def from_toml(cls, path: str | Path, *, table: Mapping[str, Any] | None = None) -> SiaConfig:
         """Read a TOML file: its ``[sia]`` table if there is one, else the whole file
-        (a ``[dia]`` table beside it is left to :class:`geoprestatie.dia.DiaConfig`)."""
+        (a ``[dia]`` table beside it is left to :class:`geoprestatie.dia.DiaConfig`).
+        ``table``: that table, already read by :func:`read_sia_table` (errors name ``path``)."""
         path = Path(path)
-        d = read_toml(path, what="SIA criteria")
-        table = d.get("sia", {k: v for k, v in d.items() if k != "dia"})
+        if table is None:
+            table = read_sia_table(path)
         try:
             return cls.from_dict(table)
         except ConfigError as exc:
