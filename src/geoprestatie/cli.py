@@ -286,6 +286,13 @@ def main() -> None:
     """
 
 
+def _file_option(*names: str, **kwargs: Any) -> Callable[..., Any]:
+    """An option naming one input file (none by default); ``kwargs`` as for click.option."""
+    return click.option(
+        *names, type=click.Path(dir_okay=False, path_type=Path), default=None, **kwargs
+    )
+
+
 def _out_option(default: str, what: str) -> Callable[..., Any]:
     """The ``--out`` option of every command: one default convention (``uitvoer/...``)."""
     return click.option(
@@ -407,18 +414,16 @@ def buurten(
 
 
 @main.command()
-@click.option(
+@_file_option(
     "--beginstand",
     "start_file",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
     help="Beginvoorraad (CSV/XLSX): corporatie, [buurtcode], aantal, [peildatum].",
 )
-@click.option(
+@_file_option(
     "--plannen",
     "plans_file",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
     help="Mutatieplannen (CSV/XLSX): corporatie, jaar, mutatie, aantal, [buurtcode, "
     "zekerheid, tijdelijk].",
 )
@@ -428,19 +433,15 @@ def buurten(
     default=None,
     help="hard (standaard); zacht = hard + zacht; alles = hard + zacht + ambitie.",
 )
-@click.option(
+@_file_option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="TOML met een tabel [prognose]: scenario, eindjaar, huurstijging, "
     "[[prognose.doelen]], [prognose.huurgrenzen.<jaar>]. Opties op de opdrachtregel winnen.",
 )
-@click.option(
+@_file_option(
     "--voorraad",
     "stock_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Voorraadbestand (CSV/XLSX/GPKG, één rij per woning, met huurprijs; als bij `join`) "
     "voor de prognose per huurklasse.",
 )
@@ -579,32 +580,25 @@ def _rejected_rows(*frames: Any) -> Any:
 
 
 @main.command()
-@click.option(
+@_file_option(
     "--afspraken",
     "agreements_file",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
     help="Afsprakenbestand (TOML met tabellen [[afspraak]]).",
 )
-@click.option(
+@_file_option(
     "--voorraad",
     "stock_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Voorraadbestand (CSV/XLSX/GPKG), één rij per woning, als bij `join`.",
 )
-@click.option(
+@_file_option(
     "--verkoop",
     "sales_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Verkoopbestand (CSV/XLSX/GPKG): vhe_id, jaar, status; als bij `join`.",
 )
-@click.option(
+@_file_option(
     "--prognose",
     "prognosis_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="intern/prognose.csv, geschreven door `geoprestatie prognose`.",
 )
 @click.option(
@@ -827,29 +821,21 @@ _DEMO = {
 
 @main.command()
 @_buurten_options
-@click.option(
+@_file_option(
     "--voorraad",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Voorraadbestand (CSV/XLSX/GPKG), één rij per woning.",
 )
-@click.option(
+@_file_option(
     "--verkoop",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Verkoopbestand (CSV/XLSX).",
 )
-@click.option(
+@_file_option(
     "--leefbaarometer",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Leefbaarometer per buurt (CSV/XLSX) of een GeoTIFF-raster; standaard de "
     "ingebouwde echte scores (provincie Utrecht).",
 )
-@click.option(
+@_file_option(
     "--warmte",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Plannen warmtetransitie per buurt/wijk (CSV/XLSX) of als vlakken (GPKG).",
 )
 @click.option(
@@ -1268,10 +1254,8 @@ def sjabloon(
 
 @main.command()
 @click.argument("bestand", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@_file_option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="De gemarkeerde kopie (standaard: BESTAND_controle.xlsx ernaast).",
 )
 @_handled
