@@ -84,7 +84,7 @@ class _Command(click.Command):
         return option
 
 
-class _Group(click.Group):
+class _Group(_Command, click.Group):
     """The command group: Dutch --help and usage, every subcommand a :class:`_Command`,
     and click's own words in Dutch while it runs (:func:`geoprestatie._click_nl.dutch_click`).
     """
@@ -92,16 +92,8 @@ class _Group(click.Group):
     command_class = _Command
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", _OPTIONS_METAVAR)
         kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
         super().__init__(*args, **kwargs)
-        _dutch_metavars(self.params)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _HELP
-        return option
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with dutch_click():
