@@ -7,6 +7,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from geoprestatie.errors import DataWarning, InputError
@@ -322,3 +324,52 @@ def test_workbook_with_an_explanation_sheet_first(tmp_path: Path) -> None:
         pd.DataFrame({"b": [1]}).to_excel(xw, sheet_name="Twee", index=False)
     with pytest.raises(InputError, match=r"geen van de tabbladen \['Een', 'Twee'\] heeft de kolom"):
         read_stock(bad)
+
+
+def _link_naive(sales: pd.DataFrame, stock: pd.DataFrame) -> list[int]:
+    """link_to_stock by hand: a loop over the stock per sale (-1 none, -2 several)."""
+
+    def text(v: object) -> str | None:
+        return None if pd.isna(v) else str(v).strip()
+
+    def corp(v: object) -> str:
+        return "" if pd.isna(v) else str(v).strip().casefold()
+
+    out = []
+    for _, sale in sales.iterrows():
+        vhe = text(sale["vhe_id"])
+        with_corp = "corporatie" in sales.columns and not pd.isna(sale["corporatie"])
+        hits = [
+            i
+            for i, (s_vhe, s_corp) in enumerate(
+                zip(stock["vhe_id"], stock["corporatie"], strict=True)
+            )
+            if vhe is not None
+            and text(s_vhe) == vhe
+            and (not with_corp or corp(s_corp) == corp(sale["corporatie"]))
+        ]
+        out.append(-1 if not hits else hits[0] if len(hits) == 1 else -2)
+    return out
+
+
+_IDS = st.sampled_from(["1", " 1", "2", "10", "x7", None])
+_CORPS = st.sampled_from(["Portaal", "portaal ", "Ymere", "", None])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    stock=st.lists(st.tuples(_IDS, _CORPS), max_size=12),
+    sales=st.lists(st.tuples(_IDS, _CORPS), max_size=8),
+)
+def test_link_to_stock_equals_a_loop_over_the_stock(
+    stock: list[tuple[str | None, str | None]], sales: list[tuple[str | None, str | None]]
+) -> None:
+    from geoprestatie.sources.stock import link_to_stock
+
+    stock_df = pd.DataFrame(stock, columns=["vhe_id", "corporatie"], dtype="string")
+    sales_df = pd.DataFrame(sales, columns=["vhe_id", "corporatie"], dtype="string")
+    got = link_to_stock(sales_df, stock_df).tolist()
+    assert got == (_link_naive(sales_df, stock_df) if len(stock_df) else [-1] * len(sales_df))
+    no_corp = sales_df.drop(columns="corporatie")
+    got = link_to_stock(no_corp, stock_df).tolist()
+    assert got == (_link_naive(no_corp, stock_df) if len(stock_df) else [-1] * len(no_corp))

@@ -910,7 +910,7 @@ def _join_sales(
         hit = link_to_stock(s, stock)
         found = hit >= 0
         pos[found] = codes.get_indexer(
-            pd.Index(stock["buurtcode"].to_numpy(dtype=object)[hit[found]])
+            pd.Index(stock["buurtcode"].iloc[hit[found]].to_numpy(dtype=object))
         )
         how[found] = 3
     else:

@@ -20,7 +20,9 @@ from geoprestatie.sources._excel import sheet_headers
 from geoprestatie.sources._filecheck import check_table_file
 from geoprestatie.sources._tabular import (
     Rejects,
+    _arrow_text,
     _cell_text,
+    _np_bool,
     aligned,
     attach,
     canonical_columns,
@@ -264,34 +266,51 @@ def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]
         return out
     vhe = sales["vhe_id"].astype("string").str.strip().reset_index(drop=True)
     # only the dwellings whose vhe_id occurs in the sales can match: one hash pass over the
-    # stock (linear), then the keys are built for those few rows only
-    all_vhe = stock["vhe_id"].astype("string").str.strip()
-    maybe = all_vhe.isin(vhe.dropna().unique()).to_numpy(dtype=bool)
-    candidates = stock.loc[maybe]
-    where = np.flatnonzero(maybe)
-    stock_vhe = pd.Series(all_vhe.to_numpy()[maybe], index=where)
-    stock_key = pd.Series(dwelling_key(candidates).to_numpy(), index=where)
-
-    def lookup(keys: pd.Series, index: pd.Series) -> NDArray[np.int64]:
-        """Stock position (``index.index``) of each key in ``index``; -1 absent, -2 several."""
-        counts = index.value_counts()
-        first = pd.Series(index.index.to_numpy(), index=index.to_numpy()).groupby(level=0).first()
-        hit = keys.map(first).fillna(-1).to_numpy(dtype=np.int64)
-        many = keys.map(counts).fillna(0).to_numpy() > 1
-        return np.where(many, -2, hit)
-
+    # stock's vhe_id in pyarrow (linear, no Python string per dwelling), then the keys are
+    # built for those few rows only
+    all_vhe = _arrow_text(stock["vhe_id"].astype("string").str.strip())
+    wanted = pa.array(np.asarray(vhe.dropna().unique(), dtype=object), type=pa.string())
+    where = np.flatnonzero(_np_bool(pc.is_in(all_vhe, value_set=wanted)))
+    stock_vhe = all_vhe.take(pa.array(where, type=pa.int64()))
     if "corporatie" in sales.columns:
         has_corp = sales["corporatie"].notna().to_numpy() & vhe.notna().to_numpy()
     else:
         has_corp = np.zeros(len(sales), dtype=bool)
-    by_vhe = lookup(vhe.where(~has_corp), stock_vhe.dropna())
+    by_vhe = _unique_positions(stock_vhe, where, _arrow_text(vhe.where(~has_corp)))
     out = np.where(vhe.notna().to_numpy() & ~has_corp, by_vhe, out)
     if has_corp.any():
-        by_key = lookup(
-            pd.Series(dwelling_key(sales).to_numpy()).where(has_corp), stock_key.dropna()
-        )
+        stock_key = dwelling_key(stock[["corporatie", "vhe_id"]].iloc[where])
+        sale_key = pd.Series(dwelling_key(sales).to_numpy(), dtype="string").where(has_corp)
+        by_key = _unique_positions(_arrow_text(stock_key), where, _arrow_text(sale_key))
         out = np.where(has_corp, by_key, out)
     return out.astype(np.int64)
+
+
+def _unique_positions(
+    keys: pa.Array, positions: NDArray[np.intp], query: pa.Array
+) -> NDArray[np.int64]:
+    """Per ``query`` value, the position (``positions``) of the one key equal to it: -1
+    when none is (or the query is null), -2 when several are. One dictionary encoding of
+    both arrays (hashing in pyarrow), the rest in numpy.
+
+    Examples
+    --------
+    >>> keys = pa.array(["a", "b", "b", None])
+    >>> _unique_positions(keys, np.array([10, 11, 12, 13]),
+    ...                   pa.array(["b", "a", "c", None])).tolist()
+    [-2, 10, -1, -1]
+    """
+    both = pc.dictionary_encode(pa.concat_arrays([keys.cast(pa.string()), query.cast(pa.string())]))
+    codes = pc.fill_null(both.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    key_codes, query_codes = codes[: len(keys)], codes[len(keys) :]
+    given = key_codes >= 0
+    size = len(both.dictionary) + 1  # + 1: an all-null query still has a code 0 to look at
+    count = np.bincount(key_codes[given], minlength=size)
+    at = np.full(size, -1, dtype=np.int64)
+    at[key_codes[given]] = np.asarray(positions, dtype=np.int64)[given]
+    safe = np.maximum(query_codes, 0)
+    hit = np.where(query_codes >= 0, at[safe], -1)
+    return np.where((query_codes >= 0) & (count[safe] > 1), -2, hit).astype(np.int64)
 
 
 def _locate_addresses(
