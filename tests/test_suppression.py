@@ -3,11 +3,15 @@ and a public frame's mask is shared, not copied, when pandas copies ``attrs``.""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from attack import exposed, intervals
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from geoprestatie import _suppression
-from geoprestatie._suppression import PUBLISHED, CellSystem, protect
+from geoprestatie._suppression import PUBLISHED, CellSystem, audit, protect
 from geoprestatie.publication import SUPPRESSED_ATTR, PublicationPolicy, publish_frames
 
 
@@ -89,3 +93,104 @@ def test_mask_is_shared_not_copied() -> None:
     # copied each time (a national table made that quadratic)
     assert pub.copy().attrs[SUPPRESSED_ATTR] is mask
     assert pub["woningen_a"].attrs[SUPPRESSED_ATTR] is mask
+
+
+def test_free_cell_keeps_the_witness_lps_bounded(monkeypatch) -> None:
+    # a cell of either sign (a summary saldo) was boxed on one side only: every witness LP
+    # that pushed it that way was unbounded and gave no witness, so every hidden cell went
+    # to LPs of its own
+    calls = []
+    real = _suppression.linprog
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_suppression, "linprog", counting)
+    cs = _rectangles(60)
+    for i in range(10):  # a saldo of either sign: q1 = q2 + 5, nothing bounds them above
+        q1, q2 = cs.cell(("q1", i), 3, sign=0), cs.cell(("q2", i), -2, sign=0)
+        cs.sum(q1, [q2, cs.cell(("p", i), 5, weight=100)])
+    status = protect(cs, min_count=5)
+    assert status[cs.index(q1)] != PUBLISHED and status[cs.index(q2)] != PUBLISHED
+    assert len(calls) < 20, len(calls)
+
+
+def _exact_exposed(cs: CellSystem, hidden: np.ndarray) -> set[int]:
+    """The textbook audit: minimise and maximise every hidden cell, one LP each."""
+    a = cs.matrix().toarray()
+    values = np.asarray(cs.values)
+    cols = np.flatnonzero(hidden)
+    rows = np.flatnonzero(np.abs(a[:, cols]).sum(axis=1) > 0)
+    a_eq, b_eq = a[np.ix_(rows, cols)], -(a[rows][:, ~hidden] @ values[~hidden])
+    bounds = []
+    for j in cols.tolist():
+        v, sign, nz = values[j], cs.signs[j], cs.nonzero_known[j]
+        step = 1.0 if nz and v != 0 else 0.0
+        if sign > 0 or (sign == 0 and nz and v > 0):
+            bounds.append((step, None))
+        elif sign < 0 or (sign == 0 and nz and v < 0):
+            bounds.append((None, -step))
+        else:
+            bounds.append((None, None))
+    out = set()
+    for at, j in enumerate(cols.tolist()):
+        ends = []
+        for sense in (1.0, -1.0):
+            c = np.zeros(len(cols))
+            c[at] = sense
+            res = linprog(
+                c,
+                A_eq=a_eq if len(rows) else None,
+                b_eq=b_eq if len(rows) else None,
+                bounds=bounds,
+                method="highs",
+            )
+            assert res.status in (0, 3), res.message
+            ends.append(res.x[at] if res.status == 0 else -sense * np.inf)
+        if ends[1] - ends[0] < 1 - 1e-6:
+            out.add(j)
+    return out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(2, 4).flatmap(
+        lambda k: st.lists(
+            st.lists(st.one_of(st.integers(0, 4), st.integers(0, 40)), min_size=k, max_size=k),
+            min_size=2,
+            max_size=4,
+        )
+    ),
+    st.data(),
+)
+def test_audit_equals_the_textbook_audit(table, data) -> None:
+    """Rows x columns with margins and a grand total, some cells free in sign or known
+    non-zero, a few cells in no relation, any set hidden: ``audit`` names exactly the
+    hidden cells whose feasible interval is narrower than 1."""
+    cs = CellSystem()
+    n_rows, n_cols = len(table), len(table[0])
+    free = data.draw(st.sets(st.integers(0, n_rows * n_cols - 1), max_size=2))
+    known = data.draw(st.booleans())
+    cells = {}
+    for r, c in np.ndindex(n_rows, n_cols):
+        v = table[r][c] * (-1 if r * n_cols + c in free else 1)
+        sign = 0 if r * n_cols + c in free else 1
+        cells[r, c] = cs.cell(("x", r, c), v, sign=sign, nonzero_known=known and v != 0)
+    rows = [
+        cs.cell(("r", r), sum(cs.values[cs.index(cells[r, c])] for c in range(n_cols)), sign=0)
+        for r in range(n_rows)
+    ]
+    for r in range(n_rows):
+        cs.sum(rows[r], [cells[r, c] for c in range(n_cols)])
+    for c in range(n_cols):
+        total = sum(cs.values[cs.index(cells[r, c])] for r in range(n_rows))
+        cs.sum(cs.cell(("c", c), total, sign=0), [cells[r, c] for r in range(n_rows)])
+    grand = sum(cs.values[cs.index(k)] for k in rows)
+    cs.sum(cs.cell("grand", grand, sign=0), rows)
+    for i in range(data.draw(st.integers(0, 2))):
+        cs.cell(("alone", i), data.draw(st.integers(-3, 3)), sign=data.draw(st.integers(-1, 1)))
+    hidden = np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=len(cs.keys), max_size=len(cs.keys)))
+    )
+    assert set(audit(cs, hidden)) == _exact_exposed(cs, hidden)

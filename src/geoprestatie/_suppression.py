@@ -324,11 +324,14 @@ def _exposed_in(
     """
     n = len(truth)
     span = float(np.abs(truth).max() * 2 + 10)
-    boxed = [
-        (lo, span if hi is None else hi) if lo is not None else (-span, hi) for lo, hi in exact
-    ]
+    # the witness LPs stay bounded: a free cell boxed on both sides (an unbounded LP gives
+    # no solution, so no witness for any cell)
+    boxed = [(-span if lo is None else lo, span if hi is None else hi) for lo, hi in exact]
     first = a_eq.indices[a_eq.indptr[:-1]]  # every row holds a hidden cell
     w = _Witness(a_eq, b_eq, truth.astype(float), truth.astype(float), group[first])
+    # a cell in no relation is bounded on one side at most: any value beyond fits
+    alone = np.flatnonzero(np.diff(a_eq.tocsc().indptr) == 0)
+    w.hi[[j for j in alone.tolist() if exact[j][0] is None or exact[j][1] is None]] = np.inf
     rng = np.random.default_rng(0)
     none = np.array([], dtype=np.int64)
     for _ in range(min(4, n)):
