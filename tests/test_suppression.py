@@ -194,3 +194,23 @@ def test_audit_equals_the_textbook_audit(table, data) -> None:
         data.draw(st.lists(st.booleans(), min_size=len(cs.keys), max_size=len(cs.keys)))
     )
     assert set(audit(cs, hidden)) == _exact_exposed(cs, hidden)
+
+
+def test_cells_at_once_are_cells_one_by_one() -> None:
+    # the same key twice: one cell when the values agree, a second ("#") when they differ
+    keys = ["a", "b", "a", "c", "b"]
+    values = np.array([3.0, 4.0, 3.0, 5.0, 6.0])
+    signs = np.array([1, 1, 1, -1, 1])
+    one = CellSystem()
+    _ = one.cell("z", 1)
+    expected = [
+        one.index(one.cell(k, v, sign=int(g))) for k, v, g in zip(keys, values, signs, strict=True)
+    ]
+    many = CellSystem()
+    _ = many.cell("z", 1)
+    assert many.cells(keys, values, signs=signs).tolist() == expected == [1, 2, 1, 3, 4]
+    assert many.keys == one.keys and many.values == one.values and many.signs == one.signs
+    fresh = many.cells(["d", "e"], np.array([1.0, 2.0]), signs=np.array([1, 1]), forced=True)
+    assert fresh.tolist() == [5, 6] and many.weights[5] == _suppression.FORCED
+    many.sums(np.array([5, 0, 6]), np.array([3]))
+    assert many.matrix().toarray()[0].tolist() == [-1, 0, 0, 0, 0, 1, -1]

@@ -37,12 +37,14 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["PRIMARY", "PUBLISHED", "SECONDARY", "CellSystem", "audit", "protect"]
+__all__ = ["CELL_TOLERANCE", "PRIMARY", "PUBLISHED", "SECONDARY", "CellSystem", "audit", "protect"]
 
 PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2
 #: weight of cells that stay published unless nothing else protects a cell
 FORCED = 1e12
 _EPS = 1e-6
+#: values of one key closer than this are one cell (:meth:`CellSystem.cell`)
+CELL_TOLERANCE = _EPS
 
 
 @dataclass
@@ -66,8 +68,10 @@ class CellSystem:
     weights: list[float] = field(default_factory=list)
     nonzero_known: list[bool] = field(default_factory=list)
     signs: list[int] = field(default_factory=list)
-    relations: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     _index: dict[Hashable, int] = field(default_factory=dict)
+    # the relations, each a total followed by its parts (positions), in chunks
+    _members: list[np.ndarray] = field(default_factory=list)
+    _lengths: list[np.ndarray] = field(default_factory=list)
 
     def cell(
         self,
@@ -118,15 +122,75 @@ class CellSystem:
         if not parts:
             return
         idx = np.array([self._index[total], *(self._index[p] for p in parts)], dtype=np.int64)
-        coef = np.array([1.0] + [-1.0] * len(parts))
-        self.relations.append((idx, coef))
+        self._members.append(idx)
+        self._lengths.append(np.array([len(idx)], dtype=np.int64))
+
+    def cells(
+        self,
+        keys: Sequence[Hashable],
+        values: np.ndarray,
+        *,
+        signs: np.ndarray,
+        nonzero_known: np.ndarray | bool = False,
+        forced: bool = False,
+    ) -> np.ndarray:
+        """Add many cells at once; their positions. The same as :meth:`cell` for each in
+        turn (``signs`` given per cell), in one step when every key is new.
+
+        Examples
+        --------
+        >>> cs = CellSystem()
+        >>> cs.cells(["a", "b"], np.array([3.0, 4.0]), signs=np.array([1, 1])).tolist()
+        [0, 1]
+        >>> cs.cells(["a", "c"], np.array([3.0, 5.0]), signs=np.array([1, 1])).tolist()
+        [0, 2]
+        """
+        n = len(keys)
+        values = np.asarray(values, dtype=float).reshape(n)
+        nonzero = np.broadcast_to(np.asarray(nonzero_known, dtype=bool), (n,))
+        signs = np.sign(np.asarray(signs, dtype=np.int64)).reshape(n)
+        start = len(self.keys)
+        fresh = self._index.keys().isdisjoint(keys)
+        if fresh:
+            self._index.update(zip(keys, range(start, start + n), strict=True))
+            if len(self._index) < start + n:  # a key twice among them: one by one
+                for k in keys:
+                    self._index.pop(k, None)
+                fresh = False
+        if not fresh:
+            return np.array(
+                [
+                    self.index(self.cell(k, v, forced=forced, nonzero_known=bool(z), sign=int(g)))
+                    for k, v, z, g in zip(keys, values.tolist(), nonzero, signs, strict=True)
+                ],
+                dtype=np.int64,
+            )
+        self.keys.extend(keys)
+        self.values.extend(values.tolist())
+        self.weights.extend([FORCED if forced else 1.0] * n)
+        self.nonzero_known.extend(nonzero.tolist())
+        self.signs.extend(signs.tolist())
+        return np.arange(start, start + n, dtype=np.int64)
+
+    def sums(self, members: np.ndarray, lengths: np.ndarray) -> None:
+        """Many relations at once, by position: ``members`` holds each relation's total
+        followed by its parts, ``lengths`` their numbers of cells (each at least 2)."""
+        self._members.append(np.asarray(members, dtype=np.int64))
+        self._lengths.append(np.asarray(lengths, dtype=np.int64))
+
+    @property
+    def n_relations(self) -> int:
+        """Number of relations."""
+        return int(sum(len(n) for n in self._lengths))
 
     def matrix(self) -> sparse.csr_matrix:
         """The relations as a sparse matrix (rows: relations, columns: cells)."""
-        rows = np.concatenate([np.full(len(i), r) for r, (i, _) in enumerate(self.relations)])
-        cols = np.concatenate([i for i, _ in self.relations])
-        data = np.concatenate([c for _, c in self.relations])
-        shape = (len(self.relations), len(self.keys))
+        lengths = np.concatenate([np.zeros(0, dtype=np.int64), *self._lengths])
+        cols = np.concatenate([np.zeros(0, dtype=np.int64), *self._members])
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        data = np.full(len(cols), -1.0)
+        data[np.cumsum(lengths) - lengths] = 1.0  # the total
+        shape = (len(lengths), len(self.keys))
         return sparse.csr_matrix((data, (rows, cols)), shape=shape)
 
 
@@ -142,7 +206,7 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
     mag = np.abs(values)
     weights = np.asarray(cells.weights)
     status[(mag >= 1 - _EPS) & (mag < min_count - _EPS)] = PRIMARY
-    if not cells.relations:
+    if not cells.n_relations:
         return status
     a = cells.matrix()
     rank = np.empty(len(values), dtype=np.int64)

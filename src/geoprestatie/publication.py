@@ -39,6 +39,7 @@ label for small and for derivable cells alike, so the label tells nothing about 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, protect
+from geoprestatie._suppression import CELL_TOLERANCE, PRIMARY, PUBLISHED, CellSystem, protect
 from geoprestatie.agreements import MonitorResult
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
@@ -350,10 +351,6 @@ def _stock_cells(
     return per_buurt, per_dia
 
 
-def _prognosis_key(q: str, b: Hashable, y: int) -> tuple[Hashable, ...]:
-    return ("P", q, b, y)
-
-
 def coarse_prognosis(prognosis: pd.DataFrame) -> pd.DataFrame:
     """The prognosis per buurt and year over all corporations (what public outputs show).
 
@@ -383,59 +380,137 @@ def coarse_prognosis(prognosis: pd.DataFrame) -> pd.DataFrame:
 
 def _prognosis_cells(
     cs: CellSystem, coarse: pd.DataFrame, stock: Mapping[str, dict[str, Hashable]]
-) -> dict[tuple[int, str], Hashable]:
-    """Cells of the coarse prognosis per (row position, column): stands chained by
-    ``eindstand = beginstand + mutations`` and ``eindstand(y) = beginstand(y+1)``, the
-    municipal sums per year, and the first stand linked to the buurt's corporation stock."""
-    out: dict[tuple[int, str], Hashable] = {}
+) -> tuple[dict[str, np.ndarray], list[int]]:
+    """Cells of the coarse prognosis: column -> the cell of each row (-1: none), and the
+    years of the prognosis cells. Stands are chained by ``eindstand = beginstand +
+    mutations`` and ``eindstand(y) = beginstand(y+1)`` (one cell where the two agree),
+    summed over the buurten per year (municipal totals), and the first stand is linked to
+    the buurt's corporation stock. ``coarse`` is :func:`coarse_prognosis` output (one row per
+    buurt and year, sorted); cells and relations are added a whole column at a time."""
+    n = len(coarse)
+    years = coarse["jaar"].to_numpy(dtype=np.int64)
+    codes = coarse["buurtcode"].tolist() if "buurtcode" in coarse else [None] * n
+    b = np.asarray(["?" if c is None or pd.isna(c) else str(c) for c in codes], dtype=object)
+    new_buurt = np.ones(n, dtype=bool)
+    new_buurt[1:] = b[1:] != b[:-1]
+    if (
+        int(new_buurt.sum()) != len(set(b.tolist()))
+        or (years[1:] <= years[:-1])[~new_buurt[1:]].any()
+    ):
+        raise ValueError("coarse prognosis: not one row per buurt and year, sorted")
+    follows = np.zeros(n, dtype=bool)  # the row before is the same buurt, the year before
+    follows[1:] = ~new_buurt[1:] & (years[1:] == years[:-1] + 1)
     muts = [m for m in MUTATIONS if m in coarse.columns]
     temp = ("tstand", TEMP_COLUMNS[0], TEMP_COLUMNS[3], list(TEMP_COLUMNS[1:3]))
-    chains = (("stand", "beginstand", "eindstand", muts), temp)
-    first = int(coarse["jaar"].min())
-    for pos, row in enumerate(coarse.to_dict("records")):
-        y = int(row["jaar"])
-        code = row.get("buurtcode")
-        b = "?" if code is None or pd.isna(code) else str(code)
-        for q, begin, end, parts in chains:
-            if begin not in row:
+    chains = [c for c in (("stand", "beginstand", "eindstand", muts), temp) if c[1] in coarse]
+    slots: list[tuple[str, str, str]] = []  # (quantity, column, begin/end/part)
+    for q, begin, end, parts in chains:
+        slots += [(q, begin, "b"), (q, end, "e"), *((m, m, "p") for m in parts)]
+    if not slots:
+        return {}, []
+    value = np.column_stack([coarse[col].to_numpy(dtype=float) for _, col, _ in slots])
+    first = years == years.min()
+    new = np.ones(value.shape, dtype=bool)
+    for j, (_, _, kind) in enumerate(slots):
+        if kind == "b":  # the end stand of the row before, where it has the same value
+            same = np.zeros(n, dtype=bool)
+            same[1:] = np.abs(value[:-1, j + 1] - value[1:, j]) < CELL_TOLERANCE
+            new[:, j] = ~(follows & same)
+    at = np.flatnonzero(new.ravel())
+    row, col = np.divmod(at, len(slots))
+    kinds = np.array([k for _, _, k in slots])[col]
+    names = np.array([q for q, _, _ in slots], dtype=object)[col]
+    year = years[row] + (kinds == "e")
+    keys: list[Hashable] = [
+        ("P", q, bb, y)
+        for q, bb, y in zip(names.tolist(), b[row].tolist(), year.tolist(), strict=True)
+    ]
+    broken = np.flatnonzero((kinds == "b") & follows[row])  # a new begin after a year: "#"
+    for i in broken.tolist():
+        keys[i] = (keys[i], "#", 1)
+    signs = np.array([1 if k != "p" else _SIGNS[q] for q, _, k in slots])[col]
+    cell = np.full(value.shape, -1, dtype=np.int64)
+    added = cs.cells(
+        keys, value.ravel()[at], signs=signs, nonzero_known=(kinds == "b") & first[row]
+    )
+    cell.ravel()[at] = added
+    for j, (_, _, kind) in enumerate(slots):
+        if kind == "b":
+            reused = cell[:, j] < 0
+            cell[1:, j][reused[1:]] = cell[:-1, j + 1][reused[1:]]
+    out = {column: cell[:, j] for j, (_, column, _) in enumerate(slots)}
+    _prognosis_relations(cs, coarse, out, chains, b, first, stock)
+    groups = _prognosis_margins(cs, added, names, year)
+    return out, sorted({y for _, y in groups})
+
+
+def _prognosis_relations(
+    cs: CellSystem,
+    coarse: pd.DataFrame,
+    out: Mapping[str, np.ndarray],
+    chains: Sequence[tuple[str, str, str, list[str]]],
+    b: np.ndarray,
+    first: np.ndarray,
+    stock: Mapping[str, dict[str, Hashable]],
+) -> None:
+    """Per row: ``eindstand = beginstand + mutations`` per chain, then the first stand's
+    link to the buurt's corporation stock (counted from the same dwellings)."""
+    n = len(coarse)
+    blocks = [
+        np.column_stack([out[end], out[begin], *(out[m] for m in parts)])
+        for _, begin, end, parts in chains
+    ]
+    link = np.full((n, 2), -1, dtype=np.int64)
+    if "beginstand" in out:
+        start = out["beginstand"]
+        for r in np.flatnonzero(first).tolist():
+            linked = stock.get(str(b[r]), {}).get("woningen_corporaties")
+            if linked is None or linked is _ZERO:
                 continue
-            # the start stock of a buurt with corporation stock is known to be non-zero
-            kb = out[(pos, begin)] = cs.cell(
-                _prognosis_key(q, b, y), row[begin], sign=1, nonzero_known=y == first
-            )
-            ke = out[(pos, end)] = cs.cell(_prognosis_key(q, b, y + 1), row[end], sign=1)
-            kp = [cs.cell(_prognosis_key(m, b, y), row[m], sign=_SIGNS[m]) for m in parts]
-            out.update({(pos, m): k for m, k in zip(parts, kp, strict=True)})
-            cs.sum(ke, [kb, *kp])
-        linked = stock.get(b, {}).get("woningen_corporaties")
-        if y == first and linked is not None and linked is not _ZERO and (pos, "beginstand") in out:
-            start = out[(pos, "beginstand")]
-            if abs(cs.values[cs.index(linked)] - cs.values[cs.index(start)]) < 1e-9:
-                cs.sum(start, [linked])  # counted from the same dwellings: the same number
-    _prognosis_margins(cs, list(out.values()))
-    return out
+            other = cs.index(linked)
+            if abs(cs.values[other] - cs.values[int(start[r])]) < 1e-9:
+                link[r] = (start[r], other)
+    members = np.column_stack([*blocks, link]).ravel()
+    lengths = np.column_stack(
+        [*(np.full(n, x.shape[1]) for x in blocks), np.where(link[:, 0] >= 0, 2, 0)]
+    ).ravel()
+    cs.sums(members[members >= 0], lengths[lengths > 0])
 
 
-def _prognosis_margins(cs: CellSystem, keys: list[Hashable]) -> None:
-    """Municipal sums over the buurten, per quantity and year (published as they are)."""
-    groups: dict[tuple[Hashable, ...], list[Hashable]] = {}
-    for key in dict.fromkeys(keys):
-        base = key[0] if isinstance(key, tuple) and key[1] == "#" else key
-        assert isinstance(base, tuple)
-        _, q, _, y = base
-        groups.setdefault(("P", q, "*", y), []).append(key)
-    for margin, parts in groups.items():
-        q = str(margin[1])
-        sign = 1 if q in ("stand", "tstand") else _SIGNS[q]
-        total = sum(cs.values[cs.index(p)] for p in parts)
-        cs.sum(cs.cell(margin, total, forced=True, sign=sign), parts)
+def _prognosis_margins(
+    cs: CellSystem, cells: np.ndarray, names: np.ndarray, years: np.ndarray
+) -> list[tuple[str, int]]:
+    """Municipal sums over the buurten, per quantity and year (published as they are), of
+    the prognosis cells (positions ``cells`` in the order they were added); the groups."""
+    code = pd.factorize(names)[0] * (int(years.max()) + 2) + years
+    uniq, first, group = np.unique(code, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # groups in order of their first cell
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    by_group = np.argsort(rank[group], kind="stable")
+    members = cells[by_group]
+    counts = np.bincount(rank[group], minlength=len(uniq))
+    values = np.asarray(cs.values)[members].tolist()
+    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    totals = [sum(values[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+    groups = [(str(names[first[g]]), int(years[first[g]])) for g in order.tolist()]
+    signs = [1 if q in ("stand", "tstand") else _SIGNS[q] for q, _ in groups]
+    margin = cs.cells(
+        [("P", q, "*", y) for q, y in groups],
+        np.array(totals),
+        signs=np.array(signs),
+        forced=True,
+    )
+    cs.sums(np.insert(members, bounds[:-1], margin), counts + 1)  # each total, its parts
+    return groups
 
 
-def _summary_cells(cs: CellSystem, summary: pd.DataFrame) -> dict[tuple[str, str], Hashable]:
+def _summary_cells(
+    cs: CellSystem, summary: pd.DataFrame, years: list[int]
+) -> dict[tuple[str, str], Hashable]:
     """Cells of the prognosis summary (row x corporation/Totaal), each the sum of the
-    municipal mutation totals it adds up over the years."""
+    municipal mutation totals it adds up over the ``years`` of the prognosis cells."""
     out: dict[tuple[str, str], Hashable] = {}
-    years = sorted({k[3] for k in cs.keys if isinstance(k, tuple) and k[:1] == ("P",)})
     corps = [str(c) for c in summary.columns]
     total_col = corps[-1] if corps else ""
     for row in summary.index:
@@ -533,15 +608,22 @@ def _derived(
     return mask
 
 
-def _efg_small(stock: pd.DataFrame | None, groups: pd.Series, min_count: int) -> pd.Series:
-    """Per group: True where E/F/G-labelled or other labelled dwellings number 1..min-1."""
-    if stock is None or "energielabel" not in stock or "buurtcode" not in stock or not min_count:
-        return pd.Series(False, index=groups.index.unique(), dtype=bool)
+def _efg_counts(stock: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Per buurt: dwellings with a known energy label (``count``), of which E/F/G (``sum``)."""
+    if stock is None or "energielabel" not in stock or "buurtcode" not in stock:
+        return None
     label = stock["energielabel"].astype("string")
     known = label.notna()
     frame = pd.DataFrame({"buurt": stock["buurtcode"].astype("string"), "efg": label.isin(_EFG)})
     frame = frame[known.to_numpy()]
-    per_buurt = frame.groupby("buurt")["efg"].agg(["sum", "count"])
+    return frame.groupby("buurt")["efg"].agg(["sum", "count"])
+
+
+def _efg_small(per_buurt: pd.DataFrame | None, groups: pd.Series, min_count: int) -> pd.Series:
+    """Per group: True where E/F/G-labelled or other labelled dwellings number 1..min-1
+    (``per_buurt`` from :func:`_efg_counts`)."""
+    if per_buurt is None or not min_count:
+        return pd.Series(False, index=groups.index.unique(), dtype=bool)
     per_group = per_buurt.reindex(groups.to_numpy()).fillna(0).groupby(groups.index).sum()
     efg, rest = per_group["sum"], per_group["count"] - per_group["sum"]
     return ((efg >= 1) & (efg < min_count)) | ((rest >= 1) & (rest < min_count))
@@ -595,33 +677,38 @@ def publish_frames(
             str(d): _codes(v) for d, v in zip(areas["dia_id"], areas["buurtcodes"], strict=True)
         }
     per_buurt, per_dia = _stock_cells(cs, table, areas, members)
-    prog_keys: dict[tuple[int, str], Hashable] = {}
+    prog_cells: dict[str, np.ndarray] = {}
+    years: list[int] = []
     coarse = coarse_prognosis(prognosis) if prognosis is not None else None
     if coarse is not None and len(coarse):
-        prog_keys = _prognosis_cells(cs, coarse, per_buurt)
-    summ_keys = _summary_cells(cs, summary) if summary is not None and prog_keys else {}
+        prog_cells, years = _prognosis_cells(cs, coarse, per_buurt)
+    summ_keys = _summary_cells(cs, summary, years) if summary is not None and prog_cells else {}
     status = protect(cs, min_count=m)
-    hidden = {k for k, s in zip(cs.keys, status, strict=True) if s != PUBLISHED}
+    hidden = {cs.keys[i] for i in np.flatnonzero(status != PUBLISHED).tolist()}
+    efg = _efg_counts(stock)  # once: a national stock has millions of dwellings
     pub = PublicFrames(
-        table=_public_buurten(table, per_buurt, hidden, stock, m, sia=False),
+        table=_public_buurten(table, per_buurt, hidden, efg, m, sia=False),
         scored=scored,
         areas=areas,
         n_primary=int((status == 1).sum()),
         n_secondary=int((status == 2).sum()),
     )
-    pub.scored = _public_buurten(scored, per_buurt, hidden, stock, m, sia=True)
+    pub.scored = _public_buurten(scored, per_buurt, hidden, efg, m, sia=True)
     pub.scored = _hide_criteria(pub.scored, pub.table, criteria or {})
     pub.hidden_totals = _hidden_totals(cs, status)
     pub.notes += _total_notes(cs, status, m)
     pub.scored.attrs = {k: v for k, v in pub.scored.attrs.items() if k not in _INTERNAL_ATTRS}
-    pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, stock, m)
+    pub.areas = _public_areas(areas, per_dia, members, hidden, pub.scored, efg, m)
     if coarse is not None:
-        pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_keys, hidden))
+        pub.prognosis = _hide(coarse, _positional_mask(coarse, prog_cells, status))
         pub.prognosis.attrs[YEAR_TOTALS_ATTR] = _year_totals(coarse, pub.hidden_totals)
     if summary is not None:
-        mask = pd.DataFrame(False, index=summary.index, columns=summary.columns)
+        rows = {str(r): i for i, r in enumerate(summary.index)}
+        cols = {str(c): j for j, c in enumerate(summary.columns)}
+        flags = np.zeros(summary.shape, dtype=bool)
         for (row, col), key in summ_keys.items():
-            mask.loc[row, col] = key in hidden
+            flags[rows[row], cols[col]] = key in hidden
+        mask = pd.DataFrame(flags, index=summary.index, columns=summary.columns)
         pub.prognosis_summary = _hide(summary, mask)
     for frame in (pub.table, pub.scored, pub.areas, pub.prognosis, pub.prognosis_summary):
         if frame is not None:
@@ -629,11 +716,16 @@ def publish_frames(
     return pub
 
 
+def _hidden_cells(cs: CellSystem, status: np.ndarray) -> list[tuple[Hashable, int]]:
+    """The key and status of every cell not published, in order."""
+    return [(cs.keys[i], int(status[i])) for i in np.flatnonzero(status != PUBLISHED).tolist()]
+
+
 def _hidden_totals(cs: CellSystem, status: np.ndarray) -> frozenset[str]:
     """The public municipal totals that protection hid: stock columns and start stands."""
     out: set[str] = set()
-    for key, st in zip(cs.keys, status, strict=True):
-        if st == PUBLISHED or not isinstance(key, tuple):
+    for key, _ in _hidden_cells(cs, status):
+        if not isinstance(key, tuple):
             continue
         if key[0] == "municipal":
             out.add(str(key[1]))
@@ -645,8 +737,8 @@ def _hidden_totals(cs: CellSystem, status: np.ndarray) -> frozenset[str]:
 def _total_notes(cs: CellSystem, status: np.ndarray, m: int) -> list[str]:
     """One note per hidden municipal stock total (run notes; no figure of a hidden cell)."""
     notes = []
-    for key, st in zip(cs.keys, status, strict=True):
-        if not (isinstance(key, tuple) and key[0] == "municipal" and st != PUBLISHED):
+    for key, st in _hidden_cells(cs, status):
+        if not (isinstance(key, tuple) and key[0] == "municipal"):
             continue
         col = str(key[1])
         name = (
@@ -738,14 +830,14 @@ def _public_buurten(
     frame: pd.DataFrame,
     keys: Mapping[str, Mapping[str, Hashable]],
     hidden: set[Hashable],
-    stock: pd.DataFrame | None,
+    efg: pd.DataFrame | None,
     m: int,
     *,
     sia: bool,
 ) -> pd.DataFrame:
     codes = frame["buurtcode"].astype(str)
-    efg = _efg_small(stock, pd.Series(codes.unique(), index=codes.unique()), m)
-    efg_rows = pd.Series(codes.map(efg).fillna(False).astype(bool).to_numpy(), index=frame.index)
+    small = _efg_small(efg, pd.Series(codes.unique(), index=codes.unique()), m)
+    efg_rows = pd.Series(codes.map(small).fillna(False).astype(bool).to_numpy(), index=frame.index)
     mask = _mask_from(frame, keys, codes, hidden)
     return _hide(frame, _derived(frame, mask, efg_rows, sia=sia))
 
@@ -756,7 +848,7 @@ def _public_areas(
     members: Mapping[str, list[str]],
     hidden: set[Hashable],
     scored: pd.DataFrame,
-    stock: pd.DataFrame | None,
+    efg: pd.DataFrame | None,
     m: int,
 ) -> pd.DataFrame:
     if not len(areas) or "dia_id" not in areas:
@@ -772,7 +864,7 @@ def _public_areas(
         index=[d for d in ids for _ in members.get(d, [])],
         dtype=object,
     )
-    efg_small = _efg_small(stock, groups, m)
+    efg_small = _efg_small(efg, groups, m)
     for pos, d in enumerate(ids):
         codes = [c for c in members.get(d, []) if c in sia_hidden.index]
         any_sia = bool(sia_hidden.reindex(codes).fillna(False).any())
@@ -786,14 +878,17 @@ def _public_areas(
 
 
 def _positional_mask(
-    frame: pd.DataFrame, keys: Mapping[tuple[int, str], Hashable], hidden: set[Hashable]
+    frame: pd.DataFrame, cells: Mapping[str, np.ndarray], status: np.ndarray
 ) -> pd.DataFrame:
-    mask = np.zeros(frame.shape, dtype=bool)
-    cols = {str(c): j for j, c in enumerate(frame.columns)}
-    for (pos, col), key in keys.items():
-        if key in hidden and col in cols:
-            mask[pos, cols[col]] = True
-    return pd.DataFrame(mask, index=frame.index, columns=frame.columns)
+    """Boolean frame: True where a column's cell (``cells``: column -> cell per row, -1 for
+    none) is not published."""
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    hidden = {
+        col: (idx >= 0) & (status[np.maximum(idx, 0)] != PUBLISHED)
+        for col, idx in cells.items()
+        if col in mask
+    }
+    return mask.assign(**hidden) if hidden else mask
 
 
 #: The measured figures of a monitor group (a rule judged per buurt, corporation ...).
