@@ -111,3 +111,28 @@ def test_dwelling_layer_has_no_rtree_the_buurt_layers_have_one(gpkg: tuple, tmp_
     assert not any(t.startswith("rtree_woningen") for t in tables)
     assert {"rtree_buurttabel_geom", "rtree_sia_geom"} <= tables
     assert "Zonder ruimtelijke index" in description
+
+
+def test_a_layer_written_in_parts_equals_one_written_at_once(
+    gpkg: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geoprestatie.output import gpkg as gpkg_module
+
+    _, result = gpkg
+    (tmp_path / "heel").mkdir()
+    (tmp_path / "delen").mkdir()
+    (whole,) = write_gpkg(result, tmp_path / "heel", dwellings=True)
+    monkeypatch.setattr(gpkg_module, "_ROWS_PER_WRITE", 5_000)
+    (parts,) = write_gpkg(result, tmp_path / "delen", dwellings=True)
+    for layer in ("woningen", "buurttabel", "prognose"):
+        a, b = gpd.read_file(whole, layer=layer), gpd.read_file(parts, layer=layer)
+        assert a.equals(b), layer
+    assert len(gpd.read_file(parts, layer="woningen")) > 3 * 5_000  # written in 4 parts
+    with sqlite3.connect(parts) as con:
+        description = con.execute(
+            "SELECT description FROM gpkg_contents WHERE table_name = 'woningen'"
+        ).fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "Zonder ruimtelijke index" in description
+    assert not any(t.startswith("rtree_woningen") for t in tables)
+    assert "rtree_buurttabel_geom" in tables

@@ -99,10 +99,12 @@ def classify_rent(rent: pd.Series, limits: RentLimits) -> pd.Series:
     """
     values = pd.to_numeric(rent, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     codes = np.searchsorted(np.asarray(limits.bounds), values, side="left")
-    labels = np.asarray(RENT_CLASSES, dtype=object)[np.minimum(codes, len(RENT_CLASSES) - 1)]
-    labels[np.isnan(values)] = np.nan
+    # the class's position as the categorical code (-1: missing), no label per row
+    codes = np.where(np.isnan(values), -1, np.minimum(codes, len(RENT_CLASSES) - 1))
     return pd.Series(
-        pd.Categorical(labels, categories=list(RENT_CLASSES), ordered=True),
+        pd.Categorical.from_codes(
+            codes, dtype=pd.CategoricalDtype(list(RENT_CLASSES), ordered=True)
+        ),
         index=rent.index,
         name="huurklasse",
     )

@@ -646,7 +646,12 @@ def join_sources(
         )
         rejected += _not_located(stock, bestand, pos, how)
         ok = pos >= 0
-        kept = stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
+        # every dwelling placed (the usual case): the same columns, not a copy of them
+        kept = (
+            stock.reset_index(drop=True)
+            if ok.all()
+            else stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
+        )
         joined_stock = kept if isinstance(kept, gpd.GeoDataFrame) else gpd.GeoDataFrame(kept)
         joined_stock.attrs = {ATTR_SOURCE: bestand}
         given = joined_stock.get("buurtcode", None)
