@@ -193,7 +193,16 @@ def test_audit_equals_the_textbook_audit(table, data) -> None:
     hidden = np.asarray(
         data.draw(st.lists(st.booleans(), min_size=len(cs.keys), max_size=len(cs.keys)))
     )
-    assert set(audit(cs, hidden)) == _exact_exposed(cs, hidden)
+    expected = _exact_exposed(cs, hidden)
+    assert set(audit(cs, hidden)) == expected
+    # proofs of an audit of fewer hidden cells, reused: still exactly the exposed cells
+    fewer = hidden & np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=len(cs.keys), max_size=len(cs.keys)))
+    )
+    proven = np.zeros(len(cs.keys), dtype=bool)
+    audit(cs, fewer, proven=proven)
+    assert not (proven & ~fewer).any()
+    assert set(audit(cs, hidden, proven=proven)) == expected
 
 
 def test_cells_at_once_are_cells_one_by_one() -> None:
@@ -214,3 +223,34 @@ def test_cells_at_once_are_cells_one_by_one() -> None:
     assert fresh.tolist() == [5, 6] and many.weights[5] == _suppression.FORCED
     many.sums(np.array([5, 0, 6]), np.array([3]))
     assert many.matrix().toarray()[0].tolist() == [-1, 0, 0, 0, 0, 1, -1]
+
+
+def test_proven_cells_are_not_audited_again(monkeypatch) -> None:
+    calls = []
+    real = _suppression.linprog
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_suppression, "linprog", counting)
+    cs = _rectangles(20)
+    hidden = protect(cs, min_count=5) != PUBLISHED
+    proven = np.zeros(len(cs.keys), dtype=bool)
+    assert audit(cs, hidden, proven=proven) == {}
+    assert (proven == hidden).all()
+    calls.clear()
+    assert audit(cs, hidden, proven=proven) == {}
+    assert not calls  # nothing left to prove
+    # one more hidden cell, a row total: only it is audited, and it is pinned (the other
+    # row total and the column totals are published: r0 = c0 + c1 - r1)
+    more = hidden.copy()
+    row = cs.index((0, "row", 0))
+    more[row] = True
+    calls.clear()
+    found = audit(cs, more, proven=proven)
+    assert set(found) == {row} and not proven[row]
+    cached = len(calls)
+    calls.clear()
+    assert found == audit(cs, more)
+    assert cached < len(calls), (cached, len(calls))

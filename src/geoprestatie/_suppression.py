@@ -216,9 +216,13 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
     useful = (mag > _EPS) | ~np.asarray(cells.nonzero_known, dtype=bool)
     rank[~useful] = len(values) * 2
     rank[weights >= FORCED] += len(values)
+    # hiding more cells only widens intervals: a cell proven protected stays protected
+    # (its witness tables stay feasible with the newly hidden cells at their values), so
+    # each round audits only the cells not proven yet
+    proven = np.zeros(len(values), dtype=bool)
     while True:
         _singletons(a, rank, status)
-        pinned = audit(cells, status != PUBLISHED, a=a)
+        pinned = audit(cells, status != PUBLISHED, a=a, proven=proven)
         exposed = {j: rels for j, rels in pinned.items() if status[j] == PRIMARY}
         if not exposed:
             # a pinned secondary cell protects nothing: every feasible table has the same
@@ -288,7 +292,11 @@ def _singletons(a: sparse.csr_matrix, rank: np.ndarray, status: np.ndarray) -> N
 
 
 def audit(
-    cells: CellSystem, suppressed: np.ndarray, *, a: sparse.csr_matrix | None = None
+    cells: CellSystem,
+    suppressed: np.ndarray,
+    *,
+    a: sparse.csr_matrix | None = None,
+    proven: np.ndarray | None = None,
 ) -> dict[int, set[int]]:
     """Cells among ``suppressed`` whose value an attacker can pin down (interval < 1).
 
@@ -297,16 +305,23 @@ def audit(
     independent groups (connected components); all groups are solved together, as one
     block-diagonal LP per objective, so the number of LPs does not grow with the number of
     groups. Returns each exposed cell with the relations that pin it (non-zero LP duals).
+
+    ``proven`` (one flag per cell, updated in place) holds the cells already proven
+    protected by an audit of fewer suppressed cells: they are not audited again, and the
+    cells proven now are added. Valid only while the suppressed cells grow.
     """
     values = np.asarray(cells.values, dtype=float)
     if a is None:
         a = cells.matrix()
+    if proven is None:
+        proven = np.zeros(len(values), dtype=bool)
     hidden = np.flatnonzero(suppressed)
-    if not hidden.size or a.shape[0] == 0:
+    if not hidden.size or a.shape[0] == 0 or proven[hidden].all():
         return {}
     sub = a[:, hidden].tocsr()
     used = np.flatnonzero(np.diff(sub.indptr) > 0)
-    if not used.size:
+    if not used.size:  # in no relation: each is bounded on one side at most
+        proven[hidden] = True
         return {}
     sub = sub[used]
     known = np.asarray(a[used] @ np.where(suppressed, 0.0, values)).ravel()
@@ -314,7 +329,8 @@ def audit(
     bounds = _bounds(
         values[hidden], np.asarray(cells.nonzero_known)[hidden], np.asarray(cells.signs)[hidden]
     )
-    found = _exposed_in(sub, -known, values[hidden], bounds, group)
+    found, safe = _exposed_in(sub, -known, values[hidden], bounds, group, proven[hidden])
+    proven[hidden[safe]] = True
     return {int(hidden[j]): {int(used[r]) for r in rows} for j, rows in found.items()}
 
 
@@ -376,8 +392,10 @@ def _exposed_in(
     truth: np.ndarray,
     exact: list[tuple[float | None, float | None]],
     group: np.ndarray,
-) -> dict[int, set[int]]:
-    """The cells whose feasible interval is narrower than 1, with their binding relations.
+    proven: np.ndarray,
+) -> tuple[dict[int, set[int]], np.ndarray]:
+    """The cells whose feasible interval is narrower than 1, with their binding relations,
+    and a flag per cell: proven protected (``proven``: known to be, not audited again).
 
     Every LP solution is a witness for all cells at once: a cell seen at two values at
     least 1 apart is protected, so most cells need no LP of their own. A few LPs with
@@ -396,10 +414,11 @@ def _exposed_in(
     # a cell in no relation is bounded on one side at most: any value beyond fits
     alone = np.flatnonzero(np.diff(a_eq.tocsc().indptr) == 0)
     w.hi[[j for j in alone.tolist() if exact[j][0] is None or exact[j][1] is None]] = np.inf
+    w.hi[proven] = np.inf
     rng = np.random.default_rng(0)
     none = np.array([], dtype=np.int64)
-    for _ in range(min(4, n)):
-        w.solve(rng.standard_normal(n), boxed, none, group)
+    for _ in range(min(4, int(w.open().sum()))):  # random directions for the open cells
+        w.solve(np.where(w.open(), rng.standard_normal(n), 0.0), boxed, none, group)
     # push every open cell away from where it was seen, all in one LP (a groups' cells are
     # tied by the municipal totals, so one cell per LP would make the LPs grow with the
     # table); repeat while it resolves a good share of them
@@ -442,7 +461,7 @@ def _exposed_in(
     for j in np.flatnonzero(w.open()).tolist():
         if j not in out:
             out[j] = w.binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
-    return out
+    return out, ~w.open()
 
 
 def _local(
