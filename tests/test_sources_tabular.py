@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geoprestatie.sources._tabular import Rejects, parse_number, parse_number_column
+from geoprestatie.sources._tabular import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    Rejects,
+    parse_bool,
+    parse_number,
+    parse_number_column,
+)
 
 
 def _parse(*cells: str | None) -> tuple[list[float], list[bool], list[object]]:
@@ -83,3 +90,25 @@ def test_rejects_summary_names_reason_column_row_and_value() -> None:
         "geen locatie: 1 rij(en), bv. rij 4; "
         "ongeldige waarde in huurprijs: 2 rij(en), bv. rij 2 '-5'"
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from(["ja", " Nee", "J", "daeb", "x", "", "??", "0"])),
+        max_size=20,
+    )
+)
+def test_parse_bool_answers_each_cell_on_its_own(cells: list[str | None]) -> None:
+    values, bad = parse_bool(pd.Series(cells, dtype="string"), true=["DAEB"])
+    for cell, value, invalid in zip(cells, values, bad, strict=True):
+        word = None if cell is None else cell.strip().lower()
+        if not word:
+            assert value is pd.NA and not invalid
+        elif word in TRUE_WORDS | {"daeb"}:
+            assert value is not pd.NA and bool(value) and not invalid
+        elif word in FALSE_WORDS:
+            assert value is not pd.NA and not bool(value) and not invalid
+        else:
+            assert value is pd.NA and invalid
+    assert str(values.dtype) == "boolean"

@@ -747,9 +747,16 @@ def parse_bool(
     codes, uniques = distinct(values)
     low = uniques.str.strip().str.lower()
     known = low.isin(yes | no).fillna(False).astype(bool) & (low != "")
-    answer = pd.Series(pd.NA, index=low.index, dtype="boolean")
-    answer[known] = low[known].isin(yes)
-    out = take_distinct(answer, codes, values.index).astype("boolean")
+    is_yes = (known & low.isin(yes)).to_numpy(dtype=bool)
+    # per row the answer of its distinct value, built from the codes (no object per row);
+    # an empty cell (code -1) and an unknown word are NA
+    rows = np.where(codes < 0, len(low), codes)
+    out = pd.Series(
+        pd.arrays.BooleanArray(
+            np.append(is_yes, False)[rows], ~np.append(known.to_numpy(dtype=bool), False)[rows]
+        ),
+        index=values.index,
+    )
     bad = (~known & (low != "")).to_numpy(dtype=bool)
     invalid = (codes >= 0) & np.append(bad, False)[codes]
     return out, pd.Series(invalid, index=values.index, dtype=bool)
