@@ -72,7 +72,7 @@ def run_ours(config: Path, out: Path) -> tuple[dict[str, float], float, float]:
     stages[current] = stages.get(current, 0.0) + now - last
     if proc.returncode != 0:
         raise SystemExit(f"geoprestatie run failed (exit {proc.returncode}): {' '.join(cmd)}")
-    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # KiB -> GiB
     return stages, now - t0, peak_gb
 
 
@@ -154,7 +154,7 @@ def main() -> None:
     if not (data / "config.toml").exists():
         seconds, _ = timed(lambda: national.generate(data, sizes))
         print(f"generated {data} in {seconds:.0f} s")
-    print(f"{os.cpu_count()} cores; {sizes}")
+    print(f"{os.cpu_count()} cores; {sizes}; load {os.getloadavg()[0]:.2f}")
 
     stages, total, peak = run_ours(data / "config.toml", data.parent / (data.name + "-out"))
     import geopandas as gpd
@@ -170,7 +170,9 @@ def main() -> None:
     print("|---|---:|")
     for name, seconds in stages.items():
         print(f"| {name} | {seconds:.2f} |")
-    print(f"| **total** | **{total:.2f}** (peak {peak:.2f} GB) |")
+    before = sum(s for k, s in stages.items() if k != "start" and "uitvoer" not in k.lower())
+    print(f"| stages before the output (1/6 … 6/6) | {before:.2f} |")
+    print(f"| **total** | **{total:.2f}** (peak {peak:.2f} GiB) |")
     print("\n| peer on the same files | seconds | ours / peer |")
     print("|---|---:|---|")
     load = next((s for k, s in stages.items() if k.lower().startswith("laden")), None)
@@ -185,6 +187,7 @@ def main() -> None:
         ("exactextract mean (coverage-weighted)", t_exact, "", None),
         ("pandas.to_csv of the same tables", t_csv, "output stage", out_s),
     ]
+    print(f"(load at the end: {os.getloadavg()[0]:.2f})")
     for name, seconds, what, ours in peers:
         if seconds is None:
             print(f"| {name} | not installed | |")

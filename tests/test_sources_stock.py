@@ -373,3 +373,27 @@ def test_link_to_stock_equals_a_loop_over_the_stock(
     no_corp = sales_df.drop(columns="corporatie")
     got = link_to_stock(no_corp, stock_df).tolist()
     assert got == (_link_naive(no_corp, stock_df) if len(stock_df) else [-1] * len(no_corp))
+
+
+def test_a_row_set_aside_by_an_earlier_column_is_no_evidence_for_a_later_one(
+    tmp_path: Path,
+) -> None:
+    # the columns are parsed ahead on two threads; the rent column's decimal separator must
+    # still be decided on the rows left after bouwjaar set row 2 aside: its 612,30 was the
+    # only decimal comma, so 1.050 in row 3 fits both readings
+    text = (
+        "vhe_id;corporatie;x;y;bouwjaar;huurprijs\n"
+        "A1;P;155000;463000;19x0;612,30\n"
+        "A2;P;155100;463000;1970;1.050\n"
+        "A3;P;155200;463000;1980;700\n"
+    )
+    with pytest.warns(DataWarning, match="2 rij"):
+        s = read_stock(_write(tmp_path, text))
+    assert s["vhe_id"].tolist() == ["A3"]
+    assert _rejected(s) == [
+        (2, "ongeldige_waarde", "bouwjaar", "19x0"),
+        (3, "ongeldige_waarde", "huurprijs", "1.050 (dubbelzinnig: 1050 of 1.05)"),
+    ]
+    # with row 2 kept, its decimal comma decides 1.050 as 1050
+    kept = read_stock(_write(tmp_path, text.replace("19x0", "1960"), name="w.csv"))
+    assert kept["huurprijs"].tolist() == [612.3, 1050.0, 700.0]

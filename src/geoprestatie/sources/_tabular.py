@@ -595,11 +595,29 @@ def parse_number_column(
     >>> parse_number_column(pd.Series(["inf", "3"])).note.tolist()
     ['inf (geen eindig getal van redelijke grootte)', <NA>]
     """
+    return parse_numbers(values, plausible=plausible)[0]
+
+
+def parse_numbers(
+    values: pd.Series, *, plausible: tuple[float, float] | None = None
+) -> tuple[ParsedNumbers, bool]:
+    """:func:`parse_number_column` and whether a value's reading depended on the other
+    values of the column (an ambiguous ``1.050``, decided by the column's evidence).
+
+    When it did not, the result for any subset of the rows is the same result restricted
+    to them: a reader that sets rows aside after parsing need not parse again.
+
+    Examples
+    --------
+    >>> parse_numbers(pd.Series(["1.050", "612,30"]))[1], parse_numbers(pd.Series(["7"]))[1]
+    (True, False)
+    """
     raw = values.reset_index(drop=True)
     arr = _arrow_text(raw)
     fast, rest = _shapes_fast(arr)
     shapes = _merge_rest(fast, rest, raw)
-    if (shapes.amb["."] | shapes.amb[","]).any():
+    depends = bool((shapes.amb["."] | shapes.amb[","]).any())
+    if depends:
         simple = _np_bool(pc.is_valid(arr)) & ~rest
         seen = _evidence_fast(arr, simple, shapes)
         shapes = shapes._replace(evidence={s: shapes.evidence[s] or seen[s] for s in ".,"})
@@ -645,11 +663,12 @@ def parse_number_column(
             f"{v} (geen eindig getal van redelijke grootte)" for v in raw[huge]
         ]
     index = values.index
-    return ParsedNumbers(
+    parsed = ParsedNumbers(
         pd.Series(value, index=index, dtype="float64"),
         pd.Series(invalid, index=index, dtype=bool),
         note,
     )
+    return parsed, depends
 
 
 def _resolve_by_range(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +33,7 @@ from geoprestatie.sources._tabular import (
     parse_buurtcode,
     parse_number,
     parse_number_column,
+    parse_numbers,
     read_table,
     read_vector,
     with_source_rows,
@@ -384,8 +387,10 @@ def locate(
     x = pd.Series(np.nan, index=df.index)
     y = pd.Series(np.nan, index=df.index)
     if {"x", "y"} <= set(df.columns):
-        xs, bad_x, note_x = parse_number_column(df["x"])
-        ys, bad_y, note_y = parse_number_column(df["y"])
+        with ThreadPoolExecutor(max_workers=1) as pool:  # pyarrow and numpy release the GIL
+            x_job = pool.submit(parse_number_column, df["x"])
+            ys, bad_y, note_y = parse_number_column(df["y"])
+            xs, bad_x, note_x = x_job.result()
         df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x", shown=note_x)
         df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y", shown=note_y)
         xs, ys = aligned(xs, df.index), aligned(ys, df.index)
@@ -529,18 +534,20 @@ def read_stock(
     df = locate(df, rejects, source=path, bag=bag)
 
     parsed: dict[str, pd.Series] = {}
+    ahead = _parse_ahead(df)
     if "energielabel" in df:
-        lab, bad = normalise_label(df["energielabel"])
+        lab, bad = ahead["energielabel"].result()  # per value: the same on fewer rows
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="energielabel")
         parsed["energielabel"] = aligned(lab, df.index)
-    for col, lo, hi, integer in (
-        ("bouwjaar", 1000, 2100, True),
-        ("huurprijs", HUURPRIJS_RANGE[0], HUURPRIJS_RANGE[1], False),
-        ("conditiescore", 1, 6, True),
-    ):
+    for col, lo, hi, integer in _NUMBER_COLUMNS:
         if col not in df:
             continue
-        num, bad, note = parse_number_column(df[col])
+        (num, bad, note), depends = ahead[col].result()
+        if depends and not num.index.equals(df.index):
+            # rows set aside by an earlier column were evidence for this column's decimal
+            # separator: decide it on the rows left, as one column after the other
+            num, bad, note = parse_number_column(df[col])
+        num, bad, note = aligned(num, df.index), aligned(bad, df.index), aligned(note, df.index)
         bad = bad | (num.notna() & ~num.between(lo, hi))
         if integer:
             bad = bad | (num.notna() & (num % 1 != 0))
@@ -548,7 +555,7 @@ def read_stock(
         num = aligned(num, df.index)
         parsed[col] = num.astype("Int64") if integer else num
     if "daeb" in df:
-        daeb, bad = parse_bool(df["daeb"], true=_DAEB_TRUE, false=_DAEB_FALSE)
+        daeb, bad = ahead["daeb"].result()  # per value: the same on fewer rows
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column="daeb")
         parsed["daeb"] = aligned(daeb, df.index)
     if df.empty:
@@ -595,6 +602,32 @@ def read_stock(
     attach(gdf, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)
     return gdf
+
+
+#: Numeric stock columns: name, lowest and highest valid value, whole numbers only.
+_NUMBER_COLUMNS: tuple[tuple[str, float, float, bool], ...] = (
+    ("bouwjaar", 1000, 2100, True),
+    ("huurprijs", HUURPRIJS_RANGE[0], HUURPRIJS_RANGE[1], False),
+    ("conditiescore", 1, 6, True),
+)
+
+
+def _parse_ahead(df: pd.DataFrame) -> dict[str, Future[Any]]:
+    """Parse the label, number and ja/nee columns of ``df`` on two threads (pyarrow and
+    numpy release the GIL); :func:`read_stock` takes the results one column after the
+    other and parses a number column again only when rows left out since changed it
+    (:func:`geoprestatie.sources._tabular.parse_numbers`)."""
+    jobs: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
+        col: (parse_numbers, {}) for col, *_ in _NUMBER_COLUMNS
+    }
+    jobs["energielabel"] = (normalise_label, {})
+    jobs["daeb"] = (parse_bool, {"true": _DAEB_TRUE, "false": _DAEB_FALSE})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {
+            col: pool.submit(func, df[col], **kwargs)
+            for col, (func, kwargs) in jobs.items()
+            if col in df
+        }
 
 
 def _one_corporation(raw: pd.DataFrame, corporatie: str, *, source: Path) -> pd.DataFrame:
