@@ -155,11 +155,12 @@ def main() -> None:
         n,
     )
     located = joined.stock[joined.stock.geometry.notna()]
+    part = getattr(gpkg, "_ROWS_PER_WRITE", len(located))  # older checkouts: one write
     with tempfile.TemporaryDirectory() as tmp:
 
         def layer() -> None:
-            for start in range(0, len(located), gpkg._ROWS_PER_WRITE):
-                located.iloc[start : start + gpkg._ROWS_PER_WRITE].to_file(
+            for start in range(0, len(located), part):
+                located.iloc[start : start + part].to_file(
                     Path(tmp) / "w.gpkg",
                     layer="woningen",
                     engine="pyogrio",
