@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
+from pytest import MonkeyPatch
 
 from geoprestatie import smaa
 
@@ -106,3 +107,33 @@ def test_hand_worked_ranks_and_interval() -> None:
     assert c.rank_p95.tolist() == [4, 3, 3, 4]  # upper: the largest
     assert c.pairwise_rows.tolist() == [1, 3]
     assert c.pairwise.round(3).tolist() == [[0.0, 1.0], [0.0, 0.0]]
+
+
+def _numpy_reference(s: NDArray[np.float32], k: int) -> tuple[NDArray[np.int64], ...]:
+    """Stable argsort of the float32 scores per draw, np.percentile lower / higher."""
+    d, n = s.shape
+    ranks = np.empty((d, n), dtype=np.int64)
+    order = np.argsort(-s, axis=1, kind="stable")
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1, n + 1), (d, n)), 1)
+    in_top = (ranks <= k).sum(axis=0)
+    lo = np.percentile(ranks, 5, axis=0, method="lower").astype(np.int64)
+    hi = np.percentile(ranks, 95, axis=0, method="higher").astype(np.int64)
+    return in_top, lo, hi
+
+
+def test_large_store_with_and_without_huge_pages(monkeypatch: MonkeyPatch) -> None:
+    # 3,000 buurten x 701 draws: a 4 MB rank store (mapped with huge pages where the
+    # system has them), a last block that is only partly used, and continuous scores whose
+    # keys span fewer than 2**24 values (the 8 + 16 bit split); one decimal point for ties
+    rng = np.random.default_rng(5)
+    u = np.round(rng.random((3_000, 5)), 1)
+    w = rng.dirichlet(np.ones(5), size=701)
+    s = (w.astype(np.float32) @ np.asarray(100 * u, dtype=np.float32).T).astype(np.float32)
+    in_top, lo, hi = _numpy_reference(s, 20)
+    runs = [smaa.simulate(u, w, top_k=20, scores=None, linear=True, block_cells=100_000)]  # type: ignore[arg-type]
+    monkeypatch.delattr(smaa.mmap, "MADV_HUGEPAGE", raising=False)
+    runs.append(smaa.simulate(u, w, top_k=20, scores=None, linear=True, workers=1))  # type: ignore[arg-type]
+    for c in runs:
+        np.testing.assert_array_equal(c.in_top, in_top)
+        np.testing.assert_array_equal(c.rank_p05, lo)
+        np.testing.assert_array_equal(c.rank_p95, hi)
