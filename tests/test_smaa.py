@@ -12,7 +12,6 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
-from pytest import MonkeyPatch
 
 from geoprestatie import smaa
 
@@ -121,19 +120,20 @@ def _numpy_reference(s: NDArray[np.float32], k: int) -> tuple[NDArray[np.int64],
     return in_top, lo, hi
 
 
-def test_large_store_with_and_without_huge_pages(monkeypatch: MonkeyPatch) -> None:
-    # 3,000 buurten x 701 draws: a 4 MB rank store (mapped with huge pages where the
-    # system has them), a last block that is only partly used, and continuous scores whose
-    # keys span fewer than 2**24 values (the 8 + 16 bit split); one decimal point for ties
+def test_realistic_scores_equal_numpy_reference() -> None:
+    # 3,000 buurten x 701 draws, continuous scores whose keys span fewer than 2**24 values
+    # (the 8 + 16 bit split), last blocks only partly used, one and two threads; criterion
+    # values with one decimal, so identical buurten tie (earlier row first)
     rng = np.random.default_rng(5)
     u = np.round(rng.random((3_000, 5)), 1)
     w = rng.dirichlet(np.ones(5), size=701)
     s = (w.astype(np.float32) @ np.asarray(100 * u, dtype=np.float32).T).astype(np.float32)
     in_top, lo, hi = _numpy_reference(s, 20)
-    runs = [smaa.simulate(u, w, top_k=20, scores=None, linear=True, block_cells=100_000)]  # type: ignore[arg-type]
-    monkeypatch.delattr(smaa.mmap, "MADV_HUGEPAGE", raising=False)
-    runs.append(smaa.simulate(u, w, top_k=20, scores=None, linear=True, workers=1))  # type: ignore[arg-type]
-    for c in runs:
+    for block_cells, workers in ((100_000, 2), (500_000, 1)):
+        c = smaa.simulate(
+            u, w, top_k=20, scores=None, linear=True,  # type: ignore[arg-type]
+            block_cells=block_cells, workers=workers,
+        )  # fmt: skip
         np.testing.assert_array_equal(c.in_top, in_top)
         np.testing.assert_array_equal(c.rank_p05, lo)
         np.testing.assert_array_equal(c.rank_p95, hi)

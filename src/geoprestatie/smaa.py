@@ -26,12 +26,10 @@ buurt's ranks. Equal scores keep the row order (the caller sorts rows by buurtco
 from __future__ import annotations
 
 import math
-import mmap
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -192,22 +190,6 @@ def _block(
     return np.ascontiguousarray(order[:, :k])
 
 
-def _rank_store(blocks: int, n: int, step: int, dtype: type[np.unsignedinteger]) -> NDArray[Any]:
-    """Room for the ranks of all draws: ``blocks × n × step``, each block one contiguous slab.
-
-    Large stores are mapped with transparent huge pages where the system offers them (the
-    blocks are written once and the percentiles read them across all blocks: 2 MB pages
-    save most page faults and TLB misses). Equal content either way.
-    """
-    size = blocks * n * step
-    nbytes = size * np.dtype(dtype).itemsize
-    if nbytes < 1 << 22 or not hasattr(mmap, "MADV_HUGEPAGE"):
-        return np.empty((blocks, n, step), dtype=dtype)
-    area = mmap.mmap(-1, nbytes)
-    area.madvise(mmap.MADV_HUGEPAGE)
-    return np.frombuffer(area, dtype=dtype, count=size).reshape(blocks, n, step)
-
-
 def _workers(workers: int | None) -> int:
     if workers is not None:
         return max(1, workers)
@@ -310,7 +292,7 @@ def simulate(
     u32 = np.ascontiguousarray((100.0 * u).T, dtype=np.float32) if linear else None
     step = max(1, min(d, block_cells // max(n, 1)))
     starts = list(range(0, d, step))
-    ranks = _rank_store(len(starts), n, step, rank_dtype)
+    ranks = np.empty((len(starts), n, step), dtype=rank_dtype)  # one slab per block
     if d % step:
         ranks[-1, :, d % step :] = np.iinfo(rank_dtype).max  # sorts after every rank
     with (
