@@ -14,12 +14,14 @@ indices as defined by the R package ``smaa`` (Tervonen and Figueira 2008; ``smaa
   whether the central weights indeed put *i* first;
 - pairwise winning index ``c_ij``: share of draws in which *i* ranks before *j*.
 
-Speed: per block of draws the scores are one matrix product (float32), the ranks come from
-an exact LSD radix sort of the scores' bit patterns (one :func:`numpy.lexsort` per block
-over two 16-bit keys, numpy's radix sort) scattered into a block-sized buurt-major buffer
-(no transpose), blocks run on ``workers`` threads with BLAS limited to one thread each (no
-spinning OpenBLAS threads), and the rank percentiles come from a radix sort of each
-buurt's ranks. Equal scores keep the row order (the caller sorts rows by buurtcode).
+Speed: per block of draws (about 500,000 buurt-draw cells) the scores are one matrix product
+(float32), the ranks come from an exact LSD radix sort of the scores' bit patterns (one
+:func:`numpy.lexsort` per block over an 8- and a 16-bit key, numpy's radix sort) scattered
+into a block-sized buurt-major buffer (in cache, no transpose) and copied as one contiguous
+slab into a blocks × buurten × draws store; blocks run on ``workers`` threads with BLAS
+limited to one thread each (no spinning OpenBLAS threads), and the rank percentiles come
+from a radix sort of each buurt's ranks gathered from all slabs. Equal scores keep the row
+order (the caller sorts rows by buurtcode).
 ``benchmarks/bench_sia.py`` measures each choice against a plain numpy reference.
 """
 
