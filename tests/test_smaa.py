@@ -137,3 +137,23 @@ def test_realistic_scores_equal_numpy_reference() -> None:
         np.testing.assert_array_equal(c.in_top, in_top)
         np.testing.assert_array_equal(c.rank_p05, lo)
         np.testing.assert_array_equal(c.rank_p95, hi)
+
+
+def test_many_draws_pairwise_and_percentiles_in_chunks() -> None:
+    # 20,001 draws: the percentiles gather fewer buurten per chunk and the pairwise winning
+    # indices count 10,000 draws at a time; both equal the plain numpy answer
+    rng = np.random.default_rng(8)
+    u = np.round(rng.random((60, 3)), 1)
+    w = rng.dirichlet(np.ones(3), size=20_001)
+    s = (w.astype(np.float32) @ np.asarray(100 * u, dtype=np.float32).T).astype(np.float32)
+    in_top, lo, hi = _numpy_reference(s, 5)
+    c = smaa.simulate(u, w, top_k=5, scores=None, linear=True, pairwise=10, block_cells=7_000)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(c.in_top, in_top)
+    np.testing.assert_array_equal(c.rank_p05, lo)
+    np.testing.assert_array_equal(c.rank_p95, hi)
+    order = np.argsort(-s, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(60), order.shape), 1)
+    sub = ranks[:, c.pairwise_rows]
+    want = (sub[:, :, None] < sub[:, None, :]).mean(axis=0)
+    np.testing.assert_allclose(c.pairwise, want, atol=1e-12)

@@ -202,7 +202,7 @@ def _workers(workers: int | None) -> int:
 
 
 def _percentiles(
-    ranks: NDArray[np.unsignedinteger], draws: int, pool: ThreadPoolExecutor, chunk: int = 64
+    ranks: NDArray[np.unsignedinteger], draws: int, pool: ThreadPoolExecutor
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """5th and 95th percentile of each buurt's ranks: the lower and upper order statistic.
 
@@ -212,6 +212,7 @@ def _percentiles(
     sort of 16-bit values); ``ranks`` itself is left as it is.
     """
     blocks, n, step = ranks.shape
+    chunk = max(1, min(64, 1_000_000 // max(draws, 1)))  # at most 64 buurten, about 2 MB
     lo_k, hi_k = math.floor(0.05 * (draws - 1)), math.ceil(0.95 * (draws - 1))
     lo = np.empty(n, dtype=np.int64)
     hi = np.empty(n, dtype=np.int64)
@@ -235,8 +236,10 @@ def _wins(
     sub = ranks[:, rows].transpose(1, 0, 2).reshape(rows.size, blocks * step)[:, :draws]
     wins = np.zeros((rows.size, rows.size), dtype=np.int64)
 
-    def part(a: int) -> None:
-        wins[a : a + 8] = np.count_nonzero(sub[a : a + 8, None] < sub[None, :], axis=2)
+    def part(a: int) -> None:  # 8 rows against all, 10,000 draws at a time (8 MB)
+        for t in range(0, draws, 10_000):
+            part_sub = sub[:, t : t + 10_000]
+            wins[a : a + 8] += np.count_nonzero(part_sub[a : a + 8, None] < part_sub, axis=2)
 
     list(pool.map(part, range(0, rows.size, 8)))
     return np.asarray(wins / max(draws, 1), dtype=np.float64)
