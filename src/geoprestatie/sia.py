@@ -810,7 +810,12 @@ def robustness(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
 
 
 def _smaa_columns(
-    n: int, rows: NDArray[np.intp], counts: smaa.SmaaCounts, prep: _Prepared, config: SiaConfig
+    n: int,
+    rows: NDArray[np.intp],
+    counts: smaa.SmaaCounts,
+    u_sorted: Array,
+    config: SiaConfig,
+    criteria: tuple[Criterion, ...],
 ) -> dict[str, Any]:
     d = max(counts.draws, 1)
     cols: dict[str, Any] = {}
@@ -828,12 +833,11 @@ def _smaa_columns(
         col[rows] = counts.rank_counts[:, r - 1] / d if r <= k_used else 0.0
         cols[f"kans_rang_{r}"] = col
     central = counts.central_weights
-    for j, c in enumerate(prep.criteria):
+    for j, c in enumerate(criteria):
         col = np.full(n, np.nan)
         col[rows] = central[:, j]
         cols[f"centraal_gewicht_{c.name}"] = col
     cf = np.full(n, np.nan)
-    u_sorted = prep.u[np.argsort(prep.codes.astype(str), kind="stable")]
     cf[rows] = smaa.confidence_factors(u_sorted, central, METHODS[config.method].scores)
     cols["betrouwbaarheid"] = cf
     return cols
@@ -847,8 +851,9 @@ def _robustness(table: pd.DataFrame, prep: _Prepared, config: SiaConfig) -> pd.D
     if idx.size:
         draws, _ = _draw_weights(prep, config)
         perm = np.argsort(prep.codes.astype(str), kind="stable")
+        u_sorted = prep.u[perm]  # equal scores: the earlier buurtcode first
         counts = smaa.simulate(
-            prep.u[perm],
+            u_sorted,
             draws,
             top_k=k,
             scores=METHODS[config.method].scores,
@@ -856,7 +861,7 @@ def _robustness(table: pd.DataFrame, prep: _Prepared, config: SiaConfig) -> pd.D
             pairwise=2 * k,
         )
         rows = idx[perm]
-        cols = _smaa_columns(n, rows, counts, prep, config)
+        cols = _smaa_columns(n, rows, counts, u_sorted, config, prep.criteria)
         codes = prep.codes[perm][counts.pairwise_rows]
         pairs = {"buurtcodes": [str(c) for c in codes], "kans_voor": counts.pairwise.tolist()}
     else:
@@ -869,7 +874,7 @@ def _robustness(table: pd.DataFrame, prep: _Prepared, config: SiaConfig) -> pd.D
             pairwise_rows=np.zeros(0, dtype=np.intp),
             pairwise=np.zeros((0, 0)),
         )
-        cols = _smaa_columns(n, np.zeros(0, dtype=np.intp), empty, prep, config)
+        cols = _smaa_columns(n, np.zeros(0, dtype=np.intp), empty, prep.u, config, prep.criteria)
     out = pd.DataFrame({"buurtcode": table["buurtcode"].to_numpy(), **cols}, index=table.index)
     out.attrs["top_k"] = k
     out.attrs["draws"] = config.robustness.draws
