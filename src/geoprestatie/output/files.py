@@ -36,6 +36,7 @@ from typing import Any
 
 from geoprestatie._version import __version__
 from geoprestatie.errors import GeoprestatieError
+from geoprestatie.output import _fork
 
 __all__ = [
     "MANIFEST",
@@ -56,6 +57,8 @@ SETS = ("publiek", "intern")
 MIN_FREE_BYTES = 256 * 1024 * 1024
 _STAGING = ".geoprestatie-staging-"
 _OLD = ".geoprestatie-vorige-"
+#: niceness of the process that writes ``intern/`` (see :func:`_write_sets`)
+_INTERN_NICE = 10
 
 
 class OutputExistsError(GeoprestatieError):
@@ -257,9 +260,7 @@ def write_output_set(
     staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out))
     try:
         with _signals_cleanup(staging):
-            for name, writer in zip(SETS, (public, internal), strict=True):
-                (staging / name).mkdir()
-                writer(staging / name)
+            _write_sets(staging, public, internal)
             files = sorted(p for p in staging.rglob("*") if p.is_file())
             entries = [
                 {
@@ -279,6 +280,21 @@ def write_output_set(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / str(e["pad"]) for e in entries] + [out / MANIFEST]
+
+
+def _write_sets(staging: Path, public: Writer, internal: Writer) -> None:
+    """Both sets into ``staging``: ``intern/`` in another process at a lower priority
+    (:mod:`geoprestatie.output._fork`; it fills the cores ``publiek/`` leaves idle, e.g.
+    while Chromium prints), ``publiek/`` here."""
+    for name in SETS:
+        (staging / name).mkdir()
+    job = _fork.start(lambda: internal(staging / SETS[1]), nice=_INTERN_NICE)
+    try:
+        public(staging / SETS[0])
+    except BaseException:
+        job.cancel()
+        raise
+    job.result()
 
 
 def _swap(staging: Path, out: Path) -> None:

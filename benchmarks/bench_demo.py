@@ -1,0 +1,135 @@
+"""The demo run (``geoprestatie run``, embedded Amersfoort) timed whole and by part (not a test).
+
+1. ``--runs`` fresh processes of ``geoprestatie run --out TMP --force -q`` (the README's
+   command), wall seconds each, with the load average before and after;
+2. the import of the CLI and of ``geoprestatie.pipeline`` in a fresh process;
+3. one run in a process that wraps the stages and the output writers with timers and prints
+   seconds per part (a part's time includes the parts it calls: ``write_all`` holds the
+   maps, PNGs, report, GeoPackage and tables of ``publiek/``, ``write_internal`` those of
+   ``intern/``).
+
+``python benchmarks/bench_demo.py [--runs 3]``. Before/after: run it with
+``PYTHONPATH=<other checkout>/src`` in the same load window. Figures in
+``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+#: (module, function) pairs timed in the breakdown run; missing ones are skipped.
+PARTS = [
+    ("geoprestatie.pipeline", "run"),
+    ("geoprestatie.publication", "publish"),
+    ("geoprestatie.output.write", "write_all"),
+    ("geoprestatie.output.write", "write_maps"),
+    ("geoprestatie.output.write", "write_pngs"),
+    ("geoprestatie.output.write", "write_monitor_pages"),
+    ("geoprestatie.output.write", "write_report"),
+    ("geoprestatie.output.write", "write_gpkg"),
+    ("geoprestatie.output.write", "write_tables"),
+    ("geoprestatie.output.write", "_printed"),
+    ("geoprestatie.output.write", "write_internal"),
+    ("geoprestatie.output.plots", "sia_png"),
+    ("geoprestatie.output.plots", "dia_png"),
+    ("geoprestatie.output.plots", "prognose_png"),
+    ("geoprestatie.output.robustness", "smaa_png"),
+    ("geoprestatie.output.prognosis_charts", "fan_chart"),
+    ("geoprestatie.output.prognosis_charts", "mutation_chart"),
+    ("geoprestatie.output._sheets", "write_xlsx"),
+    ("geoprestatie.output._sheets", "write_csv"),
+    ("geoprestatie.output.files", "write_output_set"),
+]
+
+_BREAKDOWN = r"""
+import importlib, os, sys, time
+t0 = time.perf_counter()
+import geoprestatie.cli as cli
+import geoprestatie.pipeline
+imported = time.perf_counter() - t0
+spent, calls = {}, {}
+def wrap(mod, name):
+    try:
+        module = importlib.import_module(mod)
+    except ImportError:
+        return
+    func = getattr(module, name, None)
+    if func is None:
+        return
+    key = f"{mod.removeprefix('geoprestatie.')}.{name}"
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return func(*a, **k)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
+            calls[key] = calls.get(key, 0) + 1
+    for m in list(sys.modules.values()):
+        if getattr(m, "__name__", "").startswith("geoprestatie") and getattr(m, name, None) is func:
+            setattr(m, name, timed)
+for mod, name in PARTS:
+    wrap(mod, name)
+t1 = time.perf_counter()
+try:
+    cli.main(["run", "--out", OUT, "--force", "-q"])
+except SystemExit:
+    pass
+total = time.perf_counter() - t1
+print(f"{'imports (cli + pipeline)':40s} {imported:6.2f} s")
+print(f"{'run command after the imports':40s} {total:6.2f} s")
+for key, s in spent.items():
+    print(f"  {key:38s} {s:6.2f} s  ({calls[key]}x)")
+"""
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    exe = [sys.executable, "-c", "from geoprestatie.cli import main; main()"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "uitvoer")
+        print(f"load before: {load()}")
+        walls = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            subprocess.run(
+                [*exe, "run", "--out", out, "--force", "-q"],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            walls.append(time.perf_counter() - t)
+        print("geoprestatie run (wall): " + ", ".join(f"{w:.2f}" for w in walls) + " s")
+        for what in ("geoprestatie.cli", "geoprestatie.pipeline"):
+            code = (
+                f"import time; t=time.perf_counter(); import {what}; print(time.perf_counter()-t)"
+            )
+            s = float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            print(f"import {what}: {s:.2f} s")
+        code = f"PARTS = {PARTS!r}\nOUT = {out!r}\n" + _BREAKDOWN
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, stderr=subprocess.DEVNULL)
+        print(f"load after: {load()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Independent output jobs in forked worker processes (private; used by ``write`` and ``files``).
+
+Writing a run's outputs is mostly Python holding the GIL (matplotlib drawing, xlsxwriter
+cells), so threads do not use the second core. On Linux a job can run in a child process
+made with ``fork``: the child shares the parent's memory copy-on-write (the run's result is
+neither pickled nor recomputed), writes its files and sends back only its return value
+(paths), the warnings it raised and its exception, if any. :func:`start` returns a
+:class:`Job` whose ``result()`` waits for the child and gives the value (re-raising the
+exception, re-issuing each warning in the parent, so nothing the job says is lost).
+
+Where ``fork`` is not safe or not there (macOS, Windows), and inside a child, the job runs
+at once in the calling process: same files, one core.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import warnings
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+__all__ = ["Job", "available", "start"]
+
+T = TypeVar("T")
+
+
+def available() -> bool:
+    """Whether jobs run in forked children here (Linux, not already inside a child)."""
+    return (
+        sys.platform.startswith("linux")
+        and multiprocessing.parent_process() is None  # not inside a child
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+class Job(Generic[T]):
+    """A started job: :meth:`result` waits for it, :meth:`cancel` stops it."""
+
+    def __init__(
+        self,
+        process: Any = None,
+        receive: Connection | None = None,
+        *,
+        value: Any = None,
+        error: Exception | None = None,
+    ) -> None:
+        self._process, self._receive = process, receive
+        self._value, self._error = value, error
+
+    def result(self) -> T:
+        """The job's value (waits for the child): its warnings are issued here, its
+        exception is raised here."""
+        if self._receive is not None:
+            self._collect()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs (the caller is failing or interrupted)."""
+        if self._process is not None and self._receive is not None:
+            self._process.kill()
+            self._process.join()
+            self._receive.close()
+            self._receive = None
+
+    def _collect(self) -> None:
+        assert self._receive is not None
+        try:
+            self._value, caught, self._error = self._receive.recv()
+        except EOFError:  # the child died without a word (killed, out of memory)
+            self._process.join()
+            self._error = ChildProcessError(
+                f"uitvoerproces stopte onverwacht (exitcode {self._process.exitcode})"
+            )
+            caught = []
+        finally:
+            self._receive.close()
+            self._receive = None
+        self._process.join()
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+
+
+def start(job: Callable[[], T], *, nice: int = 0) -> Job[T]:
+    """Start ``job`` in a forked child (:func:`available`), else run it here and now.
+
+    ``nice`` lowers the child's priority (:func:`os.nice`): a job that is not on the
+    critical path then uses the cores the others leave idle.
+
+    Examples
+    --------
+    >>> start(lambda: 6 * 7).result()
+    42
+    """
+    if not available():
+        try:
+            return Job(value=job())
+        except Exception as exc:  # raised by result(), as from a child
+            return Job(error=exc)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        # Python >= 3.12 warns on fork with threads (e.g. idle BLAS workers); the child
+        # only writes files and leaves with os._exit
+        warnings.simplefilter("ignore", DeprecationWarning)
+        process = context.Process(target=_child, args=(job, send, nice), daemon=True)
+        process.start()
+    send.close()
+    return Job(process, receive)
+
+
+def _child(job: Callable[[], Any], send: Connection, nice: int) -> None:
+    """In the child: run ``job``, send (value, warnings, exception) to the parent."""
+    for sig in (signal.SIGINT, signal.SIGTERM):  # the parent cleans up; the child just stops
+        signal.signal(sig, signal.SIG_DFL)
+    if nice:
+        os.nice(nice)
+    value: Any = None
+    error: BaseException | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            value = job()
+        except Exception as exc:
+            error = exc
+    records = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+    try:
+        payload = pickle.dumps((value, records, error))
+        pickle.loads(payload)
+    except Exception as exc:  # an unpicklable value or error: say what it was
+        problem = error if error is not None else exc
+        payload = pickle.dumps(
+            (None, records, RuntimeError(f"{type(problem).__name__}: {problem}"))
+        )
+    send.send_bytes(payload)
+    send.close()

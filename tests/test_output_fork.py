@@ -1,0 +1,86 @@
+"""output._fork: jobs in forked children give back their value, warnings and errors."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.output import _fork
+
+pytestmark = pytest.mark.skipif(not _fork.available(), reason="no fork on this platform")
+
+
+def test_value_and_files_come_from_another_process(tmp_path: Path) -> None:
+    def job() -> tuple[int, Path]:
+        path = tmp_path / "a.txt"
+        path.write_text("x")
+        return os.getpid(), path
+
+    pid, path = _fork.start(job).result()
+    assert pid != os.getpid()
+    assert path.read_text() == "x"
+
+
+def test_warnings_are_issued_in_the_parent() -> None:
+    def job() -> int:
+        warnings.warn("3 rijen apart gezet", DataWarning, stacklevel=1)
+        return 1
+
+    with pytest.warns(DataWarning, match="3 rijen apart gezet"):
+        assert _fork.start(job).result() == 1
+
+
+def test_errors_are_raised_in_the_parent() -> None:
+    def bad_input() -> None:
+        raise InputError("kolom ontbreekt", source="x.csv", column="vhe_id")
+
+    with pytest.raises(InputError, match=r"x\.csv.*vhe_id.*kolom ontbreekt"):
+        _fork.start(bad_input).result()
+
+    def full_disk() -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        _fork.start(full_disk).result()
+
+
+def test_an_unpicklable_value_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match="PicklingError|Can't pickle|cannot pickle"):
+        _fork.start(lambda: (lambda: 1)).result()
+
+
+def test_a_child_that_dies_is_reported() -> None:
+    with pytest.raises(ChildProcessError, match="exitcode 3"):
+        _fork.start(lambda: os._exit(3)).result()
+
+
+def test_a_job_inside_a_child_runs_in_place() -> None:
+    def job() -> tuple[bool, int]:
+        inner = _fork.start(os.getpid).result()
+        return _fork.available(), inner == os.getpid()
+
+    assert _fork.start(job).result() == (False, True)
+
+
+def test_cancel_stops_the_child(tmp_path: Path) -> None:
+    def slow() -> None:
+        import time
+
+        time.sleep(30)
+        (tmp_path / "late.txt").write_text("x")
+
+    job = _fork.start(slow)
+    job.cancel()
+    assert not (tmp_path / "late.txt").exists()
+
+
+def test_without_fork_the_job_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_fork, "available", lambda: False)
+    assert _fork.start(os.getpid).result() == os.getpid()
+    job = _fork.start(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        job.result()
