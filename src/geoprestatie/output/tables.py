@@ -241,7 +241,8 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     if result.prognosis is not None:
         tables["prognose"] = result.prognosis
         if result.prognosis_summary is not None:
-            tables["prognose_samenvatting"] = result.prognosis_summary.reset_index()
+            # a copy first: a wide summary (one column per corporation) is fragmented
+            tables["prognose_samenvatting"] = result.prognosis_summary.copy().reset_index()
     if result.programme is not None:
         tables |= programme_tables(result.programme)
     if result.monitor is not None:
