@@ -23,7 +23,17 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from geoprestatie import agreements, completeness, datasets, dia, join, prognosis, programme, sia
+from geoprestatie import (
+    _fork,
+    agreements,
+    completeness,
+    datasets,
+    dia,
+    join,
+    prognosis,
+    programme,
+    sia,
+)
 from geoprestatie._validate import read_toml
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.errors import ConfigError, DataWarning
@@ -213,6 +223,54 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
             f"({_n(s.dichtstbij)} dichtstbij), {_n(s.niet_gekoppeld_totaal)} niet gekoppeld",
         )
 
+    # stage 5 needs only the join: in another process while SIA and DIA run here
+    staged = _fork.start(lambda: _prognosis_lines(config, joined, buurten))
+    try:
+        result = _sia_dia(config, joined, buurten, progress)
+    except BaseException:
+        staged.cancel()
+        raise
+
+    _say(progress, "[5/6] Prognose")
+    (result.prognosis, result.prognosis_summary, accounts, result.programme), lines = (
+        staged.result()
+    )
+    for line in lines:
+        _say(progress, line)
+    if accounts:
+        result.joined = dataclasses.replace(joined, report=_with_accounts(joined.report, accounts))
+        result.joined.report.check()
+
+    _say(progress, "[6/6] Monitor afspraken")
+    result.monitor, read = _monitor(config, result.joined, result.prognosis, progress)
+    if read:
+        report = _with_monitor_accounts(result.joined.report, read)
+        result.joined = dataclasses.replace(result.joined, report=report)
+        result.joined.report.check()
+    return result
+
+
+#: What stage 5 gives: prognosis, its summary, the inputs' accounting, adaptive programming.
+_Stage5 = tuple[
+    pd.DataFrame | None, pd.DataFrame | None, list["_Account"], programme.ProgrammeResult | None
+]
+
+
+def _prognosis_lines(
+    config: RunConfig, joined: join.JoinResult, buurten: gpd.GeoDataFrame
+) -> tuple[_Stage5, list[str]]:
+    """:func:`_prognosis` and its progress lines (shown by the caller, in their place)."""
+    lines: list[str] = []
+    return _prognosis(config, joined, buurten, lines.append), lines
+
+
+def _sia_dia(
+    config: RunConfig,
+    joined: join.JoinResult,
+    buurten: gpd.GeoDataFrame,
+    progress: Progress | None,
+) -> RunResult:
+    """Stages 3 and 4: prioritise (SIA) and delineate (DIA); the run's result so far."""
     _say(progress, "[3/6] SIA: prioriteren met robuustheid")
     sia_section = config.section("sia")
     allow = completeness.pop_allow(sia_section)
@@ -250,7 +308,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         why = "; ".join(dia_result.notes) or "geen prioriteitsbuurten"
         _say(progress, f"      geen DIA's: {why}")
 
-    result = RunResult(
+    return RunResult(
         config=config,
         buurten=buurten,
         joined=joined,
@@ -262,31 +320,13 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         display=summary_html,
     )
 
-    _say(progress, "[5/6] Prognose")
-    result.prognosis, result.prognosis_summary, accounts, result.programme = _prognosis(
-        config, joined, buurten, progress
-    )
-    if accounts:
-        result.joined = dataclasses.replace(joined, report=_with_accounts(joined.report, accounts))
-        result.joined.report.check()
-
-    _say(progress, "[6/6] Monitor afspraken")
-    result.monitor, read = _monitor(config, result.joined, result.prognosis, progress)
-    if read:
-        report = _with_monitor_accounts(result.joined.report, read)
-        result.joined = dataclasses.replace(result.joined, report=report)
-        result.joined.report.check()
-    return result
-
 
 def _prognosis(
     config: RunConfig,
     joined: join.JoinResult,
     buurten: gpd.GeoDataFrame,
     progress: Progress | None,
-) -> tuple[
-    pd.DataFrame | None, pd.DataFrame | None, list[_Account], programme.ProgrammeResult | None
-]:
+) -> _Stage5:
     """Stage 5: the stock prognosis, when ``[prognose] plannen`` is given.
 
     Start-stock and plan rows with a buurtcode outside the study area are left out and

@@ -34,9 +34,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from geoprestatie import _fork
 from geoprestatie._version import __version__
 from geoprestatie.errors import GeoprestatieError
-from geoprestatie.output import _fork
 
 __all__ = [
     "MANIFEST",
@@ -284,7 +284,7 @@ def write_output_set(
 
 def _write_sets(staging: Path, public: Writer, internal: Writer) -> None:
     """Both sets into ``staging``: ``intern/`` in another process at a lower priority
-    (:mod:`geoprestatie.output._fork`; it fills the cores ``publiek/`` leaves idle, e.g.
+    (:mod:`geoprestatie._fork`; it fills the cores ``publiek/`` leaves idle, e.g.
     while Chromium prints), ``publiek/`` here."""
     for name in SETS:
         (staging / name).mkdir()

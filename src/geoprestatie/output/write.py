@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
+from geoprestatie import _fork
 from geoprestatie._atomic import write_text
-from geoprestatie.output import _fork, maps, plots, report, robustness
+from geoprestatie.output import maps, plots, report, robustness
 from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.files import file_stem
@@ -164,7 +165,7 @@ def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
 
 def _start_pngs(result: RunResult, folder: Path) -> list[_fork.Job[list[_Png]]]:
     """Start :func:`write_pngs` as two jobs (the maps; the charts) in other processes
-    (:mod:`geoprestatie.output._fork`)."""
+    (:mod:`geoprestatie._fork`)."""
     return [
         _fork.start(lambda: _map_pngs(result, folder)),
         _fork.start(lambda: _chart_pngs(result, folder)),

@@ -1,4 +1,4 @@
-"""output._fork: jobs in forked children give back their value, warnings and errors."""
+"""_fork: jobs in forked children give back their value, warnings and errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from geoprestatie import _fork
 from geoprestatie.errors import DataWarning, InputError
-from geoprestatie.output import _fork
 
 pytestmark = pytest.mark.skipif(not _fork.available(), reason="no fork on this platform")
 
@@ -49,8 +49,8 @@ def test_errors_are_raised_in_the_parent() -> None:
 
 
 def test_an_unpicklable_value_is_an_error_not_a_hang() -> None:
-    with pytest.raises(RuntimeError, match="PicklingError|Can't pickle|cannot pickle"):
-        _fork.start(lambda: (lambda: 1)).result()
+    with pytest.raises(RuntimeError, match=r"PicklingError|Can.t pickle|cannot pickle"):
+        _fork.start(lambda: lambda: 1).result()
 
 
 def test_a_child_that_dies_is_reported() -> None:

@@ -1,15 +1,16 @@
-"""Independent output jobs in forked worker processes (private; used by ``write`` and ``files``).
+"""Independent jobs in forked worker processes (private; used by the pipeline and ``output``).
 
-Writing a run's outputs is mostly Python holding the GIL (matplotlib drawing, xlsxwriter
-cells), so threads do not use the second core. On Linux a job can run in a child process
-made with ``fork``: the child shares the parent's memory copy-on-write (the run's result is
-neither pickled nor recomputed), writes its files and sends back only its return value
-(paths), the warnings it raised and its exception, if any. :func:`start` returns a
-:class:`Job` whose ``result()`` waits for the child and gives the value (re-raising the
-exception, re-issuing each warning in the parent, so nothing the job says is lost).
+Much of a run is Python holding the GIL (matplotlib drawing, xlsxwriter cells, pandas), so
+threads do not use the second core. On Linux a job can run in a child process made with
+``fork``: the child shares the parent's memory copy-on-write (the run's data is neither
+pickled nor recomputed), does its work (writes its files, computes a stage) and sends back
+only its return value, the warnings it raised and its exception, if any. :func:`start`
+returns a :class:`Job` whose ``result()`` waits for the child and gives the value
+(re-raising the exception, re-issuing each warning in the parent, so nothing the job says
+is lost).
 
 Where ``fork`` is not safe or not there (macOS, Windows), and inside a child, the job runs
-at once in the calling process: same files, one core.
+at once in the calling process: same result, one core.
 """
 
 from __future__ import annotations
