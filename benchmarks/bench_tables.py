@@ -127,7 +127,7 @@ def ours(result: Any, folder: Path) -> dict[str, float]:
 
 def _both(result: Any, public: Any, folder: Path) -> float:
     """publiek/ and intern/ data outputs through ``files._write_sets`` (intern/ in a
-    lower-priority forked process while publiek/ is written, as ``geoprestatie run``)."""
+    forked process while publiek/ is written, as ``geoprestatie run``)."""
     from geoprestatie.output import files, gpkg, tables
 
     staging = folder / "both"

@@ -16,7 +16,6 @@ at once in the calling process: same result, one core.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
 import signal
 import sys
@@ -88,11 +87,8 @@ class Job(Generic[T]):
             warnings.warn_explicit(message, category, filename, lineno)
 
 
-def start(job: Callable[[], T], *, nice: int = 0) -> Job[T]:
+def start(job: Callable[[], T]) -> Job[T]:
     """Start ``job`` in a forked child (:func:`available`), else run it here and now.
-
-    ``nice`` lowers the child's priority (:func:`os.nice`): a job that is not on the
-    critical path then uses the cores the others leave idle.
 
     Examples
     --------
@@ -110,18 +106,16 @@ def start(job: Callable[[], T], *, nice: int = 0) -> Job[T]:
         # Python >= 3.12 warns on fork with threads (e.g. idle BLAS workers); the child
         # only writes files and leaves with os._exit
         warnings.simplefilter("ignore", DeprecationWarning)
-        process = context.Process(target=_child, args=(job, send, nice), daemon=True)
+        process = context.Process(target=_child, args=(job, send), daemon=True)
         process.start()
     send.close()
     return Job(process, receive)
 
 
-def _child(job: Callable[[], Any], send: Connection, nice: int) -> None:
+def _child(job: Callable[[], Any], send: Connection) -> None:
     """In the child: run ``job``, send (value, warnings, exception) to the parent."""
     for sig in (signal.SIGINT, signal.SIGTERM):  # the parent cleans up; the child just stops
         signal.signal(sig, signal.SIG_DFL)
-    if nice:
-        os.nice(nice)
     value: Any = None
     error: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught:

@@ -57,8 +57,6 @@ SETS = ("publiek", "intern")
 MIN_FREE_BYTES = 256 * 1024 * 1024
 _STAGING = ".geoprestatie-staging-"
 _OLD = ".geoprestatie-vorige-"
-#: niceness of the process that writes ``intern/`` (see :func:`_write_sets`)
-_INTERN_NICE = 10
 
 
 class OutputExistsError(GeoprestatieError):
@@ -283,12 +281,11 @@ def write_output_set(
 
 
 def _write_sets(staging: Path, public: Writer, internal: Writer) -> None:
-    """Both sets into ``staging``: ``intern/`` in another process at a lower priority
-    (:mod:`geoprestatie._fork`; it fills the cores ``publiek/`` leaves idle, e.g.
-    while Chromium prints), ``publiek/`` here."""
+    """Both sets into ``staging``: ``intern/`` in another process
+    (:mod:`geoprestatie._fork`), ``publiek/`` here."""
     for name in SETS:
         (staging / name).mkdir()
-    job = _fork.start(lambda: internal(staging / SETS[1]), nice=_INTERN_NICE)
+    job = _fork.start(lambda: internal(staging / SETS[1]))
     try:
         public(staging / SETS[0])
     except BaseException:
