@@ -14,7 +14,7 @@ import pytest
 from cbs_fixtures import figures, geopackage_2023
 from click.testing import CliRunner
 
-from geoprestatie import completeness, pipeline
+from geoprestatie import _fork, completeness, pipeline
 from geoprestatie.cli import main
 from geoprestatie.config import load_config
 from geoprestatie.errors import ConfigError, DataWarning
@@ -111,6 +111,7 @@ def test_hollow_sia_is_said_in_every_output(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(plots, "sia_png", spy)
+    monkeypatch.setattr(_fork, "available", lambda: False)  # the spy sees calls made here
     out = tmp_path / "uit"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
