@@ -12,7 +12,7 @@ from matplotlib.colors import to_rgb
 
 from geoprestatie.output import plots
 from geoprestatie.output._fmt import nl_int
-from geoprestatie.output._mapdata import COLOUR_SUPPRESSED, palette
+from geoprestatie.output._mapdata import COLOUR_SUPPRESSED, hidden, palette
 
 
 def _has_colour(img: np.ndarray, hex_colour: str, *, min_pixels: int = 50) -> bool:
@@ -119,3 +119,16 @@ def test_user_text_is_literal(
     dia = dia_grid.assign(dia_naam=["Noord $x^2$ en $"])
     fig = plots.sia_png(scored_grid, dia_areas=dia, title="Kosten in $", path=tmp_path / "a.png")
     assert "Noord \\$x^2\\$ en \\$" in _texts(fig)
+
+
+def test_hidden_rank_is_a_row_of_the_top_list(
+    scored_grid: gpd.GeoDataFrame, dia_grid: gpd.GeoDataFrame
+) -> None:
+    # the 3-dwelling buurt's figures are hidden in publiek/; its rank is not a silent gap
+    public, areas = published(scored_grid, dia_grid)
+    hidden_rank = int(scored_grid.loc[hidden(public, "sia_score"), "sia_rang"].dropna().min())
+    k = int(scored_grid["sia_rang"].max())
+    text = _texts(plots.sia_png(public, dia_areas=areas, top_k=k))
+    listed = [line for line in text.splitlines() if line[:1].isdigit() and ". " in line]
+    assert [int(line.split(".")[0]) for line in listed] == list(range(1, len(listed) + 1))
+    assert f"{hidden_rank}. niet getoond (privacy)" in listed

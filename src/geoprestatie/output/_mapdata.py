@@ -20,7 +20,7 @@ from matplotlib.colors import to_hex
 
 from geoprestatie.errors import InputError
 from geoprestatie.output._fmt import is_missing, nl_int, nl_num, nl_pct
-from geoprestatie.publication import SUPPRESSED_LABEL, suppressed_mask
+from geoprestatie.publication import SUPPRESSED_ATTR, SUPPRESSED_LABEL, suppressed_mask
 
 #: classification schemes by name -> mapclassify class name (deterministic ones only)
 SCHEMES: dict[str, str] = {
@@ -239,6 +239,52 @@ DIA_ROLES: dict[str, str] = {
     "aanvulling": "aanvulling: maakt het gebied groot genoeg",
     "vastgezet": "vastgezet uit de vorige DIA-set",
 }
+
+
+def top_rows(shown: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The top ``n`` of :func:`sia_status`'s frame by rank, a hidden rank as a placeholder row
+    (:func:`with_hidden_ranks`)."""
+    prio = shown[shown["_status"] == "prioriteit"].sort_values("sia_rang").head(n)
+    return with_hidden_ranks(prio, int((shown["_status"] == "onderdrukt").sum()), n)
+
+
+def with_hidden_ranks(prio: pd.DataFrame, n_hidden: int, top_n: int) -> pd.DataFrame:
+    """The top rows with a placeholder row for each rank the publication policy hid.
+
+    Ranks are unique (1, 2, ...), so a rank missing from the public top is a buurt whose
+    figures are not shown; a row "niet getoond (privacy)" says so instead of a silent gap.
+    The ranks follow from the public ones alone: nothing more is revealed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sia_rang": [1, 3], "buurtnaam": ["A", "C"], "sia_score": [9.0, 7.0]})
+    >>> out = with_hidden_ranks(t, n_hidden=5, top_n=3)
+    >>> out[["sia_rang", "buurtnaam"]].values.tolist()
+    [[1, 'A'], [2, 'niet getoond (privacy)'], [3, 'C']]
+    >>> suppressed_mask(out)["sia_score"].tolist()
+    [False, True, False]
+    """
+    if not n_hidden or not len(prio) or "sia_rang" not in prio:
+        return prio
+    ranks = pd.to_numeric(prio["sia_rang"], errors="coerce")
+    gaps = sorted(set(range(1, top_n + 1)) - set(ranks.dropna().astype(int).tolist()))
+    gaps = gaps[:n_hidden]
+    if not gaps:
+        return prio
+    filler = pd.DataFrame(
+        {"sia_rang": gaps, "buurtnaam": ["niet getoond (privacy)"] * len(gaps)},
+        index=pd.RangeIndex(len(gaps)).map(lambda i: f"_verborgen_{i}"),
+    )
+    mask = suppressed_mask(prio)
+    out = pd.concat([prio, filler])
+    out["sia_rang"] = pd.to_numeric(out["sia_rang"], errors="coerce").astype("Int64")
+    out = out.sort_values("sia_rang", kind="stable")
+    out = out[out["sia_rang"] <= max(top_n, int(ranks.max()))].head(top_n)
+    hidden = mask.reindex(index=out.index, columns=out.columns, fill_value=False)
+    hidden.loc[hidden.index.isin(filler.index), :] = True
+    hidden.loc[:, ["sia_rang", "buurtnaam"]] = False
+    out.attrs = {**prio.attrs, SUPPRESSED_ATTR: hidden}
+    return out
 
 
 def _texts(frame: pd.DataFrame, column: str) -> list[str]:

@@ -169,13 +169,14 @@ def _label_dia(ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame) -> list[str]:
 
 def _label_top(ax: mpl.axes.Axes, shown: gpd.GeoDataFrame, top_k: int) -> list[str]:
     """Mark the top ``top_k`` shown buurten with their rank; return ``"1. naam"`` entries
-    for a legend (ranks on the map, names beside it: names would overlap)."""
-    prio = shown[shown["_status"] == "prioriteit"].sort_values("sia_rang").head(top_k)
+    for a legend (ranks on the map, names beside it: names would overlap). A rank the
+    publication policy hid is listed as "niet getoond (privacy)", not left out."""
+    top = _md.top_rows(shown, top_k)
+    names = zip(top["sia_rang"], top["buurtnaam"], strict=True)
+    entries = [_plain(f"{nl_int(r)}. {n}") for r, n in names]
+    prio = shown[shown["_status"] == "prioriteit"].loc[lambda t: t.index.isin(top.index)]
     rd = prio.to_crs(28992)
-    entries = []
-    for rank, name, pt in zip(
-        rd["sia_rang"], rd["buurtnaam"], rd.geometry.representative_point(), strict=True
-    ):
+    for rank, pt in zip(rd["sia_rang"], rd.geometry.representative_point(), strict=True):
         ax.annotate(
             nl_int(rank),
             (pt.x, pt.y),
@@ -187,7 +188,6 @@ def _label_top(ax: mpl.axes.Axes, shown: gpd.GeoDataFrame, top_k: int) -> list[s
             zorder=11,
             path_effects=_halo(2.2),
         )
-        entries.append(_plain(f"{nl_int(rank)}. {name}"))
     return entries
 
 

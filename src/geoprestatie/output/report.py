@@ -652,7 +652,7 @@ def _top_table(
         )
         + "</p>"
     )
-    prio = _with_hidden_ranks(prio, n_out, top_n)
+    prio = _md.with_hidden_ranks(prio, n_out, top_n)
     parts = [html_table(prio, columns=cols), note]
     if not len(prio):
         parts.insert(0, _no_priority_note(scored, n_out))
@@ -664,45 +664,6 @@ def _top_table(
             html_table(prio, columns=contrib),
         ]
     return "".join(parts)
-
-
-def _with_hidden_ranks(prio: pd.DataFrame, n_hidden: int, top_n: int) -> pd.DataFrame:
-    """The top rows with a placeholder row for each rank the publication policy hid.
-
-    Ranks are unique (1, 2, ...), so a rank missing from the public top is a buurt whose
-    figures are not shown; a row "niet getoond (privacy)" says so instead of a silent gap.
-    The ranks follow from the public ones alone: nothing more is revealed.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"sia_rang": [1, 3], "buurtnaam": ["A", "C"], "sia_score": [9.0, 7.0]})
-    >>> out = _with_hidden_ranks(t, n_hidden=5, top_n=3)
-    >>> out[["sia_rang", "buurtnaam"]].values.tolist()
-    [[1, 'A'], [2, 'niet getoond (privacy)'], [3, 'C']]
-    >>> suppressed_mask(out)["sia_score"].tolist()
-    [False, True, False]
-    """
-    if not n_hidden or not len(prio) or "sia_rang" not in prio:
-        return prio
-    ranks = pd.to_numeric(prio["sia_rang"], errors="coerce")
-    gaps = sorted(set(range(1, top_n + 1)) - set(ranks.dropna().astype(int).tolist()))
-    gaps = gaps[:n_hidden]
-    if not gaps:
-        return prio
-    filler = pd.DataFrame(
-        {"sia_rang": gaps, "buurtnaam": ["niet getoond (privacy)"] * len(gaps)},
-        index=pd.RangeIndex(len(gaps)).map(lambda i: f"_verborgen_{i}"),
-    )
-    mask = suppressed_mask(prio)
-    out = pd.concat([prio, filler])
-    out["sia_rang"] = pd.to_numeric(out["sia_rang"], errors="coerce").astype("Int64")
-    out = out.sort_values("sia_rang", kind="stable")
-    out = out[out["sia_rang"] <= max(top_n, int(ranks.max()))].head(top_n)
-    hidden = mask.reindex(index=out.index, columns=out.columns, fill_value=False)
-    hidden.loc[hidden.index.isin(filler.index), :] = True
-    hidden.loc[:, ["sia_rang", "buurtnaam"]] = False
-    out.attrs = {**prio.attrs, SUPPRESSED_ATTR: hidden}
-    return out
 
 
 def _no_priority_note(scored: pd.DataFrame, n_out: int) -> str:
