@@ -1,17 +1,33 @@
-"""Time :func:`geoprestatie.publication.publish_frames` on a national-shaped buurt table.
+"""Time the publication policy on national-shaped data (not a test).
 
-Everything is **synthetisch** and seeded: ``--buurten`` buurten in ~340 gemeenten, each of
-``--corporaties`` corporations active in a region of gemeenten (one ``woningen_<corporatie>``
-column each, as ``[koppeling] corporatie_kolommen = 100`` and more would give), counts with
-many small cells (the ones suppression works on), rent classes that add up, planned sales
-and DIAs of three to five buurten. ``python benchmarks/bench_publish.py --buurten 14000
---corporaties 280`` prints the time, the cells and how many were hidden. Not a test.
+1. :func:`geoprestatie.publication.publish_frames` on a buurt table built in memory
+   (**synthetisch**, seeded): ``--buurten`` buurten in ~340 gemeenten, each of
+   ``--corporaties`` corporations active in a region of gemeenten (one
+   ``woningen_<corporatie>`` column each, as ``[koppeling] corporatie_kolommen = 100`` and
+   more would give), counts with many small cells (the ones suppression works on), rent
+   classes that add up, planned sales and DIAs of three to five buurten::
+
+       python benchmarks/bench_publish.py --buurten 14000 --corporaties 280
+
+2. ``--run DIR``: the whole run's cell system. It generates the seeded national-shaped set
+   of ``benchmarks/national.py`` into ``DIR`` (``--buurten``/``--dwellings``/``--sales``;
+   reused while ``DIR/config.toml`` exists), runs the pipeline once (not timed) and times
+   :func:`geoprestatie.publication.publish` on its result (buurt table, DIAs, prognosis per
+   buurt and year, summary, monitor), with the cells, relations and hidden counts::
+
+       python benchmarks/bench_publish.py --run /tmp/nat1500 --buurten 1500 --dwellings 100000
+       python benchmarks/bench_publish.py --run benchmarks/.national   # 14,000 / 2.5 M
+
+Each prints the time, the cells and how many were hidden.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -65,11 +81,64 @@ def buurt_table(n_buurten: int, n_corp: int, *, seed: int = 0) -> tuple[pd.DataF
     return frame, areas
 
 
+def bench_run(data: Path, args: argparse.Namespace) -> None:
+    """Time ``publication.publish`` on a whole run of the national-shaped set in ``data``."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import national
+
+    from geoprestatie import _suppression, pipeline, publication
+    from geoprestatie.config import load_config
+    from geoprestatie.errors import DataWarning
+
+    warnings.simplefilter("ignore", DataWarning)  # criteria the synthetic set lacks
+    if not (data / "config.toml").exists():
+        sizes = national.Sizes(buurten=args.buurten, dwellings=args.dwellings, sales=args.sales)
+        national.generate(data, sizes)
+    t0 = time.perf_counter()
+    result = pipeline.run(load_config(data / "config.toml"))
+    print(
+        f"pipeline.run: {len(result.table):,} buurten, {time.perf_counter() - t0:.1f} s (not timed)"
+    )
+    seen: list[tuple[int, int, float, int, int]] = []
+    protect = _suppression.protect
+
+    def timed(cells: _suppression.CellSystem, *, min_count: int) -> np.ndarray:
+        t = time.perf_counter()
+        status = protect(cells, min_count=min_count)
+        took = time.perf_counter() - t
+        hidden = (int((status == 1).sum()), int((status == 2).sum()))
+        # (main before feat/audit4 kept the relations as a list)
+        relations = getattr(cells, "n_relations", None) or len(getattr(cells, "relations", []))
+        seen.append((len(cells.keys), relations, took, *hidden))
+        return status
+
+    publication.protect = timed  # type: ignore[assignment]
+    times = []
+    for _ in range(args.repeat):
+        seen.clear()
+        t0 = time.perf_counter()
+        public = publication.publish(result)
+        times.append(time.perf_counter() - t0)
+    cells, relations, seconds, primary, secondary = seen[0]
+    print(
+        f"publication.publish: {min(times):.2f} s (best of {args.repeat}; of which protect "
+        f"{seconds:.2f} s); {cells:,} cells, {relations:,} relations; primary {primary:,}, "
+        f"secondary {secondary:,}; notes: {len(public.notes) - len(result.notes)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buurten", type=int, default=14000)
     parser.add_argument("--corporaties", type=int, default=280)
+    parser.add_argument("--run", type=Path, default=None, help="national.py folder: whole run")
+    parser.add_argument("--dwellings", type=int, default=2_500_000)
+    parser.add_argument("--sales", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
+    if args.run is not None:
+        bench_run(args.run, args)
+        return
     from geoprestatie.publication import PublicationPolicy, publish_frames
 
     table, areas = buurt_table(args.buurten, args.corporaties)

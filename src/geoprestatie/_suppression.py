@@ -21,7 +21,10 @@ ch. 4; the audit is the one of tau-argus/sdcTable, solved with scipy's HiGHS LP)
    interval is narrower than 1 is exposed: suppress the cheapest candidate in the relations
    that pin it (the non-zero duals of the LP); go back to 1.
 
-It ends because each round suppresses at least one more cell. "Cheapest" is the cell's
+Most cells need no LP of their own: every LP solution is a feasible table, so a cell seen
+at two values at least 1 apart is protected; and hiding more cells only widens intervals,
+so a cell proven protected in one round is not audited again in the next. It ends because
+each round suppresses at least one more cell. "Cheapest" is the cell's
 weight (totals weigh more than parts, so parts go first), then its size. ``forced`` cells
 (municipal totals: the figures of the agreements themselves) are hidden when small
 (primary) and otherwise only when nothing else can protect a cell.
