@@ -46,6 +46,9 @@ PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2
 #: weight of cells that stay published unless nothing else protects a cell
 FORCED = 1e12
 _EPS = 1e-6
+#: at most this many open cells are decided on their neighbourhoods (a small LP each)
+#: without witness LPs over the whole system first
+_FEW = 64
 #: values of one key closer than this are one cell (:meth:`CellSystem.cell`)
 CELL_TOLERANCE = _EPS
 
@@ -418,24 +421,8 @@ def _exposed_in(
     alone = np.flatnonzero(np.diff(a_eq.tocsc().indptr) == 0)
     w.hi[[j for j in alone.tolist() if exact[j][0] is None or exact[j][1] is None]] = np.inf
     w.hi[proven] = np.inf
-    rng = np.random.default_rng(0)
-    none = np.array([], dtype=np.int64)
-    for _ in range(min(4, int(w.open().sum()))):  # random directions for the open cells
-        w.solve(np.where(w.open(), rng.standard_normal(n), 0.0), boxed, none, group)
-    # push every open cell away from where it was seen, all in one LP (a groups' cells are
-    # tied by the municipal totals, so one cell per LP would make the LPs grow with the
-    # table); repeat while it resolves a good share of them
-    for _ in range(8):
-        todo = np.flatnonzero(w.open())
-        if not todo.size:
-            break
-        c = np.zeros(n)
-        # up where no value above the true one was seen yet, down otherwise
-        c[todo] = np.where(w.hi[todo] <= truth[todo] + _EPS, -1.0, 1.0)
-        c[todo] *= rng.uniform(0.5, 1.5, todo.size)
-        w.solve(c, boxed, none, group)
-        if w.open().sum() > 0.8 * todo.size:
-            break
+    if int(w.open().sum()) > _FEW:
+        _spread(w, boxed, truth, group)
     done = np.zeros(n, dtype=bool)
     out: dict[int, set[int]] = {}
     by_col = a_eq.tocsc()
@@ -465,6 +452,34 @@ def _exposed_in(
         if j not in out:
             out[j] = w.binding.get(j) or set(a_eq[:, [j]].tocoo().row.tolist())
     return out, ~w.open()
+
+
+def _spread(
+    w: _Witness,
+    boxed: Sequence[tuple[float | None, float | None]],
+    truth: np.ndarray,
+    group: np.ndarray,
+) -> None:
+    """Witness LPs over the whole system: a few random directions for the open cells, then
+    every open cell pushed away from where it was seen, all in one LP (a group's cells are
+    tied by the municipal totals, so one cell per LP would make the LPs grow with the
+    table); repeated while it resolves a good share of them."""
+    n = len(truth)
+    rng = np.random.default_rng(0)
+    none = np.array([], dtype=np.int64)
+    for _ in range(min(4, int(w.open().sum()))):
+        w.solve(np.where(w.open(), rng.standard_normal(n), 0.0), boxed, none, group)
+    for _ in range(8):
+        todo = np.flatnonzero(w.open())
+        if not todo.size:
+            break
+        c = np.zeros(n)
+        # up where no value above the true one was seen yet, down otherwise
+        c[todo] = np.where(w.hi[todo] <= truth[todo] + _EPS, -1.0, 1.0)
+        c[todo] *= rng.uniform(0.5, 1.5, todo.size)
+        w.solve(c, boxed, none, group)
+        if w.open().sum() > 0.8 * todo.size:
+            break
 
 
 def _local(
