@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from geoprestatie import _suppression
-from geoprestatie._suppression import PUBLISHED, CellSystem, audit, protect
+from geoprestatie._suppression import PRIMARY, PUBLISHED, CellSystem, audit, protect
 from geoprestatie.publication import SUPPRESSED_ATTR, PublicationPolicy, publish_frames
 
 
@@ -203,6 +203,9 @@ def test_audit_equals_the_textbook_audit(table, data) -> None:
     audit(cs, fewer, proven=proven)
     assert not (proven & ~fewer).any()
     assert set(audit(cs, hidden, proven=proven)) == expected
+    # and protect leaves no primary cell that the textbook audit pins down
+    status = protect(cs, min_count=5)
+    assert not {j for j in _exact_exposed(cs, status != PUBLISHED) if status[j] == PRIMARY}
 
 
 def test_cells_at_once_are_cells_one_by_one() -> None:
