@@ -18,7 +18,9 @@
        python benchmarks/bench_publish.py --run /tmp/nat1500 --buurten 1500 --dwellings 100000
        python benchmarks/bench_publish.py --run benchmarks/.national   # 14,000 / 2.5 M
 
-Each prints the time, the cells and how many were hidden.
+Each prints the time, the cells and how many were hidden. ``--verify N`` (with ``--run``)
+then minimises and maximises ``N`` sampled primary cells over the whole system with
+``scipy.optimize.linprog``, the attacker's view, independent of the audit's shortcuts.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,6 +103,7 @@ def bench_run(data: Path, args: argparse.Namespace) -> None:
         f"pipeline.run: {len(result.table):,} buurten, {time.perf_counter() - t0:.1f} s (not timed)"
     )
     seen: list[tuple[int, int, float, int, int]] = []
+    last: list[Any] = []  # the cell system and its statuses
     protect = _suppression.protect
 
     def timed(cells: _suppression.CellSystem, *, min_count: int) -> np.ndarray:
@@ -110,6 +114,7 @@ def bench_run(data: Path, args: argparse.Namespace) -> None:
         # (main before feat/audit4 kept the relations as a list)
         relations = getattr(cells, "n_relations", None) or len(getattr(cells, "relations", []))
         seen.append((len(cells.keys), relations, took, *hidden))
+        last[:] = [cells, status]
         return status
 
     publication.protect = timed  # type: ignore[assignment]
@@ -125,6 +130,48 @@ def bench_run(data: Path, args: argparse.Namespace) -> None:
         f"{seconds:.2f} s); {cells:,} cells, {relations:,} relations; primary {primary:,}, "
         f"secondary {secondary:,}; notes: {len(public.notes) - len(result.notes)}"
     )
+    if args.verify:
+        verify(*last, args.verify)
+
+
+def verify(cells: Any, status: np.ndarray, n: int) -> None:
+    """The attacker's check, independent of the audit: minimise and maximise ``n`` sampled
+    primary cells over the whole system (published cells fixed, signs, known non-zero)."""
+    from scipy.optimize import linprog
+
+    a = cells.matrix().tocsr()
+    values = np.asarray(cells.values)
+    hidden = status != 0
+    cols = np.flatnonzero(hidden)
+    sub = a[:, cols].tocsr()
+    used = np.flatnonzero(np.diff(sub.indptr) > 0)
+    a_eq, b_eq = sub[used], -(a[used][:, ~hidden] @ values[~hidden])
+    bounds: list[tuple[float | None, float | None]] = []
+    for j in cols.tolist():
+        v, sign, nz = values[j], cells.signs[j], cells.nonzero_known[j]
+        step = 1.0 if nz and abs(v) > 1e-6 else 0.0
+        if sign > 0 or (sign == 0 and nz and v > 0):
+            bounds.append((step, None))
+        elif sign < 0 or (sign == 0 and nz and v < 0):
+            bounds.append((None, -step))
+        else:
+            bounds.append((None, None))
+    primary = np.flatnonzero(status[cols] == 1)
+    sample = np.random.default_rng(1).choice(primary, min(n, primary.size), replace=False)
+    t0 = time.perf_counter()
+    pinned = 0
+    for at in sample.tolist():
+        ends = []
+        for sense in (1.0, -1.0):
+            c = np.zeros(cols.size)
+            c[at] = sense
+            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            ends.append(res.x[at] if res.status == 0 else -sense * np.inf)
+        pinned += ends[1] - ends[0] < 1 - 1e-6
+    print(
+        f"verify: {sample.size:,} of {primary.size:,} primary cells minimised and maximised "
+        f"over the whole system: {pinned} pinned ({time.perf_counter() - t0:.1f} s)"
+    )
 
 
 def main() -> None:
@@ -135,6 +182,9 @@ def main() -> None:
     parser.add_argument("--dwellings", type=int, default=2_500_000)
     parser.add_argument("--sales", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--verify", type=int, default=0, help="--run: check N sampled primary cells (LP)"
+    )
     args = parser.parse_args()
     if args.run is not None:
         bench_run(args.run, args)
