@@ -3,7 +3,8 @@
 On the national set of ``benchmarks/national.py`` (2.5 M dwellings, 100 k sales, 14,000
 buurten) this times, best of ``--repeat`` in one process:
 
-- ``read_stock`` against a typed ``pyarrow.csv.read_csv`` + ``points_from_xy``;
+- ``read_stock`` against a typed ``pyarrow.csv.read_csv`` + ``points_from_xy``; ``read_sales``
+  and ``read_liveability`` (the rest of stage 1; its peer is in ``bench_zonal.py``);
 - ``join_sources`` (placement, nearest within 50 m, accounting, the buurt table) against a
   plain ``geopandas.sjoin``;
 - the sales link on its own: ``link_to_stock`` (100 k sales to 2.5 M dwellings by
@@ -104,6 +105,7 @@ def main() -> None:
     from geoprestatie.join import join_sources
     from geoprestatie.output import gpkg
     from geoprestatie.sources.buurten import read_buurten
+    from geoprestatie.sources.liveability import read_liveability
     from geoprestatie.sources.sales import read_sales
     from geoprestatie.sources.stock import link_to_stock, read_stock
 
@@ -125,6 +127,9 @@ def main() -> None:
     r["read_stock"], stock = best_of(lambda: read_stock(data / "voorraad.csv"), n)
     r["read_sales"], sales = best_of(lambda: read_sales(data / "verkoop.csv"), n)
     b = read_buurten(data / "buurten.gpkg")
+    r["read_liveability (100 m raster)"], _ = best_of(
+        lambda: read_liveability(data / "leefbaarometer.tif", buurten=b), n
+    )
     r["peer: geopandas.sjoin (within)"], _ = best_of(
         lambda: gpd.sjoin(stock[["geometry"]], b[["geometry"]], predicate="within"), n
     )
