@@ -157,3 +157,16 @@ def test_many_draws_pairwise_and_percentiles_in_chunks() -> None:
     sub = ranks[:, c.pairwise_rows]
     want = (sub[:, :, None] < sub[:, None, :]).mean(axis=0)
     np.testing.assert_allclose(c.pairwise, want, atol=1e-12)
+
+
+def test_more_buurten_than_16_bit_ranks() -> None:
+    # 70,000 buurten: ranks kept as 32-bit values, the unused end of the last block too
+    rng = np.random.default_rng(9)
+    u = np.round(rng.random((70_000, 2)), 2)
+    w = rng.dirichlet(np.ones(2), size=5)
+    s = (w.astype(np.float32) @ np.asarray(100 * u, dtype=np.float32).T).astype(np.float32)
+    in_top, lo, hi = _numpy_reference(s, 3)
+    c = smaa.simulate(u, w, top_k=3, scores=None, linear=True, block_cells=150_000)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(c.in_top, in_top)
+    np.testing.assert_array_equal(c.rank_p05, lo)
+    np.testing.assert_array_equal(c.rank_p95, hi)
