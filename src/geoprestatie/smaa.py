@@ -212,7 +212,7 @@ def _percentiles(
     sort of 16-bit values); ``ranks`` itself is left as it is.
     """
     blocks, n, step = ranks.shape
-    chunk = max(1, min(64, 1_000_000 // max(draws, 1)))  # at most 64 buurten, about 2 MB
+    chunk = max(1, min(64, 1_000_000 // max(draws, 1)))  # <= 64 buurten and about 2 MB
     lo_k, hi_k = math.floor(0.05 * (draws - 1)), math.ceil(0.95 * (draws - 1))
     lo = np.empty(n, dtype=np.int64)
     hi = np.empty(n, dtype=np.int64)
