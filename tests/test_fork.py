@@ -14,6 +14,12 @@ from geoprestatie.errors import DataWarning, InputError
 pytestmark = pytest.mark.skipif(not _fork.available(), reason="no fork on this platform")
 
 
+@pytest.fixture(autouse=True)
+def _a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork whatever the machine's load (the tests check the forked path)."""
+    monkeypatch.setattr(_fork, "spare_core", lambda: True)
+
+
 def test_value_and_files_come_from_another_process(tmp_path: Path) -> None:
     def job() -> tuple[int, Path]:
         path = tmp_path / "a.txt"
@@ -84,3 +90,15 @@ def test_without_fork_the_job_runs_here(monkeypatch: pytest.MonkeyPatch) -> None
     job = _fork.start(lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         job.result()
+
+
+def test_spare_core_needs_two_cores_and_a_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 0.0, 0.0))
+    assert _fork.spare_core()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
+    assert not _fork.spare_core()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not _fork.spare_core()

@@ -9,13 +9,15 @@ returns a :class:`Job` whose ``result()`` waits for the child and gives the valu
 (re-raising the exception, re-issuing each warning in the parent, so nothing the job says
 is lost).
 
-Where ``fork`` is not safe or not there (macOS, Windows), and inside a child, the job runs
-at once in the calling process: same result, one core.
+Where ``fork`` is not safe or not there (macOS, Windows), inside a child, and when no
+second core is free (:func:`spare_core`), the job runs at once in the calling process:
+same result, one core.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
 import sys
@@ -24,18 +26,29 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Job", "available", "start"]
+__all__ = ["Job", "available", "spare_core", "start"]
 
 T = TypeVar("T")
 
 
 def available() -> bool:
-    """Whether jobs run in forked children here (Linux, not already inside a child)."""
+    """Whether jobs can run in forked children here (Linux, not already inside a child)."""
     return (
         sys.platform.startswith("linux")
         and multiprocessing.parent_process() is None  # not inside a child
         and "fork" in multiprocessing.get_all_start_methods()
     )
+
+
+def spare_core() -> bool:
+    """Whether a second core is free: at least two cores for this process and a load
+    average below their number minus a half (this process itself counts about one).
+
+    A child costs CPU of its own (copy-on-write pages, first-use caches): on one core, or
+    with every core busy, the job runs faster in place.
+    """
+    cores = len(os.sched_getaffinity(0))
+    return cores >= 2 and os.getloadavg()[0] < cores - 0.5
 
 
 class Job(Generic[T]):
@@ -88,14 +101,15 @@ class Job(Generic[T]):
 
 
 def start(job: Callable[[], T]) -> Job[T]:
-    """Start ``job`` in a forked child (:func:`available`), else run it here and now.
+    """Start ``job`` in a forked child (:func:`available` and :func:`spare_core`), else
+    run it here and now.
 
     Examples
     --------
     >>> start(lambda: 6 * 7).result()
     42
     """
-    if not available():
+    if not (available() and spare_core()):
         try:
             return Job(value=job())
         except Exception as exc:  # raised by result(), as from a child
