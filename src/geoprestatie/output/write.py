@@ -68,16 +68,15 @@ def _visuals(
 ) -> tuple[list[Path], Future[tuple[Path | None, str]] | None]:
     """:func:`write_visuals` with the PDF printing handed to ``printer`` (not awaited)."""
     cdn = result.config.section("uitvoer").get("cdn", False) is True
-    jobs = _start_pngs(result, staging)  # in other processes, while the maps are made
+    drawn = _fork.start(lambda: write_pngs(result, staging))  # while the maps are made
     try:
         written, pages = write_maps(result, staging, cdn=cdn)
         if result.monitor is not None:
             written += write_monitor_pages(result, staging)
     except BaseException:
-        for job in jobs:
-            job.cancel()
+        drawn.cancel()
         raise
-    pngs = _pngs(jobs)
+    pngs = drawn.result()
     embedded = {
         title: (page if len(page.encode("utf-8")) <= EMBED_LIMIT else None)
         for title, page in pages.items()
@@ -158,75 +157,41 @@ def _incomplete(result: RunResult) -> str:
 
 
 def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
-    """``sia.png``, ``dia.png``, ``smaa.png``, ``prognose.png``, ``behoefte.png`` and
-    ``mutaties.png`` (for print), by title (in the report's order)."""
-    return _pngs(_start_pngs(result, folder))
-
-
-def _start_pngs(result: RunResult, folder: Path) -> list[_fork.Job[list[_Png]]]:
-    """Start :func:`write_pngs` as two jobs (the maps; the charts) in other processes
-    (:mod:`geoprestatie._fork`)."""
-    return [
-        _fork.start(lambda: _map_pngs(result, folder)),
-        _fork.start(lambda: _chart_pngs(result, folder)),
-    ]
-
-
-def _pngs(jobs: list[_fork.Job[list[_Png]]]) -> dict[str, Path]:
-    """The PNGs of started jobs by title, in the report's order (waits for them; after
-    a failure the others are stopped)."""
-    try:
-        placed = sorted(png for job in jobs for png in job.result())
-    finally:
-        for job in jobs:
-            job.cancel()
-    return {title: path for _, title, path in placed}
-
-
-#: A PNG of :func:`write_pngs`: its place in the report, title and path.
-_Png = tuple[int, str, Path]
-
-
-def _map_pngs(result: RunResult, folder: Path) -> list[_Png]:
-    """``sia.png``, ``dia.png`` and ``prognose.png``."""
+    """``sia.png``, ``dia.png``, ``smaa.png`` and ``prognose.png`` (for print), by title."""
     synthetic = result.config.synthetic
     scored = result.dia_result.buurten
     areas = result.dia_result.areas
-    pngs = [(0, "SIA-prioriteiten", folder / "sia.png"), (1, "DIA's", folder / "dia.png")]
+    pngs = {"SIA-prioriteiten": folder / "sia.png", "DIA's": folder / "dia.png"}
     plots.sia_png(
         scored,
         dia_areas=areas,
-        path=pngs[0][2],
+        path=pngs["SIA-prioriteiten"],
         title=f"SIA-prioriteiten: {result.config.name}",
         synthetic=synthetic,
         top_k=result.sia_config.top_k,
         incomplete=_incomplete(result),
     )
-    plots.dia_png(scored, areas, path=pngs[1][2], synthetic=synthetic)
-    projected = result.prognosis
-    if projected is not None and "buurtcode" in projected.columns:
-        pngs.append((3, "Prognose", folder / "prognose.png"))
-        plots.prognose_png(projected, result.buurten, path=pngs[-1][2], synthetic=synthetic)
-    return pngs
-
-
-def _chart_pngs(result: RunResult, folder: Path) -> list[_Png]:
-    """``smaa.png`` and the programme's charts (``behoefte.png``, ``mutaties.png``)."""
-    synthetic = result.config.synthetic
-    scored = result.dia_result.buurten
-    pngs: list[_Png] = []
+    plots.dia_png(scored, areas, path=pngs["DIA's"], synthetic=synthetic)
     if "kans_rang_1" in scored:
         k = result.sia_config.top_k
-        pngs.append((2, f"Hoe zeker is de top {k}?", folder / "smaa.png"))
+        pngs[f"Hoe zeker is de top {k}?"] = folder / "smaa.png"
         robustness.smaa_png(
             scored,
-            path=pngs[-1][2],
+            path=pngs[f"Hoe zeker is de top {k}?"],
             title=f"Hoe zeker is de top {k}? {result.config.name}",
             synthetic=synthetic,
         )
+    projected = result.prognosis
+    if projected is not None and "buurtcode" in projected.columns:
+        pngs["Prognose"] = folder / "prognose.png"
+        plots.prognose_png(
+            projected,
+            result.buurten,
+            path=pngs["Prognose"],
+            synthetic=synthetic,
+        )
     if result.programme is not None:
-        charts = programme_pngs(result.programme, folder, synthetic=synthetic)
-        pngs += [(4 + i, title, path) for i, (title, path) in enumerate(charts.items())]
+        pngs |= programme_pngs(result.programme, folder, synthetic=synthetic)
     return pngs
 
 
