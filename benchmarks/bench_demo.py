@@ -1,7 +1,9 @@
 """The demo run (``geoprestatie run``, embedded Amersfoort) timed whole and by part (not a test).
 
 1. ``--runs`` fresh processes of ``geoprestatie run --out TMP --force -q`` (the README's
-   command), wall seconds each, with the load average before and after;
+   command), wall seconds each, with the load average before and after; ``--mode fork``
+   or ``inline`` fixes whether independent jobs run in forked processes
+   (:mod:`geoprestatie._fork`; by default the load decides);
 2. the import of the CLI and of ``geoprestatie.pipeline`` in a fresh process;
 3. one run in a process that wraps the stages and the output writers with timers and prints
    seconds per part (a part's time includes the parts it calls: ``write_all`` holds the
@@ -87,6 +89,16 @@ for key, s in spent.items():
 """
 
 
+#: Code run before the CLI: whether geoprestatie._fork forks (a checkout without it: no-op).
+_PATCH = {
+    "auto": "",
+    "fork": "try:\n import geoprestatie._fork as f; f.spare_core = lambda: True\n"
+    "except ImportError:\n pass\n",
+    "inline": "try:\n import geoprestatie._fork as f; f.spare_core = lambda: False\n"
+    "except ImportError:\n pass\n",
+}
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -96,7 +108,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    exe = [sys.executable, "-c", "from geoprestatie.cli import main; main()"]
+    exe = [sys.executable, "-c", _PATCH[args.mode] + "from geoprestatie.cli import main; main()"]
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "uitvoer")
         print(f"load before: {load()}")
@@ -126,7 +138,7 @@ def main() -> None:
                 ).stdout
             )
             print(f"import {what}: {s:.2f} s")
-        code = f"PARTS = {PARTS!r}\nOUT = {out!r}\n" + _BREAKDOWN
+        code = _PATCH[args.mode] + f"PARTS = {PARTS!r}\nOUT = {out!r}\n" + _BREAKDOWN
         subprocess.run([sys.executable, "-c", code], env=env, check=True, stderr=subprocess.DEVNULL)
         print(f"load after: {load()}")
 
