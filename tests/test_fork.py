@@ -16,8 +16,10 @@ pytestmark = pytest.mark.skipif(not _fork.available(), reason="no fork on this p
 
 @pytest.fixture(autouse=True)
 def _a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fork whatever the machine's load (the tests check the forked path)."""
+    """Fork whatever the machine's load and the process's size (the tests check the
+    forked path)."""
     monkeypatch.setattr(_fork, "spare_core", lambda: True)
+    monkeypatch.setattr(_fork, "small", lambda: True)
 
 
 def test_value_and_files_come_from_another_process(tmp_path: Path) -> None:
@@ -102,3 +104,14 @@ def test_spare_core_needs_two_cores_and_a_free_one(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not _fork.spare_core()
+
+
+def test_a_large_process_runs_its_jobs_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    monkeypatch.setattr(_fork, "spare_core", lambda: True)
+    monkeypatch.setattr(_fork, "MAX_FORK_RSS", 1)  # every process is large
+    assert not _fork.small()
+    assert _fork.start(os.getpid).result() == os.getpid()
+    monkeypatch.setattr(_fork, "MAX_FORK_RSS", 1 << 60)
+    assert _fork.small()
+    assert _fork.start(os.getpid).result() != os.getpid()
