@@ -27,6 +27,8 @@ import time
 #: (module, function) pairs timed in the breakdown run; missing ones are skipped.
 PARTS = [
     ("geoprestatie.pipeline", "run"),
+    ("geoprestatie.pipeline", "_sia_dia"),
+    ("geoprestatie.pipeline", "_prognosis"),
     ("geoprestatie.publication", "publish"),
     ("geoprestatie.output.write", "write_all"),
     ("geoprestatie.output.write", "write_maps"),
@@ -76,11 +78,13 @@ def wrap(mod, name):
             setattr(m, name, timed)
 for mod, name in PARTS:
     wrap(mod, name)
+import contextlib, io
 t1 = time.perf_counter()
-try:
-    cli.main(["run", "--out", OUT, "--force", "-q"])
-except SystemExit:
-    pass
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        cli.main(["run", "--out", OUT, "--force", "-q"])
+    except SystemExit:
+        pass
 total = time.perf_counter() - t1
 print(f"{'imports (cli + pipeline)':40s} {imported:6.2f} s")
 print(f"{'run command after the imports':40s} {total:6.2f} s")
@@ -92,7 +96,7 @@ for key, s in spent.items():
 #: Code run before the CLI: whether geoprestatie._fork forks (a checkout without it: no-op).
 _PATCH = {
     "auto": "",
-    "fork": "try:\n import geoprestatie._fork as f; f.spare_core = lambda: True\n"
+    "fork": "try:\n import geoprestatie._fork as f; f.spare_core = f.small = lambda: True\n"
     "except ImportError:\n pass\n",
     "inline": "try:\n import geoprestatie._fork as f; f.spare_core = lambda: False\n"
     "except ImportError:\n pass\n",
@@ -106,6 +110,13 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--breakdown", action="store_true", help="only the timed parts")
+    parser.add_argument(
+        "--mode",
+        choices=list(_PATCH),
+        default="auto",
+        help="forked jobs as the load and size decide (auto), always (fork) or never (inline)",
+    )
     args = parser.parse_args()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     exe = [sys.executable, "-c", _PATCH[args.mode] + "from geoprestatie.cli import main; main()"]
@@ -113,7 +124,7 @@ def main() -> None:
         out = os.path.join(tmp, "uitvoer")
         print(f"load before: {load()}")
         walls = []
-        for _ in range(args.runs):
+        for _ in range(0 if args.breakdown else args.runs):
             t = time.perf_counter()
             subprocess.run(
                 [*exe, "run", "--out", out, "--force", "-q"],
@@ -123,8 +134,9 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
             walls.append(time.perf_counter() - t)
-        print("geoprestatie run (wall): " + ", ".join(f"{w:.2f}" for w in walls) + " s")
-        for what in ("geoprestatie.cli", "geoprestatie.pipeline"):
+        if walls:
+            print("geoprestatie run (wall): " + ", ".join(f"{w:.2f}" for w in walls) + " s")
+        for what in ("geoprestatie.cli", "geoprestatie.pipeline")[: 0 if args.breakdown else 2]:
             code = (
                 f"import time; t=time.perf_counter(); import {what}; print(time.perf_counter()-t)"
             )
