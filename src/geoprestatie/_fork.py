@@ -16,6 +16,7 @@ would add up), the job runs at once in the calling process: same result, one cor
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -91,6 +92,7 @@ class Job(Generic[T]):
         if self._process is not None and self._receive is not None:
             self._process.kill()
             self._process.join()
+            gc.unfreeze()
             self._receive.close()
             self._receive = None
 
@@ -108,6 +110,7 @@ class Job(Generic[T]):
             self._receive.close()
             self._receive = None
         self._process.join()
+        gc.unfreeze()
         for message, category, filename, lineno in caught:
             warnings.warn_explicit(message, category, filename, lineno)
 
@@ -128,6 +131,10 @@ def start(job: Callable[[], T]) -> Job[T]:
             return Job(error=exc)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    # the objects that exist now are shared copy-on-write: the cyclic garbage collector
+    # leaves them alone until the job is done (a full collection writes to every object's
+    # header and would copy the whole heap, in both processes)
+    gc.freeze()
     with warnings.catch_warnings():
         # Python >= 3.12 warns on fork with threads (e.g. idle BLAS workers); the child
         # only writes files and leaves with os._exit

@@ -68,15 +68,17 @@ def _visuals(
 ) -> tuple[list[Path], Future[tuple[Path | None, str]] | None]:
     """:func:`write_visuals` with the PDF printing handed to ``printer`` (not awaited)."""
     cdn = result.config.section("uitvoer").get("cdn", False) is True
-    drawn = _fork.start(lambda: write_pngs(result, staging))  # while the maps are made
+    # the map PNGs in another process while the web maps and the charts are made here
+    drawn = _fork.start(lambda: _map_pngs(result, staging))
     try:
         written, pages = write_maps(result, staging, cdn=cdn)
         if result.monitor is not None:
             written += write_monitor_pages(result, staging)
+        charts = _chart_pngs(result, staging)
     except BaseException:
         drawn.cancel()
         raise
-    pngs = drawn.result()
+    pngs = _in_order(drawn.result() + charts)
     embedded = {
         title: (page if len(page.encode("utf-8")) <= EMBED_LIMIT else None)
         for title, page in pages.items()
@@ -157,41 +159,59 @@ def _incomplete(result: RunResult) -> str:
 
 
 def write_pngs(result: RunResult, folder: Path) -> dict[str, Path]:
-    """``sia.png``, ``dia.png``, ``smaa.png`` and ``prognose.png`` (for print), by title."""
+    """``sia.png``, ``dia.png``, ``smaa.png``, ``prognose.png``, ``behoefte.png`` and
+    ``mutaties.png`` (for print), by title in the report's order."""
+    return _in_order(_map_pngs(result, folder) + _chart_pngs(result, folder))
+
+
+#: A PNG of :func:`write_pngs`: its place in the report, title and path.
+_Png = tuple[int, str, Path]
+
+
+def _in_order(pngs: list[_Png]) -> dict[str, Path]:
+    return {title: path for _, title, path in sorted(pngs)}
+
+
+def _map_pngs(result: RunResult, folder: Path) -> list[_Png]:
+    """``sia.png``, ``dia.png`` and ``prognose.png``."""
     synthetic = result.config.synthetic
     scored = result.dia_result.buurten
     areas = result.dia_result.areas
-    pngs = {"SIA-prioriteiten": folder / "sia.png", "DIA's": folder / "dia.png"}
+    pngs = [(0, "SIA-prioriteiten", folder / "sia.png"), (1, "DIA's", folder / "dia.png")]
     plots.sia_png(
         scored,
         dia_areas=areas,
-        path=pngs["SIA-prioriteiten"],
+        path=pngs[0][2],
         title=f"SIA-prioriteiten: {result.config.name}",
         synthetic=synthetic,
         top_k=result.sia_config.top_k,
         incomplete=_incomplete(result),
     )
-    plots.dia_png(scored, areas, path=pngs["DIA's"], synthetic=synthetic)
+    plots.dia_png(scored, areas, path=pngs[1][2], synthetic=synthetic)
+    projected = result.prognosis
+    if projected is not None and "buurtcode" in projected.columns:
+        pngs.append((3, "Prognose", folder / "prognose.png"))
+        plots.prognose_png(projected, result.buurten, path=pngs[-1][2], synthetic=synthetic)
+    return pngs
+
+
+def _chart_pngs(result: RunResult, folder: Path) -> list[_Png]:
+    """``smaa.png`` and the programme's charts (``behoefte.png``, ``mutaties.png``)."""
+    synthetic = result.config.synthetic
+    scored = result.dia_result.buurten
+    pngs: list[_Png] = []
     if "kans_rang_1" in scored:
         k = result.sia_config.top_k
-        pngs[f"Hoe zeker is de top {k}?"] = folder / "smaa.png"
+        pngs.append((2, f"Hoe zeker is de top {k}?", folder / "smaa.png"))
         robustness.smaa_png(
             scored,
-            path=pngs[f"Hoe zeker is de top {k}?"],
+            path=pngs[-1][2],
             title=f"Hoe zeker is de top {k}? {result.config.name}",
             synthetic=synthetic,
         )
-    projected = result.prognosis
-    if projected is not None and "buurtcode" in projected.columns:
-        pngs["Prognose"] = folder / "prognose.png"
-        plots.prognose_png(
-            projected,
-            result.buurten,
-            path=pngs["Prognose"],
-            synthetic=synthetic,
-        )
     if result.programme is not None:
-        pngs |= programme_pngs(result.programme, folder, synthetic=synthetic)
+        charts = programme_pngs(result.programme, folder, synthetic=synthetic)
+        pngs += [(4 + i, title, path) for i, (title, path) in enumerate(charts.items())]
     return pngs
 
 
