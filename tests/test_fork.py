@@ -86,12 +86,18 @@ def test_cancel_stops_the_child(tmp_path: Path) -> None:
     assert not (tmp_path / "late.txt").exists()
 
 
-def test_without_fork_the_job_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_fork_the_job_runs_here_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_fork, "available", lambda: False)
-    assert _fork.start(os.getpid).result() == os.getpid()
+    ran: list[int] = []
+    job = _fork.start(lambda: ran.append(os.getpid()) or 7)
+    assert ran == []  # not yet: the work keeps its place
+    assert job.result() == 7 and ran == [os.getpid()]
     job = _fork.start(lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         job.result()
+    cancelled = _fork.start(lambda: ran.append(0))
+    cancelled.cancel()
+    assert ran == [os.getpid()]
 
 
 def test_spare_core_needs_two_cores_and_a_free_one(monkeypatch: pytest.MonkeyPatch) -> None:

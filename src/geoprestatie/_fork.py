@@ -11,7 +11,8 @@ is lost).
 
 Where ``fork`` is not safe or not there (macOS, Windows), inside a child, when no second
 core is free (:func:`spare_core`) and in a large run (:func:`small`: the children's memory
-would add up), the job runs at once in the calling process: same result, one core.
+would add up), the job runs in the calling process when its result is asked for: same
+result, same order of progress lines and warnings as without jobs, one core.
 """
 
 from __future__ import annotations
@@ -72,15 +73,19 @@ class Job(Generic[T]):
         process: Any = None,
         receive: Connection | None = None,
         *,
-        value: Any = None,
-        error: Exception | None = None,
+        deferred: Callable[[], T] | None = None,
     ) -> None:
         self._process, self._receive = process, receive
-        self._value, self._error = value, error
+        self._deferred = deferred
+        self._value: Any = None
+        self._error: BaseException | None = None
 
     def result(self) -> T:
-        """The job's value (waits for the child): its warnings are issued here, its
-        exception is raised here."""
+        """The job's value (waits for the child, or runs the job now when it has no child):
+        its warnings are issued here, its exception is raised here."""
+        if self._deferred is not None:
+            job, self._deferred = self._deferred, None
+            self._value = job()
         if self._receive is not None:
             self._collect()
         if self._error is not None:
@@ -88,7 +93,9 @@ class Job(Generic[T]):
         return self._value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
-        """Stop the child, if it still runs (the caller is failing or interrupted)."""
+        """Stop the child, if it still runs (the caller is failing or interrupted); a job
+        without a child is not run."""
+        self._deferred = None
         if self._process is not None and self._receive is not None:
             self._process.kill()
             self._process.join()
@@ -117,7 +124,8 @@ class Job(Generic[T]):
 
 def start(job: Callable[[], T]) -> Job[T]:
     """Start ``job`` in a forked child (:func:`available`, :func:`spare_core` and
-    :func:`small`), else run it here and now.
+    :func:`small`); else it runs in place when :meth:`Job.result` is called, where and
+    in the order the work was done before it could run beside the caller.
 
     Examples
     --------
@@ -125,10 +133,7 @@ def start(job: Callable[[], T]) -> Job[T]:
     42
     """
     if not (available() and spare_core() and small()):
-        try:
-            return Job(value=job())
-        except Exception as exc:  # raised by result(), as from a child
-            return Job(error=exc)
+        return Job(deferred=job)  # in place, when the caller asks for the value
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     # the objects that exist now are shared copy-on-write: the cyclic garbage collector
