@@ -170,7 +170,12 @@ def main() -> None:
     print("|---|---:|")
     for name, seconds in stages.items():
         print(f"| {name} | {seconds:.2f} |")
-    before = sum(s for k, s in stages.items() if k != "start" and "uitvoer" not in k.lower())
+    # the output stage's progress line is "[uitvoer] ..." (older) or "publiek/ ... intern/"
+    before = sum(
+        s
+        for k, s in stages.items()
+        if k != "start" and "uitvoer" not in k.lower() and "publiek/" not in k
+    )
     print(f"| stages before the output (1/6 … 6/6) | {before:.2f} |")
     print(f"| **total** | **{total:.2f}** (peak {peak:.2f} GiB) |")
     print("\n| peer on the same files | seconds | ours / peer |")
