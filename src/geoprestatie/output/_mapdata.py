@@ -273,13 +273,12 @@ def with_hidden_ranks(prio: pd.DataFrame, n_hidden: int, top_n: int) -> pd.DataF
         return prio
     filler = pd.DataFrame(
         {"sia_rang": gaps, "buurtnaam": ["niet getoond (privacy)"] * len(gaps)},
-        index=pd.RangeIndex(len(gaps)).map(lambda i: f"_verborgen_{i}"),
+        index=[f"_verborgen_{i}" for i in range(len(gaps))],
     )
     mask = suppressed_mask(prio)
     out = pd.concat([prio, filler])
     out["sia_rang"] = pd.to_numeric(out["sia_rang"], errors="coerce").astype("Int64")
-    out = out.sort_values("sia_rang", kind="stable")
-    out = out[out["sia_rang"] <= max(top_n, int(ranks.max()))].head(top_n)
+    out = out.sort_values("sia_rang", kind="stable").head(top_n)
     hidden = mask.reindex(index=out.index, columns=out.columns, fill_value=False)
     hidden.loc[hidden.index.isin(filler.index), :] = True
     hidden.loc[:, ["sia_rang", "buurtnaam"]] = False

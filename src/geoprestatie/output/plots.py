@@ -174,8 +174,7 @@ def _label_top(ax: mpl.axes.Axes, shown: gpd.GeoDataFrame, top_k: int) -> list[s
     top = _md.top_rows(shown, top_k)
     names = zip(top["sia_rang"], top["buurtnaam"], strict=True)
     entries = [_plain(f"{nl_int(r)}. {n}") for r, n in names]
-    prio = shown[shown["_status"] == "prioriteit"].loc[lambda t: t.index.isin(top.index)]
-    rd = prio.to_crs(28992)
+    rd = shown[shown.index.isin(top.index)].to_crs(28992)  # the placeholders have no area
     for rank, pt in zip(rd["sia_rang"], rd.geometry.representative_point(), strict=True):
         ax.annotate(
             nl_int(rank),
