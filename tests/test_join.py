@@ -427,9 +427,15 @@ def test_threaded_point_query_equals_one_query(monkeypatch: pytest.MonkeyPatch) 
     rng = np.random.default_rng(5)
     minx, miny, maxx, maxy = buurten.total_bounds
     xy = rng.uniform((minx, miny), (maxx, maxy), size=(3001, 2))
-    points = shapely.points(xy)
+    # and corners of buurten: on borders shared by two or more buurten
+    corners = shapely.get_coordinates(buurten.boundary.to_numpy())[::7]
+    points = shapely.points(np.vstack([xy, corners]))
     points[[7, 8]] = [None, shapely.Point()]  # no location: never placed
     one = join.assign_buurten(points, buurten, tolerance_m=50)
+    inp, tr = buurten.sindex.query(points, predicate="intersects")
+    lowest = pd.Series(tr).groupby(inp).min()  # on a border: the first buurt in order
+    assert (pd.Series(inp).value_counts() > 1).sum() > 50  # many points on shared borders
+    np.testing.assert_array_equal(one[0][lowest.index.to_numpy()], lowest.to_numpy())
     monkeypatch.setattr(join, "_THREADED_MIN", 10)
     monkeypatch.setattr(join.os, "cpu_count", lambda: 3)
     split = join.assign_buurten(points, buurten, tolerance_m=50)

@@ -350,11 +350,13 @@ def assign_buurten(
     tree = buurten.sindex
     inp, tr = _query_threaded(tree, geoms)
     if len(inp):
-        first_inp, first_at = np.unique(inp, return_index=True)
-        # the lowest buurt position per point (query output is sorted by input only)
-        best = np.minimum.reduceat(tr, first_at)
-        pos[first_inp] = best
-        how[first_inp] = 0
+        # the lowest buurt position per point (one pass; no sort of millions of pairs)
+        none = np.iinfo(np.int64).max
+        best = np.full(n, none, dtype=np.int64)
+        np.minimum.at(best, inp, tr)
+        inside = best != none
+        pos[inside] = best[inside]
+        how[inside] = 0
     rest = np.flatnonzero((pos < 0) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
     if len(rest) and tolerance_m > 0:
         # candidates by envelope first (cheap), exact distances only for those
@@ -398,23 +400,21 @@ _THREADED_MIN = 200_000
 
 
 def _query_threaded(tree: Any, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``tree.query(geoms, predicate="intersects")``, sorted along a Hilbert curve and split
+    """``tree.query(geoms, predicate="intersects")``, sorted along a Z-order curve and split
     over the cores.
 
-    Points queried in Hilbert order hit the same tree nodes one after another (measured:
+    Points queried in Z order hit the same tree nodes one after another (measured:
     about 1.6x less CPU than a file in random order), and shapely releases the GIL inside
-    the query, so threads share the one tree. The result is the same as one plain query:
-    pairs sorted by input position.
+    the query, so threads share the one tree. The result holds the same (input, tree)
+    pairs as one plain query, in another order.
     """
     if len(geoms) < _THREADED_MIN:
         inp, tr = tree.query(geoms, predicate="intersects")
         return inp, tr
     usable = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
     xy = shapely.get_coordinates(geoms[usable])
-    if len(xy) != len(usable):  # not all points: keep the input order
-        order = np.arange(len(geoms))
-    else:
-        order = usable[np.argsort(_z_order(xy), kind="stable")]
+    # Z order; when not all are points, the input order
+    order = usable[_argsort_u32(_z_order(xy))] if len(xy) == len(usable) else np.arange(len(geoms))
     workers = max(1, min(os.cpu_count() or 1, 8))
     bounds = np.linspace(0, len(order), workers + 1).astype(np.int64)
     chunks = [geoms[order[a:b]] for a, b in itertools.pairwise(bounds)]
@@ -422,8 +422,22 @@ def _query_threaded(tree: Any, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarra
         parts = list(pool.map(lambda g: tree.query(g, predicate="intersects"), chunks))
     inp = order[np.concatenate([p[0] + a for p, a in zip(parts, bounds[:-1], strict=True)])]
     tr = np.concatenate([p[1] for p in parts])
-    back = np.argsort(inp, kind="stable")
-    return inp[back], tr[back]
+    return inp, tr
+
+
+def _argsort_u32(key: NDArray[np.uint32]) -> NDArray[np.intp]:
+    """``np.argsort(key, kind="stable")`` as two 16-bit radix passes (numpy radix-sorts
+    16-bit keys in linear time; a stable sort of 32-bit keys is a timsort, ~2x slower at
+    2.5 M keys).
+
+    Examples
+    --------
+    >>> _argsort_u32(np.array([70000, 5, 70000, 3], dtype=np.uint32)).tolist()
+    [3, 1, 0, 2]
+    """
+    order = np.argsort((key & np.uint32(0xFFFF)).astype(np.uint16), kind="stable")
+    high = (key >> np.uint32(16)).astype(np.uint16)[order]
+    return order[np.argsort(high, kind="stable")]
 
 
 def _accounting(frame: pd.DataFrame, default_name: str) -> tuple[str, int, list[pd.DataFrame]]:
