@@ -118,6 +118,8 @@ def test_a_large_process_runs_its_jobs_in_place(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(_fork, "MAX_FORK_RSS", 1)  # every process is large
     assert not _fork.small()
     assert _fork.start(os.getpid).result() == os.getpid()
+    # a light job (buurt-level work) still runs beside a large run
+    assert _fork.start(os.getpid, light=True).result() != os.getpid()
     monkeypatch.setattr(_fork, "MAX_FORK_RSS", 1 << 60)
     assert _fork.small()
     assert _fork.start(os.getpid).result() != os.getpid()

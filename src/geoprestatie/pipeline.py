@@ -224,7 +224,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         )
 
     # stage 5 needs only the join: in another process while SIA and DIA run here
-    staged = _fork.start(lambda: _prognosis_lines(config, joined, buurten))
+    staged = _fork.start(lambda: _prognosis_lines(config, joined, buurten), light=True)
     try:
         result = _sia_dia(config, joined, buurten, progress)
     except BaseException:

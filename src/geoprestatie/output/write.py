@@ -69,7 +69,7 @@ def _visuals(
     """:func:`write_visuals` with the PDF printing handed to ``printer`` (not awaited)."""
     cdn = result.config.section("uitvoer").get("cdn", False) is True
     # the map PNGs in another process while the web maps and the charts are made here
-    drawn = _fork.start(lambda: _map_pngs(result, staging))
+    drawn = _fork.start(lambda: _map_pngs(result, staging), light=True)
     try:
         written, pages = write_maps(result, staging, cdn=cdn)
         if result.monitor is not None:
