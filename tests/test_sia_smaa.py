@@ -4,6 +4,7 @@ confidence factors, pairwise winning indices; hand-worked cases and properties."
 from __future__ import annotations
 
 import dataclasses
+import json
 import warnings
 
 import numpy as np
@@ -69,6 +70,13 @@ def test_uniform_weights_hand_worked() -> None:
     assert pw[("BU1", "BU2")] == pytest.approx(0.5, abs=tol)
     assert pw[("BU1", "BU3")] == pytest.approx(0.6, abs=tol)
     assert pw[("BU3", "BU1")] == pytest.approx(0.4, abs=tol)
+    # every frame operation deep-copies attrs: the pairwise table is shared, not copied,
+    # and stays JSON (to_parquet writes attrs as JSON)
+    pairs = rob.attrs["paarsgewijs"]
+    assert rob[["buurtcode"]].attrs["paarsgewijs"]["kans_voor"] is pairs["kans_voor"]
+    assert json.loads(json.dumps(rob.attrs))["paarsgewijs"]["buurtcodes"] == list(
+        pairs["buurtcodes"]
+    )
 
 
 def test_interval_weights_hand_worked() -> None:
