@@ -35,6 +35,7 @@ __all__ = [
     "encode",
     "make_map",
     "web_tolerance",
+    "web_topology",
 ]
 
 #: Coordinates are integers in 1/SCALE degree (1e-5 degree: about 1.1 m north-south,
@@ -306,6 +307,11 @@ def context_overlays(buurten: gpd.GeoDataFrame) -> list[Overlay]:
     return out
 
 
+def web_topology(web: gpd.GeoDataFrame) -> _topo.Topology:
+    """The arcs of a map's buurten (EPSG:4326) at the map's quantum (1/SCALE degree)."""
+    return _topo.build(web.geometry.to_numpy(), 1 / SCALE)
+
+
 def make_map(
     web: gpd.GeoDataFrame,
     *,
@@ -322,16 +328,19 @@ def make_map(
     initial: int = 0,
     tiles: bool = True,
     cdn: bool = False,
+    topology: _topo.Topology | None = None,
 ) -> folium.Map:
     """A folium map holding one spec: the buurten once, their views, flags and overlays.
 
     ``web`` holds the buurt polygons in EPSG:4326 (already simplified); ``cols`` the
     tooltip texts by key (one value per buurt, a list for several lines), ``labels`` the
     Dutch label per key. The map carries its page assets inline (``cdn=False``).
+    ``topology``: :func:`web_topology` of ``web``, when the caller has it already.
     """
     minx, miny, maxx, maxy = web.total_bounds
     origin = (int(np.floor(minx * SCALE)), int(np.floor(miny * SCALE)))
-    topology = _topo.build(web.geometry.to_numpy(), 1 / SCALE)
+    if topology is None:
+        topology = web_topology(web)
     spec: dict[str, Any] = {
         "scale": SCALE,
         "origin": list(origin),

@@ -11,7 +11,8 @@ gemeente and wijk borders give context; the OpenStreetMap background is an onlin
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -40,9 +41,11 @@ __all__ = [
     "ATTRIBUTION_LEEFBAAROMETER",
     "ATTRIBUTION_SYNTHETIC",
     "SCHEMES",
+    "MapBase",
     "buurten_map",
     "classify",
     "criterion_label",
+    "map_base",
     "palette",
     "prognose_map",
     "prognosis_totals",
@@ -107,11 +110,85 @@ def web_frames(
 ) -> tuple[gpd.GeoDataFrame, list[_wm.Overlay]]:
     """The buurten for the web (EPSG:4326) and the context borders, from one simplification
     (the borders are unions of the simplified buurten, so they line up exactly)."""
-    keep = [c for c in ("wijkcode", "wijknaam", "gemeentecode", "gemeentenaam") if c in frame]
+    keep = [c for c in _CONTEXT if c in frame]
     rd = simplified(
         gpd.GeoDataFrame(frame[keep], geometry=frame.geometry, crs=frame.crs), simplify_m
     )
     return to_web(rd, simplify_m=0), _context(rd)
+
+
+#: The columns of the buurten that the context borders and their names come from.
+_CONTEXT = ("wijkcode", "wijknaam", "gemeentecode", "gemeentenaam")
+
+
+@dataclass(frozen=True)
+class MapBase:
+    """The buurten of a run made ready for the web once (:func:`map_base`): simplified as a
+    coverage, reprojected, their context borders and their arcs. The maps of one run
+    (:func:`sia_map`, :func:`prognose_map`, the programme map) draw the same buurten, so
+    they share it instead of each doing the same work again."""
+
+    web: gpd.GeoDataFrame  # EPSG:4326, simplified (:func:`web_frames`)
+    context: tuple[_wm.Overlay, ...]
+    topology: _topology.Topology  # the arcs of ``web`` at the web map's quantum
+    tolerance: float  # metres
+    source: gpd.GeoDataFrame  # the buurten it was made from: geometry and context columns
+
+    def fits(self, frame: gpd.GeoDataFrame, simplify_m: float | None = None) -> bool:
+        """Whether ``frame`` has the buurten this was made from: the same geometry in the
+        same order, the same gemeente/wijk columns, and ``simplify_m`` (if given) is its
+        tolerance."""
+        src = self.source
+        if len(frame) != len(src) or frame.crs != src.crs:
+            return False
+        if simplify_m is not None and float(simplify_m) != self.tolerance:
+            return False
+        keep = [c for c in _CONTEXT if c in frame]
+        if keep != [c for c in _CONTEXT if c in src]:
+            return False
+        mine, theirs = src.geometry.to_numpy(), frame.geometry.to_numpy()
+        same = shapely.equals_exact(mine, theirs, tolerance=0.0)
+        same |= shapely.is_missing(mine) & shapely.is_missing(theirs)
+        return bool(same.all()) and all(
+            src[c].reset_index(drop=True).equals(frame[c].reset_index(drop=True)) for c in keep
+        )
+
+    def frames(
+        self, frame: gpd.GeoDataFrame, simplify_m: float | None
+    ) -> tuple[gpd.GeoDataFrame, list[_wm.Overlay]]:
+        """:func:`web_frames` of ``frame``, from this base (``ValueError`` if it does not
+        fit ``frame``)."""
+        if not self.fits(frame, simplify_m):
+            raise ValueError(
+                "`base` is gemaakt van andere buurten (of met een andere tolerantie) dan de "
+                "kaart toont; maak hem met map_base(buurten) van dezelfde buurten"
+            )
+        return self.web, list(self.context)
+
+
+def map_base(buurten: gpd.GeoDataFrame, simplify_m: float | None = None) -> MapBase:
+    """The shared web form of ``buurten`` for every map of a run (see :class:`MapBase`).
+
+    ``simplify_m=None`` picks the tolerance for the extent, as the maps do.
+
+    Examples
+    --------
+    >>> from geoprestatie.datasets import load_buurten
+    >>> b = load_buurten("Enschede")
+    >>> base = map_base(b)
+    >>> base.fits(b), base.tolerance, len(base.web)
+    (True, 5.0, 70)
+    """
+    tolerance = _wm.web_tolerance(buurten) if simplify_m is None else float(simplify_m)
+    web, context = web_frames(buurten, tolerance)
+    keep = [c for c in _CONTEXT if c in buurten]
+    return MapBase(
+        web=web,
+        context=tuple(context),
+        topology=_wm.web_topology(web),
+        tolerance=tolerance,
+        source=gpd.GeoDataFrame(buurten[keep], geometry=buurten.geometry, crs=buurten.crs),
+    )
 
 
 def _sources(frame: pd.DataFrame, extra: Sequence[str], *, synthetic: bool) -> list[str]:
@@ -367,6 +444,7 @@ def sia_map(
     simplify_m: float | None = None,
     cdn: bool = False,
     incomplete: str | None = None,
+    base: MapBase | None = None,
 ) -> folium.Map:
     """Interactive SIA map: classified score, a view per criterion, DIAs, robust priorities.
 
@@ -413,6 +491,9 @@ def sia_map(
     incomplete
         Which criteria the SIA skipped and their share of the weight (one line, in the
         title box); default from a :class:`RunResult` (``result.completeness``).
+    base
+        The run's buurten made ready for the web (:func:`map_base` of the same buurten):
+        shared with the run's other maps instead of made again; its tolerance is used.
 
     Returns
     -------
@@ -458,8 +539,12 @@ def sia_map(
     crit_cols = _md.criteria_columns(shown, criteria)
     labels = {c: criterion_label(c.removeprefix("bijdrage_"), criterion_labels) for c in crit_cols}
     cols, fields, robust = _sia_columns(shown, crit_cols, labels, top_k)
-    tolerance = _wm.web_tolerance(shown) if simplify_m is None else simplify_m
-    web, context = web_frames(shown, tolerance)
+    if base is not None:
+        web, context = base.frames(shown, simplify_m)
+        tolerance = base.tolerance
+    else:
+        tolerance = _wm.web_tolerance(shown) if simplify_m is None else simplify_m
+        web, context = web_frames(shown, tolerance)
     extra_rows = []
     if robust.any():
         extra_rows.append(
@@ -511,6 +596,7 @@ def sia_map(
         overlays=overlays,
         tiles=tiles,
         cdn=cdn,
+        topology=None if base is None else base.topology,
     )
 
 
@@ -571,6 +657,7 @@ def prognose_map(
     tiles: bool = True,
     simplify_m: float | None = None,
     cdn: bool = False,
+    base: MapBase | None = None,
 ) -> folium.Map:
     """Interactive prognosis map: one view per year (a slider), stock and change.
 
@@ -594,8 +681,8 @@ def prognose_map(
         The years to show (default all); the last one is shown first.
         The public prognosis (:func:`geoprestatie.publication.publish`) shows its hidden
         buurt-years as ``SUPPRESSED_LABEL`` (grey, explained in the legend).
-    synthetic, title, sources, tiles, simplify_m, cdn
-        As in :func:`sia_map`.
+    synthetic, title, sources, tiles, simplify_m, cdn, base
+        As in :func:`sia_map` (``base`` made from ``buurten``).
 
     Examples
     --------
@@ -630,11 +717,13 @@ def prognose_map(
         rows.append((f"background:{COLOUR_SUPPRESSED}", note))
     rows.append(("background:#ffffff", "geen corporatiewoningen (leeg)"))
     # every buurt is drawn: those without corporation dwellings (no prognosis rows) hollow
-    base = buurten[["buurtcode", "buurtnaam", "geometry"]]
-    web, context = web_frames(buurten, simplify_m)
+    named = buurten[["buurtcode", "buurtnaam", "geometry"]]
+    web, context = (
+        web_frames(buurten, simplify_m) if base is None else base.frames(buurten, simplify_m)
+    )
     cols: dict[str, list[Any]] = {
-        "naam": _text(base["buurtnaam"], ""),
-        "code": _text(base["buurtcode"]),
+        "naam": _text(named["buurtnaam"], ""),
+        "code": _text(named["buurtcode"]),
     }
     labels = {"naam": "Buurt", "code": "Code"}
     start = int(shown["jaar"].min())
@@ -643,7 +732,7 @@ def prognose_map(
         _year_view(
             shown,
             year,
-            base["buurtcode"].astype(str),
+            named["buurtcode"].astype(str),
             cols,
             labels,
             per_corp,
@@ -669,6 +758,7 @@ def prognose_map(
         initial=len(views) - 1,
         tiles=tiles,
         cdn=cdn,
+        topology=None if base is None else base.topology,
     )
 
 
@@ -725,15 +815,14 @@ def _year_view(
     absent = r["onderdrukt"].isna().to_numpy(dtype=bool)
     suppressed = r["onderdrukt"].fillna(False).to_numpy(dtype=bool)
     keys = {k: f"{k}_{year}" for k in ("eind", "mut", "waarvan", "start", "corp")}
+    ends = _each(r["eindstand"], nl_int)
     cols[keys["eind"]] = [
-        "geen corporatiewoningen" if a else (SUPPRESSED_LABEL if s else nl_int(v))
-        for v, s, a in zip(r["eindstand"].astype(object), suppressed, absent, strict=True)
+        "geen corporatiewoningen" if a else (SUPPRESSED_LABEL if s else e)
+        for e, s, a in zip(ends, suppressed, absent, strict=True)
     ]
-    cols[keys["mut"]] = [_signed(v) for v in r["verandering"].astype(object)]
-    cols[keys["waarvan"]] = [
-        _mutation_text(rec, mutations) for rec in r[mutations].to_dict("records")
-    ]
-    cols[keys["start"]] = [_signed(v) for v in r["verandering_start"].astype(object)]
+    cols[keys["mut"]] = _each(r["verandering"], _signed)
+    cols[keys["waarvan"]] = _mutation_texts(r, mutations)
+    cols[keys["start"]] = _each(r["verandering_start"], _signed)
     if per_corp:  # one corporation: its figures are the buurt's, no list needed
         cols[keys["corp"]] = [per_corp.get((str(c), year), "–") for c in codes]
     else:
@@ -745,14 +834,11 @@ def _year_view(
         f"start_{year}": f"Verandering sinds begin {start}",
         f"corp_{year}": f"Eindstand {year} per corporatie",
     }
-    n = len(colours)
-    fill = [
-        -1 if a else (n if s else (int(i) if i >= 0 else -1))
-        for i, s, a in zip(r["_klasse"].fillna(-1).astype(int), suppressed, absent, strict=True)
-    ]
+    klass = r["_klasse"].fillna(-1).to_numpy(dtype=np.int64)
+    fill = np.where(absent, -1, np.where(suppressed, len(colours), np.maximum(klass, -1)))
     return _wm.View(
         str(year),
-        fill,
+        fill.tolist(),
         [*colours, COLOUR_SUPPRESSED],
         f"Verandering sinds begin {start} (woningen)",
         rows,
@@ -770,14 +856,25 @@ def _signed(v: Any) -> str:
     return f"+{nl_int(v)}" if float(v) > 0 else nl_int(v)
 
 
-def _mutation_text(rec: Mapping[Any, Any], mutations: Sequence[str]) -> str:
-    """``"nieuwbouw +120, sloop -30"`` (non-zero mutations), ``"–"`` if none or suppressed."""
-    parts = [
-        f"{_md.MUTATION_LABELS[m]} {_signed(rec[m])}"
-        for m in mutations
-        if not is_missing(rec[m]) and float(rec[m]) != 0
-    ]
-    return ", ".join(parts) if parts else "–"
+def _each(values: pd.Series, text: Callable[[Any], str]) -> list[str]:
+    """``text`` of every value, called once per distinct value (a missing value gives
+    ``text(None)``): a national map has 14,000 buurten but few distinct counts."""
+    codes, uniques = pd.factorize(values)
+    texts = np.array([*(text(v) for v in uniques), text(None)], dtype=object)
+    return texts[codes].tolist()  # type: ignore[no-any-return]
+
+
+def _mutation_texts(frame: pd.DataFrame, mutations: Sequence[str]) -> list[str]:
+    """``"nieuwbouw +120, sloop -30"`` per row (its non-zero mutations), ``"–"`` if none
+    or suppressed."""
+
+    def part(label: str) -> Callable[[Any], str]:
+        return lambda v: "" if is_missing(v) or float(v) == 0 else f"{label} {_signed(v)}"
+
+    parts = [_each(frame[m], part(_md.MUTATION_LABELS[m])) for m in mutations]
+    return [", ".join(filter(None, row)) or "–" for row in zip(*parts, strict=True)] or ["–"] * len(
+        frame
+    )
 
 
 def _per_corporation_lines(prognosis: pd.DataFrame) -> dict[tuple[str, int], list[str]]:

@@ -21,7 +21,7 @@ from geoprestatie.output import _mapdata as _md
 from geoprestatie.output import _webmap as _wm
 from geoprestatie.output._fmt import is_missing, nl_int
 from geoprestatie.output._mapdata import COLOUR_SUPPRESSED
-from geoprestatie.output.maps import _sources, _text, palette, web_frames
+from geoprestatie.output.maps import MapBase, _sources, _text, palette, web_frames
 from geoprestatie.publication import SUPPRESSED_LABEL
 from geoprestatie.segments import SEGMENT_LABELS
 
@@ -129,6 +129,7 @@ def programme_map(
     tiles: bool = True,
     simplify_m: float | None = None,
     cdn: bool = False,
+    base: MapBase | None = None,
 ) -> folium.Map:
     """Map of the whole-stock programme: expected growth per buurt since the start, a year
     slider, per segment the band in the tooltip.
@@ -137,6 +138,8 @@ def programme_map(
     do not); tooltip: that figure, the growth when every plan is on time, and per segment
     the mean with its band. ``segments`` is :func:`geoprestatie.programme.segment_bands`
     (its ``buurt`` rows; NA cells are shown as hidden). Buurten without plans are hollow.
+    ``base``: :func:`geoprestatie.output.maps.map_base` of ``buurten``, shared with the
+    run's other maps.
 
     Examples
     --------
@@ -161,7 +164,9 @@ def programme_map(
     bands = [f"groei_p{p}" for p in percentielen if f"groei_p{p}" in growth.columns]
     years = sorted(int(y) for y in growth["jaar"].unique())
     first = years[0]
-    web, context = web_frames(buurten, simplify_m)
+    web, context = (
+        web_frames(buurten, simplify_m) if base is None else base.frames(buurten, simplify_m)
+    )
     codes = list(buurten["buurtcode"].astype(str))
     cols: dict[str, list[Any]] = {
         "naam": _text(buurten["buurtnaam"], ""),
@@ -229,4 +234,5 @@ def programme_map(
         initial=len(views) - 1,
         tiles=tiles,
         cdn=cdn,
+        topology=None if base is None else base.topology,
     )

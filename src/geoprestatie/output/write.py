@@ -113,10 +113,14 @@ def write_monitor_pages(result: RunResult, folder: Path) -> list[Path]:
 def write_maps(
     result: RunResult, folder: Path, *, cdn: bool = False
 ) -> tuple[list[Path], dict[str, str]]:
-    """``sia.html`` and ``prognose.html``; returns the paths and each page's HTML by title
-    (rendered once: the report embeds the same page)."""
+    """``sia.html``, ``prognose.html`` and ``programma.html``; returns the paths and each
+    page's HTML by title (rendered once: the report embeds the same page).
+
+    The buurten are made ready for the web once (:func:`geoprestatie.output.maps.map_base`)
+    and shared by the maps that draw them."""
     written: list[Path] = []
     pages: dict[str, str] = {}
+    base = maps.map_base(result.buurten)
     sia = maps.sia_map(
         result.dia_result.buurten,
         dia_areas=result.dia_result.areas,
@@ -126,6 +130,7 @@ def write_maps(
         title=f"SIA-prioriteiten: {result.config.name}",
         cdn=cdn,
         incomplete=_incomplete(result),
+        base=base if base.fits(result.dia_result.buurten) else None,
     )
     pages["SIA-prioriteiten"] = sia.get_root().render()
     written.append(write_text(folder / "sia.html", pages["SIA-prioriteiten"]))
@@ -136,6 +141,7 @@ def write_maps(
             result.buurten,
             synthetic=result.config.synthetic,
             cdn=cdn,
+            base=base,
         )
         pages["Prognose"] = prog.get_root().render()
         written.append(write_text(folder / "prognose.html", pages["Prognose"]))
@@ -146,6 +152,7 @@ def write_maps(
             synthetic=result.config.synthetic,
             sources=[SYNTHETIC_PLANS] if result.config.synthetic else [],
             cdn=cdn,
+            base=base,
         )
         pages["Woningbouwprogramma"] = year_map.get_root().render()
         written.append(write_text(folder / "programma.html", pages["Woningbouwprogramma"]))
