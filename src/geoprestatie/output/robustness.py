@@ -84,11 +84,22 @@ def smaa_png(
     )
     colours = mpl.colormaps["viridis"](np.linspace(0.05, 0.9, max(k, 1)))
     y = np.arange(n)[::-1]
-    left = np.zeros(n)
-    for j, col in enumerate(ranks):
-        width = shown[col].fillna(0).to_numpy(dtype=float)
-        ax.barh(y, width, left=left, color=colours[j], edgecolor="white", linewidth=0.3)
-        left += width
+    widths = shown[ranks].fillna(0).to_numpy(dtype=float).T  # (rank, buurt)
+    ends = np.cumsum(widths, axis=0)  # rank by rank, as the bars are stacked
+    lefts = np.vstack([np.zeros((1, n)), ends[:-1]])
+    # one call for every segment, rank by rank (an empty one would only draw its white
+    # edge over another)
+    some = widths > 0
+    if some.any():
+        ax.barh(
+            np.broadcast_to(y, widths.shape)[some],
+            widths[some],
+            left=lefts[some],
+            color=np.repeat(colours, some.sum(axis=1), axis=0),
+            edgecolor="white",
+            linewidth=0.3,
+        )
+    left = ends[-1]
     ax.barh(y, 1 - left, left=left, color=_OUTSIDE, edgecolor="white", linewidth=0.3)
     names = shown["buurtnaam"] if "buurtnaam" in shown else shown.get("buurtcode", shown.index)
     labels = [
