@@ -126,9 +126,12 @@ def summary(result: RunResult, written: list[Path], *, seconds: float | None = N
         lines.append(f"LET OP: {whole.short()}: {whole.names()}.")
     ranked = result.prioritised[result.prioritised["sia_rang"].notna()]
     top = ranked.sort_values("sia_rang").head(5)
+    # plain columns: GeoDataFrame.itertuples copies the geometry of every row it gives
     names = [
-        f"{int(r.sia_rang)}. {r.buurtnaam} ({r.sia_score:.1f}{', robuust' if r.robuust else ''})"
-        for r in top.itertuples()
+        f"{int(rang)}. {naam} ({score:.1f}{', robuust' if robuust else ''})"
+        for rang, naam, score, robuust in zip(
+            top["sia_rang"], top["buurtnaam"], top["sia_score"], top["robuust"], strict=True
+        )
     ]
     lines.append("Top 5 buurten: " + ("; ".join(names) or "geen (geen buurt geschikt)"))
     areas = result.dia_result.areas
@@ -136,7 +139,10 @@ def summary(result: RunResult, written: list[Path], *, seconds: float | None = N
         lines.append(
             f"DIA's ({len(areas)}): "
             + "; ".join(
-                f"{r.dia_id} {r.dia_naam} ({r.n_buurten} buurten)" for r in areas.itertuples()
+                f"{i} {naam} ({n} buurten)"
+                for i, naam, n in zip(
+                    areas["dia_id"], areas["dia_naam"], areas["n_buurten"], strict=True
+                )
             )
         )
     else:
