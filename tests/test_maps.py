@@ -326,6 +326,42 @@ def test_prognose_map_real_chain() -> None:
     assert _rows(spec)[code]["eind_2023"] == nl_int(last.max())
 
 
+def test_map_base_is_shared_and_gives_the_same_page() -> None:
+    """The maps of a run draw its buurten from one :func:`maps.map_base`: the same page as
+    each map simplifying on its own, and a base of other buurten is refused."""
+    c = demo_chain()
+    prognosis, buurten, scored = c["prognosis"], c["buurten"], c["dia"].buurten
+    base = maps.map_base(buurten)
+    assert base.fits(scored) and base.fits(buurten, base.tolerance)
+    assert not base.fits(buurten.iloc[::-1]) and not base.fits(buurten, base.tolerance + 1)
+    assert not base.fits(buurten.drop(columns=["gemeentenaam"]))
+    alone = maps.prognose_map(prognosis, buurten, synthetic=True).get_root().render()
+    shared = maps.prognose_map(prognosis, buurten, synthetic=True, base=base)
+    assert shared.get_root().render() == alone
+    labels = {"aandeel_efg": "Energielabels E/F/G"}
+    alone = maps.sia_map(scored, criterion_labels=labels).get_root().render()
+    shared = maps.sia_map(scored, criterion_labels=labels, base=base)
+    assert shared.get_root().render() == alone
+    with pytest.raises(ValueError, match="andere buurten"):
+        maps.sia_map(scored.iloc[:20], base=base)
+
+
+def test_mutation_texts_by_hand() -> None:
+    frame = pd.DataFrame(
+        {
+            "nieuwbouw": [120.0, 0.0, None, 1234.0],
+            "sloop": pd.array([-30, 0, None, 0], dtype="Int64"),
+        }
+    )
+    assert maps._mutation_texts(frame, ["nieuwbouw", "sloop"]) == [
+        "nieuwbouw +120, sloop -30",
+        "–",
+        "–",
+        "nieuwbouw +1.234",
+    ]
+    assert maps._mutation_texts(frame, []) == ["–"] * 4
+
+
 # the fixture is only read (assign returns a copy), so sharing it across examples is safe
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -118,3 +118,14 @@ def test_what_it_takes_and_dia_role_in_the_tooltip(
     assert "<b>X</b>" not in html  # JSON inert in <script>, shown with textContent
     views = {v["name"]: v for v in spec["views"]}
     assert {"wat_nodig", "dia", "dia_rol", "dia_reden"} <= set(views["SIA-score"]["tooltip"])
+
+
+def test_smaa_draws_no_empty_segments() -> None:
+    """A rank a buurt never has is no bar (an empty bar only drew a white edge over its
+    neighbour's colour); the bars of all ranks are drawn in one call, rank by rank."""
+    fig = smaa_png(_ranked(), top=20)
+    bars = [p for p in fig.axes[0].patches if to_hex(p.get_facecolor()) != "#e6e6e6"]
+    # A: 0.7 + 0.3, B: 0.3 + 0.3, C: only rank 2 (0.4); grey bars apart
+    assert sorted(round(p.get_width(), 2) for p in bars) == [0.3, 0.3, 0.3, 0.4, 0.7]
+    firsts = [p for p in bars if p.get_x() == 0]
+    assert len({to_hex(p.get_facecolor()) for p in firsts}) == 2  # rank 1 (A, B), rank 2 (C)

@@ -54,6 +54,42 @@ def test_demo_run_all_stages(demo_result: pipeline.RunResult) -> None:
     assert "213" in r.prognosis_summary.to_string()
 
 
+def test_maps_of_a_run_simplify_the_buurten_once(
+    demo_result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sia.html, prognose.html and programma.html draw the same buurten: they are
+    simplified (and cut into arcs) once per run, not once per map."""
+    from geoprestatie import _fork
+    from geoprestatie.output import _topology, write
+
+    monkeypatch.setattr(_fork, "available", lambda: False)
+    sizes: list[int] = []
+    simplify = _topology.simplify_coverage
+
+    def counted(geoms, tolerance):  # type: ignore[no-untyped-def]
+        sizes.append(len(geoms))
+        return simplify(geoms, tolerance)
+
+    monkeypatch.setattr(_topology, "simplify_coverage", counted)
+    written, pages = write.write_maps(demo_result, tmp_path)
+    assert {p.name for p in written} == {"sia.html", "prognose.html", "programma.html"}
+    assert set(pages) == {"SIA-prioriteiten", "Prognose", "Woningbouwprogramma"}
+    assert sizes.count(len(demo_result.buurten)) == 1  # the DIA outlines apart
+
+
+def test_summary_reads_plain_columns(
+    demo_result: pipeline.RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GeoDataFrame.itertuples deep-copies every row's geometry (a national DIA: seconds)."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("GeoDataFrame.itertuples called")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "itertuples", refuse)
+    text = summary(demo_result, [Path("uit/publiek/sia.html")])
+    assert "Top 5 buurten: 1. " in text and "DIA's (" in text
+
+
 def test_demo_outputs_and_force(demo_result: pipeline.RunResult, tmp_path: Path) -> None:
     out = tmp_path / "maps"
     out.mkdir()

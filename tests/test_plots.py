@@ -132,3 +132,65 @@ def test_hidden_rank_is_a_row_of_the_top_list(
     listed = [line for line in text.splitlines() if line[:1].isdigit() and ". " in line]
     assert [int(line.split(".")[0]) for line in listed] == list(range(1, len(listed) + 1))
     assert f"{hidden_rank}. niet getoond (privacy)" in listed
+
+
+def _rendered(draw) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The pixels of a small figure after ``draw(ax)``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 3), dpi=80)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()  # as on the maps (geopandas labels the axes)
+    ax.set_aspect("equal")
+    draw(ax)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_polygons_and_lines_draw_as_geopandas() -> None:
+    """The one-collection drawing gives the pixels of ``GeoDataFrame.plot``: holes,
+    multipolygons, missing and empty geometries, colours per row, dashed outlines."""
+    from shapely import MultiPolygon, Polygon, box
+
+    ring = Polygon(box(0, 0, 10, 10).exterior.coords, [box(3, 3, 6, 6).exterior.coords])
+    frame = gpd.GeoDataFrame(
+        geometry=[ring, None, MultiPolygon([box(11, 0, 14, 4), box(11, 6, 14, 9)]), Polygon()],
+        crs=28992,
+    )
+    colours = ["#ff0000", "#00ff00", "#0000ff", "#000000"]
+    style = {"edgecolor": "#666666", "linewidth": 2.0}
+    assert np.array_equal(
+        _rendered(lambda ax: plots._polygons(ax, frame, color=colours, **style)),
+        _rendered(lambda ax: frame.plot(ax=ax, color=colours, **style)),
+    )
+    hatched = {"facecolor": "white", "edgecolor": "#b0b0b0", "hatch": "////"}
+    assert np.array_equal(
+        _rendered(lambda ax: plots._polygons(ax, frame, **hatched)),
+        _rendered(lambda ax: frame.plot(ax=ax, **hatched)),
+    )
+    dashed = {"color": "#7a0177", "linewidth": 1.8, "linestyle": (0, (4, 2))}
+    assert np.array_equal(
+        _rendered(lambda ax: plots._lines(ax, frame.boundary, **dashed)),
+        _rendered(lambda ax: frame.boundary.plot(ax=ax, **dashed)),
+    )
+
+
+def test_print_maps_make_no_patch_per_buurt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A national print map draws 14,000 buurten: not through ``GeoDataFrame.plot`` (a
+    patch per polygon and a whole extra draw of the figure per call)."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("GeoDataFrame.plot / GeoSeries.plot called")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "plot", property(lambda self: refuse))
+    monkeypatch.setattr(gpd.GeoSeries, "plot", property(lambda self: refuse))
+    c = demo_chain()
+    scored, areas = c["dia"].buurten, c["dia"].areas
+    plots.sia_png(scored, dia_areas=areas, path=tmp_path / "sia.png", top_k=10)
+    plots.dia_png(scored, areas, path=tmp_path / "dia.png")
+    plots.prognose_png(c["prognosis"], c["buurten"], path=tmp_path / "prognose.png")
+    assert all((tmp_path / f"{n}.png").stat().st_size > 10_000 for n in ("sia", "dia", "prognose"))

@@ -368,11 +368,10 @@ def _grey_rows(statuses: set[str], note: str | None) -> list[tuple[str, str]]:
 
 def _status_fill(shown: pd.DataFrame, classes: np.ndarray, n_classes: int) -> list[int]:
     """Class index per buurt; the greys after the classes (not eligible, suppressed)."""
-    grey = {"niet_geschikt": n_classes, "onderdrukt": n_classes + 1, "prioriteit": n_classes}
-    return [
-        int(i) if i >= 0 and st == "prioriteit" else grey[st]
-        for i, st in zip(classes, shown["_status"], strict=True)
-    ]
+    status = shown["_status"].to_numpy(dtype=object)
+    grey = np.where(status == "onderdrukt", n_classes + 1, n_classes)
+    fill = np.where((status == "prioriteit") & (np.asarray(classes) >= 0), classes, grey)
+    return [int(i) for i in fill]
 
 
 def _sia_views(

@@ -538,9 +538,7 @@ def prognose_png(
     if note:
         handles.append(Patch(facecolor=COLOUR_SUPPRESSED, label=_wrap(note)))
     if len(no_stock):
-        _polygons(
-            ax, no_stock, facecolor="white", edgecolor="#b0b0b0", linewidth=0.3, hatch="////"
-        )
+        _polygons(ax, no_stock, facecolor="white", edgecolor="#b0b0b0", linewidth=0.3, hatch="////")
         handles.append(
             Patch(
                 facecolor="white",
