@@ -264,15 +264,21 @@ def simplify_coverage(geoms: Sequence[object] | np.ndarray, tolerance: float) ->
     original = [a * quantum for a in topology.arcs]
     if not original:
         return geoms.copy()
-    sizes = [len(a) for a in original]
-    lines = shapely.linestrings(
-        np.concatenate(original), indices=np.repeat(np.arange(len(original)), sizes)
-    )
-    simple = shapely.simplify(lines, tolerance, preserve_topology=False)
-    arcs = [shapely.get_coordinates(g) for g in simple]
-    for i, a in enumerate(arcs):  # a closed arc keeps at least a triangle
-        if len(a) < 4 and len(original[i]) >= 4 and np.array_equal(a[0], a[-1]):
-            arcs[i] = original[i]
+    sizes = np.fromiter((len(a) for a in original), dtype=np.int64, count=len(original))
+    arcs = list(original)  # a straight arc (two vertices) is as simple as it gets
+    bent = np.flatnonzero(sizes > 2)
+    if len(bent):
+        lines = shapely.linestrings(
+            np.concatenate([original[i] for i in bent]),
+            indices=np.repeat(np.arange(len(bent)), sizes[bent]),
+        )
+        simple = shapely.simplify(lines, tolerance, preserve_topology=False)
+        coords, which = shapely.get_coordinates(simple, return_index=True)
+        pieces = np.split(coords, np.searchsorted(which, np.arange(1, len(bent))))
+        for i, a in zip(bent.tolist(), pieces, strict=True):
+            # a closed arc keeps at least a triangle
+            closed = len(a) < 4 and sizes[i] >= 4 and np.array_equal(a[0], a[-1])
+            arcs[i] = original[i] if closed else a
     for _ in range(3):
         out = polygons(topology, arcs)
         bad = shapely.is_empty(out) | ~shapely.is_valid(out) | shapely.is_missing(out)
