@@ -87,3 +87,21 @@ def test_simplified_voronoi_coverage_stays_a_coverage(n: int, seed: int, tol: fl
     t = topo.build(cells, 0.001)
     assert all(f for f in t.features)
     assert ((t.sides[:, 0] != t.sides[:, 1]) | (t.sides[:, 0] < 0)).all()
+
+
+def test_polygons_join_the_arcs_as_ring_coords_does() -> None:
+    """The rings made at once (arcs forwards and reversed, each arc's first point left
+    out after the first) are the rings :func:`ring_coords` joins one by one."""
+    hole = Polygon(box(0, 0, 6, 6).exterior.coords, [box(2, 2, 4, 4).exterior.coords])
+    cells = [hole, box(2, 2, 4, 4), box(6, 0, 9, 6), box(0, 6, 9, 8)]
+    cells.append(shapely.MultiPolygon([box(9, 0, 10, 3), box(9, 5, 10, 8)]))
+    t = topo.build(cells, 1.0)
+    arcs = [a.astype(float) for a in t.arcs]
+    made = topo.polygons(t, arcs)
+    for f, polys in enumerate(t.features):
+        expected = [topo.ring_coords(arcs, refs) for poly in polys for refs in poly]
+        rings = shapely.get_rings(shapely.get_parts(made[f]))
+        assert len(rings) == len(expected)
+        for ring, want in zip(rings, expected, strict=True):
+            assert np.array_equal(shapely.get_coordinates(ring), want)
+    assert shapely.equals(made, np.asarray(cells, dtype=object)).all()

@@ -217,24 +217,48 @@ def ring_coords(arcs: Sequence[np.ndarray], refs: Sequence[int]) -> np.ndarray:
     return out
 
 
+def _ring_points(
+    arcs: Sequence[np.ndarray], refs: np.ndarray, first: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The points of many rings at once: per arc reference its arc's points (reversed for
+    ``~i``), without the first point unless the reference starts its ring (``first``), as
+    :func:`ring_coords` joins them; and the number of points each reference gives."""
+    sizes = np.fromiter((len(a) for a in arcs), dtype=np.int64, count=len(arcs))
+    offsets = np.r_[0, np.cumsum(sizes)[:-1]]
+    forward = refs >= 0
+    arc = np.where(forward, refs, ~refs)
+    skip = (~first).astype(np.int64)
+    counts = sizes[arc] - skip
+    which = np.repeat(np.arange(len(refs)), counts)
+    k = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    k += skip[which]
+    size = sizes[arc][which]
+    index = offsets[arc][which] + np.where(forward[which], k, size - 1 - k)
+    return np.concatenate(arcs)[index], counts
+
+
 def polygons(topology: Topology, arcs: Sequence[np.ndarray]) -> np.ndarray:
     """Shapely (multi)polygons of every feature from (possibly simplified) arc coordinates."""
-    rings, ring_part, part_feature = [], [], []
-    n_parts = 0
+    refs: list[int] = []
+    ring_of_ref: list[int] = []
+    ring_part, part_feature = [], []
+    n_parts = n_rings = 0
     for f, polys in enumerate(topology.features):
         for poly in polys:
-            for refs in poly:
-                rings.append(ring_coords(arcs, refs))
+            for ring in poly:
+                refs.extend(ring)
+                ring_of_ref.extend([n_rings] * len(ring))
                 ring_part.append(n_parts)
+                n_rings += 1
             part_feature.append(f)
             n_parts += 1
     out = np.full(len(topology.features), None, dtype=object)
-    if not rings:
+    if not n_rings:
         return out
-    sizes = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
-    linear = shapely.linearrings(
-        np.concatenate(rings), indices=np.repeat(np.arange(len(rings)), sizes)
-    )
+    ring_id = np.asarray(ring_of_ref, dtype=np.int64)
+    first = np.r_[True, ring_id[1:] != ring_id[:-1]]
+    coords, counts = _ring_points(arcs, np.asarray(refs, dtype=np.int64), first)
+    linear = shapely.linearrings(coords, indices=np.repeat(ring_id, counts))
     parts = shapely.polygons(linear, indices=np.asarray(ring_part))
     made = shapely.multipolygons(parts, indices=np.asarray(part_feature))
     have = np.unique(part_feature)
