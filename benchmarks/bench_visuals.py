@@ -18,6 +18,7 @@ with ``PYTHONPATH=<other checkout>/src`` in the same load window (a checkout wit
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import tempfile
 import time
@@ -34,6 +35,27 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
     t0 = time.perf_counter()
     out = func()
     return time.perf_counter() - t0, out
+
+
+class GcClock:
+    """Seconds spent in Python's garbage collector (a national run holds millions of
+    objects: a full collection walks them all, wherever it happens to be triggered)."""
+
+    def __init__(self) -> None:
+        self.seconds, self.full, self._t0 = 0.0, 0, 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._t0
+            self.full += info["generation"] == 2
+
+    def reset(self) -> str:
+        text = f"{self.seconds:.2f} s in gc, {self.full} full collection(s)"
+        self.seconds, self.full = 0.0, 0
+        return text
 
 
 def _public(config: Path) -> Any:
@@ -102,8 +124,9 @@ def visuals(result: Any, public: Any, out: Path) -> None:
         ("map PNGs (sia, dia, prognose)", lambda: write._map_pngs(public, out)),
         ("chart PNGs (smaa, programme)", lambda: write._chart_pngs(public, out)),
     ]
+    clock = GcClock()
     for name, func in parts:
-        print(f"{name}: {timed(func)[0]:.2f} s")
+        print(f"{name}: {timed(func)[0]:.2f} s ({clock.reset()})")
     printer = pdf_mod.print_pdf
     pdf_mod.print_pdf = lambda *a, **k: (None, "")  # type: ignore[assignment]
     try:
@@ -111,7 +134,10 @@ def visuals(result: Any, public: Any, out: Path) -> None:
             seconds, _ = timed(lambda: write._visuals(public, out, pool))
     finally:
         pdf_mod.print_pdf = printer
-    print(f"publiek/ visuals (_visuals: all of the above and the report, no PDF): {seconds:.2f} s")
+    print(
+        f"publiek/ visuals (_visuals: all of the above and the report, no PDF): {seconds:.2f} s"
+        f" ({clock.reset()}; {len(gc.get_objects()):,} objects tracked)"
+    )
     seconds, _ = timed(lambda: summary.summary(result, [out / "sia.html"]))
     print(f"console summary: {seconds:.2f} s")
 
