@@ -176,8 +176,8 @@ def map_base(buurten: gpd.GeoDataFrame, simplify_m: float | None = None) -> MapB
     >>> from geoprestatie.datasets import load_buurten
     >>> b = load_buurten("Enschede")
     >>> base = map_base(b)
-    >>> base.fits(b), base.tolerance, len(base.web)
-    (True, 5.0, 70)
+    >>> base.fits(b), base.fits(b.iloc[:10]), len(base.web)
+    (True, False, 70)
     """
     tolerance = _wm.web_tolerance(buurten) if simplify_m is None else float(simplify_m)
     web, context = web_frames(buurten, tolerance)
