@@ -397,3 +397,26 @@ def test_a_row_set_aside_by_an_earlier_column_is_no_evidence_for_a_later_one(
     # with row 2 kept, its decimal comma decides 1.050 as 1050
     kept = read_stock(_write(tmp_path, text.replace("19x0", "1960"), name="w.csv"))
     assert kept["huurprijs"].tolist() == [612.3, 1050.0, 700.0]
+
+
+def test_points_are_made_with_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each shapely point is an object the cyclic collector tracks: with it on, the 2.5 M
+    points of a national stock ran a dozen full collections (2.15 s of 4.85 s)."""
+    import gc
+
+    seen: list[bool] = []
+    made = gpd.points_from_xy
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return made(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gpd, "points_from_xy", spy)
+    path = _write(tmp_path, HEADER + "A1;Portaal;155000;463000;B;1970;eengezins;612,30;ja;3\n")
+    assert gc.isenabled()
+    df = read_stock(path)
+    assert seen == [False]
+    assert gc.isenabled()
+    assert df.geometry.iloc[0] == Point(155000, 463000)

@@ -14,6 +14,7 @@ from geoprestatie.sources._tabular import (
     attach,
     canonical_columns,
     parse_number,
+    points,
     with_source_rows,
 )
 from geoprestatie.sources.aliases import SALES_ALIASES
@@ -125,9 +126,7 @@ def read_sales(
     for col in extra:
         out[col] = df[col]
     out["bron_rij"] = df["bron_rij"].astype("int64")
-    has_xy = (df["x"].notna() & df["y"].notna()).to_numpy()
-    geom = gpd.points_from_xy(df["x"].fillna(0), df["y"].fillna(0), crs=RD_NEW)
-    geom[~has_xy] = None
+    geom = points(df["x"], df["y"])
     gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geom, crs=RD_NEW)
     attach(gdf, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)

@@ -34,6 +34,7 @@ from geoprestatie.sources._tabular import (
     parse_number,
     parse_number_column,
     parse_numbers,
+    points,
     read_table,
     read_vector,
     with_source_rows,
@@ -595,9 +596,7 @@ def read_stock(
         if col not in skip:
             out[col] = df[col]
     out["bron_rij"] = df["bron_rij"].astype("int64")
-    has_xy = df["x"].notna() & df["y"].notna()
-    geom = gpd.points_from_xy(df["x"].fillna(0), df["y"].fillna(0), crs=RD_NEW)
-    geom[~has_xy.to_numpy()] = None
+    geom = points(df["x"], df["y"])
     gdf = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geom, crs=RD_NEW)
     attach(gdf, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)
