@@ -136,3 +136,26 @@ def test_a_layer_written_in_parts_equals_one_written_at_once(
     assert "Zonder ruimtelijke index" in description
     assert not any(t.startswith("rtree_woningen") for t in tables)
     assert "rtree_buurttabel_geom" in tables
+
+
+def test_points_written_from_their_coordinates_equal_to_file(
+    gpkg: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dwelling layer's WKB is made from the coordinates (``point_wkb``): the layer
+    reads back as the one ``to_file`` writes (fields, types, CRS, rows, geometry)."""
+    import pyogrio
+
+    from geoprestatie.output import gpkg as gpkg_module
+
+    _, result = gpkg
+    (tmp_path / "snel").mkdir()
+    (tmp_path / "to_file").mkdir()
+    (fast,) = write_gpkg(result, tmp_path / "snel", dwellings=True)
+    monkeypatch.setattr(gpkg_module, "point_wkb", lambda geometry: None)
+    (plain,) = write_gpkg(result, tmp_path / "to_file", dwellings=True)
+    a, b = pyogrio.read_info(fast, layer="woningen"), pyogrio.read_info(plain, layer="woningen")
+    for key in ("fields", "dtypes", "geometry_type", "features", "crs", "layer_metadata"):
+        assert str(a[key]) == str(b[key]), key
+    read = [gpd.read_file(p, layer="woningen") for p in (fast, plain)]
+    assert read[0].equals(read[1])
+    assert fast.read_bytes() == plain.read_bytes()

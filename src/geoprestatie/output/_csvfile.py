@@ -143,6 +143,18 @@ def _column(values: pd.Series, csv: CsvDialect) -> pa.Array:
     return _objects(values, csv)
 
 
+def _never_quoted(values: pd.Series) -> bool:
+    """Whether a column's text can hold no separator, quote or line break: numbers (digits,
+    sign, the decimal sign, which is never the separator), ja/nee, dates."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return False
+    return (
+        pd.api.types.is_bool_dtype(values)
+        or pd.api.types.is_numeric_dtype(values)
+        or pd.api.types.is_datetime64_any_dtype(values)
+    )
+
+
 def csv_lines(
     frame: pd.DataFrame, mask: pd.DataFrame | None, csv: CsvDialect, label: str
 ) -> pa.Array:
@@ -150,7 +162,10 @@ def csv_lines(
     columns: list[pa.Array] = []
     label_text = _quoted(pa.array([label], type=pa.large_string()), csv.sep)[0]
     for j in range(frame.shape[1]):
-        text = _quoted(pc.cast(_column(frame.iloc[:, j], csv), pa.large_string()), csv.sep)
+        values = frame.iloc[:, j]
+        text = pc.cast(_column(values, csv), pa.large_string())
+        if not _never_quoted(values):
+            text = _quoted(text, csv.sep)
         if mask is not None:
             hidden = mask.iloc[:, j].to_numpy()
             if hidden.any():

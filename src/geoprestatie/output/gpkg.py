@@ -17,7 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyogrio
+import shapely
 
 from geoprestatie.output import _qml
 from geoprestatie.output._mapdata import (
@@ -250,6 +254,80 @@ def _aliases(frame: pd.DataFrame, table: str, labels: Mapping[str, str]) -> dict
 #: Rows written per call for large layers (the 2.5 M dwellings of a national run).
 _ROWS_PER_WRITE = 500_000
 
+#: ISO WKB of a 2D point: byte order (1 = little endian), type 1, x, y (21 bytes).
+_POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
+def point_wkb(geometry: gpd.GeoSeries) -> pa.Array | None:
+    """The WKB of ``geometry`` as an Arrow binary array when every value is a 2D point, else
+    ``None``: the same bytes as ``shapely.to_wkb``, from the coordinates in one numpy pass
+    (shapely writes one bytes object per point: 0.75 s for the 2.5 M dwellings).
+
+    Examples
+    --------
+    >>> s = gpd.GeoSeries.from_xy([155000.5, 1.0], [463000.0, 2.0])
+    >>> point_wkb(s).to_pylist() == list(shapely.to_wkb(s.values))
+    True
+    >>> point_wkb(gpd.GeoSeries([None])) is None
+    True
+    """
+    values = geometry.values._data if hasattr(geometry.values, "_data") else geometry.values
+    types = shapely.get_type_id(values)
+    if not len(values) or (types != shapely.GeometryType.POINT).any():
+        return None
+    if shapely.has_z(values).any() or shapely.is_empty(values).any():
+        return None
+    xy = shapely.get_coordinates(values)
+    records = np.empty(len(values), dtype=_POINT_WKB)
+    records["order"], records["type"] = 1, 1
+    records["x"], records["y"] = xy[:, 0], xy[:, 1]
+    offsets = np.arange(0, (len(values) + 1) * _POINT_WKB.itemsize, _POINT_WKB.itemsize)
+    return pa.Array.from_buffers(
+        pa.binary(),
+        len(values),
+        [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(records.view(np.uint8))],
+    )
+
+
+def _write_part(
+    attributes: pd.DataFrame,
+    geometry: gpd.GeoSeries,
+    gpkg: Path,
+    name: str,
+    *,
+    first: bool,
+    options: dict[str, str],
+) -> None:
+    """One call of GDAL: a point layer (2D points only) from an Arrow table with the WKB
+    of :func:`point_wkb`, another layer by ``to_file`` (pyogrio with Arrow)."""
+    wkb = point_wkb(geometry)
+    if wkb is None:
+        frame = gpd.GeoDataFrame(attributes, geometry=geometry.values, crs=geometry.crs)
+        frame.to_file(
+            gpkg,
+            layer=name,
+            driver="GPKG",
+            engine="pyogrio",
+            use_arrow=True,
+            mode="w" if first else "a",
+            layer_options=options if first else None,
+        )
+        return
+    table = pa.Table.from_pandas(attributes, preserve_index=False).append_column("geometry", wkb)
+    crs = geometry.crs
+    epsg = crs.to_epsg() if crs is not None else None
+    pyogrio.write_arrow(  # as to_file does it, without its per-row type inference
+        table,
+        gpkg,
+        layer=name,
+        driver="GPKG",
+        geometry_name="geometry",
+        geometry_type="Point",
+        crs=f"EPSG:{epsg}" if epsg else (crs.to_wkt("WKT1_GDAL") if crs else None),
+        append=not first,
+        layer_options=options if first else None,
+    )
+
 
 def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> list[Path]:
     """Write ``geoprestatie.gpkg`` into ``folder``: buurttabel, sia, dia, prognose layers
@@ -259,32 +337,29 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
     labels = {c.name: c.label for c in result.sia_config.criteria}
     styles: dict[str, tuple[str, str]] = {}
     for layer in layers(result, dwellings=dwellings):
-        frame = gpd.GeoDataFrame(
-            plain(layer.frame), geometry=layer.frame.geometry, crs=layer.frame.crs
-        )
-        objects = [c for c in frame.columns if c != "geometry" and frame[c].dtype == object]
-        frame = frame.astype(dict.fromkeys(objects, "string"))
+        # the attributes and the geometry apart: no copy of a 2.5 M-row frame to join them
+        attributes = plain(layer.frame).reset_index(drop=True)
+        attributes.attrs = {}
+        objects = [c for c in attributes.columns if attributes[c].dtype == object]
+        if objects:
+            attributes = attributes.astype(dict.fromkeys(objects, "string"))
+        geometry = layer.frame.geometry.reset_index(drop=True)
         options = {"DESCRIPTION": layer.description} | (
             {} if layer.spatial_index else {"SPATIAL_INDEX": "NO"}
         )
         # a layer of millions of rows in parts: its Arrow/WKB copy is made per part, not
         # for all rows at once (0.4 GB less at the peak of a national run)
-        for start in range(0, max(len(frame), 1), _ROWS_PER_WRITE):
-            part = (
-                frame
-                if len(frame) <= _ROWS_PER_WRITE
-                else frame.iloc[start : start + _ROWS_PER_WRITE]
-            )
-            part.to_file(
+        for start in range(0, max(len(attributes), 1), _ROWS_PER_WRITE):
+            rows = slice(start, start + _ROWS_PER_WRITE)
+            _write_part(
+                attributes.iloc[rows],
+                geometry.iloc[rows],
                 gpkg,
-                layer=layer.name,
-                driver="GPKG",
-                engine="pyogrio",
-                use_arrow=True,
-                mode="a" if start else "w",
-                layer_options=None if start else options,
+                layer.name,
+                first=not start,
+                options=options,
             )
-        text = _qml.qml(layer.rules, _aliases(frame, layer.name, labels))
+        text = _qml.qml(layer.rules, _aliases(attributes, layer.name, labels))
         styles[layer.name] = (text, layer.description)
     _qml.write_styles(gpkg, styles)
     _fixed_dates(gpkg, result.config.date)

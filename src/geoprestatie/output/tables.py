@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geoprestatie.output import _digest
@@ -187,7 +188,8 @@ def split_corporations(
     keep = (values.fillna(0).to_numpy() != 0) | hidden.to_numpy()
     rows, cols = keep.nonzero()
     long = table[keys].iloc[rows].reset_index(drop=True)
-    long["corporatie"] = [corporation_name(corps[c].removeprefix("woningen_")) for c in cols]
+    names = [corporation_name(c.removeprefix("woningen_")) for c in corps]  # once per column
+    long["corporatie"] = np.asarray(names, dtype=object)[cols] if len(cols) else []
     long["woningen"] = values.to_numpy()[rows, cols]
     if isinstance(mask, pd.DataFrame):
         flags = pd.DataFrame(False, index=long.index, columns=long.columns)
