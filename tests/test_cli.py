@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from geoprestatie.cli import main
@@ -84,3 +85,52 @@ def test_bad_csv_dialect_is_one_dutch_line(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["run", str(cfg), "--out", str(tmp_path / "o")])
     assert res.exit_code == 1 and res.output.startswith("Fout: ")
     assert "[uitvoer] csv is 'excel'" in res.output and "internationaal" in res.output
+
+
+def test_run_starts_chromium_ahead_and_says_when_there_is_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run`` starts the PDF printer before the stages, hands it to the output writers,
+    ends it after them; without Chromium the run says in one Dutch line that there is no
+    rapport.pdf. (Stages and outputs replaced: only the wiring is checked.)"""
+    from geoprestatie import pipeline
+    from geoprestatie.output import pdf, summary
+
+    events: list[str] = []
+
+    class Printer:
+        failure = ""
+
+        def __enter__(self) -> Printer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            events.append("closed")
+
+    printer = Printer()
+
+    def write_outputs(result: object, out: Path, **kwargs: object) -> list[Path]:
+        events.append("written with printer" if kwargs["browser"] is printer else "written")
+        return []
+
+    monkeypatch.setattr(pdf, "start_browser", lambda: events.append("started") or printer)
+    monkeypatch.setattr(pipeline, "run", lambda config, progress: events.append("run"))
+    monkeypatch.setattr(pipeline, "write_outputs", write_outputs)
+    monkeypatch.setattr(summary, "summary", lambda *a, **k: "Klaar.")
+    res = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert events == ["started", "run", "written with printer", "closed"]
+    assert "rapport.pdf" not in res.output
+
+    events.clear()
+    printer.failure = "rapport.pdf niet gemaakt: chromium faalde (geen antwoord binnen de tijd)"
+    res = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "o"), "-q", "--force"])
+    assert events[-1] == "closed" and f"Let op: {printer.failure}" in res.output
+
+    events.clear()
+    monkeypatch.setattr(pdf, "find_engine", lambda: None)
+    monkeypatch.setattr(pdf, "start_browser", lambda: None)
+    res = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "o"), "-q", "--force"])
+    assert res.exit_code == 0, res.output
+    assert events == ["run", "written"]
+    assert "Let op: rapport.pdf niet gemaakt: geen PDF-programma gevonden" in res.output

@@ -123,3 +123,13 @@ def test_a_large_process_runs_its_jobs_in_place(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(_fork, "MAX_FORK_RSS", 1 << 60)
     assert _fork.small()
     assert _fork.start(os.getpid).result() != os.getpid()
+
+
+def test_busy_while_the_child_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    job = _fork.start(lambda: time.sleep(0.5) or 1)
+    assert job.busy()
+    assert job.result() == 1 and not job.busy()
+    monkeypatch.setattr(_fork, "available", lambda: False)
+    assert not _fork.start(lambda: 2).busy()  # no child: it runs when asked, never beside

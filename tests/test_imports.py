@@ -129,3 +129,22 @@ def test_find_cycle_sees_a_three_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert find_cycle(graph) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_run_command_starts_without_the_output_libraries() -> None:
+    """``geoprestatie run`` imports the CLI, loads its config and imports the pipeline
+    before any work; none of that loads mapclassify, scipy.stats, scikit-learn, matplotlib
+    or folium (about 1 s of imports, done when an output needs them)."""
+    import subprocess
+    import sys
+
+    heavy = ("mapclassify", "scipy.stats", "sklearn", "matplotlib", "folium")
+    code = (
+        "import sys, geoprestatie.cli, geoprestatie.pipeline\n"
+        "from geoprestatie.config import demo_config\n"
+        "demo_config()\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -93,3 +93,101 @@ def test_same_report_prints_the_same_bytes(tmp_path: Path) -> None:
     data = first.read_bytes()
     assert data == second.read_bytes()
     assert b"D:20250102000000" in data
+
+
+needs_engine = pytest.mark.skipif(pdf.find_engine() is None, reason="no Chromium installed")
+LOADED_PAGE = (
+    "<html><body><h1>Rapport</h1><iframe srcdoc='<p>kaart in een frame</p>'></iframe>"
+    "<script>addEventListener('load', () => document.body.append('na het laden'))</script>"
+    "</body></html>"
+)
+
+
+@pytest.mark.browser
+@needs_engine
+def test_a_browser_started_ahead_prints_the_same_pdf(tmp_path: Path) -> None:
+    """A Chromium started ahead prints what ``--print-to-pdf`` prints, byte for byte, after
+    the page (and its frames and load handlers) has loaded; it prints more than once."""
+    import datetime as dt
+
+    html = tmp_path / "r.html"
+    html.write_text(LOADED_PAGE, "utf-8")
+    day = dt.date(2025, 1, 2)
+    once, _ = pdf.print_pdf(html, tmp_path / "a.pdf", date=day)
+    browser = pdf.start_browser()
+    assert browser is not None
+    with browser:
+        warm, note = pdf.print_pdf(html, tmp_path / "b.pdf", date=day, browser=browser)
+        again, _ = pdf.print_pdf(html, tmp_path / "c.pdf", date=day, browser=browser)
+    assert once is not None and warm is not None and again is not None, note
+    assert warm.read_bytes() == once.read_bytes() == again.read_bytes()
+    assert "na het laden" in pypdf.PdfReader(warm).pages[0].extract_text()
+    assert browser.failure == ""
+
+
+def _group(pgid: int) -> list[str]:
+    """The live (not zombie) processes of process group ``pgid``, from /proc."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(stat.parent.name)
+    return alive
+
+
+@pytest.mark.browser
+@needs_engine
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_the_browser_is_ended_and_removed_on_ctrl_c(tmp_path: Path) -> None:
+    import time
+
+    html = tmp_path / "r.html"
+    html.write_text("<p>Rapport</p>", "utf-8")
+    browser = pdf.start_browser()
+    assert browser is not None
+    with pytest.raises(KeyboardInterrupt), browser:
+        pid, work = browser._pid, Path(browser._dir.name)
+        assert pid is not None and work.exists()
+        assert pdf.print_pdf(html, tmp_path / "r.pdf", browser=browser)[0] is not None
+        assert len(_group(pid)) >= 3  # the browser, its zygote and renderer processes
+        raise KeyboardInterrupt
+    deadline = time.monotonic() + 5
+    while _group(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _group(pid) == [] and not work.exists()
+    assert not browser.running()
+
+
+@pytest.mark.browser
+@needs_engine
+def test_a_stopped_or_stuck_browser(tmp_path: Path) -> None:
+    """Chromium gone before the print: a Chromium is started for it. No answer in time: no
+    PDF, and the Dutch note says why."""
+    import os
+    import signal
+    import time
+
+    html = tmp_path / "r.html"
+    html.write_text("<p>Rapport</p>", "utf-8")
+    browser = pdf.start_browser()
+    assert browser is not None and browser._pid is not None
+    with browser:
+        os.killpg(browser._pid, signal.SIGKILL)
+        while browser.running():
+            time.sleep(0.01)
+        printed, note = pdf.print_pdf(html, tmp_path / "a.pdf", browser=browser)
+        assert printed is not None and printed.read_bytes().startswith(b"%PDF"), note
+    browser = pdf.start_browser()
+    assert browser is not None
+    with browser:
+        printed, note = pdf.print_pdf(html, tmp_path / "b.pdf", browser=browser, timeout=0.001)
+    assert printed is None and not (tmp_path / "b.pdf").exists()
+    assert note == browser.failure and "b.pdf niet gemaakt" in note and "binnen de tijd" in note
+
+
+def test_no_engine_no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "find_engine", lambda: None)
+    assert pdf.start_browser() is None

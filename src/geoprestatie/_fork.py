@@ -93,6 +93,11 @@ class Job(Generic[T]):
             raise self._error
         return self._value  # type: ignore[no-any-return]
 
+    def busy(self) -> bool:
+        """Whether the job still runs in its child (False without a child, or when its
+        result is in)."""
+        return self._receive is not None and not self._receive.poll()
+
     def cancel(self) -> None:
         """Stop the child, if it still runs (the caller is failing or interrupted); a job
         without a child is not run."""

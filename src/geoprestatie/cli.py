@@ -9,6 +9,7 @@ Default output folders follow one convention: ``uitvoer/`` for ``run`` and
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import traceback
 import warnings
@@ -1134,10 +1135,8 @@ def run(
     import dataclasses
     import time
 
-    from geoprestatie import pipeline
     from geoprestatie.config import demo_config, load_config
-    from geoprestatie.output.summary import summary
-    from geoprestatie.progress import StageProgress
+    from geoprestatie.output import pdf
 
     started = time.perf_counter()
     config = demo_config() if config_file is None else load_config(config_file)
@@ -1145,6 +1144,25 @@ def run(
         tables = dict(config.tables)
         tables["uitvoer"] = {**config.section("uitvoer"), "csv": csv_dialect}
         config = dataclasses.replace(config, tables=tables)
+    # Chromium starts now, beside the imports and the stages, and prints the report at the end
+    wants_pdf = config.section("uitvoer").get("pdf", True) is True
+    browser = pdf.start_browser() if wants_pdf else None
+    with browser or contextlib.nullcontext():
+        result, written = _run_and_write(config, config_file, out, force, quiet, browser)
+    if wants_pdf and (note := browser.failure if browser is not None else pdf.no_engine_note()):
+        warnings.warn(note, DataWarning, stacklevel=1)
+    from geoprestatie.output.summary import summary
+
+    click.echo(summary(result, written, seconds=time.perf_counter() - started))
+
+
+def _run_and_write(
+    config: Any, config_file: Path | None, out: Path, force: bool, quiet: bool, browser: Any
+) -> tuple[Any, list[Path]]:
+    """:func:`run`'s stages and output set, with progress lines unless ``quiet``."""
+    from geoprestatie import pipeline
+    from geoprestatie.progress import StageProgress
+
     pipeline.check_output_folder(out, force=force, inputs=pipeline.input_paths(config))
     say = None if quiet else StageProgress()
     if say is not None:
@@ -1152,11 +1170,11 @@ def run(
         say(f"geoprestatie run: {what}")
     try:
         result = pipeline.run(config, progress=say)
-        written = pipeline.write_outputs(result, out, force=force, progress=say)
+        written = pipeline.write_outputs(result, out, force=force, progress=say, browser=browser)
     finally:
         if say is not None:
             say.close()
-    click.echo(summary(result, written, seconds=time.perf_counter() - started))
+    return result, written
 
 
 @main.command()

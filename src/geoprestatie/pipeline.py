@@ -38,7 +38,7 @@ from geoprestatie._validate import read_toml
 from geoprestatie.config import EMBEDDED, RunConfig
 from geoprestatie.errors import ConfigError, DataWarning
 from geoprestatie.output.files import OutputExistsError, check_output_folder, write_output_set
-from geoprestatie.output.summary import summary_html
+from geoprestatie.output.pdf import Browser
 from geoprestatie.result import RunResult
 from geoprestatie.sources import (
     read_buurten,
@@ -231,6 +231,8 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         staged.cancel()
         raise
 
+    if staged.busy():
+        _import_output_layer()
     _say(progress, "[5/6] Prognose")
     (result.prognosis, result.prognosis_summary, accounts, result.programme), lines = (
         staged.result()
@@ -248,6 +250,15 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
         result.joined = dataclasses.replace(result.joined, report=report)
         result.joined.report.check()
     return result
+
+
+def _import_output_layer() -> None:
+    """Import the output modules (folium, matplotlib, mapclassify with scipy.stats and
+    scikit-learn: about 1 s) while stage 5 runs in another process and this one would only
+    wait; they are imported when the outputs are written otherwise."""
+    import mapclassify  # noqa: F401  (imported by _mapdata.classify when a map is drawn)
+
+    import geoprestatie.output.write  # noqa: F401
 
 
 #: What stage 5 gives: prognosis, its summary, the inputs' accounting, adaptive programming.
@@ -317,8 +328,16 @@ def _sia_dia(
         dia_result=dia_result,
         dia_comparison=comparison,
         sia_volledigheid=whole,
-        display=summary_html,
+        display=_summary_html,
     )
+
+
+def _summary_html(result: RunResult) -> str:
+    """The result's summary in Jupyter (:func:`geoprestatie.output.summary.summary_html`,
+    imported when first shown: the report's modules load mapclassify and scipy)."""
+    from geoprestatie.output.summary import summary_html
+
+    return summary_html(result)
 
 
 def _prognosis(
@@ -600,10 +619,13 @@ def write_outputs(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    browser: Browser | None = None,
 ) -> list[Path]:
     """Publish the run (:func:`geoprestatie.publication.publish`) and write the output set:
     ``publiek/`` from the public result, ``intern/`` from the full one, ``run.json``; the
     whole set replaces the previous one or nothing does (:mod:`geoprestatie.output.files`).
+    ``browser``: a Chromium started ahead to print ``rapport.pdf``
+    (:func:`geoprestatie.output.pdf.start_browser`).
     """
     from geoprestatie import publication
     from geoprestatie.output.write import write_all, write_internal
@@ -631,7 +653,7 @@ def write_outputs(
     }
     return write_output_set(
         out,
-        public=lambda folder: write_all(public, folder),
+        public=lambda folder: write_all(public, folder, browser=browser),
         internal=lambda folder: write_internal(result, folder),
         force=force,
         inputs=input_paths(result.config),

@@ -12,7 +12,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import mapclassify
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -147,6 +146,8 @@ def classify(
         index[ok] = 0
         v = float(distinct[0])
         return Classes((v,), index, (nl_num(v, decimals),))
+    import mapclassify  # here: its import loads scipy.stats and scikit-learn (about 1 s)
+
     with warnings.catch_warnings():
         # quantiles with ties: mapclassify warns and merges classes, which is what we want
         warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)

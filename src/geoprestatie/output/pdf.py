@@ -5,21 +5,34 @@ does the layout; Chromium only prints. The PDF engine is found on ``PATH`` (``ch
 ``chromium-browser``, ``google-chrome``; or ``$GEOPRESTATIE_CHROMIUM``); without one no PDF
 is written and the caller says so. Chromium is started with every host name unresolvable:
 the report needs no network, and printing it never reaches one.
+
+Starting Chromium takes about a second. :func:`start_browser` starts it ahead (at the
+beginning of a run, while the stages compute) and :func:`print_pdf` with ``browser=`` then
+prints through the DevTools protocol over a pipe, with the parameters ``--print-to-pdf``
+uses: the same PDF.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime as dt
+import json
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from geoprestatie._atomic import atomic_path
 
-__all__ = ["find_engine", "print_pdf"]
+__all__ = ["Browser", "find_engine", "no_engine_note", "print_pdf", "start_browser"]
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -32,30 +45,50 @@ def find_engine() -> str | None:
     return None
 
 
+def no_engine_note(name: str = "rapport.pdf") -> str:
+    """The Dutch line for a run without a PDF engine."""
+    return (
+        f"{name} niet gemaakt: geen PDF-programma gevonden (installeer Chromium, "
+        "of druk rapport.html af vanuit de browser)"
+    )
+
+
 def print_pdf(
-    html: Path, pdf: Path, *, timeout: float = 180.0, date: dt.date | None = None
+    html: Path,
+    pdf: Path,
+    *,
+    timeout: float = 180.0,
+    date: dt.date | None = None,
+    browser: Browser | None = None,
 ) -> tuple[Path | None, str]:
     """Print ``html`` to ``pdf`` (A4, as the page's print CSS lays it out).
 
     ``date``: the PDF's creation and modification date (midnight UTC) instead of the
     moment of printing, so the same report gives the same file (:func:`reproducible`).
+    ``browser``: a Chromium started ahead (:func:`start_browser`) prints; without one, or
+    when it has stopped, a Chromium is started for this print.
 
     Returns the PDF's path and ``""``, or None and a Dutch note saying why there is no PDF
-    (no engine installed, or the engine failed: its last output lines).
+    (no engine installed, or the engine failed: its last output lines). The note is also
+    kept as ``browser.failure``.
     """
-    engine = find_engine()
+    engine = browser.engine if browser is not None else find_engine()
     if engine is None:
-        return None, (
-            f"{pdf.name} niet gemaakt: geen PDF-programma gevonden (installeer Chromium, "
-            "of druk rapport.html af vanuit de browser)"
-        )
+        return None, no_engine_note(pdf.name)
     try:
-        with tempfile.TemporaryDirectory(prefix="gp-pdf-") as profile, atomic_path(pdf) as tmp:
-            _run(engine, html, tmp, Path(profile), timeout=timeout)
+        with atomic_path(pdf) as tmp:
+            if browser is not None and browser.running():
+                browser.print(html, tmp, timeout=timeout)
+            else:
+                with tempfile.TemporaryDirectory(prefix="gp-pdf-") as profile:
+                    _run(engine, html, tmp, Path(profile), timeout=timeout)
             if date is not None:
                 tmp.write_bytes(reproducible(tmp.read_bytes(), date))
     except _NoPdf as exc:
-        return None, f"{pdf.name} niet gemaakt: {Path(engine).name} faalde ({exc})"
+        note = f"{pdf.name} niet gemaakt: {Path(engine).name} faalde ({exc})"
+        if browser is not None:
+            browser.failure = note
+        return None, note
     return pdf, ""
 
 
@@ -98,19 +131,26 @@ class _NoPdf(Exception):
     """The engine wrote no PDF (leaves the target untouched)."""
 
 
+def _flags(profile: Path) -> list[str]:
+    """Chromium's options for printing: headless, offline, a throwaway profile."""
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-extensions",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={profile}",
+    ]
+
+
 def _run(engine: str, html: Path, out: Path, profile: Path, *, timeout: float) -> None:
     try:
         done = subprocess.run(
             [
                 engine,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-extensions",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--host-resolver-rules=MAP * ~NOTFOUND",
-                f"--user-data-dir={profile}",
+                *_flags(profile),
                 "--no-pdf-header-footer",
                 f"--print-to-pdf={out}",
                 html.resolve().as_uri(),
@@ -122,5 +162,231 @@ def _run(engine: str, html: Path, out: Path, profile: Path, *, timeout: float) -
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise _NoPdf(str(exc)) from exc
+    _check(out, done.stderr or "")
+
+
+def _check(out: Path, log: str) -> None:
+    """Raise :class:`_NoPdf` with the engine's last output lines unless ``out`` is a PDF."""
     if out.stat().st_size == 0 or not out.read_bytes().startswith(b"%PDF"):
-        raise _NoPdf(" | ".join((done.stderr or "").strip().splitlines()[-2:]) or "geen PDF")
+        raise _NoPdf(" | ".join(log.strip().splitlines()[-2:]) or "geen PDF")
+
+
+#: ``Page.printToPDF`` as ``chromium --print-to-pdf --no-pdf-header-footer`` calls it
+#: (Chromium's headless command handler): the same PDF, byte for byte.
+_PRINT_PARAMS = {
+    "displayHeaderFooter": False,
+    "generateTaggedPDF": True,
+    "printBackground": True,
+    "preferCSSPageSize": True,
+}
+
+
+def start_browser() -> Browser | None:
+    """A headless Chromium started now, to print with later; None without an engine (or
+    where it cannot be started this way: not POSIX). Close it (``with`` or
+    :meth:`Browser.close`); it stops by itself when this process ends."""
+    engine = find_engine()
+    if engine is None or not hasattr(os, "posix_spawn"):
+        return None
+    try:
+        return Browser(engine)
+    except OSError:
+        return None
+
+
+class Browser:
+    """A headless Chromium waiting to print, driven over ``--remote-debugging-pipe``.
+
+    Chromium reads commands (JSON, each ended by a NUL byte) from its file descriptor 3 and
+    writes answers and events to 4. The page to print is made at start, so the first print
+    only loads and prints. :meth:`close` ends Chromium and its helper processes and removes
+    its profile; Chromium also stops when the pipe closes (this process ended).
+    """
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        #: Why the last print made no PDF (a Dutch note), "" when it did.
+        self.failure = ""
+        self._dir = tempfile.TemporaryDirectory(prefix="gp-pdf-", ignore_cleanup_errors=True)
+        work = Path(self._dir.name)
+        self._log = work / "chromium.log"
+        self._buffer = bytearray()
+        self._events: list[dict[str, Any]] = []
+        self._last_id = 0
+        # the ends Chromium gets, numbered >= 5 so that moving them to 3 and 4 clobbers none
+        to_engine, self._send_fd = _pipe_at_least(5)
+        self._receive_fd, from_engine = _pipe_at_least(5, reverse=True)
+        log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            self._pid: int | None = os.posix_spawn(
+                engine,
+                [engine, *_flags(work / "profiel"), "--remote-debugging-pipe", "about:blank"],
+                os.environ,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, log, 1),
+                    (os.POSIX_SPAWN_DUP2, log, 2),
+                    (os.POSIX_SPAWN_DUP2, to_engine, 3),
+                    (os.POSIX_SPAWN_DUP2, from_engine, 4),
+                ],
+                setsid=True,  # its own process group: close() ends the helpers too
+            )
+        except OSError:
+            for fd in (self._send_fd, self._receive_fd):
+                os.close(fd)
+            self._dir.cleanup()
+            raise
+        finally:
+            for fd in (to_engine, from_engine, log):
+                os.close(fd)
+        # the page is made while the caller works; its answer is read at the first print
+        self._page: int | None = self._send("Target.createTarget", {"url": "about:blank"})
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def running(self) -> bool:
+        """Whether Chromium still runs."""
+        if self._pid is None:
+            return False
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(self._pid, os.WNOHANG) == (0, 0):
+                return True
+        self._pid = None
+        return False
+
+    def print(self, html: Path, out: Path, *, timeout: float = 180.0) -> None:
+        """Load ``html`` in a fresh page and print it to ``out`` (as ``--print-to-pdf``).
+
+        Raises :class:`_NoPdf` (Chromium stopped, the page did not load, ``timeout``
+        seconds passed) with the reason.
+        """
+        deadline = time.monotonic() + timeout
+        try:
+            if self._page is None:
+                self._page = self._send("Target.createTarget", {"url": "about:blank"})
+            target = self._result(self._page, deadline)["targetId"]
+            self._page = None
+            attach = {"targetId": target, "flatten": True}
+            session = self._call("Target.attachToTarget", attach, deadline)["sessionId"]
+            self._call("Page.enable", {}, deadline, session=session)
+            self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, deadline, session)
+            self._events.clear()  # the blank page's events
+            url = {"url": html.resolve().as_uri()}
+            loaded = self._call("Page.navigate", url, deadline, session=session)
+            if loaded.get("errorText"):
+                raise _NoPdf(f"{html.name}: {loaded['errorText']}")
+            self._event(_loaded(session, loaded), deadline)
+            printed = self._call("Page.printToPDF", _PRINT_PARAMS, deadline, session=session)
+            out.write_bytes(base64.b64decode(printed["data"]))
+            self._send("Target.closeTarget", {"targetId": target})
+        except (OSError, ValueError, KeyError) as exc:
+            raise _NoPdf(self._reason(exc)) from exc
+        _check(out, self._log.read_text(errors="replace"))
+
+    def close(self) -> None:
+        """End Chromium (all its processes), close the pipe, remove the profile."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = None
+        for fd in (self._send_fd, self._receive_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._send_fd = self._receive_fd = -1
+        self._dir.cleanup()
+
+    # -- the protocol
+
+    def _send(self, method: str, params: dict[str, Any], session: str | None = None) -> int:
+        self._last_id += 1
+        message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params}
+        if session is not None:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._send_fd, data) :]
+        return self._last_id
+
+    def _call(
+        self,
+        method: str,
+        params: dict[str, Any],
+        deadline: float,
+        session: str | None = None,
+    ) -> dict[str, Any]:
+        return self._result(self._send(method, params, session), deadline)
+
+    def _result(self, call: int, deadline: float) -> dict[str, Any]:
+        """The answer to command ``call`` (events read on the way are kept)."""
+        while True:
+            message = self._receive(deadline)
+            if message.get("id") == call:
+                if "error" in message:
+                    raise _NoPdf(str(message["error"].get("message", message["error"])))
+                result: dict[str, Any] = message.get("result", {})
+                return result
+            if "method" in message:
+                self._events.append(message)
+
+    def _event(self, wanted: Callable[[dict[str, Any]], bool], deadline: float) -> None:
+        """Wait for an event ``wanted`` accepts."""
+        while not any(wanted(e) for e in self._events):
+            message = self._receive(deadline)
+            if "method" in message:
+                self._events.append(message)
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        """The next message from Chromium (waits at most until ``deadline``)."""
+        while (end := self._buffer.find(b"\0")) < 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._receive_fd], [], [], left)[0]:
+                raise _NoPdf("geen antwoord binnen de tijd")
+            chunk = os.read(self._receive_fd, 1 << 20)
+            if not chunk:
+                raise _NoPdf("het programma stopte")
+            self._buffer += chunk
+        message = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        parsed: dict[str, Any] = json.loads(message)
+        return parsed
+
+    def _reason(self, exc: BaseException) -> str:
+        lines = self._log.read_text(errors="replace").strip().splitlines()[-2:]
+        return " | ".join(lines) or str(exc) or type(exc).__name__
+
+
+def _loaded(session: str, navigation: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
+    """Whether an event is the ``load`` of the page ``Page.navigate`` answered about."""
+
+    def test(event: dict[str, Any]) -> bool:
+        params = event.get("params", {})
+        return (
+            event.get("method") == "Page.lifecycleEvent"
+            and event.get("sessionId") == session
+            and params.get("name") == "load"
+            and params.get("frameId") == navigation.get("frameId")
+            and params.get("loaderId") == navigation.get("loaderId", params.get("loaderId"))
+        )
+
+    return test
+
+
+def _pipe_at_least(low: int, *, reverse: bool = False) -> tuple[int, int]:
+    """A pipe (read end, write end), both close-on-exec; the end another process gets
+    (the read end, or with ``reverse`` the write end) numbered ``low`` or higher."""
+    import fcntl  # POSIX only, like os.posix_spawn
+
+    read, write = os.pipe()
+    if reverse:
+        moved = fcntl.fcntl(write, fcntl.F_DUPFD_CLOEXEC, low)
+        os.close(write)
+        return read, moved
+    moved = fcntl.fcntl(read, fcntl.F_DUPFD_CLOEXEC, low)
+    os.close(read)
+    return moved, write
