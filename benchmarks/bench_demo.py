@@ -8,7 +8,8 @@
 3. one run in a process that wraps the stages and the output writers with timers and prints
    seconds per part (a part's time includes the parts it calls: ``write_all`` holds the
    maps, PNGs, report, GeoPackage and tables of ``publiek/``, ``write_internal`` those of
-   ``intern/``).
+   ``intern/``; parts run in a forked child are not counted). A module is wrapped when the
+   run imports it, so its import stays in the run's time.
 
 ``python benchmarks/bench_demo.py [--runs 3]``. Before/after: run it with
 ``PYTHONPATH=<other checkout>/src`` in the same load window. Figures in
@@ -38,6 +39,9 @@ PARTS = [
     ("geoprestatie.output.write", "write_gpkg"),
     ("geoprestatie.output.write", "write_tables"),
     ("geoprestatie.output.write", "_printed"),
+    ("geoprestatie.output.pdf", "start_browser"),
+    ("geoprestatie.output.pdf", "print_pdf"),
+    ("geoprestatie.pipeline", "_import_output_layer"),
     ("geoprestatie.output.write", "write_internal"),
     ("geoprestatie.output.plots", "sia_png"),
     ("geoprestatie.output.plots", "dia_png"),
@@ -51,33 +55,56 @@ PARTS = [
 ]
 
 _BREAKDOWN = r"""
-import importlib, os, sys, time
+import importlib.abc, importlib.util, os, sys, time
 t0 = time.perf_counter()
 import geoprestatie.cli as cli
 import geoprestatie.pipeline
 imported = time.perf_counter() - t0
 spent, calls = {}, {}
-def wrap(mod, name):
-    try:
-        module = importlib.import_module(mod)
-    except ImportError:
-        return
+def wrap(module, name):
     func = getattr(module, name, None)
     if func is None:
         return
-    key = f"{mod.removeprefix('geoprestatie.')}.{name}"
+    key = f"{module.__name__.removeprefix('geoprestatie.')}.{name}"
     def timed(*a, **k):
         t = time.perf_counter()
         try:
             return func(*a, **k)
         finally:
-            spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
-            calls[key] = calls.get(key, 0) + 1
+            if os.getpid() == PID:  # not in a forked child
+                spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
+                calls[key] = calls.get(key, 0) + 1
     for m in list(sys.modules.values()):
         if getattr(m, "__name__", "").startswith("geoprestatie") and getattr(m, name, None) is func:
             setattr(m, name, timed)
+WANTED = {}
 for mod, name in PARTS:
-    wrap(mod, name)
+    WANTED.setdefault(mod, []).append(name)
+class Wrapper(importlib.abc.MetaPathFinder):
+    # wraps a module's parts when it is imported: the run's own (lazy) imports stay in it
+    def find_spec(self, fullname, path, target=None):
+        if fullname not in WANTED:
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        run_module = spec.loader.exec_module
+        def exec_module(module):
+            run_module(module)
+            for name in WANTED[fullname]:
+                wrap(module, name)
+        spec.loader.exec_module = exec_module
+        return spec
+PID = os.getpid()
+for mod in WANTED:
+    if mod in sys.modules:
+        for name in WANTED[mod]:
+            wrap(sys.modules[mod], name)
+sys.meta_path.insert(0, Wrapper())
 import contextlib, io
 t1 = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):

@@ -133,3 +133,20 @@ def test_busy_while_the_child_works(monkeypatch: pytest.MonkeyPatch) -> None:
     assert job.result() == 1 and not job.busy()
     monkeypatch.setattr(_fork, "available", lambda: False)
     assert not _fork.start(lambda: 2).busy()  # no child: it runs when asked, never beside
+
+
+def test_a_job_keeps_a_freeze_made_before_it() -> None:
+    """A job freezes the heap while its child runs and thaws it when done, but leaves a
+    freeze the caller made before it (the CLI's, for the output stage) in place."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    _fork.start(lambda: 1).result()
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        _fork.start(lambda: 1).result()
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()

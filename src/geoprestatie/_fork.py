@@ -75,9 +75,11 @@ class Job(Generic[T]):
         receive: Connection | None = None,
         *,
         deferred: Callable[[], T] | None = None,
+        unfreeze: bool = True,
     ) -> None:
         self._process, self._receive = process, receive
         self._deferred = deferred
+        self._unfreeze = unfreeze
         self._value: Any = None
         self._error: BaseException | None = None
 
@@ -105,9 +107,15 @@ class Job(Generic[T]):
         if self._process is not None and self._receive is not None:
             self._process.kill()
             self._process.join()
-            gc.unfreeze()
+            self._thaw()
             self._receive.close()
             self._receive = None
+
+    def _thaw(self) -> None:
+        """Undo the freeze of :func:`start`, unless the objects were frozen before it (by
+        another job still running, or by the caller for good)."""
+        if self._unfreeze:
+            gc.unfreeze()
 
     def _collect(self) -> None:
         assert self._receive is not None
@@ -123,7 +131,7 @@ class Job(Generic[T]):
             self._receive.close()
             self._receive = None
         self._process.join()
-        gc.unfreeze()
+        self._thaw()
         for message, category, filename, lineno in caught:
             warnings.warn_explicit(message, category, filename, lineno)
 
@@ -149,7 +157,8 @@ def start(job: Callable[[], T], *, light: bool = False) -> Job[T]:
     receive, send = context.Pipe(duplex=False)
     # the objects that exist now are shared copy-on-write: the cyclic garbage collector
     # leaves them alone until the job is done (a full collection writes to every object's
-    # header and would copy the whole heap, in both processes)
+    # header and would copy the whole heap, in both processes); objects frozen before stay so
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     with warnings.catch_warnings():
         # Python >= 3.12 warns on fork with threads (e.g. idle BLAS workers); the child
@@ -158,7 +167,7 @@ def start(job: Callable[[], T], *, light: bool = False) -> Job[T]:
         process = context.Process(target=_child, args=(job, send), daemon=True)
         process.start()
     send.close()
-    return Job(process, receive)
+    return Job(process, receive, unfreeze=not frozen_before)
 
 
 def _child(job: Callable[[], Any], send: Connection) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -1170,8 +1171,12 @@ def _run_and_write(
         say(f"geoprestatie run: {what}")
     try:
         result = pipeline.run(config, progress=say)
+        # the modules and the run's data stay until the outputs are written: frozen, the
+        # cyclic garbage collector does not walk them again in each full collection
+        gc.freeze()
         written = pipeline.write_outputs(result, out, force=force, progress=say, browser=browser)
     finally:
+        gc.unfreeze()
         if say is not None:
             say.close()
     return result, written
