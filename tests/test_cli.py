@@ -134,3 +134,28 @@ def test_run_starts_chromium_ahead_and_says_when_there_is_none(
     assert res.exit_code == 0, res.output
     assert events == ["run", "written"]
     assert "Let op: rapport.pdf niet gemaakt: geen PDF-programma gevonden" in res.output
+
+
+def test_the_program_leaves_without_walking_its_objects() -> None:
+    """Run as the program, the CLI freezes what is left at the end (the interpreter's exit
+    then skips the cycle search over every object of a run); called with arguments (tests,
+    notebooks), it leaves the caller's garbage collector as it was."""
+    import gc
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('bevroren' if gc.get_freeze_count() else 'niet'))\n"
+        "from geoprestatie.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "bevroren"
+    failed = subprocess.run(
+        [sys.executable, "-c", code, "run", "bestaat_niet.toml"], capture_output=True, text=True
+    )
+    assert failed.returncode == 1 and failed.stderr.startswith("Fout: ")
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0
+    assert gc.get_freeze_count() == 0
