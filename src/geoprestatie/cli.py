@@ -1159,8 +1159,10 @@ def run(
     browser = pdf.start_browser() if wants_pdf else None
     with browser or contextlib.nullcontext():
         result, written = _run_and_write(config, config_file, out, force, quiet, browser)
-    if wants_pdf and (note := browser.failure if browser is not None else pdf.no_engine_note()):
-        warnings.warn(note, DataWarning, stacklevel=1)
+    if browser is not None and browser.failure:
+        warnings.warn(browser.failure, DataWarning, stacklevel=1)
+    elif wants_pdf and browser is None and pdf.find_engine() is None:
+        warnings.warn(pdf.no_engine_note(), DataWarning, stacklevel=1)
     from geoprestatie.output.summary import summary
 
     click.echo(summary(result, written, seconds=time.perf_counter() - started))
