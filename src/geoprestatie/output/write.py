@@ -77,7 +77,8 @@ def _visuals(
 ) -> tuple[list[Path], Future[tuple[Path | None, str]] | None]:
     """:func:`write_visuals` with the PDF printing handed to ``printer`` (not awaited)."""
     cdn = result.config.section("uitvoer").get("cdn", False) is True
-    # the map PNGs in another process while the web maps and the charts are made here
+    # the print maps and smaa.png in another process while the web maps and the programme's
+    # charts are made here
     drawn = _fork.start(lambda: _map_pngs(result, staging), light=True)
     try:
         written, pages = write_maps(result, staging, cdn=cdn)
@@ -193,7 +194,8 @@ def _in_order(pngs: list[_Png]) -> dict[str, Path]:
 
 
 def _map_pngs(result: RunResult, folder: Path) -> list[_Png]:
-    """``sia.png``, ``dia.png`` and ``prognose.png``."""
+    """``sia.png``, ``dia.png``, ``smaa.png`` and ``prognose.png`` (drawn beside the web
+    maps and the programme's charts: about as long as those)."""
     synthetic = result.config.synthetic
     scored = result.dia_result.buurten
     areas = result.dia_result.areas
@@ -208,18 +210,6 @@ def _map_pngs(result: RunResult, folder: Path) -> list[_Png]:
         incomplete=_incomplete(result),
     )
     plots.dia_png(scored, areas, path=pngs[1][2], synthetic=synthetic)
-    projected = result.prognosis
-    if projected is not None and "buurtcode" in projected.columns:
-        pngs.append((3, "Prognose", folder / "prognose.png"))
-        plots.prognose_png(projected, result.buurten, path=pngs[-1][2], synthetic=synthetic)
-    return pngs
-
-
-def _chart_pngs(result: RunResult, folder: Path) -> list[_Png]:
-    """``smaa.png`` and the programme's charts (``behoefte.png``, ``mutaties.png``)."""
-    synthetic = result.config.synthetic
-    scored = result.dia_result.buurten
-    pngs: list[_Png] = []
     if "kans_rang_1" in scored:
         k = result.sia_config.top_k
         pngs.append((2, f"Hoe zeker is de top {k}?", folder / "smaa.png"))
@@ -229,8 +219,18 @@ def _chart_pngs(result: RunResult, folder: Path) -> list[_Png]:
             title=f"Hoe zeker is de top {k}? {result.config.name}",
             synthetic=synthetic,
         )
+    projected = result.prognosis
+    if projected is not None and "buurtcode" in projected.columns:
+        pngs.append((3, "Prognose", folder / "prognose.png"))
+        plots.prognose_png(projected, result.buurten, path=pngs[-1][2], synthetic=synthetic)
+    return pngs
+
+
+def _chart_pngs(result: RunResult, folder: Path) -> list[_Png]:
+    """The programme's charts (``behoefte.png``, ``mutaties.png``)."""
+    pngs: list[_Png] = []
     if result.programme is not None:
-        charts = programme_pngs(result.programme, folder, synthetic=synthetic)
+        charts = programme_pngs(result.programme, folder, synthetic=result.config.synthetic)
         pngs += [(4 + i, title, path) for i, (title, path) in enumerate(charts.items())]
     return pngs
 
