@@ -141,24 +141,39 @@ def _group(pgid: int) -> list[str]:
 @pytest.mark.browser
 @needs_engine
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_the_browser_is_ended_and_removed_on_ctrl_c(tmp_path: Path) -> None:
+def test_the_browser_is_ended_and_removed_on_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (or any error) in the ``with``: Chromium and its helpers end, and its profile
+    and the folder of its lock socket in the temporary directory are gone."""
+    import shutil
+    import tempfile
     import time
 
+    # a temporary directory of its own, short (a socket's path has a length limit)
+    temp = Path(tempfile.mkdtemp(prefix="gp-test-"))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     html = tmp_path / "r.html"
     html.write_text("<p>Rapport</p>", "utf-8")
-    browser = pdf.start_browser()
-    assert browser is not None
-    with pytest.raises(KeyboardInterrupt), browser:
-        pid, work = browser._pid, Path(browser._dir.name)
-        assert pid is not None and work.exists()
-        assert pdf.print_pdf(html, tmp_path / "r.pdf", browser=browser)[0] is not None
-        assert len(_group(pid)) >= 3  # the browser, its zygote and renderer processes
-        raise KeyboardInterrupt
-    deadline = time.monotonic() + 5
-    while _group(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _group(pid) == [] and not work.exists()
-    assert not browser.running()
+    try:
+        browser = pdf.start_browser()
+        assert browser is not None
+        with pytest.raises(KeyboardInterrupt), browser:
+            pid, work = browser._pid, Path(browser._dir.name)
+            assert pid is not None and work.exists()
+            printed, note = pdf.print_pdf(html, tmp_path / "r.pdf", browser=browser)
+            assert printed is not None, note
+            assert len(_group(pid)) >= 3  # the browser, its zygote and renderer processes
+            assert len(list(temp.iterdir())) == 2  # the profile's folder and the lock's
+            raise KeyboardInterrupt
+        deadline = time.monotonic() + 5
+        while _group(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _group(pid) == [] and not browser.running()
+        assert list(temp.iterdir()) == []
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 @pytest.mark.browser

@@ -291,7 +291,9 @@ class Browser:
         _check(out, self._log.read_text(errors="replace"))
 
     def close(self) -> None:
-        """End Chromium (all its processes), close the pipe, remove the profile."""
+        """End Chromium (all its processes), close the pipe, remove the profile and the
+        folder of its lock socket."""
+        lock = self._lock_folder()
         if self._pid is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._pid, signal.SIGKILL)
@@ -302,7 +304,20 @@ class Browser:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._send_fd = self._receive_fd = -1
+        if lock is not None:
+            shutil.rmtree(lock, ignore_errors=True)
         self._dir.cleanup()
+
+    def _lock_folder(self) -> Path | None:
+        """The folder Chromium makes in the temporary directory for the profile's lock
+        socket (``SingletonSocket`` in the profile links to it): Chromium removes it when it
+        shuts down, not when it is killed. None when there is none or it holds more."""
+        try:
+            folder = Path(os.readlink(Path(self._dir.name) / "profiel" / "SingletonSocket")).parent
+            names = [p.name for p in folder.iterdir()]
+        except OSError:
+            return None
+        return folder if all(n.startswith("Singleton") for n in names) else None
 
     # -- the protocol
 
