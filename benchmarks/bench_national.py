@@ -4,7 +4,8 @@ On the seeded synthetic national set of ``benchmarks/national.py`` (about 14,000
 2.5 M dwellings, 100 k sales, a 100 m raster of the country), this script
 
 1. runs ``geoprestatie run`` in a subprocess and times each stage from its progress lines
-   (so it keeps measuring whatever the stages become), with the peak memory of the run;
+   (so it keeps measuring whatever the stages become), with the peak memory of the run
+   and its forked jobs together (summed PSS, ``_memory.py``);
 2. runs the peers on the same files in this process: ``pyarrow.csv`` + ``points_from_xy``
    (reading), ``geopandas.sjoin`` and ``dask_geopandas`` (point in polygon), ``exactextract``
    (coverage-weighted zonal mean) and plain ``pandas.to_csv`` (data output);
@@ -46,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import national  # noqa: E402
+from _memory import TreeMemory  # noqa: E402
 
 QUICK = national.Sizes(buurten=1_500, dwellings=100_000, sales=5_000, gemeenten=40, corporations=40)
 STAGE = re.compile(r"^\[(\d+/\d+|uitvoer)\]\s*(.*)")
@@ -68,6 +70,7 @@ def run_ours(config: Path, out: Path) -> tuple[dict[str, float], float, float]:
     with subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
     ) as proc:
+        watch = TreeMemory(proc.pid)
         assert proc.stdout is not None
         for line in proc.stdout:
             m = STAGE.match(line.strip())
@@ -80,8 +83,11 @@ def run_ours(config: Path, out: Path) -> tuple[dict[str, float], float, float]:
     stages[current] = stages.get(current, 0.0) + now - last
     if proc.returncode != 0:
         raise SystemExit(f"geoprestatie run failed (exit {proc.returncode}): {' '.join(cmd)}")
-    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # KiB -> GiB
-    return stages, now - t0, peak_gb
+    # the run's forked jobs (geoprestatie._fork) live beside it: the peak is the largest sum
+    # of their PSS, sampled; never below the largest single process (ru_maxrss)
+    summed = watch.stop() or 0.0
+    one = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / 1e9  # KiB -> GB
+    return stages, now - t0, max(summed, one) * 1e9 / 1024**3  # GiB
 
 
 def peer_read(data: Path) -> tuple[float, Any]:
@@ -344,7 +350,7 @@ def main() -> None:
     )
     _target_line("whole run (`geoprestatie run`)", total, 30.0, "≤ 30 s", met(total <= 30))
     print(
-        f"| peak memory (max RSS of the run) | {gb:.2f} GB | 2.5 GB (target) | "
+        f"| peak memory (run + its forked jobs, summed PSS) | {gb:.2f} GB | 2.5 GB (target) | "
         f"{gb / 2.5:.2f}× | ≤ 2.5 GB | {met(gb <= 2.5)} |"
     )
     print(f"(load at the end: {os.getloadavg()[0]:.2f})")
