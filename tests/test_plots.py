@@ -134,6 +134,28 @@ def test_hidden_rank_is_a_row_of_the_top_list(
     assert f"{hidden_rank}. niet getoond (privacy)" in listed
 
 
+def test_a_long_top_list_fits_beside_the_map(
+    scored_grid: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A top list longer than fits (a national top 50) lists the first ranks and says where
+    the rest is; the list stays inside the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.legend import Legend
+
+    monkeypatch.setattr(plots, "TOP_LIST_MAX", 3)
+    k = int(scored_grid["sia_rang"].max())
+    fig = plots.sia_png(scored_grid, top_k=k)
+    text = _texts(fig)
+    listed = [line for line in text.splitlines() if line[:1].isdigit() and ". " in line]
+    assert [int(line.split(".")[0]) for line in listed] == [1, 2, 3]
+    assert f"… rang 4–{k}: zie sia.csv en het rapport" in text
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for legend in fig.axes[0].get_children():
+        if isinstance(legend, Legend):
+            box = legend.get_window_extent(renderer)
+            assert box.y0 >= 0 and box.x1 <= fig.bbox.width + 1
+
+
 def _rendered(draw) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The pixels of a small figure after ``draw(ax)``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

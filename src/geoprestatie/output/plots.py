@@ -232,6 +232,10 @@ def _label_dia(ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame) -> list[str]:
     return names
 
 
+#: At most this many names in the top list beside a print map (the ranks stay on the map).
+TOP_LIST_MAX = 20
+
+
 def _label_top(ax: mpl.axes.Axes, shown: gpd.GeoDataFrame, top_k: int) -> list[str]:
     """Mark the top ``top_k`` shown buurten with their rank; return ``"1. naam"`` entries
     for a legend (ranks on the map, names beside it: names would overlap). A rank the
@@ -239,6 +243,10 @@ def _label_top(ax: mpl.axes.Axes, shown: gpd.GeoDataFrame, top_k: int) -> list[s
     top = _md.top_rows(shown, top_k)
     names = zip(top["sia_rang"], top["buurtnaam"], strict=True)
     entries = [_plain(f"{nl_int(r)}. {n}") for r, n in names]
+    if len(entries) > TOP_LIST_MAX:  # a longer list runs off the page (a national top 50)
+        last = nl_int(top["sia_rang"].iloc[-1])
+        rest = f"… rang {nl_int(TOP_LIST_MAX + 1)}–{last}: zie sia.csv en het rapport"
+        entries = [*entries[:TOP_LIST_MAX], _plain(rest)]
     rd = shown[shown.index.isin(top.index)].to_crs(28992)  # the placeholders have no area
     for rank, pt in zip(rd["sia_rang"], rd.geometry.representative_point(), strict=True):
         ax.annotate(
