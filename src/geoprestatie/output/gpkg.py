@@ -368,7 +368,14 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
 
 def _fixed_dates(gpkg: Path, day: dt.date) -> None:
     """Set ``gpkg_contents.last_change`` (GDAL writes the moment of writing) to the run's
-    date, so the same run gives the same file."""
+    date and the header's change counter to 1, so the same run gives the same file."""
     stamp = f"{day.isoformat()}T00:00:00.000Z"
     with contextlib.closing(sqlite3.connect(gpkg)) as con, con:
         con.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))
+    # SQLite counts write transactions in the file header (the change counter at bytes
+    # 24-27, mirrored as version-valid-for at 92-95); GDAL sometimes makes one more for the
+    # same content. The file is complete and closed here: a fixed count, the same bytes.
+    with gpkg.open("r+b") as f:
+        for at in (24, 92):
+            f.seek(at)
+            f.write((1).to_bytes(4, "big"))
