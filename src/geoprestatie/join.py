@@ -348,7 +348,8 @@ def assign_buurten(
     if n == 0:
         return pos, how
     tree = buurten.sindex
-    inp, tr = _query_threaded(tree, geoms)
+    located = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    inp, tr = _query_threaded(tree, geoms, located)
     if len(inp):
         # the lowest buurt position per point (one pass; no sort of millions of pairs)
         none = np.iinfo(np.int64).max
@@ -357,7 +358,7 @@ def assign_buurten(
         inside = best != none
         pos[inside] = best[inside]
         how[inside] = 0
-    rest = np.flatnonzero((pos < 0) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    rest = np.flatnonzero((pos < 0) & located)
     if len(rest) and tolerance_m > 0:
         # candidates by envelope first (cheap), exact distances only for those
         c_inp, c_tr = tree.query(geoms[rest], predicate="dwithin", distance=tolerance_m)
@@ -399,19 +400,21 @@ def _z_order(xy: NDArray[np.float64], bits: int = 16) -> NDArray[np.uint32]:
 _THREADED_MIN = 200_000
 
 
-def _query_threaded(tree: Any, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _query_threaded(
+    tree: Any, geoms: np.ndarray, located: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``tree.query(geoms, predicate="intersects")``, sorted along a Z-order curve and split
     over the cores.
 
     Points queried in Z order hit the same tree nodes one after another (measured:
     about 1.6x less CPU than a file in random order), and shapely releases the GIL inside
     the query, so threads share the one tree. The result holds the same (input, tree)
-    pairs as one plain query, in another order.
+    pairs as one plain query, in another order. ``located``: not missing and not empty.
     """
     if len(geoms) < _THREADED_MIN:
         inp, tr = tree.query(geoms, predicate="intersects")
         return inp, tr
-    usable = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    usable = np.flatnonzero(located)
     xy = shapely.get_coordinates(geoms[usable])
     # Z order; when not all are points, the input order
     order = usable[_argsort_u32(_z_order(xy))] if len(xy) == len(usable) else np.arange(len(geoms))
