@@ -102,14 +102,28 @@ def test_without_fork_the_job_runs_here_when_asked(monkeypatch: pytest.MonkeyPat
 
 def test_spare_core_needs_two_cores_and_a_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
+    monkeypatch.setattr(_fork, "running_now", lambda: 2)  # busy right now
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 0.0, 0.0))
     assert _fork.spare_core()
     monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
     assert not _fork.spare_core()
+    # a lagging load average (a run just ended) but only this process runnable now
+    monkeypatch.setattr(_fork, "running_now", lambda: 1)
+    assert _fork.spare_core()
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not _fork.spare_core()
+
+
+def test_running_now_takes_the_fewest_runnable_tasks(tmp_path: Path) -> None:
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("1.61 1.70 1.64 3/107 24186\n")
+    assert _fork.running_now(str(loadavg)) == 3
+    loadavg.write_text("garbage\n")
+    assert _fork.running_now(str(loadavg)) > 1000
+    # this process is running while it reads
+    assert _fork.running_now() >= 1
 
 
 def test_a_large_process_runs_its_jobs_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
