@@ -23,12 +23,9 @@ Exit status 0 when there are no JavaScript errors, no requests, at least
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
 import json
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -36,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from geoprestatie.output._devtools import DevToolsPipe
 
 PROBE = """<script>
 (function () {
@@ -269,34 +268,14 @@ class DevTools:
     """
 
     def __init__(self, chromium: str, profile: Path, *, timeout: float = 60.0) -> None:
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-
-        def fds() -> None:  # in the child: the pipe ends at fd 3 and 4, kept across exec
-            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_chrome_r, from_chrome_w)]
-            for target, fd in zip((3, 4), high, strict=True):
-                os.dup2(fd, target)
-                os.set_inheritable(target, True)
-
-        self._proc = subprocess.Popen(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--remote-debugging-pipe",
-                "--window-size=1366,768",
-                "about:blank",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=False,
-            preexec_fn=fds,  # the test process is single-threaded
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._buffer = b""
-        self._next = 0
+        argv = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--window-size=1366,768",
+            "about:blank",
+        ]
+        self._pipe = DevToolsPipe(argv)
         self.timeout = timeout
         self.events: list[dict[str, Any]] = []
 
@@ -307,40 +286,14 @@ class DevTools:
         self.close()
 
     def close(self) -> None:
-        for fd in (self._to_chrome, self._from_chrome):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._proc.terminate()
-        try:
-            self._proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-
-    def _read(self, deadline: float) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._from_chrome], [], [], left)[0]:
-                raise TimeoutError("Chromium did not answer in time")
-            chunk = os.read(self._from_chrome, 1 << 20)
-            if not chunk:
-                raise RuntimeError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        out: dict[str, Any] = json.loads(message)
-        return out
+        self._pipe.close(grace=10.0)
 
     def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
         """Send a command; handle events (dialogs are dismissed) until its reply comes."""
-        self._next += 1
-        ident = self._next
-        message: dict[str, Any] = {"id": ident, "method": method, "params": params}
-        if session is not None:
-            message["sessionId"] = session
-        os.write(self._to_chrome, json.dumps(message).encode("utf-8") + b"\0")
+        ident = self._pipe.send(method, params, session)
         deadline = time.monotonic() + self.timeout
         while True:
-            reply = self._read(deadline)
+            reply = self._pipe.receive(deadline)
             if reply.get("id") == ident:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
@@ -352,14 +305,8 @@ class DevTools:
     def _event(self, event: dict[str, Any]) -> None:
         self.events.append(event)
         if event["method"] == "Page.javascriptDialogOpening":
-            self._next += 1
-            message = {
-                "id": self._next,
-                "method": "Page.handleJavaScriptDialog",
-                "params": {"accept": False},
-                "sessionId": event.get("sessionId"),
-            }
-            os.write(self._to_chrome, json.dumps(message).encode("utf-8") + b"\0")
+            dismiss = {"accept": False}
+            self._pipe.send("Page.handleJavaScriptDialog", dismiss, event.get("sessionId"))
 
     def wait_for(self, method: str, session: str, seconds: float) -> bool:
         """Handle events until ``method`` arrives for ``session`` (False after ``seconds``)."""
@@ -371,7 +318,7 @@ class DevTools:
                     return True
             seen = len(self.events)
             try:
-                event = self._read(deadline)
+                event = self._pipe.receive(deadline)
             except TimeoutError:
                 return False
             if "method" in event:

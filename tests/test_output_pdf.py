@@ -160,7 +160,7 @@ def test_the_browser_is_ended_and_removed_on_ctrl_c(
         browser = pdf.start_browser()
         assert browser is not None
         with pytest.raises(KeyboardInterrupt), browser:
-            pid, work = browser._pid, Path(browser._dir.name)
+            pid, work = browser._pipe.pid, Path(browser._dir.name)
             assert pid is not None and work.exists()
             printed, note = pdf.print_pdf(html, tmp_path / "r.pdf", browser=browser)
             assert printed is not None, note
@@ -188,9 +188,9 @@ def test_a_stopped_or_stuck_browser(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     html.write_text("<p>Rapport</p>", "utf-8")
     browser = pdf.start_browser()
-    assert browser is not None and browser._pid is not None
+    assert browser is not None and browser._pipe.pid is not None
     with browser:
-        os.killpg(browser._pid, signal.SIGKILL)
+        os.killpg(browser._pipe.pid, signal.SIGKILL)
         while browser.running():
             time.sleep(0.01)
         printed, note = pdf.print_pdf(html, tmp_path / "a.pdf", browser=browser)

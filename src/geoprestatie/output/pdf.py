@@ -17,12 +17,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import json
 import os
 import re
-import select
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -31,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from geoprestatie._atomic import atomic_path
+from geoprestatie.output._devtools import DevToolsError, DevToolsPipe
 
 __all__ = ["Browser", "find_engine", "no_engine_note", "print_pdf", "start_browser"]
 
@@ -200,10 +198,10 @@ def start_browser() -> Browser | None:
 class Browser:
     """A headless Chromium waiting to print, driven over ``--remote-debugging-pipe``.
 
-    Chromium reads commands (JSON, each ended by a NUL byte) from its file descriptor 3 and
-    writes answers and events to 4. The page to print is made at start, so the first print
-    only loads and prints. :meth:`close` ends Chromium and its helper processes and removes
-    its profile; Chromium also stops when the pipe closes (this process ended).
+    The messages go over :class:`~geoprestatie.output._devtools.DevToolsPipe`. The page to
+    print is made at start, so the first print only loads and prints. :meth:`close` ends
+    Chromium and its helper processes and removes its profile; Chromium also stops when the
+    pipe closes (this process ended).
     """
 
     def __init__(self, engine: str) -> None:
@@ -213,37 +211,18 @@ class Browser:
         self._dir = tempfile.TemporaryDirectory(prefix="gp-pdf-", ignore_cleanup_errors=True)
         work = Path(self._dir.name)
         self._log = work / "chromium.log"
-        self._buffer = bytearray()
         self._events: list[dict[str, Any]] = []
-        self._last_id = 0
-        # the ends Chromium gets, numbered >= 5 so that moving them to 3 and 4 clobbers none
-        to_engine, self._send_fd = _pipe_at_least(5)
-        self._receive_fd, from_engine = _pipe_at_least(5, reverse=True)
-        log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         try:
-            self._pid: int | None = os.posix_spawn(
-                engine,
-                [engine, *_flags(work / "profiel"), "--remote-debugging-pipe", "about:blank"],
-                os.environ,
-                file_actions=[
-                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                    (os.POSIX_SPAWN_DUP2, log, 1),
-                    (os.POSIX_SPAWN_DUP2, log, 2),
-                    (os.POSIX_SPAWN_DUP2, to_engine, 3),
-                    (os.POSIX_SPAWN_DUP2, from_engine, 4),
-                ],
-                setsid=True,  # its own process group: close() ends the helpers too
+            self._pipe = DevToolsPipe(
+                [engine, *_flags(work / "profiel"), "about:blank"], log=self._log
             )
         except OSError:
-            for fd in (self._send_fd, self._receive_fd):
-                os.close(fd)
             self._dir.cleanup()
             raise
-        finally:
-            for fd in (to_engine, from_engine, log):
-                os.close(fd)
         # the page is made while the caller works; its answer is read at the first print
-        self._page: int | None = self._send("Target.createTarget", {"url": "about:blank"})
+        self._page: int | None = None
+        with contextlib.suppress(DevToolsError):  # then print says why
+            self._page = self._pipe.send("Target.createTarget", {"url": "about:blank"})
 
     def __enter__(self) -> Browser:
         return self
@@ -253,13 +232,7 @@ class Browser:
 
     def running(self) -> bool:
         """Whether Chromium still runs."""
-        if self._pid is None:
-            return False
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(self._pid, os.WNOHANG) == (0, 0):
-                return True
-        self._pid = None
-        return False
+        return self._pipe.running()
 
     def print(self, html: Path, out: Path, *, timeout: float = 180.0) -> None:
         """Load ``html`` in a fresh page and print it to ``out`` (as ``--print-to-pdf``).
@@ -270,7 +243,7 @@ class Browser:
         deadline = time.monotonic() + timeout
         try:
             if self._page is None:
-                self._page = self._send("Target.createTarget", {"url": "about:blank"})
+                self._page = self._pipe.send("Target.createTarget", {"url": "about:blank"})
             target = self._result(self._page, deadline)["targetId"]
             self._page = None
             attach = {"targetId": target, "flatten": True}
@@ -285,7 +258,9 @@ class Browser:
             self._event(_loaded(session, loaded), deadline)
             printed = self._call("Page.printToPDF", _PRINT_PARAMS, deadline, session=session)
             out.write_bytes(base64.b64decode(printed["data"]))
-            self._send("Target.closeTarget", {"targetId": target})
+            self._pipe.send("Target.closeTarget", {"targetId": target})
+        except DevToolsError as exc:
+            raise _NoPdf(str(exc)) from exc
         except (OSError, ValueError, KeyError) as exc:
             raise _NoPdf(self._reason(exc)) from exc
         _check(out, self._log.read_text(errors="replace"))
@@ -294,16 +269,7 @@ class Browser:
         """End Chromium (all its processes), close the pipe, remove the profile and the
         folder of its lock socket."""
         lock = self._lock_folder()
-        if self._pid is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
-            self._pid = None
-        for fd in (self._send_fd, self._receive_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._send_fd = self._receive_fd = -1
+        self._pipe.close()
         if lock is not None:
             shutil.rmtree(lock, ignore_errors=True)
         self._dir.cleanup()
@@ -321,16 +287,6 @@ class Browser:
 
     # -- the protocol
 
-    def _send(self, method: str, params: dict[str, Any], session: str | None = None) -> int:
-        self._last_id += 1
-        message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params}
-        if session is not None:
-            message["sessionId"] = session
-        data = json.dumps(message).encode() + b"\0"
-        while data:
-            data = data[os.write(self._send_fd, data) :]
-        return self._last_id
-
     def _call(
         self,
         method: str,
@@ -338,12 +294,12 @@ class Browser:
         deadline: float,
         session: str | None = None,
     ) -> dict[str, Any]:
-        return self._result(self._send(method, params, session), deadline)
+        return self._result(self._pipe.send(method, params, session), deadline)
 
     def _result(self, call: int, deadline: float) -> dict[str, Any]:
         """The answer to command ``call`` (events read on the way are kept)."""
         while True:
-            message = self._receive(deadline)
+            message = self._pipe.receive(deadline)
             if message.get("id") == call:
                 if "error" in message:
                     raise _NoPdf(str(message["error"].get("message", message["error"])))
@@ -355,24 +311,9 @@ class Browser:
     def _event(self, wanted: Callable[[dict[str, Any]], bool], deadline: float) -> None:
         """Wait for an event ``wanted`` accepts."""
         while not any(wanted(e) for e in self._events):
-            message = self._receive(deadline)
+            message = self._pipe.receive(deadline)
             if "method" in message:
                 self._events.append(message)
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        """The next message from Chromium (waits at most until ``deadline``)."""
-        while (end := self._buffer.find(b"\0")) < 0:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._receive_fd], [], [], left)[0]:
-                raise _NoPdf("geen antwoord binnen de tijd")
-            chunk = os.read(self._receive_fd, 1 << 20)
-            if not chunk:
-                raise _NoPdf("het programma stopte")
-            self._buffer += chunk
-        message = bytes(self._buffer[:end])
-        del self._buffer[: end + 1]
-        parsed: dict[str, Any] = json.loads(message)
-        return parsed
 
     def _reason(self, exc: BaseException) -> str:
         lines = self._log.read_text(errors="replace").strip().splitlines()[-2:]
@@ -393,18 +334,3 @@ def _loaded(session: str, navigation: dict[str, Any]) -> Callable[[dict[str, Any
         )
 
     return test
-
-
-def _pipe_at_least(low: int, *, reverse: bool = False) -> tuple[int, int]:
-    """A pipe (read end, write end), both close-on-exec; the end another process gets
-    (the read end, or with ``reverse`` the write end) numbered ``low`` or higher."""
-    import fcntl  # POSIX only, like os.posix_spawn
-
-    read, write = os.pipe()
-    if reverse:
-        moved = fcntl.fcntl(write, fcntl.F_DUPFD_CLOEXEC, low)
-        os.close(write)
-        return read, moved
-    moved = fcntl.fcntl(read, fcntl.F_DUPFD_CLOEXEC, low)
-    os.close(read)
-    return moved, write
