@@ -17,6 +17,9 @@
 
        python benchmarks/bench_publish.py --run /tmp/nat1500 --buurten 1500 --dwellings 100000
        python benchmarks/bench_publish.py --run benchmarks/.national   # 14,000 / 2.5 M
+       # bench_national.py --quick's set: 40 corporations in 40 gemeenten
+       python benchmarks/bench_publish.py --run /tmp/natq --buurten 1500 --dwellings 100000 \
+           --sales 5000 --gemeenten 40 --corporaties 40
 
 Each prints the time, the cells and how many were hidden. ``--verify N`` (with ``--run``)
 then minimises and maximises ``N`` sampled primary cells over the whole system with
@@ -95,7 +98,13 @@ def bench_run(data: Path, args: argparse.Namespace) -> None:
 
     warnings.simplefilter("ignore", DataWarning)  # criteria the synthetic set lacks
     if not (data / "config.toml").exists():
-        sizes = national.Sizes(buurten=args.buurten, dwellings=args.dwellings, sales=args.sales)
+        sizes = national.Sizes(
+            buurten=args.buurten,
+            dwellings=args.dwellings,
+            sales=args.sales,
+            gemeenten=args.gemeenten,
+            corporations=args.corporaties,
+        )
         national.generate(data, sizes)
     t0 = time.perf_counter()
     result = pipeline.run(load_config(data / "config.toml"))
@@ -118,15 +127,15 @@ def bench_run(data: Path, args: argparse.Namespace) -> None:
         return status
 
     publication.protect = timed  # type: ignore[assignment]
-    times = []
+    runs = []  # (publish seconds, protect figures) per repeat
     for _ in range(args.repeat):
         seen.clear()
         t0 = time.perf_counter()
         public = publication.publish(result)
-        times.append(time.perf_counter() - t0)
-    cells, relations, seconds, primary, secondary = seen[0]
+        runs.append((time.perf_counter() - t0, seen[0]))
+    best, (cells, relations, seconds, primary, secondary) = min(runs, key=lambda r: r[0])
     print(
-        f"publication.publish: {min(times):.2f} s (best of {args.repeat}; of which protect "
+        f"publication.publish: {best:.2f} s (best of {args.repeat}; of which protect "
         f"{seconds:.2f} s); {cells:,} cells, {relations:,} relations; primary {primary:,}, "
         f"secondary {secondary:,}; notes: {len(public.notes) - len(result.notes)}"
     )
@@ -181,6 +190,7 @@ def main() -> None:
     parser.add_argument("--run", type=Path, default=None, help="national.py folder: whole run")
     parser.add_argument("--dwellings", type=int, default=2_500_000)
     parser.add_argument("--sales", type=int, default=100_000)
+    parser.add_argument("--gemeenten", type=int, default=342, help="--run: gemeenten")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument(
         "--verify", type=int, default=0, help="--run: check N sampled primary cells (LP)"

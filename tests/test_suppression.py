@@ -1,10 +1,12 @@
-"""_suppression: the LP audit solves independent groups together (not one LP per group)
+"""_suppression: the LP audit solves independent groups together (not one LP per group),
+a small total pinned through forced totals is protected at once (complementary suppression)
 and a public frame's mask is shared, not copied, when pandas copies ``attrs``."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from attack import exposed, intervals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -257,3 +259,81 @@ def test_proven_cells_are_not_audited_again(monkeypatch) -> None:
     calls.clear()
     assert found == audit(cs, more)
     assert cached < len(calls), (cached, len(calls))
+
+
+def _chains(n_buurten: int) -> tuple[CellSystem, dict, list, set]:
+    """The shape of a province-sized prognosis: per buurt ``stand(y+1) = stand(y) +
+    nieuwbouw + sloop + verkoop``, municipal totals per year of every stand and mutation
+    and the summary's totals over the years (all forced: published unless nothing else
+    protects), one small municipal total (``verkoop`` 2026 = -3, one dwelling in each of
+    three buurten). The published stands and the year's other mutation totals pin it;
+    hiding buurt cells never frees it. Returns the cells, the truth, the relations (for the
+    attacker) and the removals (known non-positive)."""
+    rng = np.random.default_rng(5)
+    years = [2025, 2026, 2027]
+    truth: dict = {}
+    for b in range(n_buurten):
+        truth["stand", b, 2025] = float(rng.integers(60, 400))
+        for y in years:
+            truth["nieuwbouw", b, y] = float(rng.choice([0, 0, 12, 30]))
+            truth["sloop", b, y] = -float(rng.choice([0, 0, 8, 20]))
+            sale = -float(rng.choice([0, 0, 0, 9]))
+            truth["verkoop", b, y] = (-1.0 if b < 3 else 0.0) if y == 2026 else sale
+            parts = [truth[m, b, y] for m in ("nieuwbouw", "sloop", "verkoop")]
+            truth["stand", b, y + 1] = truth["stand", b, y] + sum(parts)
+    relations: list = []
+    for b in range(n_buurten):
+        for y in years:
+            parts = [("stand", b, y), ("nieuwbouw", b, y), ("sloop", b, y), ("verkoop", b, y)]
+            relations.append((("stand", b, y + 1), parts))
+    for q in ("stand", "nieuwbouw", "sloop", "verkoop"):
+        for y in [*years, 2028] if q == "stand" else years:
+            truth[q, "*", y] = sum(truth[q, b, y] for b in range(n_buurten))
+            relations.append(((q, "*", y), [(q, b, y) for b in range(n_buurten)]))
+        if q != "stand":
+            truth[q, "Q"] = sum(truth[q, "*", y] for y in years)
+            relations.append(((q, "Q"), [(q, "*", y) for y in years]))
+    removals = {k for k in truth if k[0] in ("sloop", "verkoop")}
+    cs = CellSystem()
+    for key, v in truth.items():
+        forced = key[1] in ("*", "Q")
+        cs.cell(key, v, forced=forced, sign=-1 if key in removals else 1)
+    for total, parts in relations:
+        cs.sum(total, parts)
+    assert truth["verkoop", "*", 2026] == -3
+    return cs, truth, relations, removals
+
+
+def test_small_total_pinned_by_forced_totals_is_protected_at_once(monkeypatch) -> None:
+    # before the complementary-suppression LP, each round hid one more buurt cell (never
+    # enough) and the rounds grew with the number of buurten: here more than 100
+    audits = []
+    real = _suppression.audit
+
+    def counted(*args, **kwargs):
+        audits.append(1)
+        assert len(audits) <= 10, "protect did not converge in 10 rounds"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_suppression, "audit", counted)
+    cs, truth, relations, removals = _chains(40)
+    status = protect(cs, min_count=5)
+    assert len(audits) <= 4
+    small = cs.index(("verkoop", "*", 2026))
+    assert status[small] == PRIMARY
+    hidden = {k for k, s in zip(cs.keys, status, strict=True) if s != PUBLISHED}
+    # protected in the attacker's own terms (an LP independent of the module) ...
+    published = {k: (None if k in hidden else v) for k, v in truth.items()}
+    ivals = intervals(published, truth, relations, nonpositive=removals)
+    assert exposed(ivals) == []
+    # ... with a few cells besides the primary ones, among them a forced municipal total
+    secondary = [k for k, s in zip(cs.keys, status, strict=True) if s == 2]
+    assert any(k[1] in ("*", "Q") for k in secondary), secondary
+    assert len(secondary) <= 30, secondary
+
+
+def test_unprotectable_cell_stops_with_a_dutch_line(monkeypatch) -> None:
+    monkeypatch.setattr(_suppression, "_move", lambda *args, **kwargs: None)
+    cs, *_ = _chains(6)
+    with pytest.raises(_suppression.UnprotectableError, match="publiek/ is niet geschreven"):
+        protect(cs, min_count=5)

@@ -19,12 +19,23 @@ ch. 4; the audit is the one of tau-argus/sdcTable, solved with scipy's HiGHS LP)
    and for cells marked ``nonzero_known`` (a stock whose existence other figures reveal,
    such as the number of corporations in a buurt) that it is not zero. A cell whose
    interval is narrower than 1 is exposed: suppress the cheapest candidate in the relations
-   that pin it (the non-zero duals of the LP); go back to 1.
+   that pin it (the non-zero duals of the LP); go back to 1;
+3. *complementary suppression*: a primary cell still exposed after :data:`_PATIENCE` such
+   rounds (or with no candidate left) is protected as a whole, the classic way
+   (Hundepool et al. 2012, sec. 4.4; sdcTable's and tau-argus' single-cell LPs): one LP finds
+   the cheapest change of the whole table that keeps every relation and every bound the
+   attacker knows and moves the cell by 1; the published cells it changes are hidden. The
+   unchanged and the changed table are then both feasible: the cell is protected. This is
+   what protects a small municipal total pinned through forced totals (a year's
+   ``verkoop`` of -3 fixed by the published stands and the other mutations of that year),
+   where hiding one buurt cell per round never ends.
 
 Most cells need no LP of their own: every LP solution is a feasible table, so a cell seen
 at two values at least 1 apart is protected; and hiding more cells only widens intervals,
 so a cell proven protected in one round is not audited again in the next. It ends because
-each round suppresses at least one more cell. "Cheapest" is the cell's
+each round suppresses at least one more cell. A cell that no set of hidden cells can
+protect (the relations, the known zeros and the signs alone fix it) stops the publication
+with :class:`UnprotectableError`: nothing unsafe is written. "Cheapest" is the cell's
 weight (totals weigh more than parts, so parts go first), then its size. ``forced`` cells
 (municipal totals: the figures of the agreements themselves) are hidden when small
 (primary) and otherwise only when nothing else can protect a cell.
@@ -32,6 +43,7 @@ weight (totals weigh more than parts, so parts go first), then its size. ``force
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,7 +52,18 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["CELL_TOLERANCE", "PRIMARY", "PUBLISHED", "SECONDARY", "CellSystem", "audit", "protect"]
+from geoprestatie.errors import GeoprestatieError
+
+__all__ = [
+    "CELL_TOLERANCE",
+    "PRIMARY",
+    "PUBLISHED",
+    "SECONDARY",
+    "CellSystem",
+    "UnprotectableError",
+    "audit",
+    "protect",
+]
 
 PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2
 #: weight of cells that stay published unless nothing else protects a cell
@@ -51,6 +74,15 @@ _EPS = 1e-6
 _FEW = 64
 #: values of one key closer than this are one cell (:meth:`CellSystem.cell`)
 CELL_TOLERANCE = _EPS
+#: rounds a primary cell may stay exposed to the cheapest-candidate step before it is
+#: protected by a complementary-suppression LP of its own
+_PATIENCE = 3
+#: cost of hiding a forced cell in that LP (finite, so the LP can still use one)
+_FORCED_COST = 1e5
+
+
+class UnprotectableError(GeoprestatieError):
+    """A small count that no set of hidden cells protects (the tables alone fix it)."""
 
 
 @dataclass
@@ -226,6 +258,7 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
     # (its witness tables stay feasible with the newly hidden cells at their values), so
     # each round audits only the cells not proven yet
     proven = np.zeros(len(values), dtype=bool)
+    rounds = np.zeros(len(values), dtype=np.int64)  # rounds each cell has been exposed
     while True:
         _singletons(a, rank, status)
         pinned = audit(cells, status != PUBLISHED, a=a, proven=proven)
@@ -236,47 +269,111 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
             status[[j for j in pinned if status[j] == SECONDARY]] = PUBLISHED
             return status
         before = int((status != PUBLISHED).sum())
-        for rels in exposed.values():
-            _suppress_cheapest(a, np.asarray(sorted(rels), dtype=np.int64), rank, status)
-        if int((status != PUBLISHED).sum()) == before:  # nothing left to hide: widen
-            for rels in exposed.values():
-                for rel in rels:
-                    _suppress_cheapest(a, np.array([rel]), rank, status, every=True)
-            if int((status != PUBLISHED).sum()) == before:
-                raise RuntimeError(f"cell suppression cannot protect {len(exposed)} cell(s)")
+        rounds[list(exposed)] += 1
+        stubborn = [j for j in exposed if rounds[j] >= _PATIENCE]
+        for j, rels in exposed.items():
+            if rounds[j] < _PATIENCE and not _suppress_cheapest(
+                a, np.asarray(sorted(rels), dtype=np.int64), rank, status
+            ):
+                stubborn.append(j)  # no candidate left in the relations that pin it
+        if stubborn:
+            _complement(cells, a, stubborn, status)
+        if int((status != PUBLISHED).sum()) == before:  # the audit and the LP disagree
+            raise RuntimeError(f"cell suppression made no progress on {len(exposed)} cell(s)")
 
 
-def _candidates(
-    a: sparse.csr_matrix, rel: int, rank: np.ndarray, status: np.ndarray, *, last: bool = False
-) -> np.ndarray:
-    """Published members of relation ``rel`` that may be hidden (``last``: forced ones too)."""
+def _candidates(a: sparse.csr_matrix, rel: int, rank: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Published, non-forced members of relation ``rel`` that may be hidden."""
     members = a.indices[a.indptr[rel] : a.indptr[rel + 1]]
-    limit = 2 * len(rank) if last else len(rank)
-    out: np.ndarray = members[(status[members] == PUBLISHED) & (rank[members] < limit)]
+    out: np.ndarray = members[(status[members] == PUBLISHED) & (rank[members] < len(rank))]
     return out
 
 
 def _suppress_cheapest(
-    a: sparse.csr_matrix,
-    rels: np.ndarray,
-    rank: np.ndarray,
-    status: np.ndarray,
-    *,
-    every: bool = False,
-) -> None:
-    """Hide the cheapest candidate of ``rels`` (``every``: of each relation of a member)."""
-    if every:
-        members = np.unique(
-            np.concatenate([a.indices[a.indptr[r] : a.indptr[r + 1]] for r in rels])
-        )
-        at = a.T.tocsr()
-        rels = np.unique(
-            np.concatenate([at.indices[at.indptr[m] : at.indptr[m + 1]] for m in members])
-        )
-    pools = [_candidates(a, int(r), rank, status, last=every) for r in rels]
+    a: sparse.csr_matrix, rels: np.ndarray, rank: np.ndarray, status: np.ndarray
+) -> bool:
+    """Hide the cheapest candidate of ``rels``; whether there was one."""
+    pools = [_candidates(a, int(r), rank, status) for r in rels]
     pool = np.concatenate(pools) if pools else np.array([], dtype=np.int64)
     if pool.size:
         status[pool[np.argmin(rank[pool])]] = SECONDARY
+    return bool(pool.size)
+
+
+def _complement(
+    cells: CellSystem, a: sparse.csr_matrix, exposed: Sequence[int], status: np.ndarray
+) -> None:
+    """Protect each of ``exposed`` as a whole: hide the published cells that the cheapest
+    change of the table moving it by 1 changes (:func:`_move`).
+
+    Cells hidden for one cell cost nothing for the next. Raises
+    :class:`UnprotectableError` for a cell that no change moves.
+    """
+    values = np.asarray(cells.values, dtype=float)
+    bounds = _bounds(values, np.asarray(cells.nonzero_known), np.asarray(cells.signs))
+    lo = np.array([-np.inf if b is None else b for b, _ in bounds])
+    hi = np.array([np.inf if b is None else b for _, b in bounds])
+    known = (np.abs(values) < _EPS) & np.asarray(cells.nonzero_known, dtype=bool)
+    up = np.where(known, 0.0, np.maximum(hi - values, 0.0))
+    down = np.where(known, 0.0, np.maximum(values - lo, 0.0))
+    weight = np.minimum(np.asarray(cells.weights, dtype=float), _FORCED_COST)
+    ones = abs(a)
+    for j in exposed:
+        hidden = status != PUBLISHED
+        # first only the cells sharing a relation with a hidden cell (a smaller LP, usually
+        # the same answer), then every cell; away from zero first
+        touched = (ones @ hidden.astype(float) > 0).astype(float)
+        near = np.asarray(ones.T @ touched).ravel() > 0
+        away = 1.0 if values[j] >= 0 else -1.0
+        tries = itertools.product((near, None), (away, -away))
+        cost = np.where(hidden, 0.0, weight)
+        change = next(
+            (d for m, s in tries if (d := _move(a, j, s, cost, up, down, m)) is not None), None
+        )
+        if change is None:
+            raise UnprotectableError(
+                f"publicatie: het kleine aantal {cells.keys[j]!r} ligt vast door de samenhang "
+                "van de tabellen, ook als alle andere cellen verborgen worden; publiek/ is "
+                "niet geschreven. Controleer de invoer of meld dit aan de beheerders"
+            )
+        status[(np.abs(change) > _EPS) & ~hidden] = SECONDARY
+
+
+def _move(
+    a: sparse.csr_matrix,
+    j: int,
+    step: float,
+    cost: np.ndarray,
+    up: np.ndarray,
+    down: np.ndarray,
+    allowed: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """The cheapest change ``d`` of the table with ``a @ d = 0``, ``d[j] = step`` and
+    ``-down <= d <= up`` (cost: ``cost`` per unit changed; one LP, split into the rises
+    ``p`` and falls ``q``, ``d = p - q``), changing only ``allowed`` cells (default: all);
+    None when there is none."""
+    n = a.shape[1]
+    if allowed is not None:
+        up, down = np.where(allowed, up, 0.0), np.where(allowed, down, 0.0)
+    ub = np.concatenate([up, down])
+    ub[j], ub[n + j] = (step, 0.0) if step > 0 else (0.0, -step)
+    lb = np.zeros(2 * n)
+    lb[j if step > 0 else n + j] = abs(step)
+    free = np.flatnonzero(ub > 0)  # a cell that cannot move in a direction drops out
+    matrix = sparse.hstack([a, -a]).tocsc()[:, free]
+    res = linprog(
+        np.concatenate([cost, cost])[free],
+        A_eq=matrix,
+        b_eq=np.zeros(a.shape[0]),
+        bounds=np.column_stack([lb[free], ub[free]]),
+        method="highs",
+    )
+    if res.status != 0:
+        return None
+    x = np.zeros(2 * n)
+    x[free] = res.x
+    out: np.ndarray = x[:n] - x[n:]
+    return out
 
 
 def _singletons(a: sparse.csr_matrix, rank: np.ndarray, status: np.ndarray) -> None:
