@@ -22,8 +22,6 @@ Run from the repository root::
 
     python benchmarks/bench_national.py                 # full size (generates once, ~1 min)
     python benchmarks/bench_national.py --quick         # 1,500 buurten, 100 k dwellings
-                                                        # (its publication audit is slow:
-                                                        # benchmarks/README.md, session 5)
 
 The data set is written to ``--data`` (default ``benchmarks/.national[-quick]/``, ignored by
 git) and reused while it exists. Peers that are not installed are reported as such; install
