@@ -337,3 +337,15 @@ def test_unprotectable_cell_stops_with_a_dutch_line(monkeypatch) -> None:
     cs, *_ = _chains(6)
     with pytest.raises(_suppression.UnprotectableError, match="publiek/ is niet geschreven"):
         protect(cs, min_count=5)
+
+
+def test_move_stays_within_what_the_attacker_knows() -> None:
+    # a = 1 is known not to be zero: no change may take it down to 0
+    cs = CellSystem()
+    for key, v in (("a", 1), ("b", 40), ("t", 41)):
+        cs.cell(key, v, nonzero_known=key == "a")
+    cs.sum("t", ["a", "b"])
+    up, down, cost = np.full(3, np.inf), np.array([0.0, 40.0, 41.0]), np.ones(3)
+    assert _suppression._move(cs.matrix(), 0, -1.0, cost, up, down) is None
+    change = _suppression._move(cs.matrix(), 0, 1.0, cost, up, down)
+    assert change is not None and change[0] == 1 and abs(change[1:]).sum() == 1

@@ -355,6 +355,8 @@ def _move(
     n = a.shape[1]
     if allowed is not None:
         up, down = np.where(allowed, up, 0.0), np.where(allowed, down, 0.0)
+    if (up[j] if step > 0 else down[j]) < abs(step) - _EPS:
+        return None  # beyond what the attacker knows of the cell itself
     ub = np.concatenate([up, down])
     ub[j], ub[n + j] = (step, 0.0) if step > 0 else (0.0, -step)
     lb = np.zeros(2 * n)
