@@ -437,9 +437,30 @@ def test_threaded_point_query_equals_one_query(monkeypatch: pytest.MonkeyPatch) 
     assert (pd.Series(inp).value_counts() > 1).sum() > 50  # many points on shared borders
     np.testing.assert_array_equal(one[0][lowest.index.to_numpy()], lowest.to_numpy())
     monkeypatch.setattr(join, "_THREADED_MIN", 10)
+    monkeypatch.setattr(join, "_CHUNK", 97)  # many tasks, cut at buurt boundaries
     monkeypatch.setattr(join.os, "cpu_count", lambda: 3)
     split = join.assign_buurten(points, buurten, tolerance_m=50)
     np.testing.assert_array_equal(one[0], split[0])
     np.testing.assert_array_equal(one[1], split[1])
+    assert not shapely.is_prepared(buurten.geometry.to_numpy()).any()  # left as they came
     assert (one[1] == 0).sum() > 1000  # the test places many points inside
     assert one[0][7] == one[0][8] == -1
+
+
+def test_placement_of_other_geometries_than_points() -> None:
+    """Lines and polygons among the points take the plain query: the same lowest buurt as
+    ``sindex.query(predicate="intersects")``; the points keep theirs."""
+    from geoprestatie import datasets, join
+
+    buurten = datasets.load_buurten("Amersfoort")
+    inner = buurten.geometry.to_numpy()
+    centres = shapely.point_on_surface(inner[:40])
+    lines = shapely.shortest_line(centres[:20], centres[20:40])  # across several buurten
+    corners = shapely.points(shapely.get_coordinates(buurten.boundary.to_numpy())[::11])
+    geoms = np.concatenate([centres, lines, shapely.buffer(centres[:5], 1.0), corners])
+    pos, how = join.assign_buurten(geoms, buurten, tolerance_m=0)
+    inp, tr = buurten.sindex.query(geoms, predicate="intersects")
+    lowest = pd.Series(tr).groupby(inp).min()
+    np.testing.assert_array_equal(pos[lowest.index.to_numpy()], lowest.to_numpy())
+    assert (how[lowest.index.to_numpy()] == 0).all()
+    assert len(lowest) == len(geoms)
