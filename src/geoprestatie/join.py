@@ -340,13 +340,21 @@ def assign_buurten(
     ([0, 1, -1], [0, 1, -1])
     """
     geoms = np.asarray(points.to_numpy() if isinstance(points, gpd.GeoSeries) else points)
+    located = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    return _assign(geoms, located, buurten, tolerance_m)
+
+
+def _assign(
+    geoms: np.ndarray, located: np.ndarray, buurten: gpd.GeoDataFrame, tolerance_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`assign_buurten` of ``geoms`` whose ``located`` (not missing, not empty) mask
+    is known; the others get -1."""
     n = len(geoms)
     pos = np.full(n, -1, dtype="int64")
     how = np.full(n, -1, dtype="int8")
     if n == 0:
         return pos, how
     tree = buurten.sindex
-    located = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     inp, tr = _intersecting(tree, geoms, located)
     if len(inp):
         # the lowest buurt position per point (one pass; no sort of millions of pairs)
@@ -507,14 +515,24 @@ def not_joined_records(
 
 
 def _place(
-    geoms: np.ndarray, buurten: gpd.GeoDataFrame, tolerance_m: float, partitions: int
+    geoms: np.ndarray,
+    has: np.ndarray,
+    buurten: gpd.GeoDataFrame,
+    tolerance_m: float,
+    partitions: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`assign_buurten` here, or over dask partitions (``[koppeling] partities``)."""
+    """:func:`assign_buurten` of the geometries where ``has`` (not missing, not empty), here
+    or over dask partitions (``[koppeling] partities``); -1 for the others."""
     if partitions <= 0:
-        return assign_buurten(geoms, buurten, tolerance_m=tolerance_m)
-    return assign_partitioned(
-        geoms, lambda g: assign_buurten(g, buurten, tolerance_m=tolerance_m), partitions
+        return _assign(geoms, has, buurten, tolerance_m)  # no copy of the geometries
+    p, h = assign_partitioned(
+        geoms[has], lambda g: assign_buurten(g, buurten, tolerance_m=tolerance_m), partitions
     )
+    pos = np.full(len(geoms), -1, dtype="int64")
+    how = np.full(len(geoms), -1, dtype="int8")
+    pos[has] = p
+    how[has] = h
+    return pos, how
 
 
 def _locate_frame(
@@ -535,9 +553,7 @@ def _locate_frame(
         geoms = frame.geometry.to_numpy()
         has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         if has.any():
-            p, h = _place(geoms[has], buurten, tolerance_m, partitions)
-            pos[has] = p
-            how[has] = h
+            pos, how = _place(geoms, has, buurten, tolerance_m, partitions)
             # a point with no buurt is "outside", whatever buurtcode it also has
             how[has & (pos < 0)] = -2
     else:
