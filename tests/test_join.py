@@ -383,6 +383,36 @@ def test_sales_link_to_the_dwelling_of_their_corporation(
     assert nj.loc[nj["reden"] == "dubbelzinnig_vhe_id", "bron_rij"].tolist() == [3]
 
 
+def test_sales_link_only_to_placed_dwellings(
+    grid_buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """A dwelling that is not placed (unknown buurtcode) is not in the joined stock: a sale
+    cannot link to it, and it makes no vhe_id ambiguous (the link runs on the stock before
+    the copy of the placed rows: it must answer as if on that copy)."""
+    stock_csv = tmp_path / "v.csv"
+    stock_csv.write_text(
+        "vhe_id;corporatie;buurtcode\n1001;Portaal;BU99990000\n1001;de Alliantie;BU00000000\n"
+        "7;Portaal;BU00000000\n5;Portaal;BU99990007\n"
+    )
+    sales_csv = tmp_path / "s.csv"
+    sales_csv.write_text(
+        "vhe_id;corporatie;jaar;status;buurtcode\n"
+        "1001;;2026;gepland;\n"  # only Portaal's 1001 is placed: not ambiguous
+        "7;;2026;gepland;\n"  # its dwelling is not placed: unknown
+        "1001;de Alliantie;2026;gepland;\n"  # not placed: unknown
+        "5;;2026;gepland;\n"  # the last dwelling of the joined stock
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        res = join_sources(grid_buurten, stock=read_stock(stock_csv), sales=read_sales(sales_csv))
+    assert res.stock is not None and res.sales is not None
+    assert res.stock["vhe_id"].tolist() == ["1001", "5"]
+    assert res.sales["buurtcode"].tolist() == ["BU99990000", "BU99990007"]
+    assert res.sales["voorraad_positie"].tolist() == [0, 1]
+    by = {s.bron: s for s in res.report.sources}
+    assert by["verkoop"].niet_gekoppeld == {"onbekend_vhe_id": 2}
+
+
 def test_a_source_with_every_record_set_aside_is_missing_data(grid_buurten) -> None:  # type: ignore[no-untyped-def]
     import warnings
 

@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
@@ -568,6 +568,61 @@ def _locate_frame(
     return pos, how
 
 
+def _joined_stock(
+    stock: gpd.GeoDataFrame | pd.DataFrame,
+    ok: np.ndarray,
+    placed: np.ndarray,
+    how: np.ndarray,
+    codes: pd.Index,
+    bestand: str,
+    notes: list[str],
+) -> gpd.GeoDataFrame:
+    """The placed dwellings (``ok``) with their ``buurtcode`` (``placed``: buurt positions)
+    and ``koppeling`` (``how``); a note when a given buurtcode differs from the placement."""
+    # every dwelling placed (the usual case): the same columns, not a copy of them
+    kept = (
+        stock.reset_index(drop=True)
+        if ok.all()
+        else stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
+    )
+    joined = kept if isinstance(kept, gpd.GeoDataFrame) else gpd.GeoDataFrame(kept)
+    joined.attrs = {ATTR_SOURCE: bestand}
+    given = joined.get("buurtcode", None)
+    joined["buurtcode"] = _take_codes(codes, placed)
+    if given is not None and given.notna().any():
+        has = given.notna().to_numpy()
+        differ = given[has].astype(str).to_numpy() != codes[placed[has]].to_numpy()
+        if differ.any():
+            notes.append(
+                f"voorraad: {int(differ.sum())} woning(en) hadden een andere buurtcode dan "
+                "de buurt waarin hun coördinaten liggen; de coördinaten zijn gebruikt"
+            )
+    joined["koppeling"] = pd.Categorical.from_codes(
+        how.astype("int64"), categories=pd.Index(KOPPELING)
+    )
+    return joined
+
+
+def _link_placed(sales: pd.DataFrame, stock: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+    """:func:`~geoprestatie.sources.stock.link_to_stock` of the sales to the placed
+    dwellings (``ok``), as positions among those (-1 unknown, -2 ambiguous).
+
+    The stock's own columns, the ``vhe_id`` of a dwelling not placed hidden (a missing
+    ``vhe_id`` matches nothing): the same answer as a link to a copy of the placed rows,
+    without the copy, so it can run before that copy is made.
+    """
+    vhe = stock["vhe_id"].astype("string")
+    keys = pd.DataFrame(
+        {
+            "vhe_id": (vhe if ok.all() else vhe.where(ok)).array,
+            "corporatie": stock["corporatie"].array,
+        }
+    )
+    hit = link_to_stock(sales, keys)
+    among = np.cumsum(ok) - 1  # position among the placed dwellings
+    return np.where(hit >= 0, among[np.maximum(hit, 0)], hit)
+
+
 def join_sources(
     buurten: gpd.GeoDataFrame,
     *,
@@ -666,46 +721,35 @@ def join_sources(
         )
 
     joined_stock: gpd.GeoDataFrame | None = None
-    if stock is not None:
-        bestand, n_read, rejected = _accounting(stock, "voorraad")
-        require_columns(stock, ["vhe_id", "corporatie"], source=bestand)
-        pos, how = _locate_frame(
-            stock, b, codes, tolerance_m=config.tolerance_m, partitions=config.partities
-        )
-        rejected += _not_located(stock, bestand, pos, how)
-        ok = pos >= 0
-        # every dwelling placed (the usual case): the same columns, not a copy of them
-        kept = (
-            stock.reset_index(drop=True)
-            if ok.all()
-            else stock.iloc[np.flatnonzero(ok)].reset_index(drop=True)
-        )
-        joined_stock = kept if isinstance(kept, gpd.GeoDataFrame) else gpd.GeoDataFrame(kept)
-        joined_stock.attrs = {ATTR_SOURCE: bestand}
-        given = joined_stock.get("buurtcode", None)
-        joined_stock["buurtcode"] = _take_codes(codes, pos[ok])
-        if given is not None and given.notna().any():
-            has = given.notna().to_numpy()
-            differ = given[has].astype(str).to_numpy() != codes[pos[ok][has]].to_numpy()
-            if differ.any():
-                notes.append(
-                    f"voorraad: {int(differ.sum())} woning(en) hadden een andere buurtcode dan "
-                    "de buurt waarin hun coördinaten liggen; de coördinaten zijn gebruikt"
-                )
-        joined_stock["koppeling"] = pd.Categorical.from_codes(
-            how[ok].astype("int64"), categories=pd.Index(KOPPELING)
-        )
-        book("voorraad", bestand, "rijen", n_read, int(ok.sum()), int((how == 1).sum()), rejected)
-        table = _stock_indicators(table, joined_stock, config, positions=pos[ok])
-    else:
-        table = _stock_indicators(table, None, config)
-
     joined_sales: pd.DataFrame | None = None
-    if sales is not None:
-        joined_sales, sale_count, sale_rec = _join_sales(
-            sales, joined_stock, b, codes, config=config
-        )
-        book(*sale_count, sale_rec)
+    # the sales' link to the stock runs in a thread beside the copy of the dwellings and
+    # their indicators (pyarrow hashing: it releases the GIL)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        link: Future[np.ndarray] | None = None
+        placed = np.zeros(0, dtype="int64")  # the buurt position of each joined dwelling
+        if stock is not None:
+            bestand, n_read, rejected = _accounting(stock, "voorraad")
+            require_columns(stock, ["vhe_id", "corporatie"], source=bestand)
+            pos, how = _locate_frame(
+                stock, b, codes, tolerance_m=config.tolerance_m, partitions=config.partities
+            )
+            ok = pos >= 0
+            placed = pos[ok]
+            if sales is not None and len(placed):
+                link = beside.submit(_link_placed, sales, stock, ok)
+            rejected += _not_located(stock, bestand, pos, how)
+            joined_stock = _joined_stock(stock, ok, placed, how[ok], codes, bestand, notes)
+            book("voorraad", bestand, "rijen", n_read, len(placed), int((how == 1).sum()), rejected)
+            table = _stock_indicators(table, joined_stock, config, positions=placed)
+        else:
+            table = _stock_indicators(table, None, config)
+
+        if sales is not None:
+            hit = None if link is None else link.result()
+            joined_sales, sale_count, sale_rec = _join_sales(
+                sales, hit, placed, b, codes, config=config
+            )
+            book(*sale_count, sale_rec)
     table = _sales_indicators(table, joined_sales, config)
 
     if liveability is not None:
@@ -925,12 +969,16 @@ def _corporation_columns(per_corp: pd.DataFrame, most: int, *, index: pd.Index) 
 
 def _join_sales(
     sales: pd.DataFrame,
-    stock: pd.DataFrame | None,
+    hit: np.ndarray | None,
+    placed: np.ndarray,
     b: gpd.GeoDataFrame,
     codes: pd.Index,
     *,
     config: JoinConfig,
 ) -> tuple[pd.DataFrame, tuple[str, str, str, int, int, int], list[pd.DataFrame]]:
+    """The sales joined: by their dwelling (``hit``: its position in the joined stock, -1
+    none, -2 ambiguous; ``None`` without a joined stock; ``placed``: each joined dwelling's
+    buurt position), else by their own location."""
     bestand, n_read, rejected = _accounting(sales, "verkoop")
     require_columns(sales, ["jaar", "status"], source=bestand)
     s = sales.reset_index(drop=True)
@@ -938,13 +986,10 @@ def _join_sales(
     pos = np.full(n, -1, dtype="int64")
     how = np.full(n, -1, dtype="int8")
     vhe = s["vhe_id"].astype("string") if "vhe_id" in s else pd.Series(pd.NA, index=s.index)
-    if stock is not None and len(stock):
+    if hit is not None:
         # the dwelling is (corporatie, vhe_id); -1 unknown, -2 several corporations
-        hit = link_to_stock(s, stock)
         found = hit >= 0
-        pos[found] = codes.get_indexer(
-            pd.Index(stock["buurtcode"].iloc[hit[found]].to_numpy(dtype=object))
-        )
+        pos[found] = placed[hit[found]]
         how[found] = 3
     else:
         hit = np.full(n, -1, dtype=np.int64)
