@@ -575,10 +575,10 @@ def _joined_stock(
     how: np.ndarray,
     codes: pd.Index,
     bestand: str,
-    notes: list[str],
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """The placed dwellings (``ok``) with their ``buurtcode`` (``placed``: buurt positions)
     and ``koppeling`` (``how``); a note when a given buurtcode differs from the placement."""
+    notes: list[str] = []
     # every dwelling placed (the usual case): the same columns, not a copy of them
     kept = (
         stock.reset_index(drop=True)
@@ -600,7 +600,7 @@ def _joined_stock(
     joined["koppeling"] = pd.Categorical.from_codes(
         how.astype("int64"), categories=pd.Index(KOPPELING)
     )
-    return joined
+    return joined, notes
 
 
 def _link_placed(sales: pd.DataFrame, stock: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
@@ -722,9 +722,9 @@ def join_sources(
 
     joined_stock: gpd.GeoDataFrame | None = None
     joined_sales: pd.DataFrame | None = None
-    # the sales' link to the stock runs in a thread beside the copy of the dwellings and
-    # their indicators (pyarrow hashing: it releases the GIL)
-    with ThreadPoolExecutor(max_workers=1) as beside:
+    # beside the dwellings' indicators, in threads (pyarrow takes and hashing release the
+    # GIL): the copy of the placed dwellings and the sales' link to them
+    with ThreadPoolExecutor(max_workers=2) as beside:
         link: Future[np.ndarray] | None = None
         placed = np.zeros(0, dtype="int64")  # the buurt position of each joined dwelling
         if stock is not None:
@@ -737,10 +737,18 @@ def join_sources(
             placed = pos[ok]
             if sales is not None and len(placed):
                 link = beside.submit(_link_placed, sales, stock, ok)
+            copied = beside.submit(_joined_stock, stock, ok, placed, how[ok], codes, bestand)
             rejected += _not_located(stock, bestand, pos, how)
-            joined_stock = _joined_stock(stock, ok, placed, how[ok], codes, bestand, notes)
+            used = [c for c in _INDICATOR_COLUMNS if c in stock]
+            table = _stock_indicators(
+                table,
+                stock[used] if ok.all() else stock[used].iloc[np.flatnonzero(ok)],
+                config,
+                positions=placed,
+            )
+            joined_stock, note = copied.result()
+            notes.extend(note)
             book("voorraad", bestand, "rijen", n_read, len(placed), int((how == 1).sum()), rejected)
-            table = _stock_indicators(table, joined_stock, config, positions=placed)
         else:
             table = _stock_indicators(table, None, config)
 
@@ -937,6 +945,9 @@ def _stock_indicators(
         table[f"huur_{k}"] = per_class[:, j].astype("int64")
     return table
 
+
+#: The stock columns :func:`_stock_indicators` reads (with the buurt positions).
+_INDICATOR_COLUMNS = ("corporatie", "energielabel", "bouwjaar", "huurprijs")
 
 #: Column of the joined sales: the row position of the sale's dwelling in ``JoinResult.stock``.
 STOCK_POSITION = "voorraad_positie"
