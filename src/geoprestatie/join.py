@@ -360,7 +360,7 @@ def _assign(
         # the lowest buurt position per point (one pass; no sort of millions of pairs)
         none = np.iinfo(np.int64).max
         best = np.full(n, none, dtype=np.int64)
-        np.minimum.at(best, inp, tr)
+        np.minimum.at(best, inp, tr.astype(np.int64))  # same types: numpy's fast path
         inside = best != none
         pos[inside] = best[inside]
         how[inside] = 0
@@ -424,26 +424,39 @@ def _points_intersecting(tree: Any, points: np.ndarray) -> tuple[np.ndarray, np.
     # run at the same time (dask partitions in threads) never share a prepared geometry
     polygons = shapely.from_wkb(shapely.to_wkb(tree.geometries))
     shapely.prepare(polygons)
+    nb = len(polygons)
+    # small index types: the pairs are millions, and copying them is most of the work that
+    # is not split over the threads (16-bit buurt positions also sort in linear time)
+    point_t = np.int32 if n < 1 << 31 else np.int64
+    buurt_t = np.uint16 if nb <= 1 << 16 else np.int64
+
+    def query(a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        inp, tr = tree.query(points[a:b])  # envelopes only
+        return (inp + a).astype(point_t), tr.astype(buurt_t)
+
+    def test(a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        at = order[a:b]
+        inp, tr = inp_all[at], tr_all[at]
+        hit = shapely.intersects_xy(polygons[tr], xy[inp, 0], xy[inp, 1])
+        return inp[hit], tr[hit]
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         bounds = [*range(0, n, _CHUNK), n]
-        queried = pool.map(lambda a, b: tree.query(points[a:b]), bounds[:-1], bounds[1:])
+        queried = pool.map(query, bounds[:-1], bounds[1:])
         xy = shapely.get_coordinates(points)  # here, while the threads query (holds the GIL)
         parts = list(queried)
-        inp = np.concatenate([p[0] + a for p, a in zip(parts, bounds[:-1], strict=True)])
-        tr = np.concatenate([p[1] for p in parts])
+        inp_all = np.concatenate([p[0] for p in parts])
+        tr_all = np.concatenate([p[1] for p in parts])
         del parts
-        # by buurt: a linear radix sort of 16-bit keys when the buurten allow it
-        order = np.argsort(tr.astype(np.uint16) if len(polygons) <= 1 << 16 else tr, kind="stable")
-        inp, tr = inp[order], tr[order]
+        order = np.argsort(tr_all, kind="stable")  # by buurt
         # tasks of whole buurten, about _CHUNK pairs each
-        cuts = [*np.unique(np.searchsorted(tr, tr[::_CHUNK])).tolist(), len(tr)]
-        hits = pool.map(
-            lambda a, b: shapely.intersects_xy(polygons[tr[a:b]], xy[inp[a:b], 0], xy[inp[a:b], 1]),
-            cuts[:-1],
-            cuts[1:],
-        )
-        hit = np.concatenate([np.zeros(0, dtype=bool), *hits])
-    return inp[hit], tr[hit]
+        ends = np.cumsum(np.bincount(tr_all, minlength=nb))
+        cut = ends[np.searchsorted(ends, np.arange(_CHUNK, len(order), _CHUNK))]
+        cuts = np.unique(np.concatenate([[0], cut, [len(order)]])).tolist()
+        hits = list(pool.map(test, cuts[:-1], cuts[1:]))
+    if not hits:
+        return np.zeros(0, dtype=point_t), np.zeros(0, dtype=buurt_t)
+    return np.concatenate([h[0] for h in hits]), np.concatenate([h[1] for h in hits])
 
 
 def _accounting(frame: pd.DataFrame, default_name: str) -> tuple[str, int, list[pd.DataFrame]]:
