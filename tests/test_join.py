@@ -74,6 +74,29 @@ def test_indicators_by_hand(grid_buurten: gpd.GeoDataFrame) -> None:
     assert "160000.0, 450500.0" in nj["waarde"].iloc[0]
 
 
+def test_dwellings_not_placed_add_no_corporation_column(grid_buurten: gpd.GeoDataFrame) -> None:
+    """The indicators read the stock as it is with a mask of the placed dwellings: a
+    corporation (or a missing one) found only among the others adds no column and no
+    error, as when they were computed on a copy of the placed rows."""
+    stock = _stock(
+        [
+            ("1", "Portaal", 150_500, 450_500, "A", 2005, 400.0),
+            ("2", "de Alliantie", 160_000, 450_500, "F", 1965, 650.0),  # far outside
+            ("3", None, 150_500, 450_500, "G", 1950, 1000.0),  # no corporation ...
+            ("4", "Portaal", 151_500, 450_500, "G", 1950, 1000.0),
+        ]
+    )
+    stock.loc[2, "geometry"] = None  # ... and no location
+    res = join_sources(grid_buurten, stock=stock, config=JoinConfig(corporatie_kolommen=1))
+    t = res.table
+    assert [c for c in t.columns if str(c).startswith("woningen_")] == [
+        "woningen_portaal",
+        "woningen_corporaties",
+    ]
+    assert t["n_corporaties"].max() == 1
+    assert t["woningen_corporaties"].sum() == 2
+
+
 def test_tolerance_is_configurable(grid_buurten: gpd.GeoDataFrame) -> None:
     stock = _stock([("5", "Portaal", 153_020, 450_500, "C", 1990, 500.0)])
     res = join_sources(grid_buurten, stock=stock, config=JoinConfig(tolerance_m=10))

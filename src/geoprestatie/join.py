@@ -752,12 +752,8 @@ def join_sources(
                 link = beside.submit(_link_placed, sales, stock, ok)
             copied = beside.submit(_joined_stock, stock, ok, placed, how[ok], codes, bestand)
             rejected += _not_located(stock, bestand, pos, how)
-            used = [c for c in _INDICATOR_COLUMNS if c in stock]
             table = _stock_indicators(
-                table,
-                stock[used] if ok.all() else stock[used].iloc[np.flatnonzero(ok)],
-                config,
-                positions=placed,
+                table, stock, config, positions=placed, rows=None if ok.all() else ok
             )
             joined_stock, note = copied.result()
             notes.extend(note)
@@ -897,7 +893,10 @@ def _stock_indicators(
     config: JoinConfig,
     *,
     positions: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
+    """The per-buurt stock columns; ``rows`` (a mask): only those dwellings count, read from
+    ``stock`` as it is (no copy of its rows), ``positions`` their buurt positions."""
     table = table.copy()
     n = len(table)
     if stock is None:
@@ -917,7 +916,17 @@ def _stock_indicators(
     )
     if (bi < 0).any():  # pragma: no cover - join_sources only passes placed dwellings
         raise RuntimeError("woningen zonder buurt bereikten de kengetallen")
+
+    def of_rows(values: np.ndarray) -> np.ndarray:
+        return values if rows is None else values[rows]
+
     corp_code, corp_names = pd.factorize(stock["corporatie"])
+    if rows is not None:  # the corporations of these dwellings only
+        corp_code = corp_code[rows]
+        present = np.flatnonzero(np.bincount(corp_code[corp_code >= 0], minlength=len(corp_names)))
+        renumber = np.full(len(corp_names) + 1, -1, dtype=np.intp)  # [-1] stays -1
+        renumber[present] = np.arange(len(present))
+        corp_code, corp_names = renumber[corp_code], corp_names[present]
     if (corp_code < 0).any():
         raise InputError(
             "corporatie ontbreekt in sommige rijen. Oplossing: vul de corporatie bij elke "
@@ -936,21 +945,21 @@ def _stock_indicators(
     table["n_corporaties"] = (per_corp.to_numpy() > 0).sum(axis=1).astype("int64")
     if "energielabel" in stock:
         label = pd.Series(stock["energielabel"])
-        known = np.bincount(bi, weights=label.notna().to_numpy(), minlength=nb)
-        efg = np.bincount(bi, weights=label.isin(_EFG).to_numpy(), minlength=nb)
+        known = np.bincount(bi, weights=of_rows(label.notna().to_numpy()), minlength=nb)
+        efg = np.bincount(bi, weights=of_rows(label.isin(_EFG).to_numpy()), minlength=nb)
         with np.errstate(invalid="ignore", divide="ignore"):
             table["aandeel_efg"] = np.where(known > 0, efg / known, np.nan)
     else:
         table["aandeel_efg"] = np.nan
     if "bouwjaar" in stock:
         bj = pd.to_numeric(stock["bouwjaar"], errors="coerce").astype("float64")
-        med = pd.Series(bj.to_numpy()).groupby(bi).median()
+        med = pd.Series(of_rows(bj.to_numpy())).groupby(bi).median()
         table["bouwjaar_mediaan"] = med.reindex(range(nb)).to_numpy()
     else:
         table["bouwjaar_mediaan"] = np.nan
     limits = limits_for(config.huur_jaar, config.huurgrenzen)
     rent = stock["huurprijs"] if "huurprijs" in stock else pd.Series(np.nan, index=stock.index)
-    rc = classify_rent(rent, limits).cat.codes.to_numpy().astype("int64")
+    rc = of_rows(classify_rent(rent, limits).cat.codes.to_numpy().astype("int64"))
     nk = len(RENT_CLASSES) + 1
     rc = np.where(rc < 0, nk - 1, rc)  # NA -> onbekend
     per_class = np.bincount(bi * nk + rc, minlength=nb * nk).reshape(nb, nk)
@@ -958,9 +967,6 @@ def _stock_indicators(
         table[f"huur_{k}"] = per_class[:, j].astype("int64")
     return table
 
-
-#: The stock columns :func:`_stock_indicators` reads (with the buurt positions).
-_INDICATOR_COLUMNS = ("corporatie", "energielabel", "bouwjaar", "huurprijs")
 
 #: Column of the joined sales: the row position of the sale's dwelling in ``JoinResult.stock``.
 STOCK_POSITION = "voorraad_positie"
@@ -974,7 +980,7 @@ def _per_corporation(
     uniq, to_slug = np.unique(slugs.to_numpy(dtype=object), return_inverse=True)
     ns = len(uniq)
     counts = np.bincount(bi * ns + to_slug[corp_code], minlength=nb * ns).reshape(nb, ns)
-    return pd.DataFrame(counts.astype("int64"), columns=list(uniq))
+    return pd.DataFrame(counts.astype("int64", copy=False), columns=list(uniq))
 
 
 def _corporation_columns(per_corp: pd.DataFrame, most: int, *, index: pd.Index) -> pd.DataFrame:
