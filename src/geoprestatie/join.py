@@ -409,12 +409,12 @@ def _points_intersecting(tree: Any, points: np.ndarray) -> tuple[np.ndarray, np.
 
     The points are queried by envelope only; the candidate pairs are sorted by buurt and
     tested with :func:`shapely.intersects_xy` against prepared buurten, one buurt's points
-    after another (its prepared polygon stays in cache). That takes about half the CPU of
-    the query's own predicate, which prepares every point instead of every buurt, and needs
-    no sort of the points (measured on the national set: 3.0 -> 2.0 CPU-s for 2.5 M points,
-    in file order or shuffled). The query, the sort and the test release the GIL, so
-    threads share the one tree; each buurt is tested in one thread only (GEOS builds a
-    prepared geometry's index on first use, which is not thread-safe).
+    after another (its prepared polygon stays in cache). That takes less CPU than the
+    query's own predicate, which prepares every point instead of every buurt, and needs no
+    sort of the points (national set, 2.5 M points: 3.0 -> 1.74 CPU-s, in file order or
+    shuffled; ``benchmarks/README.md``, session 6). The query, the sort and the test release
+    the GIL, so threads share the one tree; each buurt is tested in one thread only (GEOS
+    builds a prepared geometry's index on first use, which is not thread-safe).
     """
     n = len(points)
     if n == 0:
