@@ -36,14 +36,27 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def tree_pss_kib(pid: int) -> int:
-    """PSS of ``pid`` and every process below it, in KiB (0 once it has ended)."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += _pss_kib(p)
+        found.append(p)
         todo += _children(p)
-    return total
+    return sorted(found)
+
+
+def tree_pss_kib(pid: int) -> int | None:
+    """PSS of ``pid`` and every process below it, in KiB (0 once it has ended); ``None``
+    when a process started or ended while they were read.
+
+    A fork during a sample would count the pages it shares twice: the parent read before
+    the fork holds them all, the child read after it holds half of them (a national run's
+    2 GB parent read as 3 GB for one sample). Such a sample is not a sum of one moment.
+    """
+    tree = _tree(pid)
+    total = sum(_pss_kib(p) for p in tree)
+    return total if _tree(pid) == tree else None
 
 
 class TreeMemory:
@@ -69,7 +82,7 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while True:
-            self.peak_kib = max(self.peak_kib, tree_pss_kib(self._pid))
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(self._pid) or 0)
             if self._done.wait(self._interval):
                 return
 
