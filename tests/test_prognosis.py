@@ -577,3 +577,20 @@ def test_projection_invariants(rows: list[tuple], scenario: str) -> None:
     perm = sel[~sel["tijdelijk"]]
     # an empty selection sums to 0 (not to the '' of an empty string column)
     assert int(muts.to_numpy(dtype="int64").sum()) == int(signed_counts(perm).sum())
+
+
+@pytest.mark.parametrize("by_buurt", [True, False])
+def test_start_stock_from_stock_categorical_corporation(by_buurt: bool) -> None:
+    # read_stock gives corporatie as a categorical: the same counts, order and dtypes
+    stock = pd.DataFrame(
+        {
+            "vhe_id": ["1", "2", "3", "4", "5"],
+            "corporatie": ["B", "A", "B", "A", "C"],
+            "buurtcode": ["BU00000002", None, "BU00000001", "BU00000002", "BU00000001"],
+        }
+    )
+    text = start_stock_from_stock(stock, peildatum="2023-01-01", by_buurt=by_buurt)
+    coded = stock.assign(corporatie=stock["corporatie"].astype("category"))
+    got = start_stock_from_stock(coded, peildatum="2023-01-01", by_buurt=by_buurt)
+    pd.testing.assert_frame_equal(got, text)
+    assert got["corporatie"].dtype == "string"

@@ -420,3 +420,20 @@ def test_points_are_made_with_the_collector_paused(
     assert seen == [False]
     assert gc.isenabled()
     assert df.geometry.iloc[0] == Point(155000, 463000)
+
+
+def test_corporation_and_type_are_categories_of_their_text(tmp_path: Path) -> None:
+    # few distinct values per 2.5 M dwellings: one code each, not one string each; the text
+    # (and its sorted order) is what it was
+    text = HEADER + (
+        "A1; Ymere ;155000;463000;A;1970;meergezins;600;ja;3\n"
+        "A2;de Alliantie;155100;463100;B;1971;;610;ja;3\n"
+        "A3; Ymere ;155200;463200;C;1972;eengezins;620;ja;3\n"
+    )
+    s = read_stock(_write(tmp_path, text))
+    for col in ("corporatie", "woningtype"):
+        assert isinstance(s[col].dtype, pd.CategoricalDtype)
+        assert not s[col].dtype.ordered
+    assert s["corporatie"].astype("string").tolist() == ["Ymere", "de Alliantie", "Ymere"]
+    assert s["corporatie"].cat.categories.tolist() == ["Ymere", "de Alliantie"]
+    assert s["woningtype"].astype("string").tolist() == ["meergezins", pd.NA, "eengezins"]

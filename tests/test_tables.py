@@ -115,3 +115,17 @@ def test_suppressed_cells_show_the_label(tmp_path: Path) -> None:
     )
     ws = openpyxl.load_workbook(xlsx)["B"]
     assert ws["B2"].value == 120 and ws["B3"].value == "< 5"
+
+
+@pytest.mark.parametrize("csv", ["nl", "internationaal"])
+def test_categorical_text_column_as_its_text(tmp_path: Path, csv: str) -> None:
+    # a categorical of text (the stock's corporatie) is decoded in Arrow: the same CSV as
+    # the text column, formula-like values neutralised, quoting and missing values alike
+    text = pd.Series(["=1+1", "de Alliantie", None, "a;b", "Ymere"], dtype="string")
+    other = pd.Series([1.5, None, 2.0, 3.0, 1.0]).astype("category")  # not text: value by value
+    plain_frame = pd.DataFrame({"corporatie": text, "getal": other.astype(object)})
+    coded = pd.DataFrame({"corporatie": text.astype("category"), "getal": other})
+    a = write_csv(plain_frame, tmp_path / "a.csv", csv=csv).read_bytes()
+    b = write_csv(coded, tmp_path / "b.csv", csv=csv).read_bytes()
+    assert a == b
+    assert "'=1+1" in b.decode("utf-8-sig")

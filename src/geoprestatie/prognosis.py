@@ -725,16 +725,30 @@ def start_stock_from_stock(
     keys = (
         ["corporatie", "buurtcode"] if by_buurt and "buurtcode" in stock.columns else ["corporatie"]
     )
-    frame = stock[keys].copy()
+    frame = stock[keys]
+    # a categorical key (read_stock's corporatie) is grouped as it is: the same groups and
+    # order as its text, without a string per dwelling
+    frame = frame.assign(
+        **{k: frame[k].astype("string") for k in keys if not _categorical(frame[k])}
+    )
+    counts = (
+        frame.groupby(keys, dropna=False, sort=True, observed=True)
+        .size()
+        .rename("aantal")
+        .reset_index()
+    )
     for k in keys:
-        frame[k] = frame[k].astype("string")
-    counts = frame.groupby(keys, dropna=False, sort=True).size().rename("aantal").reset_index()
+        counts[k] = counts[k].astype("string")
     counts["aantal"] = counts["aantal"].astype("Int64")
     counts["tijdelijk"] = pd.Series(0, index=counts.index, dtype="Int64")
     counts["peildatum"] = pd.Series(
         [_parse_date(peildatum, source="peildatum")] * len(counts), index=counts.index, dtype=object
     )
     return counts
+
+
+def _categorical(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype)
 
 
 def startjaar(peildatum: date) -> int:

@@ -571,7 +571,7 @@ def read_stock(
 
     out = pd.DataFrame(index=df.index)
     out["vhe_id"] = df["vhe_id"].astype("string")
-    out["corporatie"] = df["corporatie"].astype("string")
+    out["corporatie"] = _labels(df["corporatie"])
     out["buurtcode"] = df["buurtcode"].astype("string")
     out["energielabel"] = parsed.get(
         "energielabel",
@@ -582,9 +582,9 @@ def read_stock(
     )
     out["bouwjaar"] = parsed.get("bouwjaar", pd.Series(pd.NA, index=df.index, dtype="Int64"))
     out["woningtype"] = (
-        df["woningtype"].astype("string")
+        _labels(df["woningtype"])
         if "woningtype" in df
-        else pd.Series(pd.NA, index=df.index, dtype="string")
+        else pd.Series(pd.NA, index=df.index, dtype="string").astype("category")
     )
     out["huurprijs"] = parsed.get("huurprijs", pd.Series(np.nan, index=df.index))
     out["daeb"] = parsed.get("daeb", pd.Series(pd.NA, index=df.index, dtype="boolean"))
@@ -601,6 +601,20 @@ def read_stock(
     attach(gdf, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)
     return gdf
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """A text column of few distinct values (``corporatie``, ``woningtype``) as a pandas
+    categorical of its text: the values and their sorted order stay those of the text
+    (``astype("string")`` gives it back), one small code per dwelling instead of one string
+    each (about 0.14 GB less for the 2.5 M dwellings of a national run).
+
+    Examples
+    --------
+    >>> _labels(pd.Series(["b", "a", None, "b"])).cat.categories.tolist()
+    ['a', 'b']
+    """
+    return values.astype("string").astype("category")
 
 
 #: Numeric stock columns: name, lowest and highest valid value, whole numbers only.
