@@ -349,3 +349,17 @@ def test_move_stays_within_what_the_attacker_knows() -> None:
     assert _suppression._move(cs.matrix(), 0, -1.0, cost, up, down) is None
     change = _suppression._move(cs.matrix(), 0, 1.0, cost, up, down)
     assert change is not None and change[0] == 1 and abs(change[1:]).sum() == 1
+
+
+def test_a_value_against_its_declared_sign_is_audited_as_it_is() -> None:
+    """A stand declared never negative but negative in odd input (more demolished than
+    there was): the attacker's bounds follow the true value, so the audit LPs stay
+    feasible and the small counts are protected (the injection run stopped with 'made no
+    progress' when the declared sign was kept)."""
+    cs = CellSystem()
+    parts = [cs.cell(("stand", b), v, sign=1) for b, v in enumerate([-6, 3, 40, 2, 55])]
+    cs.sum(cs.cell("totaal", sum(cs.values), sign=1), parts)
+    assert cs.signs[: len(parts)] == [-1, 1, 1, 1, 1]
+    status = protect(cs, min_count=5)
+    assert status[1] == PRIMARY and status[3] == PRIMARY
+    assert not {j for j in _exact_exposed(cs, status != PUBLISHED) if status[j] == PRIMARY}

@@ -126,7 +126,8 @@ class CellSystem:
         A key added again with another value becomes a separate cell (key plus a counter),
         so a caller never links two different numbers by accident. ``sign`` is what is
         known of the quantity: +1 never negative, -1 never positive, 0 either (default:
-        the sign of ``value``, zero counting as +1).
+        the sign of ``value``, zero counting as +1); a sign ``value`` contradicts gives way
+        to the value's own (:func:`_true_signs`).
         """
         value = float(value)
         weight = FORCED if forced else weight
@@ -144,7 +145,9 @@ class CellSystem:
         self.values.append(value)
         self.weights.append(weight)
         self.nonzero_known.append(nonzero_known)
-        self.signs.append((1 if value >= 0 else -1) if sign is None else int(np.sign(sign)))
+        self.signs.append(
+            int(_true_signs(np.array([value]), np.array([sign or 0]), sign is None)[0])
+        )
         return probe
 
     def has(self, key: Hashable) -> bool:
@@ -186,7 +189,7 @@ class CellSystem:
         n = len(keys)
         values = np.asarray(values, dtype=float).reshape(n)
         nonzero = np.broadcast_to(np.asarray(nonzero_known, dtype=bool), (n,))
-        signs = np.sign(np.asarray(signs, dtype=np.int64)).reshape(n)
+        signs = _true_signs(values, np.asarray(signs, dtype=np.int64).reshape(n), False)
         start = len(self.keys)
         fresh = self._index.keys().isdisjoint(keys)
         if fresh:
@@ -230,6 +233,24 @@ class CellSystem:
         data[np.cumsum(lengths) - lengths] = 1.0  # the total
         shape = (len(lengths), len(self.keys))
         return sparse.csr_matrix((data, (rows, cols)), shape=shape)
+
+
+def _true_signs(values: np.ndarray, signs: np.ndarray, default: bool) -> np.ndarray:
+    """The sign known of each cell: ``signs`` (or with ``default`` the value's own, zero
+    counting as +1), except where the value itself contradicts it (a negative stand in odd
+    input): then the value's sign. The attacker is assumed to know what is true; a bound
+    the true table breaks would make every audit LP infeasible.
+
+    Examples
+    --------
+    >>> _true_signs(np.array([-6.0, 4.0, 0.0, -2.0]), np.array([1, 1, -1, 0]), False).tolist()
+    [-1, 1, -1, 0]
+    """
+    own = np.where(values >= 0, 1, -1)
+    if default:
+        return own
+    out = np.sign(signs)
+    return np.where(out * values < 0, own, out)
 
 
 def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
