@@ -102,28 +102,50 @@ def test_without_fork_the_job_runs_here_when_asked(monkeypatch: pytest.MonkeyPat
 
 def test_spare_core_needs_two_cores_and_a_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
-    monkeypatch.setattr(_fork, "running_now", lambda: 2)  # busy right now
+    monkeypatch.setattr(_fork, "others_running", lambda: 1)  # another task runs now
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 0.0, 0.0))
     assert _fork.spare_core()
     monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
     assert not _fork.spare_core()
-    # a lagging load average (a run just ended) but only this process runnable now
-    monkeypatch.setattr(_fork, "running_now", lambda: 1)
+    # a lagging load average (a run just ended) but nothing else runnable now
+    monkeypatch.setattr(_fork, "others_running", lambda: 0)
     assert _fork.spare_core()
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not _fork.spare_core()
 
 
-def test_running_now_takes_the_fewest_runnable_tasks(tmp_path: Path) -> None:
-    loadavg = tmp_path / "loadavg"
-    loadavg.write_text("1.61 1.70 1.64 3/107 24186\n")
-    assert _fork.running_now(str(loadavg)) == 3
-    loadavg.write_text("garbage\n")
-    assert _fork.running_now(str(loadavg)) > 1000
-    # this process is running while it reads
-    assert _fork.running_now() >= 1
+def _fake_proc(root: Path, running: int, tasks: dict[int, tuple[int, list[str]]]) -> str:
+    """A /proc with ``running`` runnable tasks in loadavg and processes pid: (ppid, states
+    of its threads)."""
+    root.mkdir()
+    (root / "loadavg").write_text(f"1.61 1.70 1.64 {running}/107 24186\n")
+    for pid, (ppid, states) in tasks.items():
+        (root / str(pid)).mkdir()
+        (root / str(pid) / "stat").write_text(f"{pid} (a (b) c) S {ppid} 1 1\n")
+        for n, state in enumerate(states):
+            (root / str(pid) / "task" / str(pid + n)).mkdir(parents=True)
+            (root / str(pid) / "task" / str(pid + n) / "stat").write_text(
+                f"{pid + n} (x) {state} {ppid} 1\n"
+            )
+    return str(root)
+
+
+def test_others_running_leaves_out_this_run_s_own_tasks(tmp_path: Path) -> None:
+    me = os.getpid()
+    # this process (2 running threads), a forked job (running), the PDF engine's helper
+    # under its main process (running); 1 running task of another program, 1 sleeping
+    ours = {me: (1, ["R", "R"]), 900001: (me, ["R"]), 900002: (me, ["S"]), 900003: (900002, ["R"])}
+    others = {900010: (1, ["R", "S"]), 900011: (1, ["S"])}
+    proc = _fake_proc(tmp_path / "proc", 5, {**ours, **others})
+    assert _fork.others_running(proc) == 1
+    proc = _fake_proc(tmp_path / "proc2", 4, ours)
+    assert _fork.others_running(proc) == 0
+    (tmp_path / "proc2" / "loadavg").write_text("garbage\n")
+    assert _fork.others_running(proc) > 1000
+    # the real /proc: this process is running while it counts, and is left out
+    assert 0 <= _fork.others_running() < 1000
 
 
 def test_a_large_process_runs_its_jobs_in_place(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ result, same order of progress lines and warnings as without jobs, one core.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-__all__ = ["MAX_FORK_RSS", "Job", "available", "running_now", "small", "spare_core", "start"]
+__all__ = ["MAX_FORK_RSS", "Job", "available", "others_running", "small", "spare_core", "start"]
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ def available() -> bool:
 def spare_core() -> bool:
     """Whether a second core is free: at least two cores for this process and either a
     1-min load average below their number minus a half (this process itself counts about
-    one) or, right now, fewer runnable tasks than cores (:func:`running_now`).
+    one) or, right now, no runnable task but this run's own (:func:`others_running`).
 
     A child costs CPU of its own (copy-on-write pages, first-use caches): on one core, or
     with every core busy, the job runs faster in place. The load average lags by a minute:
@@ -58,29 +59,64 @@ def spare_core() -> bool:
     cores = len(os.sched_getaffinity(0))
     if cores < 2:
         return False
-    return os.getloadavg()[0] < cores - 0.5 or running_now() < cores
+    return os.getloadavg()[0] < cores - 0.5 or others_running() < cores - 1
 
 
-def running_now(path: str = "/proc/loadavg", reads: int = 3) -> int:
-    """The fewest runnable tasks on the machine over a few reads a millisecond apart (the
-    4th field of ``/proc/loadavg``, this process included; a kernel worker that is
-    runnable for a moment does not count); a large number where it cannot be read.
+def others_running(proc: str = "/proc", reads: int = 3) -> int:
+    """Runnable tasks on the machine that are not this process's or its descendants' (its
+    forked jobs, the PDF engine): the count in ``/proc/loadavg`` less this process tree's
+    tasks in state R, the fewest over a few reads a millisecond apart (a kernel worker
+    runnable for a moment does not count); a large number where ``/proc`` cannot be read.
 
     Examples
     --------
-    >>> running_now("/nonexistent") > 1000
+    >>> others_running("/nonexistent") > 1000
     True
     """
-    counts = []
+    fewest = sys.maxsize
     for read in range(reads):
         if read:
             time.sleep(0.001)
         try:
-            with open(path, encoding="ascii") as handle:
-                counts.append(int(handle.read().split()[3].split("/")[0]))
+            with open(f"{proc}/loadavg", encoding="ascii") as handle:
+                total = int(handle.read().split()[3].split("/")[0])
+            ours = sum(_running_tasks(f"{proc}/{pid}") for pid in _tree(proc, os.getpid()))
         except (OSError, IndexError, ValueError):
             return sys.maxsize
-    return min(counts)
+        fewest = min(fewest, total - ours)
+    return max(fewest, 0)
+
+
+def _stat_fields(path: str) -> list[str]:
+    """The fields of a ``stat`` file after the command name (state, ppid, ...)."""
+    with open(path, encoding="ascii", errors="replace") as handle:
+        return handle.read().rsplit(")", 1)[1].split()
+
+
+def _tree(proc: str, root: int) -> list[int]:
+    """``root`` and every process descending from it."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir(proc):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):  # ended meanwhile
+                ppid = int(_stat_fields(f"{entry.path}/stat")[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, ()))
+    return out
+
+
+def _running_tasks(process: str) -> int:
+    """The threads of a process (its ``/proc`` folder) in state R; 0 once it ended."""
+    running = 0
+    with contextlib.suppress(OSError):
+        for task in os.scandir(f"{process}/task"):
+            with contextlib.suppress(OSError, IndexError):
+                running += _stat_fields(f"{task.path}/stat")[0] == "R"
+    return running
 
 
 #: A process that has held more memory than this (a national run) runs its jobs in place,
