@@ -363,3 +363,15 @@ def test_a_value_against_its_declared_sign_is_audited_as_it_is() -> None:
     status = protect(cs, min_count=5)
     assert status[1] == PRIMARY and status[3] == PRIMARY
     assert not {j for j in _exact_exposed(cs, status != PUBLISHED) if status[j] == PRIMARY}
+
+
+def test_a_round_that_hides_nothing_widens_instead_of_failing(monkeypatch) -> None:
+    """Where the audit finds a cell pinned but the complementary LP sees a way that needs no
+    new hidden cell (a numerically borderline system; simulated: the LP answers with no
+    change), every published cell of the pinning relations is hidden: the run goes on and
+    stays safe (it stopped with 'made no progress' before)."""
+    monkeypatch.setattr(_suppression, "_move", lambda a, *args, **kwargs: np.zeros(a.shape[1]))
+    cs, *_ = _chains(6)
+    status = protect(cs, min_count=5)
+    assert (status == PRIMARY).any()
+    assert not {j for j in _exact_exposed(cs, status != PUBLISHED) if status[j] == PRIMARY}

@@ -300,7 +300,33 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
         if stubborn:
             _complement(cells, a, stubborn, status)
         if int((status != PUBLISHED).sum()) == before:  # the audit and the LP disagree
-            raise RuntimeError(f"cell suppression made no progress on {len(exposed)} cell(s)")
+            _hide_around(cells, a, exposed, status)
+
+
+def _hide_around(
+    cells: CellSystem, a: sparse.csr_matrix, exposed: dict[int, set[int]], status: np.ndarray
+) -> None:
+    """The last resort when a round hid nothing (the audit still finds a cell pinned where
+    the LP of :func:`_move` saw a way, e.g. a numerically borderline system): hide every
+    published cell, forced ones too, of the relations that pin each exposed cell. Hiding
+    more is always safe; with nothing left to hide, :class:`UnprotectableError`."""
+    hid = False
+    for rels in exposed.values():
+        for rel in sorted(rels):
+            members = a.indices[a.indptr[rel] : a.indptr[rel + 1]]
+            shown = members[status[members] == PUBLISHED]
+            status[shown] = SECONDARY
+            hid = hid or bool(shown.size)
+    if not hid:
+        raise _unprotectable(cells, next(iter(exposed)))
+
+
+def _unprotectable(cells: CellSystem, j: int) -> UnprotectableError:
+    return UnprotectableError(
+        f"publicatie: het kleine aantal {cells.keys[j]!r} ligt vast door de samenhang "
+        "van de tabellen, ook als alle andere cellen verborgen worden; publiek/ is "
+        "niet geschreven. Controleer de invoer of meld dit aan de beheerders"
+    )
 
 
 def _candidates(a: sparse.csr_matrix, rel: int, rank: np.ndarray, status: np.ndarray) -> np.ndarray:
@@ -352,11 +378,7 @@ def _complement(
             (d for m, s in tries if (d := _move(a, j, s, cost, up, down, m)) is not None), None
         )
         if change is None:
-            raise UnprotectableError(
-                f"publicatie: het kleine aantal {cells.keys[j]!r} ligt vast door de samenhang "
-                "van de tabellen, ook als alle andere cellen verborgen worden; publiek/ is "
-                "niet geschreven. Controleer de invoer of meld dit aan de beheerders"
-            )
+            raise _unprotectable(cells, j)
         status[(np.abs(change) > _EPS) & ~hidden] = SECONDARY
 
 
