@@ -375,3 +375,20 @@ def test_a_round_that_hides_nothing_widens_instead_of_failing(monkeypatch) -> No
     status = protect(cs, min_count=5)
     assert (status == PRIMARY).any()
     assert not {j for j in _exact_exposed(cs, status != PUBLISHED) if status[j] == PRIMARY}
+
+
+def test_pinned_secondary_cells_stay_hidden_when_publishing_them_pins_a_primary() -> None:
+    """Not totally unimodular (S counts three times): the complementary change moves P by 1
+    with S by 1/3 and Y by 2/3, so S, S2 and V end pinned to intervals narrower than 1 but
+    not to a point; publishing them all again gave P = 32 - 10 - 20 away (found in review,
+    session 6). They stay hidden: P keeps its interval."""
+    values = {"P": 2, "S": 10, "S2": 10, "Y": 20, "V": 0, "T1": 32, "K": 0, "U": 10}
+    relations = [("T1", ["P", "S", "Y"]), ("Y", ["S", "S2"]), ("S2", ["S", "K"]), ("S", ["U", "V"])]
+    cs = CellSystem()
+    for key, v in values.items():
+        cs.cell(key, v, forced=key in ("T1", "K", "U"))
+    for total, parts in relations:
+        cs.sum(total, parts)
+    status = protect(cs, min_count=5)
+    assert status[cs.index("P")] == PRIMARY
+    assert not {j for j in _exact_exposed(cs, status != PUBLISHED) if status[j] == PRIMARY}

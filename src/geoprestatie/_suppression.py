@@ -285,10 +285,9 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
         pinned = audit(cells, status != PUBLISHED, a=a, proven=proven)
         exposed = {j: rels for j, rels in pinned.items() if status[j] == PRIMARY}
         if not exposed:
-            # a pinned secondary cell protects nothing: every feasible table has the same
-            # value there, so publishing it leaves the attacker's knowledge unchanged
-            status[[j for j in pinned if status[j] == SECONDARY]] = PUBLISHED
-            return status
+            return _republish_pinned(
+                cells, a, status, [j for j in pinned if status[j] == SECONDARY]
+            )
         before = int((status != PUBLISHED).sum())
         rounds[list(exposed)] += 1
         stubborn = [j for j in exposed if rounds[j] >= _PATIENCE]
@@ -301,6 +300,22 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
             _complement(cells, a, stubborn, status)
         if int((status != PUBLISHED).sum()) == before:  # the audit and the LP disagree
             _hide_around(cells, a, exposed, status)
+
+
+def _republish_pinned(
+    cells: CellSystem, a: sparse.csr_matrix, status: np.ndarray, pinned: list[int]
+) -> np.ndarray:
+    """Publish again the secondary cells the last audit found pinned (interval below 1):
+    they add next to no uncertainty. Their interval need not be a single value (a system
+    that is not totally unimodular: a complementary change moves some cells by a third), so
+    fixing them can narrow a primary cell: a fresh audit of the smaller set of hidden cells
+    decides, and where it pins a primary cell they all stay hidden."""
+    if not pinned:
+        return status
+    trial = status.copy()
+    trial[pinned] = PUBLISHED
+    again = audit(cells, trial != PUBLISHED, a=a)  # fresh: fewer hidden cells, no proofs
+    return status if any(trial[j] == PRIMARY for j in again) else trial
 
 
 def _hide_around(
