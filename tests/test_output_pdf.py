@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -206,3 +209,28 @@ def test_a_stopped_or_stuck_browser(tmp_path: Path) -> None:
 def test_no_engine_no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf, "find_engine", lambda: None)
     assert pdf.start_browser() is None
+
+
+def test_close_ends_the_helpers_after_the_main_process_died(tmp_path: Path) -> None:
+    """A Chromium whose main process dies while a helper of its group lives on: once
+    ``running()`` has reaped the main process, ``close()`` still ends the group (found in
+    review, session 6: the helpers were left running)."""
+    from geoprestatie.output._devtools import DevToolsPipe
+
+    engine = tmp_path / "engine.sh"
+    helper_pid = tmp_path / "helper.pid"
+    engine.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {helper_pid}\nexit 1\n")
+    engine.chmod(0o755)
+    pipe = DevToolsPipe([str(engine)])
+    deadline = time.monotonic() + 10
+    while pipe.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pipe.running()
+    helper = int(helper_pid.read_text())
+    pipe.close()
+    time.sleep(0.2)
+    state = Path(f"/proc/{helper}/stat")
+    alive = state.exists() and state.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    if alive:
+        os.kill(helper, signal.SIGKILL)
+    assert not alive

@@ -40,12 +40,18 @@ class DevToolsPipe:
     def __init__(self, argv: Sequence[str], *, log: Path | None = None) -> None:
         self._buffer = bytearray()
         self._last_id = 0
+        self._group: int | None = None
         # the ends Chromium gets, numbered >= 5 so that moving them to 3 and 4 clobbers none
         to_engine, self._send_fd = _pipe_at_least(5)
         self._receive_fd, from_engine = _pipe_at_least(5, reverse=True)
-        out = os.open(
-            log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600
-        )
+        try:
+            out = os.open(
+                log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600
+            )
+        except OSError:
+            for fd in (to_engine, from_engine, self._send_fd, self._receive_fd):
+                os.close(fd)
+            raise
         try:
             self.pid: int | None = os.posix_spawn(
                 argv[0],
@@ -67,6 +73,11 @@ class DevToolsPipe:
         finally:
             for fd in (to_engine, from_engine, out):
                 os.close(fd)
+        #: its process group (its own: ``setsid``), ended by :meth:`close` even after
+        #: :meth:`running` found the main process gone (its helpers may still run)
+        self._group = self.pid
+        self._poll = select.poll()  # not select(): descriptors above 1023 too
+        self._poll.register(self._receive_fd, select.POLLIN)
 
     def running(self) -> bool:
         """Whether Chromium still runs."""
@@ -97,7 +108,7 @@ class DevToolsPipe:
         (``time.monotonic()``)."""
         while (end := self._buffer.find(b"\0")) < 0:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._receive_fd], [], [], left)[0]:
+            if left <= 0 or not self._poll.poll(left * 1000):
                 raise DevToolsTimeout("geen antwoord binnen de tijd")
             chunk = os.read(self._receive_fd, 1 << 20)
             if not chunk:
@@ -114,18 +125,18 @@ class DevToolsPipe:
     def close(self, grace: float = 0.0) -> None:
         """End Chromium and its helpers (asked to stop first when ``grace`` seconds are
         given, killed after them) and close the pipe."""
-        group = self.pid
+        group, self._group = self._group, None
         if group is not None:
-            if grace > 0:
+            if grace > 0 and self.running():
                 _signal_group(group, signal.SIGTERM)
                 end = time.monotonic() + grace
                 while self.running() and time.monotonic() < end:
                     time.sleep(0.05)
             _signal_group(group, signal.SIGKILL)  # the helpers too
-            if self.pid is not None:
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(self.pid, 0)
-                self.pid = None
+        if self.pid is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = None
         for fd in (self._send_fd, self._receive_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
