@@ -46,9 +46,9 @@ def available() -> bool:
 
 
 def spare_core() -> bool:
-    """Whether a second core is free: at least two cores for this process and either a
-    1-min load average below their number minus a half (this process itself counts about
-    one) or, right now, no runnable task but this run's own (:func:`others_running`).
+    """Whether a second core is free: at least two cores for this process and, right now,
+    no runnable task but this run's own (:func:`others_running`); where that cannot be
+    counted, a 1-min load average below the cores minus a half (this process counts one).
 
     A child costs CPU of its own (copy-on-write pages, first-use caches): on one core, or
     with every core busy, the job runs faster in place. The load average lags by a minute:
@@ -59,18 +59,21 @@ def spare_core() -> bool:
     cores = len(os.sched_getaffinity(0))
     if cores < 2:
         return False
-    return os.getloadavg()[0] < cores - 0.5 or others_running() < cores - 1
+    others = others_running()
+    if others is None:  # no /proc to count: the load average
+        return os.getloadavg()[0] < cores - 0.5
+    return others < cores - 1
 
 
-def others_running(proc: str = "/proc", reads: int = 3) -> int:
+def others_running(proc: str = "/proc", reads: int = 3) -> int | None:
     """Runnable tasks on the machine that are not this process's or its descendants' (its
     forked jobs, the PDF engine): the count in ``/proc/loadavg`` less this process tree's
     tasks in state R, the fewest over a few reads a millisecond apart (a kernel worker
-    runnable for a moment does not count); a large number where ``/proc`` cannot be read.
+    runnable for a moment does not count); None where ``/proc`` cannot be read.
 
     Examples
     --------
-    >>> others_running("/nonexistent") > 1000
+    >>> others_running("/nonexistent") is None
     True
     """
     fewest = sys.maxsize
@@ -82,7 +85,7 @@ def others_running(proc: str = "/proc", reads: int = 3) -> int:
                 total = int(handle.read().split()[3].split("/")[0])
             ours = sum(_running_tasks(f"{proc}/{pid}") for pid in _tree(proc, os.getpid()))
         except (OSError, IndexError, ValueError):
-            return sys.maxsize
+            return None
         fewest = min(fewest, total - ours)
     return max(fewest, 0)
 
