@@ -517,3 +517,35 @@ def test_placement_of_other_geometries_than_points() -> None:
     np.testing.assert_array_equal(pos[lowest.index.to_numpy()], lowest.to_numpy())
     assert (how[lowest.index.to_numpy()] == 0).all()
     assert len(lowest) == len(geoms)
+
+
+def test_invalid_buurt_polygons_place_points_as_their_repaired_shape() -> None:
+    """A bowtie, a multipolygon whose parts overlap, a hole reaching outside its shell
+    (invalid): points are placed as in the polygons ``make_valid`` makes of them (the
+    envelope query missed the part outside the shell: review, session 6)."""
+    polys = [
+        shapely.from_wkt("POLYGON((0 0, 10 10, 10 0, 0 10, 0 0))"),
+        shapely.from_wkt(
+            "MULTIPOLYGON(((20 0,30 0,30 10,20 10,20 0)),((25 5,35 5,35 15,25 15,25 5)))"
+        ),
+        # a hole reaching outside its shell: the polygon's envelope is the shell's
+        shapely.from_wkt("POLYGON((40 0,50 0,50 10,40 10,40 0),(37 2,45 2,45 8,37 8,37 2))"),
+    ]
+    b = gpd.GeoDataFrame({"buurtcode": ["B0", "B1", "B2"]}, geometry=polys, crs=28992)
+    rng = np.random.default_rng(0)
+    n = 60_000
+    pts = shapely.points(
+        np.round(rng.uniform(-2, 52, n) * 4) / 4, np.round(rng.uniform(-2, 17, n) * 4) / 4
+    )
+    got = assign_buurten(pts, b, tolerance_m=0.0)[0]
+    tree = shapely.STRtree(shapely.make_valid(np.asarray(polys)))
+    i, t = tree.query(pts, predicate="intersects")
+    expected = np.full(n, n, dtype=np.int64)
+    np.minimum.at(expected, i, t)
+    expected[expected == n] = -1
+    assert (got == expected).all()
+    # the bowtie's triangles are left and right; make_valid leaves the overlap of the parts out
+    some = assign_buurten(
+        shapely.points([2.0, 5.0, 22.0, 27.5], [5.0, 2.0, 2.0, 7.5]), b, tolerance_m=0
+    )
+    assert some[0].tolist() == [0, -1, 1, -1]

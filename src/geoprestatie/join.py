@@ -322,7 +322,9 @@ def assign_buurten(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Buurt position and how it was found (0 inside, 1 nearest within tolerance, -1 none).
 
-    A point on a shared border goes to the first buurt in ``buurten`` order.
+    A point on a shared border goes to the first buurt in ``buurten`` order. An invalid
+    buurt polygon (a bowtie, overlapping parts) counts as repaired by
+    ``shapely.make_valid`` (:func:`geoprestatie.sources.read_buurten` repairs it on reading).
 
     Returns
     -------
@@ -354,6 +356,14 @@ def _assign(
     how = np.full(n, -1, dtype="int8")
     if n == 0:
         return pos, how
+    polygons = buurten.geometry.to_numpy()
+    invalid = ~shapely.is_valid(polygons)
+    if invalid.any():
+        # an invalid polygon's envelope is its shell's and a prepared test counts ring
+        # crossings: both misjudge it; points are placed in the repaired polygon
+        repaired = polygons.copy()
+        repaired[invalid] = shapely.make_valid(polygons[invalid])
+        buurten = buurten.set_geometry(gpd.GeoSeries(repaired, crs=buurten.crs))
     tree = buurten.sindex
     inp, tr = _intersecting(tree, geoms, located)
     if len(inp):
