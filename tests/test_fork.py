@@ -103,20 +103,18 @@ def test_without_fork_the_job_runs_here_when_asked(monkeypatch: pytest.MonkeyPat
 def test_spare_core_needs_two_cores_and_a_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
-    # what runs now decides, whatever the (lagging) load average says
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
     monkeypatch.setattr(_fork, "others_running", lambda: 1)  # another task runs now
-    assert not _fork.spare_core()
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.9, 0.0, 0.0))  # a run just ended
-    monkeypatch.setattr(_fork, "others_running", lambda: 0)
-    assert _fork.spare_core()
-    # no /proc: the load average
-    monkeypatch.setattr(_fork, "others_running", lambda: None)
-    assert not _fork.spare_core()
     monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 0.0, 0.0))
     assert _fork.spare_core()
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
+    assert not _fork.spare_core()
+    # a lagging load average (a run just ended) but nothing else runnable now
     monkeypatch.setattr(_fork, "others_running", lambda: 0)
+    assert _fork.spare_core()
+    monkeypatch.setattr(_fork, "others_running", lambda: None)  # no /proc
+    assert not _fork.spare_core()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not _fork.spare_core()
 
 

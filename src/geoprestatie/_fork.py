@@ -46,23 +46,26 @@ def available() -> bool:
 
 
 def spare_core() -> bool:
-    """Whether a second core is free: at least two cores for this process and, right now,
-    no runnable task but this run's own (:func:`others_running`); where that cannot be
-    counted, a 1-min load average below the cores minus a half (this process counts one).
+    """Whether a second core is free: at least two cores for this process and either a
+    1-min load average below their number minus a half (this process itself counts about
+    one) or, right now, no runnable task but this run's own (:func:`others_running`).
 
     A child costs CPU of its own (copy-on-write pages, first-use caches): on one core, or
     with every core busy, the job runs faster in place. The load average lags by a minute:
     a run started right after another (a demo run twice) would see the first run's load
-    and run every job in place (4.9 → 6.5 s for the demo), so the current count decides
-    too.
+    and run every job in place (4.9 → 6.5 s for the demo), so the current count can free a
+    core too. The count alone is not enough: a short task of another program (a monitor
+    sampling memory) at that instant keeps the jobs in place (national run under
+    ``bench_national``'s memory sampler, one run each: output stage 16.4 s with the count
+    alone, 15.2 s with either).
     """
     cores = len(os.sched_getaffinity(0))
     if cores < 2:
         return False
+    if os.getloadavg()[0] < cores - 0.5:
+        return True
     others = others_running()
-    if others is None:  # no /proc to count: the load average
-        return os.getloadavg()[0] < cores - 0.5
-    return others < cores - 1
+    return others is not None and others < cores - 1
 
 
 def others_running(proc: str = "/proc", reads: int = 3) -> int | None:
