@@ -125,7 +125,7 @@ def _fake_proc(root: Path, running: int, tasks: dict[int, tuple[int, list[str]]]
     (root / "loadavg").write_text(f"1.61 1.70 1.64 {running}/107 24186\n")
     for pid, (ppid, states) in tasks.items():
         (root / str(pid)).mkdir()
-        (root / str(pid) / "stat").write_text(f"{pid} (a (b) c) S {ppid} 1 1\n")
+        (root / str(pid) / "stat").write_text(f"{pid} (a (b) c) {states[0]} {ppid} 1 1\n")
         for n, state in enumerate(states):
             (root / str(pid) / "task" / str(pid + n)).mkdir(parents=True)
             (root / str(pid) / "task" / str(pid + n) / "stat").write_text(
@@ -140,7 +140,9 @@ def test_others_running_leaves_out_this_run_s_own_tasks(tmp_path: Path) -> None:
     # under its main process (running); 1 running task of another program, 1 sleeping
     ours = {me: (1, ["R", "R"]), 900001: (me, ["R"]), 900002: (me, ["S"]), 900003: (900002, ["R"])}
     others = {900010: (1, ["R", "S"]), 900011: (1, ["S"])}
-    proc = _fake_proc(tmp_path / "proc", 5, {**ours, **others})
+    # a kernel worker (a child of kthreadd, pid 2) writing back files: not another program
+    kernel = {900020: (2, ["R"]), 900021: (2, ["S"])}
+    proc = _fake_proc(tmp_path / "proc", 6, {**ours, **others, **kernel})
     assert _fork.others_running(proc) == 1
     proc = _fake_proc(tmp_path / "proc2", 4, ours)
     assert _fork.others_running(proc) == 0

@@ -70,9 +70,9 @@ def spare_core() -> bool:
 
 def others_running(proc: str = "/proc", reads: int = 3) -> int | None:
     """Runnable tasks on the machine that are not this process's or its descendants' (its
-    forked jobs, the PDF engine): the count in ``/proc/loadavg`` less this process tree's
-    tasks in state R, the fewest over a few reads a millisecond apart (a kernel worker
-    runnable for a moment does not count); None where ``/proc`` cannot be read.
+    forked jobs, the PDF engine) and not the kernel's own (writing back the files a run
+    just wrote): the count in ``/proc/loadavg`` less those tasks in state R, the fewest
+    over a few reads a millisecond apart; None where ``/proc`` cannot be read.
 
     Examples
     --------
@@ -86,10 +86,11 @@ def others_running(proc: str = "/proc", reads: int = 3) -> int | None:
         try:
             with open(f"{proc}/loadavg", encoding="ascii") as handle:
                 total = int(handle.read().split()[3].split("/")[0])
-            ours = sum(_running_tasks(f"{proc}/{pid}") for pid in _tree(proc, os.getpid()))
+            tree, kernel = _tree(proc, os.getpid())
+            ours = sum(_running_tasks(f"{proc}/{pid}") for pid in tree)
         except (OSError, IndexError, ValueError):
             return None
-        fewest = min(fewest, total - ours)
+        fewest = min(fewest, total - ours - kernel)
     return max(fewest, 0)
 
 
@@ -99,20 +100,23 @@ def _stat_fields(path: str) -> list[str]:
         return handle.read().rsplit(")", 1)[1].split()
 
 
-def _tree(proc: str, root: int) -> list[int]:
-    """``root`` and every process descending from it."""
+def _tree(proc: str, root: int) -> tuple[list[int], int]:
+    """``root`` and every process descending from it; and the kernel's threads (children
+    of ``kthreadd``, pid 2) in state R."""
     children: dict[int, list[int]] = {}
+    kernel = 0
     for entry in os.scandir(proc):
         if entry.name.isdigit():
             with contextlib.suppress(OSError, IndexError):  # ended meanwhile
-                ppid = int(_stat_fields(f"{entry.path}/stat")[1])
-                children.setdefault(ppid, []).append(int(entry.name))
+                state, ppid = _stat_fields(f"{entry.path}/stat")[:2]
+                children.setdefault(int(ppid), []).append(int(entry.name))
+                kernel += ppid == "2" and state == "R"
     out, todo = [], [root]
     while todo:
         pid = todo.pop()
         out.append(pid)
         todo.extend(children.get(pid, ()))
-    return out
+    return out, kernel
 
 
 def _running_tasks(process: str) -> int:
