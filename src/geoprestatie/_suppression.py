@@ -145,9 +145,8 @@ class CellSystem:
         self.values.append(value)
         self.weights.append(weight)
         self.nonzero_known.append(nonzero_known)
-        self.signs.append(
-            int(_true_signs(np.array([value]), np.array([sign or 0]), sign is None)[0])
-        )
+        given = (1 if value >= 0 else -1) if sign is None else sign
+        self.signs.append(int(_true_signs(np.array([value]), np.array([given]))[0]))
         return probe
 
     def has(self, key: Hashable) -> bool:
@@ -189,7 +188,7 @@ class CellSystem:
         n = len(keys)
         values = np.asarray(values, dtype=float).reshape(n)
         nonzero = np.broadcast_to(np.asarray(nonzero_known, dtype=bool), (n,))
-        signs = _true_signs(values, np.asarray(signs, dtype=np.int64).reshape(n), False)
+        signs = _true_signs(values, np.asarray(signs, dtype=np.int64).reshape(n))
         start = len(self.keys)
         fresh = self._index.keys().isdisjoint(keys)
         if fresh:
@@ -235,22 +234,18 @@ class CellSystem:
         return sparse.csr_matrix((data, (rows, cols)), shape=shape)
 
 
-def _true_signs(values: np.ndarray, signs: np.ndarray, default: bool) -> np.ndarray:
-    """The sign known of each cell: ``signs`` (or with ``default`` the value's own, zero
-    counting as +1), except where the value itself contradicts it (a negative stand in odd
-    input): then the value's sign. The attacker is assumed to know what is true; a bound
-    the true table breaks would make every audit LP infeasible.
+def _true_signs(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """The sign known of each cell: ``signs``, except where the value itself contradicts it
+    (a negative stand in odd input): then the value's own. The attacker is assumed to know
+    what is true; a bound the true table breaks would make every audit LP infeasible.
 
     Examples
     --------
-    >>> _true_signs(np.array([-6.0, 4.0, 0.0, -2.0]), np.array([1, 1, -1, 0]), False).tolist()
+    >>> _true_signs(np.array([-6.0, 4.0, 0.0, -2.0]), np.array([1, 1, -1, 0])).tolist()
     [-1, 1, -1, 0]
     """
-    own = np.where(values >= 0, 1, -1)
-    if default:
-        return own
     out = np.sign(signs)
-    return np.where(out * values < 0, own, out)
+    return np.where(out * values < 0, np.where(values >= 0, 1, -1), out)
 
 
 def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
