@@ -404,3 +404,37 @@ def test_join_config_types(
     cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[koppeling]\n{line}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(cfg)
+
+
+def test_internal_set_the_same_with_its_geopackage_forked(
+    demo_result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``write_internal`` writes the GeoPackage in a forked job beside the tables: the same
+    files, byte for byte, as all in this process."""
+    import os
+
+    from geoprestatie import _fork
+    from geoprestatie.output import write
+
+    if not _fork.available():
+        pytest.skip("no fork on this platform")
+    writer = tmp_path / "pid"
+    real = write.write_gpkg  # type: ignore[attr-defined]
+
+    def spy(*args: object, **kwargs: bool) -> list[Path]:
+        writer.write_text(str(os.getpid()))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write, "write_gpkg", spy)
+    monkeypatch.setattr(_fork, "spare_core", lambda: True)
+    (tmp_path / "forked").mkdir()
+    forked = write.write_internal(demo_result, tmp_path / "forked")
+    assert writer.read_text() != str(os.getpid()), "the GeoPackage was written here"
+    monkeypatch.setattr(_fork, "available", lambda: False)
+    (tmp_path / "here").mkdir()
+    here = write.write_internal(demo_result, tmp_path / "here")
+    assert writer.read_text() == str(os.getpid())
+    assert [p.name for p in forked] == [p.name for p in here]
+    assert forked[0].name == "geoprestatie.gpkg"
+    for a, b in zip(forked, here, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

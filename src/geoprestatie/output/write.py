@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from geoprestatie import _fork
@@ -286,11 +287,19 @@ def write_internal(result: RunResult, folder: Path) -> list[Path]:
     """The internal set: every table in full, the dwellings with vhe_id and coordinates
     (GeoPackage layer ``woningen``), the records not joined and the monitor's offending
     records (``overtredingen_<afspraak>.csv``). Never published."""
-    written = write_gpkg(result, folder, dwellings=True)
-    written += write_tables(result, folder)
-    csv = str(result.config.section("uitvoer").get("csv", "nl"))
-    if result.monitor is not None:
-        for rule, records in result.monitor.overtredingen.items():
-            name = f"overtredingen_{file_stem(str(rule))}.csv"
-            written.append(write_csv(records, folder / name, csv=csv))
-    return written
+    # the GeoPackage beside the tables: GDAL inserts the dwellings one by one holding the
+    # GIL (3.5 s for 2.5 M), so another process, not a thread. Light: it converts them per
+    # part. In a large run this set is written after publiek/, once its PDF is printed:
+    # the child's memory does not meet Chromium's (the run's peak)
+    gpkg = _fork.start(partial(write_gpkg, result, folder, dwellings=True), light=True)
+    try:
+        written = write_tables(result, folder)
+        csv = str(result.config.section("uitvoer").get("csv", "nl"))
+        if result.monitor is not None:
+            for rule, records in result.monitor.overtredingen.items():
+                name = f"overtredingen_{file_stem(str(rule))}.csv"
+                written.append(write_csv(records, folder / name, csv=csv))
+    except BaseException:
+        gpkg.cancel()
+        raise
+    return gpkg.result() + written
