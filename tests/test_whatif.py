@@ -151,7 +151,9 @@ def test_the_fast_path_matches_the_plain_programme(
         return
     assert ch.weights is not None and weightspace.contains(ws, ch.weights, tol=1e-7)
     assert (_before(u, ch.weights, i) >= k) == inside
-    assert ch.l1 == pytest.approx(want, abs=1e-6)
+    # both are HiGHS optima within its relative MIP gap (the fast path's: 1e-6): seed 276
+    # (4 criteria, coarse, k=1) differs by 1.0e-6 at L1 0.406; 600 random cases: <= 5.1e-7
+    assert ch.l1 == pytest.approx(want, rel=1e-5, abs=1e-6)
 
 
 def _hard_case() -> tuple[np.ndarray, int, np.ndarray, WeightSet]:
