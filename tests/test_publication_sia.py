@@ -78,3 +78,45 @@ def test_contribution_and_score_do_not_give_a_hidden_share_back() -> None:
     # the other buurten keep their figures (their shares are public anyway)
     assert pub.scored["sia_score"].iloc[1:].notna().all()
     assert pub.scored["bijdrage_oud"].iloc[1:].tolist() == [20.0, 5.0]
+
+
+def _ineligible() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """B1 (3 dwellings, hidden) and B2 (40 dwellings, 2 planned sales: hidden) are not
+    eligible, and the SIA's reason quotes the failing figure."""
+    table = pd.DataFrame(
+        {
+            "buurtcode": ["B1", "B2", "B3", "B4"],
+            "woningen_a": [3, 40, 60, 70],
+            "woningen_corporaties": [3, 40, 60, 70],
+            "verkoop_gepland": [0, 2, 9, 12],
+        }
+    )
+    scored = table[["buurtcode"]].assign(
+        sia_score=[np.nan, np.nan, 50.0, 60.0],
+        sia_geschikt=[False, False, True, True],
+        sia_reden=[
+            "Woningen corporaties 3 (minimaal 25)",
+            "Verkoop gepland 2 (minimaal 5)",
+            pd.NA,
+            pd.NA,
+        ],
+    )
+    return table, scored
+
+
+def test_reason_never_quotes_a_hidden_figure() -> None:
+    """``sia_reden`` is text holding the eligibility figure: the buurt's stock hidden, or
+    the column of a filter hidden, hides the reason (it was published verbatim)."""
+    table, scored = _ineligible()
+    pub = publish_frames(
+        table=table,
+        scored=scored,
+        areas=pd.DataFrame({"dia_id": [], "buurtcodes": []}),
+        policy=PublicationPolicy(),
+        eligibility=["woningen_corporaties", "verkoop_gepland"],
+    )
+    t = pub.table.set_index("buurtcode")
+    assert pd.isna(t.loc["B1", "woningen_corporaties"]) and pd.isna(t.loc["B2", "verkoop_gepland"])
+    reasons = pub.scored["sia_reden"].tolist()
+    assert pd.isna(reasons[0]) and pd.isna(reasons[1]), reasons
+    assert pub.scored.attrs["onderdrukt"]["sia_reden"].tolist() == [True, True, False, False]

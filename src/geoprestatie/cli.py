@@ -1065,6 +1065,7 @@ def sia(
         areas=result.areas,
         policy=policy,
         criteria={c.name: c.column for c in sia_cfg.criteria},
+        eligibility=[f.column for f in sia_cfg.eligibility],
     )
 
     def files(scored: Any, areas: Any, folder: Path) -> list[Path]:

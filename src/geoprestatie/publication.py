@@ -642,6 +642,7 @@ def publish_frames(
     prognosis: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
     criteria: Mapping[str, str] | None = None,
+    eligibility: Sequence[str] = (),
 ) -> PublicFrames:
     """The public versions of a run's frames (see the module docstring for the rules).
 
@@ -659,6 +660,10 @@ def publish_frames(
         public table hides for a buurt (a share that would give a hidden count back) hides
         its contribution there, and the buurt's SIA figures (the score minus the other,
         public contributions would give it back).
+    eligibility
+        The columns of the SIA eligibility filters (``[[sia.eligibility]] column``): a
+        buurt's ``sia_reden`` quotes their values, so it is hidden where the public table
+        hides one of them for the buurt.
 
     Examples
     --------
@@ -695,6 +700,7 @@ def publish_frames(
     )
     pub.scored = _public_buurten(scored, per_buurt, hidden, efg, m, sia=True)
     pub.scored = _hide_criteria(pub.scored, pub.table, criteria or {})
+    pub.scored = _hide_reasons(pub.scored, pub.table, eligibility)
     pub.hidden_totals = _hidden_totals(cs, status)
     pub.notes += _total_notes(cs, status, m)
     pub.scored.attrs = {k: v for k, v in pub.scored.attrs.items() if k not in _INTERNAL_ATTRS}
@@ -815,6 +821,49 @@ def _hide_criteria(
     for col in [*_SIA_FIGURES, *family]:
         if col in mask:
             mask[col] |= any_hidden
+    return _hide(scored, mask)
+
+
+def _hide_reasons(
+    scored: pd.DataFrame, table: pd.DataFrame, eligibility: Sequence[str]
+) -> pd.DataFrame:
+    """Hide the reason a buurt is not eligible (``sia_reden``) where it could quote a hidden
+    figure ("Woningen corporaties 1 (minimaal 25)"): where the buurt's SIA score is hidden
+    (its stock or a criterion is), or where the public ``table`` hides a column of an
+    eligibility filter for the buurt. An empty reason (eligible) stays empty.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["B1", "B2"], "verkoop_gepland": [pd.NA, 9]})
+    >>> t.attrs[SUPPRESSED_ATTR] = pd.DataFrame({"buurtcode": [False] * 2,
+    ...                                          "verkoop_gepland": [True, False]})
+    >>> s = pd.DataFrame({"buurtcode": ["B1", "B2"],
+    ...                   "sia_reden": ["Verkoop gepland 2 (minimaal 5)", "Te klein"]})
+    >>> out = _hide_reasons(s, t, ["verkoop_gepland"])
+    >>> out["sia_reden"].tolist(), suppressed_mask(out)["sia_reden"].tolist()
+    ([<NA>, 'Te klein'], [True, False])
+    """
+    if "sia_reden" not in scored or "buurtcode" not in scored or "buurtcode" not in table:
+        return scored
+    reason = scored["sia_reden"].astype("string")
+    flags = (
+        suppressed_mask(scored)
+        .get("sia_score", pd.Series(False, index=scored.index))
+        .to_numpy(dtype=bool)
+    )
+    tmask = suppressed_mask(table)
+    tmask.index = table["buurtcode"].astype(str).to_numpy()
+    tmask = tmask[~tmask.index.duplicated()]
+    columns = [c for c in dict.fromkeys(eligibility) if c in tmask]
+    if columns:
+        codes = scored["buurtcode"].astype(str).to_numpy()
+        in_table = tmask[columns].any(axis=1).reindex(codes, fill_value=False)
+        flags = flags | in_table.to_numpy(dtype=bool)
+    flags = flags & reason.fillna("").str.strip().ne("").to_numpy(dtype=bool)
+    if not flags.any():
+        return scored
+    mask = pd.DataFrame(False, index=scored.index, columns=scored.columns)
+    mask["sia_reden"] = flags
     return _hide(scored, mask)
 
 
@@ -1027,6 +1076,7 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
         prognosis=prognosis,
         summary=result.prognosis_summary,
         criteria={c.name: c.column for c in result.sia_config.criteria},
+        eligibility=[f.column for f in result.sia_config.eligibility],
     )
     report = dataclasses.replace(
         result.joined.report,

@@ -220,9 +220,10 @@ def sia_status(scored: pd.DataFrame) -> pd.DataFrame:
         if "sia_reden" in out
         else pd.Series([None] * len(out), index=out.index, dtype=object)
     )
+    reason_hidden = hidden(scored, "sia_reden")
     reasons = []
-    for st, r in zip(status, reason_col, strict=True):
-        if st == "onderdrukt":
+    for st, r, r_hidden in zip(status, reason_col, reason_hidden, strict=True):
+        if st == "onderdrukt" or (st == "niet_geschikt" and r_hidden):
             reasons.append(SUPPRESSED_STATUS)
         elif st == "niet_geschikt":
             reasons.append(str(r) if isinstance(r, str) and r else "niet geschikt (geen score)")
