@@ -159,3 +159,36 @@ def test_points_written_from_their_coordinates_equal_to_file(
     read = [gpd.read_file(p, layer="woningen") for p in (fast, plain)]
     assert read[0].equals(read[1])
     assert fast.read_bytes() == plain.read_bytes()
+
+
+def test_prognosis_layer_shows_a_hidden_stand_as_empty_not_zero() -> None:
+    """A stand the publication policy hid (NA, marked in ``attrs["onderdrukt"]``) is empty
+    in the layer, as in prognose.csv and on the map: it was summed as 0, so the layer showed
+    a stock of 0 and a change of -10 where the truth was 1 and -1."""
+    import pandas as pd
+    from shapely.geometry import box
+
+    from geoprestatie.output.gpkg import prognosis_layer
+
+    prog = pd.DataFrame(
+        {
+            "corporatie": ["alle corporaties"] * 4,
+            "buurtcode": ["B1", "B1", "B2", "B2"],
+            "jaar": [2025, 2026, 2025, 2026],
+            "beginstand": pd.array([10, pd.NA, pd.NA, pd.NA], dtype="Int64"),
+            "sloop": pd.array([pd.NA, 0, 0, 0], dtype="Int64"),
+            "eindstand": pd.array([pd.NA, pd.NA, pd.NA, pd.NA], dtype="Int64"),
+        }
+    )
+    hidden = prog.isna()
+    prog.attrs["onderdrukt"] = hidden
+    buurten = gpd.GeoDataFrame(
+        {"buurtcode": ["B1", "B2"], "buurtnaam": ["Een", "Twee"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+        crs=28992,
+    )
+    layer = prognosis_layer(prog, buurten)
+    assert layer is not None
+    figures = layer.drop(columns=["buurtcode", "buurtnaam", "geometry"])
+    assert not (figures == 0).any().any(), figures.to_dict("records")
+    assert figures.loc[layer["buurtcode"] == "B2"].isna().all().all()

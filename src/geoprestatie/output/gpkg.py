@@ -33,9 +33,11 @@ from geoprestatie.output._mapdata import (
     classify,
     palette,
     prognosis_totals,
+    shown_totals,
 )
 from geoprestatie.output.kolommen import describe
 from geoprestatie.output.tables import DIA_KEYS, KEYS, plain, split_corporations
+from geoprestatie.publication import suppressed_mask
 from geoprestatie.result import RunResult
 
 __all__ = ["Layer", "layers", "prognosis_layer", "write_gpkg"]
@@ -61,11 +63,17 @@ class Layer:
 def prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     """Every buurt with the projected corporation stock per year (wide), for QGIS.
 
-    Buurten without a prognosis are kept, with empty values.
+    Buurten without a prognosis are kept, with empty values; so are the figures the
+    publication policy hid (:func:`shown_totals`, as the map and prognose.csv show them).
     """
     if "buurtcode" not in projected.columns:
         return None
     totals = prognosis_totals(projected)
+    if suppressed_mask(projected).to_numpy().any():
+        shown = shown_totals(projected).drop(columns="onderdrukt")
+        totals = shown.astype(
+            {c: "float64" for c in shown.columns if c not in ("buurtcode", "jaar")}
+        )
     wide = totals.pivot(index="buurtcode", columns="jaar", values="eindstand")
     wide.columns = [f"voorraad_{int(y)}" for y in wide.columns]
     first = totals[totals["jaar"] == totals["jaar"].min()].set_index("buurtcode")
