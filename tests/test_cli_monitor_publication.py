@@ -106,3 +106,47 @@ def test_prognose_maps_show_no_small_count(tmp_path: Path) -> None:
         page = path.read_text(encoding="utf-8")
         assert not small.findall(page), (path.name, small.findall(page)[:3])
         assert "×" in page  # hidden figures are marked, not dropped
+
+
+def test_a_selection_narrowed_to_a_small_group_shows_no_count(tmp_path: Path) -> None:
+    """A rule whose selection is one buurt ("aantal" with ``selectie`` on buurtcode, or a
+    measure that filters on it) or whose groups are not buurten (``per = "corporatie"``)
+    counted the few dwellings there; publiek/ showed "3" and "3 records in de selectie"
+    for the buurt whose stock the buurt table hides, and the 2 dwellings of a small
+    corporation. Now the measured figures are hidden (the status stays), and one more
+    group beside a hidden one (the groups add up to the public municipal stock)."""
+    stock, _, _ = _inputs(tmp_path)
+    extra = [f"K{i};Omnia Wonen;{LARGE};B;500" for i in range(2)]  # a corporation of 2
+    stock.write_text(stock.read_text(encoding="utf-8") + "\n".join(extra) + "\n", "utf-8")
+    rules = tmp_path / "smal.toml"
+    rules.write_text(
+        '[[afspraak]]\nid = "S"\ntekst = "Voorraad in de kleine buurt"\npartij = "Portaal"\n'
+        'soort = "aantal"\ndataset = "voorraad"\nvergelijking = ">="\nnorm = 0\n'
+        f'selectie = [{{ kolom = "buurtcode", op = "==", waarde = "{SMALL}" }}]\n'
+        '[[afspraak]]\nid = "R"\ntekst = "Idem, als regel"\npartij = "Portaal"\n'
+        f'soort = "regel"\ndataset = "voorraad"\nmeting = "aantal(buurtcode == \'{SMALL}\')"\n'
+        'vergelijking = ">="\nnorm = 0\n'
+        '[[afspraak]]\nid = "K"\ntekst = "Per corporatie"\npartij = "alle"\n'
+        'soort = "regel"\ndataset = "voorraad"\nmeting = "aantal()"\nvergelijking = ">="\n'
+        'norm = 0\nper = "corporatie"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "m"
+    args = ["monitor", "--afspraken", str(rules), "--voorraad", str(stock)]
+    done = CliRunner().invoke(main, [*args, "--gemeente", "Amersfoort", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    read = {"sep": ";", "dtype": str, "keep_default_na": False}
+    full = pd.read_csv(out / "intern" / "monitor.csv", **read).set_index("afspraak_id")
+    public = pd.read_csv(out / "publiek" / "monitor.csv", **read).set_index("afspraak_id")
+    assert full.loc["S", "gemeten"] == "3" and full.loc["R", "gemeten"] == "3"
+    for rule in ("S", "R"):
+        assert public.loc[rule, "gemeten"] == "×", public.loc[rule].to_dict()
+        assert public.loc[rule, "toelichting"] in ("×", ""), public.loc[rule].to_dict()
+        assert public.loc[rule, "status"] == full.loc[rule, "status"]
+    groups = pd.read_csv(out / "publiek" / "monitor_groepen.csv", **read)
+    truth = pd.read_csv(out / "intern" / "monitor_groepen.csv", **read)
+    assert set(truth["gemeten"]) == {"2", "108"}
+    assert (groups["gemeten"] == "×").all(), groups.to_dict("records")
+    for path in (out / "publiek").glob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert "3 records in de selectie" not in page and "gemeten 3," not in page, path.name

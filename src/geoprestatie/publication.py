@@ -18,7 +18,12 @@ those and nothing else. The rules:
   corporation stock is hidden is hidden too (a share with its published denominator would
   give the count back); a share of energy labels E/F/G is hidden when it would reveal a
   group of 1 to ``min_woningen - 1`` dwellings with or without such a label; DIA averages
-  are hidden when one of their buurten is.
+  are hidden when one of their buurten is. The reason a buurt is not eligible for the SIA
+  (``sia_reden``) quotes the failing figure: hidden where that figure or the score is.
+* **Monitor counts**: a measured figure of a monitor row or group that is a count of 1 to
+  ``min_woningen - 1`` (a selection narrowed to one buurt, a group per corporation or
+  dwelling type) is hidden with its explanation, the status stays; beside a single hidden
+  group that is not a buurt, one more group of the same agreement.
 
 The input-file accounting (``koppeling``), the monitor's figures and the prognosis summary
 are figures for the municipality as a whole (the accountability figures of the
@@ -944,39 +949,64 @@ def _positional_mask(
 _GROUP_FIGURES = ("gemeten", "gemeten_laag", "gemeten_hoog")
 
 
-def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.DataFrame:
-    """The monitor's per-group results as published: the measured value of a group per
-    buurt is hidden where the buurt's corporation stock is (a count or share of its
-    dwellings would give it back), or where it is itself a count of 1 to ``m - 1``.
+def _small_count(values: pd.Series, m: int) -> np.ndarray:
+    """True where a measured figure (a number, or Dutch-formatted text "1.850") is a whole
+    count of 1 to ``m - 1``.
 
     Examples
     --------
-    >>> g = pd.DataFrame({"afspraak_id": ["A"] * 3, "buurtcode": ["B1", "B2", None],
-    ...                   "status": ["rood", "groen", "groen"], "gemeten": ["3", "30", "2"]})
+    >>> _small_count(pd.Series(["3", "1.850", None, "0", "2,5"]), 5).tolist()
+    [True, False, False, False, False]
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        v = pd.to_numeric(values, errors="coerce")
+    else:
+        v = pd.to_numeric(
+            values.astype("string")
+            .str.replace(".", "", regex=False)
+            .str.replace(",", ".", regex=False),
+            errors="coerce",
+        )
+    return ((v >= 1) & (v < m) & (v == v.round())).fillna(False).to_numpy(dtype=bool)
+
+
+def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.DataFrame:
+    """The monitor's per-group results as published: the measured value of a group per
+    buurt is hidden where the buurt's corporation stock is (a count or share of its
+    dwellings would give it back); the measured value of any group (per buurt,
+    corporation, woningtype ...) where it is itself a count of 1 to ``m - 1``, and then
+    one more group of the same afspraak (the groups add up to a figure that is public
+    elsewhere, so a single hidden group would follow by subtraction).
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"afspraak_id": ["A"] * 4, "buurtcode": ["B1", "B2", None, None],
+    ...                   "status": "groen", "gemeten": ["3", "30", "2", "40"]})
     >>> t = pd.DataFrame({"buurtcode": ["B1", "B2"], "woningen_corporaties": [40, 50]})
     >>> _public_groups(g, t, 5)["gemeten"].tolist()
-    [<NA>, '30', '2']
+    [<NA>, '30', <NA>, <NA>]
     """
-    if groepen is None or not len(groepen) or "buurtcode" not in groepen:
+    if groepen is None or not len(groepen):
         return groepen
-    codes = groepen["buurtcode"].astype("string")
-    hidden_stock: set[str] = set()
-    if "woningen_corporaties" in table:
-        stock_mask = suppressed_mask(table)["woningen_corporaties"].to_numpy(dtype=bool)
-        hidden_stock = set(table["buurtcode"].astype(str)[stock_mask])
-    per_buurt = codes.notna().to_numpy(dtype=bool)
-    hide = per_buurt & codes.isin(hidden_stock).fillna(False).to_numpy(dtype=bool)
+    hide = np.zeros(len(groepen), dtype=bool)
+    if "buurtcode" in groepen:
+        codes = groepen["buurtcode"].astype("string")
+        hidden_stock: set[str] = set()
+        if "woningen_corporaties" in table:
+            stock_mask = suppressed_mask(table)["woningen_corporaties"].to_numpy(dtype=bool)
+            hidden_stock = set(table["buurtcode"].astype(str)[stock_mask])
+        per_buurt = codes.notna().to_numpy(dtype=bool)
+        hide |= per_buurt & codes.isin(hidden_stock).fillna(False).to_numpy(dtype=bool)
+    else:
+        per_buurt = np.zeros(len(groepen), dtype=bool)
+    small = np.zeros(len(groepen), dtype=bool)
     for col in _GROUP_FIGURES:
         if col in groepen:
-            v = pd.to_numeric(
-                groepen[col]
-                .astype("string")
-                .str.replace(".", "", regex=False)
-                .str.replace(",", ".", regex=False),
-                errors="coerce",
-            )
-            small = ((v >= 1) & (v < m) & (v == v.round())).fillna(False).to_numpy(dtype=bool)
-            hide |= per_buurt & small
+            small |= _small_count(groepen[col], m)
+    hide |= small
+    # groups per buurt follow the buurt table's suppression; the others add up to a
+    # figure public elsewhere (a municipal count), so one hidden alone would follow
+    hide |= _second_group(groepen, hide & ~per_buurt, ~per_buurt)
     mask = pd.DataFrame(False, index=groepen.index, columns=groepen.columns)
     for col in _GROUP_FIGURES:
         if col in mask:
@@ -986,11 +1016,72 @@ def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.Dat
     return out
 
 
+def _second_group(groepen: pd.DataFrame, hidden: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Per afspraak with exactly one ``hidden`` group, the group with the smallest measured
+    value among the others of ``among``."""
+    out = np.zeros(len(groepen), dtype=bool)
+    if not hidden.any() or "gemeten" not in groepen:
+        return out
+    ids = (
+        groepen["afspraak_id"].astype(str).to_numpy()
+        if "afspraak_id" in groepen
+        else np.zeros(len(groepen), dtype=object)
+    )
+    value = pd.to_numeric(
+        groepen["gemeten"]
+        .astype("string")
+        .str.replace(".", "", regex=False)
+        .str.replace(",", ".", regex=False),
+        errors="coerce",
+    ).to_numpy(dtype=float, na_value=np.nan)
+    for ident in dict.fromkeys(ids[hidden]):
+        rows = np.flatnonzero(ids == ident)
+        if int(hidden[rows].sum()) != 1:
+            continue
+        others = [r for r in rows if among[r] and not hidden[r] and value[r] == value[r]]
+        if others:
+            out[min(others, key=lambda r: value[r])] = True
+    return out
+
+
+def _hide_small_measures(table: pd.DataFrame, m: int) -> pd.DataFrame:
+    """The monitor table with the measured figures and explanation of every row whose
+    measured value is a count of 1 to ``m - 1`` hidden (a selection narrowed to one
+    buurt, corporation or dwelling type counts its few dwellings); the status stays.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"afspraak_id": ["A", "B"], "status": ["groen", "rood"],
+    ...                   "gemeten": [1.0, 47.0], "toelichting": ["1 records", "47 records"]})
+    >>> _hide_small_measures(t, 5)[["gemeten", "toelichting"]].to_numpy().tolist()
+    [[<NA>, <NA>], [47.0, '47 records']]
+    """
+    if table is None or not len(table):
+        return table
+    small = np.zeros(len(table), dtype=bool)
+    for col in _GROUP_FIGURES:
+        if col in table:
+            small |= _small_count(table[col], m)
+    if not small.any():
+        return table
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for col in _MEASURES:
+        if col in mask:
+            mask[col] = small
+    return _hide(table, mask)
+
+
 def _public_monitor(monitor: MonitorResult, table: pd.DataFrame, m: int) -> MonitorResult:
-    """The monitor as published: no offending records (dwellings), groups per buurt hidden
-    where they would show a small count (:func:`_public_groups`)."""
+    """The monitor as published: no offending records (dwellings), no measured count of 1
+    to ``m - 1`` (:func:`_hide_small_measures`), groups hidden where they would show a
+    small count (:func:`_public_groups`)."""
     groepen = _public_groups(monitor.groepen, table, m)
-    return dataclasses.replace(monitor, overtredingen={}, groepen=groepen)
+    return dataclasses.replace(
+        monitor,
+        table=_hide_small_measures(monitor.table, m),
+        overtredingen={},
+        groepen=groepen,
+    )
 
 
 #: What a monitor row or group measures: counts over the municipality's records.
