@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from geoprestatie.publication import PublicationPolicy, publish_frames
 
@@ -120,3 +121,55 @@ def test_reason_never_quotes_a_hidden_figure() -> None:
     reasons = pub.scored["sia_reden"].tolist()
     assert pd.isna(reasons[0]) and pd.isna(reasons[1]), reasons
     assert pub.scored.attrs["onderdrukt"]["sia_reden"].tolist() == [True, True, False, False]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known hole (review7): a min-max criterion's ends follow from two public "
+    "(value, contribution) pairs; when the eligible buurt at an end hides its value, the end "
+    "is that value. Hiding the contributions alone does not help (score minus the other "
+    "public contributions); needs public ends (e.g. fixed bounds) in the SIA itself",
+)
+def test_minmax_end_of_a_hidden_buurt_is_not_derivable() -> None:
+    from geoprestatie import sia
+
+    stock = [29, 100, 80, 60, 120, 90, 70, 110, 50, 130]
+    sales = [4, 5, 6, 0, 8, 0, 5, 7, 0, 9]  # B0: 4 of 29, the largest share, hidden
+    table = pd.DataFrame(
+        {
+            "buurtcode": [f"B{i}" for i in range(10)],
+            "woningen_a": stock,
+            "woningen_corporaties": stock,
+            "verkoop_gepland": sales,
+            "verkoop_aandeel": np.array(sales) / np.array(stock),
+            "leefbaarometer_score": np.linspace(3.5, 4.4, 10),
+        }
+    )
+    criteria = [
+        {"name": "verkoop", "column": "verkoop_aandeel", "direction": "higher"},
+        {"name": "leef", "column": "leefbaarometer_score", "direction": "lower"},
+    ]
+    cfg = sia.SiaConfig.from_dict(
+        {
+            "top_k": 3,
+            "criteria": [
+                {**c, "weight": 0.5, "label": c["name"], "normalisation": n}
+                for c, n in zip(criteria, ("minmax", "rank"), strict=True)
+            ],
+            "robustness": {"draws": 20, "seed": 1},
+        }
+    )
+    pub = publish_frames(
+        table=table,
+        scored=sia.prioritise(table, cfg),
+        areas=pd.DataFrame({"dia_id": [], "buurtcodes": []}),
+        policy=PublicationPolicy(),
+        criteria={c["name"]: c["column"] for c in criteria},
+    )
+    assert pd.isna(pub.table["verkoop_gepland"].iloc[0])
+    share = pd.to_numeric(pub.table["verkoop_aandeel"]).astype(float)
+    contribution = pd.to_numeric(pub.scored["bijdrage_verkoop"]).astype(float)
+    known = share.notna() & contribution.notna()
+    slope, intercept = np.polyfit(share[known], contribution[known], 1)
+    top = -intercept / slope + 50.0 / slope  # the upper end of the scale (weight: 50 points)
+    assert abs(top * stock[0] - sales[0]) > 0.5  # the attacker gets 4.0
