@@ -79,3 +79,29 @@ def test_stage_command_handled_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setattr(datasets, "load_buurten", _raiser(MemoryError()))
     res = CliRunner().invoke(main, ["buurten", "--out", str(tmp_path / "b")])
     assert "te weinig geheugen" in _one_line(res)
+
+
+def test_console_shows_control_characters_escaped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Names and texts from input files reach the console (the summary's buurt and DIA
+    names and red agreements, errors and warnings quoting them): a terminal would act on
+    ESC (colours, window title, OSC 52 clipboard), CR (overwrite the line) or a bidi
+    override (reorder the text). They are shown as escapes; the newline stays."""
+    import warnings
+
+    from geoprestatie.errors import DataWarning, GeoprestatieError
+
+    name = "Oost\x1b]0;gp\x07\x1b]52;c;cm0gLXJm\x07\rBU\u202eexe.txt"
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"buurtnaam {name} onbekend", DataWarning, stacklevel=1)
+        raise GeoprestatieError(f"afspraak {name}: fout")
+
+    monkeypatch.setattr(pipeline, "run", run)
+    res = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "uit")])
+    line = _one_line(res)
+    for control in ("\x1b", "\x07", "\r", "\u202e"):
+        assert control not in res.output, repr(res.output)
+    assert "Oost\\x1b]0;gp\\x07" in line and "\\u202eexe.txt" in line
+    assert "Let op: buurtnaam Oost\\x1b" in res.output

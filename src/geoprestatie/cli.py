@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
+import re
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -25,6 +26,38 @@ from geoprestatie._click_nl import dutch_click
 from geoprestatie._version import __version__
 from geoprestatie.errors import DataWarning, GeoprestatieError
 from geoprestatie.teksten import LET_OP
+
+#: What a terminal would act on rather than show: C0 and C1 control characters but the
+#: newline and tab (ESC starts colour, title and clipboard sequences; CR overwrites the
+#: line) and the bidirectional overrides that reorder what is shown.
+_TERMINAL_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def terminal_text(text: str) -> str:
+    r"""``text`` as the console shows it: every control character a terminal would act on
+    written as its escape (names and texts come from input files: a buurt name, an
+    agreement's text).
+
+    Examples
+    --------
+    >>> print(terminal_text("Rood: A1 \x1b]52;c;cm0gLXJm\x07 tekst\u202etxt.exe\nvolgende"))
+    Rood: A1 \x1b]52;c;cm0gLXJm\x07 tekst\u202etxt.exe
+    volgende
+    """
+
+    def escaped(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_CONTROLS.sub(escaped, text)
+
+
+def _echo(message: object = None, **kwargs: Any) -> None:
+    """``click.echo`` of console text (:func:`terminal_text`)."""
+    click.echo(None if message is None else terminal_text(str(message)), **kwargs)
+
 
 _HELP = "Toon deze uitleg en stop."
 _OPTIONS_METAVAR = "[OPTIES]"
@@ -115,7 +148,7 @@ class Fout(click.ClickException):
     """A user-fixable error: one Dutch line ``Fout: …`` on stderr, exit code 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Fout: {self.format_message()}", err=True)
+        _echo(f"Fout: {self.format_message()}", err=True)
 
 
 class _Afgebroken(Fout):
@@ -179,7 +212,7 @@ def _user_errors() -> Iterator[None]:
 
     def show(message: Any, category: Any, filename: Any, lineno: Any, *args: Any) -> None:
         if issubclass(category, DataWarning):
-            click.echo(f"{LET_OP} {message}", err=True)
+            _echo(f"{LET_OP} {message}", err=True)
         else:
             original(message, category, filename, lineno, *args)
 
@@ -413,7 +446,7 @@ def buurten(
     m = maps.buurten_map(gdf, title=title)
     write_text(out, m.get_root().render())
     n_gem = gdf["gemeentecode"].nunique()
-    click.echo(f"{len(gdf)} buurten in {n_gem} gemeente(n) -> {out}")
+    _echo(f"{len(gdf)} buurten in {n_gem} gemeente(n) -> {out}")
 
 
 @main.command()
@@ -558,7 +591,7 @@ def prognose(
         out, write_public, write_internal, force=force, inputs=inputs, min_woningen=min_woningen
     )
     years = sorted(set(result["jaar"].astype(int)))
-    click.echo(
+    _echo(
         f"prognose {years[0]}-{years[-1]} (scenario {scenario}), {result['corporatie'].nunique()} "
         f"corporatie(s), {len(result)} rijen -> {out}/intern/ ("
         + ", ".join(f"{name}.csv" for name in tables)
@@ -566,8 +599,8 @@ def prognose(
         "tabellen.xlsx" + (f", {len(pages)} kaart(en)" if pages else "") + ")"
     )
     if synthetic:
-        click.echo(f"{LET_OP} de invoer bevat synthetische gegevens (zie de bestanden)", err=True)
-    click.echo(summary.to_string())
+        _echo(f"{LET_OP} de invoer bevat synthetische gegevens (zie de bestanden)", err=True)
+    _echo(summary.to_string())
 
 
 def _rejected_rows(*frames: Any) -> Any:
@@ -697,7 +730,7 @@ def monitor(
         inputs=inputs,
     )
     counts = result.table["status"].value_counts()
-    click.echo(
+    _echo(
         f"{len(rules)} afspraken: "
         + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ag.STATUSES)
         + f" -> {out}/publiek/ (monitor.csv, monitor.md, monitor.html) en {out}/intern/"
@@ -800,9 +833,7 @@ def _prognosis_maps(
     buurten = _load_buurten(*where)
     buurten = buurten[buurten["buurtcode"].isin(codes)]
     if buurten.empty:
-        click.echo(
-            f"{LET_OP} geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True
-        )
+        _echo(f"{LET_OP} geen van de buurtcodes staat in de buurtenkaart; geen kaarten", err=True)
         return {}
     suffix = " (synthetische gegevens)" if synthetic else ""
     return {
@@ -912,7 +943,7 @@ def join(
                 "de demodata (gebruikt zonder --voorraad/--verkoop/--leefbaarometer/--warmte) "
                 f"is alleen van Amersfoort; de buurten zijn van {sorted(names)}"
             )
-        click.echo("Let op: SYNTHETISCHE demodata (data/demo/), niet voor beleid.")
+        _echo("Let op: SYNTHETISCHE demodata (data/demo/), niet voor beleid.")
         voorraad, verkoop, warmte = (datasets.data_path(_DEMO[k]) for k in _DEMO)
     config = JoinConfig(tolerance_m=tolerance_m, huur_jaar=huur_jaar)
     indicators = None
@@ -933,7 +964,7 @@ def join(
         indicators=indicators,
         config=config,
     )
-    click.echo(str(result.report))
+    _echo(str(result.report))
     public = publication.publish_joined(result, policy)
 
     def tables(joined: Any, folder: Path) -> list[Path]:
@@ -957,7 +988,7 @@ def join(
         inputs=inputs,
         min_woningen=min_woningen,
     )
-    click.echo(
+    _echo(
         f"{len(result.table)} buurten -> {out}/publiek/ (geoprestatie.gpkg, buurttabel.csv, "
         f"koppeling.csv) en {out}/intern/ (dezelfde volledig, niet_gekoppeld.csv)"
     )
@@ -1053,7 +1084,7 @@ def sia(
     whole = completeness.sia_completeness(prioritised, sia_cfg)
     completeness.check(whole, allow=allow or allow_incomplete)
     if not whole.complete:
-        click.echo(f"{LET_OP} {whole.short()}: {whole.names()}", err=True)
+        _echo(f"{LET_OP} {whole.short()}: {whole.names()}", err=True)
     earlier = dia_mod.read_dia_set(previous) if previous is not None else None
     result = dia_mod.delineate(prioritised, dia_cfg, previous=earlier)
     sweep = sia_mod.weight_sweep(table, sia_cfg)
@@ -1093,15 +1124,15 @@ def sia(
     )
 
     b = result.buurten
-    click.echo(
+    _echo(
         f"{int(b['sia_geschikt'].sum())} van {len(b)} buurten geschikt; "
         f"{int(b['robuust'].sum())} robuust in de top {prioritised.attrs['top_k']} "
         f"({sia_cfg.robustness.draws} trekkingen); {len(result.areas)} DIA('s)"
     )
     for note in result.notes:  # skipped criteria are reported as DataWarnings by sia.score
-        click.echo(f"{LET_OP} DIA: {note}", err=True)
+        _echo(f"{LET_OP} DIA: {note}", err=True)
     for path in written:
-        click.echo(f"-> {path}")
+        _echo(f"-> {path}")
 
 
 @main.command()
@@ -1166,7 +1197,7 @@ def run(
         warnings.warn(pdf.no_engine_note(), DataWarning, stacklevel=1)
     from geoprestatie.output.summary import summary
 
-    click.echo(summary(result, written, seconds=time.perf_counter() - started))
+    _echo(summary(result, written, seconds=time.perf_counter() - started))
 
 
 def _run_and_write(
@@ -1225,7 +1256,7 @@ def init(path: Path, force: bool) -> None:
             raise Fout(f"{target} bestaat al; gebruik --force om het te overschrijven")
     write_text(path, example_config_text())
     write_text(criteria, sia.DEFAULT_CRITERIA_TOML.read_text(encoding="utf-8"))
-    click.echo(f"{path} en {criteria} geschreven. Draai nu: geoprestatie run {path}")
+    _echo(f"{path} en {criteria} geschreven. Draai nu: geoprestatie run {path}")
 
 
 @main.command()
@@ -1273,7 +1304,7 @@ def sjabloon(
     if bestand.exists() and not force:
         raise Fout(f"{bestand} bestaat al; gebruik --force om te overschrijven")
     write_template(bestand, corporations=names)
-    click.echo(
+    _echo(
         f"Sjabloon geschreven: {bestand}. Controleer een ingevuld bestand met: "
         f"geoprestatie controleer {bestand}"
     )
@@ -1299,12 +1330,12 @@ def controleer(bestand: Path, out: Path | None) -> None:
 
     problems = check_workbook(bestand)
     if not problems:
-        click.echo(f"{bestand}: geen fouten gevonden; het bestand kan zo in een run.")
+        _echo(f"{bestand}: geen fouten gevonden; het bestand kan zo in een run.")
         return
     target = out or bestand.with_name(f"{bestand.stem}_controle.xlsx")
     write_marked_copy(bestand, problems, target)
     sheets = sorted({p.sheet for p in problems})
-    click.echo(
+    _echo(
         f"{bestand}: {len(problems)} fout(en) in {', '.join(sheets)}, bv. tabblad "
         f"{problems[0].sheet} rij {problems[0].row}: {problems[0].reason}. "
         f"Gemarkeerde kopie: {target}",
