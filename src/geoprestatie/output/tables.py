@@ -22,6 +22,7 @@ from geoprestatie.output._sheets import Sheet, write_csv, write_xlsx
 from geoprestatie.output.kolommen import THEMES, describe
 from geoprestatie.output.stoplight import stoplight_counts
 from geoprestatie.programme import ProgrammeResult
+from geoprestatie.publication import SUPPRESSED_ATTR, suppressed_mask
 from geoprestatie.result import RunResult
 from geoprestatie.sia import pairwise_frame
 
@@ -114,6 +115,30 @@ _THEME_ABOUT: dict[str, str] = {
     "SIA-bijdragen": "Bijdrage van elk criterium aan de SIA-score (samen de score).",
     "Overig": "Overige kolommen van de buurttabel.",
 }
+
+
+def with_index_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its index as the first column, the publication's mask of hidden cells
+    moved along (a mask left on the old row labels marks nothing: the hidden cells of the
+    prognosis summary were written empty instead of as hidden).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"A": [pd.NA, 3]}, index=pd.Index(["Sloop", "Verkoop"], name="r"))
+    >>> f.attrs[SUPPRESSED_ATTR] = pd.DataFrame({"A": [True, False]}, index=f.index)
+    >>> suppressed_mask(with_index_column(f)).to_numpy().tolist()
+    [[False, True], [False, False]]
+    """
+    mask = suppressed_mask(frame)
+    # a copy first: a wide summary (one column per corporation) is fragmented
+    flat = frame.copy().reset_index()
+    flat.attrs = {
+        **flat.attrs,
+        SUPPRESSED_ATTR: mask.reset_index(drop=True).reindex(
+            columns=flat.columns, fill_value=False
+        ),
+    }
+    return flat
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -243,8 +268,7 @@ def run_tables(result: RunResult) -> dict[str, pd.DataFrame]:
     if result.prognosis is not None:
         tables["prognose"] = result.prognosis
         if result.prognosis_summary is not None:
-            # a copy first: a wide summary (one column per corporation) is fragmented
-            tables["prognose_samenvatting"] = result.prognosis_summary.copy().reset_index()
+            tables["prognose_samenvatting"] = with_index_column(result.prognosis_summary)
     if result.programme is not None:
         tables |= programme_tables(result.programme)
     if result.monitor is not None:
