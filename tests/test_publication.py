@@ -284,3 +284,89 @@ def test_prognosis_small_mutation_hidden_and_not_derivable():
     removals = [k for k in truth if k[0] == "sloop"]
     ivals = intervals(published, truth, relations, nonpositive=removals)
     assert [k for k in ivals if k[0] == "nieuwbouw"] and not exposed(ivals)
+
+
+def test_prognosis_summary_hides_nothing_that_follows_from_its_own_sums() -> None:
+    """The summary per corporation (rows: mutations, net growth with and without
+    demolition; columns: corporations, Totaal) as a reader sees it: Totaal is the sum of the
+    corporations, net growth the sum of the mutation rows. Corporation B demolishes 4:
+    Totaal - A - C and growth with minus without demolition gave it back (the demo: Portaal
+    sloop -4, Omnia Wonen deliberalisatie -1), because the row and column sums were not in
+    the cell system (and the net-growth rows were mapped one row off since ``saldo``)."""
+    from geoprestatie.prognosis import (
+        PrognosisConfig,
+        plans_from_frame,
+        project,
+        start_from_frame,
+        summary_table,
+    )
+
+    b1, b2 = "BU00000001", "BU00000002"
+    start = start_from_frame(
+        pd.DataFrame(
+            {
+                "corporatie": ["A", "A", "B", "B", "C"],
+                "buurtcode": [b1, b2, b1, b2, b2],
+                "aantal": [300, 200, 100, 120, 80],
+            }
+        ),
+        peildatum="2022-01-01",
+    )
+    plans = plans_from_frame(
+        pd.DataFrame(
+            {
+                "corporatie": ["A", "A", "B", "B", "C", "A"],
+                "jaar": [2022, 2022, 2022, 2023, 2022, 2023],
+                "mutatie": ["nieuwbouw", "sloop", "nieuwbouw", "sloop", "verkoop", "verkoop"],
+                "aantal": [50, 40, 30, 4, 20, 25],
+                "buurtcode": [b1, b2, b1, b2, b2, b1],
+            }
+        )
+    )
+    prognosis = project(start, plans, config=PrognosisConfig())
+    summary = summary_table(prognosis)
+    table = pd.DataFrame(
+        {
+            "buurtcode": [b1, b2],
+            "woningen_a": [300, 200],
+            "woningen_b": [100, 120],
+            "woningen_c": [0, 80],
+            "woningen_corporaties": [400, 400],
+        }
+    )
+    pub = publish_frames(
+        table=table,
+        scored=table,
+        areas=pd.DataFrame({"dia_id": [], "buurtcodes": []}),
+        policy=PublicationPolicy(),
+        prognosis=prognosis,
+        summary=summary,
+    ).prognosis_summary
+    assert pub is not None and pd.isna(pub.at["Sloop", "B"])
+    rows, cols = [str(r) for r in summary.index], [str(c) for c in summary.columns]
+    published = {
+        (r, c): None if pd.isna(pub.at[r, c]) else float(pub.at[r, c]) for r in rows for c in cols
+    }
+    truth = {(r, c): float(summary.at[r, c]) for r in rows for c in cols}
+    relations = [((r, cols[-1]), [(r, c) for c in cols[:-1]]) for r in rows]
+    leaves = [
+        r
+        for r in rows
+        if r
+        not in ("Permanente netto groei inclusief sloop", "Permanente netto groei exclusief sloop")
+    ]
+    for c in cols:
+        relations.append(
+            (
+                ("Permanente netto groei inclusief sloop", c),
+                [(r, c) for r in leaves if "tijdelijk" not in r.lower()],
+            )
+        )
+        relations.append(
+            (
+                ("Permanente netto groei exclusief sloop", c),
+                [(r, c) for r in leaves if "tijdelijk" not in r.lower() and r != "Sloop"],
+            )
+        )
+    ivals = intervals(published, truth, relations)
+    assert not exposed(ivals), {k: v for k, v in ivals.items() if v[1] - v[0] < 1}

@@ -57,7 +57,7 @@ from geoprestatie.agreements import MonitorResult
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.join import JoinResult
-from geoprestatie.prognosis import MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
+from geoprestatie.prognosis import MUTATION_TYPES, MUTATIONS, SUMMARY_ROWS, TEMP_COLUMNS
 from geoprestatie.programme import ProgrammeResult
 from geoprestatie.result import RunResult
 
@@ -128,8 +128,9 @@ _SUMMARY_PARTS: dict[str, tuple[str, ...]] = {
     SUMMARY_ROWS[4]: ("splitsing", "samenvoeging"),
     SUMMARY_ROWS[5]: ("sloop",),
     SUMMARY_ROWS[6]: ("verkoop",),
-    SUMMARY_ROWS[7]: tuple(MUTATIONS),
-    SUMMARY_ROWS[8]: tuple(m for m in MUTATIONS if m != "sloop"),
+    SUMMARY_ROWS[7]: ("saldo",),
+    SUMMARY_ROWS[8]: tuple(MUTATION_TYPES),
+    SUMMARY_ROWS[9]: tuple(m for m in MUTATION_TYPES if m != "sloop"),
 }
 _EFG = ("E", "F", "G")
 
@@ -531,7 +532,39 @@ def _summary_cells(
             parts = [p for p in parts if cs.has(p)]
             if parts and abs(sum(cs.values[cs.index(p)] for p in parts) - v) < 1e-9:
                 cs.sum(key, parts)
+    _summary_relations(cs, out, [str(r) for r in summary.index], corps)
     return out
+
+
+def _summary_relations(
+    cs: CellSystem, keys: Mapping[tuple[str, str], Hashable], rows: list[str], columns: list[str]
+) -> None:
+    """The sums a reader of the summary table can write down: per row, the total column is
+    the sum of the corporations; per column, a row that adds up mutations (the net growth
+    with and without demolition) is the sum of the rows of those mutations. Each only where
+    the figures add up."""
+
+    def add(total: Hashable | None, parts: list[Hashable | None]) -> None:
+        if total is None or not parts or any(p is None for p in parts):
+            return
+        value = sum(cs.values[cs.index(p)] for p in parts if p is not None)
+        if abs(value - cs.values[cs.index(total)]) < 1e-9:
+            cs.sum(total, [p for p in parts if p is not None])
+
+    if len(columns) > 1:
+        for row in rows:
+            add(keys.get((row, columns[-1])), [keys.get((row, c)) for c in columns[:-1]])
+    parts = {r: set(_SUMMARY_PARTS.get(r, ())) for r in rows}
+    # rows of their own mutations (not a sum of other rows): disjoint, the terms of a sum
+    leaves = [
+        r for r in rows if parts[r] and not any(parts[o] and parts[o] < parts[r] for o in rows)
+    ]
+    for row in rows:
+        members = [r for r in leaves if parts[r] < parts[row]]
+        if row in leaves or not members:
+            continue
+        for c in columns:
+            add(keys.get((row, c)), [keys.get((r, c)) for r in members])
 
 
 # ----------------------------------------------------------------------------- masks
