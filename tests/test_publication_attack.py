@@ -224,3 +224,35 @@ def test_pinning_total_hidden_in_every_public_file(pinned_out: Path) -> None:
 
 
 KOPPEL = ("gelezen", "gekoppeld")
+
+
+def test_net_growth_agreement_shows_no_hidden_summary_cell(tmp_path: Path) -> None:
+    """A net-growth agreement of one corporation measures the prognosis summary's cell
+    "Permanente netto groei inclusief sloop" of that corporation; where the summary hides it
+    (it would give the 4 demolished dwellings of Portaal back: 114 with, 118 without
+    demolition), the monitor showed it anyway. Now hidden there too; the status stays."""
+    config = demo_config()
+    rules = tmp_path / "afspraken.toml"
+    rules.write_text(
+        Path(config.tables["afspraken"]["bestand"]).read_text(encoding="utf-8")
+        + '\n[[afspraak]]\nid = "P3"\ntekst = "Portaal: netto groei"\npartij = "Portaal"\n'
+        'soort = "prognose"\ndoel = "netto_groei"\ncorporatie = "Portaal"\nvan = 2022\n'
+        "tot = 2023\ninclusief_sloop = true\nnorm = 100\n",
+        encoding="utf-8",
+    )
+    tables = {**config.tables, "afspraken": {**config.tables["afspraken"], "bestand": rules}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # the demo's deliberate flaws
+        result = pipeline.run(RunConfig(tables, source=None))
+    from geoprestatie.publication import publish
+
+    pub = publish(result)
+    summary = pub.prognosis_summary
+    assert summary is not None
+    assert pd.isna(summary.at["Permanente netto groei inclusief sloop", "Portaal"])
+    assert summary.at["Permanente netto groei exclusief sloop", "Portaal"] == 118
+    table = pub.monitor.table.set_index("afspraak_id")  # type: ignore[union-attr]
+    assert result.monitor.table.set_index("afspraak_id").at["P3", "gemeten"] == 114  # type: ignore[union-attr]
+    assert pd.isna(table.at["P3", "gemeten"]) and pd.isna(table.at["P3", "toelichting"])
+    assert table.at["P3", "status"] == "groen"
+    assert table.at["P2", "gemeten"] == 78  # de Alliantie's figure is public in the summary

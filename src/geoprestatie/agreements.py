@@ -87,6 +87,7 @@ from geoprestatie.sources.stock import STOCK_COLUMNS, link_to_stock
 
 __all__ = [
     "COMPARISONS",
+    "NET_GROWTH_TARGETS",
     "OPERATORS",
     "RESULT_COLUMNS",
     "RULE_KINDS",
@@ -948,9 +949,19 @@ def monitor(
     table["n_overtredingen"] = table["n_overtredingen"].astype("Int64")
     if vorige is not None:
         table = with_trend(table, vorige)
+    table.attrs[NET_GROWTH_TARGETS] = {
+        a.id: (a.corporatie, a.van, a.tot, a.inclusief_sloop)
+        for a in agreements
+        if a.soort == "prognose" and a.doel == "netto_groei"
+    }
     groepen = _group_table(groups)
     return MonitorResult(table=table, overtredingen=records, groepen=groepen)
 
+
+#: The ``attrs`` key of the monitor table: per net-growth agreement (``soort = "prognose"``,
+#: ``doel = "netto_groei"``) its ``(corporatie, van, tot, inclusief_sloop)``, the cell of the
+#: prognosis summary it measures (the publication hides it where the summary does).
+NET_GROWTH_TARGETS = "netto_groei_doelen"
 
 #: Columns of :attr:`MonitorResult.groepen`.
 GROUP_COLUMNS: tuple[str, ...] = (

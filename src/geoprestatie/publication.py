@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie._suppression import CELL_TOLERANCE, PRIMARY, PUBLISHED, CellSystem, protect
-from geoprestatie.agreements import MonitorResult
+from geoprestatie.agreements import NET_GROWTH_TARGETS, MonitorResult
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.join import JoinResult
@@ -1117,6 +1117,52 @@ def _public_monitor(monitor: MonitorResult, table: pd.DataFrame, m: int) -> Moni
     )
 
 
+def _hide_net_growth(
+    monitor: MonitorResult, summary: pd.DataFrame | None, prognosis: pd.DataFrame | None
+) -> MonitorResult:
+    """Hide the measured figures of a net-growth agreement whose figure is a cell the public
+    prognosis summary hides (a corporation's net growth over the whole prognosis, with or
+    without demolition): with the other figure of that column it gives the hidden
+    demolition back (114 with demolition, 118 without: 4 demolished).
+
+    Examples
+    --------
+    >>> from geoprestatie.agreements import MonitorResult
+    >>> t = pd.DataFrame({"afspraak_id": ["P"], "status": ["groen"], "gemeten": [114.0]})
+    >>> t.attrs[NET_GROWTH_TARGETS] = {"P": ("Portaal", 2022, 2023, True)}
+    >>> s = pd.DataFrame({"Portaal": [pd.NA], "Totaal": [213]}, index=[SUMMARY_ROWS[8]])
+    >>> s.attrs[SUPPRESSED_ATTR] = pd.DataFrame({"Portaal": [True], "Totaal": [False]},
+    ...                                         index=s.index)
+    >>> p = pd.DataFrame({"jaar": [2022, 2023]})
+    >>> _hide_net_growth(MonitorResult(table=t), s, p).table["gemeten"].tolist()
+    [<NA>]
+    """
+    targets = monitor.table.attrs.get(NET_GROWTH_TARGETS) or {}
+    if not targets or summary is None or prognosis is None or not len(prognosis):
+        return monitor
+    years = pd.to_numeric(prognosis["jaar"])
+    period = (int(years.min()), int(years.max()))
+    mask = suppressed_mask(summary)
+    total = str(summary.columns[-1])
+    hide = np.zeros(len(monitor.table), dtype=bool)
+    for pos, ident in enumerate(monitor.table["afspraak_id"].astype(str)):
+        if ident not in targets:
+            continue
+        corporatie, van, tot, with_demolition = targets[ident]
+        row = SUMMARY_ROWS[8] if with_demolition else SUMMARY_ROWS[9]
+        col = total if corporatie is None else str(corporatie)
+        if (van, tot) == period and row in mask.index and col in mask.columns:
+            hide[pos] = bool(mask.at[row, col])
+    if not hide.any():
+        return monitor
+    table = monitor.table
+    hidden = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for col in _MEASURES:
+        if col in hidden:
+            hidden[col] = hide
+    return dataclasses.replace(monitor, table=_hide(table, hidden))
+
+
 #: What a monitor row or group measures: counts over the municipality's records.
 _MEASURES = ("gemeten", "gemeten_laag", "gemeten_hoog", "n_overtredingen", "toelichting")
 
@@ -1220,6 +1266,7 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     monitor = result.monitor
     if monitor is not None:
         monitor = _public_monitor(monitor, pub.table, policy.min_woningen)
+        monitor = _hide_net_growth(monitor, pub.prognosis_summary, result.prognosis)
         if _stock_hidden(pub.hidden_totals):
             monitor = _without_measures(monitor)
     return dataclasses.replace(
