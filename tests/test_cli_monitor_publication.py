@@ -150,3 +150,22 @@ def test_a_selection_narrowed_to_a_small_group_shows_no_count(tmp_path: Path) ->
     for path in (out / "publiek").glob("*.html"):
         page = path.read_text(encoding="utf-8")
         assert "3 records in de selectie" not in page and "gemeten 3," not in page, path.name
+
+
+def test_prognose_summary_marks_its_hidden_cells(tmp_path: Path) -> None:
+    # publiek/prognose_samenvatting.csv of the stage command wrote its hidden cells empty
+    # (the mask stayed on the row labels), and Totaal minus the other corporations gave
+    # Portaal's 4 demolished dwellings back; now × and no row with a single hidden cell
+    demo = datasets.data_path("demo")
+    args = ["prognose", "--beginstand", str(demo / "beginstand_amersfoort.csv")]
+    args += ["--plannen", str(demo / "plannen_amersfoort_2022_2023.csv")]
+    done = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "p")])
+    assert done.exit_code == 0, done.output
+    read = {"sep": ";", "dtype": str, "keep_default_na": False, "index_col": 0}
+    public = pd.read_csv(tmp_path / "p" / "publiek" / "prognose_samenvatting.csv", **read)
+    full = pd.read_csv(tmp_path / "p" / "intern" / "prognose_samenvatting.csv", **read)
+    assert full.at["Sloop", "Portaal"] == "-4"
+    assert not (public == "").any().any(), public.to_dict()
+    hidden = public == "×"
+    assert hidden.at["Sloop", "Portaal"]
+    assert not (hidden.sum(axis=1) == 1).any(), public.to_dict()

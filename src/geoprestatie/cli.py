@@ -529,6 +529,7 @@ def prognose(
     from geoprestatie._atomic import atomic_path, write_text
     from geoprestatie._validate import read_toml
     from geoprestatie.output._sheets import write_xlsx
+    from geoprestatie.output.tables import with_index_column
 
     policy = _policy(min_woningen)
     inputs = [p for p in (start_file, plans_file, config_file, stock_file, buurten_file) if p]
@@ -569,7 +570,7 @@ def prognose(
     )
     public_tables = {
         "prognose": public.prognosis,
-        "prognose_samenvatting": public.prognosis_summary.reset_index(),
+        "prognose_samenvatting": with_index_column(public.prognosis_summary),
     }
 
     def write_public(folder: Path) -> list[Path]:
