@@ -256,3 +256,33 @@ def test_net_growth_agreement_shows_no_hidden_summary_cell(tmp_path: Path) -> No
     assert pd.isna(table.at["P3", "gemeten"]) and pd.isna(table.at["P3", "toelichting"])
     assert table.at["P3", "status"] == "groen"
     assert table.at["P2", "gemeten"] == 78  # de Alliantie's figure is public in the summary
+
+
+def test_monitor_groups_per_buurt_give_no_hidden_cell_back(tmp_path: Path) -> None:
+    """A rule per buurt counting planned sales measures the buurt table's verkoop_gepland:
+    De Horsten's 9 (hidden beside Hoefkwartier's 3 so that DIA-02's 57 pins neither) was
+    shown in monitor_groepen, and 57 - 23 - 10 - 12 - 9 gave Hoefkwartier's 3 back. A group
+    per buurt is now hidden wherever the public buurt table hides a figure of the buurt."""
+    config = demo_config()
+    rules = tmp_path / "afspraken.toml"
+    rules.write_text(
+        Path(config.tables["afspraken"]["bestand"]).read_text(encoding="utf-8")
+        + '\n[[afspraak]]\nid = "S1"\ntekst = "Verkoop per buurt"\npartij = "corporaties"\n'
+        'soort = "regel"\ndataset = "verkoop"\nmeting = "aantal(status == \'voorgenomen\')"\n'
+        'vergelijking = "<="\nnorm = 50\nper = "buurtcode"\n',
+        encoding="utf-8",
+    )
+    tables = {**config.tables, "afspraken": {**config.tables["afspraken"], "bestand": rules}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # the demo's deliberate flaws
+        result = pipeline.run(RunConfig(tables, source=None))
+    from geoprestatie.publication import publish, suppressed_mask
+
+    pub = publish(result)
+    table = pub.joined.table
+    hidden = set(table["buurtcode"].astype(str)[suppressed_mask(table).any(axis=1).to_numpy()])
+    groups = pub.monitor.groepen  # type: ignore[union-attr]
+    truth = result.monitor.groepen.set_index("buurtcode")  # type: ignore[union-attr]
+    assert truth.at["BU03071002", "gemeten"] == "9" and truth.at["BU03072500", "gemeten"] == "3"
+    shown = groups[groups["buurtcode"].astype(str).isin(hidden)]
+    assert len(shown) and shown["gemeten"].isna().all(), shown.to_dict("records")

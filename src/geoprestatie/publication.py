@@ -1005,8 +1005,8 @@ def _small_count(values: pd.Series, m: int) -> np.ndarray:
 
 def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.DataFrame:
     """The monitor's per-group results as published: the measured value of a group per
-    buurt is hidden where the buurt's corporation stock is (a count or share of its
-    dwellings would give it back); the measured value of any group (per buurt,
+    buurt is hidden where the public buurt table hides any figure of the buurt (a count or
+    share of its dwellings or sales would give it back); the measured value of any group (per buurt,
     corporation, woningtype ...) where it is itself a count of 1 to ``m - 1``, and then
     one more group of the same afspraak (the groups add up to a figure that is public
     elsewhere, so a single hidden group would follow by subtraction).
@@ -1024,12 +1024,14 @@ def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.Dat
     hide = np.zeros(len(groepen), dtype=bool)
     if "buurtcode" in groepen:
         codes = groepen["buurtcode"].astype("string")
-        hidden_stock: set[str] = set()
-        if "woningen_corporaties" in table:
-            stock_mask = suppressed_mask(table)["woningen_corporaties"].to_numpy(dtype=bool)
-            hidden_stock = set(table["buurtcode"].astype(str)[stock_mask])
+        # a buurt with any hidden figure: a group may count what that figure counts (planned
+        # sales per buurt = verkoop_gepland), and beside a DIA or buurt total give it back
+        hidden_any: set[str] = set()
+        if "buurtcode" in table:
+            row_mask = suppressed_mask(table).any(axis=1).to_numpy(dtype=bool)
+            hidden_any = set(table["buurtcode"].astype(str)[row_mask])
         per_buurt = codes.notna().to_numpy(dtype=bool)
-        hide |= per_buurt & codes.isin(hidden_stock).fillna(False).to_numpy(dtype=bool)
+        hide |= per_buurt & codes.isin(hidden_any).fillna(False).to_numpy(dtype=bool)
     else:
         per_buurt = np.zeros(len(groepen), dtype=bool)
     small = np.zeros(len(groepen), dtype=bool)
