@@ -259,7 +259,8 @@ def test_net_growth_agreement_shows_no_hidden_summary_cell(tmp_path: Path) -> No
 
 
 def test_monitor_groups_per_buurt_give_no_hidden_cell_back(tmp_path: Path) -> None:
-    """A rule per buurt counting planned sales measures the buurt table's verkoop_gepland:
+    """A rule per buurt counting planned sales measures the buurt table's verkoop_gepland
+    (so does a rule for the municipality selecting one buurt):
     De Horsten's 9 (hidden beside Hoefkwartier's 3 so that DIA-02's 57 pins neither) was
     shown in monitor_groepen, and 57 - 23 - 10 - 12 - 9 gave Hoefkwartier's 3 back. A group
     per buurt is now hidden wherever the public buurt table hides a figure of the buurt."""
@@ -269,7 +270,12 @@ def test_monitor_groups_per_buurt_give_no_hidden_cell_back(tmp_path: Path) -> No
         Path(config.tables["afspraken"]["bestand"]).read_text(encoding="utf-8")
         + '\n[[afspraak]]\nid = "S1"\ntekst = "Verkoop per buurt"\npartij = "corporaties"\n'
         'soort = "regel"\ndataset = "verkoop"\nmeting = "aantal(status == \'voorgenomen\')"\n'
-        'vergelijking = "<="\nnorm = 50\nper = "buurtcode"\n',
+        'vergelijking = "<="\nnorm = 50\nper = "buurtcode"\n'
+        # the same figure of one buurt in a row for the municipality
+        '[[afspraak]]\nid = "X1"\ntekst = "Verkoop De Horsten"\npartij = "corporaties"\n'
+        'soort = "aantal"\ndataset = "verkoop"\nvergelijking = "<="\nnorm = 50\n'
+        'selectie = [{ kolom = "buurtcode", op = "==", waarde = "BU03071002" },'
+        ' { kolom = "status", op = "==", waarde = "voorgenomen" }]\n',
         encoding="utf-8",
     )
     tables = {**config.tables, "afspraken": {**config.tables["afspraken"], "bestand": rules}}
@@ -286,3 +292,6 @@ def test_monitor_groups_per_buurt_give_no_hidden_cell_back(tmp_path: Path) -> No
     assert truth.at["BU03071002", "gemeten"] == "9" and truth.at["BU03072500", "gemeten"] == "3"
     shown = groups[groups["buurtcode"].astype(str).isin(hidden)]
     assert len(shown) and shown["gemeten"].isna().all(), shown.to_dict("records")
+    rows = pub.monitor.table.set_index("afspraak_id")  # type: ignore[union-attr]
+    assert result.monitor.table.set_index("afspraak_id").at["X1", "gemeten"] == 9  # type: ignore[union-attr]
+    assert pd.isna(rows.at["X1", "gemeten"]) and pd.isna(rows.at["X1", "toelichting"])

@@ -89,6 +89,7 @@ __all__ = [
     "COMPARISONS",
     "NET_GROWTH_TARGETS",
     "OPERATORS",
+    "PER_BUURT",
     "RESULT_COLUMNS",
     "RULE_KINDS",
     "STATUSES",
@@ -949,6 +950,11 @@ def monitor(
     table["n_overtredingen"] = table["n_overtredingen"].astype("Int64")
     if vorige is not None:
         table = with_trend(table, vorige)
+    table.attrs[PER_BUURT] = [
+        a.id
+        for a in agreements
+        if "buurtcode" in repr((a.selectie, a.voorwaarde, a.regel))  # in any expression
+    ]
     table.attrs[NET_GROWTH_TARGETS] = {
         a.id: (a.corporatie, a.van, a.tot, a.inclusief_sloop)
         for a in agreements
@@ -962,6 +968,10 @@ def monitor(
 #: ``doel = "netto_groei"``) its ``(corporatie, van, tot, inclusief_sloop)``, the cell of the
 #: prognosis summary it measures (the publication hides it where the summary does).
 NET_GROWTH_TARGETS = "netto_groei_doelen"
+
+#: The ``attrs`` key of the monitor table: the ids of agreements whose selection, condition
+#: or measure names ``buurtcode`` (one buurt's figures in a row for the municipality).
+PER_BUURT = "per_buurt"
 
 #: Columns of :attr:`MonitorResult.groepen`.
 GROUP_COLUMNS: tuple[str, ...] = (

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie._suppression import CELL_TOLERANCE, PRIMARY, PUBLISHED, CellSystem, protect
-from geoprestatie.agreements import NET_GROWTH_TARGETS, MonitorResult
+from geoprestatie.agreements import NET_GROWTH_TARGETS, PER_BUURT, MonitorResult
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.join import JoinResult
@@ -1081,8 +1081,10 @@ def _second_group(groepen: pd.DataFrame, hidden: np.ndarray, among: np.ndarray) 
 
 def _hide_small_measures(table: pd.DataFrame, m: int) -> pd.DataFrame:
     """The monitor table with the measured figures and explanation of every row whose
-    measured value is a count of 1 to ``m - 1`` hidden (a selection narrowed to one
-    buurt, corporation or dwelling type counts its few dwellings); the status stays.
+    measured value is a count of 1 to ``m - 1`` (a selection narrowed to one corporation
+    or dwelling type counts its few dwellings), or whose agreement selects or measures by
+    ``buurtcode`` (a buurt's figure, which the buurt table may hide), hidden; the status
+    stays.
 
     Examples
     --------
@@ -1097,6 +1099,8 @@ def _hide_small_measures(table: pd.DataFrame, m: int) -> pd.DataFrame:
     for col in _GROUP_FIGURES:
         if col in table:
             small |= _small_count(table[col], m)
+    if "afspraak_id" in table:  # a selection on buurtcode: a buurt's figure (or many)
+        small |= table["afspraak_id"].astype(str).isin(table.attrs.get(PER_BUURT, ())).to_numpy()
     if not small.any():
         return table
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
