@@ -20,10 +20,12 @@ those and nothing else. The rules:
   group of 1 to ``min_woningen - 1`` dwellings with or without such a label; DIA averages
   are hidden when one of their buurten is. The reason a buurt is not eligible for the SIA
   (``sia_reden``) quotes the failing figure: hidden where that figure or the score is.
-* **Monitor counts**: a measured figure of a monitor row or group that is a count of 1 to
-  ``min_woningen - 1`` (a selection narrowed to one buurt, a group per corporation or
-  dwelling type) is hidden with its explanation, the status stays; beside a single hidden
-  group that is not a buurt, one more group of the same agreement.
+* **Monitor figures**: the measured figure of a monitor row or group that is a count of 1
+  to ``min_woningen - 1`` (a group per corporation or dwelling type) is hidden with its
+  explanation, the status stays; beside a single hidden group that is not a buurt, one more
+  group of the same agreement. So are: a group per buurt where the buurt table hides a
+  figure of that buurt, a row whose agreement selects or measures by ``buurtcode``, and a
+  net-growth agreement whose figure the prognosis summary hides.
 
 The input-file accounting (``koppeling``), the monitor's figures and the prognosis summary
 are figures for the municipality as a whole (the accountability figures of the
