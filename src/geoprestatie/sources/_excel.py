@@ -33,10 +33,41 @@ import pandas as pd
 
 from geoprestatie.errors import DataWarning, InputError
 
-__all__ = ["cell_text", "read_workbook", "sheet_headers"]
+__all__ = ["cell_text", "header_position", "read_workbook", "say_title_rows", "sheet_headers"]
 
 _AMBIGUOUS_FLOAT = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
 _LIST = 8  # cells / ranges named in a message
+_HEADER_SEARCH = 30  # rows looked at for title rows above the header
+
+
+def header_position(filled: list[int]) -> int:
+    """The header among the first rows, given the number of filled cells of each row.
+
+    Exports put a title, a date or a grouping row above the header (``Overzicht bezit per
+    1-1-2024``, ``Peildatum: …``). Such a row fills at most half as many cells as the
+    fullest of the first 30 rows; the header is the first row that fills more. A file
+    whose first row fills more than half is read from row 1, as always.
+
+    Examples
+    --------
+    >>> header_position([1, 0, 11, 11, 10]), header_position([11, 11]), header_position([1, 2])
+    (2, 0, 1)
+    """
+    window = filled[:_HEADER_SEARCH]
+    widest = max(window, default=0)
+    return next((i for i, n in enumerate(window) if 2 * n > widest), 0)
+
+
+def say_title_rows(name: str, header_row: int, first: str) -> None:
+    """Warn that the rows above the header (row ``header_row``) were left out."""
+    rows = "rij 1" if header_row == 2 else f"rijen 1-{header_row - 1}"
+    warnings.warn(
+        f"{name}: de kopregel staat op rij {header_row}; {rows} erboven (titel of "
+        f"toelichting, bv. {first[:60]!r}) overgeslagen. Controleer of rij {header_row} de "
+        "kolomnamen bevat",
+        DataWarning,
+        stacklevel=5,
+    )
 
 
 def cell_text(value: Any) -> Any:
@@ -157,6 +188,8 @@ def read_workbook(path: Path, *, sheet: str | int = 0) -> tuple[list[str], pd.Da
             min_row=1, max_row=ws.max_row, min_col=1, max_col=ws.max_column, values_only=True
         )
     ]
+    # counted before merged ranges are filled: a merged group row above the header is title
+    counts = [sum(not pd.isna(cell_text(v)) for v in r) for r in values[:_HEADER_SEARCH]]
     filled = _fill_merged(ws, values)
     book.close()
     if _has_formulas(path):
@@ -181,10 +214,16 @@ def read_workbook(path: Path, *, sheet: str | int = 0) -> tuple[list[str], pd.Da
         )
     if not values:
         return [], pd.DataFrame(index=pd.RangeIndex(2, 2))
+    top = header_position(counts)
+    if top:
+        first = next(
+            str(cell_text(v)) for r in values[:top] for v in r if not pd.isna(cell_text(v))
+        )
+        say_title_rows(path.name, top + 1, first)
     width = max(len(r) for r in values)
-    header = [cell_text(v) for v in values[0]] + [pd.NA] * (width - len(values[0]))
-    body = [list(r) + [None] * (width - len(r)) for r in values[1:]]
+    header = [cell_text(v) for v in values[top]] + [pd.NA] * (width - len(values[top]))
+    body = [list(r) + [None] * (width - len(r)) for r in values[top + 1 :]]
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
     frame = frame.map(cell_text).astype("string")
-    frame.index = pd.RangeIndex(2, len(body) + 2)
+    frame.index = pd.RangeIndex(top + 2, len(body) + top + 2)
     return ["" if pd.isna(h) else str(h) for h in header], frame

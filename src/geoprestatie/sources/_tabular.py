@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 
 from geoprestatie._validate import BUURTCODE_PATTERN, RD_NEW, lower_map, to_rd_new
 from geoprestatie.errors import InputError
-from geoprestatie.sources._excel import cell_text, read_workbook
+from geoprestatie.sources._excel import cell_text, header_position, read_workbook, say_title_rows
 from geoprestatie.sources._filecheck import check_table_file
 
 ATTR_SOURCE = "bestand"
@@ -132,10 +132,11 @@ def read_table(
     kind = check_table_file(path)
     if kind == "xlsx":
         header, df = read_workbook(path, sheet=0 if sheet is None else sheet)
-        first_row = 1
+        first_row = int(df.index.start) - 1  # below rows of title the workbook starts with
     else:
         header, df, first_row = _read_csv(path, skip_rows=skip_rows)
     _check_header(header, source=path, header_row=first_row)
+    header, df = _unnamed_columns(header, df)
     df.columns = header
     nonempty = df.notna().any(axis=1)
     if not bool(nonempty.all()):
@@ -189,6 +190,21 @@ def _check_header(header: list[str], *, source: Path, header_row: int) -> None:
         seen[key] = i
 
 
+def _unnamed_columns(header: list[str], df: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """Columns without a name in the header: left out when empty (the trailing separators
+    or empty columns an export leaves), else named after their Excel letter (``kolom L``),
+    so that no two columns share the name ``""``; a reader ignores them as any column it
+    does not know."""
+    blank = [i for i, name in enumerate(header) if not name.strip()]
+    if not blank:
+        return header, df
+    empty = {i for i in blank if i < df.shape[1] and not bool(df.iloc[:, i].notna().any())}
+    keep = [i for i in range(len(header)) if i not in empty]
+    names = [header[i] if header[i].strip() else f"kolom {_column_letter(i + 1)}" for i in keep]
+    frame = df.iloc[:, keep] if empty else df
+    return names, frame
+
+
 def _column_letter(position: int) -> str:
     """The Excel column letter of a 1-based position (``1`` -> ``A``, ``28`` -> ``AB``)."""
     letters = ""
@@ -218,6 +234,10 @@ def _read_csv(
             "het bestand bevat alleen lege regels; verwacht een kopregel en rijen met gegevens",
             source=path,
         )
+    top = _title_lines(lines[skip : skip + 30])
+    if top:
+        say_title_rows(path.name, skip + top + 1, lines[skip].strip(" ;,\t|"))
+        skip += top
     sep = sniff_separator(lines[skip])
     if encoding == "cp1252":
         raw = _cp1252_to_utf8(raw)
@@ -275,6 +295,17 @@ def _read_csv(
         {i: pd.Series(pd.arrays.ArrowStringArray(c), index=index) for i, c in enumerate(columns)}
     )
     return header, frame, skip + 1
+
+
+def _title_lines(window: list[str]) -> int:
+    """How many lines of title above the header (:func:`header_position`), the cells split
+    at the separator most used in the first lines."""
+    sep = max(_SEPARATORS, key=lambda s: max(line.count(s) for line in window))
+    filled = [
+        sum(1 for cell in next(csv.reader([line], delimiter=sep), []) if cell.strip())
+        for line in window
+    ]
+    return header_position(filled)
 
 
 def _read_csv_pandas(
