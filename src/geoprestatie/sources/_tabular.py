@@ -132,7 +132,7 @@ def read_table(
     kind = check_table_file(path)
     if kind == "xlsx":
         header, df = read_workbook(path, sheet=0 if sheet is None else sheet)
-        first_row = int(df.index.start) - 1  # below rows of title the workbook starts with
+        first_row = int(getattr(df.index, "start", 2)) - 1  # below any title rows
     else:
         header, df, first_row = _read_csv(path, skip_rows=skip_rows)
     _check_header(header, source=path, header_row=first_row)
