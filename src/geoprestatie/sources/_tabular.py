@@ -865,18 +865,42 @@ def clean_code(values: pd.Series) -> pd.Series:
     return take_distinct(code, codes, values.index).astype("string")
 
 
-def parse_buurtcode(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Clean buurtcodes (:func:`clean_code`) and check them; return (codes, invalid mask).
-
-    A valid code is ``BU`` and 8 digits; an empty cell is NA and not invalid.
+def restore_code(code: pd.Series, prefix: str, width: int) -> pd.Series:
+    """Codes written as a number: ``prefix`` and the digits with the leading zeros that a
+    spreadsheet or a numeric database column dropped (``3070100`` or ``BU3070100`` ->
+    ``BU03070100``; CBS's own ``gwb_code_8`` is such a number). Only ``width - 3`` to
+    ``width`` digits count (the smallest gemeentecode is 0003); anything else is left as
+    it is, for the caller to report. A restored code that is no buurt is reported as
+    unknown where the codes are linked.
 
     Examples
     --------
-    >>> codes, bad = parse_buurtcode(pd.Series(["bu03070100", "WK030701", None]))
-    >>> codes.tolist(), bad.tolist()
-    (['BU03070100', 'WK030701', <NA>], [False, True, False])
+    >>> restore_code(pd.Series(["3070100", "BU3070100", "30701", "12", "bu1"]), "BU", 8).tolist()
+    ['BU03070100', 'BU03070100', 'BU00030701', '12', 'bu1']
+    >>> restore_code(pd.Series(["30701", "WK030701"], dtype="string"), "WK", 6).tolist()
+    ['WK030701', 'WK030701']
     """
-    code = clean_code(values)
+    text = code.astype("string")
+    digits = text.str.extract(rf"^(?:{prefix})?(\d{{{width - 3},{width}}})$", expand=False)
+    restored = prefix + digits.str.zfill(width)
+    return restored.fillna(text).astype("string")
+
+
+def parse_buurtcode(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Clean buurtcodes (:func:`clean_code`) and check them; return (codes, invalid mask).
+
+    A valid code is ``BU`` and 8 digits; an empty cell is NA and not invalid; a code
+    written as a number gets its prefix and leading zeros back (:func:`restore_code`).
+
+    Examples
+    --------
+    >>> codes, bad = parse_buurtcode(pd.Series(["bu03070100", "WK030701", None, "3070100"]))
+    >>> codes.tolist(), bad.tolist()
+    (['BU03070100', 'WK030701', <NA>, 'BU03070100'], [False, True, False, False])
+    """
+    codes, uniques = distinct(values)  # once per distinct code: national files repeat them
+    code = restore_code(clean_code(uniques), "BU", 8)
+    code = take_distinct(code, codes, values.index).astype("string")
     invalid = code.notna() & ~code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
     return code, invalid.astype(bool)
 

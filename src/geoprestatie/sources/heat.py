@@ -21,6 +21,7 @@ from geoprestatie.sources._tabular import (
     parse_number,
     read_table,
     read_vector,
+    restore_code,
     with_source_rows,
 )
 from geoprestatie.sources.aliases import HEAT_ALIASES
@@ -150,7 +151,7 @@ def read_heat_plans(
     rejects = Rejects(source)
     df = with_source_rows(raw)
     n_read = len(df)
-    code = clean_code(df["code"])
+    code = _restored(clean_code(df["code"]), raw.attrs.get("kolom_herkomst", {}).get("code"))
     is_bu = code.str.fullmatch(BUURTCODE_PATTERN).fillna(False)
     is_wk = code.str.fullmatch(WIJKCODE_PATTERN).fillna(False)
     df["code"] = code
@@ -162,6 +163,15 @@ def read_heat_plans(
     attach(out, source=source, n_read=n_read, rejects=rejects)
     warn_rejected(source, rejects)
     return out
+
+
+def _restored(code: pd.Series, header: str | None) -> pd.Series:
+    """Codes written as numbers (leading zeros lost): a wijkcode in a column named after
+    wijken, else a buurtcode when the digits fit one (:func:`restore_code`)."""
+    name = (header or "").casefold()
+    if "wijk" in name or name.startswith("wk"):
+        return restore_code(code, "WK", 6)
+    return restore_code(code, "BU", 8) if "buurt" in name or name.startswith("bu") else code
 
 
 def _parse_plan_values(df: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
