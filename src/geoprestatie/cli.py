@@ -1081,6 +1081,7 @@ def sia(
         names = [str(name) for name, _ in pyogrio.list_layers(table_file)]
         layer = "buurttabel" if "buurttabel" in names else names[0]
     table = to_rd_new(gpd.read_file(table_file, layer=layer), source=table_file)
+    sia_cfg = sia_mod.fit_top_k(sia_cfg, len(table))
     prioritised = sia_mod.prioritise(table, sia_cfg)
     whole = completeness.sia_completeness(prioritised, sia_cfg)
     completeness.check(whole, allow=allow or allow_incomplete)

@@ -285,7 +285,7 @@ def _sia_dia(
     _say(progress, "[3/6] SIA: prioriteren met robuustheid")
     sia_section = config.section("sia")
     allow = completeness.pop_allow(sia_section)
-    sia_config = _sia_config(sia_section)
+    sia_config = sia.fit_top_k(_sia_config(sia_section), len(joined.table))
     prioritised = sia.prioritise(joined.table, sia_config)
     whole = completeness.sia_completeness(prioritised, sia_config)
     completeness.check(whole, allow=allow)

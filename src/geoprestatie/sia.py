@@ -43,7 +43,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -997,6 +997,30 @@ def _what_it_takes(
     )
 
 
+def fit_top_k(config: SiaConfig, n_buurten: int) -> SiaConfig:
+    """The config with ``top_k`` at most the number of buurten, said in a
+    :class:`~geoprestatie.errors.DataWarning` when it was more (``top_k = 20`` for a
+    gemeente of 15 buurten; a ``top_k`` of thousands made as many rank columns).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     fit_top_k(SiaConfig(top_k=50), 12).top_k
+    12
+    """
+    if config.top_k <= max(n_buurten, 1):
+        return config
+    warnings.warn(
+        f"SIA: [sia] top_k is {config.top_k} maar er zijn {n_buurten} buurten; de "
+        f"prioriteitenlijst telt alle {n_buurten} buurten (top_k = {max(n_buurten, 1)})",
+        DataWarning,
+        stacklevel=2,
+    )
+    return replace(config, top_k=max(n_buurten, 1))
+
+
 def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     """:func:`score`, :func:`robustness` and :func:`what_it_takes` in one frame (the SIA
     stage of the pipeline).
@@ -1020,11 +1044,12 @@ def prioritise(table: pd.DataFrame, config: SiaConfig) -> pd.DataFrame:
     scored = score(table, config)
     rob = _robustness(table, prep, config).drop(columns="buurtcode")
     nodig = _what_it_takes(scored, prep, config)
+    added = {**{c: rob[c] for c in rob.columns}, **{c: nodig[c] for c in nodig.columns}}
     out = scored.copy()
-    for col in rob.columns:
-        out[col] = rob[col]
-    for col in nodig.columns:
-        out[col] = nodig[col]
+    for col in [c for c in added if c in out.columns]:
+        out[col] = added.pop(col)
+    if added:  # at once: a top_k of hundreds gives as many rank columns
+        out = pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1)
     out.attrs.update(scored.attrs)
     for key in ("top_k", "draws", "gewichten_methode", "paarsgewijs"):
         out.attrs[key] = rob.attrs[key]
