@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
@@ -297,6 +298,34 @@ def lower_map(columns: Iterable[str], aliases: Mapping[str, Iterable[str]]) -> d
                     rename[hit] = canonical
                 break
     return rename
+
+
+def config_number(value: Any, key: str, *, where: str = "", integer: bool = False) -> Any:
+    """A number from a TOML table, or a :class:`ConfigError` naming the key, the value and
+    what is expected. Text is refused, not converted: ``"405.000"`` (Dutch thousands) or
+    ``"10%"`` would otherwise become 405 or a traceback; so are ``true``, ``nan``, ``inf``
+    and, where a whole number is asked (a year, a count), a fraction.
+
+    Examples
+    --------
+    >>> config_number(0.1, "marge"), config_number(2030, "eindjaar", integer=True)
+    (0.1, 2030)
+    >>> config_number("405.000", "koop_betaalbaar")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geoprestatie.errors.ConfigError: `koop_betaalbaar` is '405.000' maar moet een getal zijn ...
+    """
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if integer and number and isinstance(value, int):
+        return int(value)
+    if not integer and number and math.isfinite(value):
+        return float(value)
+    expected = (
+        "een geheel getal zijn (zonder aanhalingstekens, bijv. 2030)"
+        if integer
+        else "een getal zijn (zonder aanhalingstekens, punt als decimaalteken, bijv. 0.1 of 550000)"
+    )
+    raise ConfigError(f"{where}`{key}` is {value!r} maar moet {expected}")
 
 
 def read_toml(path: str | Path, *, what: str) -> dict[str, Any]:

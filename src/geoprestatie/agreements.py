@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie import huur
-from geoprestatie._validate import read_toml
+from geoprestatie._validate import config_number, read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.join import STOCK_POSITION
 from geoprestatie.prognosis import Target, target_gaps
@@ -375,8 +375,8 @@ def agreement_from_dict(data: Mapping[str, Any]) -> Agreement:
         voorwaarde=conditions("verboden_als" if soort == "verbod" else "voorwaarde"),
         combinatie=str(data.get("combinatie", "of")),
         vergelijking=str(data.get("vergelijking", ">=")),
-        norm=float(data.get("norm", 0.0)),
-        marge=float(data.get("marge", 0.0)),
+        norm=config_number(data.get("norm", 0.0), "norm", where=f"{where}: "),
+        marge=config_number(data.get("marge", 0.0), "marge", where=f"{where}: "),
         doel=None if data.get("doel") is None else str(data["doel"]),
         corporatie=None if data.get("corporatie") is None else str(data["corporatie"]),
         van=None if van is None else int(van),

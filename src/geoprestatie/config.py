@@ -225,6 +225,12 @@ def validate(config: RunConfig, *, where: str) -> None:
             f"{where}: [uitvoer] min_woningen is {minimum} maar moet >= 1 zijn: gepubliceerde "
             "uitvoer laat cijfers van buurten met te weinig woningen altijd weg"
         )
+    detail = config.tables.get("uitvoer", {}).get("rapport_gemeenten")
+    if detail is not None and detail < 0:
+        raise ConfigError(
+            f"{where}: [uitvoer] rapport_gemeenten is {detail} maar moet >= 0 zijn (boven dit "
+            "aantal gemeenten vat het rapport samen per gemeente)"
+        )
     dialect = config.tables.get("uitvoer", {}).get("csv")
     if dialect is not None and dialect not in CSV_DIALECTS:
         raise ConfigError(

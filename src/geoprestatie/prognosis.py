@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoprestatie._validate import lower_map, require_columns
+from geoprestatie._validate import config_number, lower_map, require_columns
 from geoprestatie.errors import ConfigError, DataWarning, InputError, format_rows
 from geoprestatie.huur import DEFAULT_LIMITS, RENT_CLASSES, RentLimits, classify_rent, limits_for
 from geoprestatie.planstatus import (
@@ -813,10 +813,14 @@ class Target:
         return cls(
             id=str(data["id"]),
             soort=str(data["soort"]),
-            norm=float(data["norm"]),
+            norm=config_number(data["norm"], "norm", where="doel: "),
             corporatie=None if data.get("corporatie") is None else str(data["corporatie"]),
-            van=None if data.get("van") is None else int(data["van"]),
-            tot=None if data.get("tot") is None else int(data["tot"]),
+            van=None
+            if data.get("van") is None
+            else config_number(data["van"], "van", where="doel: ", integer=True),
+            tot=None
+            if data.get("tot") is None
+            else config_number(data["tot"], "tot", where="doel: ", integer=True),
             inclusief_sloop=bool(data.get("inclusief_sloop", True)),
         )
 
@@ -916,8 +920,13 @@ class PrognosisConfig:
             raise ConfigError(f"prognose: onbekende sleutel(s) {unknown}; verwacht {sorted(known)}")
         limits = dict(DEFAULT_LIMITS)
         for year, table in dict(data.get("huurgrenzen", {})).items():
+            where = f"huurgrenzen.{year}: "
+            if not str(year).isdigit():
+                raise ConfigError(f"{where}de sleutel moet een jaartal zijn, bijv. 2025")
             try:
-                limits[int(year)] = RentLimits(**{k: float(v) for k, v in dict(table).items()})
+                limits[int(year)] = RentLimits(
+                    **{k: config_number(v, k, where=where) for k, v in dict(table).items()}
+                )
             except TypeError:
                 raise ConfigError(
                     f"huurgrenzen.{year}: verwacht de sleutels kwaliteitskortingsgrens, "
@@ -926,10 +935,14 @@ class PrognosisConfig:
         statuses = parse_statuses(dict(data.get("status", {})))
         return cls(
             scenario=str(data.get("scenario", "hard")),
-            eindjaar=None if data.get("eindjaar") is None else int(data["eindjaar"]),
+            eindjaar=(
+                None
+                if data.get("eindjaar") is None
+                else config_number(data["eindjaar"], "eindjaar", integer=True)
+            ),
             targets=tuple(Target.from_dict(t) for t in data.get("doelen", ())),
             rent_limits=limits,
-            huurstijging=float(data.get("huurstijging", 0.0)),
+            huurstijging=config_number(data.get("huurstijging", 0.0), "huurstijging"),
             statussen=statuses,
             onzekerheid=(
                 None
@@ -937,7 +950,7 @@ class PrognosisConfig:
                 else UncertaintyConfig.from_dict(dict(data["onzekerheid"]), statussen=statuses)
             ),
             segmentgrenzen=parse_segment_bounds(dict(data.get("segmentgrenzen", {}))),
-            marge=float(data.get("marge", 0.10)),
+            marge=config_number(data.get("marge", 0.10), "marge"),
         )
 
 

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geoprestatie._validate import config_number
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import DEFAULT_LIMITS
 
@@ -191,13 +192,8 @@ def parse_bounds(table: Mapping[Any, Any]) -> dict[int, SegmentBounds]:
             )
         base = out.get(year, SegmentBounds())
         merged = {k: getattr(base, k) for k in _BOUND_KEYS}
-        try:
-            merged.update({k: float(v) for k, v in values.items()})
-        except (TypeError, ValueError):
-            raise ConfigError(
-                f"segmentgrenzen.{year}: grenzen moeten getallen zijn (euro), "
-                "bijv. koop_midden = 550000"
-            ) from None
+        where = f"segmentgrenzen.{year}: "
+        merged.update({k: config_number(v, k, where=where) for k, v in values.items()})
         out[year] = SegmentBounds(**merged)
     return out
 
