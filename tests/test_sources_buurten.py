@@ -125,3 +125,33 @@ def test_missing_file_and_missing_code_column(tmp_path: Path, amersfoort) -> Non
 def test_layer_choice(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"laag is 'x'.*'buurten', 'wijken'"):
         read_buurten(data_path(BUURTEN_GPKG), layer="x")
+
+
+def test_gemeente_by_name_keeps_buurten_without_a_name_in_the_file(
+    tmp_path: Path, amersfoort: gpd.GeoDataFrame
+) -> None:
+    # half the buurten without gemeentenaam (their gemeentecode is there): selecting by
+    # name kept only the named half, silently
+    partly = amersfoort.copy()
+    partly["gemeentenaam"] = partly["gemeentenaam"].where(partly.index % 2 == 0, None)
+    partly.to_file(tmp_path / "b.gpkg", layer="buurten")
+    by_name = read_buurten(tmp_path / "b.gpkg", gemeente="Amersfoort")
+    assert len(by_name) == len(amersfoort)
+    assert len(read_buurten(tmp_path / "b.gpkg", gemeente="GM307")) == len(amersfoort)
+
+
+def test_buurtcodes_as_exports_write_them(tmp_path: Path, amersfoort: gpd.GeoDataFrame) -> None:
+    odd = amersfoort.copy()
+    odd["buurtcode"] = odd["buurtcode"].str.lower()
+    odd.loc[0, "buurtcode"] = odd.loc[0, "buurtcode"][2:].lstrip("0")  # a number: 3070000
+    odd.to_file(tmp_path / "b.gpkg", layer="buurten")
+    got = read_buurten(tmp_path / "b.gpkg")
+    assert got["buurtcode"].tolist() == amersfoort["buurtcode"].tolist()
+
+
+def test_csv_with_wkt_polygons(tmp_path: Path, amersfoort: gpd.GeoDataFrame) -> None:
+    table = amersfoort.drop(columns="geometry").assign(geometry_wkt=amersfoort.geometry.to_wkt())
+    table.to_csv(tmp_path / "buurten.csv", index=False)
+    got = read_buurten(tmp_path / "buurten.csv", crs="EPSG:28992")
+    assert got["buurtcode"].tolist() == amersfoort["buurtcode"].tolist()
+    assert got.geometry.area.sum() == pytest.approx(amersfoort.geometry.area.sum())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from geoprestatie._validate import (
     to_rd_new,
 )
 from geoprestatie.errors import DataWarning, InputError
+from geoprestatie.sources._tabular import clean_code, restore_code
 from geoprestatie.sources.indicators import canonical_indicators
 
 __all__ = ["BUURT_ALIASES", "BUURT_COLUMNS", "read_buurten", "select_gemeente"]
@@ -41,6 +43,10 @@ BUURT_ALIASES: dict[str, tuple[str, ...]] = {
     "gemeentecode": ("GM_CODE", "gmcode", "gm_code"),
     "gemeentenaam": ("GM_NAAM", "gm_naam", "gmnaam"),
 }
+
+
+#: Column names GDAL's CSV driver reads as WKT polygons (a CSV of buurten, no GDAL format).
+_WKT_COLUMNS = "geometry_wkt,geometry,wkt,geom,the_geom"
 
 
 def _choose_layer(path: Path, layer: str | None) -> str | None:
@@ -80,12 +86,18 @@ def select_gemeente(
         If no buurt matches; the message lists the municipalities available.
     """
     wanted = gemeente.strip().lower()
-    codes = buurten["gemeentecode"].astype("string").str.lower()
-    names = buurten["gemeentenaam"].astype("string").str.lower()
-    if wanted.isdigit():
-        wanted = f"gm{int(wanted):04d}"
-    mask = (codes == wanted) | (names == wanted)
-    mask = mask.fillna(False).astype(bool)
+    # a buurt's gemeente is its code (else the digits of its buurtcode): a name selects the
+    # codes it names, so a buurt without gemeentenaam in the file is not silently left out
+    codes = buurten["gemeentecode"].astype("string").str.strip().str.lower()
+    for unit in ("buurtcode", "wijkcode"):
+        if unit in buurten.columns:
+            codes = codes.fillna("gm" + buurten[unit].astype("string").str[2:6])
+    names = buurten["gemeentenaam"].astype("string").str.strip().str.lower()
+    number = re.fullmatch(r"(?:gm)?\s*(\d{1,4})", wanted)
+    if number:
+        wanted = f"gm{int(number.group(1)):04d}"
+    named = set(codes[(names == wanted).fillna(False).astype(bool)].dropna())
+    mask = ((codes == wanted) | codes.isin(named)).fillna(False).astype(bool)
     if not mask.any():
         pairs = (
             buurten[["gemeentenaam", "gemeentecode"]]
@@ -239,12 +251,23 @@ def read_buurten(
     if not path.exists():
         raise InputError("bestand niet gevonden", source=path)
     chosen = _choose_layer(path, layer)
+    # a CSV with the polygons as WKT (e.g. geometry_wkt): GDAL's CSV driver reads them
+    text = {"GEOM_POSSIBLE_NAMES": _WKT_COLUMNS, "KEEP_GEOM_COLUMNS": "NO"}
+    options = text if path.suffix.lower() in (".csv", ".tsv", ".txt") else {}
     try:
-        gdf = gpd.read_file(path, layer=chosen) if chosen else gpd.read_file(path)
+        gdf = (
+            gpd.read_file(path, layer=chosen, **options)
+            if chosen
+            else gpd.read_file(path, **options)
+        )
     except Exception as exc:
         raise InputError(f"kan niet als vectorbestand gelezen worden: {exc}", source=path) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf:
-        raise InputError("het bestand heeft geen geometriekolom", source=path)
+        raise InputError(
+            "het bestand heeft geen geometriekolom; verwacht een vectorbestand (GPKG, SHP, "
+            f"GeoJSON) of een CSV met de vlakken als WKT in een kolom {_WKT_COLUMNS}",
+            source=path,
+        )
 
     gdf = gdf.rename(columns=lower_map(gdf.columns, BUURT_ALIASES))
     if "buurtcode" not in gdf.columns:
@@ -256,7 +279,7 @@ def read_buurten(
         )
     gdf = to_rd_new(gdf, source=path, assume_crs=crs)
 
-    codes = gdf["buurtcode"].astype("string").str.strip()
+    codes = restore_code(clean_code(gdf["buurtcode"].astype("string")), "BU", 8)
     bad = ~codes.str.fullmatch(BUURTCODE_PATTERN).fillna(False).astype(bool)
     if bad.any():
         shown = codes[bad].fillna("<leeg>").tolist()[:10]
