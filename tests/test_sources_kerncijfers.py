@@ -118,3 +118,15 @@ def test_default_sia_for_enschede_uses_what_the_kerncijfers_provide(tmp_path: Pa
     # CBS's ownership share is what the corporation criterion ranks on
     share = pd.Series(table["aandeel_corporatie"].to_numpy(), index=table["buurtcode"])
     assert share.notna().sum() == 69  # one buurt with secret ownership figures
+
+
+def test_kwb_without_buurt_rows_is_one_line_not_an_empty_table(tmp_path: Path) -> None:
+    # a download at gemeente/wijk level only: every row was skipped as another level and
+    # the run went on with no kerncijfers at all
+    path = tmp_path / "kwb-2023.csv"
+    path.write_text(
+        "gwb_code_10;regio;recs;a_inw\nGM0307;Amersfoort;Gemeente;157000\n"
+        "WK030701;Wijk 01;Wijk;9000\n"
+    )
+    with pytest.raises(InputError, match=r"kwb-2023.csv, kolom 'gwb_code_10': geen rijen van b"):
+        read_kerncijfers(path)

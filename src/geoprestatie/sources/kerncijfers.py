@@ -172,6 +172,15 @@ def read_kerncijfers(
     is_buurt = df["buurtcode"].str.fullmatch(BUURTCODE_PATTERN).fillna(False).astype(bool)
     other = df["buurtcode"].str.fullmatch(_LEVEL).fillna(False).astype(bool)
     n_other = int(other.sum())
+    if n_other and not bool(is_buurt.any()):
+        shown = df.loc[other, "buurtcode"].drop_duplicates().tolist()[:5]
+        raise InputError(
+            f"geen rijen van buurten: alle {n_other} rijen zijn gemeenten, wijken of het land "
+            f"(bv. {shown}); verwacht de kerncijfers per buurt (codes BU + 8 cijfers). "
+            "Oplossing: kies bij het downloaden ook het niveau buurten",
+            source=path,
+            column=code_col,
+        )
     df = df.loc[~other]
     if gemeente is not None:
         df = _select_gemeente(df, gemeente, path)
