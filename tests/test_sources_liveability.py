@@ -268,3 +268,18 @@ def test_dimension_scores_are_sia_criteria(tmp_path: Path, grid_buurten: gpd.Geo
     )  # fmt: skip
     out = prioritise(table, config)
     assert out.sort_values("sia_rang")["buurtcode"].iloc[0] == "BU99990008"  # most overlast
+
+
+@pytest.mark.parametrize("year_header", ["JAAR", "Jaar", "year"])
+def test_table_year_column_in_any_spelling_keeps_the_latest_year(
+    tmp_path: Path, year_header: str
+) -> None:
+    path = tmp_path / "lbm.csv"
+    path.write_text(
+        f"BU_CODE;{year_header};LBM\nBU03070100;2020;3,9\nBU03070100;2022;4,1\n"
+        "BU03070101;2020;4,0\nBU03070101;2022;4,2\n"
+    )
+    with pytest.warns(DataWarning):
+        got = read_liveability(path)
+    assert got["leefbaarometer_score"].tolist() == [4.1, 4.2]
+    assert {r["reden"] for r in got.attrs["afgewezen"]} == {"ander_jaar"}

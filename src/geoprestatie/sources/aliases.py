@@ -97,6 +97,9 @@ LIVEABILITY_ALIASES: dict[str, tuple[str, ...]] = {
     # "afw" is the deviation from the national mean, not the score (see sources.indicators)
     "leefbaarometer_score": ("lbm", "lbm_score", "leefbarometer_score", "score", "leefbaarheid"),
     "leefbaarometer_klasse": ("lbm_klasse", "klasse", "kl", "leefbarometer_klasse"),
+    # listed so that JAAR / Jaar / year are found too: without it the latest year was not
+    # chosen and the first row of each buurt (the oldest year) kept
+    "jaar": ("year", "peiljaar"),
 }
 
 #: Heat-transition plans (Transitievisie Warmte, wijkuitvoeringsplan, PBL Startanalyse).
