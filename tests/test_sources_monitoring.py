@@ -95,3 +95,17 @@ def test_rejected_monitor_rows_reach_the_run_accounting(tmp_path: Path) -> None:
         "jaar",
         "20x2",
     )
+
+
+def test_impossible_numbers_in_allocations_are_set_aside(tmp_path: Path) -> None:
+    # a negative age, rent or search time is a typing error: it was taken as data
+    path = tmp_path / "toewijzingen.csv"
+    path.write_text(
+        "datum;corporatie;leeftijd;huurprijs;zoektijd\n2023-01-05;Portaal;34;612,30;14\n"
+        "2023-01-06;Portaal;-34;612,30;14\n2023-01-07;Portaal;34;-612,30;14\n"
+        "2023-01-08;Portaal;340;612,30;-1\n"
+    )
+    with pytest.warns(DataWarning):
+        got = read_monitor_table(path, "toewijzingen")
+    assert got["bron_rij"].tolist() == [2]
+    assert sorted(r["bron_rij"] for r in got.attrs["afgewezen"]) == [3, 4, 5]

@@ -79,10 +79,18 @@ class Column:
     required: bool
     aliases: tuple[str, ...]
     omschrijving: str
+    #: the values a number can have (a negative age or rent is a typing error, not data)
+    bereik: tuple[float, float] | None = None
 
 
-def _c(kind: str, required: bool, aliases: tuple[str, ...], text: str) -> Column:
-    return Column(kind, required, aliases, text)
+def _c(
+    kind: str,
+    required: bool,
+    aliases: tuple[str, ...],
+    text: str,
+    bereik: tuple[float, float] | None = None,
+) -> Column:
+    return Column(kind, required, aliases, text, bereik)
 
 
 _BUURT = _c("code", False, ("bu_code", "buurt_code", "cbs_buurtcode"), "CBS-buurtcode")
@@ -121,11 +129,21 @@ MONITOR_COLUMNS: dict[str, dict[str, Column]] = {
             "janee", False, ("vrije_toewijzingsruimte", "vrije_ruimte"), "in de vrije ruimte"
         ),
         "zoektijd": _c(
-            "getal", False, ("zoektijd_maanden", "zoekduur", "actieve_zoektijd"), "maanden"
+            "getal",
+            False,
+            ("zoektijd_maanden", "zoekduur", "actieve_zoektijd"),
+            "maanden",
+            (0, 1200),
         ),
-        "inschrijftijd": _c("getal", False, ("inschrijfduur", "inschrijftijd_maanden"), "maanden"),
-        "huurprijs": _c("getal", False, ("huur", "kale_huur", "netto_huur"), "euro per maand"),
-        "leeftijd": _c("geheel", False, ("leeftijd_aanvrager",), "leeftijd hoofdhuurder"),
+        "inschrijftijd": _c(
+            "getal", False, ("inschrijfduur", "inschrijftijd_maanden"), "maanden", (0, 1200)
+        ),
+        "huurprijs": _c(
+            "getal", False, ("huur", "kale_huur", "netto_huur"), "euro per maand", (0, 10_000)
+        ),
+        "leeftijd": _c(
+            "geheel", False, ("leeftijd_aanvrager",), "leeftijd hoofdhuurder", (14, 125)
+        ),
         "sociaal": _c("janee", False, ("sociale_huur", "daeb"), "sociale huurwoning"),
         "kern": _c("tekst", False, ("woonkern", "plaats", "dorp"), "kern"),
         "buurtcode": _BUURT,
@@ -273,6 +291,9 @@ def read_monitor_table(
         if name not in df.columns:
             continue
         values, bad = _parse(df[name], col.type)
+        if col.bereik is not None:
+            low, high = col.bereik
+            bad = bad | (values.notna() & ~values.between(low, high)).fillna(False)
         if col.required:
             bad = bad | values.isna()
         df = rejects.add_mask(df, bad, "ongeldige_waarde", column=name)
