@@ -437,3 +437,13 @@ def test_corporation_and_type_are_categories_of_their_text(tmp_path: Path) -> No
     assert s["corporatie"].astype("string").tolist() == ["Ymere", "de Alliantie", "Ymere"]
     assert s["corporatie"].cat.categories.tolist() == ["Ymere", "de Alliantie"]
     assert s["woningtype"].astype("string").tolist() == ["meergezins", pd.NA, "eengezins"]
+
+
+def test_rd_coordinates_with_excel_thousands_dots(tmp_path: Path) -> None:
+    # Dutch Excel's number format writes 155159 as 155.159: only the thousands reading is
+    # a place in the Netherlands (all rows were set aside as ambiguous)
+    path = tmp_path / "bezit.csv"
+    path.write_text("vhe_id;corporatie;x;y\nV1;Portaal;155.159;463.228\nV2;Portaal;155204;463144\n")
+    stock = read_stock(path)
+    assert stock.geometry.x.tolist() == [155159.0, 155204.0]
+    assert stock.geometry.y.tolist() == [463228.0, 463144.0]

@@ -36,6 +36,10 @@ CBS_MISSING_CODES: tuple[int, ...] = (
     -99995,
 )
 
+#: Where RD New x and y of a place on Dutch land can be (metres; Cadzand's x is about
+#: 13,500): the range that reads Excel's thousands dots (``155.159`` can only be 155159).
+RD_X_LAND = (7_000.0, 300_000.0)
+RD_Y_LAND = (289_000.0, 629_000.0)
 BUURTCODE_PATTERN = r"BU\d{8}"
 WIJKCODE_PATTERN = r"WK\d{6}"
 GEMEENTECODE_PATTERN = r"GM\d{4}"

@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geoprestatie._validate import RD_X_LAND, RD_Y_LAND
 from geoprestatie.errors import ConfigError, DataWarning, InputError, format_rows
 from geoprestatie.join import assign_buurten
 from geoprestatie.planstatus import PlanStatus, UncertaintyConfig
@@ -430,8 +431,8 @@ def locate_plans(
     unknown = codes.notna() & ~codes.isin(set(buurten["buurtcode"].astype(str)))
     rejected.append(_rejected(out, unknown, "onbekende_buurtcode", "buurtcode", codes))
     if {"x", "y"} <= set(out.columns):
-        x, bad_x = parse_number(out["x"])
-        y, bad_y = parse_number(out["y"])
+        x, bad_x = parse_number(out["x"], plausible=RD_X_LAND)
+        y, bad_y = parse_number(out["y"], plausible=RD_Y_LAND)
         bad = (bad_x | bad_y) & codes.isna()
         if bad.any():
             raise InputError(

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geoprestatie._validate import lower_map
+from geoprestatie._validate import RD_X_LAND, RD_Y_LAND, lower_map
 from geoprestatie.errors import InputError
 from geoprestatie.sources._tabular import parse_number_column, read_table, read_vector
 from geoprestatie.sources.aliases import ADDRESS_ALIASES
@@ -136,8 +136,9 @@ def read_bag(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
         parts = _address_parts(df)
         for col in ("postcode", "huisnummer", "huisletter", "toevoeging"):
             out[col] = parts[col]
-    out["x"] = parse_number_column(df["x"].astype("string")).values.to_numpy()
-    out["y"] = parse_number_column(df["y"].astype("string")).values.to_numpy()
+    x = parse_number_column(df["x"].astype("string"), plausible=RD_X_LAND)
+    out["x"] = x.values.to_numpy()
+    out["y"] = parse_number_column(df["y"].astype("string"), plausible=RD_Y_LAND).values.to_numpy()
     return out.dropna(subset=["bag_id", "x", "y"]).reset_index(drop=True)
 
 

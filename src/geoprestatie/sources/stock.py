@@ -16,7 +16,14 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 from pyproj import Transformer
 
-from geoprestatie._validate import RD_NEW, config_contradiction, lower_map, require_columns
+from geoprestatie._validate import (
+    RD_NEW,
+    RD_X_LAND,
+    RD_Y_LAND,
+    config_contradiction,
+    lower_map,
+    require_columns,
+)
 from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources._excel import sheet_headers
 from geoprestatie.sources._filecheck import check_table_file
@@ -389,8 +396,9 @@ def locate(
     y = pd.Series(np.nan, index=df.index)
     if {"x", "y"} <= set(df.columns):
         with ThreadPoolExecutor(max_workers=1) as pool:  # pyarrow and numpy release the GIL
-            x_job = pool.submit(parse_number_column, df["x"])
-            ys, bad_y, note_y = parse_number_column(df["y"])
+            # the range resolves Excel's thousands dots: 155.159 can only be 155159 m
+            x_job = pool.submit(parse_number_column, df["x"], plausible=RD_X_LAND)
+            ys, bad_y, note_y = parse_number_column(df["y"], plausible=RD_Y_LAND)
             xs, bad_x, note_x = x_job.result()
         df = rejects.add_mask(df, bad_x, "ongeldige_waarde", column="x", shown=note_x)
         df = rejects.add_mask(df, bad_y, "ongeldige_waarde", column="y", shown=note_y)
