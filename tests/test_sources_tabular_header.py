@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from geoprestatie.errors import DataWarning
+from geoprestatie.errors import DataWarning, InputError
 from geoprestatie.sources import read_sales, read_stock
 from geoprestatie.sources._tabular import read_table
 
@@ -90,3 +90,20 @@ def test_trailing_separators_and_unnamed_columns(tmp_path: Path) -> None:
     table = read_table(path)
     # empty unnamed columns left out, an unnamed column with data named by its letter
     assert list(table.columns) == [*HEADER.split(";"), "kolom H"]
+
+
+def test_rows_longer_than_the_header_are_an_error_naming_them(tmp_path: Path) -> None:
+    # a first row with more fields than the header (unquoted commas in an address): pandas
+    # took its extra leading fields as an index, shifted every value and dropped the next
+    # row without a word; nor is the header taken for a title above a wider row
+    path = _write(
+        tmp_path / "v.csv",
+        ["vhe_id,jaar,status", "V1,2025,voorgenomen,Straat 1,a,b,c,d,e", "V2,2025,voorgenomen"],
+    )
+    with pytest.raises(InputError, match=r"rij 2: .*1 rij\(en\) met meer velden dan de kopregel"):
+        read_table(path)
+    # trailing empty fields are no data: read as before
+    path = _write(tmp_path / "w.csv", ["vhe_id,jaar,status", "V1,2025,voorgenomen,,", "V2,2025"])
+    assert read_table(path).fillna("").values.tolist() == [
+        ["V1", "2025", "voorgenomen"], ["V2", "2025", ""]
+    ]  # fmt: skip

@@ -298,27 +298,36 @@ def _read_csv(
 
 
 def _title_lines(window: list[str]) -> int:
-    """How many lines of title above the header (:func:`header_position`), the cells split
-    at the separator most used in the first lines."""
+    """How many lines of title above the header (:func:`header_position`; each at most two
+    filled cells), the cells split at the separator most used in the first lines."""
     sep = max(_SEPARATORS, key=lambda s: max(line.count(s) for line in window))
     filled = [
         sum(1 for cell in next(csv.reader([line], delimiter=sep), []) if cell.strip())
         for line in window
     ]
-    return header_position(filled)
+    top = header_position(filled)
+    # a title line holds a title or a label and its value; a line with more is a header
+    # with rows that have more fields than it (unquoted separators), not a title
+    return top if all(n <= 2 for n in filled[:top]) else 0
 
 
 def _read_csv_pandas(
     raw: bytes, sep: str, names: list[str], skip: int, *, source: Path
 ) -> pd.DataFrame:
-    """The python parser for ragged rows: short rows padded, long rows an error."""
+    """The python parser for ragged rows: short rows padded, long rows an error naming them.
+
+    Read without names: given names, pandas takes the extra leading fields of a first row
+    longer than the header as an index, shifting every value and losing the shorter rows
+    after it without a word. Fields beyond the header are only allowed empty (trailing
+    separators).
+    """
     try:
         df = pd.read_csv(
             io.BytesIO(raw),
             sep=sep,
             dtype=str,
             header=None,
-            names=names,
+            index_col=False,
             skiprows=skip + 1,
             keep_default_na=False,
             skip_blank_lines=False,
@@ -330,8 +339,24 @@ def _read_csv_pandas(
             f"velden dan de kopregel ({exc}); verwacht {len(names)} velden per rij",
             source=source,
         ) from None
-    df.columns = pd.RangeIndex(len(names))
     df.index = pd.RangeIndex(skip + 2, skip + 2 + len(df))
+    width = len(names)
+    if df.shape[1] > width:
+        beyond = df.iloc[:, width:].fillna("").apply(lambda c: c.str.strip() != "")
+        long_rows = beyond.index[beyond.any(axis=1).to_numpy()].tolist()
+        if long_rows:
+            raise InputError(
+                f"kan niet als CSV worden gelezen (scheidingsteken {sep!r}): "
+                f"{len(long_rows)} rij(en) met meer velden dan de kopregel; verwacht {width} "
+                f"velden per rij. Oplossing: zet tekst met {sep!r} tussen aanhalingstekens of "
+                "exporteer opnieuw",
+                source=source,
+                rows=long_rows,
+            )
+        df = df.iloc[:, :width]
+    for missing in range(df.shape[1], width):
+        df[missing] = ""
+    df.columns = pd.RangeIndex(width)
     return df.apply(_strip_text)
 
 
