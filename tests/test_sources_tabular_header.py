@@ -107,3 +107,19 @@ def test_rows_longer_than_the_header_are_an_error_naming_them(tmp_path: Path) ->
     assert read_table(path).fillna("").values.tolist() == [
         ["V1", "2025", "voorgenomen"], ["V2", "2025", ""]
     ]  # fmt: skip
+
+
+def test_short_header_over_wider_data_rows_stays_the_header(tmp_path: Path) -> None:
+    # unnamed calculation columns right of the data make the data rows wider than the
+    # header: the header is no title, the first data row no header
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["vhe_id", "corporatie", "x", "y"])
+    for row in ROWS:
+        v = row.split(";")
+        ws.append([v[0], v[1], int(v[2]), int(v[3]), 1, 2, 3, 4, 5])
+    wb.save(tmp_path / "bezit.xlsx")
+    table, said = _quiet(read_table, tmp_path / "bezit.xlsx")
+    assert list(table.columns)[:4] == ["vhe_id", "corporatie", "x", "y"]
+    assert table.index.tolist() == [2, 3]
+    assert said == []

@@ -38,24 +38,37 @@ __all__ = ["cell_text", "header_position", "read_workbook", "say_title_rows", "s
 _AMBIGUOUS_FLOAT = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
 _LIST = 8  # cells / ranges named in a message
 _HEADER_SEARCH = 30  # rows looked at for title rows above the header
+# a number or a date: what a data row holds and a row of column names does not
+_VALUE = re.compile(r"^(?:[-+]?[\d.,\s]*\d|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})$")
 
 
-def header_position(filled: list[int]) -> int:
-    """The header among the first rows, given the number of filled cells of each row.
+def header_position(rows: list[list[str]]) -> int:
+    """The header among the first rows (each given as the text of its filled cells).
 
     Exports put a title, a date or a grouping row above the header (``Overzicht bezit per
     1-1-2024``, ``Peildatum: …``). Such a row fills at most half as many cells as the
-    fullest of the first 30 rows; the header is the first row that fills more. A file
-    whose first row fills more than half is read from row 1, as always.
+    fullest of the first 30 rows; the header is the first row that fills more and holds
+    names, not numbers or dates (``Peildatum;01-01-2024`` is a title; a data row wider than
+    a short header is no header). Without such a row, or with it first, row 1 is the
+    header, as always.
 
     Examples
     --------
-    >>> header_position([1, 0, 11, 11, 10]), header_position([11, 11]), header_position([1, 2])
-    (2, 0, 1)
+    >>> header_position([["Bezit 2024"], [], ["vhe_id", "x", "y"], ["A1", "155000", "463000"]])
+    2
+    >>> header_position([["vhe_id", "x"], ["A1", "155000", "463000", "B", "C"]])
+    0
+    >>> header_position([["Rapport"], ["Peildatum", "1-1-2024"], ["vhe_id", "jaar", "status"]])
+    2
     """
-    window = filled[:_HEADER_SEARCH]
-    widest = max(window, default=0)
-    return next((i for i, n in enumerate(window) if 2 * n > widest), 0)
+    window = rows[:_HEADER_SEARCH]
+    widest = max(map(len, window), default=0)
+    names = (
+        i
+        for i, row in enumerate(window)
+        if 2 * len(row) > widest and not any(_VALUE.match(cell) for cell in row)
+    )
+    return next(names, 0)
 
 
 def say_title_rows(name: str, header_row: int, first: str) -> None:
@@ -189,7 +202,7 @@ def read_workbook(path: Path, *, sheet: str | int = 0) -> tuple[list[str], pd.Da
         )
     ]
     # counted before merged ranges are filled: a merged group row above the header is title
-    counts = [sum(not pd.isna(cell_text(v)) for v in r) for r in values[:_HEADER_SEARCH]]
+    cells = [[str(t) for t in map(cell_text, r) if not pd.isna(t)] for r in values[:_HEADER_SEARCH]]
     filled = _fill_merged(ws, values)
     book.close()
     if _has_formulas(path):
@@ -214,7 +227,7 @@ def read_workbook(path: Path, *, sheet: str | int = 0) -> tuple[list[str], pd.Da
         )
     if not values:
         return [], pd.DataFrame(index=pd.RangeIndex(2, 2))
-    top = header_position(counts)
+    top = header_position(cells)
     if top:
         first = next(
             str(cell_text(v)) for r in values[:top] for v in r if not pd.isna(cell_text(v))

@@ -301,14 +301,14 @@ def _title_lines(window: list[str]) -> int:
     """How many lines of title above the header (:func:`header_position`; each at most two
     filled cells), the cells split at the separator most used in the first lines."""
     sep = max(_SEPARATORS, key=lambda s: max(line.count(s) for line in window))
-    filled = [
-        sum(1 for cell in next(csv.reader([line], delimiter=sep), []) if cell.strip())
+    cells = [
+        [c.strip() for c in next(csv.reader([line], delimiter=sep), []) if c.strip()]
         for line in window
     ]
-    top = header_position(filled)
+    top = header_position(cells)
     # a title line holds a title or a label and its value; a line with more is a header
     # with rows that have more fields than it (unquoted separators), not a title
-    return top if all(n <= 2 for n in filled[:top]) else 0
+    return top if all(len(c) <= 2 for c in cells[:top]) else 0
 
 
 def _read_csv_pandas(
