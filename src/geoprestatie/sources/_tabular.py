@@ -316,17 +316,20 @@ def _read_csv_pandas(
 ) -> pd.DataFrame:
     """The python parser for ragged rows: short rows padded, long rows an error naming them.
 
-    Read without names: given names, pandas takes the extra leading fields of a first row
-    longer than the header as an index, shifting every value and losing the shorter rows
-    after it without a word. Fields beyond the header are only allowed empty (trailing
-    separators).
+    Read with as many names as the longest row has fields: given only the header's names,
+    pandas takes the extra leading fields of a first row longer than the header as an
+    index, shifting every value and losing the shorter rows after it without a word.
+    Fields beyond the header are only allowed empty (trailing separators).
     """
+    text = io.StringIO(raw.decode("utf-8", errors="replace"))
+    fields = max((len(r) for r in csv.reader(text, delimiter=sep)), default=0)
     try:
         df = pd.read_csv(
             io.BytesIO(raw),
             sep=sep,
             dtype=str,
             header=None,
+            names=list(range(max(fields, len(names)))),
             index_col=False,
             skiprows=skip + 1,
             keep_default_na=False,
