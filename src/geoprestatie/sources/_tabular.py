@@ -321,8 +321,11 @@ def _read_csv_pandas(
     index, shifting every value and losing the shorter rows after it without a word.
     Fields beyond the header are only allowed empty (trailing separators).
     """
-    text = io.StringIO(raw.decode("utf-8", errors="replace"))
-    fields = max((len(r) for r in csv.reader(text, delimiter=sep)), default=0)
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        fields = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=sep)), default=0)
+    except csv.Error:  # a field longer than the csv module's limit: count per line
+        fields = max((line.count(sep) + 1 for line in text.splitlines()), default=0)
     try:
         df = pd.read_csv(
             io.BytesIO(raw),
