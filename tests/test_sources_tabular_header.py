@@ -123,3 +123,14 @@ def test_short_header_over_wider_data_rows_stays_the_header(tmp_path: Path) -> N
     assert list(table.columns)[:4] == ["vhe_id", "corporatie", "x", "y"]
     assert table.index.tolist() == [2, 3]
     assert said == []
+
+
+def test_unclosed_quote_names_its_row(tmp_path: Path) -> None:
+    # "een rij heeft meer velden dan de kopregel (unexpected end of data)" said nothing of
+    # the quote that made the rest of the file one cell
+    path = _write(
+        tmp_path / "v.csv",
+        ["vhe_id;corporatie;x;y", 'V1;"Portaal;155000;463000', "V2;Portaal;155000;463000"],
+    )
+    with pytest.raises(InputError, match=r"aanhalingsteken \(\"\) wordt niet gesloten \(rij 2\)"):
+        read_table(path)

@@ -339,11 +339,24 @@ def _read_csv_pandas(
             skip_blank_lines=False,
             engine="python",
         )
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        odd = [i + 1 for i, line in enumerate(text.splitlines()) if line.count('"') % 2][:1]
+        if "field limit" in str(exc) or "end of data" in str(exc):
+            reason = (
+                f'een aanhalingsteken (") wordt niet gesloten (rij {odd[0]}), zodat de rest '
+                "van het bestand één cel wordt; verwacht tekst tussen een paar aanhalingstekens. "
+                "Oplossing: sluit het aanhalingsteken of haal het weg"
+                if odd
+                else f"een cel is langer dan {csv.field_size_limit()} tekens; verwacht korte "
+                "tekst per cel"
+            )
+        else:
+            reason = (
+                f"een rij heeft meer velden dan de kopregel ({exc}); verwacht {len(names)} "
+                "velden per rij"
+            )
         raise InputError(
-            f"kan niet als CSV worden gelezen (scheidingsteken {sep!r}): een rij heeft meer "
-            f"velden dan de kopregel ({exc}); verwacht {len(names)} velden per rij",
-            source=source,
+            f"kan niet als CSV worden gelezen (scheidingsteken {sep!r}): {reason}", source=source
         ) from None
     df.index = pd.RangeIndex(skip + 2, skip + 2 + len(df))
     width = len(names)
