@@ -447,3 +447,14 @@ def test_rd_coordinates_with_excel_thousands_dots(tmp_path: Path) -> None:
     stock = read_stock(path)
     assert stock.geometry.x.tolist() == [155159.0, 155204.0]
     assert stock.geometry.y.tolist() == [463228.0, 463144.0]
+
+
+def test_sales_vhe_id_without_leading_zeros_links_and_is_said(tmp_path: Path) -> None:
+    # the stock export keeps 000123 as text; the sales workbook made it the number 123:
+    # every sale was 'onbekend vhe_id'
+    from geoprestatie.sources.stock import link_to_stock
+
+    stock = pd.DataFrame({"vhe_id": ["000123", "000124", "0125", "125"], "corporatie": "P"})
+    sales = pd.DataFrame({"vhe_id": ["123", "124", "125", "999"], "corporatie": None})
+    with pytest.warns(DataWarning, match=r"2 vhe_id\('s\) zonder voorloopnullen"):
+        assert link_to_stock(sales, stock).tolist() == [0, 1, 3, -1]

@@ -272,6 +272,52 @@ def link_to_stock(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]
     >>> link_to_stock(sales, stock).tolist()
     [-2, 1, 2, -1, -1]
     """
+    out = _link(sales, stock)
+    unknown = out == -1
+    if unknown.any() and "vhe_id" in sales.columns and len(stock):
+        out = _link_without_zeros(sales, stock, out, unknown)
+    return out
+
+
+def _link_without_zeros(
+    sales: pd.DataFrame, stock: pd.DataFrame, out: NDArray[np.int64], unknown: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """Sales whose numeric ``vhe_id`` lost its leading zeros (a spreadsheet read ``000123``
+    as the number 123) linked to the one dwelling with that number; said in a
+    :class:`~geoprestatie.errors.DataWarning`. A number that fits several dwellings stays
+    unknown (reported)."""
+    vhe = sales["vhe_id"].astype("string").str.strip().reset_index(drop=True)
+    numeric = unknown & vhe.str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
+    if not numeric.any():
+        return out
+    stripped = stock["vhe_id"].astype("string").str.strip()
+    padded = stripped.str.fullmatch(r"0\d+").fillna(False)
+    if not bool(padded.any()):
+        return out
+    short_stock = stock[[c for c in ("corporatie", "vhe_id") if c in stock.columns]].copy()
+    short_stock["vhe_id"] = stripped.str.lstrip("0").where(padded)
+    short_sales = sales.reset_index(drop=True).loc[numeric].copy()
+    short_sales["vhe_id"] = vhe[numeric].str.lstrip("0")
+    again = _link(short_sales, short_stock)
+    found = np.flatnonzero(numeric)[again >= 0]
+    if not found.size:
+        return out
+    out = out.copy()
+    out[found] = again[again >= 0]
+    first = int(found[0])
+    warnings.warn(
+        f"verkoop: {found.size} vhe_id('s) zonder voorloopnullen gekoppeld aan de woning met "
+        f"die nullen (bv. {vhe.iloc[first]!r} -> "
+        f"{stock['vhe_id'].astype('string').iloc[int(out[first])]!r}); een spreadsheet "
+        "maakte er een getal van. Oplossing: lever vhe_id als tekst",
+        DataWarning,
+        stacklevel=3,
+    )
+    return out
+
+
+def _link(sales: pd.DataFrame, stock: pd.DataFrame) -> NDArray[np.int64]:
+    """:func:`link_to_stock` on the ``vhe_id`` as written."""
     out = np.full(len(sales), -1, dtype=np.int64)
     if "vhe_id" not in sales.columns or not len(stock):
         return out
