@@ -1005,9 +1005,11 @@ def fit_top_k(config: SiaConfig, n_buurten: int) -> SiaConfig:
     Examples
     --------
     >>> import warnings
+    >>> cfg = SiaConfig.from_dict({"top_k": 50, "criteria": [
+    ...     {"name": "a", "label": "A", "column": "a", "direction": "higher", "weight": 1}]})
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
-    ...     fit_top_k(SiaConfig(top_k=50), 12).top_k
+    ...     fit_top_k(cfg, 12).top_k
     12
     """
     if config.top_k <= max(n_buurten, 1):
