@@ -72,3 +72,9 @@ def test_top_k_above_the_number_of_buurten_is_fitted_and_said() -> None:
     assert [c for c in out.columns if c.startswith("kans_rang_")] == [
         f"kans_rang_{r}" for r in range(1, 5)
     ]
+
+
+def test_a_directory_given_as_config_is_said_so(tmp_path: Path) -> None:
+    (tmp_path / "cfg.toml").mkdir()
+    with pytest.raises(ConfigError, match=r"cfg.toml: is een map; verwacht een TOML-bestand"):
+        load_config(tmp_path / "cfg.toml")

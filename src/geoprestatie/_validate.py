@@ -350,6 +350,8 @@ def read_toml(path: str | Path, *, what: str) -> dict[str, Any]:
     geoprestatie.errors.ConfigError: SIA criteria .../criteria.toml: geen UTF-8-tekst (regel 1: ...
     """
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{what} {path}: is een map; verwacht een TOML-bestand")
     if not path.is_file():
         raise ConfigError(f"{what} {path}: bestand niet gevonden")
     raw = path.read_bytes()
