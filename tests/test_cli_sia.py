@@ -160,3 +160,15 @@ def test_sia_stops_a_hollow_sia_as_run_does(tmp_path: Path, table_file: Path, al
         assert res.exit_code == 1, res.output
         assert "onvolledig_toestaan" in res.output and "Traceback" not in res.output
         assert not (tmp_path / "uit" / "intern" / "sia.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["buurttabel.csv", "leeg.csv"])
+def test_sia_on_a_table_without_geometry_is_one_line(tmp_path: Path, name: str) -> None:
+    # the buurttabel.csv that `join` writes beside the GeoPackage: was 'onverwachte fout
+    # (AttributeError ... crs)'
+    table = tmp_path / name
+    table.write_text("buurtcode;buurtnaam\nBU03070100;Hof\n" if name != "leeg.csv" else "")
+    result = CliRunner().invoke(main, ["sia", "--tabel", str(table), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "onverwachte fout" not in result.output
+    assert name in result.output and "verwacht een GeoPackage" in result.output

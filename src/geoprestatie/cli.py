@@ -1062,13 +1062,12 @@ def sia(
     Voorbeeld:
         geoprestatie sia --tabel uitvoer/koppeling/intern/geoprestatie.gpkg --criteria criteria.toml
     """
-    import geopandas as gpd
     import pyogrio
 
     from geoprestatie import completeness, publication
     from geoprestatie import dia as dia_mod
     from geoprestatie import sia as sia_mod
-    from geoprestatie._validate import to_rd_new
+    from geoprestatie.sources._tabular import read_vector
 
     policy = _policy(min_woningen)
     inputs = [p for p in (table_file, criteria_file, previous) if p]
@@ -1078,9 +1077,12 @@ def sia(
     sia_cfg, allow = _sia_criteria(criteria_file)
     dia_cfg = dia_mod.DiaConfig.from_toml(criteria_file)
     if layer is None:
-        names = [str(name) for name, _ in pyogrio.list_layers(table_file)]
-        layer = "buurttabel" if "buurttabel" in names else names[0]
-    table = to_rd_new(gpd.read_file(table_file, layer=layer), source=table_file)
+        try:
+            names = [str(name) for name, _ in pyogrio.list_layers(table_file)]
+        except pyogrio.errors.DataSourceError:
+            names = []  # read_vector says what the file is not
+        layer = "buurttabel" if "buurttabel" in names else (names[0] if names else None)
+    table = read_vector(table_file, layer=layer)
     sia_cfg = sia_mod.fit_top_k(sia_cfg, len(table))
     prioritised = sia_mod.prioritise(table, sia_cfg)
     whole = completeness.sia_completeness(prioritised, sia_cfg)

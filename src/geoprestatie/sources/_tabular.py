@@ -481,6 +481,13 @@ def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFra
             "shapefile ook .shx en .dbf ernaast) of exporteer het opnieuw uit QGIS",
             source=path,
         ) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf.columns:
+        raise InputError(
+            "het bestand heeft geen geometrie (punten of vlakken), alleen kolommen "
+            f"{[str(c) for c in gdf.columns][:8]}; verwacht een GeoPackage, GeoJSON of "
+            "shapefile (een tabel zonder geometrie, zoals een CSV, kan hier niet)",
+            source=path,
+        )
     if gdf.empty:
         raise InputError(
             "het bestand heeft geen objecten (features); verwacht minstens één punt of vlak",
