@@ -332,6 +332,32 @@ def test_small_total_pinned_by_forced_totals_is_protected_at_once(monkeypatch) -
     assert len(secondary) <= 30, secondary
 
 
+@pytest.mark.parametrize("limit", [12, 300])
+def test_a_large_table_is_protected_around_its_cells(monkeypatch, limit) -> None:
+    # a national table is one component of a million cells (an LP over it: 7-15 s): the
+    # change is first sought among the cells within a few relations and, where none is
+    # found there, the relations that pin the cell are hidden. Here "large" is forced by
+    # a small limit (of 536 cells): 12 leaves only the hiding, 300 finds a change within
+    # two relations (284 cells)
+    monkeypatch.setattr(_suppression, "_LP_CELLS", limit)
+    moves = []
+    real = _suppression._move
+
+    def counted(a, j, step, cost, up, down, allowed=None, **kwargs):
+        assert allowed is not None and allowed.sum() <= limit  # never the whole table
+        moves.append(int(allowed.sum()))
+        return real(a, j, step, cost, up, down, allowed, **kwargs)
+
+    monkeypatch.setattr(_suppression, "_move", counted)
+    cs, truth, relations, removals = _chains(40)
+    status = protect(cs, min_count=5)
+    hidden = {k for k, s in zip(cs.keys, status, strict=True) if s != PUBLISHED}
+    published = {k: (None if k in hidden else v) for k, v in truth.items()}
+    assert exposed(intervals(published, truth, relations, nonpositive=removals)) == []
+    assert status[cs.index(("verkoop", "*", 2026))] == PRIMARY
+    assert bool(moves) == (limit == 300), moves
+
+
 def test_unprotectable_cell_stops_with_a_dutch_line(monkeypatch) -> None:
     monkeypatch.setattr(_suppression, "_move", lambda *args, **kwargs: None)
     cs, *_ = _chains(6)
