@@ -48,6 +48,7 @@ def test_to_web_keeps_coverage(amersfoort: gpd.GeoDataFrame) -> None:
 
 # --------------------------------------------------------------------- SIA and prognosis
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -397,3 +398,19 @@ def test_sia_map_never_shows_small_figures(
             assert _fill(spec, 0, code) == COLOUR_SUPPRESSED
         else:
             assert p["score"] == f"{11.11 * (i + 1):.1f}".replace(".", ",")
+
+
+def test_rank_total_counts_the_hidden_ranked_buurten() -> None:
+    # the public table hides the rank of buurt 2 (ranked 2nd): the tooltip said "3 van 2"
+    shown = pd.DataFrame(
+        {
+            "buurtnaam": ["A", "B", "C"],
+            "buurtcode": ["BU1", "BU2", "BU3"],
+            "sia_score": [90.0, np.nan, 50.0],
+            "sia_rang": [1, np.nan, 3],
+            "_status": ["prioriteit", "onderdrukt", "prioriteit"],
+            "_reden": ["", "× niet getoond (privacy)", ""],
+        }
+    )
+    cols, _, _ = maps._sia_columns(shown, [], {}, None)
+    assert cols["rang"] == ["1 van 3", "–", "3 van 3"]

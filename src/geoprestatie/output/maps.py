@@ -284,7 +284,10 @@ def _sia_columns(
     def prio(values: Sequence[str]) -> list[str]:
         return [v if p else "–" for v, p in zip(values, is_prio, strict=True)]
 
-    n_total = int(is_prio.sum())
+    # ranks run over every scored buurt, the hidden ones too: "61 van 57" when four are
+    # hidden; the largest published rank says no more than the ranks themselves
+    ranks = pd.to_numeric(shown["sia_rang"], errors="coerce").to_numpy(dtype=float)[is_prio]
+    n_total = max(int(is_prio.sum()), int(np.nanmax(ranks)) if np.isfinite(ranks).any() else 0)
     cols: dict[str, list[Any]] = {
         "naam": _text(shown["buurtnaam"], "(naamloos)"),
         "code": _text(shown["buurtcode"]),
