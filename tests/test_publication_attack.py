@@ -226,24 +226,29 @@ def test_pinning_total_hidden_in_every_public_file(pinned_out: Path) -> None:
 KOPPEL = ("gelezen", "gekoppeld")
 
 
+def _demo_with_rules(tmp_path: Path, extra: str) -> pipeline.RunResult:
+    """The demo run with the agreements ``extra`` (TOML) added to its own."""
+    config = demo_config()
+    rules = tmp_path / "afspraken.toml"
+    own = Path(config.tables["afspraken"]["bestand"]).read_text(encoding="utf-8")
+    rules.write_text(own + extra, encoding="utf-8")
+    tables = {**config.tables, "afspraken": {**config.tables["afspraken"], "bestand": rules}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # the demo's deliberate flaws
+        return pipeline.run(RunConfig(tables, source=None))
+
+
 def test_net_growth_agreement_shows_no_hidden_summary_cell(tmp_path: Path) -> None:
     """A net-growth agreement of one corporation measures the prognosis summary's cell
     "Permanente netto groei inclusief sloop" of that corporation; where the summary hides it
     (it would give the 4 demolished dwellings of Portaal back: 114 with, 118 without
     demolition), the monitor showed it anyway. Now hidden there too; the status stays."""
-    config = demo_config()
-    rules = tmp_path / "afspraken.toml"
-    rules.write_text(
-        Path(config.tables["afspraken"]["bestand"]).read_text(encoding="utf-8")
-        + '\n[[afspraak]]\nid = "P3"\ntekst = "Portaal: netto groei"\npartij = "Portaal"\n'
+    result = _demo_with_rules(
+        tmp_path,
+        '\n[[afspraak]]\nid = "P3"\ntekst = "Portaal: netto groei"\npartij = "Portaal"\n'
         'soort = "prognose"\ndoel = "netto_groei"\ncorporatie = "Portaal"\nvan = 2022\n'
         "tot = 2023\ninclusief_sloop = true\nnorm = 100\n",
-        encoding="utf-8",
     )
-    tables = {**config.tables, "afspraken": {**config.tables["afspraken"], "bestand": rules}}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataWarning)  # the demo's deliberate flaws
-        result = pipeline.run(RunConfig(tables, source=None))
     from geoprestatie.publication import publish
 
     pub = publish(result)
@@ -264,11 +269,9 @@ def test_monitor_groups_per_buurt_give_no_hidden_cell_back(tmp_path: Path) -> No
     De Horsten's 9 (hidden beside Hoefkwartier's 3 so that DIA-02's 57 pins neither) was
     shown in monitor_groepen, and 57 - 23 - 10 - 12 - 9 gave Hoefkwartier's 3 back. A group
     per buurt is now hidden wherever the public buurt table hides a figure of the buurt."""
-    config = demo_config()
-    rules = tmp_path / "afspraken.toml"
-    rules.write_text(
-        Path(config.tables["afspraken"]["bestand"]).read_text(encoding="utf-8")
-        + '\n[[afspraak]]\nid = "S1"\ntekst = "Verkoop per buurt"\npartij = "corporaties"\n'
+    result = _demo_with_rules(
+        tmp_path,
+        '\n[[afspraak]]\nid = "S1"\ntekst = "Verkoop per buurt"\npartij = "corporaties"\n'
         'soort = "regel"\ndataset = "verkoop"\nmeting = "aantal(status == \'voorgenomen\')"\n'
         'vergelijking = "<="\nnorm = 50\nper = "buurtcode"\n'
         # the same figure of one buurt in a row for the municipality
@@ -276,12 +279,7 @@ def test_monitor_groups_per_buurt_give_no_hidden_cell_back(tmp_path: Path) -> No
         'soort = "aantal"\ndataset = "verkoop"\nvergelijking = "<="\nnorm = 50\n'
         'selectie = [{ kolom = "buurtcode", op = "==", waarde = "BU03071002" },'
         ' { kolom = "status", op = "==", waarde = "voorgenomen" }]\n',
-        encoding="utf-8",
     )
-    tables = {**config.tables, "afspraken": {**config.tables["afspraken"], "bestand": rules}}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataWarning)  # the demo's deliberate flaws
-        result = pipeline.run(RunConfig(tables, source=None))
     from geoprestatie.publication import publish, suppressed_mask
 
     pub = publish(result)
