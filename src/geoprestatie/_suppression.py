@@ -377,12 +377,13 @@ def _complement(
     down = np.where(known, 0.0, np.maximum(values - lo, 0.0))
     weight = np.minimum(np.asarray(cells.weights, dtype=float), _FORCED_COST)
     columns = a.tocsc()  # one conversion for all the LPs below
+    ones = abs(a)
     left: list[int] = []
     for j in exposed:
         hidden = status != PUBLISHED
         away = 1.0 if values[j] >= 0 else -1.0
         cost = np.where(hidden, 0.0, weight)
-        regions = _regions(a, columns, j, hidden)
+        regions = _regions(a, columns, ones, j, hidden)
         change, whole = None, False
         for region in regions:
             whole = region is None
@@ -406,7 +407,11 @@ def _complement(
 
 
 def _regions(
-    a: sparse.csr_matrix, columns: sparse.csc_matrix, j: int, hidden: np.ndarray
+    a: sparse.csr_matrix,
+    columns: sparse.csc_matrix,
+    ones: sparse.csr_matrix,
+    j: int,
+    hidden: np.ndarray,
 ) -> Iterator[np.ndarray | None]:
     """Where :func:`_complement` looks for a change of cell ``j``, made as they are needed:
     the cells within :data:`_REACH` relations of it, the cells sharing a relation with a
@@ -415,7 +420,6 @@ def _regions(
     are): it protects, perhaps at a higher cost."""
     if a.shape[1] > _LP_CELLS:  # a large table; a small one: the cheapest change of all
         yield from _around(a, columns, j, _REACH)
-    ones = abs(a)
     touched = (ones @ hidden.astype(float) > 0).astype(float)
     near = np.asarray(ones.T @ touched).ravel() > 0
     if int(near.sum()) <= _LP_CELLS:
