@@ -144,8 +144,10 @@ class CellSystem:
         self.values.append(value)
         self.weights.append(weight)
         self.nonzero_known.append(nonzero_known)
-        given = (1 if value >= 0 else -1) if sign is None else sign
-        self.signs.append(int(_true_signs(np.array([value]), np.array([given]))[0]))
+        given = (1 if value >= 0 else -1) if sign is None else (sign > 0) - (sign < 0)
+        if given * value < 0:  # :func:`_true_signs` for one cell (no arrays: 130 k calls)
+            given = 1 if value >= 0 else -1
+        self.signs.append(given)
         return probe
 
     def has(self, key: Hashable) -> bool:
@@ -369,9 +371,7 @@ def _complement(
     :class:`UnprotectableError` for a cell that no change of the whole table moves.
     """
     values = np.asarray(cells.values, dtype=float)
-    bounds = _bounds(values, np.asarray(cells.nonzero_known), np.asarray(cells.signs))
-    lo = np.array([-np.inf if b is None else b for b, _ in bounds])
-    hi = np.array([np.inf if b is None else b for _, b in bounds])
+    lo, hi = _bound_arrays(values, np.asarray(cells.nonzero_known), np.asarray(cells.signs))
     known = (np.abs(values) < _EPS) & np.asarray(cells.nonzero_known, dtype=bool)
     up = np.where(known, 0.0, np.maximum(hi - values, 0.0))
     down = np.where(known, 0.0, np.maximum(values - lo, 0.0))
@@ -379,10 +379,10 @@ def _complement(
     columns = a.tocsc()  # one conversion for all the LPs below
     ones = abs(a)
     left: list[int] = []
+    hidden = status != PUBLISHED
+    cost = np.where(hidden, 0.0, weight)  # both kept up to date below, not made per cell
     for j in exposed:
-        hidden = status != PUBLISHED
         away = 1.0 if values[j] >= 0 else -1.0
-        cost = np.where(hidden, 0.0, weight)
         regions = _regions(a, columns, ones, j, hidden)
         change, whole = None, False
         for region in regions:
@@ -398,7 +398,10 @@ def _complement(
             if change is not None:
                 break
         if change is not None:
-            status[(np.abs(change) > _EPS) & ~hidden] = SECONDARY
+            moved = np.flatnonzero((np.abs(change) > _EPS) & ~hidden)
+            status[moved] = SECONDARY
+            hidden[moved] = True
+            cost[moved] = 0.0
         elif whole:
             raise _unprotectable(cells, j)
         else:
@@ -573,17 +576,36 @@ def audit(
 def _bounds(
     truth: np.ndarray, nonzero: np.ndarray, signs: np.ndarray
 ) -> list[tuple[float | None, float | None]]:
-    """What the attacker knows of each hidden cell: its sign, and |x| >= 1 when ``nonzero``."""
-    out: list[tuple[float | None, float | None]] = []
-    for v, nz, sign in zip(truth, nonzero, signs, strict=True):
-        step = 1.0 if nz and abs(v) > _EPS else 0.0
-        if sign > 0 or (sign == 0 and nz and v > 0):
-            out.append((step, None))
-        elif sign < 0 or (sign == 0 and nz and v < 0):
-            out.append((None, -step))
-        else:
-            out.append((None, None))
-    return out
+    """What the attacker knows of each hidden cell: its sign, and |x| >= 1 when ``nonzero``
+    (:func:`_bound_arrays`, as the ``(lower, upper)`` pairs of ``linprog``, None unbounded)."""
+    lo, hi = _bound_arrays(truth, nonzero, signs)
+    return [
+        (None if np.isinf(low) else low, None if np.isinf(high) else high)
+        for low, high in zip(lo.tolist(), hi.tolist(), strict=True)
+    ]
+
+
+def _bound_arrays(
+    truth: np.ndarray, nonzero: np.ndarray, signs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lower and upper bound the attacker knows of each cell (-inf, inf: none): never
+    negative (+1 sign) or never positive (-1), at least 1 away from zero when ``nonzero``
+    and not zero; a cell of unknown sign (0) that is ``nonzero`` keeps its own value's sign.
+
+    Examples
+    --------
+    >>> lo, hi = _bound_arrays(np.array([3.0, -2.0, 0.0, 4.0]), np.array([True, True, True, False]),
+    ...                        np.array([1, 0, 0, 0]))
+    >>> lo.tolist(), hi.tolist()
+    ([1.0, -inf, -inf, -inf], [inf, -1.0, inf, inf])
+    """
+    truth = np.asarray(truth, dtype=float)
+    nz = np.asarray(nonzero, dtype=bool)
+    signs = np.asarray(signs)
+    step = np.where(nz & (np.abs(truth) > _EPS), 1.0, 0.0)
+    pos = (signs > 0) | ((signs == 0) & nz & (truth > 0))
+    neg = ~pos & ((signs < 0) | ((signs == 0) & nz & (truth < 0)))
+    return np.where(pos, step, -np.inf), np.where(neg, -step, np.inf)
 
 
 @dataclass
