@@ -174,9 +174,11 @@ class CellSystem:
         signs: np.ndarray,
         nonzero_known: np.ndarray | bool = False,
         forced: bool = False,
+        weights: np.ndarray | float = 1.0,
     ) -> np.ndarray:
         """Add many cells at once; their positions. The same as :meth:`cell` for each in
-        turn (``signs`` given per cell), in one step when every key is new.
+        turn (``signs`` and ``weights`` given per cell or for all), in one step when every
+        key is new.
 
         Examples
         --------
@@ -189,6 +191,7 @@ class CellSystem:
         n = len(keys)
         values = np.asarray(values, dtype=float).reshape(n)
         nonzero = np.broadcast_to(np.asarray(nonzero_known, dtype=bool), (n,))
+        weight = np.broadcast_to(np.asarray(weights, dtype=float), (n,))
         signs = _true_signs(values, np.asarray(signs, dtype=np.int64).reshape(n))
         start = len(self.keys)
         fresh = self._index.keys().isdisjoint(keys)
@@ -201,14 +204,18 @@ class CellSystem:
         if not fresh:
             return np.array(
                 [
-                    self.index(self.cell(k, v, forced=forced, nonzero_known=bool(z), sign=int(g)))
-                    for k, v, z, g in zip(keys, values.tolist(), nonzero, signs, strict=True)
+                    self.index(
+                        self.cell(k, v, weight=w, forced=forced, nonzero_known=bool(z), sign=int(g))
+                    )
+                    for k, v, w, z, g in zip(
+                        keys, values.tolist(), weight.tolist(), nonzero, signs, strict=True
+                    )
                 ],
                 dtype=np.int64,
             )
         self.keys.extend(keys)
         self.values.extend(values.tolist())
-        self.weights.extend([FORCED if forced else 1.0] * n)
+        self.weights.extend([FORCED] * n if forced else weight.tolist())
         self.nonzero_known.extend(nonzero.tolist())
         self.signs.extend(signs.tolist())
         return np.arange(start, start + n, dtype=np.int64)

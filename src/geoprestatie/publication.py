@@ -286,7 +286,9 @@ def _area_cells(
     cs: CellSystem, frame: pd.DataFrame, where: Sequence[Hashable], weight: float
 ) -> list[dict[str, Hashable]]:
     """The stock, rent-class and sales cells of each buurt or DIA row (column -> key;
-    :data:`_ZERO` for a zero stock cell), with the row's sums."""
+    :data:`_ZERO` for a zero stock cell), with the row's sums (the corporations' stock and
+    the rent classes each add up to the row's corporation stock). Cells and sums are added
+    row by row, in the columns' order, all in one step."""
     figures = _figure_columns(frame)
     values = (
         np.column_stack(
@@ -299,33 +301,57 @@ def _area_cells(
         else np.zeros((len(frame), 0))
     )
     values[~np.isfinite(values)] = np.nan
-    corp = [c for c, kind, *_ in figures if kind == "S"]
-    rent = [c for c, kind, *_ in figures if kind == "H"]
-    out: list[dict[str, Hashable]] = []
-    for w, row in zip(where, values, strict=True):
-        keys: dict[str, Hashable] = {}
-        for (col, kind, factor, nz), v in zip(figures, row.tolist(), strict=True):
-            if v != v:  # NA
-                continue
-            if nz and v == 0:
-                keys[col] = _ZERO
-                continue
-            key: tuple[Hashable, ...] = (
-                ("S", col.removeprefix("woningen_"), w)
-                if kind == "S"
-                else ("S", "*", w)
-                if kind == "S*"
-                else ("H", col, w)
-                if kind == "H"
-                else ("V", w)
-            )
-            keys[col] = cs.cell(key, v, weight=weight * factor, nonzero_known=nz, sign=1)
-        total = keys.get("woningen_corporaties")
-        if total is not None and total is not _ZERO:
-            cs.sum(total, [keys[c] for c in corp if keys.get(c, _ZERO) is not _ZERO])
-            cs.sum(total, [keys[c] for c in rent if c in keys])
-        out.append(keys)
-    return out
+    nz = np.array([t[3] for t in figures], dtype=bool)
+    zero = nz & (values == 0)
+    rows, cols = np.nonzero(~np.isnan(values) & ~zero)  # row by row: the order of the cells
+    kinds = [kind for _, kind, *_ in figures]
+    names = [c for c, *_ in figures]
+    keys: list[Hashable] = [
+        _area_key(kinds[c], names[c], w)
+        for c, w in zip(cols.tolist(), [where[r] for r in rows.tolist()], strict=True)
+    ]
+    factor = np.array([t[2] for t in figures], dtype=float)
+    pos = np.full(values.shape, -1, dtype=np.int64)
+    pos[rows, cols] = cs.cells(
+        keys, values[rows, cols], signs=np.ones(len(keys)), nonzero_known=nz[cols],
+        weights=weight * factor[cols],
+    )  # fmt: skip
+    _area_sums(cs, pos, kinds)
+    return [
+        {
+            names[c]: (_ZERO if z else cs.keys[p])
+            for c, (p, z) in enumerate(zip(prow, zrow, strict=True))
+            if p >= 0 or z
+        }
+        for prow, zrow in zip(pos.tolist(), zero.tolist(), strict=True)
+    ]
+
+
+def _area_key(kind: str, column: str, where: Hashable) -> tuple[Hashable, ...]:
+    """The key of a buurt's or DIA's stock (``S``), rent-class (``H``) or sales (``V``) cell."""
+    if kind == "S":
+        return ("S", column.removeprefix("woningen_"), where)
+    if kind == "S*":
+        return ("S", "*", where)
+    return ("H", column, where) if kind == "H" else ("V", where)
+
+
+def _area_sums(cs: CellSystem, pos: np.ndarray, kinds: Sequence[str]) -> None:
+    """Per row with a corporation stock cell (``S*``): it is the sum of the corporations'
+    cells (``S``), then of the rent classes (``H``); ``pos`` holds the cells (-1: none)."""
+    if "S*" not in kinds:
+        return
+    total = pos[:, kinds.index("S*")]
+    blocks = []
+    for kind in ("S", "H"):
+        block = np.column_stack([total, pos[:, [k == kind for k in kinds]]])
+        block[total < 0] = -1
+        if ((block[:, 1:] >= 0).sum(axis=1) == 0).any():  # no parts: no relation
+            block[(block[:, 1:] < 0).all(axis=1)] = -1
+        blocks.append(block)
+    members = np.column_stack(blocks)
+    lengths = np.column_stack([(b >= 0).sum(axis=1) for b in blocks]).ravel()
+    cs.sums(members[members >= 0], lengths[lengths > 0])
 
 
 def _stock_cells(
