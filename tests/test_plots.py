@@ -216,3 +216,51 @@ def test_print_maps_make_no_patch_per_buurt(
     plots.dia_png(scored, areas, path=tmp_path / "dia.png")
     plots.prognose_png(c["prognosis"], c["buurten"], path=tmp_path / "prognose.png")
     assert all((tmp_path / f"{n}.png").stat().st_size > 10_000 for n in ("sia", "dia", "prognose"))
+
+
+def test_every_text_of_the_public_pngs_lies_inside_the_figure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each text of each print PNG of the demo's public set (titles, notes, legends, labels)
+    is drawn inside the figure: the prognosis map's note on hidden totals ran off the right
+    edge ("Totalen voor de gemeente: zie de progn")."""
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from geoprestatie import _fork, pipeline, publication
+    from geoprestatie.config import demo_config
+    from geoprestatie.output import write
+
+    monkeypatch.setattr(_fork, "available", lambda: False)  # the figures drawn here
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the demo data's deliberate flaws
+        result = pipeline.run(demo_config())
+    public = publication.publish(result, publication.PublicationPolicy.from_dict({}))
+    figures: list[Figure] = []
+    save = Figure.savefig
+
+    def keep(fig: Figure, *args, **kwargs):  # type: ignore[no-untyped-def]
+        figures.append(fig)
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    pngs = write.write_pngs(public, tmp_path)
+    assert len(figures) == len(pngs) >= 5
+    assert "Totalen voor de gemeente" in " ".join(_texts(f) for f in figures)
+    for fig in figures:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        texts = [*fig.texts]
+        for ax in fig.axes:
+            texts += ax.texts
+            legend = ax.get_legend()
+            if legend is not None:
+                texts += [*legend.get_texts(), legend.get_title()]
+        for text in texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            inside = box.x0 >= -1 and box.y0 >= -1
+            inside = inside and box.x1 <= fig.bbox.width + 1 and box.y1 <= fig.bbox.height + 1
+            assert inside, (text.get_text(), box.bounds, fig.bbox.bounds)

@@ -563,16 +563,17 @@ def prognose_png(
         title_fontsize=8.5,
     )
     _layout(fig, ax)
-    fig.text(
-        0.70,
+    fig.text(  # right-aligned under the legend: a longer note stays inside the figure
+        0.97,
         0.12,
         (
             f"Totaal begin {start}: {nl_int(total_start)}\nTotaal eind {year}: {nl_int(total_now)}"
             if complete
-            else "Totalen voor de gemeente: zie de prognose-samenvatting"
+            else "Totalen voor de gemeente:\nzie de prognose-samenvatting"
         ),
         fontsize=8.5,
         va="bottom",
+        ha="right",
     )
     _sources_line(fig, sources, synthetic=synthetic)
     return _save(fig, path)
