@@ -234,3 +234,22 @@ def test_close_ends_the_helpers_after_the_main_process_died(tmp_path: Path) -> N
     if alive:
         os.kill(helper, signal.SIGKILL)
     assert not alive
+
+
+def test_send_to_a_chromium_that_stopped_reading_ends_at_the_deadline(tmp_path: Path) -> None:
+    """A Chromium that no longer reads its pipe: ``send`` waits for a full pipe until its
+    deadline and then says so, instead of blocking the run for ever (the write had no
+    deadline)."""
+    from geoprestatie.output._devtools import DevToolsPipe, DevToolsTimeout
+
+    engine = tmp_path / "engine.sh"
+    engine.write_text("#!/bin/sh\nexec sleep 60\n")  # holds the pipe, never reads it
+    engine.chmod(0o755)
+    pipe = DevToolsPipe([str(engine)])
+    try:
+        start = time.monotonic()
+        with pytest.raises(DevToolsTimeout, match="binnen de tijd"):
+            pipe.send("Page.navigate", {"url": "x" * (1 << 20)}, deadline=start + 0.5)
+        assert 0.4 < time.monotonic() - start < 5
+    finally:
+        pipe.close()

@@ -21,6 +21,11 @@ from typing import Any
 __all__ = ["DevToolsError", "DevToolsPipe", "DevToolsTimeout"]
 
 
+#: Seconds :meth:`DevToolsPipe.send` waits for a full pipe by default (a message is small:
+#: only a Chromium that stopped reading its pipe makes it wait).
+SEND_WAIT = 30.0
+
+
 class DevToolsError(Exception):
     """Chromium stopped or broke the protocol (the message says which, in Dutch)."""
 
@@ -78,6 +83,9 @@ class DevToolsPipe:
         self._group = self.pid
         self._poll = select.poll()  # not select(): descriptors above 1023 too
         self._poll.register(self._receive_fd, select.POLLIN)
+        os.set_blocking(self._send_fd, False)  # a full pipe waits in send(), with a deadline
+        self._writable = select.poll()
+        self._writable.register(self._send_fd, select.POLLOUT)
 
     def running(self) -> bool:
         """Whether Chromium still runs."""
@@ -89,18 +97,34 @@ class DevToolsPipe:
         self.pid = None
         return False
 
-    def send(self, method: str, params: dict[str, Any], session: str | None = None) -> int:
-        """Send a command (to the page of ``session``, else to the browser); its id."""
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any],
+        session: str | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> int:
+        """Send a command (to the page of ``session``, else to the browser); its id.
+        Waits at most until ``deadline`` (``time.monotonic()``; default :data:`SEND_WAIT`
+        seconds from now) for a Chromium that stopped reading its pipe."""
         self._last_id += 1
         message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params}
         if session is not None:
             message["sessionId"] = session
         data = json.dumps(message).encode() + b"\0"
-        try:
-            while data:
+        end = time.monotonic() + SEND_WAIT if deadline is None else deadline
+        while data:
+            try:
                 data = data[os.write(self._send_fd, data) :]
-        except OSError as exc:
-            raise DevToolsError("het programma stopte") from exc
+                continue
+            except BlockingIOError:  # the pipe is full: Chromium has not read it yet
+                pass
+            except OSError as exc:
+                raise DevToolsError("het programma stopte") from exc
+            left = end - time.monotonic()
+            if left <= 0 or not self._writable.poll(left * 1000):
+                raise DevToolsTimeout("nam de opdracht niet aan binnen de tijd")
         return self._last_id
 
     def receive(self, deadline: float) -> dict[str, Any]:

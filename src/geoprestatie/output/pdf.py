@@ -243,7 +243,8 @@ class Browser:
         deadline = time.monotonic() + timeout
         try:
             if self._page is None:
-                self._page = self._pipe.send("Target.createTarget", {"url": "about:blank"})
+                blank = {"url": "about:blank"}
+                self._page = self._pipe.send("Target.createTarget", blank, deadline=deadline)
             target = self._result(self._page, deadline)["targetId"]
             self._page = None
             attach = {"targetId": target, "flatten": True}
@@ -258,7 +259,7 @@ class Browser:
             self._event(_loaded(session, loaded), deadline)
             printed = self._call("Page.printToPDF", _PRINT_PARAMS, deadline, session=session)
             out.write_bytes(base64.b64decode(printed["data"]))
-            self._pipe.send("Target.closeTarget", {"targetId": target})
+            self._pipe.send("Target.closeTarget", {"targetId": target}, deadline=deadline)
         except DevToolsError as exc:
             raise _NoPdf(str(exc)) from exc
         except (OSError, ValueError, KeyError) as exc:
@@ -294,7 +295,7 @@ class Browser:
         deadline: float,
         session: str | None = None,
     ) -> dict[str, Any]:
-        return self._result(self._pipe.send(method, params, session), deadline)
+        return self._result(self._pipe.send(method, params, session, deadline=deadline), deadline)
 
     def _result(self, call: int, deadline: float) -> dict[str, Any]:
         """The answer to command ``call`` (events read on the way are kept)."""
