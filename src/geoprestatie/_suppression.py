@@ -109,6 +109,20 @@ class CellSystem:
     # the relations, each a total followed by its parts (positions), in chunks
     _members: list[np.ndarray] = field(default_factory=list)
     _lengths: list[np.ndarray] = field(default_factory=list)
+    # the lists above as arrays (:meth:`array`), emptied whenever a cell is added or changed
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def array(self, name: str) -> np.ndarray:
+        """``values``, ``weights``, ``nonzero_known`` or ``signs`` as a read-only array,
+        made once until a cell is added or changed (a national table has a million cells:
+        each conversion of a list takes tens of milliseconds)."""
+        out = self._arrays.get(name)
+        if out is None:
+            dtype = {"values": float, "weights": float, "nonzero_known": bool, "signs": np.int64}
+            out = np.asarray(getattr(self, name), dtype=dtype[name])
+            out.flags.writeable = False
+            self._arrays[name] = out
+        return out
 
     def cell(
         self,
@@ -130,6 +144,7 @@ class CellSystem:
         """
         value = float(value)
         weight = FORCED if forced else weight
+        self._arrays.clear()
         n = 0
         probe = key
         while probe in self._index:
@@ -189,6 +204,7 @@ class CellSystem:
         [0, 2]
         """
         n = len(keys)
+        self._arrays.clear()
         values = np.asarray(values, dtype=float).reshape(n)
         nonzero = np.broadcast_to(np.asarray(nonzero_known, dtype=bool), (n,))
         weight = np.broadcast_to(np.asarray(weights, dtype=float), (n,))
@@ -261,12 +277,12 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
 
     ``min_count = 0`` suppresses nothing.
     """
-    values = np.asarray(cells.values, dtype=float)
+    values = cells.array("values")
     status = np.zeros(len(values), dtype=np.int8)
     if min_count <= 0 or not len(values):
         return status
     mag = np.abs(values)
-    weights = np.asarray(cells.weights)
+    weights = cells.array("weights")
     status[(mag >= 1 - _EPS) & (mag < min_count - _EPS)] = PRIMARY
     if not cells.n_relations:
         return status
@@ -275,7 +291,7 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
     rank[np.lexsort((mag, mag < _EPS, weights))] = np.arange(len(values))
     # a candidate must add uncertainty: not a zero the attacker knows to be zero; forced
     # cells come last
-    useful = (mag > _EPS) | ~np.asarray(cells.nonzero_known, dtype=bool)
+    useful = (mag > _EPS) | ~cells.array("nonzero_known")
     rank[~useful] = len(values) * 2
     rank[weights >= FORCED] += len(values)
     # hiding more cells only widens intervals: a cell proven protected stays protected
@@ -377,12 +393,12 @@ def _complement(
     Cells hidden for one cell cost nothing for the next. Raises
     :class:`UnprotectableError` for a cell that no change of the whole table moves.
     """
-    values = np.asarray(cells.values, dtype=float)
-    lo, hi = _bound_arrays(values, np.asarray(cells.nonzero_known), np.asarray(cells.signs))
-    known = (np.abs(values) < _EPS) & np.asarray(cells.nonzero_known, dtype=bool)
+    values = cells.array("values")
+    lo, hi = _bound_arrays(values, cells.array("nonzero_known"), cells.array("signs"))
+    known = (np.abs(values) < _EPS) & cells.array("nonzero_known")
     up = np.where(known, 0.0, np.maximum(hi - values, 0.0))
     down = np.where(known, 0.0, np.maximum(values - lo, 0.0))
-    weight = np.minimum(np.asarray(cells.weights, dtype=float), _FORCED_COST)
+    weight = np.minimum(cells.array("weights"), _FORCED_COST)
     columns = a.tocsc()  # one conversion for all the LPs below
     ones = abs(a)
     left: list[int] = []
@@ -556,7 +572,7 @@ def audit(
     protected by an audit of fewer suppressed cells: they are not audited again, and the
     cells proven now are added. Valid only while the suppressed cells grow.
     """
-    values = np.asarray(cells.values, dtype=float)
+    values = cells.array("values")
     if a is None:
         a = cells.matrix()
     if proven is None:
@@ -573,7 +589,7 @@ def audit(
     known = np.asarray(a[used] @ np.where(suppressed, 0.0, values)).ravel()
     _, group = connected_components((sub.T @ sub).tocsr(), directed=False)
     bounds = _bounds(
-        values[hidden], np.asarray(cells.nonzero_known)[hidden], np.asarray(cells.signs)[hidden]
+        values[hidden], cells.array("nonzero_known")[hidden], cells.array("signs")[hidden]
     )
     found, safe = _exposed_in(sub, -known, values[hidden], bounds, group, proven[hidden])
     proven[hidden[safe]] = True

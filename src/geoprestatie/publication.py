@@ -524,7 +524,7 @@ def _prognosis_margins(
     by_group = np.argsort(rank[group], kind="stable")
     members = cells[by_group]
     counts = np.bincount(rank[group], minlength=len(uniq))
-    values = np.asarray(cs.values)[members].tolist()
+    values = cs.array("values")[members].tolist()
     bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
     totals = [sum(values[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
     groups = [(str(names[first[g]]), int(years[first[g]])) for g in order.tolist()]
