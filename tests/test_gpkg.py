@@ -107,7 +107,8 @@ def test_dwelling_layer_has_no_rtree_the_buurt_layers_have_one(gpkg: tuple, tmp_
             "SELECT description FROM gpkg_contents WHERE table_name = 'woningen'"
         ).fetchone()[0]
         n = con.execute("SELECT COUNT(*) FROM woningen").fetchone()[0]
-    assert n == int(result.joined.stock.geometry.notna().sum()) > 0
+    stock = result.joined.stock
+    assert n == int((stock["x"].notna() & stock["y"].notna()).sum()) > 0
     assert not any(t.startswith("rtree_woningen") for t in tables)
     assert {"rtree_buurttabel_geom", "rtree_sia_geom"} <= tables
     assert "Zonder ruimtelijke index" in description
@@ -192,3 +193,24 @@ def test_prognosis_layer_shows_a_hidden_stand_as_empty_not_zero() -> None:
     figures = layer.drop(columns=["buurtcode", "buurtnaam", "geometry"])
     assert not (figures == 0).any().any(), figures.to_dict("records")
     assert figures.loc[layer["buurtcode"] == "B2"].isna().all().all()
+
+
+def test_the_dwelling_layer_has_the_joined_dwellings_at_their_coordinates(
+    gpkg: tuple, tmp_path: Path
+) -> None:
+    """The joined stock keeps its dwellings' locations as ``x``/``y`` (no point object per
+    dwelling: 0.5 GB at national size); the ``woningen`` layer draws them as points there,
+    with the attributes and without ``x``/``y`` fields."""
+    import pyogrio
+
+    _, result = gpkg
+    stock = result.joined.stock
+    assert not isinstance(stock, gpd.GeoDataFrame) and "geometry" not in stock
+    (path,) = write_gpkg(result, tmp_path, dwellings=True)
+    layer = pyogrio.read_dataframe(path, layer="woningen")
+    located = stock[stock["x"].notna() & stock["y"].notna()].reset_index(drop=True)
+    assert layer["vhe_id"].tolist() == located["vhe_id"].astype(str).tolist()
+    assert layer.geometry.x.tolist() == located["x"].tolist()
+    assert layer.geometry.y.tolist() == located["y"].tolist()
+    assert "x" not in layer.columns and "y" not in layer.columns
+    assert layer.crs.to_epsg() == 28992

@@ -71,7 +71,7 @@ from geoprestatie._validate import config_number, read_toml
 from geoprestatie.errors import ConfigError
 from geoprestatie.join import STOCK_POSITION
 from geoprestatie.prognosis import Target, target_gaps
-from geoprestatie.rule_expr import column_vec
+from geoprestatie.rule_expr import LOCATION_COLUMNS, column_vec
 from geoprestatie.rules import (
     Deadline,
     Rule,
@@ -551,7 +551,7 @@ def _dataset(
 
 def _attach_stock(sales: pd.DataFrame, stock: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
     """The sales with the attributes of the stock row at ``pos`` (-1, -2: none)."""
-    cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", "geometry")]
+    cols = [c for c in stock.columns if c not in ("vhe_id", "bron_rij", *LOCATION_COLUMNS)]
     found = pd.Series(pos >= 0)
     attrs = pd.DataFrame(stock[cols]).iloc[np.where(pos >= 0, pos, 0)].reset_index(drop=True)
     merged = pd.DataFrame(sales).reset_index(drop=True)
@@ -613,7 +613,7 @@ def _missing_columns(frame: pd.DataFrame, agreement: Agreement) -> list[str]:
 
 
 def _record_view(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    cols = [c for c in frame.columns if c != "geometry"]
+    cols = [c for c in frame.columns if c not in LOCATION_COLUMNS]
     return pd.DataFrame(frame.loc[mask, cols]).reset_index(drop=True)
 
 

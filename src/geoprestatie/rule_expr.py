@@ -49,12 +49,17 @@ from geoprestatie.sources._tabular import FALSE_WORDS, TRUE_WORDS, parse_number
 __all__ = [
     "AGGREGATES",
     "FUNCTIONS",
+    "LOCATION_COLUMNS",
     "Expr",
     "Frame",
     "Interval",
     "Vec",
     "parse",
 ]
+
+#: A record's location (a point, or the joined dwellings' RD coordinates): not one of the
+#: attributes a rule's columns, a comparison with an earlier year or a record table show.
+LOCATION_COLUMNS = frozenset({"geometry", "x", "y"})
 
 #: Dutch keywords and their Python spelling (replaced token by token, never inside texts).
 _KEYWORDS = {"en": "and", "of": "or", "niet": "not", "ja": "True", "nee": "False"}
@@ -528,7 +533,7 @@ class _Evaluator:
                 if name.startswith("vorig.")
                 else ""
             )
-            shown = sorted(c for c in map(str, data.columns) if c != "geometry")
+            shown = sorted(c for c in map(str, data.columns) if c not in LOCATION_COLUMNS)
             raise self.fail(f"kolom {name!r} bestaat niet in de gegevens{hint}; kolommen: {shown}")
         return column_vec(data, name, where=self.expr.where)
 

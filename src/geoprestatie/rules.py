@@ -40,7 +40,14 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie.errors import ConfigError
-from geoprestatie.rule_expr import Expr, Frame, Interval, describe_interval, parse
+from geoprestatie.rule_expr import (
+    LOCATION_COLUMNS,
+    Expr,
+    Frame,
+    Interval,
+    describe_interval,
+    parse,
+)
 
 __all__ = [
     "DEADLINE_KEYS",
@@ -499,7 +506,7 @@ def _pair(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
     out = current.reset_index(drop=True).copy()
     take = np.where(found, pos, 0)
     for col in earlier.columns:
-        if col in ("geometry", "peiljaar"):
+        if col in LOCATION_COLUMNS or col == "peiljaar":
             continue
         values = earlier[col].iloc[take].reset_index(drop=True)
         out[f"vorig.{col}"] = values.where(pd.Series(found))
@@ -519,7 +526,7 @@ def _groups(
         return np.zeros(len(frame), dtype=np.int64), labels
     missing = [p for p in per if p not in frame.columns]
     if missing:
-        shown = sorted(c for c in map(str, frame.columns) if c != "geometry")
+        shown = sorted(c for c in map(str, frame.columns) if c not in LOCATION_COLUMNS)
         raise ConfigError(
             f"{where}: `per` noemt kolom(men) {missing} die niet bestaan; kolommen: {shown}"
         )
@@ -736,7 +743,7 @@ def _evidence(
     offending = (~hit if flip else hit) | ~v.known
     in_bad = np.isin(frame.groups, np.flatnonzero(bad_groups)) & sure
     mask = offending & in_bad
-    cols = [c for c in frame.data.columns if c != "geometry"]
+    cols = [c for c in frame.data.columns if c not in LOCATION_COLUMNS]
     return pd.DataFrame(frame.data.loc[mask, cols]).reset_index(drop=True)
 
 
@@ -935,7 +942,7 @@ def evaluate_deadline(
         if counts.get(s, 0)
     )
     bad = (status != "groen").to_numpy()
-    cols = [c for c in acts.columns if c != "geometry"]
+    cols = [c for c in acts.columns if c not in LOCATION_COLUMNS]
     records = acts.loc[bad, cols].assign(reden=reason[bad].to_numpy()).reset_index(drop=True)
     return RuleOutcome(
         overall, float(int(bad.sum())), note, int(bad.sum()), records if bad.any() else None, groups

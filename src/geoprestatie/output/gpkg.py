@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -58,6 +59,10 @@ class Layer:
     #: took about 180 of the 187 s of writing the layer; QGIS draws the layer without it
     #: and builds it on request (Eigenschappen > Bron > Ruimtelijke index aanmaken).
     spatial_index: bool = True
+    #: A point layer whose ``frame`` gives its points as ``x`` and ``y`` columns in
+    #: ``crs`` (the joined dwellings: no point object per dwelling), not as a geometry.
+    xy: bool = False
+    crs: Any = None
 
 
 def prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
@@ -229,7 +234,11 @@ def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
             )
     if dwellings and result.joined.stock is not None:
         stock = result.joined.stock
-        has_point = stock.geometry.notna().to_numpy() if "geometry" in stock else None
+        has_point = (
+            (stock["x"].notna() & stock["y"].notna()).to_numpy()
+            if {"x", "y"} <= set(stock.columns)
+            else None
+        )
         # all placed by coordinates (the usual case): the frame itself, not a copy of it
         located = (
             stock.iloc[0:0] if has_point is None else stock if has_point.all() else stock[has_point]
@@ -237,7 +246,7 @@ def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
         out.append(
             Layer(
                 "woningen",
-                gpd.GeoDataFrame(located, geometry="geometry", crs=table.crs),
+                located,
                 _about(
                     "De corporatiewoningen met een locatie (intern). Zonder ruimtelijke "
                     "index (sneller geschreven); maak die zo nodig in QGIS aan via "
@@ -246,6 +255,8 @@ def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
                 ),
                 (_qml.Rule("woning", "ELSE", "#3182bd"),),
                 spatial_index=False,
+                xy=True,
+                crs=table.crs,
             )
         )
     return out
@@ -285,14 +296,27 @@ def point_wkb(geometry: gpd.GeoSeries) -> pa.Array | None:
         return None
     if shapely.has_z(values).any() or shapely.is_empty(values).any():
         return None
-    records = np.empty(len(values), dtype=_POINT_WKB)
-    records["order"], records["type"] = 1, 1
     # get_x/get_y: half the time of get_coordinates, which makes an (n, 2) array first
-    records["x"], records["y"] = shapely.get_x(values), shapely.get_y(values)
-    offsets = np.arange(0, (len(values) + 1) * _POINT_WKB.itemsize, _POINT_WKB.itemsize)
+    return xy_wkb(shapely.get_x(values), shapely.get_y(values))
+
+
+def xy_wkb(x: np.ndarray, y: np.ndarray) -> pa.Array:
+    """The WKB of the 2D points ``(x, y)`` as an Arrow binary array (``shapely.to_wkb``'s
+    bytes), without a point object for each.
+
+    Examples
+    --------
+    >>> xy_wkb(np.array([155000.5]), np.array([463000.0])).to_pylist() == [
+    ...     shapely.to_wkb(shapely.Point(155000.5, 463000.0))]
+    True
+    """
+    records = np.empty(len(x), dtype=_POINT_WKB)
+    records["order"], records["type"] = 1, 1
+    records["x"], records["y"] = x, y
+    offsets = np.arange(0, (len(x) + 1) * _POINT_WKB.itemsize, _POINT_WKB.itemsize)
     return pa.Array.from_buffers(
         pa.binary(),
-        len(values),
+        len(x),
         [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(records.view(np.uint8))],
     )
 
@@ -314,11 +338,13 @@ def _write_part(
     *,
     first: bool,
     options: dict[str, str],
+    wkb: pa.Array | None = None,
 ) -> None:
     """One call of GDAL: a point layer (2D points only) from an Arrow table with the WKB
-    of :func:`point_wkb`, another layer by ``to_file`` (pyogrio with Arrow)."""
-    wkb = point_wkb(geometry)
-    if wkb is None:
+    (``wkb``, else :func:`point_wkb` of ``geometry``), another layer by ``to_file``
+    (pyogrio with Arrow). ``geometry`` gives the CRS (and the geometries without ``wkb``)."""
+    wkb = point_wkb(geometry) if wkb is None else wkb
+    if wkb is None or not len(wkb):
         frame = gpd.GeoDataFrame(attributes, geometry=geometry.values, crs=geometry.crs)
         frame.to_file(
             gpkg,
@@ -346,6 +372,18 @@ def _write_part(
     )
 
 
+def _layer_part(layer: Layer, rows: slice) -> tuple[pd.DataFrame, gpd.GeoSeries, pa.Array | None]:
+    """The attributes, geometry and (for an ``xy`` layer: from its coordinates, the
+    geometry then empty but for its CRS) point WKB of ``rows`` of ``layer``."""
+    part = layer.frame.iloc[rows]
+    if not layer.xy:
+        geometry = layer.frame.geometry.iloc[rows].reset_index(drop=True)
+        return _attributes(part), geometry, None
+    x, y = (part[c].to_numpy(dtype=float) for c in ("x", "y"))
+    crs_only = gpd.GeoSeries([], crs=layer.crs)  # (and the geometries of an empty part)
+    return _attributes(part.drop(columns=["x", "y"])), crs_only, xy_wkb(x, y)
+
+
 def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> list[Path]:
     """Write ``geoprestatie.gpkg`` into ``folder``: buurttabel, sia, dia, prognose layers
     (and ``woningen``, the located dwellings, with ``dwellings=True``), each with its
@@ -354,7 +392,6 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
     labels = {c.name: c.label for c in result.sia_config.criteria}
     styles: dict[str, tuple[str, str]] = {}
     for layer in layers(result, dwellings=dwellings):
-        geometry = layer.frame.geometry.reset_index(drop=True)
         options = {"DESCRIPTION": layer.description} | (
             {} if layer.spatial_index else {"SPATIAL_INDEX": "NO"}
         )
@@ -362,15 +399,9 @@ def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> l
         # made per part, not for all rows at once (0.4 GB less at the peak of a national
         # run; in a forked job, no copy-on-write of the whole frame)
         for start in range(0, max(len(layer.frame), 1), _ROWS_PER_WRITE):
-            rows = slice(start, start + _ROWS_PER_WRITE)
-            attributes = _attributes(layer.frame.iloc[rows])
+            attributes, geometry, wkb = _layer_part(layer, slice(start, start + _ROWS_PER_WRITE))
             _write_part(
-                attributes,
-                geometry.iloc[rows],
-                gpkg,
-                layer.name,
-                first=not start,
-                options=options,
+                attributes, geometry, gpkg, layer.name, first=not start, options=options, wkb=wkb
             )
         text = _qml.qml(layer.rules, _aliases(attributes, layer.name, labels))
         styles[layer.name] = (text, layer.description)
