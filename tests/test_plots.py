@@ -264,3 +264,83 @@ def test_every_text_of_the_public_pngs_lies_inside_the_figure(
             inside = box.x0 >= -1 and box.y0 >= -1
             inside = inside and box.x1 <= fig.bbox.width + 1 and box.y1 <= fig.bbox.height + 1
             assert inside, (text.get_text(), box.bounds, fig.bbox.bounds)
+
+
+def _layout_faults(fig) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a reader of the saved PNG would see wrong: a text running off the figure, or
+    a figure-level text (title, subtitle, note, sources) drawn over a legend or a map."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.legend import Legend
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)  # the maps' equal aspect settles their boxes
+    width, height = fig.bbox.width, fig.bbox.height
+    legends = [a for ax in fig.axes for a in ax.get_children() if isinstance(a, Legend)]
+    legends += list(fig.legends)
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        texts += ax.texts
+    for leg in legends:
+        texts += [*leg.get_texts(), leg.get_title()]
+    faults = []
+    for t in texts:
+        if not t.get_visible() or not t.get_text().strip():
+            continue
+        b = t.get_window_extent(renderer)
+        if b.x0 < -1 or b.y0 < -1 or b.x1 > width + 1 or b.y1 > height + 1:
+            faults.append(f"outside: {t.get_text()[:40]!r}")
+    maps = [ax.get_window_extent(renderer) for ax in fig.axes if not ax.axison]
+    for t in fig.texts:
+        if not t.get_text().strip():
+            continue
+        b = t.get_window_extent(renderer)
+        for other in [leg.get_window_extent(renderer) for leg in legends] + maps:
+            if b.overlaps(other):
+                faults.append(f"overlap: {t.get_text()[:40]!r}")
+    return faults
+
+
+def test_a_long_name_and_a_note_stay_inside_and_apart(
+    scored_grid: gpd.GeoDataFrame, dia_grid: gpd.GeoDataFrame, grid_buurten: gpd.GeoDataFrame
+) -> None:
+    """The agreement examples' PNGs: the title with the project's name ran off the right
+    edge ("Monitor prestatieafspraken Enschede (voorbeel"), and the red note on skipped
+    criteria (two lines) ran into the legend of the SIA map."""
+    from geoprestatie.output.robustness import smaa_png
+
+    name = "Monitor prestatieafspraken Enschede (voorbeeld)"
+    note = (
+        "Onvolledige SIA: 4 van 7 criteria overgeslagen (60 % van het gewicht): Lage "
+        "leefbaarheid (Leefbaarometer) (25 %), Aandeel corporatiewoningen (15 %), Start "
+        "warmtetransitie binnen planhorizon (10 %), Lage sociaaleconomische score (CBS) (10 %)"
+    )
+    sia = plots.sia_png(
+        scored_grid, dia_areas=dia_grid, title=f"SIA-prioriteiten: {name}", incomplete=note
+    )
+    assert _layout_faults(sia) == []
+    assert name in _texts(sia) and "(10 %)" in _texts(sia)  # shrunk, not cut
+    assert _layout_faults(plots.dia_png(scored_grid, dia_grid, title=f"DIA-gebieden: {name}")) == []
+    ranked = pd.DataFrame(
+        {"buurtnaam": ["A", "B"], "sia_rang": [1, 2], "kans_top_k": [1.0, 0.6],
+         "kans_rang_1": [0.7, 0.3], "rang_p05": [1, 1], "rang_p95": [2, 3]}
+    )  # fmt: skip
+    smaa = smaa_png(ranked, title=f"Hoe zeker is de top 10? {name}")
+    assert _layout_faults(smaa) == [] and name in _texts(smaa)
+    absurd = plots.sia_png(scored_grid, title="Naam " * 40)
+    assert _layout_faults(absurd) == [] and "…" in absurd.texts[0].get_text()
+
+
+def test_an_smaa_chart_without_ranked_buurten_says_so() -> None:
+    """No buurt scored (the Enschede example): the chart was an empty frame; its message
+    was placed in data coordinates outside the empty axes' range and never showed."""
+    from geoprestatie.output.robustness import smaa_png
+
+    empty = pd.DataFrame(
+        {"buurtnaam": ["A"], "sia_rang": [pd.NA], "kans_top_k": [0.0], "kans_rang_1": [0.0]}
+    )
+    fig = smaa_png(empty)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ax_box = fig.axes[0].get_window_extent(renderer)
+    shown = [t for t in fig.axes[0].texts if "Geen buurt" in t.get_text()]
+    assert shown and ax_box.overlaps(shown[0].get_window_extent(renderer))
+    assert _layout_faults(fig) == []

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 
 from geoprestatie._atomic import atomic_path
 from geoprestatie.errors import InputError
@@ -40,7 +41,7 @@ from geoprestatie.output._mapdata import (
 from geoprestatie.publication import suppressed_mask, suppressed_note
 from geoprestatie.teksten import SCHEME_LABELS
 
-__all__ = ["DPI", "dia_png", "prognose_png", "sia_png"]
+__all__ = ["DPI", "dia_png", "fit_width", "prognose_png", "sia_png"]
 
 DPI = 200
 SOURCE_CBS = "Bron: CBS, Kadaster (wijk- en buurtindeling, gegeneraliseerd)"
@@ -60,35 +61,81 @@ def _plain(text: str) -> str:
 
 #: inches: figure width, map width, room above (title) and below (sources) the map
 _WIDTH, _MAP_W, _TOP, _BOTTOM = 8.0, 5.2, 0.85, 0.45
+#: inches: top of a note under the subtitle, and its line height (7.5 pt)
+_NOTE_Y, _NOTE_LINE = 0.74, 0.13
+
+
+def _renderer(fig: Figure) -> Any:
+    """The figure's Agg renderer, to measure texts before the figure is saved."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return canvas.get_renderer()  # type: ignore[no-untyped-call]
+
+
+def fit_width(text: Text, *, right: float = 0.97, min_size: float = 8.0) -> None:
+    """Shrink a one-line figure text until it ends left of ``right`` (a figure fraction),
+    down to ``min_size`` points, and shorten it with "…" below that: a long project name
+    in a title ran off the right edge of the PNG ("… Enschede (voorbeel").
+
+    Examples
+    --------
+    >>> fig = Figure(figsize=(4, 1))
+    >>> t = fig.text(0.03, 0.5, "Een heel lange titel " * 3, fontsize=15)
+    >>> fit_width(t)
+    >>> t.get_fontsize() < 15
+    True
+    """
+    fig = text.get_figure()
+    if not isinstance(fig, Figure):
+        return
+    renderer = _renderer(fig)
+    limit = right * fig.bbox.width
+    box = text.get_window_extent(renderer)
+    if box.x1 <= limit or box.width <= 0:
+        return
+    size = text.get_fontsize() * (limit - box.x0) / box.width
+    text.set_fontsize(max(min_size, float(np.floor(size * 2) / 2)))
+    words = text.get_text()
+    while text.get_window_extent(renderer).x1 > limit and len(words) > 1:
+        words = words[:-2].rstrip() + "…"
+        text.set_text(words)
 
 
 def _figure(
-    title: str, subtitle: str | None, frame: gpd.GeoDataFrame | None = None
+    title: str,
+    subtitle: str | None,
+    frame: gpd.GeoDataFrame | None = None,
+    *,
+    top: float = _TOP,
 ) -> tuple[Figure, mpl.axes.Axes]:
     """A figure as tall as the map needs (no empty band above or below it).
 
     ``frame`` (EPSG:28992) sets the map's aspect; the height stays between 5.5 and 10
-    inches so the legend fits and the page stays printable.
+    inches so the legend fits and the page stays printable. ``top``: inches above the map
+    (title, subtitle and any note under it).
     """
     aspect = 0.85
     if frame is not None and len(frame):
         minx, miny, maxx, maxy = frame.total_bounds
         aspect = float(np.clip((maxy - miny) / max(maxx - minx, 1.0), 0.4, 1.8))
-    height = float(np.clip(_MAP_W * aspect + _TOP + _BOTTOM, 5.5, 10.0))
+    height = float(np.clip(_MAP_W * aspect + top + _BOTTOM, 5.5, 10.0))
     fig = Figure(figsize=(_WIDTH, height), dpi=DPI, layout=None)
     FigureCanvasAgg(fig)  # a renderer, to place the second legend under the first
-    ax = fig.add_axes(_map_box(height))
+    ax = fig.add_axes(_map_box(height, top))
     ax.set_axis_off()
     ax.set_aspect("equal")
-    fig.text(0.03, 1 - 0.2 / height, _plain(title), fontsize=15, fontweight="bold", va="top")
+    head = fig.text(0.03, 1 - 0.2 / height, _plain(title), fontsize=15, fontweight="bold", va="top")
+    fit_width(head, min_size=10)
     if subtitle:
-        fig.text(0.03, 1 - 0.55 / height, _plain(subtitle), fontsize=9.5, va="top", color="#333333")
+        sub = fig.text(
+            0.03, 1 - 0.55 / height, _plain(subtitle), fontsize=9.5, va="top", color="#333333"
+        )
+        fit_width(sub, min_size=7)
     return fig, ax
 
 
-def _map_box(height: float) -> tuple[float, float, float, float]:
+def _map_box(height: float, top: float = _TOP) -> tuple[float, float, float, float]:
     """The map's axes in figure fractions: left of the legend, between title and sources."""
-    return (0.01, _BOTTOM / height, _MAP_W / _WIDTH, 1 - (_TOP + _BOTTOM) / height)
+    return (0.01, _BOTTOM / height, _MAP_W / _WIDTH, 1 - (top + _BOTTOM) / height)
 
 
 def _nice_length(span_m: float) -> float:
@@ -269,9 +316,7 @@ def _list_legend(ax: mpl.axes.Axes, entries: Sequence[str], *, title: str) -> No
     fig = ax.get_figure()
     anchor_y = 0.45
     if first is not None and isinstance(fig, Figure):
-        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
-        box = first.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+        box = first.get_window_extent(_renderer(fig)).transformed(ax.transAxes.inverted())
         anchor_y = float(box.y0) - 0.02
     handles = [Patch(facecolor="none", edgecolor="none", label=e) for e in entries]
     ax.legend(
@@ -337,14 +382,18 @@ def sia_png(
     if top_k is None:
         top_k = int(scored.attrs.get("top_k", 10))
     subtitle = f"SIA-score (0–100), klassen: {SCHEME_LABELS[scheme]}; top {top_k} genummerd"
-    fig, ax = _figure(title, subtitle + (" — synthetische gegevens" if synthetic else ""), gdf)
-    if incomplete:
-        height = fig.get_figheight()
-        lines = textwrap.wrap(_plain(incomplete), width=130)  # within the page width
+    lines = textwrap.wrap(_plain(incomplete), width=130)[:3]  # within the page width
+    if len(lines) == 3:
+        lines = [*lines[:1], lines[1] + " …"]
+    # the map and its legend start under the note (its second line ran into the legend)
+    top = max(_TOP, _NOTE_Y + _NOTE_LINE * len(lines) + 0.08) if lines else _TOP
+    subtitle += " — synthetische gegevens" if synthetic else ""
+    fig, ax = _figure(title, subtitle, gdf, top=top)
+    if lines:
         fig.text(
             0.03,
-            1 - 0.74 / height,
-            "\n".join(lines[:2]) + (" …" if len(lines) > 2 else ""),
+            1 - _NOTE_Y / fig.get_figheight(),
+            "\n".join(lines),
             fontsize=7.5,
             va="top",
             color="#b30000",
@@ -403,16 +452,16 @@ def sia_png(
         title_fontsize=9,
         frameon=True,
     )
-    _layout(fig, ax)
+    _layout(fig, ax, top=top)
     if top_entries:
         _list_legend(ax, top_entries, title=f"Top {top_k} buurten (rang)")
     _sources_line(fig, sources, synthetic=synthetic)
     return _save(fig, path)
 
 
-def _layout(fig: Figure, ax: mpl.axes.Axes) -> None:
+def _layout(fig: Figure, ax: mpl.axes.Axes, *, top: float = _TOP) -> None:
     """Make room right of the map for the legend, then draw the scale bar."""
-    ax.set_position(_map_box(float(fig.get_figheight())))
+    ax.set_position(_map_box(float(fig.get_figheight()), top))
     leg = ax.get_legend()
     if leg is not None:
         leg.set_bbox_to_anchor((1.01, 1.0))

@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 
 from geoprestatie._atomic import atomic_path
 from geoprestatie.errors import InputError
+from geoprestatie.output.plots import fit_width
 
 __all__ = ["smaa_png"]
 
@@ -73,7 +74,8 @@ def smaa_png(
     fig = Figure(figsize=(8, 1.9 + 0.3 * max(n, 3)), dpi=DPI)
     ax = fig.add_axes((0.3, 0.13 if n > 6 else 0.22, 0.52, 0.72 if n > 6 else 0.55))
     sub = f"Aandeel van de gewichtstrekkingen waarin de buurt rang 1 … {k} heeft"
-    fig.text(0.03, 0.97, _plain(title), fontsize=14, fontweight="bold", va="top")
+    head = fig.text(0.03, 0.97, _plain(title), fontsize=14, fontweight="bold", va="top")
+    fit_width(head, min_size=10)  # a long project name ran off the right edge
     fig.text(
         0.03,
         0.93 if n > 6 else 0.87,
@@ -122,8 +124,18 @@ def smaa_png(
         handles.append(Patch(facecolor=colours[-1], label=f"rang {k}"))
     handles.append(Patch(facecolor=_OUTSIDE, label=f"buiten de top {k}"))
     fig.legend(handles=handles, loc="lower left", ncol=3, fontsize=7.5, frameon=False)
-    if n == 0:
-        ax.text(0.5, 0.5, "Geen geschikte buurten", ha="center", va="center", fontsize=10)
+    if n == 0:  # in the axes' own coordinates: an empty chart has no data range to put it in
+        ax.set_axis_off()
+        fig.legends.clear()
+        ax.text(
+            0.5,
+            0.5,
+            "Geen buurt met een SIA-score: er is geen rangorde om te toetsen",
+            ha="center",
+            va="center",
+            fontsize=10,
+            transform=ax.transAxes,
+        )
     if path is not None:
         with atomic_path(path) as tmp:
             fig.savefig(tmp, format="png", dpi=DPI, facecolor="white")
