@@ -241,3 +241,25 @@ def test_report_of_many_gemeenten_summarises_per_gemeente(
     assert "Zuidelijk" in detailed.split('id="dia"')[1].split("<h2")[0]
     assert "Eindstand B" in detailed and "Eindstand B" not in summarised
     assert "per corporatie en buurt: prognose.csv" in summarised
+
+
+def test_programme_tables_print_shares_and_segments_for_readers() -> None:
+    """The printed 'Realisatie tegenover de plannen' showed a realisation rate of 87 of 99
+    planned as "1" (every share rounded to a whole number) and segments by their codes
+    ("koop_betaalbaar")."""
+    from geoprestatie.programme import ProgrammeResult
+
+    rates = pd.DataFrame(
+        {"corporatie": ["Portaal"], "zekerheid": ["hard"], "richting": ["toevoeging"],
+         "jaar": [2025], "gepland": [99], "gerealiseerd": [87], "realisatiegraad": [0.879]}
+    )  # fmt: skip
+    signals = pd.DataFrame(
+        {"segment": ["koop_betaalbaar"], "signaal": ["tekort"], "zeker": [True],
+         "vanaf": [2025], "toelichting": ["koop betaalbaar t/m 2034: tekort"]}
+    )  # fmt: skip
+    page = report._programme_section(
+        ProgrammeResult(prognosis=pd.DataFrame(), rates=rates, signals=signals)
+    )
+    assert '<td class="num">87,9 %</td>' in page
+    assert "<td>koop betaalbaar</td>" in page and "koop_betaalbaar" not in page
+    assert '<td class="num">2025</td>' in page and '<td class="num">99</td>' in page

@@ -37,6 +37,7 @@ from geoprestatie.publication import (
     suppressed_note,
 )
 from geoprestatie.result import RunResult
+from geoprestatie.segments import SEGMENT_LABELS
 from geoprestatie.sources._tabular import REASONS as _REASONS
 from geoprestatie.teksten import method_label
 
@@ -108,12 +109,23 @@ WIDE_COLUMNS = 10
 DETAIL_GEMEENTEN = 5
 
 
-def _cell(value: Any, *, decimals: int, year: bool = False) -> tuple[str, bool]:
-    """Text of a cell (escaped where it is put into HTML) and whether it is numeric."""
+#: decimals of the number kinds of :data:`geoprestatie.output.kolommen.FORMATS` in print
+_KIND_DECIMALS = {"count": 0, "int": 0, "num1": 1, "num2": 2, "num3": 3, "percent": 1}
+
+
+def _cell(value: Any, *, decimals: int, year: bool = False, kind: str = "") -> tuple[str, bool]:
+    """Text of a cell (escaped where it is put into HTML) and whether it is numeric.
+
+    ``kind`` (:data:`geoprestatie.output.kolommen.FORMATS`) overrides ``decimals``: a share
+    prints as a percentage (0.879 is "87,9 %", not "1").
+    """
     if isinstance(value, (bool, np.bool_)):
         return ("ja" if value else "nee"), False
     if is_missing(value):
         return "–", False
+    if kind == "share" and isinstance(value, (int, np.integer, float, np.floating)):
+        return nl_pct(value, 1), True
+    decimals = _KIND_DECIMALS.get(kind, decimals)
     if year and isinstance(value, (int, np.integer, float, np.floating)) and value == int(value):
         return str(int(value)), True
     if isinstance(value, (int, np.integer)):
@@ -129,10 +141,12 @@ def html_table(
     columns: Mapping[str, str] | None = None,
     decimals: int = 1,
     max_rows: int | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> str:
     """An escaped HTML table with Dutch number formatting.
 
-    ``columns`` maps column names to Dutch headers (and selects them, in order).
+    ``columns`` maps column names to Dutch headers (and selects them, in order); ``kinds``
+    gives a column's number kind (``share``, ``num1``, …; see :func:`_cell`).
 
     Examples
     --------
@@ -154,10 +168,11 @@ def html_table(
     hidden: list[list[bool]] = mask.head(len(rows)).to_numpy(dtype=bool).tolist()
     records = list(rows[list(cols)].itertuples(index=False, name=None))
     years = [is_year_column(c) for c in cols]
+    kind_of = [(kinds or {}).get(c, "") for c in cols]
     body = [
         [
-            (SUPPRESSED_LABEL, True) if h else _cell(v, decimals=decimals, year=y)
-            for v, h, y in zip(rec, flags, years, strict=True)
+            (SUPPRESSED_LABEL, True) if h else _cell(v, decimals=decimals, year=y, kind=k)
+            for v, h, y, k in zip(rec, flags, years, kind_of, strict=True)
         ]
         for rec, flags in zip(records, hidden, strict=True)
     ]
@@ -953,9 +968,24 @@ def accounting_html(accounting: Any, *, max_rows_listed: int = 20) -> str:
 
 
 def _dutch(frame: pd.DataFrame, table: str) -> str:
-    """``html_table`` with the glossary's Dutch headers (:mod:`geoprestatie.output.kolommen`)."""
-    headers = {str(c): describe(str(c), table=table).kop for c in frame.columns}
-    return html_table(frame, columns=headers, decimals=0)
+    """``html_table`` with the glossary's Dutch headers and number kinds
+    (:mod:`geoprestatie.output.kolommen`), segments by their Dutch names.
+
+    Examples
+    --------
+    >>> t = _dutch(pd.DataFrame({"segment": ["koop_betaalbaar"], "realisatiegraad": [0.879]}),
+    ...            "realisatie")
+    >>> "koop betaalbaar" in t, "87,9 %" in t
+    (True, True)
+    """
+    described = {str(c): describe(str(c), table=table) for c in frame.columns}
+    headers = {c: k.kop for c, k in described.items()}
+    if "segment" in frame:
+        named = frame.assign(segment=frame["segment"].map(lambda s: SEGMENT_LABELS.get(s, s)))
+        named.attrs = frame.attrs  # the cells the publication hid
+        frame = named
+    kinds = {c: k.soort for c, k in described.items()}
+    return html_table(frame, columns=headers, decimals=0, kinds=kinds)
 
 
 def _programme_section(adaptive: ProgrammeResult) -> str:
