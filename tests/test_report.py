@@ -263,3 +263,25 @@ def test_programme_tables_print_shares_and_segments_for_readers() -> None:
     assert '<td class="num">87,9 %</td>' in page
     assert "<td>koop betaalbaar</td>" in page and "koop_betaalbaar" not in page
     assert '<td class="num">2025</td>' in page and '<td class="num">99</td>' in page
+
+
+def test_a_prognosis_of_many_corporations_prints_a_row_per_corporation() -> None:
+    """A national run's 'Mutaties per corporatie' had a column per corporation (270): the
+    printed table ran off its landscape page with the totals; and its heading stayed
+    behind at the foot of the portrait page before it."""
+    corps = [f"Corporatie {i:02d}" for i in range(12)]
+    start = pg.start_from_frame(
+        pd.DataFrame({"corporatie": corps, "aantal": [100] * 12}), peildatum="2025-01-01"
+    )
+    plans = pg.plans_from_frame(
+        pd.DataFrame({"corporatie": corps, "jaar": 2025, "mutatie": "nieuwbouw", "aantal": 7})
+    )
+    prognosis = pg.project(start, plans, config=pg.PrognosisConfig(eindjaar=2025))
+    table = report._prognosis_table(prognosis, per_corporation=False)
+    first = table[: table.index("</table>")]
+    assert first.count("<th>") <= report.WIDE_COLUMNS and 'class="wide"' not in first
+    assert "<th>Corporatie</th>" in first and first.count("<tr>") == 1 + 12 + 1  # + Totaal
+    assert "<td>Totaal</td>" in first
+    wide = report.html_table(pd.DataFrame({f"k{i}": [i] for i in range(12)}))
+    page = report._headings_with_wide(f'<h2 id="v">Verantwoording</h2>{wide}')
+    assert page.startswith('<div class="wide"><h2 id="v">Verantwoording</h2><table>')

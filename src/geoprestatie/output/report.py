@@ -182,6 +182,25 @@ def html_table(
     return f'<div class="wide">{table}</div>' if len(cols) > WIDE_COLUMNS else table
 
 
+_HEADING_BEFORE_WIDE = re.compile(r'(<h[23][^>]*>(?:(?!</h[23]>).)*</h[23]>)<div class="wide">')
+
+
+def _headings_with_wide(html: str) -> str:
+    """Headings right before a landscape table go onto its page (they stayed behind at the
+    foot of the portrait page before it, the table alone on the next).
+
+    Examples
+    --------
+    >>> _headings_with_wide('<h2 id="a">A</h2><h3>B</h3><div class="wide"><table>')
+    '<div class="wide"><h2 id="a">A</h2><h3>B</h3><table>'
+    """
+    while True:
+        moved = _HEADING_BEFORE_WIDE.sub(r'<div class="wide">\1', html)
+        if moved == html:
+            return html
+        html = moved
+
+
 def _offending_summary(
     records: pd.DataFrame,
     *,
@@ -502,7 +521,7 @@ def report_html(
 
     def section(anchor: str, heading: str, body: str, *, screen_only: bool = False) -> None:
         toc.append(f'<li><a href="#{anchor}">{escape(heading)}</a></li>')
-        part = f'<h2 id="{anchor}">{escape(heading)}</h2>{body}'
+        part = _headings_with_wide(f'<h2 id="{anchor}">{escape(heading)}</h2>{body}')
         # an interactive map does not print: its section (heading too) is left off paper
         sections.append(f'<div class="screen-only">{part}</div>' if screen_only else part)
 
@@ -822,8 +841,15 @@ def _prognosis_table(
     if summary is None:
         summary = summary_table(prognosis)
     period = str(summary.index.name)
-    head = summary.reset_index(names=f"Mutatie {period}")
-    mask = suppressed_mask(summary).reset_index(drop=True)
+    mask = suppressed_mask(summary)
+    if len(summary.columns) + 1 > WIDE_COLUMNS:
+        # a corporation per row: a column per corporation ran off even a landscape page
+        # (a national run: 270 corporations, the totals cut off)
+        summary, mask = summary.T, mask.T
+        head = summary.reset_index(names="Corporatie")
+    else:
+        head = summary.reset_index(names=f"Mutatie {period}")
+    mask = mask.reset_index(drop=True)
     head.attrs[SUPPRESSED_ATTR] = mask.reindex(columns=head.columns, fill_value=False)
     parts = [
         f"<h3>Mutaties {escape(period)} per corporatie</h3>",
