@@ -285,3 +285,15 @@ def test_a_prognosis_of_many_corporations_prints_a_row_per_corporation() -> None
     wide = report.html_table(pd.DataFrame({f"k{i}": [i] for i in range(12)}))
     page = report._headings_with_wide(f'<h2 id="v">Verantwoording</h2>{wide}')
     assert page.startswith('<div class="wide"><h2 id="v">Verantwoording</h2><table>')
+
+
+def test_monitor_explanations_read_as_text_not_code() -> None:
+    """The monitor's 'Toelichting' showed the rule as code: "conditiescore >= 4",
+    "waar afspraak == '1.3'" (report and monitor.html of the agreement examples)."""
+    table = _monitor_table().assign(
+        toelichting=["74 record(s) met energielabel in F, G of conditiescore >= 4",
+                     "waar afspraak == '1.3': 2 records", "waar status != 'x'"]
+    )  # fmt: skip
+    page = report.monitor_html(table)
+    assert "conditiescore ≥ 4" in page and "afspraak = &#39;1.3&#39;" in page
+    assert "status ≠" in page and ">=" not in page and "==" not in page

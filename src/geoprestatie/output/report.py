@@ -244,6 +244,18 @@ def _measured(value: Any, soort: Any) -> str:
     return nl_int(v) if v.is_integer() else nl_num(v, 1)
 
 
+def _operators(text: str) -> str:
+    """Escaped text with comparison operators as readers write them, not as code.
+
+    Examples
+    --------
+    >>> print(_operators("conditiescore >= 4; waar afspraak == '1.3', status != 'x'"))
+    conditiescore ≥ 4; waar afspraak = &#39;1.3&#39;, status ≠ &#39;x&#39;
+    """
+    out = str(escape(text)).replace("&gt;=", "≥").replace("&lt;=", "≤")
+    return out.replace("!=", "≠").replace("==", "=")
+
+
 def _norm_text(text: Any) -> str:
     """The comparison text of the monitor in Dutch typography (``>= 1500`` -> ``≥ 1.500``).
 
@@ -254,7 +266,7 @@ def _norm_text(text: Any) -> str:
     """
     if is_missing(text):
         return "–"
-    out = escape(str(text)).replace("&gt;=", "≥").replace("&lt;=", "≤")
+    out = _operators(str(text))
     return re.sub(
         r"(?<![\w.])(\d+)(?:\.(\d+))?(?![\w.])",
         lambda m: nl_num(float(m.group(0)), len(m.group(2) or "")),
@@ -378,7 +390,7 @@ def monitor_html(
             f"<td>{escape(str(rec['partij']))}</td>"
             f'<td class="num">{_measured(rec["gemeten"], rec.get("soort"))}</td>'
             f"<td>{_norm_text(rec['vergelijking'])}</td>"
-            f"<td>{escape(_cell(rec.get('toelichting'), decimals=1)[0])}</td>"
+            f"<td>{_operators(_cell(rec.get('toelichting'), decimals=1)[0])}</td>"
             "</tr>"
         )
     parts = [
