@@ -344,3 +344,27 @@ def test_an_smaa_chart_without_ranked_buurten_says_so() -> None:
     shown = [t for t in fig.axes[0].texts if "Geen buurt" in t.get_text()]
     assert shown and ax_box.overlaps(shown[0].get_window_extent(renderer))
     assert _layout_faults(fig) == []
+
+
+def test_dia_names_leave_the_ranks_readable() -> None:
+    """In the demo's sia.png the name "DIA Bloemenbuurt-Oost" was written over the ranks
+    6 and 7 of the buurten in it (and "DIA Hoefkwartier" over rank 3)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from geoprestatie.output._mapdata import COLOUR_DIA
+
+    c = demo_chain()
+    fig = plots.sia_png(c["dia"].buurten, dia_areas=c["dia"].areas, top_k=10)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    texts = fig.axes[0].texts
+    names = [t for t in texts if t.get_color() == COLOUR_DIA]
+    ranks = [t for t in texts if t.get_text().isdigit() and t.get_color() != COLOUR_DIA]
+    assert len(names) == len(c["dia"].areas) and len(ranks) >= 8
+    covered = [
+        (n.get_text(), r.get_text())
+        for n in names
+        for r in ranks
+        if n.get_window_extent(renderer).overlaps(r.get_window_extent(renderer))
+    ]
+    assert covered == []

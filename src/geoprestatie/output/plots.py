@@ -258,24 +258,67 @@ def _halo(width: float = 2.5) -> list[Any]:
     return [patheffects.withStroke(linewidth=width, foreground="white")]
 
 
-def _label_dia(ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame) -> list[str]:
-    """Outline the DIAs and write each one's name on the map; return the names."""
+def _label_dia(
+    ax: mpl.axes.Axes, dia_areas: gpd.GeoDataFrame, *, avoid: Sequence[Text] = ()
+) -> list[str]:
+    """Outline the DIAs and write each one's name on the map; return the names.
+
+    A name goes on its DIA unless it would cover a text of ``avoid`` (the ranks of the top
+    buurten, in the DIA's own buurten) or another DIA's name: then above, below, right or
+    left of the DIA, wherever it covers least (inside the map).
+    """
     rd = dia_areas.to_crs(28992)
     _lines(ax, rd.boundary, color=COLOUR_DIA, linewidth=1.8, linestyle=(0, (4, 2)), zorder=6)
+    fig = ax.get_figure()
+    renderer = _renderer(fig) if avoid and isinstance(fig, Figure) else None
+    taken = []
+    if renderer is not None:
+        ax.apply_aspect()  # the map's final scale: a label's size in map units
+        taken = [t.get_window_extent(renderer) for t in avoid]
     names = []
-    for name, pt in zip(rd["dia_naam"], rd.geometry.representative_point(), strict=True):
-        ax.annotate(
-            _plain(str(name)),
-            (pt.x, pt.y),
-            fontsize=7.5,
-            fontweight="bold",
-            color=COLOUR_DIA,
-            ha="center",
-            va="center",
-            zorder=12,
-            path_effects=_halo(3),
-        )
-        names.append(_plain(str(name)))
+    for name, geom in zip(rd["dia_naam"], rd.geometry, strict=True):
+        text = _plain(str(name))
+        pt = geom.representative_point()
+        minx, miny, maxx, maxy = geom.bounds
+        mid_x, mid_y = (minx + maxx) / 2, (miny + maxy) / 2
+        spots = [
+            ((pt.x, pt.y), (0, 0), "center", "center"),
+            ((mid_x, maxy), (0, 3), "center", "bottom"),
+            ((mid_x, miny), (0, -3), "center", "top"),
+            ((maxx, mid_y), (4, 0), "left", "center"),
+            ((minx, mid_y), (-4, 0), "right", "center"),
+        ]
+        best: tuple[int, Any, Any] | None = None
+        for xy, offset, ha, va in spots if renderer is not None else spots[:1]:
+            label = ax.annotate(
+                text,
+                xy,
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=7.5,
+                fontweight="bold",
+                color=COLOUR_DIA,
+                ha=ha,
+                va=va,
+                zorder=12,
+                path_effects=_halo(3),
+            )
+            if renderer is None:
+                break
+            box = label.get_window_extent(renderer)
+            inside = ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)
+            cost = sum(box.overlaps(o) for o in taken) + (0 if inside else 100)
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, label, box)
+            else:
+                label.remove()
+            if cost == 0:
+                break
+        if best is not None:
+            taken.append(best[2])
+        names.append(text)
     return names
 
 
@@ -432,7 +475,7 @@ def sia_png(
                 )
             )
     if dia_areas is not None:
-        _label_dia(ax, dia_areas)
+        _label_dia(ax, dia_areas, avoid=list(ax.texts))  # ax.texts: the ranks
         handles.append(
             Line2D(
                 [],
