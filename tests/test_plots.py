@@ -368,3 +368,20 @@ def test_dia_names_leave_the_ranks_readable() -> None:
         if n.get_window_extent(renderer).overlaps(r.get_window_extent(renderer))
     ]
     assert covered == []
+
+
+def test_the_fan_chart_footer_and_legend_stay_apart() -> None:
+    """behoefte.png: the note "gegevens synthetisch (…)" and the legend shared the bottom
+    line and touched (the legend keeps to the figure's edge, not the footer's band)."""
+    from geoprestatie.output.prognosis_charts import fan_chart
+
+    segments = ["sociale_huur", "middenhuur", "vrije_huur", "koop_betaalbaar", "koop_midden"]
+    gap = pd.DataFrame(
+        {"segment": [s for s in segments for _ in range(2)], "jaar": [2025, 2026] * 5,
+         "behoefte_cumulatief": [10.0, 20.0] * 5, "aanbod_cumulatief": [12, 18] * 5,
+         "aanbod_cumulatief_p10": [5, 9] * 5, "aanbod_cumulatief_p50": [8, 14] * 5,
+         "aanbod_cumulatief_p90": [12, 18] * 5}
+    )  # fmt: skip
+    fig = fan_chart(gap, synthetic=True)
+    assert "gegevens synthetisch" in _texts(fig)
+    assert _layout_faults(fig) == []

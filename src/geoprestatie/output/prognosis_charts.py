@@ -132,7 +132,9 @@ def fan_chart(
         ax.set_axis_off()
     if segments:
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
+        # right: the footer (synthetic data) starts left on the same bottom line (an
+        # outside legend keeps to the figure's edge, not to the footer's layout band)
+        fig.legend(handles, labels, loc="outside lower right", ncols=4, fontsize=8, frameon=False)
     _footer(fig, sources, synthetic)
     return _save(fig, path)
 
