@@ -297,3 +297,21 @@ def test_monitor_explanations_read_as_text_not_code() -> None:
     page = report.monitor_html(table)
     assert "conditiescore ≥ 4" in page and "afspraak = &#39;1.3&#39;" in page
     assert "status ≠" in page and ">=" not in page and "==" not in page
+
+
+def test_no_eligible_buurt_prints_a_sentence_not_empty_tables() -> None:
+    """The Enschede example's report printed 'Top 10 buurten' and 'Bijdrage per criterium'
+    as tables of headers only under the sentence that no buurt is eligible."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    scored = gpd.GeoDataFrame(
+        {"buurtcode": ["BU1", "BU2"], "buurtnaam": ["A", "B"], "sia_score": [float("nan")] * 2,
+         "sia_rang": pd.array([None, None], dtype="Int64"), "sia_geschikt": [False, False],
+         "sia_reden": ["geen woningen"] * 2, "woningen_corporaties": [30, 40],
+         "bijdrage_verkoop": [float("nan")] * 2},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=28992,
+    )  # fmt: skip
+    part = report._top_table(scored, 10, None)
+    assert "Geen buurt is geschikt voor de SIA" in part
+    assert "<table" not in part and "Bijdrage per criterium" not in part

@@ -699,9 +699,9 @@ def _top_table(
         + "</p>"
     )
     prio = _md.with_hidden_ranks(prio, n_out, top_n)
+    if not len(prio):  # the sentence says why; tables of headers only say nothing
+        return _no_priority_note(scored, n_out) + note
     parts = [html_table(prio, columns=cols), note]
-    if not len(prio):
-        parts.insert(0, _no_priority_note(scored, n_out))
     if "wat_nodig_tekst" in shown:
         parts += _cut_sentences(shown, scored.attrs.get("top_k"))
     if crit:
