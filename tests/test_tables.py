@@ -129,3 +129,15 @@ def test_categorical_text_column_as_its_text(tmp_path: Path, csv: str) -> None:
     b = write_csv(coded, tmp_path / "b.csv", csv=csv).read_bytes()
     assert a == b
     assert "'=1+1" in b.decode("utf-8-sig")
+
+
+def test_the_glossary_freezes_no_more_than_a_laptop_shows(written: Path, tmp_path: Path) -> None:
+    """The demo's Toelichting froze rows 1-31 (notes and the list of sheets above the
+    glossary's header): taller than Excel's window at 1366 x 768, nothing left to scroll."""
+    demo = openpyxl.load_workbook(written / "tabellen.xlsx")["Toelichting"]
+    assert demo.freeze_panes is None and demo.auto_filter.ref  # the filter stays
+    small = write_xlsx(
+        tmp_path / "t.xlsx", [Sheet("Buurten", pd.DataFrame({"buurtcode": ["BU1"]}), "buurttabel")]
+    )
+    frozen = openpyxl.load_workbook(small)["Toelichting"].freeze_panes
+    assert frozen is not None and int(frozen[1:]) <= 13  # a short glossary keeps it

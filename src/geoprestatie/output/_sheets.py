@@ -228,6 +228,12 @@ def _write_sheet(workbook: Any, sheet: Sheet, formats: _Formats, suppressed_labe
         ws.autofilter(0, 0, max(len(frame), 1), len(described) - 1)
 
 
+#: The glossary's header row is frozen only within this many rows from the top: a frozen
+#: block taller than Excel's window on a laptop (some 20 rows at 1366 x 768) leaves nothing
+#: that scrolls (the demo's glossary header is row 31).
+FREEZE_MAX_ROWS = 12
+
+
 def _write_toelichting(
     workbook: Any, sheets: Sequence[Sheet], notes: Sequence[str], formats: _Formats
 ) -> None:
@@ -258,7 +264,8 @@ def _write_toelichting(
     for c, width in enumerate((22, 34, 34, 90, 26)):
         ws.set_column(c, c, width, formats.wrap if c == 3 else None)
     ws.autofilter(first, 0, max(row, first + 1), len(headers) - 1)
-    ws.freeze_panes(first + 1, 0)
+    if first < FREEZE_MAX_ROWS:
+        ws.freeze_panes(first + 1, 0)
 
 
 def write_xlsx(
