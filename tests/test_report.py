@@ -315,3 +315,17 @@ def test_no_eligible_buurt_prints_a_sentence_not_empty_tables() -> None:
     part = report._top_table(scored, 10, None)
     assert "Geen buurt is geschikt voor de SIA" in part
     assert "<table" not in part and "Bijdrage per criterium" not in part
+
+
+def test_a_hidden_monitor_figure_is_explained_on_the_page() -> None:
+    """monitor.html of the Enschede example showed 22 × cells and nowhere said what × means."""
+    from geoprestatie.publication import MIN_ATTR, SUPPRESSED_ATTR
+
+    table = _monitor_table()
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    mask.loc[0, ["gemeten", "toelichting"]] = True
+    table.attrs = {SUPPRESSED_ATTR: mask, MIN_ATTR: 10}
+    page = report.monitor_html(table)
+    assert "<td>×</td>" in page or '<td class="num">×</td>' in page
+    assert "× = niet getoond (privacy): minder dan 10 woningen" in page
+    assert "niet getoond (privacy)" not in report.monitor_html(_monitor_table())

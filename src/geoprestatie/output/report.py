@@ -32,6 +32,7 @@ from geoprestatie.publication import (
     DEFAULT_MIN_DWELLINGS,
     SUPPRESSED_ATTR,
     SUPPRESSED_LABEL,
+    SUPPRESSED_NOTE,
     YEAR_TOTALS_ATTR,
     suppressed_mask,
     suppressed_note,
@@ -401,6 +402,10 @@ def monitor_html(
         + "".join(rows)
         + "</tbody></table>",
     ]
+    if any(f"<td>{SUPPRESSED_LABEL}</td>" in r or f">{SUPPRESSED_LABEL}</td>" in r for r in rows):
+        # monitor.html stands alone: its × needs its explanation on the page
+        why = suppressed_note(table) or SUPPRESSED_NOTE.format(n=min_dwellings)
+        parts.append(f'<p class="note">{escape(why)}.</p>')
     texts = dict(zip(table["afspraak_id"].astype(str), table["tekst"].astype(str), strict=True))
     shown_any = False
     for ident, records in overtredingen.items():
