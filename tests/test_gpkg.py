@@ -190,7 +190,7 @@ def test_prognosis_layer_shows_a_hidden_stand_as_empty_not_zero() -> None:
     )
     layer = prognosis_layer(prog, buurten)
     assert layer is not None
-    figures = layer.drop(columns=["buurtcode", "buurtnaam", "geometry"])
+    figures = layer.drop(columns=["buurtcode", "buurtnaam", "geometry", "niet_getoond"])
     assert not (figures == 0).any().any(), figures.to_dict("records")
     assert figures.loc[layer["buurtcode"] == "B2"].isna().all().all()
 
@@ -214,3 +214,34 @@ def test_the_dwelling_layer_has_the_joined_dwellings_at_their_coordinates(
     assert layer.geometry.y.tolist() == located["y"].tolist()
     assert "x" not in layer.columns and "y" not in layer.columns
     assert layer.crs.to_epsg() == 28992
+
+
+def test_qgis_tells_a_hidden_prognosis_from_none() -> None:
+    """The public GeoPackage's prognosis style labelled the buurten whose figures the
+    publication hid "geen prognose" (13 of them in the demo), where the PNG and the web map
+    say "× niet getoond (privacy)"."""
+    import pandas as pd
+    from shapely.geometry import box
+
+    from geoprestatie.output import gpkg as gp
+
+    prog = pd.DataFrame(
+        {"corporatie": ["A"] * 4, "buurtcode": ["B1", "B1", "B2", "B2"],
+         "jaar": [2025, 2026, 2025, 2026], "beginstand": pd.array([10, 12, 3, 3], dtype="Int64"),
+         "nieuwbouw": pd.array([2, 0, 0, 0], dtype="Int64"),
+         "eindstand": pd.array([12, 12, 3, 3], dtype="Int64")}
+    )  # fmt: skip
+    hidden = pd.DataFrame(False, index=prog.index, columns=prog.columns)
+    hidden.loc[[2, 3], ["beginstand", "eindstand"]] = True
+    prog[["beginstand", "eindstand"]] = prog[["beginstand", "eindstand"]].mask(hidden)
+    prog.attrs["onderdrukt"] = hidden
+    buurten = gpd.GeoDataFrame(
+        {"buurtcode": ["B1", "B2", "B3"], "buurtnaam": ["Een", "Twee", "Drie"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+        crs=28992,
+    )
+    layer = gp.prognosis_layer(prog, buurten)
+    assert layer is not None and "niet_getoond" in layer
+    assert layer["niet_getoond"].astype("boolean").fillna(False).tolist() == [False, True, False]
+    rules = {r.label: r.expression for r in gp._prognosis_rules(layer)}
+    assert rules.get("× niet getoond (privacy)") == '"niet_getoond"' and "geen prognose" in rules

@@ -30,6 +30,7 @@ from geoprestatie.output._mapdata import (
     COLOUR_NOT_ELIGIBLE,
     COLOUR_ROBUST,
     COLOUR_SUPPRESSED,
+    SUPPRESSED_STATUS,
     change_classes,
     classify,
     palette,
@@ -74,8 +75,12 @@ def prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.G
     if "buurtcode" not in projected.columns:
         return None
     totals = prognosis_totals(projected)
+    hidden = None
     if suppressed_mask(projected).to_numpy().any():
-        shown = shown_totals(projected).drop(columns="onderdrukt")
+        shown = shown_totals(projected)
+        last_year = shown[shown["jaar"] == shown["jaar"].max()]
+        hidden = last_year.set_index("buurtcode")["onderdrukt"].astype(bool)
+        shown = shown.drop(columns="onderdrukt")
         totals = shown.astype(
             {c: "float64" for c in shown.columns if c not in ("buurtcode", "jaar")}
         )
@@ -85,9 +90,13 @@ def prognosis_layer(projected: pd.DataFrame, buurten: gpd.GeoDataFrame) -> gpd.G
     last = totals[totals["jaar"] == totals["jaar"].max()].set_index("buurtcode")
     wide["beginstand"] = first["beginstand"]
     wide["verandering"] = last["verandering_start"]
+    if hidden is not None:  # hidden is not "geen prognose": the style tells them apart
+        wide["niet_getoond"] = hidden
     layer = buurten[["buurtcode", "buurtnaam", "geometry"]].merge(
         wide.reset_index(), on="buurtcode", how="left"
     )
+    if hidden is not None:  # a buurt without a prognosis hides nothing
+        layer["niet_getoond"] = layer["niet_getoond"].astype("boolean").fillna(False).astype(bool)
     return gpd.GeoDataFrame(layer, geometry="geometry", crs=buurten.crs)
 
 
@@ -135,11 +144,7 @@ def _sia_rules(scored: pd.DataFrame) -> list[_qml.Rule]:
             COLOUR_NOT_ELIGIBLE,
         )
     )
-    rules.append(
-        _qml.Rule(
-            "onderdrukt (te weinig woningen)", f"{geschikt} AND {field} IS NULL", COLOUR_SUPPRESSED
-        )
-    )
+    rules.append(_qml.Rule(SUPPRESSED_STATUS, f"{geschikt} AND {field} IS NULL", COLOUR_SUPPRESSED))
     if "robuust" in scored.columns:
         rules.append(
             _qml.Rule(
@@ -165,6 +170,9 @@ def _prognosis_rules(layer: pd.DataFrame) -> list[_qml.Rule]:
         if len(members):
             lo, hi = float(members.min()), float(members.max())
             rules.append(_qml.Rule(label, f"{field} >= {lo!r} AND {field} <= {hi!r}", fill))
+    if "niet_getoond" in layer.columns:  # as the PNG and the web map show them
+        expr = f"{_qml.quote_field('niet_getoond')}"
+        rules.append(_qml.Rule(SUPPRESSED_STATUS, expr, COLOUR_SUPPRESSED))
     rules.append(_qml.Rule("geen prognose", "ELSE", _NO_DATA))
     return rules
 
