@@ -293,6 +293,26 @@ COLUMNS: dict[str, Kolom] = {
         "bool",
         _S,
     ),
+    "wat_nodig_l1": _k(
+        "Nodige gewichtsverschuiving",
+        "Kleinste verschuiving van de gewichten die de buurt in of uit de top brengt: de som "
+        "van de veranderingen van de gewichtsaandelen (6 procentpunt van het ene naar het "
+        "andere criterium is 0,12).",
+        "num2",
+    ),
+    "wat_nodig_tekst": _k(
+        "Wat nodig is",
+        "Wat er met de gewichten moet veranderen om de buurt in of uit de top te brengen.",
+    ),
+    "betrouwbaarheid": _k(
+        "Betrouwbaarheid",
+        "Of de centrale gewichten de buurt ook op rang 1 zetten (1 = ja, 0 = nee; leeg zonder "
+        "centrale gewichten).",
+        "num2",
+    ),
+    "dia_rol": _k(
+        "Rol in de DIA", "Waarom de buurt in de DIA valt (bijvoorbeeld prioriteitsbuurt)."
+    ),
     "dia_id": _k("DIA", "Code van het investeringsgebied (DIA) waar de buurt in valt.", "code", _S),
     "dia_naam": _k("DIA-naam", "Naam van het investeringsgebied (DIA).", "text", _S),
     "dia_reden": _k("DIA-toelichting", "Waarom de buurt wel of niet in een DIA valt.", "text", _S),
@@ -527,6 +547,23 @@ def _family(name: str, labels: Mapping[str, str]) -> Kolom | None:
             "num2",
             "SIA-bijdragen",
         )
+    if name.startswith("kans_rang_") and name.removeprefix("kans_rang_").isdigit():
+        rank = name.removeprefix("kans_rang_")
+        return _k(
+            f"Kans op rang {rank}",
+            f"Aandeel van de trekkingen met willekeurige gewichten waarin de buurt rang {rank} "
+            "heeft.",
+            "share",
+        )
+    if name.startswith("centraal_gewicht_"):
+        crit = name.removeprefix("centraal_gewicht_")
+        label = labels.get(crit, humanise(crit))
+        return _k(
+            f"Centraal gewicht {label}",
+            f"Gemiddeld gewichtsaandeel van '{label}' in de trekkingen waarin de buurt eerste "
+            "is (leeg als dat nooit zo is).",
+            "share",
+        )
     if name.startswith("voorraad_") and name.removeprefix("voorraad_").isdigit():
         year = name.removeprefix("voorraad_")
         return _k(
@@ -551,6 +588,7 @@ def _family(name: str, labels: Mapping[str, str]) -> Kolom | None:
         )
     if name.endswith("_percentage"):
         what = humanise(name.removesuffix("_percentage"))
+        what = re.sub(r"tussen (\d+) (\d+)$", r"tussen \1 en \2 jaar", what)  # an age band
         return _k(f"{what} (%)", f"{what}, in procenten (CBS kerncijfers).", "percent", _K)
     if name.startswith("afstand_tot_") and name.endswith("_km"):
         what = name.removeprefix("afstand_tot_").removesuffix("_km").replace("_", " ")
