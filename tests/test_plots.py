@@ -385,3 +385,19 @@ def test_the_fan_chart_footer_and_legend_stay_apart() -> None:
     fig = fan_chart(gap, synthetic=True)
     assert "gegevens synthetisch" in _texts(fig)
     assert _layout_faults(fig) == []
+
+
+def test_smaa_rank_intervals_of_a_national_run_fit_and_read_dutch() -> None:
+    """The interval beside a bar ended 10 px from the right edge with three-digit ranks (the
+    quick national set); four digits ran off it, and 1020 read as in English."""
+    from geoprestatie.output.robustness import smaa_png
+
+    ranked = pd.DataFrame(
+        {"buurtnaam": ["Buurt 1121 (synthetisch)", "Buurt 7"], "sia_rang": [2, 1130],
+         "kans_top_k": [1.0, 0.2], "kans_rang_1": [0.7, 0.0], "rang_p05": [1, 1020],
+         "rang_p95": [11, 14500]}
+    )  # fmt: skip
+    fig = smaa_png(ranked)
+    assert _layout_faults(fig) == []
+    text = _texts(fig) + " ".join(t.get_text() for t in fig.axes[0].get_yticklabels())
+    assert "rang 1.020–14.500" in text and "Buurt 7 (1.130)" in text

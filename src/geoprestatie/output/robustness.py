@@ -8,15 +8,18 @@ rank interval written beside it. Works on the output of :func:`geoprestatie.sia.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from geoprestatie._atomic import atomic_path
 from geoprestatie.errors import InputError
+from geoprestatie.output._fmt import nl_int
 from geoprestatie.output.plots import fit_width
 
 __all__ = ["smaa_png"]
@@ -32,6 +35,19 @@ def _plain(text: str) -> str:
 def _rank_columns(scored: pd.DataFrame) -> list[str]:
     cols = [c for c in scored.columns if str(c).startswith("kans_rang_")]
     return sorted(cols, key=lambda c: int(str(c).removeprefix("kans_rang_")))
+
+
+def _fit_beside(fig: Figure, ax: mpl.axes.Axes, texts: list[Any]) -> None:
+    """Narrow the bars until the texts right of them end inside the figure (a national rank
+    interval, "rang 1.020–14.500", ran off the right edge)."""
+    if not texts:
+        return
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+    right = max(t.get_window_extent(renderer).x1 for t in texts)
+    over = (right - 0.99 * fig.bbox.width) / fig.bbox.width
+    if over > 0:
+        x0, y0, w, h = ax.get_position().bounds
+        ax.set_position((x0, y0, max(w - over, 0.2), h))
 
 
 def smaa_png(
@@ -105,18 +121,22 @@ def smaa_png(
     ax.barh(y, 1 - left, left=left, color=_OUTSIDE, edgecolor="white", linewidth=0.3)
     names = shown["buurtnaam"] if "buurtnaam" in shown else shown.get("buurtcode", shown.index)
     labels = [
-        _plain(f"{nm} ({int(r)})") if pd.notna(r) else _plain(str(nm))
+        _plain(f"{nm} ({nl_int(r)})") if pd.notna(r) else _plain(str(nm))
         for nm, r in zip(names, shown["sia_rang"], strict=True)
     ]
     ax.set_yticks(y, labels, fontsize=7.5)
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0 %", "25 %", "50 %", "75 %", "100 %"], fontsize=7.5)
+    beside = []
     for yy, (_, row) in zip(y, shown.iterrows(), strict=True):
         pct = 100 * row["kans_top_k"]
         text = f"top {k}: " + (f"{pct:.0f} %" if pct >= 0.5 else "< 1 %")
         if "rang_p05" in row and pd.notna(row["rang_p05"]):
-            text += f"  rang {int(row['rang_p05'])}–{int(row['rang_p95'])}"
-        ax.text(1.02, yy, text, va="center", fontsize=7, transform=ax.get_yaxis_transform())
+            text += f"  rang {nl_int(row['rang_p05'])}–{nl_int(row['rang_p95'])}"
+        beside.append(
+            ax.text(1.02, yy, text, va="center", fontsize=7, transform=ax.get_yaxis_transform())
+        )
+    _fit_beside(fig, ax, beside)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     handles = [Patch(facecolor=colours[0], label="rang 1")]
