@@ -344,6 +344,11 @@ def test_an_smaa_chart_without_ranked_buurten_says_so() -> None:
     shown = [t for t in fig.axes[0].texts if "Geen buurt" in t.get_text()]
     assert shown and ax_box.overlaps(shown[0].get_window_extent(renderer))
     assert _layout_faults(fig) == []
+    from geoprestatie.publication import SUPPRESSED_ATTR
+
+    hidden = empty.assign(kans_top_k=float("nan"))  # publiek/ hid every chance: not "no score"
+    hidden.attrs[SUPPRESSED_ATTR] = pd.DataFrame({c: [c == "kans_top_k"] for c in hidden.columns})
+    assert "niet getoond (privacy)" in _texts(smaa_png(hidden))
 
 
 def test_dia_names_leave_the_ranks_readable() -> None:

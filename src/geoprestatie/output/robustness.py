@@ -21,6 +21,7 @@ from geoprestatie._atomic import atomic_path
 from geoprestatie.errors import InputError
 from geoprestatie.output._fmt import nl_int
 from geoprestatie.output.plots import fit_width
+from geoprestatie.publication import suppressed_mask
 
 __all__ = ["smaa_png"]
 
@@ -150,7 +151,9 @@ def smaa_png(
         ax.text(
             0.5,
             0.5,
-            "Geen buurt met een SIA-score: er is geen rangorde om te toetsen",
+            "Geen buurt om te tonen: de kansen zijn niet getoond (privacy)"
+            if suppressed_mask(scored).get("kans_top_k", pd.Series(dtype=bool)).any()
+            else "Geen buurt met een SIA-score: er is geen rangorde om te toetsen",
             ha="center",
             va="center",
             fontsize=10,
