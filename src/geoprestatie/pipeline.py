@@ -86,28 +86,6 @@ def read_dwellings(bronnen: dict[str, Any]) -> tuple[Any, Any]:
     return stock, sales
 
 
-def _per_buurt_sources(
-    config: RunConfig, buurten: gpd.GeoDataFrame
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
-    """The Leefbaarometer scores, heat-transition plans and kerncijfers of ``[bronnen]``
-    per buurt (None where not given)."""
-    bronnen = config.section("bronnen")
-    liveability = (
-        read_liveability(bronnen["leefbaarometer"], buurten=buurten)
-        if "leefbaarometer" in bronnen
-        else None
-    )
-    heat = read_heat_plans(bronnen["warmte"], buurten=buurten) if "warmte" in bronnen else None
-    indicators = None
-    if bronnen.get("indicatoren") in EMBEDDED:
-        indicators = datasets.load_indicators(config.section("buurten").get("gemeente"))
-    elif "indicatoren" in bronnen:
-        indicators = read_kerncijfers(
-            bronnen["indicatoren"], gemeente=config.section("buurten").get("gemeente")
-        )
-    return liveability, heat, indicators
-
-
 def _release_memory() -> None:
     """Give memory that was freed back to the operating system (after a large read).
 
@@ -200,18 +178,23 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunResult:
     _say(progress, "[1/6] Laden")
     buurten = load_buurten_for(config)
     _say(progress, f"      buurten: {_n(len(buurten))} ({_gemeenten_text(buurten)})")
-    # the per-buurt sources (raster and polygon work) in another process while the
-    # dwellings are read here; in place, they are read before the dwellings are in memory
-    # (the peak of a national run would be the sum of the two)
-    per_buurt = _fork.start(lambda: _per_buurt_sources(config, buurten), light=True)
-    if not per_buurt.busy():
-        per_buurt.result()  # no child: now, before the dwellings
-    try:
-        stock, sales = read_dwellings(bronnen)
-    except BaseException:
-        per_buurt.cancel()
-        raise
-    liveability, heat, indicators = per_buurt.result()
+    # the per-buurt sources first: their raster and polygon work then runs before the
+    # dwellings are in memory (the peak of a national run is the sum of the two)
+    liveability = (
+        read_liveability(bronnen["leefbaarometer"], buurten=buurten)
+        if "leefbaarometer" in bronnen
+        else None
+    )
+    heat = read_heat_plans(bronnen["warmte"], buurten=buurten) if "warmte" in bronnen else None
+    indicators = None
+    if bronnen.get("indicatoren") in EMBEDDED:
+        gemeente = config.section("buurten").get("gemeente")
+        indicators = datasets.load_indicators(gemeente)
+    elif "indicatoren" in bronnen:
+        indicators = read_kerncijfers(
+            bronnen["indicatoren"], gemeente=config.section("buurten").get("gemeente")
+        )
+    stock, sales = read_dwellings(bronnen)
     _release_memory()
     for name, frame in (("woningen", stock), ("verkopen", sales)):
         if frame is not None:
