@@ -93,6 +93,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "RULE_KINDS",
     "STATUSES",
+    "STATUS_RULES",
     "Agreement",
     "Condition",
     "MonitorResult",
@@ -960,14 +961,35 @@ def monitor(
         for a in agreements
         if a.soort == "prognose" and a.doel == "netto_groei"
     }
+    table.attrs[STATUS_RULES] = {
+        a.id: rule for a in agreements if (rule := _status_rule(a)) is not None
+    }
     groepen = _group_table(groups)
     return MonitorResult(table=table, overtredingen=records, groepen=groepen)
+
+
+def _status_rule(agreement: Agreement) -> tuple[str, str, float] | None:
+    """``(dataset, vergelijking, marge)`` of an agreement whose status compares a measured
+    figure with its norm (None for a ban, whose status counts records, and a deadline)."""
+    if isinstance(agreement.regel, Rule):
+        rule = agreement.regel
+        return (rule.population.dataset, rule.vergelijking, float(rule.marge))
+    if agreement.regel is not None or agreement.soort == "verbod":
+        return None
+    dataset = "prognose" if agreement.soort == "prognose" else agreement.dataset
+    return (dataset, agreement.vergelijking, float(agreement.marge))
 
 
 #: The ``attrs`` key of the monitor table: per net-growth agreement (``soort = "prognose"``,
 #: ``doel = "netto_groei"``) its ``(corporatie, van, tot, inclusief_sloop)``, the cell of the
 #: prognosis summary it measures (the publication hides it where the summary does).
 NET_GROWTH_TARGETS = "netto_groei_doelen"
+
+#: The ``attrs`` key of the monitor table: per agreement whose status compares its measured
+#: figure with a norm, ``(dataset, vergelijking, marge)``: what a reader of the published
+#: norm and status knows of the figure (the publication hides a status that would bracket a
+#: hidden count).
+STATUS_RULES = "statusregels"
 
 #: The ``attrs`` key of the monitor table: the ids of agreements whose selection, condition
 #: or measure names ``buurtcode`` (one buurt's figures in a row for the municipality).

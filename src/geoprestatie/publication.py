@@ -55,7 +55,13 @@ import numpy as np
 import pandas as pd
 
 from geoprestatie._suppression import CELL_TOLERANCE, PRIMARY, PUBLISHED, CellSystem, protect
-from geoprestatie.agreements import NET_GROWTH_TARGETS, PER_BUURT, MonitorResult
+from geoprestatie.agreements import (
+    COMPARISONS,
+    NET_GROWTH_TARGETS,
+    PER_BUURT,
+    STATUS_RULES,
+    MonitorResult,
+)
 from geoprestatie.errors import ConfigError
 from geoprestatie.huur import RENT_CLASSES
 from geoprestatie.join import JoinResult
@@ -1141,14 +1147,119 @@ def _hide_small_measures(table: pd.DataFrame, m: int) -> pd.DataFrame:
 def _public_monitor(monitor: MonitorResult, table: pd.DataFrame, m: int) -> MonitorResult:
     """The monitor as published: no offending records (dwellings), no measured count of 1
     to ``m - 1`` (:func:`_hide_small_measures`), groups hidden where they would show a
-    small count (:func:`_public_groups`)."""
+    small count (:func:`_public_groups`), no status that brackets such a count
+    (:func:`_hide_telling_statuses`)."""
     groepen = _public_groups(monitor.groepen, table, m)
-    return dataclasses.replace(
+    public = dataclasses.replace(
         monitor,
         table=_hide_small_measures(monitor.table, m),
         overtredingen={},
         groepen=groepen,
     )
+    return _hide_telling_statuses(public, monitor, m)
+
+
+#: Datasets whose figures are not counts of dwellings or households, or are published by
+#: the parties themselves (actions and meetings, money, plans, reported key figures): a
+#: status may bracket their small figures.
+_NOT_COUNTS = ("acties", "geld", "plannen", "kengetallen")
+
+
+def _status_tells(how: str, marge: float, low: float, high: float, m: int) -> bool:
+    """Whether the status against the norm ``[low, high]`` (comparison ``how``, orange band
+    ``marge``) differs between the counts 1 to ``m - 1``: then it brackets a hidden count
+    (two norms or an orange band of one pin it). An unknown norm or comparison: True.
+
+    Examples
+    --------
+    >>> _status_tells("<=", 0.0, 40, 40, 5), _status_tells(">=", 0.0, 1, 1, 5)
+    (False, False)
+    >>> _status_tells("<=", 0.0, 2, 2, 5), _status_tells("<=", 1.0, 0, 0, 5)
+    (True, True)
+    """
+    compare = COMPARISONS.get(how)
+    if compare is None or not (np.isfinite(low) and np.isfinite(high)):
+        return True
+
+    def status(v: int, n: float, band: bool) -> str:
+        if compare(v, n):
+            return "groen"
+        return "oranje" if band and abs(v - n) <= marge + 1e-12 else "rood"
+
+    # the shorthands' band (``abs(d) <= marge``, also at 0) and the rules' (only ``marge > 0``)
+    seen = {
+        tuple(status(v, n, band) for n in (low, high) for band in (True, marge > 0))
+        for v in range(1, m)
+    }
+    return len(seen) > 1
+
+
+def _hide_telling_statuses(public: MonitorResult, full: MonitorResult, m: int) -> MonitorResult:
+    """Hide the status of a row or group whose measured figure is a count of 1 to ``m - 1``
+    where the status against its published norm differs between such counts
+    (:func:`_status_tells`): "<= 2" rood beside "<= 3" groen, or "<= 2" oranje within a band
+    of 1, gave 3 back. A row beside a group whose status is hidden loses its status and
+    explanation too ("per corporatie: 2 oranje"); its status is the worst of the groups and
+    stays only where a shown group of it is rood (then it says nothing of the hidden ones).
+
+    Examples
+    --------
+    >>> from geoprestatie.agreements import MonitorResult, STATUS_RULES
+    >>> t = pd.DataFrame({"afspraak_id": ["A", "B"], "status": ["rood", "rood"],
+    ...                   "gemeten": [3.0, 47.0], "norm": [2.0, 40.0]})
+    >>> t.attrs[STATUS_RULES] = {"A": ("verkoop", "<=", 0.0), "B": ("verkoop", "<=", 0.0)}
+    >>> out = _hide_telling_statuses(MonitorResult(table=t), MonitorResult(table=t), 5)
+    >>> out.table["status"].tolist()
+    [<NA>, 'rood']
+    """
+    rules = full.table.attrs.get(STATUS_RULES) or {}
+    if not rules or m < 3:
+        return public
+
+    def telling(frame: pd.DataFrame, low: str, high: str) -> np.ndarray:
+        out = np.zeros(len(frame), dtype=bool)
+        if frame is None or not len(frame) or "afspraak_id" not in frame:
+            return out
+        small = np.zeros(len(frame), dtype=bool)
+        for col in _GROUP_FIGURES:
+            if col in frame:
+                small |= _small_count(frame[col], m)
+        lows = pd.to_numeric(frame.get(low), errors="coerce")
+        highs = pd.to_numeric(frame.get(high), errors="coerce")
+        for pos in np.flatnonzero(small).tolist():
+            rule = rules.get(str(frame["afspraak_id"].iloc[pos]))
+            if rule is None or rule[0] in _NOT_COUNTS:
+                continue
+            lo = float(lows.iloc[pos]) if lows is not None else np.nan
+            hi = float(highs.iloc[pos]) if highs is not None else np.nan
+            out[pos] = _status_tells(rule[1], rule[2], lo, hi, m)
+        return out
+
+    table, groepen = public.table, public.groepen
+    rows = telling(full.table, "norm", "norm")
+    explained = np.zeros(len(table), dtype=bool)
+    if groepen is not None and len(groepen):
+        groups = telling(full.groepen, "norm_laag", "norm_hoog")
+        if groups.any():
+            gmask = pd.DataFrame(False, index=groepen.index, columns=groepen.columns)
+            gmask["status"] = groups
+            groepen = _hide(groepen, gmask)
+            ids = full.groepen["afspraak_id"].astype(str)
+            told = set(ids[groups])
+            red = set(ids[~groups & full.groepen["status"].astype(str).eq("rood").to_numpy()])
+            by_group = table["afspraak_id"].astype(str).isin(told).to_numpy(dtype=bool)
+            explained |= by_group
+            rows |= by_group & ~table["afspraak_id"].astype(str).isin(red).to_numpy(dtype=bool)
+    if not (rows | explained).any():
+        return dataclasses.replace(public, groepen=groepen)
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for col in ("status", "trend"):  # the trend compares the status
+        if col in mask:
+            mask[col] = rows
+    for col in _MEASURES:
+        if col in mask:
+            mask[col] = rows | explained
+    return dataclasses.replace(public, table=_hide(table, mask), groepen=groepen)
 
 
 def _hide_net_growth(

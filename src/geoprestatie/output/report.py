@@ -53,6 +53,9 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "onbekend": ("#9e9e9e", "onbekend: niet te bepalen"),
 }
 
+#: the light of a status the publication policy hid (it would bracket a hidden count)
+_HIDDEN_STATUS = ("#ffffff", f"{SUPPRESSED_LABEL} (niet getoond: privacy)")
+
 #: columns that identify a single dwelling; never published unless asked for
 DWELLING_COLUMNS = (
     "vhe_id",
@@ -352,7 +355,15 @@ def monitor_html(
             f"met {list(MONITOR_REQUIRED)}, gevonden {list(map(str, table.columns))}",
             source="monitor",
         )
-    bad = sorted(set(map(str, table["status"])) - set(STATUS_COLOURS))
+    # figures (and statuses) the publication policy hid show as its label
+    hidden = suppressed_mask(table).reset_index(drop=True)
+    status_hidden = (
+        hidden["status"].to_numpy(dtype=bool)
+        if "status" in hidden
+        else np.zeros(len(table), dtype=bool)
+    )
+    shown_status = table["status"].to_numpy()[~status_hidden]
+    bad = sorted(set(map(str, shown_status)) - set(STATUS_COLOURS))
     if bad:
         raise InputError(
             f"onbekende status(sen) {bad}; verwacht een van {list(STATUS_COLOURS)}",
@@ -365,15 +376,13 @@ def monitor_html(
             zip(buurten["buurtcode"].astype(str), buurten["buurtnaam"].astype(str), strict=True)
         )
     rows = []
-    # figures the publication policy hid show as its label
-    hidden = suppressed_mask(table).reset_index(drop=True)
     for pos, rec in enumerate(table.to_dict("records")):
         for col in ("gemeten", "toelichting"):
             if col in hidden and bool(hidden[col].iloc[pos]):
                 rec[col] = SUPPRESSED_LABEL
-        colour, label = STATUS_COLOURS[str(rec["status"])]
+        colour, label = _HIDDEN_STATUS if status_hidden[pos] else STATUS_COLOURS[str(rec["status"])]
         was = rec.get("vorige_status")
-        if not is_missing(was) and str(was) != str(rec["status"]):
+        if not is_missing(was) and not status_hidden[pos] and str(was) != str(rec["status"]):
             label = f"{label} (was {escape(str(was))})"
         ident = escape(str(rec["afspraak_id"]))
         n_records = len(overtredingen.get(str(rec["afspraak_id"]), ()))

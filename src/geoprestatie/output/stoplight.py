@@ -111,8 +111,11 @@ def monitor_map(
     if groups.empty or "buurtcode" not in groups.columns:
         return None
     # what the publication policy hid (a small buurt's measurement) shows as its label
-    hidden = suppressed_mask(groups)["gemeten"] if "gemeten" in groups else False
-    groups = groups.assign(_verborgen=hidden)
+    mask = suppressed_mask(groups)
+    hidden = mask["gemeten"] if "gemeten" in groups else False
+    # a status hidden (it would bracket a small count): the label, no colour
+    status_hidden = mask["status"] if "status" in mask else False
+    groups = groups.assign(_verborgen=hidden, _status_verborgen=status_hidden)
     per_buurt = groups[groups["buurtcode"].notna()].astype({"buurtcode": str})
     if per_buurt.empty:
         return None
@@ -133,7 +136,10 @@ def monitor_map(
     for n, (ident, judged) in enumerate(per_buurt.groupby("afspraak_id", sort=False)):
         r = judged.drop_duplicates("buurtcode").set_index("buurtcode").reindex(codes)
         text = f"{ident}: {(texts or {}).get(str(ident), '')}"
-        cols[f"status_{n}"] = [str(v) if isinstance(v, str) else "–" for v in r["status"]]
+        cols[f"status_{n}"] = [
+            SUPPRESSED_LABEL if h is True else (str(v) if isinstance(v, str) else "–")
+            for v, h in zip(r["status"], r["_status_verborgen"], strict=True)
+        ]
         cols[f"gemeten_{n}"] = [
             SUPPRESSED_LABEL if h is True else (str(v) if isinstance(v, str) else "–")
             for v, h in zip(r["gemeten"], r["_verborgen"], strict=True)
@@ -142,7 +148,10 @@ def monitor_map(
         views.append(
             _wm.View(
                 f"Afspraak {ident}",
-                [statuses.index(v) if v in statuses else -1 for v in r["status"]],
+                [
+                    statuses.index(v) if isinstance(v, str) and v in statuses else -1
+                    for v in r["status"]
+                ],
                 list(_COLOURS.values()),
                 f"Afspraak {ident}",
                 rows,
