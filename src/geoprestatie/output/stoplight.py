@@ -114,7 +114,7 @@ def monitor_map(
     mask = suppressed_mask(groups)
     hidden = mask["gemeten"] if "gemeten" in groups else False
     # a status hidden (it would bracket a small count): the label, no colour
-    status_hidden = mask["status"] if "status" in mask else False
+    status_hidden = mask.get("status", False)
     groups = groups.assign(_verborgen=hidden, _status_verborgen=status_hidden)
     per_buurt = groups[groups["buurtcode"].notna()].astype({"buurtcode": str})
     if per_buurt.empty:
