@@ -13,7 +13,10 @@ Method (cell suppression as in Hundepool et al. 2012, *Statistical Disclosure Co
 ch. 4; the audit is the one of tau-argus/sdcTable, solved with scipy's HiGHS LP):
 
 1. *singleton rule*: a relation with exactly one suppressed cell gives it away; suppress the
-   cheapest other non-zero cell of that relation; repeat to a fixpoint;
+   cheapest other non-zero cell of that relation; so does a relation whose suppressed cells
+   are parts of one known sign adding up to a count of 1 to ``min_count - 1`` (one dwelling
+   of a and two of b beside 50 of c in a published 53: "a and b together 3", a small count
+   of a group of dwellings); repeat to a fixpoint;
 2. *LP audit*: for each suppressed cell, minimise and maximise it subject to every relation
    (published cells fixed) and to what an attacker knows of each suppressed cell: its sign,
    and for cells marked ``nonzero_known`` (a stock whose existence other figures reveal,
@@ -282,6 +285,7 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
     if min_count <= 0 or not len(values):
         return status
     mag = np.abs(values)
+    signs = cells.array("signs")
     weights = cells.array("weights")
     status[(mag >= 1 - _EPS) & (mag < min_count - _EPS)] = PRIMARY
     if not cells.n_relations:
@@ -300,7 +304,7 @@ def protect(cells: CellSystem, *, min_count: int) -> np.ndarray:
     proven = np.zeros(len(values), dtype=bool)
     rounds = np.zeros(len(values), dtype=np.int64)  # rounds each cell has been exposed
     while True:
-        _singletons(a, rank, status)
+        _singletons(a, rank, status, small=(values, signs, min_count))
         pinned = audit(cells, status != PUBLISHED, a=a, proven=proven)
         exposed = {j: rels for j, rels in pinned.items() if status[j] == PRIMARY}
         if not exposed:
@@ -535,15 +539,38 @@ def _move(
     return out
 
 
-def _singletons(a: sparse.csr_matrix, rank: np.ndarray, status: np.ndarray) -> None:
-    """Suppress one more cell in every relation with exactly one suppressed cell."""
+def _singletons(
+    a: sparse.csr_matrix,
+    rank: np.ndarray,
+    status: np.ndarray,
+    *,
+    small: tuple[np.ndarray, np.ndarray, int] | None = None,
+) -> None:
+    """Suppress one more cell in every relation with exactly one suppressed cell, and (with
+    ``small``: values, known signs, the minimum) in every relation whose suppressed cells
+    are parts of one known sign that add up to a count of 1 to ``min - 1``: the total less
+    the published parts gives that sum (one dwelling of a and two of b: "a and b together
+    3"), a small count of the group, and bounds each of them by it."""
     ones = sparse.csr_matrix((np.ones(a.nnz), a.indices, a.indptr), shape=a.shape)
     while True:
         hidden = ones @ (status != PUBLISHED).astype(float)
+        flagged = np.abs(hidden - 1) < _EPS
+        if small is not None:
+            flagged |= _small_sums(a, ones, status, *small)
         changed = False
-        for rel in np.flatnonzero(np.abs(hidden - 1) < _EPS):
-            members = a.indices[a.indptr[rel] : a.indptr[rel + 1]]
-            if (status[members] != PUBLISHED).sum() != 1:
+        for rel in np.flatnonzero(flagged):
+            lo, hi = a.indptr[rel], a.indptr[rel + 1]
+            members = a.indices[lo:hi]
+            shut = status[members] != PUBLISHED
+            n_hidden = int(shut.sum())
+            if not (
+                n_hidden == 1
+                or (
+                    n_hidden > 1
+                    and small is not None
+                    and _small_row(a.data[lo:hi][shut], members[shut], *small)
+                )
+            ):
                 continue  # fixed by an earlier relation in this pass
             pool = _candidates(a, int(rel), rank, status)
             if pool.size:
@@ -551,6 +578,55 @@ def _singletons(a: sparse.csr_matrix, rank: np.ndarray, status: np.ndarray) -> N
                 changed = True
         if not changed:
             return
+
+
+def _small_row(
+    coef: np.ndarray, cells: np.ndarray, values: np.ndarray, signs: np.ndarray, min_count: int
+) -> bool:
+    """:func:`_small_sums` for the suppressed ``cells`` of one relation (``coef``: theirs)."""
+    sign = signs[cells]
+    total = abs(float(values[cells].sum()))
+    return bool(
+        (coef < 0).all()
+        and ((sign > 0).all() or (sign < 0).all())
+        and 1 - _EPS <= total < min_count - _EPS
+    )
+
+
+def _small_sums(
+    a: sparse.csr_matrix,
+    ones: sparse.csr_matrix,
+    status: np.ndarray,
+    values: np.ndarray,
+    signs: np.ndarray,
+    min_count: int,
+) -> np.ndarray:
+    """Per relation: whether its suppressed cells (two or more) are all parts (the total
+    published), of one known sign, adding up to a count of 1 to ``min_count - 1``.
+
+    Examples
+    --------
+    >>> a = sparse.csr_matrix(np.array([[1.0, -1.0, -1.0, -1.0]]))
+    >>> ones = abs(a)
+    >>> values, signs = np.array([53.0, 1.0, 2.0, 50.0]), np.ones(4, dtype=np.int64)
+    >>> _small_sums(a, ones, np.array([0, 1, 1, 0]), values, signs, 5).tolist()
+    [True]
+    >>> _small_sums(a, ones, np.array([0, 1, 1, 2]), values, signs, 5).tolist()
+    [False]
+    """
+    hidden = (status != PUBLISHED).astype(float)
+    n_hidden = ones @ hidden
+    part = sparse.csr_matrix(((a.data < 0).astype(float), a.indices, a.indptr), shape=a.shape)
+    parts_hidden = part @ hidden
+    same = np.maximum(ones @ (hidden * (signs > 0)), ones @ (hidden * (signs < 0)))
+    total = np.abs(part @ (hidden * values))
+    return (
+        (n_hidden >= 2 - _EPS)
+        & (np.abs(parts_hidden - n_hidden) < _EPS)
+        & (np.abs(same - n_hidden) < _EPS)
+        & (total >= 1 - _EPS)
+        & (total < min_count - _EPS)
+    )
 
 
 def audit(
