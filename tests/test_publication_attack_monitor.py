@@ -40,6 +40,12 @@ _RULES = (
     'soort = "regel"\ndataset = "verkoop"\nperiode = [2022, 2023]\n'
     'meting = "aantal(energielabel == \'G\')"\nvergelijking = "<="\nnorm = 0\nmarge = 1\n'
     'per = "corporatie"\ngroepen = ["Portaal", "de Alliantie", "Omnia Wonen"]\n'
+) + "".join(  # De Horsten's planned sales (9; hidden beside Hoefkwartier's 3, DIA-02: 57)
+    f'\n[[afspraak]]\nid = "H{n}"\ntekst = "Verkoop De Horsten"\npartij = "corporaties"\n'
+    f'soort = "aantal"\ndataset = "verkoop"\nvergelijking = "<="\nnorm = {n}\n'
+    'selectie = [{ kolom = "buurtcode", op = "==", waarde = "BU03071002" },'
+    ' { kolom = "status", op = "==", waarde = "voorgenomen" }]\n'
+    for n in (8, 9)
 )
 
 
@@ -107,3 +113,16 @@ def test_group_statuses_do_not_pin_a_hidden_count(attacked: tuple) -> None:
     assert "oranje" not in str(table.at["G0", "toelichting"])
     assert pd.isna(table.at["G0", "status"])
     assert groups.at[("G0", "Omnia Wonen"), "status"] == "groen"  # 0 sales: nothing to hide
+
+
+def test_statuses_of_a_hidden_buurt_figure_do_not_pin_it(attacked: tuple) -> None:
+    """H8 (<= 8) rood and H9 (<= 9) groen, each selecting De Horsten, pinned its 9 planned
+    sales, which the buurt table hides beside Hoefkwartier's 3 (DIA-02 publishes 57: 57 -
+    23 - 10 - 12 - 9 = 3). The status of a row selecting a buurt is hidden with its figure."""
+    result, pub = attacked
+    truth = result.monitor.table.set_index("afspraak_id")
+    assert truth.loc[["H8", "H9"], "status"].tolist() == ["rood", "groen"]
+    table = pub.monitor.table.set_index("afspraak_id")
+    assert table.loc[["H8", "H9"], "gemeten"].isna().all()
+    shown = table.loc[["H8", "H9"], "status"].dropna()
+    assert len(shown) < 2, shown.to_dict()

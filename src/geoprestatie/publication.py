@@ -1194,6 +1194,26 @@ def _status_tells(how: str, marge: float, low: float, high: float, m: int) -> bo
     return len(seen) > 1
 
 
+def _per_buurt_statuses(full: MonitorResult, rules: Mapping[str, Any]) -> np.ndarray:
+    """Rows for the municipality whose agreement selects one buurt (``buurtcode`` in a
+    selection; no groups) and counts dwellings or households: their figure is hidden as a
+    buurt's figure (which the buurt table may hide without it being small), so is their
+    status: "<= 8" rood beside "<= 9" groen gave De Horsten's 9 planned sales back, and with
+    the DIA's sum Hoefkwartier's 3."""
+    table = full.table
+    if "afspraak_id" not in table:
+        return np.zeros(len(table), dtype=bool)
+    ids = table["afspraak_id"].astype(str)
+    grouped = (
+        set(full.groepen["afspraak_id"].astype(str))
+        if full.groepen is not None and "afspraak_id" in full.groepen
+        else set()
+    )
+    counting = {i for i, rule in rules.items() if rule[0] not in _NOT_COUNTS}
+    chosen = set(table.attrs.get(PER_BUURT, ())) & counting - grouped
+    return ids.isin(chosen).to_numpy(dtype=bool)
+
+
 def _hide_telling_statuses(public: MonitorResult, full: MonitorResult, m: int) -> MonitorResult:
     """Hide the status of a row or group whose measured figure is a count of 1 to ``m - 1``
     where the status against its published norm differs between such counts
@@ -1236,7 +1256,7 @@ def _hide_telling_statuses(public: MonitorResult, full: MonitorResult, m: int) -
         return out
 
     table, groepen = public.table, public.groepen
-    rows = telling(full.table, "norm", "norm")
+    rows = telling(full.table, "norm", "norm") | _per_buurt_statuses(full, rules)
     explained = np.zeros(len(table), dtype=bool)
     if groepen is not None and len(groepen):
         groups = telling(full.groepen, "norm_laag", "norm_hoog")
