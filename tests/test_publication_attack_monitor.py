@@ -8,6 +8,7 @@ on the same selection, or one norm with a band of one dwelling, pin the count.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -30,22 +31,35 @@ _PORTAAL_F = (
 #: three agreements on one figure (Portaal's sales with label F in 2022-2023: 3), a rule
 #: per corporation with an orange band of one sale (label G: 1, 1 and 0)
 _RULES = (
-    '\n[[afspraak]]\nid = "F2"\ntekst = "Portaal: hooguit 2 F"\npartij = "Portaal"\n'
-    'soort = "aantal"\nvergelijking = "<="\nnorm = 2\n' + _PORTAAL_F + "\n[[afspraak]]\n"
-    'id = "F3"\ntekst = "Portaal: hooguit 3 F"\npartij = "Portaal"\nsoort = "aantal"\n'
-    'vergelijking = "<="\nnorm = 3\n' + _PORTAAL_F + "\n[[afspraak]]\n"
-    'id = "FM"\ntekst = "Portaal: hooguit 2 F, marge 1"\npartij = "Portaal"\n'
-    'soort = "aantal"\nvergelijking = "<="\nnorm = 2\nmarge = 1\n' + _PORTAAL_F + "\n"
-    '[[afspraak]]\nid = "G0"\ntekst = "Geen verkoop met label G"\npartij = "corporaties"\n'
-    'soort = "regel"\ndataset = "verkoop"\nperiode = [2022, 2023]\n'
-    'meting = "aantal(energielabel == \'G\')"\nvergelijking = "<="\nnorm = 0\nmarge = 1\n'
-    'per = "corporatie"\ngroepen = ["Portaal", "de Alliantie", "Omnia Wonen"]\n'
-) + "".join(  # De Horsten's planned sales (9; hidden beside Hoefkwartier's 3, DIA-02: 57)
-    f'\n[[afspraak]]\nid = "H{n}"\ntekst = "Verkoop De Horsten"\npartij = "corporaties"\n'
-    f'soort = "aantal"\ndataset = "verkoop"\nvergelijking = "<="\nnorm = {n}\n'
-    'selectie = [{ kolom = "buurtcode", op = "==", waarde = "BU03071002" },'
-    ' { kolom = "status", op = "==", waarde = "voorgenomen" }]\n'
-    for n in (8, 9)
+    (
+        '\n[[afspraak]]\nid = "F2"\ntekst = "Portaal: hooguit 2 F"\npartij = "Portaal"\n'
+        'soort = "aantal"\nvergelijking = "<="\nnorm = 2\n' + _PORTAAL_F + "\n[[afspraak]]\n"
+        'id = "F3"\ntekst = "Portaal: hooguit 3 F"\npartij = "Portaal"\nsoort = "aantal"\n'
+        'vergelijking = "<="\nnorm = 3\n' + _PORTAAL_F + "\n[[afspraak]]\n"
+        'id = "FM"\ntekst = "Portaal: hooguit 2 F, marge 1"\npartij = "Portaal"\n'
+        'soort = "aantal"\nvergelijking = "<="\nnorm = 2\nmarge = 1\n' + _PORTAAL_F + "\n"
+        '[[afspraak]]\nid = "G0"\ntekst = "Geen verkoop met label G"\npartij = "corporaties"\n'
+        'soort = "regel"\ndataset = "verkoop"\nperiode = [2022, 2023]\n'
+        'meting = "aantal(energielabel == \'G\')"\nvergelijking = "<="\nnorm = 0\nmarge = 1\n'
+        'per = "corporatie"\ngroepen = ["Portaal", "de Alliantie", "Omnia Wonen"]\n'
+    )
+    + "".join(  # De Horsten's planned sales (9; hidden beside Hoefkwartier's 3, DIA-02: 57)
+        f'\n[[afspraak]]\nid = "H{n}"\ntekst = "Verkoop De Horsten"\npartij = "corporaties"\n'
+        f'soort = "aantal"\ndataset = "verkoop"\nvergelijking = "<="\nnorm = {n}\n'
+        'selectie = [{ kolom = "buurtcode", op = "==", waarde = "BU03071002" },'
+        ' { kolom = "status", op = "==", waarde = "voorgenomen" }]\n'
+        for n in (8, 9)
+    )
+    + (  # a share and a ban whose explanation counts a few records
+        '\n[[afspraak]]\nid = "AD"\ntekst = "Portaal verkoopt vooral label A-D"\n'
+        'partij = "Portaal"\nsoort = "aandeel"\ndataset = "verkoop"\nvan = 2022\ntot = 2023\n'
+        'selectie = [{ kolom = "corporatie", op = "==", waarde = "Portaal" }]\n'
+        'voorwaarde = [{ kolom = "energielabel", op = "niet_in", waarde = ["E", "F", "G"] }]\n'
+        'norm = 0.95\n\n[[afspraak]]\nid = "VO"\ntekst = "Omnia Wonen: geen verkoop E-G"\n'
+        'partij = "Omnia Wonen"\nsoort = "verbod"\ndataset = "verkoop"\n'
+        'selectie = [{ kolom = "corporatie", op = "==", waarde = "Omnia Wonen" }]\n'
+        'verboden_als = [{ kolom = "energielabel", op = "in", waarde = ["E", "F", "G"] }]\n'
+    )
 )
 
 
@@ -126,3 +140,27 @@ def test_statuses_of_a_hidden_buurt_figure_do_not_pin_it(attacked: tuple) -> Non
     assert table.loc[["H8", "H9"], "gemeten"].isna().all()
     shown = table.loc[["H8", "H9"], "status"].dropna()
     assert len(shown) < 2, shown.to_dict()
+
+
+def _small_numbers(text: object) -> list[int]:
+    """The whole numbers 1 to 4 in a text, and the rests of its "N van M" pairs."""
+    found = [int(n) for n in re.findall(r"\d+", str(text))]
+    pairs = [int(m) - int(n) for n, m in re.findall(r"(\d+) van (\d+)", str(text))]
+    return [n for n in found + pairs if 0 < n < 5]
+
+
+def test_explanations_count_no_few_records(attacked: tuple) -> None:
+    """AD (a share, Portaal's sales 2022-2023 with label A-D) published n_overtredingen 4
+    and "51 van 55 records" (4 sales with label E-G); VO (a ban) "13 record(s) ..., waarvan
+    2 gerealiseerd" (Omnia Wonen's 2 realised sales with label E-G)."""
+    result, pub = attacked
+    truth = result.monitor.table.set_index("afspraak_id")
+    assert truth.at["AD", "n_overtredingen"] == 4
+    assert "waarvan 2 gerealiseerd" in truth.at["VO", "toelichting"]
+    table = pub.monitor.table.set_index("afspraak_id")
+    for ident in ("AD", "VO"):
+        row = table.loc[ident]
+        assert not _small_numbers(row["toelichting"]), (ident, row["toelichting"])
+        assert pd.isna(row["n_overtredingen"]) or not 0 < row["n_overtredingen"] < 5
+        assert pd.notna(row["status"])  # the status stays
+    assert table.at["V1", "toelichting"] == truth.at["V1", "toelichting"]  # 74 of 74: shown

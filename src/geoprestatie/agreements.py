@@ -87,6 +87,7 @@ from geoprestatie.sources.stock import STOCK_COLUMNS, link_to_stock
 
 __all__ = [
     "COMPARISONS",
+    "MEASURED_DATASETS",
     "NET_GROWTH_TARGETS",
     "OPERATORS",
     "PER_BUURT",
@@ -961,6 +962,18 @@ def monitor(
         for a in agreements
         if a.soort == "prognose" and a.doel == "netto_groei"
     }
+    table.attrs[MEASURED_DATASETS] = {
+        a.id: (
+            a.regel.population.dataset
+            if isinstance(a.regel, Rule)
+            else "acties"
+            if a.regel is not None
+            else "prognose"
+            if a.soort == "prognose"
+            else a.dataset
+        )
+        for a in agreements
+    }
     table.attrs[STATUS_RULES] = {
         a.id: rule for a in agreements if (rule := _status_rule(a)) is not None
     }
@@ -984,6 +997,9 @@ def _status_rule(agreement: Agreement) -> tuple[str, str, float] | None:
 #: ``doel = "netto_groei"``) its ``(corporatie, van, tot, inclusief_sloop)``, the cell of the
 #: prognosis summary it measures (the publication hides it where the summary does).
 NET_GROWTH_TARGETS = "netto_groei_doelen"
+
+#: The ``attrs`` key of the monitor table: the dataset each agreement measures (by id).
+MEASURED_DATASETS = "datasets"
 
 #: The ``attrs`` key of the monitor table: per agreement whose status compares its measured
 #: figure with a norm, ``(dataset, vergelijking, marge)``: what a reader of the published

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,7 @@ import pandas as pd
 from geoprestatie._suppression import CELL_TOLERANCE, PRIMARY, PUBLISHED, CellSystem, protect
 from geoprestatie.agreements import (
     COMPARISONS,
+    MEASURED_DATASETS,
     NET_GROWTH_TARGETS,
     PER_BUURT,
     STATUS_RULES,
@@ -1113,6 +1115,55 @@ def _second_group(groepen: pd.DataFrame, hidden: np.ndarray, among: np.ndarray) 
     return out
 
 
+#: Record counts in a monitor row's explanation: "51 van 55 records", "13 record(s)",
+#: "waarvan 2 gerealiseerd", "(+3 onzeker)".
+_RECORD_COUNTS = re.compile(
+    r"(\d+)(?: van (\d+))? record|waarvan (\d+)|(\d+) onzeker|\+(\d+) onzeker"
+)
+
+
+def _small_records(table: pd.DataFrame, m: int) -> np.ndarray:
+    """Rows of agreements on dwellings or households whose explanation counts 1 to ``m -
+    1`` records, directly or as the rest of a whole ("51 van 55 records": 4 without), or
+    whose share (``aandeel``) fails for 1 to ``m - 1`` records (``n_overtredingen``):
+    Portaal's 4 sales with label E-G and Omnia Wonen's 2 realised ones ("waarvan 2
+    gerealiseerd") were published so.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"afspraak_id": ["A", "B", "C"], "soort": ["aandeel", "regel",
+    ...     "verbod"], "n_overtredingen": [4, 1, 13], "toelichting": ["51 van 55 records",
+    ...     "per jaar: 1 groen, 1 rood", "13 record(s), waarvan 2 gerealiseerd"]})
+    >>> t.attrs[MEASURED_DATASETS] = {"A": "verkoop", "B": "toewijzingen", "C": "verkoop"}
+    >>> _small_records(t, 5).tolist()
+    [True, False, True]
+    """
+    datasets = table.attrs.get(MEASURED_DATASETS) or {}
+    out = np.zeros(len(table), dtype=bool)
+    texts = table["toelichting"] if "toelichting" in table else pd.Series(None, index=table.index)
+    shares = (
+        table["soort"].astype(str).eq("aandeel").to_numpy()
+        if "soort" in table
+        else np.zeros(len(table), dtype=bool)
+    )
+    failing = (
+        _small_count(table["n_overtredingen"], m)
+        if "n_overtredingen" in table
+        else np.zeros(len(table), dtype=bool)
+    )
+    for pos, (ident, text) in enumerate(zip(table["afspraak_id"].astype(str), texts, strict=True)):
+        if datasets.get(ident, "") in _NOT_COUNTS:
+            continue
+        counts: list[int] = []
+        for found in _RECORD_COUNTS.findall(text if isinstance(text, str) else ""):
+            n, of, *rest = (int(g) if g else None for g in found)
+            counts += [c for c in (n, *rest) if c is not None]
+            if n is not None and of is not None:
+                counts.append(of - n)
+        out[pos] = any(0 < c < m for c in counts) or bool(shares[pos] and failing[pos])
+    return out
+
+
 def _hide_small_measures(table: pd.DataFrame, m: int) -> pd.DataFrame:
     """The monitor table with the measured figures and explanation of every row whose
     measured value is a count of 1 to ``m - 1`` (a selection narrowed to one corporation
@@ -1135,6 +1186,7 @@ def _hide_small_measures(table: pd.DataFrame, m: int) -> pd.DataFrame:
             small |= _small_count(table[col], m)
     if "afspraak_id" in table:  # a selection on buurtcode: a buurt's figure (or many)
         small |= table["afspraak_id"].astype(str).isin(table.attrs.get(PER_BUURT, ())).to_numpy()
+        small |= _small_records(table, m)
     if not small.any():
         return table
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
