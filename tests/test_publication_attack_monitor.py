@@ -60,6 +60,15 @@ _RULES = (
         'selectie = [{ kolom = "corporatie", op = "==", waarde = "Omnia Wonen" }]\n'
         'verboden_als = [{ kolom = "energielabel", op = "in", waarde = ["E", "F", "G"] }]\n'
     )
+    + "".join(  # rules on the prognosis per corporation: demolition 2022-2023
+        f'\n[[afspraak]]\nid = "{ident}"\ntekst = "Sloop"\npartij = "corporaties"\n'
+        f'soort = "regel"\ndataset = "prognose"\nmeting = "som(sloop)"\nnorm = -1000\n{extra}\n'
+        for ident, extra in (
+            ("PS", "filter = \"corporatie == 'Portaal'\""),
+            ("PO", "filter = \"corporatie == 'Omnia Wonen'\""),
+            ("PB", 'per = "corporatie"'),
+        )
+    )
 )
 
 
@@ -164,3 +173,21 @@ def test_explanations_count_no_few_records(attacked: tuple) -> None:
         assert pd.isna(row["n_overtredingen"]) or not 0 < row["n_overtredingen"] < 5
         assert pd.notna(row["status"])  # the status stays
     assert table.at["V1", "toelichting"] == truth.at["V1", "toelichting"]  # 74 of 74: shown
+
+
+def test_rules_on_the_prognosis_give_no_hidden_summary_cell_back(attacked: tuple) -> None:
+    """The summary hides Portaal's and Omnia Wonen's demolition (-4 and 0; Totaal -148, de
+    Alliantie -144). A rule measuring som(sloop) published -4 (PS; a negative count was
+    not small), and PO's or PB's 0 of Omnia Wonen gave -148 + 144 - 0 = -4 back."""
+    result, pub = attacked
+    truth = result.monitor.table.set_index("afspraak_id")
+    assert truth.loc[["PS", "PO"], "gemeten"].tolist() == [-4, 0]
+    summary = pub.prognosis_summary
+    assert pd.isna(summary.at["Sloop", "Portaal"]) and pd.isna(summary.at["Sloop", "Omnia Wonen"])
+    table = pub.monitor.table.set_index("afspraak_id")
+    for ident in ("PS", "PO", "PB"):
+        assert pd.isna(table.at[ident, "gemeten"]) and pd.isna(table.at[ident, "status"])
+        assert "-4" not in str(table.at[ident, "toelichting"])
+    groups = pub.monitor.groepen
+    shown = groups[(groups["afspraak_id"] == "PB") & groups["gemeten"].notna()]
+    assert shown.empty, shown.to_dict("records")

@@ -620,13 +620,14 @@ def _small_sums(
     parts_hidden = part @ hidden
     same = np.maximum(ones @ (hidden * (signs > 0)), ones @ (hidden * (signs < 0)))
     total = np.abs(part @ (hidden * values))
-    return (
+    flags: np.ndarray = (
         (n_hidden >= 2 - _EPS)
         & (np.abs(parts_hidden - n_hidden) < _EPS)
         & (np.abs(same - n_hidden) < _EPS)
         & (total >= 1 - _EPS)
         & (total < min_count - _EPS)
     )
+    return flags
 
 
 def audit(

@@ -1020,12 +1020,12 @@ _GROUP_FIGURES = ("gemeten", "gemeten_laag", "gemeten_hoog")
 
 def _small_count(values: pd.Series, m: int) -> np.ndarray:
     """True where a measured figure (a number, or Dutch-formatted text "1.850") is a whole
-    count of 1 to ``m - 1``.
+    count of 1 to ``m - 1``, or of -1 to ``-(m - 1)`` (removals).
 
     Examples
     --------
-    >>> _small_count(pd.Series(["3", "1.850", None, "0", "2,5"]), 5).tolist()
-    [True, False, False, False, False]
+    >>> _small_count(pd.Series(["3", "1.850", None, "0", "2,5", "-4"]), 5).tolist()
+    [True, False, False, False, False, True]
     """
     if pd.api.types.is_numeric_dtype(values):
         v = pd.to_numeric(values, errors="coerce")
@@ -1036,7 +1036,8 @@ def _small_count(values: pd.Series, m: int) -> np.ndarray:
             .str.replace(",", ".", regex=False),
             errors="coerce",
         )
-    return ((v >= 1) & (v < m) & (v == v.round())).fillna(False).to_numpy(dtype=bool)
+    size = v.abs()  # a removal (sloop -4) is a count too
+    return ((size >= 1) & (size < m) & (v == v.round())).fillna(False).to_numpy(dtype=bool)
 
 
 def _public_groups(groepen: pd.DataFrame, table: pd.DataFrame, m: int) -> pd.DataFrame:
@@ -1217,10 +1218,13 @@ def _public_monitor(monitor: MonitorResult, table: pd.DataFrame, m: int) -> Moni
 _NOT_COUNTS = ("acties", "geld", "plannen", "kengetallen")
 
 
-def _status_tells(how: str, marge: float, low: float, high: float, m: int) -> bool:
+def _status_tells(
+    how: str, marge: float, low: float, high: float, m: int, *, negative: bool = False
+) -> bool:
     """Whether the status against the norm ``[low, high]`` (comparison ``how``, orange band
-    ``marge``) differs between the counts 1 to ``m - 1``: then it brackets a hidden count
-    (two norms or an orange band of one pin it). An unknown norm or comparison: True.
+    ``marge``) differs between the counts 1 to ``m - 1`` (-1 to ``-(m - 1)`` for a
+    ``negative`` one, a removal): then it brackets a hidden count (two norms or an orange
+    band of one pin it). An unknown norm or comparison: True.
 
     Examples
     --------
@@ -1241,7 +1245,7 @@ def _status_tells(how: str, marge: float, low: float, high: float, m: int) -> bo
     # the shorthands' band (``abs(d) <= marge``, also at 0) and the rules' (only ``marge > 0``)
     seen = {
         tuple(status(v, n, band) for n in (low, high) for band in (True, marge > 0))
-        for v in range(1, m)
+        for v in (range(-m + 1, 0) if negative else range(1, m))
     }
     return len(seen) > 1
 
@@ -1296,15 +1300,27 @@ def _hide_telling_statuses(public: MonitorResult, full: MonitorResult, m: int) -
         for col in _GROUP_FIGURES:
             if col in frame:
                 small |= _small_count(frame[col], m)
-        lows = pd.to_numeric(frame.get(low), errors="coerce")
-        highs = pd.to_numeric(frame.get(high), errors="coerce")
+        nan = pd.Series(np.nan, index=frame.index)
+        lows = pd.to_numeric(frame.get(low, nan), errors="coerce")
+        highs = pd.to_numeric(frame.get(high, nan), errors="coerce")
+        measured = (
+            pd.to_numeric(
+                frame["gemeten"]
+                .astype("string")
+                .str.replace(".", "", regex=False)
+                .str.replace(",", ".", regex=False),
+                errors="coerce",
+            ).fillna(0)
+            if "gemeten" in frame
+            else None
+        )
         for pos in np.flatnonzero(small).tolist():
             rule = rules.get(str(frame["afspraak_id"].iloc[pos]))
             if rule is None or rule[0] in _NOT_COUNTS:
                 continue
-            lo = float(lows.iloc[pos]) if lows is not None else np.nan
-            hi = float(highs.iloc[pos]) if highs is not None else np.nan
-            out[pos] = _status_tells(rule[1], rule[2], lo, hi, m)
+            lo, hi = float(lows.iloc[pos]), float(highs.iloc[pos])
+            below = bool(measured.iloc[pos] < 0) if measured is not None else False
+            out[pos] = _status_tells(rule[1], rule[2], lo, hi, m, negative=below)
         return out
 
     table, groepen = public.table, public.groepen
@@ -1380,6 +1396,50 @@ def _hide_net_growth(
     return dataclasses.replace(monitor, table=_hide(table, hidden))
 
 
+def _hide_prognosis_rules(monitor: MonitorResult, *frames: pd.DataFrame | None) -> MonitorResult:
+    """Hide the figures and statuses of the rules (``soort = "regel"``) on the ``prognose``
+    dataset, per corporation, buurt and year, where a public prognosis frame (``frames``:
+    per buurt, the summary; none given: always) hides a cell. A rule may measure any sum
+    of it ("som(sloop)" of one corporation, per corporation or year), which no relation of
+    the suppression knows: Portaal's hidden demolition of 4 was published as a rule's -4,
+    and beside Omnia Wonen's 0 and the summary's -148 and -144 by subtraction.
+
+    Examples
+    --------
+    >>> from geoprestatie.agreements import MonitorResult
+    >>> t = pd.DataFrame({"afspraak_id": ["R"], "soort": ["regel"], "status": ["groen"],
+    ...                   "gemeten": [0.0]})
+    >>> t.attrs[MEASURED_DATASETS] = {"R": "prognose"}
+    >>> _hide_prognosis_rules(MonitorResult(table=t)).table[["status", "gemeten"]].to_numpy()
+    array([[<NA>, <NA>]], dtype=object)
+    """
+    table = monitor.table
+    if table is None or not len(table) or "afspraak_id" not in table:
+        return monitor
+    shown = [f for f in frames if f is not None]
+    if frames and not any(suppressed_mask(f).to_numpy().any() for f in shown):
+        return monitor
+    datasets = table.attrs.get(MEASURED_DATASETS) or {}
+    kinds = table["soort"].astype(str) if "soort" in table else pd.Series("", index=table.index)
+    ids = table["afspraak_id"].astype(str)
+    rows = (ids.map(datasets).eq("prognose") & kinds.eq("regel")).to_numpy(dtype=bool)
+    if not rows.any():
+        return monitor
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for col in ("status", "trend", *_MEASURES):
+        if col in mask:
+            mask[col] = rows
+    groepen = monitor.groepen
+    if groepen is not None and len(groepen) and "afspraak_id" in groepen:
+        chosen = groepen["afspraak_id"].astype(str).isin(set(ids[rows])).to_numpy(dtype=bool)
+        gmask = pd.DataFrame(False, index=groepen.index, columns=groepen.columns)
+        for col in ("status", *_GROUP_FIGURES):
+            if col in gmask:
+                gmask[col] = chosen
+        groepen = _hide(groepen, gmask)
+    return dataclasses.replace(monitor, table=_hide(table, mask), groepen=groepen)
+
+
 #: What a monitor row or group measures: counts over the municipality's records.
 _MEASURES = ("gemeten", "gemeten_laag", "gemeten_hoog", "n_overtredingen", "toelichting")
 
@@ -1438,7 +1498,7 @@ def publish_monitor(
         empty = pd.DataFrame({"dia_id": [], "buurtcodes": []})
         frames = publish_frames(table=table, scored=table, areas=empty, policy=policy, stock=stock)
         public_table, hidden_totals = frames.table, frames.hidden_totals
-    public = _public_monitor(monitor, public_table, policy.min_woningen)
+    public = _hide_prognosis_rules(_public_monitor(monitor, public_table, policy.min_woningen))
     return _without_measures(public) if _stock_hidden(hidden_totals) else public
 
 
@@ -1484,6 +1544,11 @@ def publish(result: RunResult, policy: PublicationPolicy | None = None) -> RunRe
     if monitor is not None:
         monitor = _public_monitor(monitor, pub.table, policy.min_woningen)
         monitor = _hide_net_growth(monitor, pub.prognosis_summary, result.prognosis)
+        monitor = _hide_prognosis_rules(
+            monitor,
+            pub.prognosis_summary,
+            pub.prognosis if pub.prognosis is not None else pd.DataFrame(),
+        )
         if _stock_hidden(pub.hidden_totals):
             monitor = _without_measures(monitor)
     return dataclasses.replace(
