@@ -69,6 +69,11 @@ _RULES = (
             ("PB", 'per = "corporatie"'),
         )
     )
+    + (  # the same from the plans the prognosis is made of
+        '\n[[afspraak]]\nid = "PP"\ntekst = "Sloop Omnia Wonen (plannen)"\npartij = "Omnia Wonen"\n'
+        'soort = "regel"\ndataset = "plannen"\nmeting = "som(aantal)"\nnorm = 1000\n'
+        "vergelijking = \"<=\"\nfilter = \"corporatie == 'Omnia Wonen' en mutatie == 'sloop'\"\n"
+    )
 )
 
 
@@ -185,7 +190,8 @@ def test_rules_on_the_prognosis_give_no_hidden_summary_cell_back(attacked: tuple
     summary = pub.prognosis_summary
     assert pd.isna(summary.at["Sloop", "Portaal"]) and pd.isna(summary.at["Sloop", "Omnia Wonen"])
     table = pub.monitor.table.set_index("afspraak_id")
-    for ident in ("PS", "PO", "PB"):
+    assert truth.at["PP", "gemeten"] == 0
+    for ident in ("PS", "PO", "PB", "PP"):
         assert pd.isna(table.at[ident, "gemeten"]) and pd.isna(table.at[ident, "status"])
         assert "-4" not in str(table.at[ident, "toelichting"])
     groups = pub.monitor.groepen

@@ -91,6 +91,7 @@ __all__ = [
     "NET_GROWTH_TARGETS",
     "OPERATORS",
     "PER_BUURT",
+    "PER_CORPORATION",
     "RESULT_COLUMNS",
     "RULE_KINDS",
     "STATUSES",
@@ -962,6 +963,9 @@ def monitor(
         for a in agreements
         if a.soort == "prognose" and a.doel == "netto_groei"
     }
+    table.attrs[PER_CORPORATION] = [
+        a.id for a in agreements if "corporatie" in repr((a.selectie, a.voorwaarde, a.regel))
+    ]
     table.attrs[MEASURED_DATASETS] = {
         a.id: (
             a.regel.population.dataset
@@ -997,6 +1001,10 @@ def _status_rule(agreement: Agreement) -> tuple[str, str, float] | None:
 #: ``doel = "netto_groei"``) its ``(corporatie, van, tot, inclusief_sloop)``, the cell of the
 #: prognosis summary it measures (the publication hides it where the summary does).
 NET_GROWTH_TARGETS = "netto_groei_doelen"
+
+#: The ``attrs`` key of the monitor table: the ids of agreements whose selection, condition
+#: or measure names ``corporatie`` (a corporation's figures).
+PER_CORPORATION = "per_corporatie"
 
 #: The ``attrs`` key of the monitor table: the dataset each agreement measures (by id).
 MEASURED_DATASETS = "datasets"

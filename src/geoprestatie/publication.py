@@ -61,6 +61,7 @@ from geoprestatie.agreements import (
     MEASURED_DATASETS,
     NET_GROWTH_TARGETS,
     PER_BUURT,
+    PER_CORPORATION,
     STATUS_RULES,
     MonitorResult,
 )
@@ -1398,11 +1399,12 @@ def _hide_net_growth(
 
 def _hide_prognosis_rules(monitor: MonitorResult, *frames: pd.DataFrame | None) -> MonitorResult:
     """Hide the figures and statuses of the rules (``soort = "regel"``) on the ``prognose``
-    dataset, per corporation, buurt and year, where a public prognosis frame (``frames``:
-    per buurt, the summary; none given: always) hides a cell. A rule may measure any sum
-    of it ("som(sloop)" of one corporation, per corporation or year), which no relation of
-    the suppression knows: Portaal's hidden demolition of 4 was published as a rule's -4,
-    and beside Omnia Wonen's 0 and the summary's -148 and -144 by subtraction.
+    dataset, per corporation, buurt and year, and on the ``plannen`` it is made of where
+    they name ``corporatie``, where a public prognosis frame (``frames``: per buurt, the
+    summary; none given: always) hides a cell. A rule may measure any sum of it
+    ("som(sloop)" of one corporation, per corporation or year), which no relation of the
+    suppression knows: Portaal's hidden demolition of 4 was published as a rule's -4, and
+    beside Omnia Wonen's 0 and the summary's -148 and -144 by subtraction.
 
     Examples
     --------
@@ -1422,7 +1424,9 @@ def _hide_prognosis_rules(monitor: MonitorResult, *frames: pd.DataFrame | None) 
     datasets = table.attrs.get(MEASURED_DATASETS) or {}
     kinds = table["soort"].astype(str) if "soort" in table else pd.Series("", index=table.index)
     ids = table["afspraak_id"].astype(str)
-    rows = (ids.map(datasets).eq("prognose") & kinds.eq("regel")).to_numpy(dtype=bool)
+    source = ids.map(datasets)
+    by_corporation = source.eq("plannen") & ids.isin(table.attrs.get(PER_CORPORATION, ()))
+    rows = ((source.eq("prognose") | by_corporation) & kinds.eq("regel")).to_numpy(dtype=bool)
     if not rows.any():
         return monitor
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
