@@ -1220,12 +1220,20 @@ _NOT_COUNTS = ("acties", "geld", "plannen", "kengetallen")
 
 
 def _status_tells(
-    how: str, marge: float, low: float, high: float, m: int, *, negative: bool = False
+    how: str,
+    marge: float,
+    low: float,
+    high: float,
+    m: int,
+    *,
+    negative: bool = False,
+    counts: range | None = None,
 ) -> bool:
     """Whether the status against the norm ``[low, high]`` (comparison ``how``, orange band
     ``marge``) differs between the counts 1 to ``m - 1`` (-1 to ``-(m - 1)`` for a
     ``negative`` one, a removal): then it brackets a hidden count (two norms or an orange
-    band of one pin it). An unknown norm or comparison: True.
+    band of one pin it); or between ``counts`` where given. An unknown norm or
+    comparison: True.
 
     Examples
     --------
@@ -1246,7 +1254,7 @@ def _status_tells(
     # the shorthands' band (``abs(d) <= marge``, also at 0) and the rules' (only ``marge > 0``)
     seen = {
         tuple(status(v, n, band) for n in (low, high) for band in (True, marge > 0))
-        for v in (range(-m + 1, 0) if negative else range(1, m))
+        for v in (counts or (range(-m + 1, 0) if negative else range(1, m)))
     }
     return len(seen) > 1
 
@@ -1255,8 +1263,9 @@ def _per_buurt_statuses(full: MonitorResult, rules: Mapping[str, Any]) -> np.nda
     """Rows for the municipality whose agreement selects one buurt (``buurtcode`` in a
     selection; no groups) and counts dwellings or households: their figure is hidden as a
     buurt's figure (which the buurt table may hide without it being small), so is their
-    status: "<= 8" rood beside "<= 9" groen gave De Horsten's 9 planned sales back, and with
-    the DIA's sum Hoefkwartier's 3."""
+    status where it differs between counts (">= 0" is groen for every count: it stays):
+    "<= 8" rood beside "<= 9" groen gave De Horsten's 9 planned sales back, and with the
+    DIA's sum Hoefkwartier's 3."""
     table = full.table
     if "afspraak_id" not in table:
         return np.zeros(len(table), dtype=bool)
@@ -1267,8 +1276,14 @@ def _per_buurt_statuses(full: MonitorResult, rules: Mapping[str, Any]) -> np.nda
         else set()
     )
     counting = {i for i, rule in rules.items() if rule[0] not in _NOT_COUNTS}
-    chosen = set(table.attrs.get(PER_BUURT, ())) & counting - grouped
-    return ids.isin(chosen).to_numpy(dtype=bool)
+    chosen = ids.isin(set(table.attrs.get(PER_BUURT, ())) & counting - grouped).to_numpy(copy=True)
+    norms = pd.to_numeric(table.get("norm", pd.Series(np.nan, index=table.index)))
+    for pos in np.flatnonzero(chosen).tolist():  # a status the same for every count stays
+        how, marge = rules[ids.iloc[pos]][1:]
+        norm = float(norms.iloc[pos])
+        top = int(abs(norm) + marge) + 3 if np.isfinite(norm) else 3
+        chosen[pos] = _status_tells(how, marge, norm, norm, 0, counts=range(0, top))
+    return np.asarray(chosen, dtype=bool)
 
 
 def _hide_telling_statuses(public: MonitorResult, full: MonitorResult, m: int) -> MonitorResult:
