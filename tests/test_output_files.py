@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from geoprestatie import _fork
 from geoprestatie.errors import GeoprestatieError
 from geoprestatie.output import files
 
@@ -38,6 +39,32 @@ def test_layout_and_manifest(tmp_path: Path) -> None:
     assert [f["pad"] for f in manifest["bestanden"]] == ["intern/a.csv", "publiek/a.csv"]
     assert manifest["bestanden"][1]["bytes"] == 3 and len(manifest["bestanden"][1]["sha256"]) == 64
     assert written[-1] == out / "run.json"
+
+
+@pytest.mark.skipif(not _fork.available(), reason="no fork on this platform")
+def test_intern_is_written_niced_beside_publiek(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """intern/ is awaited last: its process runs at a lower priority than the one writing
+    publiek/ (whose PDF print ends the run)."""
+    monkeypatch.setattr(_fork, "spare_core", lambda: True)
+    monkeypatch.setattr(_fork, "small", lambda: True)
+    seen = {}
+
+    def writer(name: str):
+        def write(folder: Path) -> list[Path]:
+            seen[name] = os.nice(0)
+            path = folder / f"{name}.txt"
+            path.write_text(str(os.nice(0)))
+            return [path]
+
+        return write
+
+    files.write_output_set(tmp_path / "uit", public=writer("publiek"), internal=writer("intern"))
+    here = os.nice(0)
+    assert seen == {"publiek": here}  # intern/ ran in another process
+    niced = int((tmp_path / "uit" / "intern" / "intern.txt").read_text())
+    assert niced == min(here + files.INTERN_NICE, 19) > here
 
 
 def test_second_run_needs_force_and_replaces_the_whole_set(tmp_path: Path) -> None:

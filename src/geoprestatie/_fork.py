@@ -211,7 +211,7 @@ class Job(Generic[T]):
             warnings.warn_explicit(message, category, filename, lineno)
 
 
-def start(job: Callable[[], T], *, light: bool = False) -> Job[T]:
+def start(job: Callable[[], T], *, light: bool = False, nice: int = 0) -> Job[T]:
     """Start ``job`` in a forked child (:func:`available`, :func:`spare_core` and, unless
     the job is ``light``, :func:`small`); else it runs in place when :meth:`Job.result` is
     called, where and in the order the work was done before it could run beside the caller.
@@ -220,6 +220,10 @@ def start(job: Callable[[], T], *, light: bool = False) -> Job[T]:
     computes per buurt, or sums the dwellings into a buurt-level frame), so it may run
     beside a large run too (a national run: PNGs and the prognosis in children, 2.19 GB
     summed peak, the same as in one process).
+
+    ``nice``: the child runs at this much lower priority (:func:`os.nice`): a job whose
+    result is asked for last takes a core only when the caller and the other jobs leave
+    it, instead of slowing the work that is waited for first.
 
     Examples
     --------
@@ -239,16 +243,18 @@ def start(job: Callable[[], T], *, light: bool = False) -> Job[T]:
         # Python >= 3.12 warns on fork with threads (e.g. idle BLAS workers); the child
         # only writes files and leaves with os._exit
         warnings.simplefilter("ignore", DeprecationWarning)
-        process = context.Process(target=_child, args=(job, send), daemon=True)
+        process = context.Process(target=_child, args=(job, send, nice), daemon=True)
         process.start()
     send.close()
     return Job(process, receive, unfreeze=not frozen_before)
 
 
-def _child(job: Callable[[], Any], send: Connection) -> None:
+def _child(job: Callable[[], Any], send: Connection, nice: int = 0) -> None:
     """In the child: run ``job``, send (value, warnings, exception) to the parent."""
     for sig in (signal.SIGINT, signal.SIGTERM):  # the parent cleans up; the child just stops
         signal.signal(sig, signal.SIG_DFL)
+    if nice:
+        os.nice(nice)
     value: Any = None
     error: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught:
