@@ -640,9 +640,15 @@ def write_outputs(
         )
     if progress is not None:
         progress("[uitvoer] publiek/ (privacy toegepast) en intern/")
-    public = publication.publish(result, policy)
-    for note in public.notes[len(result.notes) :]:
-        warnings.warn(note, DataWarning, stacklevel=2)
+
+    def public(folder: Path) -> list[Path]:
+        # published here, so intern/ (which needs the full result only) is already being
+        # written beside it in another process
+        published = publication.publish(result, policy)
+        for note in published.notes[len(result.notes) :]:
+            warnings.warn(note, DataWarning, stacklevel=2)
+        return write_all(published, folder, browser=browser)
+
     m = policy.min_woningen
     meta = {
         "config": str(result.config.source) if result.config.source else "demo",
@@ -653,7 +659,7 @@ def write_outputs(
     }
     return write_output_set(
         out,
-        public=lambda folder: write_all(public, folder, browser=browser),
+        public=public,
         internal=lambda folder: write_internal(result, folder),
         force=force,
         inputs=input_paths(result.config),
