@@ -1181,18 +1181,22 @@ def run(
     import dataclasses
     import time
 
-    from geoprestatie.config import demo_config, load_config
     from geoprestatie.output import pdf
 
     started = time.perf_counter()
+    # Chromium starts now, beside the imports and the stages, and prints the report at the
+    # end; the demo prints it, so its Chromium starts before the config's imports (geopandas)
+    browser = pdf.start_browser() if config_file is None else None
+    from geoprestatie.config import demo_config, load_config
+
     config = demo_config() if config_file is None else load_config(config_file)
     if csv_dialect is not None:
         tables = dict(config.tables)
         tables["uitvoer"] = {**config.section("uitvoer"), "csv": csv_dialect}
         config = dataclasses.replace(config, tables=tables)
-    # Chromium starts now, beside the imports and the stages, and prints the report at the end
     wants_pdf = config.section("uitvoer").get("pdf", True) is True
-    browser = pdf.start_browser() if wants_pdf else None
+    if browser is None and wants_pdf:
+        browser = pdf.start_browser()
     with browser or contextlib.nullcontext():
         result, written = _run_and_write(config, config_file, out, force, quiet, browser)
     if browser is not None and browser.failure:
