@@ -165,10 +165,11 @@ def test_a_large_process_runs_its_jobs_in_place(monkeypatch: pytest.MonkeyPatch)
     assert _fork.start(os.getpid).result() != os.getpid()
 
 
-def test_nice_lowers_the_child_s_priority_only() -> None:
+def test_a_background_job_runs_niced() -> None:
     """A job asked for last runs niced: it takes a core only when the rest leave it."""
     here = os.nice(0)
-    assert _fork.start(lambda: os.nice(0), nice=5).result() == min(here + 5, 19)
+    niced = _fork.start(lambda: os.nice(0), background=True).result()
+    assert niced == min(here + _fork.BACKGROUND_NICE, 19) > here
     assert _fork.start(lambda: os.nice(0)).result() == here
     assert os.nice(0) == here  # the caller keeps its priority
 

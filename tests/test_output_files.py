@@ -64,7 +64,7 @@ def test_intern_is_written_niced_beside_publiek(
     here = os.nice(0)
     assert seen == {"publiek": here}  # intern/ ran in another process
     niced = int((tmp_path / "uit" / "intern" / "intern.txt").read_text())
-    assert niced == min(here + files.INTERN_NICE, 19) > here
+    assert niced == min(here + _fork.BACKGROUND_NICE, 19) > here
 
 
 def test_second_run_needs_force_and_replaces_the_whole_set(tmp_path: Path) -> None:

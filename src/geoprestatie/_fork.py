@@ -31,7 +31,16 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-__all__ = ["MAX_FORK_RSS", "Job", "available", "others_running", "small", "spare_core", "start"]
+__all__ = [
+    "BACKGROUND_NICE",
+    "MAX_FORK_RSS",
+    "Job",
+    "available",
+    "others_running",
+    "small",
+    "spare_core",
+    "start",
+]
 
 T = TypeVar("T")
 
@@ -211,7 +220,11 @@ class Job(Generic[T]):
             warnings.warn_explicit(message, category, filename, lineno)
 
 
-def start(job: Callable[[], T], *, light: bool = False, nice: int = 0) -> Job[T]:
+#: How much lower the priority of a *background* job's child is (:func:`os.nice`).
+BACKGROUND_NICE = 10
+
+
+def start(job: Callable[[], T], *, light: bool = False, background: bool = False) -> Job[T]:
     """Start ``job`` in a forked child (:func:`available`, :func:`spare_core` and, unless
     the job is ``light``, :func:`small`); else it runs in place when :meth:`Job.result` is
     called, where and in the order the work was done before it could run beside the caller.
@@ -221,9 +234,10 @@ def start(job: Callable[[], T], *, light: bool = False, nice: int = 0) -> Job[T]
     beside a large run too (a national run: PNGs and the prognosis in children, 2.19 GB
     summed peak, the same as in one process).
 
-    ``nice``: the child runs at this much lower priority (:func:`os.nice`): a job whose
-    result is asked for last takes a core only when the caller and the other jobs leave
-    it, instead of slowing the work that is waited for first.
+    ``background``: the child runs at a lower priority (:data:`BACKGROUND_NICE`): a job
+    whose result is asked for last takes a core when the caller and the other jobs leave
+    it (the caller waiting for another process, a core free), instead of slowing the work
+    that is waited for first.
 
     Examples
     --------
@@ -243,6 +257,7 @@ def start(job: Callable[[], T], *, light: bool = False, nice: int = 0) -> Job[T]
         # Python >= 3.12 warns on fork with threads (e.g. idle BLAS workers); the child
         # only writes files and leaves with os._exit
         warnings.simplefilter("ignore", DeprecationWarning)
+        nice = BACKGROUND_NICE if background else 0
         process = context.Process(target=_child, args=(job, send, nice), daemon=True)
         process.start()
     send.close()

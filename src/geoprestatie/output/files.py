@@ -56,8 +56,6 @@ SETS = ("publiek", "intern")
 #: free space needed before a run starts (the demo set is ~10 MB; a province ~200 MB)
 MIN_FREE_BYTES = 256 * 1024 * 1024
 _STAGING = ".geoprestatie-staging-"
-#: how much lower the priority of the process writing ``intern/`` is (:func:`os.nice`)
-INTERN_NICE = 10
 _OLD = ".geoprestatie-vorige-"
 
 
@@ -289,7 +287,7 @@ def _write_sets(staging: Path, public: Writer, internal: Writer) -> None:
         (staging / name).mkdir()
     # intern/ is awaited last: niced, it leaves the cores to the PNGs and the report, whose
     # PDF print is the end of the run, and takes what they leave
-    job = _fork.start(lambda: internal(staging / SETS[1]), nice=INTERN_NICE)
+    job = _fork.start(lambda: internal(staging / SETS[1]), background=True)
     try:
         public(staging / SETS[0])
     except BaseException:

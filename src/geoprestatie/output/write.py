@@ -41,12 +41,23 @@ def write_all(
     paths written. Chromium prints ``rapport.pdf`` (another process, about 1 s with a
     ``browser`` started ahead, 3 s without) while the GeoPackage and the tables are written.
     """
+    # the GeoPackage and the tables in a background process beside the visuals, whose
+    # report Chromium prints last; in a large run here, after the visuals, beside the print
+    data = _fork.start(partial(_data_files, result, folder, dwellings=dwellings), background=True)
     with ThreadPoolExecutor(max_workers=1) as printer:
-        written, pdf = _visuals(result, folder, printer, browser)
-        written += write_gpkg(result, folder, dwellings=dwellings)
-        written += write_tables(result, folder)
+        try:
+            written, pdf = _visuals(result, folder, printer, browser)
+        except BaseException:
+            data.cancel()
+            raise
+        written += data.result()
         written += _printed(pdf)
     return written
+
+
+def _data_files(result: RunResult, folder: Path, *, dwellings: bool) -> list[Path]:
+    """The GeoPackage and the tables of :func:`write_all`."""
+    return write_gpkg(result, folder, dwellings=dwellings) + write_tables(result, folder)
 
 
 #: A map larger than this is linked from the report instead of embedded in it (a national
