@@ -54,6 +54,49 @@ def test_demo_run_all_stages(demo_result: pipeline.RunResult) -> None:
     assert "213" in r.prognosis_summary.to_string()
 
 
+def test_public_set_the_same_with_its_data_files_in_the_background(
+    demo_result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``write_all`` writes the GeoPackage and the tables in a background job beside the
+    maps, PNGs and report: the same files, byte for byte, as all in this process."""
+    import dataclasses
+    import os
+
+    from geoprestatie import _fork
+    from geoprestatie.output import write
+
+    if not _fork.available():
+        pytest.skip("no fork on this platform")
+    tables = dict(demo_result.config.tables)
+    tables["uitvoer"] = {**demo_result.config.section("uitvoer"), "pdf": False}
+    result = dataclasses.replace(
+        demo_result, config=dataclasses.replace(demo_result.config, tables=tables)
+    )
+    writer = tmp_path / "pid"
+    real = write.write_tables  # type: ignore[attr-defined]
+
+    def spy(*args: object, **kwargs: object) -> list[Path]:
+        writer.write_text(f"{os.getpid()} {os.nice(0)}")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write, "write_tables", spy)
+    monkeypatch.setattr(_fork, "spare_core", lambda: True)
+    (tmp_path / "forked").mkdir()
+    forked = write.write_all(result, tmp_path / "forked")
+    pid, nice = map(int, writer.read_text().split())
+    assert pid != os.getpid() and nice > os.nice(0), "the tables were written here"
+    monkeypatch.setattr(_fork, "available", lambda: False)
+    (tmp_path / "here").mkdir()
+    here = write.write_all(result, tmp_path / "here")
+    assert writer.read_text() == f"{os.getpid()} {os.nice(0)}"
+    assert [p.name for p in forked] == [p.name for p in here]
+    assert {"geoprestatie.gpkg", "tabellen.xlsx", "sia.png", "rapport.html"} <= {
+        p.name for p in forked
+    }
+    for a, b in zip(forked, here, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
 def test_maps_of_a_run_simplify_the_buurten_once(
     demo_result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
