@@ -253,3 +253,37 @@ def test_send_to_a_chromium_that_stopped_reading_ends_at_the_deadline(tmp_path: 
         assert 0.4 < time.monotonic() - start < 5
     finally:
         pipe.close()
+
+
+def test_the_run_s_browser_is_ended_once_it_has_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is printed once per run: the browser is ended right after the print
+    (its shutdown beside the data files), also when the print failed."""
+    import datetime as dt
+
+    from geoprestatie.output import write
+
+    events: list[str] = []
+
+    class Browser:
+        def close(self) -> None:
+            events.append("closed")
+
+    def print_pdf(html: Path, out: Path, **kwargs: object) -> tuple[Path | None, str]:
+        events.append("printed" if kwargs["browser"] is browser else "no browser")
+        if html.name == "kapot.html":
+            raise OSError("pipe closed")
+        return out, ""
+
+    browser = Browser()
+    monkeypatch.setattr(pdf, "print_pdf", print_pdf)
+    day = dt.date(2026, 1, 2)
+    assert write._print_once(tmp_path / "r.html", tmp_path / "r.pdf", date=day, browser=browser)
+    assert events == ["printed", "closed"]
+    with pytest.raises(OSError):
+        write._print_once(tmp_path / "kapot.html", tmp_path / "r.pdf", date=day, browser=browser)
+    assert events[2:] == ["printed", "closed"]
+    events.clear()
+    write._print_once(tmp_path / "r.html", tmp_path / "r.pdf", date=day, browser=None)
+    assert events == ["no browser"]

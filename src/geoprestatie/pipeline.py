@@ -625,7 +625,7 @@ def write_outputs(
     ``publiek/`` from the public result, ``intern/`` from the full one, ``run.json``; the
     whole set replaces the previous one or nothing does (:mod:`geoprestatie.output.files`).
     ``browser``: a Chromium started ahead to print ``rapport.pdf``
-    (:func:`geoprestatie.output.pdf.start_browser`).
+    (:func:`geoprestatie.output.pdf.start_browser`), ended once it has printed.
     """
     from geoprestatie import publication
     from geoprestatie.output.write import write_all, write_internal

@@ -7,6 +7,7 @@ imports :mod:`geoprestatie.pipeline`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from functools import partial
@@ -39,7 +40,8 @@ def write_all(
 
     ``dwellings=True`` adds the located dwellings as a GeoPackage layer. Returns the
     paths written. Chromium prints ``rapport.pdf`` (another process, about 1 s with a
-    ``browser`` started ahead, 3 s without) while the GeoPackage and the tables are written.
+    ``browser`` started ahead, 3 s without; the browser is ended once it has printed)
+    while the GeoPackage and the tables are written.
     """
     # the GeoPackage and the tables in a background process beside the visuals, whose
     # report Chromium prints last; in a large run here, after the visuals, beside the print
@@ -72,7 +74,7 @@ def write_visuals(
 
     They show what ``result`` holds: the public set is written from the result of
     :func:`geoprestatie.publication.publish`, whose hidden cells they mark. ``browser``
-    prints the PDF (:func:`geoprestatie.output.pdf.start_browser`)."""
+    prints the PDF (:func:`geoprestatie.output.pdf.start_browser`) and is then ended."""
     with ThreadPoolExecutor(max_workers=1) as printer:
         written, pdf = _visuals(result, staging, printer, browser)
         return written + _printed(pdf)
@@ -111,13 +113,22 @@ def _visuals(
     pdf = None
     if result.config.section("uitvoer").get("pdf", True) is True:
         pdf = printer.submit(
-            pdf_mod.print_pdf,
-            page[0],
-            staging / "rapport.pdf",
-            date=result.config.date,
-            browser=browser,
+            _print_once, page[0], staging / "rapport.pdf", date=result.config.date, browser=browser
         )
     return written, pdf
+
+
+def _print_once(
+    html: Path, out: Path, *, date: dt.date, browser: pdf_mod.Browser | None
+) -> tuple[Path | None, str]:
+    """:func:`geoprestatie.output.pdf.print_pdf`, then ``browser`` is ended (a run prints
+    one report): Chromium's shutdown (its processes reaped, its profile removed; 0.1-0.4 s)
+    overlaps the data files instead of following them."""
+    try:
+        return pdf_mod.print_pdf(html, out, date=date, browser=browser)
+    finally:
+        if browser is not None:
+            browser.close()
 
 
 def write_monitor_pages(result: RunResult, folder: Path) -> list[Path]:
