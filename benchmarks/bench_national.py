@@ -191,8 +191,6 @@ def data_outputs(data: Path, scratch: Path) -> tuple[float, float, float, float,
     start)."""
     import warnings
 
-    import geopandas as gpd
-
     from geoprestatie import pipeline, publication
     from geoprestatie.config import load_config
     from geoprestatie.output.gpkg import layers, write_gpkg
@@ -214,11 +212,7 @@ def data_outputs(data: Path, scratch: Path) -> tuple[float, float, float, float,
     peer = 0.0
     for name, res, dwellings in [("publiek", public, False), ("intern", result, True)]:
         frames = [
-            (
-                layer.name,
-                gpd.GeoDataFrame(plain(layer.frame), geometry=layer.frame.geometry.values),
-                layer.spatial_index,
-            )
+            (layer.name, _peer_frame(layer, plain), layer.spatial_index)
             for layer in layers(res, dwellings=dwellings)
         ]
         tables = run_tables(res)
@@ -226,6 +220,18 @@ def data_outputs(data: Path, scratch: Path) -> tuple[float, float, float, float,
             tables |= {f"overtredingen_{k}": v for k, v in res.monitor.overtredingen.items()}
         peer += timed(partial(_peer_write, tables, frames, scratch / f"peer-{name}"))[0]
     return t_public + t_intern, t_public, t_intern, peer, load
+
+
+def _peer_frame(layer: Any, plain: Any) -> Any:
+    """The layer as the peer writes it: a GeoDataFrame (the dwellings' points made from
+    their ``x``/``y`` here, outside the peer's timing)."""
+    import geopandas as gpd
+
+    if not layer.xy:
+        return gpd.GeoDataFrame(plain(layer.frame), geometry=layer.frame.geometry.values)
+    frame = layer.frame
+    points = gpd.points_from_xy(frame["x"], frame["y"], crs=layer.crs)
+    return gpd.GeoDataFrame(plain(frame.drop(columns=["x", "y"])), geometry=points)
 
 
 def _peer_write(tables: dict[str, Any], frames: list[Any], folder: Path) -> None:

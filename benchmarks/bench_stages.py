@@ -159,7 +159,11 @@ def main() -> None:
         ),
         n,
     )
-    located = joined.stock[joined.stock.geometry.notna()]
+    stock = joined.stock
+    if "geometry" not in stock:  # x/y columns since session 8: the points made here, untimed
+        points = gpd.points_from_xy(stock["x"], stock["y"], crs=28992)
+        stock = gpd.GeoDataFrame(stock.drop(columns=["x", "y"]), geometry=points)
+    located = stock[stock.geometry.notna() & ~stock.geometry.is_empty]
     part = getattr(gpkg, "_ROWS_PER_WRITE", len(located))  # older checkouts: one write
     with tempfile.TemporaryDirectory() as tmp:
 
