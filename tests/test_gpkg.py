@@ -245,3 +245,33 @@ def test_qgis_tells_a_hidden_prognosis_from_none() -> None:
     assert layer["niet_getoond"].astype("boolean").fillna(False).tolist() == [False, True, False]
     rules = {r.label: r.expression for r in gp._prognosis_rules(layer)}
     assert rules.get("× niet getoond (privacy)") == '"niet_getoond"' and "geen prognose" in rules
+
+
+def test_points_in_one_gdal_call_without_fsync(
+    gpkg: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dwelling layer is fed to GDAL part by part in one call (not one call, file
+    open and commit per part), with SQLite's fsync off while GDAL writes and the
+    setting as it was after."""
+    import pyogrio
+
+    from geoprestatie.output import gpkg as gpkg_module
+
+    _, result = gpkg
+    calls: list[object] = []
+    real = pyogrio.write_arrow
+
+    def spy(*args: object, **kwargs: object) -> None:
+        calls.append(pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS"))
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gpkg_module.pyogrio, "write_arrow", spy)
+    monkeypatch.setattr(gpkg_module, "_ROWS_PER_WRITE", 5_000)
+    before = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    (path,) = write_gpkg(result, tmp_path, dwellings=True)
+    assert calls == [False]  # pyogrio reads "OFF" back as False
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == before
+    stock = result.joined.stock
+    n = int((stock["x"].notna() & stock["y"].notna()).sum())
+    assert n > 3 * 5_000
+    assert pyogrio.read_info(path, layer="woningen")["features"] == n

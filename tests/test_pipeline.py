@@ -453,26 +453,33 @@ def test_internal_set_the_same_with_its_geopackage_forked(
     demo_result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``write_internal`` writes the GeoPackage in a forked job beside the tables: the same
-    files, byte for byte, as all in this process."""
+    files, byte for byte, as all in this process. The layers are made here, the child
+    only writes them (its memory is what it writes: copy-on-write)."""
     import os
 
     from geoprestatie import _fork
-    from geoprestatie.output import write
+    from geoprestatie.output import gpkg, write
 
     if not _fork.available():
         pytest.skip("no fork on this platform")
-    writer = tmp_path / "pid"
-    real = write.write_gpkg  # type: ignore[attr-defined]
+    writer, maker = tmp_path / "pid", tmp_path / "layers_pid"
+    real_write, real_layers = gpkg._write_ready, gpkg.layers
 
-    def spy(*args: object, **kwargs: bool) -> list[Path]:
+    def spy_write(*args: object) -> list[Path]:
         writer.write_text(str(os.getpid()))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real_write(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(write, "write_gpkg", spy)
+    def spy_layers(*args: object, **kwargs: bool) -> list[gpkg.Layer]:
+        maker.write_text(str(os.getpid()))
+        return real_layers(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gpkg, "_write_ready", spy_write)
+    monkeypatch.setattr(gpkg, "layers", spy_layers)
     monkeypatch.setattr(_fork, "spare_core", lambda: True)
     (tmp_path / "forked").mkdir()
     forked = write.write_internal(demo_result, tmp_path / "forked")
     assert writer.read_text() != str(os.getpid()), "the GeoPackage was written here"
+    assert maker.read_text() == str(os.getpid()), "the layers were made in the child"
     monkeypatch.setattr(_fork, "available", lambda: False)
     (tmp_path / "here").mkdir()
     here = write.write_internal(demo_result, tmp_path / "here")

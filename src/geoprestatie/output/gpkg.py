@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +40,11 @@ from geoprestatie.output._mapdata import (
     shown_totals,
 )
 from geoprestatie.output.kolommen import describe
-from geoprestatie.output.tables import DIA_KEYS, KEYS, plain, split_corporations
+from geoprestatie.output.tables import KEYS, plain, wide_part
 from geoprestatie.publication import suppressed_mask
 from geoprestatie.result import RunResult
 
-__all__ = ["Layer", "layers", "prognosis_layer", "write_gpkg"]
+__all__ = ["Layer", "gpkg_writer", "layers", "prognosis_layer", "write_gpkg"]
 
 #: Missing values, drawn grey on every layer.
 _NO_DATA = "#f0f0f0"
@@ -187,7 +189,7 @@ def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
     table = result.table
     scored = result.dia_result.buurten  # prioritised + dia_id, dia_naam, dia_reden
     own = set(map(str, table.columns))
-    table, _ = split_corporations(table)  # ~280 corporations: in tabellen, not as fields
+    table = wide_part(table)  # ~280 corporations: in tabellen, not as fields
     keys = [k for k in KEYS if k in scored.columns]
     sia_cols = [c for c in scored.columns if str(c) not in own and c != "geometry"]
     sia = gpd.GeoDataFrame(
@@ -216,7 +218,7 @@ def layers(result: RunResult, *, dwellings: bool = False) -> list[Layer]:
         ),
         Layer(
             "dia",
-            split_corporations(result.dia_result.areas, keys=DIA_KEYS)[0],
+            wide_part(result.dia_result.areas),
             _about("De investeringsgebieden (DIA's), één vlak per gebied.", synthetic),
             (
                 _qml.Rule(
@@ -279,7 +281,7 @@ def _aliases(frame: pd.DataFrame, table: str, labels: Mapping[str, str]) -> dict
 
 
 #: Rows written per call for large layers (the 2.5 M dwellings of a national run).
-_ROWS_PER_WRITE = 500_000
+_ROWS_PER_WRITE = 250_000
 
 #: ISO WKB of a 2D point: byte order (1 = little endian), type 1, x, y (21 bytes).
 _POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
@@ -392,29 +394,143 @@ def _layer_part(layer: Layer, rows: slice) -> tuple[pd.DataFrame, gpd.GeoSeries,
     return _attributes(part.drop(columns=["x", "y"])), crs_only, xy_wkb(x, y)
 
 
+def _point_batches(layer: Layer, schema: list[pa.Schema]) -> Iterator[pa.RecordBatch]:
+    """The Arrow batches of an ``xy`` layer, :data:`_ROWS_PER_WRITE` rows each, made when
+    GDAL asks for them; ``schema`` gets the first one's. No part is held here while the
+    next is made (GDAL frees each once written): one part's copies alive at a time."""
+    for start in range(0, len(layer.frame), _ROWS_PER_WRITE):
+        attributes, _, wkb = _layer_part(layer, slice(start, start + _ROWS_PER_WRITE))
+        table = pa.Table.from_pandas(attributes, preserve_index=False)
+        table = table.append_column("geometry", wkb)
+        del attributes, wkb
+        if not schema:
+            schema.append(table.schema)
+        elif not table.schema.equals(schema[0]):
+            table = table.cast(schema[0])
+        batches = table.to_batches()
+        del table
+        while batches:
+            yield batches.pop(0)
+
+
+def _write_points(layer: Layer, gpkg: Path, options: dict[str, str]) -> None:
+    """An ``xy`` layer (the dwellings) in one call of GDAL, fed part by part
+    (:func:`_point_batches`): the attributes, Arrow and WKB copies are made per part,
+    never for all rows at once (in a forked job, no copy-on-write of the whole frame), and
+    GDAL opens the file and the layer once, not once per part."""
+    schema: list[pa.Schema] = []
+    batches = _point_batches(layer, schema)
+    first = next(batches)
+    stream = pa.RecordBatchReader.from_batches(schema[0], itertools.chain([first], batches))
+    del first
+    epsg = layer.crs.to_epsg() if layer.crs is not None else None
+    pyogrio.write_arrow(  # as to_file does it, without its per-row type inference
+        stream,
+        gpkg,
+        layer=layer.name,
+        driver="GPKG",
+        geometry_name="geometry",
+        geometry_type="Point",
+        crs=f"EPSG:{epsg}" if epsg else (layer.crs.to_wkt("WKT1_GDAL") if layer.crs else None),
+        append=False,  # a new layer (in the file when there is one)
+        layer_options=options,
+    )
+
+
+@contextlib.contextmanager
+def _without_fsync() -> Iterator[None]:
+    """SQLite without ``fsync`` while GDAL writes (``OGR_SQLITE_SYNCHRONOUS=OFF``), the
+    previous setting back after.
+
+    Each commit of GDAL (several per layer) waited for the disk: 254 ``fsync`` calls, 0.84 s
+    for a national ``intern/`` GeoPackage on a busy machine. The file is written into the
+    output set's staging folder and swapped in whole only once complete (:mod:`.files`): a
+    crash while writing leaves a staging folder, never a half file in the set; no other
+    output is synced to disk either. The same bytes."""
+    key = "OGR_SQLITE_SYNCHRONOUS"
+    previous = pyogrio.get_gdal_config_option(key)
+    pyogrio.set_gdal_config_options({key: "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({key: previous})
+
+
 def write_gpkg(result: RunResult, folder: Path, *, dwellings: bool = False) -> list[Path]:
     """Write ``geoprestatie.gpkg`` into ``folder``: buurttabel, sia, dia, prognose layers
     (and ``woningen``, the located dwellings, with ``dwellings=True``), each with its
     default QGIS style and description."""
-    gpkg = folder / "geoprestatie.gpkg"
+    return gpkg_writer(result, dwellings=dwellings)(folder)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A layer made ready for GDAL: the layer, its layer options and, when it is written in
+    one part and not from ``x``/``y``, its attributes (else they are made per part)."""
+
+    layer: Layer
+    options: dict[str, str]
+    attributes: pd.DataFrame | None
+
+
+def gpkg_writer(result: RunResult, *, dwellings: bool = False) -> Callable[[Path], list[Path]]:
+    """:func:`write_gpkg` in two steps: the layers, their attributes and styles are made
+    now, the returned function writes the file into the folder it is given.
+
+    In a forked job (:mod:`geoprestatie._fork`) the first step runs in the parent and the
+    child only writes: every page a child writes is a copy of its own (copy-on-write), and
+    the layers' pandas work (the prognosis summed per buurt and year: 70 MiB of temporary
+    arrays at national size) would make the child's memory, not the file's.
+    """
     labels = {c.name: c.label for c in result.sia_config.criteria}
+    ready: list[_Ready] = []
     styles: dict[str, tuple[str, str]] = {}
     for layer in layers(result, dwellings=dwellings):
+        whole = not layer.xy and len(layer.frame) <= _ROWS_PER_WRITE
+        # the whole layer, or none of its rows: the column types, for the aliases
+        attributes = _layer_part(layer, slice(None) if whole else slice(0, 0))[0]
         options = {"DESCRIPTION": layer.description} | (
             {} if layer.spatial_index else {"SPATIAL_INDEX": "NO"}
         )
-        # a layer of millions of rows in parts: its attributes, Arrow and WKB copies are
-        # made per part, not for all rows at once (0.4 GB less at the peak of a national
-        # run; in a forked job, no copy-on-write of the whole frame)
-        for start in range(0, max(len(layer.frame), 1), _ROWS_PER_WRITE):
-            attributes, geometry, wkb = _layer_part(layer, slice(start, start + _ROWS_PER_WRITE))
-            _write_part(
-                attributes, geometry, gpkg, layer.name, first=not start, options=options, wkb=wkb
-            )
+        ready.append(_Ready(layer, options, attributes if whole else None))
         text = _qml.qml(layer.rules, _aliases(attributes, layer.name, labels))
         styles[layer.name] = (text, layer.description)
-    _qml.write_styles(gpkg, styles)
-    _fixed_dates(gpkg, result.config.date)
+    return partial(_write_ready, ready, styles, result.config.date)
+
+
+def _write_ready(
+    ready: list[_Ready], styles: dict[str, tuple[str, str]], day: dt.date, folder: Path
+) -> list[Path]:
+    """The second step of :func:`gpkg_writer`: GDAL writes the layers and their styles."""
+    gpkg = folder / "geoprestatie.gpkg"
+    with _without_fsync():
+        for item in ready:
+            layer, options = item.layer, item.options
+            if layer.xy and len(layer.frame):
+                _write_points(layer, gpkg, options)
+                continue
+            if item.attributes is not None:
+                geometry = layer.frame.geometry.reset_index(drop=True)
+                _write_part(
+                    item.attributes, geometry, gpkg, layer.name, first=True, options=options
+                )
+                continue
+            # a layer of millions of rows in parts (one call each), or an empty xy layer
+            for start in range(0, max(len(layer.frame), 1), _ROWS_PER_WRITE):
+                attributes, geometry, wkb = _layer_part(
+                    layer, slice(start, start + _ROWS_PER_WRITE)
+                )
+                _write_part(
+                    attributes,
+                    geometry,
+                    gpkg,
+                    layer.name,
+                    first=not start,
+                    options=options,
+                    wkb=wkb,
+                )
+        _qml.write_styles(gpkg, styles)
+    _fixed_dates(gpkg, day)
     return [gpkg]
 
 
@@ -422,8 +538,10 @@ def _fixed_dates(gpkg: Path, day: dt.date) -> None:
     """Set ``gpkg_contents.last_change`` (GDAL writes the moment of writing) to the run's
     date and the header's change counter to 1, so the same run gives the same file."""
     stamp = f"{day.isoformat()}T00:00:00.000Z"
-    with contextlib.closing(sqlite3.connect(gpkg)) as con, con:
-        con.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))
+    with contextlib.closing(sqlite3.connect(gpkg)) as con:
+        con.execute("PRAGMA synchronous = OFF")  # as GDAL wrote it (:func:`_without_fsync`)
+        with con:
+            con.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))
     # SQLite counts write transactions in the file header (the change counter at bytes
     # 24-27, mirrored as version-valid-for at 92-95); GDAL sometimes makes one more for the
     # same content. The file is complete and closed here: a fixed count, the same bytes.

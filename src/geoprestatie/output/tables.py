@@ -33,6 +33,7 @@ __all__ = [
     "programme_tables",
     "run_tables",
     "sheets",
+    "wide_part",
     "write_tables",
 ]
 
@@ -175,6 +176,25 @@ def corporation_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def wide_part(table: pd.DataFrame) -> pd.DataFrame:
+    """The first frame of :func:`split_corporations` (``table`` without its per-corporation
+    columns when it has more than :data:`MAX_WIDE_CORPORATIONS`), without making the long
+    one (a GeoPackage layer needs only this: the long table of a national run is 30 MB).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"buurtcode": ["BU1"], **{f"woningen_{i}": [1] for i in range(11)}})
+    >>> list(wide_part(t).columns)
+    ['buurtcode']
+    """
+    corps = corporation_columns(table)
+    if len(corps) <= MAX_WIDE_CORPORATIONS:
+        return table
+    rest = table.drop(columns=corps)
+    rest.attrs = dict(table.attrs)
+    return rest
+
+
 def split_corporations(
     table: pd.DataFrame, *, keys: Sequence[str] = KEYS
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -198,8 +218,7 @@ def split_corporations(
     if len(corps) <= MAX_WIDE_CORPORATIONS:
         return table, None
     keys = [k for k in keys if k in table.columns]
-    rest = table.drop(columns=corps)
-    rest.attrs = dict(table.attrs)
+    rest = wide_part(table)
     mask = table.attrs.get("onderdrukt")
     values = table[corps].apply(pd.to_numeric, errors="coerce")
     hidden = (

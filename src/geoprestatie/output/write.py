@@ -19,7 +19,7 @@ from geoprestatie.output import maps, plots, report, robustness
 from geoprestatie.output import pdf as pdf_mod
 from geoprestatie.output._sheets import write_csv
 from geoprestatie.output.files import file_stem
-from geoprestatie.output.gpkg import write_gpkg
+from geoprestatie.output.gpkg import gpkg_writer, write_gpkg
 from geoprestatie.output.prognosis_charts import SYNTHETIC_PLANS, programme_pngs
 from geoprestatie.output.programme_map import programme_map
 from geoprestatie.output.stoplight import monitor_map
@@ -310,10 +310,11 @@ def write_internal(result: RunResult, folder: Path) -> list[Path]:
     (GeoPackage layer ``woningen``), the records not joined and the monitor's offending
     records (``overtredingen_<afspraak>.csv``). Never published."""
     # the GeoPackage beside the tables: GDAL inserts the dwellings one by one holding the
-    # GIL (3.5 s for 2.5 M), so another process, not a thread. Light: it converts them per
-    # part. In a large run this set is written after publiek/, once its PDF is printed:
-    # the child's memory does not meet Chromium's (the run's peak)
-    gpkg = _fork.start(partial(write_gpkg, result, folder, dwellings=True), light=True)
+    # GIL (3.5 s for 2.5 M), so another process, not a thread. Light: its layers and styles
+    # are made here (gpkg_writer), the child converts the dwellings per part and writes. In
+    # a large run this set is written after publiek/, once its PDF is printed: the child's
+    # memory does not meet Chromium's (the run's peak)
+    gpkg = _fork.start(partial(gpkg_writer(result, dwellings=True), folder), light=True)
     try:
         written = write_tables(result, folder)
         csv = str(result.config.section("uitvoer").get("csv", "nl"))
