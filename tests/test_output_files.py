@@ -46,9 +46,10 @@ def test_intern_is_written_niced_beside_publiek(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """intern/ is awaited last: its process runs at a lower priority than the one writing
-    publiek/ (whose PDF print ends the run)."""
+    publiek/ (whose PDF print ends the run); also in a large run (a national one: the
+    dwellings are x/y columns, the job is light)."""
     monkeypatch.setattr(_fork, "spare_core", lambda: True)
-    monkeypatch.setattr(_fork, "small", lambda: True)
+    monkeypatch.setattr(_fork, "small", lambda: False)
     seen = {}
 
     def writer(name: str):

@@ -58,7 +58,8 @@ def test_public_set_the_same_with_its_data_files_in_the_background(
     demo_result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``write_all`` writes the GeoPackage and the tables in a background job beside the
-    maps, PNGs and report: the same files, byte for byte, as all in this process."""
+    maps, PNGs and report, also in a large run: the same files, byte for byte, as all in
+    this process."""
     import dataclasses
     import os
 
@@ -81,6 +82,7 @@ def test_public_set_the_same_with_its_data_files_in_the_background(
 
     monkeypatch.setattr(write, "write_tables", spy)
     monkeypatch.setattr(_fork, "spare_core", lambda: True)
+    monkeypatch.setattr(_fork, "small", lambda: False)  # also in a large (national) run
     (tmp_path / "forked").mkdir()
     forked = write.write_all(result, tmp_path / "forked")
     pid, nice = map(int, writer.read_text().split())

@@ -139,9 +139,11 @@ def _running_tasks(process: str) -> int:
 
 
 #: A process that has held more memory than this (a national run) runs its jobs in place,
-#: except *light* ones (:func:`start`): the child of a job over the dwellings makes arrays of
-#: its own as large as theirs (``intern/`` with 2.5 M dwelling points took a national run's
-#: summed footprint from 2.19 to 2.63 GB), above the 2.5 GB a national run is to stay within.
+#: except *light* ones (:func:`start`): the child of a job over the dwellings may make arrays
+#: of its own as large as theirs (``intern/`` with 2.5 M dwelling point objects took a
+#: national run's summed footprint from 2.19 to 2.63 GB, above the 2.5 GB a national run is
+#: to stay within; with the dwellings as x/y columns and the GeoPackage written per part the
+#: output jobs are light: 2.08-2.11 GB forked).
 MAX_FORK_RSS = 1 << 30
 
 
@@ -230,9 +232,9 @@ def start(job: Callable[[], T], *, light: bool = False, background: bool = False
     called, where and in the order the work was done before it could run beside the caller.
 
     ``light``: the job's own memory does not grow with the dwellings (it draws or
-    computes per buurt, or sums the dwellings into a buurt-level frame), so it may run
-    beside a large run too (a national run: PNGs and the prognosis in children, 2.19 GB
-    summed peak, the same as in one process).
+    computes per buurt, sums the dwellings into a buurt-level frame, or writes them in
+    parts), so it may run beside a large run too (a national run: the PNGs, the prognosis
+    and both sets' data files in children, 2.08-2.11 GB summed peak).
 
     ``background``: the child runs at a lower priority (:data:`BACKGROUND_NICE`): a job
     whose result is asked for last takes a core when the caller and the other jobs leave

@@ -286,8 +286,9 @@ def _write_sets(staging: Path, public: Writer, internal: Writer) -> None:
     for name in SETS:
         (staging / name).mkdir()
     # intern/ is awaited last: niced, it leaves the cores to the PNGs and the report, whose
-    # PDF print is the end of the run, and takes what they leave
-    job = _fork.start(lambda: internal(staging / SETS[1]), background=True)
+    # PDF print is the end of the run, and takes what they leave; light (as write_all's
+    # data files): a national run forks it too, beside publish and publiek/
+    job = _fork.start(lambda: internal(staging / SETS[1]), background=True, light=True)
     try:
         public(staging / SETS[0])
     except BaseException:
