@@ -645,7 +645,8 @@ def _with_xy(frame: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
         return pd.DataFrame(frame)
     name = frame.geometry.name
-    points = frame[name].to_numpy()
+    values = frame.geometry.values
+    points = getattr(values, "_data", values)  # the shapely objects, not a copy of them
     columns: dict[str, Any] = {}
     for c in frame.columns:
         if c == name:
