@@ -233,3 +233,19 @@ def test_locate_plans_accounts_for_every_row() -> None:
         (5, "onbekende_buurtcode"),
     ]
     assert len(placed) + len(rejected) == len(plans)
+
+
+def test_inverted_cdf_picks_numpys_order_statistics() -> None:
+    """The bands' sort-based percentiles are numpy's ``inverted_cdf`` ones exactly, for
+    every whole and some fractional percentiles and sizes (floating point edges such as
+    7 % of 100, where ``n * q`` lands just above a whole number, included)."""
+    import numpy as np
+
+    from geoprestatie.simulation import inverted_cdf
+
+    rng = np.random.default_rng(3)
+    q = [*range(101), 2.5, 12.5, 97.5, 33.3]
+    for n in (1, 2, 3, 7, 99, 100, 101, 1000, 10_000):
+        a = rng.integers(-5, 20, size=(3, n)).astype(float)
+        expected = np.percentile(a, q, axis=-1, method="inverted_cdf")
+        assert (inverted_cdf(a, q) == expected).all(), n

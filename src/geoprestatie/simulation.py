@@ -341,13 +341,35 @@ def simulate(
         # simulations on the last axis: contiguous partitions for the percentiles
         change = np.ascontiguousarray(sums.transpose(1, 2, 0))
         totals = np.cumsum(change, axis=1) + prep.start[block][:, None, None]
-        stock_b[:, block] = np.percentile(totals, pct, axis=-1, method="inverted_cdf")
-        change_b[:, block] = np.percentile(change, pct, axis=-1, method="inverted_cdf")
+        stock_b[:, block] = inverted_cdf(totals, pct)
+        change_b[:, block] = inverted_cdf(change, pct)
         mean[block] = totals.mean(axis=-1)
     seconds = time.perf_counter() - began
     det = _deterministic(prep)
     table = _band_table(prep, det, stock_b, change_b, mean, pct)
     return Bands(table=table, simulaties=unc.simulaties, seed=unc.seed, seconden=seconds)
+
+
+def inverted_cdf(values: np.ndarray, pct: Sequence[float]) -> np.ndarray:
+    """``numpy.percentile(values, pct, axis=-1, method="inverted_cdf")``: the order
+    statistics it picks, from one sort of the last axis (the simulated outcomes are whole
+    numbers with many ties: numpy's sort is 5-7x faster on them than ``percentile``'s
+    partitions; 0.47 of the demo's 1.8 s of stage 5). The same positions as numpy:
+    ``n * q - 1`` rounded up unless whole, clipped to the array.
+
+    Examples
+    --------
+    >>> a = np.random.default_rng(0).integers(0, 9, size=(3, 1001)).astype(float)
+    >>> q = [1, 7, 10, 33, 50, 90, 97.5, 100]
+    >>> bool((inverted_cdf(a, q) == np.percentile(a, q, axis=-1, method="inverted_cdf")).all())
+    True
+    """
+    n = values.shape[-1]
+    index = n * (np.asarray(pct, dtype="float64") / 100) - 1
+    below = np.floor(index)
+    at = np.clip(np.where(index == below, below, below + 1), 0, n - 1).astype(np.intp)
+    ordered = np.sort(values, axis=-1)
+    return np.stack([ordered[..., k] for k in at.tolist()])
 
 
 def _deterministic(prep: _Prepared) -> np.ndarray:
