@@ -355,8 +355,7 @@ def _area_sums(cs: CellSystem, pos: np.ndarray, kinds: Sequence[str]) -> None:
     for kind in ("S", "H"):
         block = np.column_stack([total, pos[:, [k == kind for k in kinds]]])
         block[total < 0] = -1
-        if ((block[:, 1:] >= 0).sum(axis=1) == 0).any():  # no parts: no relation
-            block[(block[:, 1:] < 0).all(axis=1)] = -1
+        block[(block[:, 1:] < 0).all(axis=1)] = -1  # no parts: no relation
         blocks.append(block)
     members = np.column_stack(blocks)
     lengths = np.column_stack([(b >= 0).sum(axis=1) for b in blocks]).ravel()
