@@ -348,13 +348,11 @@ def _write_part(
     *,
     first: bool,
     options: dict[str, str],
-    wkb: pa.Array | None = None,
 ) -> None:
-    """One call of GDAL: a point layer (2D points only) from an Arrow table with the WKB
-    (``wkb``, else :func:`point_wkb` of ``geometry``), another layer by ``to_file``
-    (pyogrio with Arrow). ``geometry`` gives the CRS (and the geometries without ``wkb``)."""
-    wkb = point_wkb(geometry) if wkb is None else wkb
-    if wkb is None or not len(wkb):
+    """One call of GDAL: a point layer (2D points only) from an Arrow table with the WKB of
+    :func:`point_wkb`, another layer (or an empty one) by ``to_file`` (pyogrio with Arrow)."""
+    wkb = point_wkb(geometry)
+    if wkb is None:
         frame = gpd.GeoDataFrame(attributes, geometry=geometry.values, crs=geometry.crs)
         frame.to_file(
             gpkg,
@@ -367,8 +365,6 @@ def _write_part(
         )
         return
     table = pa.Table.from_pandas(attributes, preserve_index=False).append_column("geometry", wkb)
-    crs = geometry.crs
-    epsg = crs.to_epsg() if crs is not None else None
     pyogrio.write_arrow(  # as to_file does it, without its per-row type inference
         table,
         gpkg,
@@ -376,10 +372,16 @@ def _write_part(
         driver="GPKG",
         geometry_name="geometry",
         geometry_type="Point",
-        crs=f"EPSG:{epsg}" if epsg else (crs.to_wkt("WKT1_GDAL") if crs else None),
+        crs=_gdal_crs(geometry.crs),
         append=not first,
         layer_options=options if first else None,
     )
+
+
+def _gdal_crs(crs: Any) -> str | None:
+    """The CRS as ``pyogrio.write_arrow`` takes it: ``EPSG:<code>``, else GDAL's WKT."""
+    epsg = crs.to_epsg() if crs is not None else None
+    return f"EPSG:{epsg}" if epsg else (crs.to_wkt("WKT1_GDAL") if crs else None)
 
 
 def _layer_part(layer: Layer, rows: slice) -> tuple[pd.DataFrame, gpd.GeoSeries, pa.Array | None]:
@@ -423,7 +425,6 @@ def _write_points(layer: Layer, gpkg: Path, options: dict[str, str]) -> None:
     first = next(batches)
     stream = pa.RecordBatchReader.from_batches(schema[0], itertools.chain([first], batches))
     del first
-    epsg = layer.crs.to_epsg() if layer.crs is not None else None
     pyogrio.write_arrow(  # as to_file does it, without its per-row type inference
         stream,
         gpkg,
@@ -431,7 +432,7 @@ def _write_points(layer: Layer, gpkg: Path, options: dict[str, str]) -> None:
         driver="GPKG",
         geometry_name="geometry",
         geometry_type="Point",
-        crs=f"EPSG:{epsg}" if epsg else (layer.crs.to_wkt("WKT1_GDAL") if layer.crs else None),
+        crs=_gdal_crs(layer.crs),
         append=False,  # a new layer (in the file when there is one)
         layer_options=options,
     )
@@ -517,17 +518,10 @@ def _write_ready(
                 continue
             # a layer of millions of rows in parts (one call each), or an empty xy layer
             for start in range(0, max(len(layer.frame), 1), _ROWS_PER_WRITE):
-                attributes, geometry, wkb = _layer_part(
-                    layer, slice(start, start + _ROWS_PER_WRITE)
-                )
+                rows = slice(start, start + _ROWS_PER_WRITE)
+                attributes, geometry, _ = _layer_part(layer, rows)
                 _write_part(
-                    attributes,
-                    geometry,
-                    gpkg,
-                    layer.name,
-                    first=not start,
-                    options=options,
-                    wkb=wkb,
+                    attributes, geometry, gpkg, layer.name, first=not start, options=options
                 )
         _qml.write_styles(gpkg, styles)
     _fixed_dates(gpkg, day)
